@@ -1,0 +1,1 @@
+"""Level files: the TOML format shared by the game, the editor and designers."""

@@ -1,0 +1,329 @@
+"""Read a level file into a `Level`, collecting every problem with its line.
+
+Reading never raises on bad content: it returns the problems, and
+`load_level` turns them into one `LevelError` that callers print.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from game.levelio.locate import LineIndex
+from game.levelio.problems import LevelError, Problem
+from game.sim.level import (
+    EVENT_PARAMS,
+    FORMAT_VERSION,
+    CrewDef,
+    DoorDef,
+    EventDef,
+    HullSectionDef,
+    Level,
+    LifeSupport,
+    LockerDef,
+    Meta,
+    ModuleDef,
+    ObjectiveDef,
+    RoomDef,
+)
+from game.sim.tiles import DEFAULT_LEGEND
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+TOP_KEYS = {
+    "format_version", "meta", "life_support", "legend", "map", "rooms", "modules",
+    "hull_sections", "doors", "crew", "lockers", "events", "objectives",
+}
+META_KEYS = {
+    "name", "author", "briefing", "time_limit_s", "ceiling_height_m",
+    "nominal_pressure_bar", "o2_fraction", "seed",
+}
+
+
+class _Reader:
+    """Typed access to parsed TOML that records problems instead of raising."""
+
+    def __init__(self, file: str, index: LineIndex):
+        self.file = file
+        self.index = index
+        self.problems: list[Problem] = []
+
+    def problem(self, path: tuple, message: str) -> None:
+        self.problems.append(Problem(self.file, self.index.line(*path), message))
+
+    def where(self, path: tuple) -> str:
+        head = path[0]
+        if len(path) >= 2 and isinstance(path[1], int):
+            return f"[[{head}]] #{path[1] + 1}"
+        return f"[{head}]"
+
+    def check_keys(self, table: dict, allowed: set[str], path: tuple) -> bool:
+        """Report keys that are not allowed; always True, so it can filter."""
+        for key in table:
+            if key not in allowed:
+                self.problem(path + (key,), f"unknown key '{key}' in {self.where(path) if path else 'the top level'}")
+        return True
+
+    def get(self, table: dict, key: str, path: tuple, kind: str, default: Any = None, required: bool = False) -> Any:
+        if key not in table:
+            if required:
+                self.problem(path, f"{self.where(path) if path else 'the file'} needs '{key}'")
+            return default
+        value = table[key]
+        ok, converted, want = _convert(value, kind)
+        if not ok:
+            self.problem(path + (key,), f"'{key}' must be {want}, not {_show(value)}")
+            return default
+        return converted
+
+    def tables(self, data: dict, key: str) -> list[tuple[tuple, dict]]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.problem((key,), f"'{key}' must be a list of [[{key}]] tables")
+            return []
+        return [((key, i), v) for i, v in enumerate(value)]
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _convert(v: Any, kind: str) -> tuple[bool, Any, str]:
+    """(ok, value, description of what was wanted) for one typed field."""
+    if kind == "str":
+        return isinstance(v, str), v, "text"
+    if kind == "int":
+        return isinstance(v, int) and not isinstance(v, bool), v, "a whole number"
+    if kind == "num":
+        return _is_num(v), float(v) if _is_num(v) else v, "a number"
+    if kind == "pos":
+        ok = _is_num(v) and v > 0
+        return ok, float(v) if ok else v, "a number above zero"
+    if kind == "nonneg":
+        ok = _is_num(v) and v >= 0
+        return ok, float(v) if ok else v, "a number, zero or more"
+    if kind == "frac":
+        ok = _is_num(v) and 0 < v <= 1
+        return ok, float(v) if ok else v, "a number above 0 and at most 1"
+    if kind == "count":
+        ok = isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 1000
+        return ok, v, "a whole number from 1 to 1000"
+    if kind == "cell":
+        ok = isinstance(v, list) and len(v) == 2 and all(isinstance(c, int) and not isinstance(c, bool) for c in v)
+        return ok, tuple(v) if ok else v, "a cell [x, y] of two whole numbers"
+    if kind == "rect":
+        ok = isinstance(v, list) and len(v) == 4 and all(isinstance(c, int) and not isinstance(c, bool) for c in v)
+        return ok, tuple(v) if ok else v, "a rectangle [x0, y0, x1, y1] of whole numbers"
+    if kind == "strlist":
+        ok = isinstance(v, list) and all(isinstance(c, str) for c in v)
+        return ok, tuple(v) if ok else v, "a list of names"
+    if kind == "debris":
+        return isinstance(v, str), v, "a debris kind"
+    raise ValueError(kind)
+
+
+def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Problem], LineIndex]:
+    """Parse TOML text; return the level (None if unusable) and all problems."""
+    index = LineIndex(text)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _TOML_POS.search(msg)
+        line = int(m.group(1)) if m else 1
+        msg = _TOML_POS.sub("", msg).strip()
+        return None, [Problem(file, line, f"not valid TOML: {msg}")], index
+    r = _Reader(file, index)
+    r.check_keys(data, TOP_KEYS, ())
+    version = r.get(data, "format_version", (), "int", required=True)
+    if version is not None and version != FORMAT_VERSION:
+        r.problem(("format_version",), f"format_version {version} is not supported (this game reads {FORMAT_VERSION})")
+        return None, r.problems, index
+
+    meta_t = data.get("meta")
+    if not isinstance(meta_t, dict):
+        r.problem(("meta",) if "meta" in data else (), "the file needs a [meta] table with at least 'name'")
+        meta_t = {}
+    mp = ("meta",)
+    r.check_keys(meta_t, META_KEYS, mp)
+    meta = Meta(
+        name=r.get(meta_t, "name", mp, "str", "", required=bool(meta_t) or "meta" in data),
+        author=r.get(meta_t, "author", mp, "str", ""),
+        briefing=r.get(meta_t, "briefing", mp, "str", ""),
+        time_limit_s=r.get(meta_t, "time_limit_s", mp, "pos", 1800.0),
+        ceiling_height_m=r.get(meta_t, "ceiling_height_m", mp, "pos", 2.4),
+        nominal_pressure_bar=r.get(meta_t, "nominal_pressure_bar", mp, "pos", 1.0),
+        o2_fraction=r.get(meta_t, "o2_fraction", mp, "frac", 0.21),
+        seed=r.get(meta_t, "seed", mp, "int", 1),
+    )
+
+    ls_t = data.get("life_support", {})
+    if not isinstance(ls_t, dict):
+        r.problem(("life_support",), "'life_support' must be a table")
+        ls_t = {}
+    r.check_keys(ls_t, {"reserve_o2_kg", "feed_rate_g_s"}, ("life_support",))
+    life = LifeSupport(
+        reserve_o2_kg=r.get(ls_t, "reserve_o2_kg", ("life_support",), "nonneg", 0.0),
+        feed_rate_g_s=r.get(ls_t, "feed_rate_g_s", ("life_support",), "nonneg", 0.0),
+    )
+
+    legend = dict(DEFAULT_LEGEND)
+    if "legend" in data:
+        lt = data["legend"]
+        if not isinstance(lt, dict):
+            r.problem(("legend",), "'legend' must be a table of character = \"tile kind\"")
+        else:
+            legend = {}
+            for ch, name in lt.items():
+                if len(ch) != 1:
+                    r.problem(("legend", ch), f"legend key {ch!r} must be a single character")
+                elif not isinstance(name, str):
+                    r.problem(("legend", ch), f"legend entry {ch!r} must name a tile kind")
+                else:
+                    legend[ch] = name
+
+    rows: tuple[str, ...] = ()
+    map_t = data.get("map")
+    if not isinstance(map_t, dict) or "rows" not in map_t:
+        r.problem(("map",) if "map" in data else (), "the file needs a [map] table with 'rows'")
+    else:
+        r.check_keys(map_t, {"rows"}, ("map",))
+        raw = map_t["rows"]
+        if isinstance(raw, str):
+            rows = tuple(raw.split("\n"))
+            if rows and rows[-1] == "":
+                rows = rows[:-1]
+        elif isinstance(raw, list) and all(isinstance(x, str) for x in raw):
+            rows = tuple(raw)
+        else:
+            r.problem(("map", "rows"), "'rows' must be a multi-line string of map characters")
+
+    rooms = tuple(
+        RoomDef(
+            label=r.get(t, "label", p, "str", "?", required=True),
+            at=r.get(t, "at", p, "cell", (0, 0), required=True),
+            kind=r.get(t, "kind", p, "str", "quarters"),
+        )
+        for p, t in r.tables(data, "rooms")
+        if r.check_keys(t, {"label", "at", "kind"}, p)
+    )
+    modules = tuple(
+        ModuleDef(name=r.get(t, "name", p, "str", "?", required=True), at=r.get(t, "at", p, "cell", (0, 0), required=True))
+        for p, t in r.tables(data, "modules")
+        if r.check_keys(t, {"name", "at"}, p)
+    )
+    sections = tuple(
+        HullSectionDef(name=r.get(t, "name", p, "str", "?", required=True), rect=r.get(t, "rect", p, "rect", (0, 0, 0, 0), required=True))
+        for p, t in r.tables(data, "hull_sections")
+        if r.check_keys(t, {"name", "rect"}, p)
+    )
+    doors = tuple(
+        DoorDef(
+            at=r.get(t, "at", p, "cell", (0, 0), required=True),
+            state=r.get(t, "state", p, "str", "closed"),
+            name=r.get(t, "name", p, "str", ""),
+            open_time_s=r.get(t, "open_time_s", p, "pos", None),
+        )
+        for p, t in r.tables(data, "doors")
+        if r.check_keys(t, {"at", "state", "name", "open_time_s"}, p)
+    )
+    crew = tuple(
+        CrewDef(
+            name=r.get(t, "name", p, "str", "?", required=True),
+            role=r.get(t, "role", p, "str", "crew"),
+            at=r.get(t, "at", p, "cell", (0, 0), required=True),
+            equipment=r.get(t, "equipment", p, "strlist", ()),
+            condition=r.get(t, "condition", p, "str", "awake"),
+        )
+        for p, t in r.tables(data, "crew")
+        if r.check_keys(t, {"name", "role", "at", "equipment", "condition"}, p)
+    )
+    lockers = tuple(
+        LockerDef(
+            name=r.get(t, "name", p, "str", "locker"),
+            at=r.get(t, "at", p, "cell", (0, 0), required=True),
+            contents=r.get(t, "contents", p, "strlist", ()),
+        )
+        for p, t in r.tables(data, "lockers")
+        if r.check_keys(t, {"name", "at", "contents"}, p)
+    )
+    events = []
+    for p, t in r.tables(data, "events"):
+        kind = r.get(t, "kind", p, "str", None, required=True)
+        at_s = r.get(t, "at_s", p, "nonneg", 0.0, required=True)
+        chance = r.get(t, "chance", p, "frac", 1.0)
+        spec = EVENT_PARAMS.get(kind) if kind else None
+        if kind is not None and spec is None:
+            r.problem(p + ("kind",), f"unknown event kind '{kind}' (known: {', '.join(EVENT_PARAMS)})")
+        params: dict[str, Any] = {}
+        if spec is not None:
+            r.check_keys(t, {"kind", "at_s", "chance"} | set(spec), p)
+            for name, (required, tag) in spec.items():
+                value = r.get(t, name, p, tag, None, required=required)
+                if value is not None:
+                    params[name] = value
+            if kind == "debris_fall" and "at" not in params and "region" not in params:
+                r.problem(p, "a debris_fall needs 'at' or 'region'")
+        events.append(EventDef(at_s=at_s, kind=kind or "?", params=params, chance=chance))
+    objectives = tuple(
+        ObjectiveDef(
+            kind=r.get(t, "kind", p, "str", "?", required=True),
+            description=r.get(t, "description", p, "str", ""),
+            weight=r.get(t, "weight", p, "nonneg", 1.0),
+            people=r.get(t, "people", p, "strlist", ()),
+            within_s=r.get(t, "within_s", p, "pos", None),
+        )
+        for p, t in r.tables(data, "objectives")
+        if r.check_keys(t, {"kind", "description", "weight", "people", "within_s"}, p)
+    )
+    level = Level(
+        meta=meta,
+        rows=rows,
+        legend=legend,
+        life_support=life,
+        rooms=rooms,
+        modules=modules,
+        hull_sections=sections,
+        doors=doors,
+        crew=crew,
+        lockers=lockers,
+        events=tuple(events),
+        objectives=objectives,
+    )
+    return level, r.problems, index
+
+
+def read_text(path: str | Path) -> tuple[str | None, list[Problem]]:
+    """The file's text, or a problem saying why it cannot be read."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return None, [Problem(str(path), 0, f"cannot read the file: {exc.strerror or exc}")]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(str(path), line, "not UTF-8 text (is this a level file?)")]
+
+
+def load_level(path: str | Path) -> Level:
+    """Load and validate a level file; raise LevelError listing every problem."""
+    from game.levelio.validate import check_level
+
+    text, problems = read_text(path)
+    if text is None:
+        raise LevelError(problems)
+    level, problems, index = parse_level(text, str(path))
+    if level is not None:
+        problems += check_level(level, index, str(path))
+    if problems or level is None:
+        raise LevelError(sorted(problems, key=lambda p: p.line))
+    return level

@@ -1,0 +1,221 @@
+"""Checks that a parsed level makes sense: places exist, names resolve, the
+habitat holds air. The editor's live panel and `validate` share these."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from game.levelio.locate import LineIndex
+from game.levelio.problems import Problem
+from game.sim.grid import floor_regions, module_regions
+from game.sim.level import (
+    CONDITIONS,
+    DEBRIS_KINDS,
+    DOOR_STATES,
+    EQUIPMENT,
+    OBJECTIVE_KINDS,
+    ROOM_KINDS,
+    Level,
+    tiles_from_rows,
+)
+from game.sim.roles import ROLES
+from game.sim.tiles import GAS_PASSABLE, IS_DOOR, TILE_BY_NAME, WALKABLE, Tile
+
+MAX_SIDE = 1000
+MAX_REPORTS_PER_RULE = 12
+
+
+def check_level(level: Level, index: LineIndex, file: str) -> list[Problem]:
+    """Every problem with a parsed level, each placed on its line."""
+    out: list[Problem] = []
+
+    def add(line: int, message: str) -> None:
+        out.append(Problem(file, line, message))
+
+    def where(*path: object) -> int:
+        return index.line(*path)
+
+    m = level.meta
+    if not m.name.strip():
+        add(where("meta", "name"), "the level needs a name")
+    if not 1.8 <= m.ceiling_height_m <= 10:
+        add(where("meta", "ceiling_height_m"), "ceiling_height_m must be between 1.8 and 10 metres")
+    if not 0.2 <= m.nominal_pressure_bar <= 1.5:
+        add(where("meta", "nominal_pressure_bar"), "nominal_pressure_bar must be between 0.2 and 1.5 bar")
+
+    for ch, name in level.legend.items():
+        if name not in TILE_BY_NAME:
+            add(where("legend", ch), f"legend {ch!r} names unknown tile kind '{name}' (known: {', '.join(TILE_BY_NAME)})")
+
+    rows = level.rows
+    row0 = index.string_start.get(("map", "rows"), where("map", "rows"))
+    if not rows:
+        add(where("map"), "the map is empty")
+        return out
+    if len(rows) > MAX_SIDE or level.width > MAX_SIDE:
+        add(where("map", "rows"), f"the map is larger than {MAX_SIDE} x {MAX_SIDE}")
+        return out
+    tiles = tiles_from_rows(rows, level.legend)
+    h, w = tiles.shape
+    unknown = np.zeros((h, w), dtype=bool)
+    for y, row in enumerate(rows):
+        for x, ch in enumerate(row):
+            if ch not in level.legend:
+                if unknown.sum() < MAX_REPORTS_PER_RULE:
+                    add(row0 + y, f"map character {ch!r} at {x},{y} is not in the legend")
+                unknown[y, x] = True
+
+    def inside(cell: tuple[int, int]) -> bool:
+        return 0 <= cell[0] < w and 0 <= cell[1] < h
+
+    def tile(cell: tuple[int, int]) -> Tile:
+        return Tile(int(tiles[cell[1], cell[0]]))
+
+    # Air must be held: no floor beside vacuum or the map's edge. Unknown
+    # characters were reported above and are not taken for vacuum here.
+    gas = GAS_PASSABLE[tiles] | IS_DOOR[tiles]
+    padded = np.pad(gas, 1, constant_values=False)
+    vac = np.pad((tiles == Tile.VACUUM) & ~unknown, 1, constant_values=True)
+    leak = padded & (np.roll(vac, 1, 0) | np.roll(vac, -1, 0) | np.roll(vac, 1, 1) | np.roll(vac, -1, 1))
+    ys, xs = np.nonzero(leak[1:-1, 1:-1])
+    for x, y in list(zip(xs.tolist(), ys.tolist()))[:MAX_REPORTS_PER_RULE]:
+        add(row0 + y, f"{TILE_NAMES[tile((x, y))]} at {x},{y} is open to vacuum: close it with wall or hull")
+
+    floor_labels, _ = floor_regions(tiles)
+    seen_regions: dict[int, str] = {}
+    labels_seen: set[str] = set()
+    for i, room in enumerate(level.rooms):
+        line = where("rooms", i, "at")
+        if room.label in labels_seen:
+            add(where("rooms", i, "label"), f"room label '{room.label}' is used twice")
+        labels_seen.add(room.label)
+        if room.kind not in ROOM_KINDS:
+            add(where("rooms", i, "kind"), f"room kind '{room.kind}' is unknown (known: {', '.join(ROOM_KINDS)})")
+        if not inside(room.at):
+            add(line, f"room '{room.label}' is placed at {room.at[0]},{room.at[1]}, outside the map")
+        elif floor_labels[room.at[1], room.at[0]] == 0:
+            add(line, f"room '{room.label}' must be placed on floor, not {TILE_NAMES[tile(room.at)]}")
+        else:
+            region = int(floor_labels[room.at[1], room.at[0]])
+            if region in seen_regions:
+                add(line, f"rooms '{seen_regions[region]}' and '{room.label}' name the same floor area")
+            seen_regions[region] = room.label
+
+    mod_labels, _ = module_regions(tiles)
+    mod_seen: dict[int, str] = {}
+    for i, mod in enumerate(level.modules):
+        line = where("modules", i, "at")
+        if not inside(mod.at):
+            add(line, f"module '{mod.name}' is placed outside the map")
+        elif mod_labels[mod.at[1], mod.at[0]] == 0:
+            add(line, f"module '{mod.name}' must be placed inside the module, not on {TILE_NAMES[tile(mod.at)]}")
+        else:
+            region = int(mod_labels[mod.at[1], mod.at[0]])
+            if region in mod_seen:
+                add(line, f"modules '{mod_seen[region]}' and '{mod.name}' name the same area")
+            mod_seen[region] = mod.name
+
+    for i, sec in enumerate(level.hull_sections):
+        x0, y0, x1, y1 = sec.rect
+        if not (inside((x0, y0)) and inside((x1, y1)) and x0 <= x1 and y0 <= y1):
+            add(where("hull_sections", i, "rect"), f"hull section '{sec.name}' is not a rectangle inside the map")
+
+    door_cells: set[tuple[int, int]] = set()
+    for i, d in enumerate(level.doors):
+        line = where("doors", i, "at")
+        if d.state not in DOOR_STATES:
+            add(where("doors", i, "state"), f"door state '{d.state}' is unknown (known: {', '.join(DOOR_STATES)})")
+        if not inside(d.at):
+            add(line, f"door at {d.at[0]},{d.at[1]} is outside the map")
+            continue
+        if not IS_DOOR[tiles[d.at[1], d.at[0]]]:
+            add(line, f"there is no door at {d.at[0]},{d.at[1]} (the map has {TILE_NAMES[tile(d.at)]} there)")
+        if d.at in door_cells:
+            add(line, f"door at {d.at[0]},{d.at[1]} is described twice")
+        door_cells.add(d.at)
+    ys, xs = np.nonzero(IS_DOOR[tiles])
+    reported = 0
+    for x, y in zip(xs.tolist(), ys.tolist()):
+        open_ew = 0 < x < w - 1 and WALKABLE[tiles[y, x - 1]] and WALKABLE[tiles[y, x + 1]]
+        open_ns = 0 < y < h - 1 and WALKABLE[tiles[y - 1, x]] and WALKABLE[tiles[y + 1, x]]
+        if not (open_ew or open_ns) and reported < MAX_REPORTS_PER_RULE:
+            add(row0 + y, f"{TILE_NAMES[tile((x, y))]} at {x},{y} does not lead anywhere: it needs floor on two opposite sides")
+            reported += 1
+
+    names: set[str] = set()
+    for i, c in enumerate(level.crew):
+        if c.name in names:
+            add(where("crew", i, "name"), f"two crew are called '{c.name}'")
+        names.add(c.name)
+        if c.role not in ROLES:
+            add(where("crew", i, "role"), f"role '{c.role}' is unknown (known: {', '.join(ROLES)})")
+        if c.condition not in CONDITIONS:
+            add(where("crew", i, "condition"), f"condition '{c.condition}' is unknown (known: {', '.join(CONDITIONS)})")
+        for item in c.equipment:
+            if item not in EQUIPMENT:
+                add(where("crew", i, "equipment"), f"equipment '{item}' is unknown (known: {', '.join(EQUIPMENT)})")
+        if not inside(c.at):
+            add(where("crew", i, "at"), f"{c.name} stands outside the map")
+        elif not WALKABLE[tiles[c.at[1], c.at[0]]]:
+            add(where("crew", i, "at"), f"{c.name} stands on {TILE_NAMES[tile(c.at)]}, not floor")
+
+    for i, lk in enumerate(level.lockers):
+        if not inside(lk.at) or not WALKABLE[tiles[lk.at[1], lk.at[0]]]:
+            add(where("lockers", i, "at"), f"locker '{lk.name}' must stand on floor inside the map")
+        for item in lk.contents:
+            if item not in EQUIPMENT:
+                add(where("lockers", i, "contents"), f"equipment '{item}' is unknown (known: {', '.join(EQUIPMENT)})")
+
+    for i, ev in enumerate(level.events):
+        p = ev.params
+        if ev.kind == "breach" and "at" in p:
+            at = p["at"]
+            if not inside(at) or tiles[at[1], at[0]] != Tile.HULL:
+                add(where("events", i, "at"), f"a breach must be on hull; {at[0]},{at[1]} is {'outside the map' if not inside(at) else TILE_NAMES[tile(at)]}")
+            elif not _beside(GAS_PASSABLE[tiles] | IS_DOOR[tiles], at):
+                add(where("events", i, "at"), f"the breach at {at[0]},{at[1]} has no room behind it")
+        if ev.kind == "door_jam" and "door" in p:
+            at = p["door"]
+            if not inside(at) or not IS_DOOR[tiles[at[1], at[0]]]:
+                add(where("events", i, "door"), f"door_jam names {at[0]},{at[1]}, where there is no door")
+        if ev.kind == "debris_fall":
+            if p.get("debris") not in DEBRIS_KINDS:
+                add(where("events", i, "debris"), f"debris kind '{p.get('debris')}' is unknown (known: {', '.join(DEBRIS_KINDS)})")
+            if "at" in p and not inside(p["at"]):
+                add(where("events", i, "at"), "debris falls outside the map")
+            if "region" in p:
+                x0, y0, x1, y1 = p["region"]
+                if not (inside((x0, y0)) and inside((x1, y1)) and x0 <= x1 and y0 <= y1):
+                    add(where("events", i, "region"), "the debris region is not a rectangle inside the map")
+
+    for i, ob in enumerate(level.objectives):
+        if ob.kind not in OBJECTIVE_KINDS:
+            add(where("objectives", i, "kind"), f"objective kind '{ob.kind}' is unknown (known: {', '.join(OBJECTIVE_KINDS)})")
+        for who in ob.people:
+            if who not in names:
+                add(where("objectives", i, "people"), f"objective names '{who}', who is not in the crew")
+    return out
+
+
+TILE_NAMES = {t: t.name.lower().replace("_", " ") for t in Tile}
+
+
+def _beside(mask: np.ndarray, cell: tuple[int, int]) -> bool:
+    h, w = mask.shape
+    x, y = cell
+    return any(0 <= x + dx < w and 0 <= y + dy < h and mask[y + dy, x + dx] for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)))
+
+
+def validate_file(path: str | Path) -> list[Problem]:
+    """All problems with one level file (empty if it is good)."""
+    from game.levelio.load import parse_level, read_text
+
+    text, problems = read_text(path)
+    if text is None:
+        return problems
+    level, problems, index = parse_level(text, str(path))
+    if level is not None:
+        problems += check_level(level, index, str(path))
+    return sorted(problems, key=lambda p: p.line)

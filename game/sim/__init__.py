@@ -1,0 +1,1 @@
+"""The deterministic simulation: no pygame, no wall clock, no global random."""

@@ -1,0 +1,133 @@
+"""Compartments: connected bodies of gas, and the openings between them.
+
+A compartment is a 4-connected region of gas-passable cells (floor, cut holes,
+open doors). They are relabelled whenever the topology changes, and the gas
+moves with the cells: nothing is created or lost by a relabel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage
+
+from game.sim.gas import Openings, moles_for
+from game.sim.grid import FOUR
+from game.sim.tiles import GAS_PASSABLE, Tile
+
+R_GAS = 8.314
+T_K = 293.0
+OUTSIDE = -1
+
+
+@dataclass
+class Compartments:
+    labels: np.ndarray  # int32 [y, x]: compartment index + 1, 0 for none
+    volume_m3: np.ndarray  # float64 per compartment
+    n_o2: np.ndarray  # mol per compartment
+    n_other: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return int(self.volume_m3.size)
+
+    def index_at(self, x: int, y: int) -> int:
+        """Compartment index at a cell, or -1 if the cell holds no gas."""
+        h, w = self.labels.shape
+        if not (0 <= x < w and 0 <= y < h):
+            return -1
+        return int(self.labels[y, x]) - 1
+
+    @property
+    def pressure_bar(self) -> np.ndarray:
+        return (self.n_o2 + self.n_other) * R_GAS * T_K / np.maximum(self.volume_m3, 1e-9) / 1e5
+
+    @property
+    def ppo2_bar(self) -> np.ndarray:
+        return self.n_o2 * R_GAS * T_K / np.maximum(self.volume_m3, 1e-9) / 1e5
+
+    @property
+    def o2_fraction(self) -> np.ndarray:
+        total = self.n_o2 + self.n_other
+        return np.divide(self.n_o2, total, out=np.zeros_like(total), where=total > 0)
+
+
+def gas_mask(tiles: np.ndarray, door_open: np.ndarray) -> np.ndarray:
+    return GAS_PASSABLE[tiles] | door_open
+
+
+def label_cells(tiles: np.ndarray, door_open: np.ndarray) -> tuple[np.ndarray, int]:
+    labels, n = ndimage.label(gas_mask(tiles, door_open), structure=FOUR)
+    return labels.astype(np.int32), int(n)
+
+
+def initial_compartments(
+    tiles: np.ndarray, door_open: np.ndarray, ceiling_m: float, pressure_bar: float, o2_fraction: float
+) -> Compartments:
+    """Every compartment filled to the level's nominal atmosphere."""
+    labels, n = label_cells(tiles, door_open)
+    volume = np.bincount(labels.ravel(), minlength=n + 1)[1:].astype(np.float64) * ceiling_m
+    total = moles_for(np.full(n, pressure_bar * 1e5), volume)
+    return Compartments(labels, volume, total * o2_fraction, total * (1.0 - o2_fraction))
+
+
+def relabel(old: Compartments, tiles: np.ndarray, door_open: np.ndarray, ceiling_m: float) -> Compartments:
+    """New compartments after a topology change, each old one's gas shared
+    among the new ones by how many of its cells each inherits."""
+    labels, n = label_cells(tiles, door_open)
+    n_old = old.count
+    pair = old.labels.ravel().astype(np.int64) * (n + 1) + labels.ravel()
+    overlap = np.bincount(pair, minlength=(n_old + 1) * (n + 1)).reshape(n_old + 1, n + 1)[1:, 1:]
+    inherited = overlap.sum(axis=1, keepdims=True)
+    share = np.divide(overlap, inherited, out=np.zeros(overlap.shape), where=inherited > 0)
+    volume = np.bincount(labels.ravel(), minlength=n + 1)[1:].astype(np.float64) * ceiling_m
+    return Compartments(labels, volume, share.T @ old.n_o2, share.T @ old.n_other)
+
+
+def neighbour_compartments(labels: np.ndarray, tiles: np.ndarray, x: int, y: int) -> list[int]:
+    """Distinct compartment indices (or OUTSIDE for open vacuum) beside a cell, sorted."""
+    h, w = labels.shape
+    found: set[int] = set()
+    for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+        nx, ny = x + dx, y + dy
+        if not (0 <= nx < w and 0 <= ny < h) or tiles[ny, nx] == Tile.VACUUM:
+            found.add(OUTSIDE)
+        elif labels[ny, nx] > 0:
+            found.add(int(labels[ny, nx]) - 1)
+    return sorted(found)
+
+
+def build_openings(
+    labels: np.ndarray,
+    tiles: np.ndarray,
+    leaks: list[tuple[int, int, float, float]],
+) -> Openings:
+    """Gas paths across cells that separate compartments.
+
+    `leaks` are (x, y, area_m2, cd) for every leaking cell: closed doors'
+    seals and breaches. A leak joins the two lowest compartments beside it,
+    or a compartment and the outside.
+    """
+    a, b, area, cd = [], [], [], []
+    for x, y, area_m2, c in leaks:
+        sides = neighbour_compartments(labels, tiles, x, y)
+        inside = [s for s in sides if s != OUTSIDE]
+        if not inside:
+            continue
+        if tiles[y, x] == Tile.HULL or len(inside) == 1:
+            if tiles[y, x] != Tile.HULL and OUTSIDE not in sides:
+                continue  # both sides already one compartment
+            pair = (inside[0], OUTSIDE)
+        else:
+            pair = (inside[0], inside[1])
+        a.append(pair[0])
+        b.append(pair[1])
+        area.append(area_m2)
+        cd.append(c)
+    return Openings(
+        a=np.array(a, dtype=np.int32),
+        b=np.array(b, dtype=np.int32),
+        area_m2=np.array(area, dtype=np.float64),
+        cd=np.array(cd, dtype=np.float64),
+    )

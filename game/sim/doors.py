@@ -1,0 +1,42 @@
+"""Doors, bulkheads and hatches: their mutable state and their static defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from game.sim.tiles import Tile
+
+# Seconds to open or close by hand (doors) or by servo (bulkheads, hatches).
+OPEN_TIME_S = {Tile.DOOR: 2.0, Tile.BULKHEAD: 4.0, Tile.HATCH: 5.0}
+# Effective leak area of a closed seal, m2: room doors are light sliding doors
+# with brush seals; bulkheads and hatches are pressure-rated.
+SEAL_LEAK_AREA_M2 = {Tile.DOOR: 2.0e-4, Tile.BULKHEAD: 2.0e-6, Tile.HATCH: 5.0e-6}
+# Effective open area of a fully open doorway, m2.
+OPEN_AREA_M2 = {Tile.DOOR: 1.8, Tile.BULKHEAD: 2.2, Tile.HATCH: 0.8}
+
+
+@dataclass
+class Door:
+    id: int
+    x: int
+    y: int
+    kind: Tile
+    state: str  # open, closed, jammed, sealed
+    name: str = ""
+    open_time_s: float = 2.0
+
+    @property
+    def cell(self) -> tuple[int, int]:
+        return (self.x, self.y)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+    @property
+    def leak_area_m2(self) -> float:
+        return SEAL_LEAK_AREA_M2[self.kind]
+
+    @property
+    def label(self) -> str:
+        return self.name or f"{self.kind.name.lower()} at {self.x},{self.y}"

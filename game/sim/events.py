@@ -1,0 +1,104 @@
+"""Past-tense records of what happened, appended by the simulation.
+
+The view, sound, comms log and report read them; the simulation never reacts
+to its own events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+
+@dataclass(frozen=True)
+class Event:
+    tick: int
+    time_s: float
+
+    @property
+    def kind(self) -> str:
+        return type(self).__name__
+
+    def to_dict(self) -> dict:
+        return {"type": self.kind, **asdict(self)}
+
+
+@dataclass(frozen=True)
+class BreachOpened(Event):
+    x: int
+    y: int
+    area_cm2: float
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class DoorOpened(Event):
+    door_id: int
+    door: str
+    by: str = ""  # the person who opened it, or "" for a remote command
+
+
+@dataclass(frozen=True)
+class DoorClosed(Event):
+    door_id: int
+    door: str
+    by: str = ""
+
+
+@dataclass(frozen=True)
+class DoorJammed(Event):
+    door_id: int
+    door: str
+
+
+@dataclass(frozen=True)
+class DoorSealed(Event):
+    door_id: int
+    door: str
+
+
+@dataclass(frozen=True)
+class DoorUnsealed(Event):
+    door_id: int
+    door: str
+
+
+@dataclass(frozen=True)
+class DebrisFell(Event):
+    debris: str
+    count: int
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class PersonArrived(Event):
+    person_id: int
+    person: str
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class PathBlocked(Event):
+    person_id: int
+    person: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CommandRejected(Event):
+    command: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PersonStateChanged(Event):
+    person_id: int
+    person: str
+    state: str  # conscious, impaired, unconscious, dead
+    previous: str
+
+
+def event_fields(event: Event) -> list[str]:
+    """Names of an event's own fields, after tick and time."""
+    return [f.name for f in fields(event)][2:]

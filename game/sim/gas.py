@@ -1,0 +1,197 @@
+"""Gas flow between compartments: ideal-gas state, orifice flow and the per-tick update.
+
+Owns only the atmosphere's numbers: moles of O2 and of everything else (treated as N2)
+per compartment, moved through `Openings`. Pure numpy, deterministic, no clock, no random.
+
+The model is isothermal: every compartment stays at T_K. Real air cools as it expands,
+but a habitat leak lasts minutes and the walls, furniture and people keep feeding heat
+back, so the slow isothermal blowdown is the one to match; the adiabatic closed form is
+kept as the fast-blowdown bound (it falls up to GAMMA times faster at first).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import sqrt
+
+import numpy as np
+
+R = 8.314  # J/mol/K
+T_K = 293.0
+GAMMA = 1.4
+R_AIR = 287.0  # J/kg/K, the orifice law's specific gas constant
+MARS_PRESSURE_PA = 600.0
+M_O2 = 0.032  # kg/mol
+M_N2 = 0.028  # kg/mol; "other" gas is treated as N2
+
+_RT = R * T_K
+CRITICAL_RATIO = (2.0 / (GAMMA + 1.0)) ** (GAMMA / (GAMMA - 1.0))  # ~0.528
+C_STAR_M_S = sqrt(GAMMA * R_AIR * T_K) * (2.0 / (GAMMA + 1.0)) ** ((GAMMA + 1.0) / (2.0 * (GAMMA - 1.0)))
+_SQRT_K = sqrt(2.0 * GAMMA / ((GAMMA - 1.0) * R_AIR * T_K))  # subsonic orifice constant, s/m
+_TINY = 1e-300  # keeps 0/0 at 0 without a masked divide
+
+
+def pressure_pa(n_mol: np.ndarray, volume_m3: np.ndarray) -> np.ndarray:
+    """Ideal-gas pressure at T_K; the sim stores moles so partial pressures follow for free."""
+    return np.asarray(n_mol, dtype=float) * _RT / np.asarray(volume_m3, dtype=float)
+
+
+def moles_for(pressure_pa: np.ndarray, volume_m3: np.ndarray) -> np.ndarray:
+    """Moles that give `pressure_pa` in `volume_m3` at T_K (to fill compartments from a level)."""
+    return np.asarray(pressure_pa, dtype=float) * np.asarray(volume_m3, dtype=float) / _RT
+
+
+def _flow_factor(ratio: np.ndarray) -> np.ndarray:
+    """sqrt(r**(2/GAMMA) - r**((GAMMA+1)/GAMMA)) for r = p_down/p_up; overwrites ratio.
+
+    The subsonic form at the critical ratio equals the choked form exactly, so clamping r
+    at CRITICAL_RATIO gives both regimes in one expression; with s = r**(1/GAMMA) the
+    bracket is s*(s - r), which costs a single power.
+    """
+    r = np.maximum(ratio, CRITICAL_RATIO, out=ratio)
+    np.minimum(r, 1.0, out=r)
+    s = r ** (1.0 / GAMMA)
+    np.subtract(s, r, out=r)
+    r *= s
+    np.maximum(r, 0.0, out=r)  # rounding just below r = 1
+    return np.sqrt(r, out=r)
+
+
+def orifice_mass_flow_kg_s(p_up_pa: np.ndarray, p_down_pa: np.ndarray,
+                           area_m2: np.ndarray, cd: np.ndarray) -> np.ndarray:
+    """Compressible orifice flow from p_up to p_down: choked at or below the critical
+    ratio, subsonic above it, 0 when p_up <= p_down."""
+    p_up = np.asarray(p_up_pa, dtype=float)
+    ratio = np.asarray(p_down_pa, dtype=float) / np.maximum(p_up, _TINY)
+    return _SQRT_K * np.asarray(cd) * np.asarray(area_m2) * p_up * _flow_factor(ratio)
+
+
+def blowdown_tau_s(volume_m3: np.ndarray, area_m2: np.ndarray, cd: np.ndarray) -> np.ndarray:
+    """Time constant V/(Cd*A*c*) of a choked leak; the initial fall rate is p0/tau."""
+    return np.asarray(volume_m3, dtype=float) / (np.asarray(cd) * np.asarray(area_m2) * C_STAR_M_S)
+
+
+def isothermal_blowdown_pa(p0_pa: np.ndarray, t_s: np.ndarray, volume_m3: np.ndarray,
+                           area_m2: np.ndarray, cd: np.ndarray) -> np.ndarray:
+    """Closed form p0*exp(-t/tau) of a choked isothermal leak to vacuum: the test oracle."""
+    return np.asarray(p0_pa) * np.exp(-np.asarray(t_s) / blowdown_tau_s(volume_m3, area_m2, cd))
+
+
+def adiabatic_blowdown_pa(p0_pa: np.ndarray, t_s: np.ndarray, volume_m3: np.ndarray,
+                          area_m2: np.ndarray, cd: np.ndarray) -> np.ndarray:
+    """Closed form of a choked adiabatic blowdown to vacuum: the fast-decompression bound."""
+    tau = blowdown_tau_s(volume_m3, area_m2, cd)
+    return np.asarray(p0_pa) * (1.0 + 0.5 * (GAMMA - 1.0) * np.asarray(t_s) / tau) ** (
+        -2.0 * GAMMA / (GAMMA - 1.0))
+
+
+@dataclass
+class Openings:
+    """All gas paths for one step, fixed between topology changes (b == -1 is OUTSIDE).
+
+    Areas and Cd may be changed in place (a door swinging); build a new Openings when
+    a or b change, since index tables derived from them are cached.
+    """
+
+    a: np.ndarray
+    b: np.ndarray
+    area_m2: np.ndarray
+    cd: np.ndarray
+    _cache: tuple = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.a = np.asarray(self.a, dtype=np.int32)
+        self.b = np.asarray(self.b, dtype=np.int32)
+        self.area_m2 = np.asarray(self.area_m2, dtype=np.float64)
+        self.cd = np.asarray(self.cd, dtype=np.float64)
+        if not (self.a.shape == self.b.shape == self.area_m2.shape == self.cd.shape):
+            raise ValueError("Openings arrays must all have one entry per opening")
+        if np.any(self.a < 0) or np.any(self.b < -1) or np.any(self.a == self.b):
+            raise ValueError("Openings: a must be a compartment, b a different one or -1")
+
+    def _tables(self, n_compartments: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Index tables: (a; b+S) and (b; a+S) with OUTSIDE as slot nc (S = nc + 1 slots,
+        the second row offset so one bincount serves both ends), and the scatter index for
+        [O2 +, other +, O2 -, other -]: into compartments, or a's vent bin when b is OUTSIDE."""
+        if not self._cache or self._cache[0] != n_compartments:
+            nc, slots = n_compartments, n_compartments + 1
+            b = np.where(self.b < 0, nc, self.b).astype(np.intp)
+            a = self.a.astype(np.intp)
+            ab = np.stack((a, b + slots))
+            ba = np.stack((b, a + slots))
+            into = np.where(self.b < 0, a + nc, b)  # bins: nc compartments, then nc vents
+            scatter = np.concatenate((into, into + 2 * nc, a, a + 2 * nc))
+            self._cache = (nc, ab, ba, scatter)
+        return self._cache[1:]
+
+
+def step_gas(n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.ndarray, openings: Openings,
+             dt: float, outside_pressure_pa: float = MARS_PRESSURE_PA,
+             o2_feed_mol_s: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Advance the gas by dt in place; return (flow_kg_s per opening, +a->b, mean over the
+    step; vented_o2_mol and vented_other_mol per compartment, negative when drawn in).
+
+    Each opening moves x = eq*(1 - exp(-q*dt/eq)), eq being the moles that would equalise
+    its pair and q the orifice molar flow at the start of the step. That never passes the
+    pair's equilibrium however stiff the link, and is exact for a choked leak to vacuum
+    (there q/eq is constant). A compartment with several openings then has its outflows
+    (and inflows) scaled so their total stays within the flow-weighted mean of the eq's,
+    so it never ends below the lowest (above the highest) pair equilibrium it touches:
+    no new extremes, no negative gas, a vented room never sucked below the outside.
+    The feed goes in first, so the flows see this tick's pressures.
+    """
+    if o2_feed_mol_s is not None:
+        n_o2 += o2_feed_mol_s * dt
+    nc = n_o2.shape[0]
+    slots = nc + 1  # compartments, then OUTSIDE; state arrays hold two copies (see _tables)
+    ab, ba, scatter = openings._tables(nc)
+
+    n = n_o2 + n_other
+    pa_per_mol = np.zeros(2 * slots)  # OUTSIDE has infinite volume
+    np.divide(_RT, volume_m3, out=pa_per_mol[:nc])
+    pa_per_mol[slots:] = pa_per_mol[:slots]
+    p = np.empty(2 * slots)
+    np.multiply(n, pa_per_mol[:nc], out=p[:nc])
+    p[nc] = outside_pressure_pa
+    p[slots:] = p[:slots]
+    f_o2 = np.zeros(slots)  # Mars air carries no O2
+    np.divide(n_o2, np.maximum(n, _TINY), out=f_o2[:nc])
+
+    p_ab = p[ab]
+    gap = p_ab[0] - p_ab[1]
+    ud = np.where(gap >= 0.0, ab, ba)  # (upstream; downstream + S)
+    p_ud = p[ud]
+    f_up = f_o2[ud[0]]
+    molar_mass = M_N2 + (M_O2 - M_N2) * f_up
+    ppm_ud = pa_per_mol[ud]
+    neg_eq = (p_ud[1] - p_ud[0]) / (ppm_ud[0] + ppm_ud[1])  # -(moles that equalise the pair)
+    q_dt = openings.cd * openings.area_m2
+    q_dt *= p_ud[0] * (dt * _SQRT_K) / molar_mass
+    q_dt *= _flow_factor(p_ud[1] / np.maximum(p_ud[0], _TINY))
+    x = np.expm1(q_dt / np.minimum(neg_eq, -_TINY))
+    x *= neg_eq
+
+    # Scale each compartment's outflows (row 0) and inflows (row 1) so their total stays
+    # within the x-weighted mean of the eq's; x*neg_eq < 0 so lim comes out negated.
+    w = np.empty_like(p_ud)
+    w[:] = x
+    total = np.bincount(ud.ravel(), w.ravel(), 2 * slots)
+    w *= neg_eq
+    lim = np.bincount(ud.ravel(), w.ravel(), 2 * slots) / (total * total + _TINY)
+    np.maximum(lim, -1.0, out=lim)
+    lim[nc] = lim[-1] = -1.0  # the outside gives and takes without limit
+    lim_ud = lim[ud]
+    x *= np.maximum(lim_ud[0], lim_ud[1])  # now -x
+
+    signed = np.copysign(x, gap, out=x)  # moles a -> b
+    w = np.empty((4, x.shape[0]))
+    np.multiply(signed, f_up, out=w[0])
+    np.subtract(signed, w[0], out=w[1])
+    np.negative(w[:2], out=w[2:])
+    moved = np.bincount(scatter, w.ravel(), 4 * nc).reshape(2, 2 * nc)
+    n_o2 += moved[0, :nc]
+    n_other += moved[1, :nc]
+    np.maximum(n_o2, 0.0, out=n_o2)  # only rounding can dip below 0 here
+    np.maximum(n_other, 0.0, out=n_other)
+    signed *= molar_mass
+    signed /= dt
+    return signed, moved[0, nc:], moved[1, nc:]

@@ -1,0 +1,165 @@
+"""A level's static definition: what the file says, before anything happens.
+
+The loader in `game.levelio` builds these from TOML; the world is created from
+them and never changes them. Coordinates are tile (column, row) pairs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from game.sim.tiles import DEFAULT_LEGEND, TILE_BY_NAME, Tile
+
+FORMAT_VERSION = 1
+
+Cell = tuple[int, int]
+Rect = tuple[int, int, int, int]  # x0, y0, x1, y1 inclusive
+
+DOOR_STATES = ("open", "closed", "jammed", "sealed")
+CONDITIONS = ("awake", "asleep", "injured")
+EQUIPMENT = ("suit", "respirator", "lance", "crowbar", "medkit")
+ROOM_KINDS = ("quarters", "corridor", "medbay", "control", "tunnel", "lab", "storage", "other")
+DEBRIS_KINDS = ("ceiling_panel", "insulation", "personal_effects", "support_beam")
+OBJECTIVE_KINDS = ("rescue", "survive", "seal", "survey", "evacuate", "conserve_o2")
+
+# Parameters each event kind takes: name -> (required, type tag).
+EVENT_PARAMS: dict[str, dict[str, tuple[bool, str]]] = {
+    "breach": {"at": (True, "cell"), "area_cm2": (True, "pos"), "cd": (False, "frac"), "section": (False, "str")},
+    "debris_fall": {
+        "debris": (True, "debris"),
+        "at": (False, "cell"),
+        "region": (False, "rect"),
+        "count": (False, "count"),
+        "angle_deg": (False, "num"),
+    },
+    "door_jam": {"door": (True, "cell")},
+}
+
+
+@dataclass(frozen=True)
+class Meta:
+    name: str
+    author: str = ""
+    briefing: str = ""
+    time_limit_s: float = 1800.0
+    ceiling_height_m: float = 2.4
+    nominal_pressure_bar: float = 1.0
+    o2_fraction: float = 0.21
+    seed: int = 1
+
+
+@dataclass(frozen=True)
+class LifeSupport:
+    """The habitat's emergency O2 reserve and its automatic feed."""
+
+    reserve_o2_kg: float = 0.0
+    feed_rate_g_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class RoomDef:
+    label: str
+    at: Cell  # any floor cell inside; the room is the floor region around it
+    kind: str = "quarters"
+
+
+@dataclass(frozen=True)
+class ModuleDef:
+    name: str
+    at: Cell  # any cell inside; the module is the region bounded by module walls
+
+
+@dataclass(frozen=True)
+class HullSectionDef:
+    name: str
+    rect: Rect
+
+
+@dataclass(frozen=True)
+class DoorDef:
+    at: Cell
+    state: str = "closed"
+    name: str = ""
+    open_time_s: float | None = None  # None: the kind's usual time; larger if it sticks
+
+
+@dataclass(frozen=True)
+class CrewDef:
+    name: str
+    role: str
+    at: Cell
+    equipment: tuple[str, ...] = ()
+    condition: str = "awake"
+
+
+@dataclass(frozen=True)
+class LockerDef:
+    name: str
+    at: Cell
+    contents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventDef:
+    at_s: float
+    kind: str
+    params: dict[str, Any] = field(default_factory=dict)
+    chance: float = 1.0  # drawn from the world's `events` stream when below 1
+
+
+@dataclass(frozen=True)
+class ObjectiveDef:
+    kind: str
+    description: str = ""
+    weight: float = 1.0
+    people: tuple[str, ...] = ()
+    within_s: float | None = None
+
+
+@dataclass(frozen=True)
+class Level:
+    meta: Meta
+    rows: tuple[str, ...]
+    legend: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LEGEND))
+    life_support: LifeSupport = LifeSupport()
+    rooms: tuple[RoomDef, ...] = ()
+    modules: tuple[ModuleDef, ...] = ()
+    hull_sections: tuple[HullSectionDef, ...] = ()
+    doors: tuple[DoorDef, ...] = ()
+    crew: tuple[CrewDef, ...] = ()
+    lockers: tuple[LockerDef, ...] = ()
+    events: tuple[EventDef, ...] = ()
+    objectives: tuple[ObjectiveDef, ...] = ()
+    format_version: int = FORMAT_VERSION
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+
+def tiles_from_rows(rows: tuple[str, ...] | list[str], legend: dict[str, str]) -> np.ndarray:
+    """Decode map rows into a (height, width) uint8 array of `Tile` codes.
+
+    Short rows are padded with vacuum; characters missing from the legend
+    become vacuum (the validator reports them).
+    """
+    width = max((len(r) for r in rows), default=0)
+    if not rows or width == 0:
+        return np.zeros((len(rows), width), dtype=np.uint8)
+    text = "".join(r.ljust(width) for r in rows)
+    chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).reshape(len(rows), width)
+    keys = np.array(sorted(ord(c) for c in legend if len(c) == 1), dtype=np.uint32)
+    values = np.array(
+        [int(TILE_BY_NAME.get(legend[chr(k)], Tile.VACUUM)) for k in keys], dtype=np.uint8
+    )
+    if keys.size == 0:
+        return np.zeros(chars.shape, dtype=np.uint8)
+    idx = np.clip(np.searchsorted(keys, chars), 0, keys.size - 1)
+    return np.where(keys[idx] == chars, values[idx], np.uint8(Tile.VACUUM)).astype(np.uint8)

@@ -1,0 +1,39 @@
+"""Plain-data summaries of a world, for `sim --json`, traces and tests."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from game.sim.physiology import INJURY_NAMES, STATE_NAMES
+
+if TYPE_CHECKING:
+    from game.sim.world import World
+
+
+def world_summary(world: "World", level_path: str) -> dict[str, Any]:
+    """The state a user asks about after a headless run."""
+    from game.sim.world import state_hash
+
+    crew = []
+    b = world.bodies
+    for p in world.people:
+        room = world.grid.room_at(int(p.x), int(p.y))
+        crew.append(
+            {
+                "name": p.name,
+                "role": p.role,
+                "room": room.label if room else None,
+                "status": STATE_NAMES[int(b.state[p.id])],
+                "position": [round(p.x, 3), round(p.y, 3)],
+                "spo2": round(float(b.spo2[p.id]), 4),
+                "state": STATE_NAMES[int(b.state[p.id])],
+                "hypoxic_injury": INJURY_NAMES[int(b.injury[p.id])],
+            }
+        )
+    return {
+        "level": level_path,
+        "seed": world.seed,
+        "sim_time_s": round(world.time_s, 3),
+        "state_hash": state_hash(world),
+        "crew": crew,
+    }

@@ -1,0 +1,196 @@
+"""The world: all mutable simulation state, and the one place a tick is run.
+
+A tick applies the commands stamped for it, fires the timeline, rebuilds the
+gas topology if anything opened or closed, then runs the systems in the fixed
+order written out in `step`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from game.sim import atmosphere, movement, timeline
+from game.sim.commands import Command
+from game.sim.compartments import Compartments, initial_compartments
+from game.sim.doors import OPEN_TIME_S, Door
+from game.sim.events import Event
+from game.sim.grid import Grid, build_grid
+from game.sim.level import Level
+from game.sim.orders import apply_command
+from game.sim.people import Person
+from game.sim.physiology import STATE_NAMES, Bodies
+from game.sim.rng import make_streams, stream_state_bytes
+from game.sim.tiles import IS_DOOR, Tile
+
+TICK_S = 0.1  # fixed step: 10 ticks per simulated second
+
+
+@dataclass
+class Breach:
+    id: int
+    x: int
+    y: int
+    area_m2: float
+    cd: float
+    section: str = ""
+
+
+@dataclass
+class World:
+    level: Level
+    seed: int
+    grid: Grid
+    doors: list[Door]
+    people: list[Person]
+    bodies: Bodies
+    compartments: Compartments
+    rng: dict[str, np.random.Generator]
+    door_open: np.ndarray  # bool [y, x], True on open door cells
+    door_at: dict[tuple[int, int], int]
+    tick: int = 0
+    breaches: list[Breach] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    command_log: list[Command] = field(default_factory=list)
+    pending: list[Command] = field(default_factory=list)
+    next_timeline: int = 0  # index into the level's events sorted by time
+    topology_dirty: bool = True
+    atmos: atmosphere.AtmosState = field(default_factory=atmosphere.AtmosState)
+
+    @property
+    def time_s(self) -> float:
+        return self.tick * TICK_S
+
+    @property
+    def breach_time_s(self) -> float | None:
+        """Simulated time of the first breach, the zero of the game clock."""
+        return self.atmos.first_breach_s
+
+    def submit(self, command: Command) -> Command:
+        """Queue a command for the next tick boundary and return it stamped."""
+        stamped = command.stamped(self.tick)
+        self.pending.append(stamped)
+        return stamped
+
+    def emit(self, event_type: type[Event], **fields_) -> Event:
+        ev = event_type(tick=self.tick, time_s=round(self.time_s, 3), **fields_)
+        self.events.append(ev)
+        return ev
+
+    def person_by_name(self, name: str) -> Person | None:
+        return next((p for p in self.people if p.name == name), None)
+
+    def person_state(self, person_id: int) -> str:
+        return STATE_NAMES[int(self.bodies.state[person_id])]
+
+    def set_door_state(self, door: Door, state: str) -> None:
+        """Change a door's state, marking the gas topology for rebuild."""
+        was_open = door.is_open
+        door.state = state
+        if door.is_open != was_open:
+            self.door_open[door.y, door.x] = door.is_open
+        self.topology_dirty = True
+
+
+def create_world(level: Level, seed: int | None = None) -> World:
+    """A world at tick 0 from a level definition and a seed."""
+    seed = level.meta.seed if seed is None else int(seed)
+    grid = build_grid(level)
+    door_defs = {d.at: d for d in level.doors}
+    doors: list[Door] = []
+    door_at: dict[tuple[int, int], int] = {}
+    ys, xs = np.nonzero(IS_DOOR[grid.tiles])
+    for y, x in sorted(zip(ys.tolist(), xs.tolist())):
+        kind = Tile(int(grid.tiles[y, x]))
+        d = door_defs.get((x, y))
+        default_state = "open" if kind == Tile.BULKHEAD else "closed"
+        door = Door(
+            id=len(doors),
+            x=x,
+            y=y,
+            kind=kind,
+            state=d.state if d else default_state,
+            name=d.name if d else "",
+            open_time_s=(d.open_time_s if d and d.open_time_s is not None else OPEN_TIME_S[kind]),
+        )
+        door_at[(x, y)] = door.id
+        doors.append(door)
+    door_open = np.zeros(grid.tiles.shape, dtype=bool)
+    for d in doors:
+        door_open[d.y, d.x] = d.is_open
+    people = [
+        Person(
+            id=i,
+            name=c.name,
+            role=c.role,
+            x=c.at[0] + 0.5,
+            y=c.at[1] + 0.5,
+            equipment=list(c.equipment),
+            condition=c.condition,
+        )
+        for i, c in enumerate(level.crew)
+    ]
+    meta = level.meta
+    comps = initial_compartments(grid.tiles, door_open, meta.ceiling_height_m, meta.nominal_pressure_bar, meta.o2_fraction)
+    world = World(
+        level=level,
+        seed=seed,
+        grid=grid,
+        doors=doors,
+        people=people,
+        bodies=Bodies.new(len(people)),
+        compartments=comps,
+        rng=make_streams(seed),
+        door_open=door_open,
+        door_at=door_at,
+    )
+    world.atmos = atmosphere.initial_state(level)
+    atmosphere.rebuild_topology(world)
+    return world
+
+
+def step(world: World, dt: float = TICK_S) -> None:
+    """Advance one fixed tick. The order here is the order of the world."""
+    for cmd in world.pending:
+        world.command_log.append(cmd)
+        apply_command(world, cmd)
+    world.pending.clear()
+    timeline.fire_due(world)
+    if world.topology_dirty:
+        atmosphere.rebuild_topology(world)
+    atmosphere.step_atmosphere(world, dt)
+    atmosphere.step_bodies(world, dt)
+    movement.step_movement(world, dt)
+    world.tick += 1
+
+
+def run_until(world: World, time_s: float) -> None:
+    """Step until the simulated clock reaches `time_s`."""
+    target = round(time_s / TICK_S)
+    while world.tick < target:
+        step(world)
+
+
+def state_hash(world: World) -> str:
+    """A digest of everything that decides the future, in a canonical order."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(struct.pack("<q", world.tick))
+    h.update(world.grid.tiles.tobytes())
+    h.update("|".join(f"{d.id}:{d.state}" for d in world.doors).encode())
+    for p in world.people:
+        h.update(struct.pack("<qdd", p.id, p.x, p.y))
+        h.update(repr((p.equipment, p.path, p.door_wait_s)).encode())
+    b = world.bodies
+    for arr in (b.spo2, b.dose, b.injury_dose_s, b.vacuum_s, b.state, b.injury):
+        h.update(np.ascontiguousarray(arr).tobytes())
+    c = world.compartments
+    for arr in (c.labels, c.n_o2, c.n_other):
+        h.update(np.ascontiguousarray(arr).tobytes())
+    h.update(repr([(br.x, br.y, br.area_m2, br.cd) for br in world.breaches]).encode())
+    h.update(atmosphere.state_bytes(world.atmos))
+    h.update(stream_state_bytes(world.rng))
+    h.update(struct.pack("<qq", len(world.events), world.next_timeline))
+    return h.hexdigest()
