@@ -32,12 +32,19 @@ class AtmosState:
     first_breach_s: float | None = None
     openings: Openings = field(default_factory=_no_openings)
     vented_kg: float = 0.0
+    # Air velocity on every cell, m/s, [y, x]: toward the breaches, for debris and people.
+    wind_x: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    wind_y: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
 
 
-def initial_state(level: Level) -> AtmosState:
+def initial_state(level: Level, shape: tuple[int, int]) -> AtmosState:
     from game.sim.timeline import ordered_events
 
-    return AtmosState(timeline=ordered_events(level.events))
+    return AtmosState(
+        timeline=ordered_events(level.events),
+        wind_x=np.zeros(shape, np.float32),
+        wind_y=np.zeros(shape, np.float32),
+    )
 
 
 def state_bytes(a: AtmosState) -> bytes:

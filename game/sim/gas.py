@@ -61,7 +61,7 @@ def orifice_mass_flow_kg_s(p_up_pa: np.ndarray, p_down_pa: np.ndarray,
     """Compressible orifice flow from p_up to p_down: choked at or below the critical
     ratio, subsonic above it, 0 when p_up <= p_down."""
     p_up = np.asarray(p_up_pa, dtype=float)
-    ratio = np.asarray(p_down_pa, dtype=float) / np.maximum(p_up, _TINY)
+    ratio = np.asarray(np.asarray(p_down_pa, dtype=float) / np.maximum(p_up, _TINY))
     return _SQRT_K * np.asarray(cd) * np.asarray(area_m2) * p_up * _flow_factor(ratio)
 
 

@@ -152,16 +152,12 @@ def saturation_from_po2(po2_mmhg) -> np.ndarray:
     return x / (x + 23400.0)
 
 
-def _po2_from_saturation(spo2: np.ndarray) -> np.ndarray:
-    # Inverse Severinghaus: the real root of p^3 + 150 p - q = 0 (Cardano).
-    # Keeping only saturation in Bodies keeps the state (and its hash) minimal.
-    s = np.minimum(spo2, _SPO2_CEILING)  # saturation 1.0 would mean infinite PO2
-    half_q = 11700.0 * s / (1.0 - s)
-    u = np.cbrt(half_q + np.sqrt(half_q * half_q + 125000.0))
-    return u - 50.0 / u
-
-
-_SPO2_CEILING = float(saturation_from_po2(760.0))  # 100 % O2 at 1 bar
+# The lag runs on PO2 while Bodies stores saturation, so each step converts
+# saturation -> PO2 -> saturation. A dense piecewise-linear copy of the curve
+# (within 2e-5 of the formula) is used both ways, so the round trip is exact and
+# costs two interpolations instead of a cubic solve.
+_CURVE_PO2 = np.linspace(0.0, 800.0, 3201)
+_CURVE_SPO2 = saturation_from_po2(_CURVE_PO2)
 
 
 def steady_state_spo2(pressure_bar: float, o2_fraction: float, supply: int = SUPPLY_AMBIENT) -> float:
@@ -187,10 +183,10 @@ def step_bodies(
     was_out = old_state == UNCONSCIOUS
     exposed = np.less(pressure_bar, ARMSTRONG_LIMIT_BAR) & ~suited & alive
 
-    po2 = _po2_from_saturation(old_spo2)
+    po2 = np.interp(old_spo2, _CURVE_SPO2, _CURVE_PO2)
     keep = np.where(pao2 > po2, math.exp(-dt / TAU_RISE_S), math.exp(-dt / TAU_FALL_S))
     keep[exposed] = math.exp(-dt / TAU_VACUUM_S)
-    spo2 = saturation_from_po2(pao2 + (po2 - pao2) * keep)
+    spo2 = np.interp(pao2 + (po2 - pao2) * keep, _CURVE_PO2, _CURVE_SPO2)
 
     rate = np.interp(pio2, _DOSE_PIO2, _DOSE_RATE)
     dose = np.where(rate > 0.0, bodies.dose + rate * dt, bodies.dose * math.exp(-dt / TAU_DOSE_RECOVERY_S))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from game.sim.debris import debris_records
 from game.sim.physiology import INJURY_NAMES, STATE_NAMES
 
 if TYPE_CHECKING:
@@ -36,4 +37,5 @@ def world_summary(world: "World", level_path: str) -> dict[str, Any]:
         "sim_time_s": round(world.time_s, 3),
         "state_hash": state_hash(world),
         "crew": crew,
+        "debris": debris_records(world),
     }

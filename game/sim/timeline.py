@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from game.sim import debris
 from game.sim.events import BreachOpened, DebrisFell, DoorJammed
 from game.sim.level import EventDef
 
@@ -48,6 +49,7 @@ def fire(world: "World", ev: EventDef) -> None:
         world.set_door_state(door, "jammed")
         world.emit(DoorJammed, door_id=door.id, door=door.label)
     elif ev.kind == "debris_fall":
+        debris.spawn_debris(world, p)
         if "region" in p:
             x0, y0, x1, y1 = p["region"]
             x, y = (x0 + x1) // 2, (y0 + y1) // 2

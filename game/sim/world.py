@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from game.sim import atmosphere, movement, timeline
+from game.sim import atmosphere, debris, movement, timeline
 from game.sim.commands import Command
 from game.sim.compartments import Compartments, initial_compartments
 from game.sim.doors import OPEN_TIME_S, Door
@@ -27,6 +27,9 @@ from game.sim.rng import make_streams, stream_state_bytes
 from game.sim.tiles import IS_DOOR, Tile
 
 TICK_S = 0.1  # fixed step: 10 ticks per simulated second
+# Bodies change over tens of seconds, so physiology runs every fifth tick
+# with a 0.5 s step; the model integrates exactly, so the result is the same.
+BODY_EVERY = 5
 
 
 @dataclass
@@ -59,6 +62,7 @@ class World:
     next_timeline: int = 0  # index into the level's events sorted by time
     topology_dirty: bool = True
     atmos: atmosphere.AtmosState = field(default_factory=atmosphere.AtmosState)
+    physics: debris.PhysicsState = field(default_factory=debris.PhysicsState)
 
     @property
     def time_s(self) -> float:
@@ -147,8 +151,9 @@ def create_world(level: Level, seed: int | None = None) -> World:
         door_open=door_open,
         door_at=door_at,
     )
-    world.atmos = atmosphere.initial_state(level)
+    world.atmos = atmosphere.initial_state(level, grid.tiles.shape)
     atmosphere.rebuild_topology(world)
+    world.physics = debris.create_physics(world)
     return world
 
 
@@ -162,7 +167,9 @@ def step(world: World, dt: float = TICK_S) -> None:
     if world.topology_dirty:
         atmosphere.rebuild_topology(world)
     atmosphere.step_atmosphere(world, dt)
-    atmosphere.step_bodies(world, dt)
+    debris.step_physics(world, dt)
+    if world.tick % BODY_EVERY == 0:
+        atmosphere.step_bodies(world, dt * BODY_EVERY)
     movement.step_movement(world, dt)
     world.tick += 1
 
@@ -191,6 +198,7 @@ def state_hash(world: World) -> str:
         h.update(np.ascontiguousarray(arr).tobytes())
     h.update(repr([(br.x, br.y, br.area_m2, br.cd) for br in world.breaches]).encode())
     h.update(atmosphere.state_bytes(world.atmos))
+    h.update(debris.state_bytes(world))
     h.update(stream_state_bytes(world.rng))
     h.update(struct.pack("<qq", len(world.events), world.next_timeline))
     return h.hexdigest()

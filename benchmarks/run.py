@@ -1,0 +1,114 @@
+"""Speed figures for Breach Protocol: `python benchmarks/run.py [--json] [--quick]`.
+
+Each figure is the median of repeated runs in this process, beside the
+reference it is compared with where there is one. Tests never time things;
+this script is where speed is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+from game.levelio.load import load_level  # noqa: E402
+from game.sim import atmosphere  # noqa: E402
+from game.sim.world import BODY_EVERY, TICK_S, create_world, run_until  # noqa: E402
+
+MODULE4 = ROOT / "levels" / "module4.toml"
+
+
+def median_time(fn: Callable[[], object], repeat: int) -> float:
+    """Median wall seconds of `fn` over `repeat` calls."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def bench_level_load(repeat: int) -> dict[str, float]:
+    return {"level_load_ms": 1000 * median_time(lambda: create_world(load_level(MODULE4)), repeat)}
+
+
+def bench_headless(repeat: int, sim_s: float) -> dict[str, float]:
+    level = load_level(MODULE4)
+
+    def run() -> None:
+        run_until(create_world(level, 1), sim_s)
+
+    wall = median_time(run, repeat)
+    return {"module4_headless_speedup": sim_s / wall, "module4_tick_ms": 1000 * wall / (sim_s / TICK_S)}
+
+
+def bench_atmosphere(repeat: int, ticks: int = 2000) -> dict[str, float]:
+    """Atmosphere every tick plus physiology at its own rate, after the breach."""
+    world = create_world(load_level(MODULE4), 1)
+    run_until(world, 30.0)
+
+    def run() -> None:
+        for i in range(ticks):
+            atmosphere.step_atmosphere(world, TICK_S)
+            if i % BODY_EVERY == 0:
+                atmosphere.step_bodies(world, TICK_S * BODY_EVERY)
+
+    return {"atmos_physio_tick_ms": 1000 * median_time(run, repeat) / ticks}
+
+
+def bench_pathfinder(repeat: int, queries: int = 200) -> dict[str, float]:
+    """Our route query against raw tcod on the same cost grid and endpoints."""
+    import tcod.path
+
+    from game.sim.navigation import find_path, walk_cost_grid
+
+    world = create_world(load_level(MODULE4), 1)
+    cost = walk_cost_grid(world.grid.tiles, world.doors)
+    start, goal = (2, 10), (95, 10)
+
+    def ours() -> None:
+        for _ in range(queries):
+            find_path(cost, start, goal)
+
+    def raw() -> None:
+        for _ in range(queries):
+            tcod.path.path2d(cost, start_points=[start[::-1]], end_points=[goal[::-1]], cardinal=1, diagonal=None)
+
+    t_ours, t_raw = median_time(ours, repeat), median_time(raw, repeat)
+    return {"path_query_us": 1e6 * t_ours / queries, "pathfinder_ratio": t_ours / t_raw}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, for a smoke run")
+    args = parser.parse_args()
+    repeat = 3 if args.quick else 7
+    results: dict[str, float] = {}
+    results.update(bench_level_load(repeat * 3))
+    results.update(bench_atmosphere(repeat))
+    results.update(bench_pathfinder(repeat))
+    results.update(bench_headless(max(1, repeat // 2), 120.0 if args.quick else 600.0))
+    results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if args.json:
+        print(json.dumps({k: round(v, 4) for k, v in results.items()}))
+    else:
+        width = max(len(k) for k in results)
+        for k, v in results.items():
+            print(f"{k:<{width}}  {v:10.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
