@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=int, default=None, help="random seed (default: the level's)")
     sim.add_argument("--until", type=_positive, default=60.0, metavar="SECONDS", help="simulated seconds to run (default 60)")
     sim.add_argument("--json", action="store_true", help="print one JSON object with the final state")
+    sim.add_argument("--trace", metavar="OUT.csv", help="write pressures, oxygen and bodies once per simulated second")
 
     val = sub.add_parser("validate", help="check level files", description="Check level files; list every problem as FILE:LINE: message.")
     val.add_argument("files", nargs="+", metavar="FILE")
@@ -88,7 +89,11 @@ def cmd_sim(args: argparse.Namespace) -> int:
     if level is None:
         return 1
     world = create_world(level, args.seed)
-    run_until(world, args.until)
+    if args.trace:
+        if not _run_traced(world, args.until, args.trace):
+            return 1
+    else:
+        run_until(world, args.until)
     summary = world_summary(world, args.level)
     if args.json:
         print(json.dumps(summary))
@@ -97,6 +102,31 @@ def cmd_sim(args: argparse.Namespace) -> int:
         for c in summary["crew"]:
             print(f"  {c['name']:<18} {c['role']:<12} {c['status']:<12} {c['room'] or '-'}")
     return 0
+
+
+def _run_traced(world, until_s: float, out: str) -> bool:
+    """Run to `until_s`, writing a trace row set every simulated second."""
+    import csv
+
+    from game.atomicfile import atomic_writer
+    from game.sim.report import TRACE_HEADER, trace_rows
+    from game.sim.world import run_until
+
+    try:
+        with atomic_writer(out) as f:
+            writer = csv.writer(f)
+            writer.writerow(TRACE_HEADER)
+            second = 0
+            while True:
+                run_until(world, min(second, until_s))
+                writer.writerows(trace_rows(world))
+                if second >= until_s:
+                    break
+                second += 1
+    except OSError as exc:
+        print(f"{out}: cannot write the trace: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def cmd_play(args: argparse.Namespace) -> int:

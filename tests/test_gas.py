@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game.sim.gas import (
-    C_STAR_M_S, CRITICAL_RATIO, GAMMA, M_N2, M_O2, MARS_PRESSURE_PA, R, R_AIR, T_K,
+    C_STAR_M_S, CRITICAL_RATIO, GAMMA, M_N2, M_O2, MARS_PRESSURE_PA, R_AIR, T_K,
     Openings, adiabatic_blowdown_pa, blowdown_tau_s, isothermal_blowdown_pa, moles_for,
     orifice_mass_flow_kg_s, pressure_pa, step_gas,
 )
@@ -100,14 +100,12 @@ def test_single_room_follows_the_isothermal_blowdown_while_choked(volume_m3, are
     # oracle; the adiabatic one describes seconds-long decompressions without wall heat.
     n_o2, n_other, volume = air([BAR], [volume_m3])
     tau = blowdown_tau_s(volume_m3, area_m2, 0.6)
-    seconds = math.ceil(4.0 * tau / DT) * DT
+    seconds = math.ceil(min(5.0 * tau, 2700.0))  # down to 0.7 % of p0, or 2 tau for the slowest
     p = run(n_o2, n_other, volume, Openings([0], [-1], [area_m2], [0.6]), seconds, outside_pa)[:, 0]
     t = np.arange(p.size) * DT
-    each_second = np.arange(0, p.size, 10)
-    choked = p[each_second] * CRITICAL_RATIO >= outside_pa
-    expected = isothermal_blowdown_pa(BAR, t[each_second], volume_m3, area_m2, 0.6)
-    error = np.abs(p[each_second] / expected - 1.0)[choked]
-    assert choked.sum() >= min(40, 4 * tau)  # the check really covers the decay
+    choked = p * CRITICAL_RATIO >= outside_pa
+    error = np.abs(p / isothermal_blowdown_pa(BAR, t, volume_m3, area_m2, 0.6) - 1.0)[choked]
+    assert t[choked][-1] >= min(4.0 * tau, 2000.0)  # the check covers the decay, not its start
     assert error.max() < 0.05
     assert p.min() >= outside_pa * (1 - 1e-12)
 
@@ -155,7 +153,8 @@ def test_open_door_equalises_room_and_corridor_in_seconds_without_ringing(cd):
     n_o2, n_other, volume = air([BAR, 0.3 * BAR], [10.0, 300.0])
     door = Openings([0], [1], [2.0], [cd])
     # Stiff: one explicit step at the initial flow would move far more than equalises them.
-    explicit_mol = orifice_mass_flow_kg_s(BAR, 0.3 * BAR, 2.0, cd) * DT / (0.21 * M_O2 + 0.79 * M_N2)
+    air_kg_mol = 0.21 * M_O2 + 0.79 * M_N2
+    explicit_mol = orifice_mass_flow_kg_s(BAR, 0.3 * BAR, 2.0, cd) * DT / air_kg_mol
     eq_mol = moles_for(0.7 * BAR, 1.0) / (1 / 10.0 + 1 / 300.0)
     assert explicit_mol > 3 * eq_mol
     start_mol = (n_o2 + n_other).sum()
@@ -183,6 +182,18 @@ def test_hub_with_four_open_doors_is_not_overdrawn(hub_bar, rooms_bar):
     assert p[-1] == pytest.approx([settled] * 5, rel=1e-6)
 
 
+def test_opening_a_bulkhead_refills_a_corridor_and_the_rooms_behind_it():
+    # The dead-end room sits a hair above the corridor, as it does after a leak: that
+    # must not hold back the refill from the full module on the other side.
+    n_o2, n_other, volume = air([0.4 * BAR, 0.4 * BAR + 1.0, BAR], [300.0, 10.0, 500.0])
+    doors = Openings([0, 0], [1, 2], [2.0, 2.0], [0.7, 0.7])
+    p = run(n_o2, n_other, volume, doors, 5.0, outside_pa=0.0)
+    settled = (0.4 * BAR * 310.0 + 1.0 * 10.0 + BAR * 500.0) / 810.0
+    assert p[-1] == pytest.approx([settled] * 3, rel=1e-3)
+    assert np.all(np.diff(p[:, 2]) <= 1e-9)  # the full module only ever gives
+    assert np.all(p <= BAR * (1 + 1e-12))
+
+
 def test_closed_room_behind_a_breached_corridor_loses_pressure_later():
     # room 0 (sealed door), room 1 (open door), corridor 2 with a breach.
     n_o2, n_other, volume = air([BAR] * 3, [20.0, 20.0, 300.0])
@@ -190,7 +201,7 @@ def test_closed_room_behind_a_breached_corridor_loses_pressure_later():
     p = run(n_o2, n_other, volume, openings, 120.0)
     sealed, open_room, corridor = p.T
     assert np.all(sealed >= open_room - 1e-9) and np.all(open_room >= corridor - 1e-9)
-    assert corridor[-1] < 0.8 * BAR and sealed[-1] > 0.95 * BAR
+    assert corridor[-1] < 0.5 * BAR and sealed[-1] > 0.9 * BAR
     assert np.all(np.diff(p, axis=0) <= 1e-9)  # nothing refills while the breach is open
     assert np.allclose(n_o2 / (n_o2 + n_other), 0.21, rtol=0, atol=1e-12)
 
@@ -209,6 +220,20 @@ def test_flows_are_signed_a_to_b_and_vented_gas_carries_the_room_mix():
     assert v_o2[1:].tolist() == [0.0, 0.0]
     reverse = Openings([1], [0], [1e-3], [0.6])
     assert step_gas(*air([BAR, 0.5 * BAR], [10.0, 10.0]), reverse, DT)[0][0] < 0.0
+
+
+def test_gas_carries_the_upstream_mix_so_only_the_receiving_room_changes():
+    o2_rich = air([BAR], [10.0], o2_fraction=0.4)
+    normal = air([0.5 * BAR], [10.0], o2_fraction=0.21)
+    n_o2, n_other, volume = (np.concatenate(pair) for pair in zip(o2_rich, normal))
+    o2_0, n_0 = n_o2.copy(), n_o2 + n_other
+    for _ in range(5):
+        step_gas(n_o2, n_other, volume, Openings([0], [1], [1e-3], [0.6]), DT)
+    fraction = n_o2 / (n_o2 + n_other)
+    assert fraction[0] == pytest.approx(0.4, abs=1e-12)
+    assert 0.211 < fraction[1] < 0.4
+    lost_by_rich = n_0[0] - (n_o2[0] + n_other[0])
+    assert n_o2[1] - o2_0[1] == pytest.approx(0.4 * lost_by_rich, rel=1e-9)
 
 
 def test_oxygen_feed_adds_exactly_that_much_pure_oxygen():
@@ -258,7 +283,8 @@ def neighbour_bounds(p, openings, outside_pa):
 @settings(max_examples=300, deadline=None)
 @given(networks(), st.sampled_from([0.0, MARS_PRESSURE_PA]), st.integers(1, 40),
        st.floats(0.0, 1.0), st.one_of(st.none(), st.floats(0.0, 5.0)))
-def test_gas_is_conserved_never_negative_and_never_overshoots(net, outside_pa, steps, f_o2, feed_rate):
+def test_gas_is_conserved_never_negative_and_never_overshoots(net, outside_pa, steps, f_o2,
+                                                             feed_rate):
     volume, pressure, openings = net
     n_o2, n_other, _ = air(pressure, volume, f_o2)
     feed = None if feed_rate is None else np.full(volume.size, feed_rate)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from game.sim import atmosphere
 from game.sim.commands import CloseDoor, MoveTo, OpenDoor, SealDoor
 from game.sim.events import CommandRejected, DoorOpened, PersonArrived
 from game.sim.level import EventDef
@@ -30,13 +31,27 @@ def total_moles(world) -> float:
 def test_opening_a_door_joins_two_rooms_of_air_and_closing_splits_them():
     w = ascii_world(TWO_ROOMS, people={"a": ("Ann", "crew", ())})
     assert w.compartments.count == 2
-    before = total_moles(w)
     w.submit(OpenDoor(door_id=w.door_at[(5, 2)]))
     step(w)
     assert w.compartments.count == 1
     assert w.compartments.index_at(2, 2) == w.compartments.index_at(8, 2)
     w.submit(CloseDoor(door_id=w.door_at[(5, 2)]))
     step(w)
+    assert w.compartments.count == 2
+    assert np.allclose(w.compartments.pressure_bar, 1.0, atol=0.01)  # life support tops up the doorway
+
+
+def test_a_relabel_moves_gas_with_the_cells_and_loses_none():
+    w = ascii_world(TWO_ROOMS, people={"a": ("Ann", "crew", ())})
+    w.compartments.n_o2[0] *= 0.5  # one room at lower pressure
+    before = total_moles(w)
+    door = w.doors[w.door_at[(5, 2)]]
+    w.set_door_state(door, "open")
+    atmosphere.rebuild_topology(w)
+    assert w.compartments.count == 1
+    assert total_moles(w) == pytest.approx(before, rel=1e-12)
+    w.set_door_state(door, "closed")
+    atmosphere.rebuild_topology(w)
     assert w.compartments.count == 2
     assert total_moles(w) == pytest.approx(before, rel=1e-12)
 

@@ -231,9 +231,10 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
             state=r.get(t, "state", p, "str", "closed"),
             name=r.get(t, "name", p, "str", ""),
             open_time_s=r.get(t, "open_time_s", p, "pos", None),
+            leak_cm2=r.get(t, "leak_cm2", p, "nonneg", None),
         )
         for p, t in r.tables(data, "doors")
-        if r.check_keys(t, {"at", "state", "name", "open_time_s"}, p)
+        if r.check_keys(t, {"at", "state", "name", "open_time_s", "leak_cm2"}, p)
     )
     crew = tuple(
         CrewDef(

@@ -94,7 +94,7 @@ def level_to_toml(level: Level) -> str:
         parts.append(_table("[[hull_sections]]", [("name", s.name), ("rect", s.rect)]))
     for d in level.doors:
         parts.append(
-            _table("[[doors]]", [("at", d.at), ("state", d.state), ("name", d.name or None), ("open_time_s", d.open_time_s)])
+            _table("[[doors]]", [("at", d.at), ("state", d.state), ("name", d.name or None), ("open_time_s", d.open_time_s), ("leak_cm2", d.leak_cm2)])
         )
     for c in level.crew:
         parts.append(

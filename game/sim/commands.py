@@ -61,8 +61,20 @@ class UnsealDoor(Command):
     door_id: int = -1
 
 
+@dataclass(frozen=True)
+class SetO2Feed(Command):
+    """Set the emergency O2 feed: a rate (0 stops it) and where it goes.
+
+    `target` is a cell in the room to feed, or None for the automatic
+    choice, the breached module shared by volume.
+    """
+
+    rate_g_s: float = 0.0
+    target: tuple[int, int] | None = None
+
+
 COMMAND_TYPES: dict[str, type[Command]] = {
-    c.__name__: c for c in (MoveTo, OpenDoor, CloseDoor, SealDoor, UnsealDoor)
+    c.__name__: c for c in (MoveTo, OpenDoor, CloseDoor, SealDoor, UnsealDoor, SetO2Feed)
 }
 
 

@@ -12,12 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from game.sim.gas import Openings, moles_for
+from game.sim.gas import Openings, moles_for, pressure_pa
 from game.sim.grid import FOUR
 from game.sim.tiles import GAS_PASSABLE, Tile
 
-R_GAS = 8.314
-T_K = 293.0
 OUTSIDE = -1
 
 
@@ -41,11 +39,11 @@ class Compartments:
 
     @property
     def pressure_bar(self) -> np.ndarray:
-        return (self.n_o2 + self.n_other) * R_GAS * T_K / np.maximum(self.volume_m3, 1e-9) / 1e5
+        return pressure_pa(self.n_o2 + self.n_other, self.volume_m3) / 1e5
 
     @property
     def ppo2_bar(self) -> np.ndarray:
-        return self.n_o2 * R_GAS * T_K / np.maximum(self.volume_m3, 1e-9) / 1e5
+        return pressure_pa(self.n_o2, self.volume_m3) / 1e5
 
     @property
     def o2_fraction(self) -> np.ndarray:
@@ -102,15 +100,16 @@ def build_openings(
     labels: np.ndarray,
     tiles: np.ndarray,
     leaks: list[tuple[int, int, float, float]],
-) -> Openings:
+) -> tuple[Openings, np.ndarray]:
     """Gas paths across cells that separate compartments.
 
     `leaks` are (x, y, area_m2, cd) for every leaking cell: closed doors'
-    seals and breaches. A leak joins the two lowest compartments beside it,
-    or a compartment and the outside.
+    seals and breaches. A leak on the hull vents the compartment behind it;
+    a door joins the two lowest compartments beside it (or one and the
+    outside). Returns the openings and, for each, the index of its leak.
     """
-    a, b, area, cd = [], [], [], []
-    for x, y, area_m2, c in leaks:
+    a, b, area, cd, source = [], [], [], [], []
+    for i, (x, y, area_m2, c) in enumerate(leaks):
         sides = neighbour_compartments(labels, tiles, x, y)
         inside = [s for s in sides if s != OUTSIDE]
         if not inside:
@@ -125,9 +124,11 @@ def build_openings(
         b.append(pair[1])
         area.append(area_m2)
         cd.append(c)
-    return Openings(
+        source.append(i)
+    openings = Openings(
         a=np.array(a, dtype=np.int32),
         b=np.array(b, dtype=np.int32),
         area_m2=np.array(area, dtype=np.float64),
         cd=np.array(cd, dtype=np.float64),
     )
+    return openings, np.array(source, dtype=np.intp)

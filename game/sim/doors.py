@@ -24,6 +24,7 @@ class Door:
     state: str  # open, closed, jammed, sealed
     name: str = ""
     open_time_s: float = 2.0
+    seal_leak_m2: float | None = None  # this door's own seal, if the level sets one
 
     @property
     def cell(self) -> tuple[int, int]:
@@ -35,7 +36,7 @@ class Door:
 
     @property
     def leak_area_m2(self) -> float:
-        return SEAL_LEAK_AREA_M2[self.kind]
+        return SEAL_LEAK_AREA_M2[self.kind] if self.seal_leak_m2 is None else self.seal_leak_m2
 
     @property
     def label(self) -> str:

@@ -99,6 +99,23 @@ class PersonStateChanged(Event):
     previous: str
 
 
+@dataclass(frozen=True)
+class O2ReserveExhausted(Event):
+    fed_kg: float
+
+
+@dataclass(frozen=True)
+class FireHazardRaised(Event):
+    compartment: str
+    o2_fraction: float
+
+
+@dataclass(frozen=True)
+class O2FeedSet(Event):
+    rate_g_s: float
+    target: str  # the room it now goes to, or "breached module"
+
+
 def event_fields(event: Event) -> list[str]:
     """Names of an event's own fields, after tick and time."""
     return [f.name for f in fields(event)][2:]

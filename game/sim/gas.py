@@ -7,6 +7,9 @@ The model is isothermal: every compartment stays at T_K. Real air cools as it ex
 but a habitat leak lasts minutes and the walls, furniture and people keep feeding heat
 back, so the slow isothermal blowdown is the one to match; the adiabatic closed form is
 kept as the fast-blowdown bound (it falls up to GAMMA times faster at first).
+Mass flow follows the orifice law with R_AIR; the moles moved are that mass over the
+upstream mix's molar mass. For 21 % O2 that is 28.84 g/mol against the 28.97 implied by
+R_AIR, so a leak runs 0.45 % faster than the closed form's tau.
 """
 from __future__ import annotations
 
@@ -25,7 +28,9 @@ M_N2 = 0.028  # kg/mol; "other" gas is treated as N2
 
 _RT = R * T_K
 CRITICAL_RATIO = (2.0 / (GAMMA + 1.0)) ** (GAMMA / (GAMMA - 1.0))  # ~0.528
-C_STAR_M_S = sqrt(GAMMA * R_AIR * T_K) * (2.0 / (GAMMA + 1.0)) ** ((GAMMA + 1.0) / (2.0 * (GAMMA - 1.0)))
+# characteristic velocity of a choked leak, ~199 m/s: tau = V / (Cd * A * c*)
+_CHOKE = (2.0 / (GAMMA + 1.0)) ** ((GAMMA + 1.0) / (2.0 * (GAMMA - 1.0)))
+C_STAR_M_S = sqrt(GAMMA * R_AIR * T_K) * _CHOKE
 _SQRT_K = sqrt(2.0 * GAMMA / ((GAMMA - 1.0) * R_AIR * T_K))  # subsonic orifice constant, s/m
 _TINY = 1e-300  # keeps 0/0 at 0 without a masked divide
 
@@ -41,14 +46,13 @@ def moles_for(pressure_pa: np.ndarray, volume_m3: np.ndarray) -> np.ndarray:
 
 
 def _flow_factor(ratio: np.ndarray) -> np.ndarray:
-    """sqrt(r**(2/GAMMA) - r**((GAMMA+1)/GAMMA)) for r = p_down/p_up; overwrites ratio.
+    """sqrt(r**(2/GAMMA) - r**((GAMMA+1)/GAMMA)) for r = p_down/p_up <= 1; overwrites ratio.
 
     The subsonic form at the critical ratio equals the choked form exactly, so clamping r
     at CRITICAL_RATIO gives both regimes in one expression; with s = r**(1/GAMMA) the
     bracket is s*(s - r), which costs a single power.
     """
     r = np.maximum(ratio, CRITICAL_RATIO, out=ratio)
-    np.minimum(r, 1.0, out=r)
     s = r ** (1.0 / GAMMA)
     np.subtract(s, r, out=r)
     r *= s
@@ -61,7 +65,8 @@ def orifice_mass_flow_kg_s(p_up_pa: np.ndarray, p_down_pa: np.ndarray,
     """Compressible orifice flow from p_up to p_down: choked at or below the critical
     ratio, subsonic above it, 0 when p_up <= p_down."""
     p_up = np.asarray(p_up_pa, dtype=float)
-    ratio = np.asarray(np.asarray(p_down_pa, dtype=float) / np.maximum(p_up, _TINY))
+    ratio = np.asarray(p_down_pa, dtype=float) / np.maximum(p_up, _TINY)
+    ratio = np.asarray(np.minimum(ratio, 1.0))  # 0-d stays an array for the out= below
     return _SQRT_K * np.asarray(cd) * np.asarray(area_m2) * p_up * _flow_factor(ratio)
 
 

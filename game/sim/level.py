@@ -84,6 +84,7 @@ class DoorDef:
     state: str = "closed"
     name: str = ""
     open_time_s: float | None = None  # None: the kind's usual time; larger if it sticks
+    leak_cm2: float | None = None  # None: the kind's usual seal; larger if the frame is warped
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from game.sim.commands import CloseDoor, Command, MoveTo, OpenDoor, SealDoor, UnsealDoor
-from game.sim.events import CommandRejected, DoorClosed, DoorOpened, DoorSealed, DoorUnsealed
+from game.sim.commands import CloseDoor, Command, MoveTo, OpenDoor, SealDoor, SetO2Feed, UnsealDoor
+from game.sim.events import CommandRejected, DoorClosed, DoorOpened, DoorSealed, DoorUnsealed, O2FeedSet
 from game.sim.navigation import find_path, walk_cost_grid
 from game.sim.physiology import CONSCIOUS, IMPAIRED
 from game.sim.tiles import Tile
@@ -71,4 +71,26 @@ def apply_command(world: "World", cmd: Command) -> None:
             world.set_door_state(door, "closed")
             world.emit(DoorUnsealed, door_id=door.id, door=door.label)
         return None
+    if isinstance(cmd, SetO2Feed):
+        return _set_feed(world, cmd)
     return _reject(world, cmd, "not understood")
+
+
+def _set_feed(world: "World", cmd: SetO2Feed) -> None:
+    from game.sim.atmosphere import FEED_MAX_G_S, refresh_feed
+
+    rate = float(cmd.rate_g_s)
+    if not 0.0 <= rate <= FEED_MAX_G_S:
+        return _reject(world, cmd, f"the O2 feed runs from 0 to {FEED_MAX_G_S:g} g/s")
+    where = "breached module"
+    if cmd.target is not None:
+        x, y = cmd.target
+        if world.compartments.index_at(x, y) < 0:
+            return _reject(world, cmd, f"there is no air space at {x},{y} to feed")
+        room = world.grid.room_at(x, y)
+        where = room.label if room else f"{x},{y}"
+    world.atmos.feed_rate_g_s = rate
+    world.atmos.feed_target = tuple(cmd.target) if cmd.target is not None else None
+    refresh_feed(world)
+    world.emit(O2FeedSet, rate_g_s=rate, target=where)
+    return None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from game.sim.physiology import SUPPLY_AMBIENT, SUPPLY_RESPIRATOR, SUPPLY_SUIT
+
 WALK_SPEED_M_S = 1.15  # a young adult's unhurried pace (human_factors.csv)
 
 
@@ -22,6 +24,19 @@ class Person:
     condition: str = "awake"
     path: list[tuple[int, int]] = field(default_factory=list)  # cells still to walk
     door_wait_s: float = 0.0  # time spent so far working a door on the path
+    respirator_on: bool = False  # a respirator fitted over the face
+
+    @property
+    def suited(self) -> bool:
+        """Wearing a pressure suit (a suit in a level's crew equipment is worn)."""
+        return "suit" in self.equipment
+
+    @property
+    def supply(self) -> int:
+        """What this person breathes: a suit, a respirator, or the room."""
+        if self.suited:
+            return SUPPLY_SUIT
+        return SUPPLY_RESPIRATOR if self.respirator_on else SUPPLY_AMBIENT
 
     @property
     def cell(self) -> tuple[int, int]:

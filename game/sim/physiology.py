@@ -83,7 +83,7 @@ INJURY_GRADE_S = np.array([60.0, 150.0, 240.0])  # mild, moderate, severe (>=)
 DEATH_INJURY_S = 540.0
 VACUUM_DEATH_S = 150.0  # survivable to ~90 s, death likely after 2-4 min
 
-_HORIZON_S = 12 * 3600.0  # time_to_* gives up (math.inf) after this much sim time
+_HORIZON_S = 12 * 3600.0  # time_to_* answers math.inf past this much simulated time
 
 
 @dataclass
@@ -91,7 +91,7 @@ class Bodies:
     """Physiological state of every person; row i is person i of the world."""
 
     spo2: np.ndarray  # arterial O2 saturation, fraction 0..1
-    dose: np.ndarray  # TUC dose; useful consciousness lost at >= 1
+    dose: np.ndarray  # TUC dose; consciousness lost at >= 1; keeps growing, so long exposures wake slower
     injury_dose_s: np.ndarray  # equivalent seconds of anoxia while unconscious; never decreases
     vacuum_s: np.ndarray  # seconds below the Armstrong limit unprotected; never decreases
     state: np.ndarray  # int8 CONSCIOUS..DEAD
@@ -120,17 +120,18 @@ class Bodies:
         return len(self) - 1
 
     def copy(self) -> "Bodies":
+        """An independent snapshot (for what-if runs and tests)."""
         return Bodies(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
 
 
 def _inspired(pressure_bar, o2_fraction, supply) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(PIO2 mmHg, FiO2, suited) for ambient air, a respirator or a suit."""
+    """(PIO2 mmHg, FiO2, unsuited) for ambient air, a respirator or a suit."""
     supply = np.asarray(supply)
-    suited = supply == SUPPLY_SUIT
+    unsuited = supply != SUPPLY_SUIT
     fio2 = np.where(supply == SUPPLY_AMBIENT, o2_fraction, 1.0)
     # fmax also maps a NaN fraction (e.g. from an emptied room) to no oxygen
     pio2 = np.fmax(fio2 * (np.multiply(pressure_bar, MMHG_PER_BAR) - WATER_VAPOUR_MMHG), 0.0)
-    return np.where(suited, _SUIT_PIO2_MMHG, pio2), fio2, suited
+    return np.where(unsuited, pio2, _SUIT_PIO2_MMHG), fio2, unsuited
 
 
 def inspired_po2_mmhg(pressure_bar, o2_fraction, supply) -> np.ndarray:
@@ -176,41 +177,47 @@ def step_bodies(
     indices of people whose state changed, for the world's events. The dead
     are frozen (saturation 0).
     """
-    pio2, fio2, suited = _inspired(pressure_bar, o2_fraction, supply)
+    pio2, fio2, unsuited = _inspired(pressure_bar, o2_fraction, supply)
     pao2 = alveolar_po2_mmhg(pio2, fio2)  # 0 below the Armstrong limit unless suited
     old_state, old_spo2 = bodies.state, bodies.spo2
     alive = old_state != DEAD
-    was_out = old_state == UNCONSCIOUS
-    exposed = np.less(pressure_bar, ARMSTRONG_LIMIT_BAR) & ~suited & alive
 
     po2 = np.interp(old_spo2, _CURVE_SPO2, _CURVE_PO2)
     keep = np.where(pao2 > po2, math.exp(-dt / TAU_RISE_S), math.exp(-dt / TAU_FALL_S))
-    keep[exposed] = math.exp(-dt / TAU_VACUUM_S)
+    exposed = np.less(pressure_bar, ARMSTRONG_LIMIT_BAR) & unsuited
+    if exposed.any():
+        keep[exposed] = math.exp(-dt / TAU_VACUUM_S)
     spo2 = np.interp(pao2 + (po2 - pao2) * keep, _CURVE_PO2, _CURVE_SPO2)
 
     rate = np.interp(pio2, _DOSE_PIO2, _DOSE_RATE)
     dose = np.where(rate > 0.0, bodies.dose + rate * dt, bodies.dose * math.exp(-dt / TAU_DOSE_RECOVERY_S))
 
-    # Injury uses the mean saturation over the step and the state at its start;
-    # only the living accumulate, so these two can be updated in place.
-    injury_rate = np.interp(old_spo2 + spo2, _INJURY_2SPO2, _INJURY_RATE)
-    injury_s = np.add(bodies.injury_dose_s, injury_rate * dt, out=bodies.injury_dose_s, where=was_out)
-    vacuum_s = np.add(bodies.vacuum_s, dt, out=bodies.vacuum_s, where=exposed)
-
-    dead = (injury_s >= DEATH_INJURY_S) | (vacuum_s >= VACUUM_DEATH_S) | ~alive
+    # Hysteresis: impairment starts at either threshold and clears only when
+    # dose and saturation are both back past the milder pair; an unconscious
+    # person wakes (impaired) once nothing impairs.
     impairing = (dose >= IMPAIRED_DOSE) | (spo2 < IMPAIRED_SPO2)
-    out = (dose >= LOC_DOSE) | (was_out & impairing)  # wakes once nothing impairs
-    lingering = (old_state >= IMPAIRED) & ((dose >= CLEAR_DOSE) | (spo2 < CLEAR_SPO2))
-    state = (impairing | lingering).view(np.int8) + out.view(np.int8)  # out implies impaired
-    state[dead] = DEAD
-    changed = (state != old_state).nonzero()[0]
+    lingering = (dose >= CLEAR_DOSE) | (spo2 < CLEAR_SPO2)
+    entering = impairing.view(np.int8) + (dose >= LOC_DOSE).view(np.int8)
+    staying = impairing.view(np.int8) + lingering.view(np.int8)
+    state = np.maximum(entering, np.minimum(old_state, staying))
 
+    was_out = old_state == UNCONSCIOUS
+    if was_out.any():  # only the unconscious accumulate injury (mean SpO2 over the step)
+        injury_rate = np.interp(old_spo2 + spo2, _INJURY_2SPO2, _INJURY_RATE)
+        injury_s = np.add(bodies.injury_dose_s, injury_rate * dt, out=bodies.injury_dose_s, where=was_out)
+        grade = np.searchsorted(INJURY_GRADE_S, injury_s, side="right").astype(np.int8)
+        np.maximum(bodies.injury, grade, out=bodies.injury)
+        state[injury_s >= DEATH_INJURY_S] = DEAD
+    if exposed.any():
+        vacuum_s = np.add(bodies.vacuum_s, dt, out=bodies.vacuum_s, where=exposed & alive)
+        state[vacuum_s >= VACUUM_DEATH_S] = DEAD
+    spo2[state == DEAD] = 0.0  # no circulation after death
+    changed = ((state != old_state) & alive).nonzero()[0]
+
+    # The dead are frozen: their rows are never written again.
     np.copyto(bodies.spo2, spo2, where=alive)
-    bodies.spo2[dead] = 0.0  # no circulation after death
     np.copyto(bodies.dose, dose, where=alive)
-    bodies.state[:] = state
-    grade = np.searchsorted(INJURY_GRADE_S, injury_s, side="right").astype(np.int8)
-    np.maximum(bodies.injury, grade, out=bodies.injury)
+    np.copyto(bodies.state, state, where=alive)
     return changed
 
 
@@ -263,5 +270,5 @@ _SPEED = np.array([1.0, 0.6, 0.0, 0.0])
 
 
 def speed_factor(state: np.ndarray) -> np.ndarray:
-    """Movement/work multiplier: impaired people are slower and clumsier, the unconscious and dead do nothing."""
+    """Movement/work multiplier: the impaired are slower and clumsier, the unconscious and dead do nothing."""
     return _SPEED[np.asarray(state, dtype=np.intp)]

@@ -39,3 +39,23 @@ def world_summary(world: "World", level_path: str) -> dict[str, Any]:
         "crew": crew,
         "debris": debris_records(world),
     }
+
+
+TRACE_HEADER = ("time_s", "entity", "name", "field", "value")
+
+
+def trace_rows(world: "World") -> list[tuple]:
+    """Long-format rows of the state now: compartments and people."""
+    t = round(world.time_s, 3)
+    c = world.compartments
+    rows: list[tuple] = []
+    p_bar, ppo2 = c.pressure_bar, c.ppo2_bar
+    for i, name in enumerate(world.atmos.names):
+        rows.append((t, "compartment", name, "pressure_bar", round(float(p_bar[i]), 5)))
+        rows.append((t, "compartment", name, "ppo2_bar", round(float(ppo2[i]), 5)))
+    b = world.bodies
+    for p in world.people:
+        rows.append((t, "person", p.name, "spo2", round(float(b.spo2[p.id]), 4)))
+        rows.append((t, "person", p.name, "state", STATE_NAMES[int(b.state[p.id])]))
+        rows.append((t, "person", p.name, "injury", INJURY_NAMES[int(b.injury[p.id])]))
+    return rows

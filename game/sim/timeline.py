@@ -37,6 +37,7 @@ def fire(world: "World", ev: EventDef) -> None:
         x, y = p["at"]
         area_m2 = float(p["area_cm2"]) * 1e-4
         world.breaches.append(Breach(len(world.breaches), x, y, area_m2, float(p.get("cd", 0.6)), p.get("section", "")))
+        debris.breach_opened(world, world.breaches[-1])
         if world.atmos.first_breach_s is None:
             world.atmos.first_breach_s = world.time_s
         world.topology_dirty = True

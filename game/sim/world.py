@@ -96,6 +96,13 @@ class World:
         door.state = state
         if door.is_open != was_open:
             self.door_open[door.y, door.x] = door.is_open
+            debris.tiles_changed(self, [(door.x, door.y)])
+        self.topology_dirty = True
+
+    def set_tile(self, x: int, y: int, tile: Tile) -> None:
+        """Change one cell (a wall cut through), so gas and debris walls follow."""
+        self.grid.tiles[y, x] = tile
+        debris.tiles_changed(self, [(x, y)])
         self.topology_dirty = True
 
 
@@ -119,6 +126,7 @@ def create_world(level: Level, seed: int | None = None) -> World:
             state=d.state if d else default_state,
             name=d.name if d else "",
             open_time_s=(d.open_time_s if d and d.open_time_s is not None else OPEN_TIME_S[kind]),
+            seal_leak_m2=(d.leak_cm2 * 1e-4 if d and d.leak_cm2 is not None else None),
         )
         door_at[(x, y)] = door.id
         doors.append(door)

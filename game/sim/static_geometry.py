@@ -1,0 +1,134 @@
+"""Static collision geometry for debris: the grid's solid cells as few rectangles.
+
+Only solid cells that debris can touch (those beside a passable cell) get a
+shape. They are merged greedily: runs along each row, stacked downwards while
+the next row has exactly the same run, so a hull wall 100 cells long is one
+shape. When cells change (a door opens, a wall is cut) only the rectangles
+that touch the change are taken out and their cells merged again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pymunk
+from scipy import ndimage
+
+from game.sim.tiles import Tile
+
+Rect = tuple[int, int, int, int]  # x0, y0, x1, y1 in cells, end-exclusive
+
+EIGHT = np.ones((3, 3), dtype=bool)
+CAT_WALL = 0b001  # collision categories shared with debris.py
+CAT_DEBRIS = 0b010
+CAT_PERSON = 0b100
+WALL_FRICTION = 0.5
+
+
+def debris_passable(tiles: np.ndarray, door_open: np.ndarray) -> np.ndarray:
+    """Cells a body may occupy: floor, cut holes and open doorways."""
+    return (tiles == Tile.FLOOR) | (tiles == Tile.CUT) | door_open
+
+
+def wall_mask(passable: np.ndarray) -> np.ndarray:
+    """Solid cells that touch (8-way) a passable one: the only ones debris can hit."""
+    return ~passable & ndimage.binary_dilation(passable, structure=EIGHT)
+
+
+def merge_rects(mask: np.ndarray, x_off: int = 0, y_off: int = 0) -> list[Rect]:
+    """Cover `mask` with disjoint rectangles: row runs merged down while identical."""
+    h, w = mask.shape
+    rects: list[Rect] = []
+    open_runs: dict[tuple[int, int], int] = {}  # (x0, x1) -> first row
+    pad = np.zeros((h, w + 2), dtype=np.int8)
+    pad[:, 1:-1] = mask
+    edges = np.diff(pad, axis=1)  # +1 where a run starts, -1 one past its end
+    for y in range(h + 1):
+        if y < h:
+            starts = np.flatnonzero(edges[y] == 1).tolist()
+            ends = np.flatnonzero(edges[y] == -1).tolist()
+            runs = list(zip(starts, ends))
+        else:
+            runs = []
+        run_set = set(runs)
+        for key in [k for k in open_runs if k not in run_set]:
+            rects.append((key[0] + x_off, open_runs.pop(key) + y_off, key[1] + x_off, y + y_off))
+        for key in runs:
+            if key not in open_runs:
+                open_runs[key] = y
+    rects.sort(key=lambda r: (r[1], r[0]))
+    return rects
+
+
+@dataclass
+class WallSet:
+    """The static shapes and which rectangle owns each solid cell."""
+
+    mask: np.ndarray  # bool [y, x]: cells covered by some rectangle
+    owner: np.ndarray  # int32 [y, x]: key of the covering rectangle, -1 for none
+    rects: dict[int, Rect] = field(default_factory=dict)
+    shapes: dict[int, pymunk.Poly] = field(default_factory=dict)
+    next_key: int = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.rects)
+
+
+def _box_shape(body: pymunk.Body, r: Rect) -> pymunk.Poly:
+    x0, y0, x1, y1 = r
+    shape = pymunk.Poly(body, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+    shape.friction = WALL_FRICTION
+    shape.elasticity = 0.0
+    shape.filter = pymunk.ShapeFilter(categories=CAT_WALL, mask=CAT_DEBRIS)
+    return shape
+
+
+def _add(ws: WallSet, space: pymunk.Space, body: pymunk.Body, rects: list[Rect]) -> list[int]:
+    keys = []
+    for r in rects:
+        key = ws.next_key
+        ws.next_key += 1
+        shape = _box_shape(body, r)
+        space.add(shape)
+        ws.rects[key] = r
+        ws.shapes[key] = shape
+        x0, y0, x1, y1 = r
+        ws.owner[y0:y1, x0:x1] = key
+        keys.append(key)
+    return keys
+
+
+def build_walls(space: pymunk.Space, body: pymunk.Body, passable: np.ndarray) -> WallSet:
+    """All the static shapes for a grid, attached to `body` (a static body in `space`)."""
+    mask = wall_mask(passable)
+    ws = WallSet(mask=mask, owner=np.full(mask.shape, -1, dtype=np.int32))
+    _add(ws, space, body, merge_rects(mask))
+    return ws
+
+
+def update_walls(
+    ws: WallSet, space: pymunk.Space, body: pymunk.Body, passable: np.ndarray
+) -> tuple[list[int], list[int]]:
+    """Rebuild only the rectangles touched by a change; returns (removed, added) keys."""
+    new_mask = wall_mask(passable)
+    changed = new_mask != ws.mask
+    if not changed.any():
+        return [], []
+    owners = ws.owner[changed]
+    removed = sorted(set(owners[owners >= 0].tolist()))
+    region = changed.copy()
+    for key in removed:
+        x0, y0, x1, y1 = ws.rects.pop(key)
+        region[y0:y1, x0:x1] = True
+        ws.owner[y0:y1, x0:x1] = -1
+        space.remove(ws.shapes.pop(key))
+    ws.mask = new_mask
+    refill = new_mask & region
+    ys, xs = np.nonzero(refill)
+    added: list[int] = []
+    if ys.size:
+        y0, y1, x0, x1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+        added = _add(ws, space, body, merge_rects(refill[y0:y1, x0:x1], x0, y0))
+    return removed, added
