@@ -51,6 +51,9 @@ class TextCache:
         self.capacity = capacity
         self._items: OrderedDict[tuple, pygame.Surface] = OrderedDict()
 
+    def clear(self) -> None:
+        self._items.clear()
+
     def render(
         self,
         text: str,
@@ -80,3 +83,9 @@ class TextCache:
 
 
 TEXT = TextCache()
+
+
+def reset() -> None:
+    """Forget every loaded font and rendered text (call before pygame.quit)."""
+    _fonts.clear()
+    TEXT.clear()

@@ -6,8 +6,6 @@ One place so the map, the HUD, the legend and the tests agree on what
 
 from __future__ import annotations
 
-from game.sim.tiles import Tile
-
 Colour = tuple[int, int, int]
 
 TILE_PX = 16  # pixels per metre (one tile) at zoom 1
@@ -42,6 +40,7 @@ HULL: Colour = (128, 139, 155)
 HULL_SEAM: Colour = (96, 106, 121)
 HULL_EDGE: Colour = (176, 188, 204)
 HULL_RIM: Colour = (22, 27, 36)  # the outline against space
+HULL_HALO: Colour = (34, 44, 64)  # a faint lit edge just outside the hull
 CUT_RIM: Colour = (255, 140, 40)
 CUT_HOLE: Colour = (18, 14, 14)
 
@@ -103,7 +102,5 @@ def pressure_colour(pressure_bar: float) -> Colour:
         return (255, 209, 102)
     if pressure_bar >= 0.5:
         return (255, 159, 67)
-    return (255, 92, 92)
+    return (255, 118, 106)
 
-
-WALLISH = (Tile.WALL, Tile.MODULE_WALL, Tile.HULL)

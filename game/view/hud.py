@@ -1,0 +1,234 @@
+"""The heads-up display drawn over the map: top bar, clock, speed, crew counts, legend, tags.
+
+Layout contract (tests rely on it): the top bar is TOP_BAR_H px tall across
+the whole window, and the mission clock is always drawn inside
+`clock_rect(window_width)`: a CLOCK_W x CLOCK_H box centred horizontally,
+CLOCK_TOP px from the top (at 1280 px wide: x 550..730, y 4..40).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pygame
+
+from game.view import glyphs
+from game.view import palette as P
+from game.view.fonts import TEXT
+
+if TYPE_CHECKING:
+    from game.sim.world import World
+
+TOP_BAR_H = 44
+CLOCK_W = 180
+CLOCK_H = 36
+CLOCK_TOP = 4
+GAME_TITLE = "BREACH PROTOCOL"
+
+
+def clock_rect(window_w: int) -> pygame.Rect:
+    """Where the mission clock is drawn, for a window `window_w` px wide."""
+    return pygame.Rect(window_w // 2 - CLOCK_W // 2, CLOCK_TOP, CLOCK_W, CLOCK_H)
+
+
+def format_clock(time_s: float, breach_time_s: float | None) -> str:
+    """Mission clock: 'T+MM:SS' since the first breach, '--:--' before there is one."""
+    if breach_time_s is None:
+        return "--:--"
+    t = int(max(0.0, time_s - breach_time_s))
+    return f"T+{t // 60:02d}:{t % 60:02d}"
+
+
+@dataclass(frozen=True)
+class HudInfo:
+    """What the HUD shows, gathered by the scene from the world each frame."""
+
+    level_name: str
+    time_s: float
+    breach_time_s: float | None
+    speed: int = 1
+    paused: bool = False
+    conscious: int = 0
+    impaired: int = 0
+    unconscious: int = 0
+    dead: int = 0
+
+
+def hud_info(world: "World", speed: int = 1, paused: bool = False) -> HudInfo:
+    """Read what the HUD needs from a world."""
+    counts = np.bincount(world.bodies.state.astype(np.int64), minlength=4) if len(world.people) else [0, 0, 0, 0]
+    return HudInfo(
+        level_name=world.level.meta.name,
+        time_s=world.time_s,
+        breach_time_s=world.breach_time_s,
+        speed=speed,
+        paused=paused,
+        conscious=int(counts[0]),
+        impaired=int(counts[1]),
+        unconscious=int(counts[2]),
+        dead=int(counts[3]),
+    )
+
+
+class TopBar:
+    """Title and level on the left, the clock in the middle, crew and speed on the right."""
+
+    def __init__(self) -> None:
+        self._bg: pygame.Surface | None = None
+
+    def _background(self, w: int) -> pygame.Surface:
+        if self._bg is None or self._bg.get_width() != w:
+            bg = pygame.Surface((w, TOP_BAR_H))
+            bg.fill(P.HUD_BG)
+            pygame.draw.line(bg, P.HUD_LINE, (0, TOP_BAR_H - 1), (w, TOP_BAR_H - 1))
+            pygame.draw.line(bg, P.ACCENT, (0, TOP_BAR_H - 2), (min(w, 220), TOP_BAR_H - 2), 1)
+            self._bg = bg
+        return self._bg
+
+    def draw(self, surface: pygame.Surface, info: HudInfo) -> None:
+        w = surface.get_width()
+        surface.blit(self._background(w), (0, 0))
+        mid = TOP_BAR_H // 2
+        # left: game mark and level
+        pygame.draw.polygon(surface, P.ACCENT, [(16, mid), (23, mid - 7), (30, mid), (23, mid + 7)])
+        pygame.draw.polygon(surface, P.HUD_BG, [(20, mid), (23, mid - 3), (26, mid), (23, mid + 3)])
+        title = TEXT.render(GAME_TITLE, 14, P.ACCENT, "bold")
+        surface.blit(title, (40, mid - title.get_height() // 2))
+        x = 40 + title.get_width() + 14
+        pygame.draw.line(surface, P.HUD_LINE, (x, 10), (x, TOP_BAR_H - 10))
+        name = TEXT.render(info.level_name, 17, P.TEXT, "regular")
+        surface.blit(name, (x + 14, mid - name.get_height() // 2))
+        self._draw_clock(surface, info)
+        right = self._draw_speed(surface, info, w - 12)
+        self._draw_counts(surface, info, right - 18, clock_rect(w).right + 16)
+
+    def _draw_clock(self, surface: pygame.Surface, info: HudInfo) -> None:
+        rect = clock_rect(surface.get_width())
+        text = format_clock(info.time_s, info.breach_time_s)
+        running = info.breach_time_s is not None
+        pygame.draw.rect(surface, P.CLOCK_BG, rect, border_radius=6)
+        pygame.draw.rect(surface, P.BREACH_RING if running else P.HUD_LINE, rect, 1, border_radius=6)
+        img = TEXT.render(text, 24, P.CLOCK_TEXT if running else P.CLOCK_IDLE, "mono")
+        surface.blit(img, img.get_rect(center=rect.center))
+
+    def _draw_speed(self, surface: pygame.Surface, info: HudInfo, right: int) -> int:
+        """The pause/speed box; returns its left edge."""
+        box = pygame.Rect(0, 8, 132, TOP_BAR_H - 16)
+        box.right = right
+        paused = info.paused
+        pygame.draw.rect(surface, P.CLOCK_BG, box, border_radius=5)
+        pygame.draw.rect(surface, P.SEAL_AMBER if paused else P.HUD_LINE, box, 1, border_radius=5)
+        cx, cy = box.x + 16, box.centery
+        if paused:  # two bars
+            pygame.draw.rect(surface, P.SEAL_AMBER, (cx - 6, cy - 7, 4, 14))
+            pygame.draw.rect(surface, P.SEAL_AMBER, (cx + 1, cy - 7, 4, 14))
+            label = TEXT.render("PAUSED", 14, P.SEAL_AMBER, "bold")
+        else:  # one triangle per doubling of speed
+            n = {1: 1, 2: 2, 4: 3}.get(info.speed, 1)
+            for k in range(n):
+                tx = cx - 6 + k * 7
+                pygame.draw.polygon(surface, P.GLYPH_OPEN, [(tx, cy - 6), (tx + 8, cy), (tx, cy + 6)])
+            label = TEXT.render(f"{info.speed}x", 15, P.TEXT, "bold")
+        surface.blit(label, (box.right - label.get_width() - 12, cy - label.get_height() // 2))
+        return box.left
+
+    def _draw_counts(self, surface: pygame.Surface, info: HudInfo, right: int, limit: int) -> None:
+        """How many crew are up, impaired, down and dead, each with its map marker.
+
+        Drawn right to left from `right`; in a narrow window the caption, then
+        the whole group, give way rather than overlap the clock.
+        """
+        items = [
+            ("conscious", info.conscious, P.TEXT),
+            ("impaired", info.impaired, P.IMPAIRED),
+            ("unconscious", info.unconscious, P.UNCONSCIOUS),
+            ("dead", info.dead, P.DEAD),
+        ]
+        nums = [TEXT.render(str(n), 16, colour if n else P.TEXT_DIM, "bold") for _, n, colour in items]
+        cap = TEXT.render("CREW", 11, P.TEXT_DIM, "bold")
+        width = sum(n.get_width() + 42 for n in nums)
+        if right - width < limit:
+            return
+        show_cap = right - width - cap.get_width() >= limit
+        x = right
+        cy = TOP_BAR_H // 2
+        for (state, _, _), num in zip(reversed(items), reversed(nums)):
+            x -= num.get_width()
+            surface.blit(num, (x, cy - num.get_height() // 2))
+            x -= 24
+            glyphs.person(surface, (x + 10, cy), 6, P.ROLE_DEFAULT, state)
+            x -= 18
+        if show_cap:
+            surface.blit(cap, (x - cap.get_width(), cy - cap.get_height() // 2))
+
+
+def draw_hint(surface: pygame.Surface, text: str) -> None:
+    """One dim line of key help along the bottom right."""
+    img = TEXT.render(text, 12, P.TEXT_DIM, "regular", shadow=P.TEXT_SHADOW)
+    surface.blit(img, (surface.get_width() - img.get_width() - 12, surface.get_height() - img.get_height() - 8))
+
+
+LEGEND_DOORS = ("open", "closed", "jammed", "sealed")
+LEGEND_PEOPLE = ("conscious", "impaired", "unconscious", "dead")
+
+
+def legend_size() -> tuple[int, int]:
+    return 300, 116
+
+
+_legend_cache: pygame.Surface | None = None
+
+
+def draw_legend(surface: pygame.Surface, topleft: tuple[int, int]) -> pygame.Rect:
+    """A key to the map's marks, drawn with the same code as the map (made once)."""
+    global _legend_cache
+    if _legend_cache is None:
+        _legend_cache = _render_legend()
+    return surface.blit(_legend_cache, topleft)
+
+
+def _render_legend() -> pygame.Surface:
+    from game.sim.tiles import Tile
+
+    w, h = legend_size()
+    panel = pygame.Surface((w, h), pygame.SRCALPHA)
+    panel.fill((*P.HUD_BG, 215))
+    rect = panel.get_rect()
+    pygame.draw.rect(panel, P.HUD_LINE, rect, 1, border_radius=4)
+    head = TEXT.render("KEY", 11, P.TEXT_DIM, "bold")
+    panel.blit(head, (10, 6))
+    col_w = (w - 20) // 4
+    cell = 20
+    y = 26
+    for i, state in enumerate(LEGEND_DOORS):
+        x = 10 + i * col_w
+        glyphs.door(panel, pygame.Rect(x + (col_w - cell) // 2, y, cell, cell), Tile.DOOR, state, True)
+        cap = TEXT.render(state, 11, P.TEXT, "regular")
+        panel.blit(cap, (x + (col_w - cap.get_width()) // 2, y + cell + 2))
+    y += cell + 22
+    for i, state in enumerate(LEGEND_PEOPLE):
+        x = 10 + i * col_w
+        glyphs.person(panel, (x + col_w // 2, y + 10), 6, P.ROLE_DEFAULT, state)
+        cap = TEXT.render(state, 11, P.TEXT, "regular")
+        panel.blit(cap, (x + (col_w - cap.get_width()) // 2, y + 22))
+    return panel
+
+
+def draw_tag(surface: pygame.Surface, anchor: tuple[int, int], lines: list[tuple[str, tuple[int, int, int]]]) -> None:
+    """A small box of text lines beside a point on the map (hovered person)."""
+    imgs = [TEXT.render(t, 13 if i else 14, c, "bold" if i == 0 else "regular") for i, (t, c) in enumerate(lines)]
+    w = max(i.get_width() for i in imgs) + 16
+    h = sum(i.get_height() for i in imgs) + 10
+    rect = pygame.Rect(anchor[0] + 14, anchor[1] - h - 8, w, h)
+    sw, sh = surface.get_size()
+    rect.clamp_ip(pygame.Rect(4, TOP_BAR_H + 4, sw - 8, sh - TOP_BAR_H - 8))
+    panel = pygame.Surface(rect.size, pygame.SRCALPHA)
+    panel.fill((*P.HUD_BG, 230))
+    surface.blit(panel, rect)
+    pygame.draw.rect(surface, P.HUD_LINE, rect, 1, border_radius=3)
+    y = rect.y + 5
+    for img in imgs:
+        surface.blit(img, (rect.x + 8, y))
+        y += img.get_height()

@@ -1,0 +1,277 @@
+"""The main menu: the levels found on disk, the chosen one's briefing, Play and Quit.
+
+A level that fails to load stays in the list with its error, so a designer
+sees what is wrong instead of the game refusing to start.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygame
+import pygame_gui
+
+from game.sim.level import Level
+from game.view import palette as P
+from game.view.fonts import TEXT
+from game.view.hud import GAME_TITLE
+from game.view.layers import Backdrop
+from game.view.scenes.base import Context, Quit, State
+
+DEFAULT_LEVEL_FILE = "module4.toml"  # listed first and selected: the story's night
+MARGIN = 48
+LIST_W = 360
+TITLE_TOP = 40
+BODY_TOP = 176
+PREVIEW_H = 150
+BUTTON_H = 46
+TAGLINE = "Hull breach response, in real time with pause"
+
+
+@dataclass
+class LevelEntry:
+    """A level file and either its loaded level or why it could not be loaded."""
+
+    path: Path
+    level: Level | None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.level is not None
+
+    @property
+    def title(self) -> str:
+        return self.level.meta.name if self.level else self.path.name
+
+
+def discover_levels(levels_dir: Path, default_file: str = DEFAULT_LEVEL_FILE) -> list[LevelEntry]:
+    """Every *.toml in `levels_dir`, loaded; the default level first, then by file name."""
+    from game.levelio.load import load_level
+    from game.levelio.problems import LevelError
+
+    files = sorted(Path(levels_dir).glob("*.toml"), key=lambda p: (p.name != default_file, p.name.lower()))
+    out: list[LevelEntry] = []
+    for f in files:
+        try:
+            out.append(LevelEntry(f, load_level(f)))
+        except LevelError as exc:
+            out.append(LevelEntry(f, None, "\n".join(str(p) for p in exc.problems) or str(exc)))
+        except Exception as exc:  # a loader bug must not take the menu down with it
+            out.append(LevelEntry(f, None, f"{f}: could not be read ({type(exc).__name__}: {exc})"))
+    return out
+
+
+def list_text(entry: LevelEntry, taken: set[str]) -> str:
+    """The entry's line in the level list; unique, and a broken level shows its error."""
+    if entry.ok:
+        text = entry.title
+    else:
+        first = entry.error.splitlines()[0] if entry.error else "cannot be loaded"
+        first = first.replace(str(entry.path), entry.path.name)
+        text = f"[broken] {first}"
+    if text in taken:
+        text = f"{text} ({entry.path.name})"
+    taken.add(text)
+    return text
+
+
+def _clock(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def briefing_html(entry: LevelEntry) -> str:
+    """The right-hand panel: what the selected level is about, or what is wrong with it."""
+    if not entry.ok:
+        lines = "<br>".join(html.escape(l) for l in entry.error.splitlines())
+        return (
+            f"<font size=5><b>{html.escape(entry.path.name)}</b></font><br>"
+            f"<font color='#ff6a4d'>This level cannot be played until these problems are fixed:</font><br><br>"
+            f"<font color='#ffb27a'>{lines}</font>"
+        )
+    lv = entry.level
+    assert lv is not None
+    m = lv.meta
+    facts = [f"{len(lv.crew)} crew", f"time limit {_clock(m.time_limit_s)}", f"file {entry.path.name}"]
+    if m.author:
+        facts.insert(0, f"by {html.escape(m.author)}")
+    parts = [
+        f"<font size=5><b>{html.escape(m.name)}</b></font><br>",
+        f"<font color='#8c98aa'>{' - '.join(facts)}</font><br><br>",
+        html.escape(m.briefing) if m.briefing else "<font color='#8c98aa'>No briefing.</font>",
+    ]
+    if lv.objectives:
+        parts.append("<br><br><font color='#ff8c42'><b>Objectives</b></font><br>")
+        parts.append("<br>".join(f"- {html.escape(o.description or o.kind)}" for o in lv.objectives))
+    return "".join(parts)
+
+
+class MenuState(State):
+    """Pick a level and play it."""
+
+    def __init__(self, ctx: Context, selected: str | Path | None = None) -> None:
+        super().__init__(ctx)
+        self.entries = discover_levels(ctx.levels_dir)
+        taken: set[str] = set()
+        self.texts = [list_text(e, taken) for e in self.entries]
+        self.selected = 0
+        if selected is not None:
+            want = Path(selected).resolve()
+            for i, e in enumerate(self.entries):
+                if e.path.resolve() == want:
+                    self.selected = i
+        self.backdrop = Backdrop(seed=404)
+        self._preview: pygame.Surface | None = None
+        self._preview_key: tuple | None = None
+        self.elements: list[pygame_gui.core.UIElement] = []
+        self.level_list: pygame_gui.elements.UISelectionList | None = None
+        self.briefing: pygame_gui.elements.UITextBox | None = None
+        self.play_button: pygame_gui.elements.UIButton | None = None
+        self.quit_button: pygame_gui.elements.UIButton | None = None
+
+    # ---------------------------------------------------------------- layout
+    def _rects(self) -> dict[str, pygame.Rect]:
+        w, h = self.ctx.size
+        body_h = max(120, h - BODY_TOP - MARGIN - BUTTON_H - 20)
+        right_x = MARGIN + LIST_W + 24
+        right_w = max(200, w - right_x - MARGIN)
+        return {
+            "list": pygame.Rect(MARGIN, BODY_TOP, LIST_W, body_h),
+            "preview": pygame.Rect(right_x, BODY_TOP, right_w, PREVIEW_H),
+            "briefing": pygame.Rect(right_x, BODY_TOP + PREVIEW_H + 12, right_w, max(60, body_h - PREVIEW_H - 12)),
+            "play": pygame.Rect(w - MARGIN - 180, h - MARGIN - BUTTON_H, 180, BUTTON_H),
+            "quit": pygame.Rect(w - MARGIN - 180 - 14 - 120, h - MARGIN - BUTTON_H, 120, BUTTON_H),
+        }
+
+    def enter(self) -> None:
+        r = self._rects()
+        m = self.ctx.manager
+        self.level_list = pygame_gui.elements.UISelectionList(
+            r["list"], list(self.texts), m, object_id="#level_list",
+            default_selection=self.texts[self.selected] if self.texts else None,
+        )
+        self.briefing = pygame_gui.elements.UITextBox("", r["briefing"], m, object_id="#briefing")
+        self.play_button = pygame_gui.elements.UIButton(r["play"], "Play", m, object_id="#play_button")
+        self.quit_button = pygame_gui.elements.UIButton(r["quit"], "Quit", m, object_id="#quit_button")
+        self.elements = [self.level_list, self.briefing, self.play_button, self.quit_button]
+        self._show_selected()
+
+    def leave(self) -> None:
+        for e in self.elements:
+            e.kill()
+        self.elements = []
+
+    def resize(self, size: tuple[int, int]) -> None:
+        super().resize(size)
+        if self.elements:
+            self.leave()
+            self.enter()
+
+    def _show_selected(self) -> None:
+        if not self.entries:
+            if self.briefing is not None:
+                self.briefing.set_text(f"No level files found in {html.escape(str(self.ctx.levels_dir))}.")
+            if self.play_button is not None:
+                self.play_button.disable()
+            return
+        entry = self.entries[self.selected]
+        if self.briefing is not None:
+            self.briefing.set_text(briefing_html(entry))
+        if self.play_button is not None:
+            self.play_button.enable() if entry.ok else self.play_button.disable()
+
+    # ----------------------------------------------------------------- input
+    def handle_event(self, event: pygame.event.Event) -> State | None:
+        if event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.level_list:
+            if event.text in self.texts:
+                self.selected = self.texts.index(event.text)
+                self._show_selected()
+        elif event.type == pygame_gui.UI_SELECTION_LIST_DOUBLE_CLICKED_SELECTION and event.ui_element is self.level_list:
+            return self.play()
+        elif event.type == pygame_gui.UI_BUTTON_PRESSED:
+            if event.ui_element is self.play_button:
+                return self.play()
+            if event.ui_element is self.quit_button:
+                return Quit(self.ctx)
+        elif event.type == pygame.KEYDOWN:
+            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                return self.play()
+            if event.key == pygame.K_ESCAPE:
+                return Quit(self.ctx)
+        return None
+
+    def play(self) -> State | None:
+        """Start the selected level, or stay and say why it cannot start."""
+        if not self.entries or not self.entries[self.selected].ok:
+            return None
+        entry = self.entries[self.selected]
+        from game.sim.world import create_world
+        from game.view.scenes.play import PlayState
+
+        try:
+            world = create_world(entry.level, self.ctx.seed)
+        except Exception as exc:  # a level that validates but cannot be built
+            if self.briefing is not None:
+                self.briefing.set_text(
+                    f"<font color='#ff6a4d'>{html.escape(entry.path.name)} could not be started: "
+                    f"{html.escape(type(exc).__name__)}: {html.escape(str(exc))}</font>"
+                )
+            return None
+        return PlayState(self.ctx, world, str(entry.path))
+
+    # ------------------------------------------------------------------ draw
+    def _preview_surface(self, rect: pygame.Rect) -> pygame.Surface | None:
+        """The selected level's plan, drawn once by the same renderer as play."""
+        key = (self.selected, rect.size)
+        if key == self._preview_key:
+            return self._preview
+        self._preview_key = key
+        self._preview = None
+        entry = self.entries[self.selected] if self.entries else None
+        if entry is None or not entry.ok:
+            return None
+        try:
+            from game.sim.world import create_world
+            from game.view.render import WorldRenderer
+
+            world = create_world(entry.level, self.ctx.seed)
+            renderer = WorldRenderer(world)
+            renderer.show_labels = False
+            renderer.show_pressure = False
+            surf = pygame.Surface(rect.size)
+            cam = renderer.new_camera(surf.get_rect())
+            cam.fit(margin_px=10)
+            renderer.draw(surf, cam)
+            self._preview = surf
+        except Exception:  # the preview is decoration; the briefing says what is wrong
+            self._preview = None
+        return self._preview
+
+    def draw(self, surface: pygame.Surface) -> None:
+        w, h = surface.get_size()
+        self.backdrop.draw(surface, surface.get_rect())
+        title = TEXT.render(GAME_TITLE, 46, P.ACCENT, "bold", shadow=P.TEXT_SHADOW)
+        surface.blit(title, (MARGIN, TITLE_TOP))
+        tag = TEXT.render(TAGLINE, 17, P.TEXT_DIM, "regular")
+        surface.blit(tag, (MARGIN + 2, TITLE_TOP + title.get_height() + 2))
+        pygame.draw.line(surface, P.ACCENT, (MARGIN + 2, TITLE_TOP + title.get_height() + tag.get_height() + 10),
+                         (MARGIN + 122, TITLE_TOP + title.get_height() + tag.get_height() + 10), 2)
+        r = self._rects()
+        prev = self._preview_surface(r["preview"])
+        pygame.draw.rect(surface, (15, 19, 28), r["preview"])
+        if prev is not None:
+            surface.blit(prev, r["preview"])
+        else:
+            msg = TEXT.render("No plan to show", 14, P.TEXT_DIM)
+            surface.blit(msg, msg.get_rect(center=r["preview"].center))
+        pygame.draw.rect(surface, (44, 52, 66), r["preview"], 1)
+        cap = TEXT.render("LEVELS", 12, P.TEXT_DIM, "bold")
+        surface.blit(cap, (r["list"].x, r["list"].y - cap.get_height() - 4))
+        cap = TEXT.render("BRIEFING", 12, P.TEXT_DIM, "bold")
+        surface.blit(cap, (r["preview"].x, r["preview"].y - cap.get_height() - 4))
+        hint = TEXT.render("Enter play    Esc quit    Double-click a level to play it", 12, P.TEXT_DIM)
+        surface.blit(hint, (MARGIN, h - MARGIN - hint.get_height() // 2 - BUTTON_H // 2))
+        self.ctx.manager.draw_ui(surface)
