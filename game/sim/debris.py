@@ -1,12 +1,17 @@
 """Debris: falling, wind-driven rigid bodies (pymunk), and what they block.
 
 Owns the physics space: merged static walls built from the grid, one dynamic
-body per piece of debris and one kinematic body per person. Each tick it
-applies the wind's drag and the deck's friction to every awake piece at once,
-wakes a sleeping piece only when the wind there could move it, and substeps
-the space so that nothing crosses a wall. What the rest of the game reads
-(occupancy, breach plugging, records) is worked out lazily from the bodies'
-current places and kept until something moves.
+body per piece of debris and one kinematic body per person. Top-down, the
+deck's friction is a pivot and a gear joint from each piece to the static
+body with a force limit of mu m g, so pymunk applies it inside every substep.
+Python only adds the wind's drag, and only to pieces where the wind is
+strong enough to matter; a sleeping piece is looked at every half second and
+woken if the wind there would move it. The space is stepped at 60 Hz, which
+also keeps every body well short of crossing a wall in one substep.
+
+What the rest of the game reads (occupancy, breach plugging, records) is
+worked out lazily from one batch read of the bodies and kept until something
+moves.
 
 Contract used by the rest of the simulation: `create_physics`,
 `spawn_debris`, `step_physics`, `state_bytes`, `debris_records`,
@@ -25,11 +30,18 @@ from typing import TYPE_CHECKING, Any, Iterable
 import numpy as np
 import pymunk
 import pymunk.batch as pb
+from scipy import ndimage
+
+# The raw setters of the pinned pymunk (7.3.1): a third of the cost of the
+# Body properties, with the same effect.
+from pymunk._chipmunk import lib as _cp
 
 from game.sim import debris_footprint as fp
 from game.sim.debris_kinds import HEAVY_KG, KINDS, MARS_G_M_S2, DebrisKind
+from game.sim.gas import M_N2, M_O2
 from game.sim.static_geometry import (
     CAT_DEBRIS,
+    CAT_HEAVY,
     CAT_PERSON,
     CAT_WALL,
     WallSet,
@@ -37,40 +49,37 @@ from game.sim.static_geometry import (
     debris_passable,
     update_walls,
 )
-from game.sim.tiles import Tile
-
-try:  # the raw setters cost a third of the Body properties; same library, same effect
-    from pymunk._chipmunk import lib as _cp
-except ImportError:  # pragma: no cover - other pymunk builds
-    _cp = None
 
 if TYPE_CHECKING:
     from game.sim.world import Breach, World
 
-# Debris never outruns this (m/s), nor spins faster (rad/s): a thrown object,
-# not the 60 m/s jet at the hole itself. It bounds the substeps below.
+# Debris never goes faster (m/s): a thrown object, not the jet in the hole.
 MAX_SPEED_M_S = 12.0
-MAX_SPIN_RAD_S = 15.0
 # Travel per substep. Walls are whole 1 m cells, so 0.2 m can never carry a
 # body's centre past a wall's middle: no tunnelling at MAX_SPEED_M_S.
 MAX_STEP_M = 0.2
-SLEEP_AFTER_S = 1.0  # still for this long, a body sleeps and costs nothing
+PHYSICS_HZ = 60.0  # the usual rate for contact-rich motion; 6 substeps per 0.1 s tick
+SLEEP_AFTER_S = 0.5  # still for this long, a body sleeps and costs nothing
 IDLE_SPEED_M_S = 0.05  # slower than this counts as still
-WAKE_SPEED_M_S = 0.02  # a sleeping piece wakes if the wind would move it faster
-SET_EPS = 1e-4  # smaller velocity changes are not written (a write resets sleep)
 COLLISION_SLOP_M = 0.005
-DEBRIS_FRICTION = 0.5  # between pieces, and against walls
+ESCAPE_DEPTH_M = 0.3  # a centre this deep in a wall is put back (walls are 1 m thick)
+DEBRIS_FRICTION = 0.5  # between pieces, and against walls and people
 PERSON_RADIUS_M = 0.25
 TELEPORT_M = 2.0  # a person who jumps further than this in a tick is placed, not swept
-AIR_MOLAR_KG = 0.02897
-GAS_R = 8.314462
-CABIN_T_K = 293.15
+WAKE_CHECK_TICKS = 5  # sleeping pieces feel the wind every half second...
+CALM_CHECK_TICKS = 20  # ...or every 2 s while it is under half the speed that would move any
+NEAR_M = 1.0  # a person this close to a piece may touch it within a tick
+PERSON_MAX_M_S = 2.0  # nobody on foot moves faster (walking is 1.15): bounds when to look again
+# Drag weaker than this share of a moving piece's floor friction is left out;
+# a still piece only gets drag that beats its friction (else it stays put).
+DRAG_RELEVANT = 0.1
+RHO_BOUND = 2.0  # x nominal air density: a safe upper bound for the quick wind test
 PLUG_REACH_M = 0.1  # a piece this close to a hole's mouth lies over it
 MAX_PLUG = 0.9  # air always finds a way round loose debris
 SLOW_MAX = 4.0  # walking-cost multiplier cap for light debris in a cell
 THROW_RADIUS_M = 3.0  # a new breach flings loose things from this close
 THROW_SPEED_M_S = (2.0, 6.0)
-CUT_GAP_M = 1.0  # a cut takes out this much of a beam (two lance cuts, section dragged clear)
+CUT_GAP_M = 1.0  # a cut takes this much out of a beam (two lance cuts, section dragged clear)
 MIN_PIECE_M = 0.25
 
 _STATE_FIELDS = (
@@ -81,6 +90,8 @@ _STATE_FIELDS = (
     | pb.BodyFields.ANGULAR_VELOCITY
 )
 _KIND_NAMES = tuple(KINDS)
+_EMPTY = np.zeros(0, dtype=np.int64)
+_SUBSTEPS: dict[float, int] = {}
 
 
 @dataclass
@@ -94,6 +105,7 @@ class Piece:
     width_m: float
     body: pymunk.Body | None = None
     shape: pymunk.Poly | None = None
+    joints: tuple[pymunk.Constraint, ...] = ()  # floor friction
 
     @property
     def heavy(self) -> bool:
@@ -105,45 +117,88 @@ class Piece:
 
 
 class _Scratch:
-    """Tables derived from the state and the last read of the bodies; never hashed.
+    """Tables derived from the state and the last read of the bodies, and the
+    bookkeeping that decides when to look at what; never hashed.
 
-    Dropped on copy or pickle and rebuilt on first use, because it holds raw
-    pointers into the physics library.
+    On copy or pickle only the bookkeeping (`_KEPT`) goes along, so a copy
+    makes the same decisions; the rest holds raw pointers and is rebuilt.
     """
+
+    _KEPT = (
+        "maybe_awake", "kin_near", "steps", "due", "due_from", "tracked_ids", "layout", "near",
+        "near_dist", "near_layout", "next_wake_tick", "px", "py", "pv", "n_going",
+    )
 
     def __init__(self) -> None:
         self.version = -1
         self.n_people = -1
-        self.fresh = False
+        self.fresh = False  # `state` and `asleep` are exact for every piece
+        self.maybe_awake = True  # some piece may be awake: read before stepping
+        self.kin_near = True  # a body near debris moved in the last step
+        self.steps = 0  # physics steps taken, the clock of the people schedule
+        self.due: dict[int, list[int]] = {}  # step -> people to look at then
+        self.due_from = -1  # -1: look at everyone next step
+        self.tracked_ids: set[int] = set()
+        self.layout = 0  # bumped whenever a read finds pieces moving, or they are moved
+        self.near: list[bool] | None = None  # flat cells within NEAR_M of a piece
+        self.near_dist: list[float] = []
+        self.near_layout = -1
+        self.next_wake_tick = 0
         self.get_buf = pb.Buffer()
+        self.id_buf = pb.Buffer()
+        self.arb_buf = pb.Buffer()
         self.set_buf = pb.Buffer()
+        self.awake = _EMPTY
+        self.order_ids = b""
+        self.sleepers: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.occ_key: tuple | None = None
         self.occ: tuple[np.ndarray, np.ndarray] | None = None
         self.plug_key: tuple | None = None
         self.plug: np.ndarray = np.zeros(0)
-        self.people_last: list[tuple[float, float]] = []
-        self.people_v: list[tuple[float, float]] = []
+        self.foot_version = -1
+        self.samples_by_id: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.body_ids: dict[int, int] = {}
+        self.px: list[float] = []  # where each person's body is bound by the end of the step
+        self.py: list[float] = []
+        self.pv: list[tuple[float, float]] = []  # each person's body's velocity
+        self.n_going = 0  # bodies with a velocity
 
     def __reduce__(self) -> tuple:
-        return (_Scratch, ())
+        return (_restore_scratch, ({k: getattr(self, k) for k in self._KEPT},))
+
+
+def _restore_scratch(kept: dict[str, Any]) -> _Scratch:
+    sc = _Scratch()
+    sc.__dict__.update(kept)
+    return sc
 
 
 @dataclass
 class PhysicsState:
     space: pymunk.Space | None = None
-    walls_body: pymunk.Body | None = None
+    walls_body: pymunk.Body | None = None  # static: walls hang on it, floor joints pull on it
     walls: WallSet | None = None
     passable: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
     pieces: list[Piece] = field(default_factory=list)
     people: list[pymunk.Body] = field(default_factory=list)  # kinematic, by person id
+    # A person's body collides only while they are near debris ("tracked");
+    # elsewhere it is parked, touching nothing, so crowds far from any piece cost nothing.
+    tracked: list[bool] = field(default_factory=list)
+    rho_bound: float = 2.4  # kg/m3, RHO_BOUND x the level's nominal air
     version: int = 0  # bumped whenever pieces are added or removed
-    rescues: int = 0  # bodies found inside a solid cell and put back (should stay 0)
+    rescues: int = 0  # pieces found deep inside a wall and put back (should stay 0)
+    stamp: int = 0  # bumped whenever any piece may have moved: a cheap key for caches
     scratch: _Scratch = field(default_factory=_Scratch, repr=False, compare=False)
 
     @property
     def bodies(self) -> list[pymunk.Body]:
         """The live debris bodies, in id order."""
         return [p.body for p in self.pieces if p.body is not None]
+
+
+def substeps(dt: float) -> int:
+    """Substeps per tick: PHYSICS_HZ, and never more than MAX_STEP_M of travel each."""
+    return max(math.ceil(dt * PHYSICS_HZ - 1e-9), math.ceil(MAX_SPEED_M_S * dt / MAX_STEP_M - 1e-9), 1)
 
 
 # --------------------------------------------------------------------------
@@ -153,35 +208,48 @@ class PhysicsState:
 def create_physics(world: "World") -> PhysicsState:
     """A space with the grid's walls and a kinematic body for everyone."""
     space = pymunk.Space()
-    space.gravity = (0.0, 0.0)  # top-down: the deck's friction stands in for gravity
+    space.gravity = (0.0, 0.0)  # top-down: the floor joints stand in for gravity
     space.sleep_time_threshold = SLEEP_AFTER_S
     space.idle_speed_threshold = IDLE_SPEED_M_S
     space.collision_slop = COLLISION_SLOP_M
     walls_body = pymunk.Body(body_type=pymunk.Body.STATIC)
-    space.add(walls_body)  # our own static body: in a batch read it separates awake bodies from asleep ones
+    # Our own static body: in a batch read it also marks where awake bodies end.
+    space.add(walls_body)
     passable = debris_passable(world.grid.tiles, world.door_open)
-    st = PhysicsState(space=space, walls_body=walls_body, passable=passable)
+    rho_nominal = world.level.meta.nominal_pressure_bar * 1e5 * 0.029 / (8.314 * 293.15)
+    st = PhysicsState(space=space, walls_body=walls_body, passable=passable, rho_bound=RHO_BOUND * rho_nominal)
     st.walls = build_walls(space, walls_body, passable)
     _sync_people(world, st)
     return st
 
 
+# People step over light debris (walking through it costs time, see
+# occupancy) and do not sweep it along; heavy debris they cannot pass, and
+# it cannot pass them.
+_PERSON_ON = pymunk.ShapeFilter(categories=CAT_PERSON, mask=CAT_HEAVY)
+_PERSON_OFF = pymunk.ShapeFilter(categories=CAT_PERSON, mask=0)
+_LIGHT = pymunk.ShapeFilter(categories=CAT_DEBRIS, mask=CAT_WALL | CAT_DEBRIS)
+_HEAVY = pymunk.ShapeFilter(categories=CAT_DEBRIS | CAT_HEAVY, mask=CAT_WALL | CAT_DEBRIS | CAT_PERSON)
+
+
 def _sync_people(world: "World", st: PhysicsState) -> None:
-    """One kinematic circle per person, added for anyone new."""
+    """One kinematic circle per person, added (parked) for anyone new."""
     for p in world.people[len(st.people):]:
-        body = pymunk.Body(body_type=pymunk.Body.KINEMATIC)
+        body = pymunk.Body(body_type=pymunk.Body.STATIC)  # kinematic while they move
         body.position = (p.x, p.y)
         shape = pymunk.Circle(body, PERSON_RADIUS_M)
         shape.friction = DEBRIS_FRICTION
-        shape.filter = pymunk.ShapeFilter(categories=CAT_PERSON, mask=CAT_DEBRIS)
+        shape.filter = _PERSON_OFF
         st.space.add(body, shape)
         st.people.append(body)
+        st.tracked.append(False)
 
 
 def _add_piece(
     st: PhysicsState, kind: DebrisKind, length_m: float, width_m: float, mass_kg: float,
     pos: tuple[float, float], angle: float, vel: tuple[float, float] = (0.0, 0.0), spin: float = 0.0,
 ) -> int:
+    length_m, width_m, mass_kg = float(length_m), float(width_m), float(mass_kg)
     body = pymunk.Body(mass_kg, pymunk.moment_for_box(mass_kg, (length_m, width_m)))
     body.position = pos
     body.angle = angle
@@ -190,19 +258,38 @@ def _add_piece(
     shape = pymunk.Poly.create_box(body, (length_m, width_m))
     shape.friction = DEBRIS_FRICTION
     shape.elasticity = 0.0
-    shape.filter = pymunk.ShapeFilter(categories=CAT_DEBRIS, mask=CAT_WALL | CAT_DEBRIS | CAT_PERSON)
-    st.space.add(body, shape)
-    piece = Piece(len(st.pieces), kind.name, float(mass_kg), float(length_m), float(width_m), body, shape)
+    shape.filter = _HEAVY if mass_kg >= HEAVY_KG else _LIGHT
+    # Floor friction: velocity-only joints to the static body, capped at the
+    # sliding force mu m g and at the torque of that force about the centre
+    # (mean lever arm of a rectangle's area, about (L + W) / 5).
+    friction_n = kind.floor_mu * mass_kg * MARS_G_M_S2
+    slide = pymunk.PivotJoint(st.walls_body, body, (0.0, 0.0), (0.0, 0.0))
+    slide.max_bias = 0.0
+    slide.max_force = friction_n
+    turn = pymunk.GearJoint(st.walls_body, body, 0.0, 1.0)
+    turn.max_bias = 0.0
+    turn.max_force = friction_n * (length_m + width_m) / 5.0
+    st.space.add(body, shape, slide, turn)
+    piece = Piece(len(st.pieces), kind.name, mass_kg, length_m, width_m, body, shape, (slide, turn))
     st.pieces.append(piece)
     st.version += 1
     return piece.id
 
 
 def _remove_piece(st: PhysicsState, piece: Piece) -> None:
-    st.space.remove(piece.body, piece.shape)
+    st.space.remove(piece.body, piece.shape, *piece.joints)
     piece.body = None
     piece.shape = None
+    piece.joints = ()
     st.version += 1
+
+
+def _move_piece(st: PhysicsState, p: Piece, pos: tuple[float, float], angle: float) -> None:
+    p.body.position = pos
+    p.body.angle = angle
+    p.body.velocity = (0.0, 0.0)
+    p.body.angular_velocity = 0.0
+    st.space.reindex_shapes_for_body(p.body)
 
 
 # --------------------------------------------------------------------------
@@ -215,78 +302,142 @@ def _tables(st: PhysicsState) -> _Scratch:
     if sc.version == st.version and sc.n_people == len(st.people):
         return sc
     pieces, nd, npp = st.pieces, len(st.pieces), len(st.people)
-    alive = np.array([p.alive for p in pieces], dtype=bool)
     kinds = [KINDS[p.kind] for p in pieces]
-    length = np.array([p.length_m for p in pieces], dtype=np.float64)
-    width = np.array([p.width_m for p in pieces], dtype=np.float64)
-    mass = np.array([p.mass_kg for p in pieces], dtype=np.float64)
     sc.nd, sc.npp = nd, npp
-    sc.alive, sc.length, sc.width, sc.mass = alive, length, width, mass
-    sc.heavy = mass >= HEAVY_KG
-    sc.cda = np.array([k.drag_area_m2(p.length_m, p.width_m) for k, p in zip(kinds, pieces)], dtype=np.float64)
+    sc.alive = np.array([p.alive for p in pieces], dtype=bool)
+    sc.live_idx = np.flatnonzero(sc.alive)
+    sc.length = np.array([p.length_m for p in pieces], dtype=np.float64)
+    sc.width = np.array([p.width_m for p in pieces], dtype=np.float64)
+    sc.mass = np.array([p.mass_kg for p in pieces], dtype=np.float64)
+    sc.heavy = sc.mass >= HEAVY_KG
+    cda = np.array([k.drag_area_m2(p.length_m, p.width_m) for k, p in zip(kinds, pieces)], dtype=np.float64)
+    sc.drag_k = 0.5 * cda / np.maximum(sc.mass, 1e-9)  # drag m/s2 per (kg/m3 x (m/s)2)
     sc.mu_g = np.array([k.floor_mu * MARS_G_M_S2 for k in kinds], dtype=np.float64)
-    # Friction torque of a bar sliding on its face is about mu m g L/4; I = m L^2/12.
-    sc.spin_decel = 3.0 * sc.mu_g / np.maximum(length, 0.1)
+    # Quick wind tests on squared relative wind speed, at the density bound.
+    base = sc.mu_g / (st.rho_bound * np.maximum(sc.drag_k, 1e-12))
+    sc.u2_relevant = DRAG_RELEVANT * base
+    sc.u2_wake = base
     sc.plug_f = np.array([k.plug_fraction for k in kinds], dtype=np.float64)
-    sc.live_idx = np.flatnonzero(alive)
-    pairs = [(p.body.id, p.id) for p in pieces if p.body is not None]
+    ids = sc.body_ids  # a piece keeps its body for life: look each id up once
+    pairs = [(ids[p.id] if p.id in ids else ids.setdefault(p.id, p.body.id), p.id) for p in pieces if p.body is not None]
     pairs += [(b.id, nd + j) for j, b in enumerate(st.people)]
     pairs += [(st.walls_body.id, -1), (st.space.static_body.id, -1)]
     pairs.sort()
     sc.sorted_ids = np.array([a for a, _ in pairs], dtype=np.uintp)
     sc.sorted_slot = np.array([b for _, b in pairs], dtype=np.int64)
+    sc.static_ids = (st.walls_body.id, st.space.static_body.id)
     sc.ptr = [p.body._body if p.body is not None else None for p in pieces] + [b._body for b in st.people]
-    sc.bodies = [p.body for p in pieces] + list(st.people)
-    # Footprint samples of live pieces, for occupancy.
-    locs, slots, weights = [], [], []
-    for p, k in zip(pieces, kinds):
-        if p.body is None:
-            continue
-        local = fp.area_samples(p.length_m, p.width_m)
-        locs.append(local)
-        slots.append(np.full(len(local), p.id, dtype=np.int64))
-        per = p.length_m * p.width_m / len(local)
-        weights.append(np.full(len(local), per * k.slow_per_m2))
-    sc.samp_local = np.concatenate(locs) if locs else np.zeros((0, 2))
-    sc.samp_slot = np.concatenate(slots) if slots else np.zeros(0, dtype=np.int64)
-    sc.samp_slow = np.concatenate(weights) if weights else np.zeros(0)
-    sc.samp_heavy = sc.heavy[sc.samp_slot]
-    sc.state = np.zeros((nd + npp, 6))  # x, y, angle, vx, vy, spin per slot
-    sc.asleep = np.zeros(nd + npp, dtype=bool)
-    sc.order = np.zeros(0, dtype=np.int64)
-    sc.set_rows = np.zeros((0, 3))
-    if len(sc.people_last) != npp:
-        sc.people_last = [(float("nan"), float("nan"))] * npp
-        sc.people_v = [(0.0, 0.0)] * npp
+    sc.state = np.zeros((nd + npp, 6))  # x, y, angle, vx, vy, spin per slot; filled by the next read
+    sc.asleep = np.zeros(nd, dtype=bool)
+    sc.order = _EMPTY
+    sc.order_ids = b""
+    sc.awake = _EMPTY
+    if len(sc.px) != npp:
+        known = min(len(sc.px), npp)
+        nan = float("nan")
+        sc.px = sc.px[:known] + [nan] * (npp - known)  # nan: placed on first sync
+        sc.py = sc.py[:known] + [nan] * (npp - known)
+        sc.pv = sc.pv[:known] + [(0.0, 0.0)] * (npp - known)
+        sc.n_going = sum(v != (0.0, 0.0) for v in sc.pv)
+        sc.due_from = -1
+    sc.tracked_ids = {j for j, t in enumerate(st.tracked) if t}
     sc.version, sc.n_people = st.version, npp
     sc.fresh = False
+    sc.maybe_awake = True
     sc.occ_key = sc.plug_key = None
     return sc
 
 
-def _read(st: PhysicsState) -> _Scratch:
-    """Every body's place, speed and sleep in one batch call (cached until a step)."""
-    sc = _tables(st)
-    if sc.fresh:
-        return sc
+def _footprints(st: PhysicsState, sc: _Scratch) -> None:
+    """Area samples of every live piece, for occupancy; built on first need."""
+    if sc.foot_version == st.version:
+        return
+    locs, slots, weights = [], [], []
+    cache = sc.samples_by_id
+    for p in st.pieces:
+        if p.body is None:
+            continue
+        if p.id not in cache:  # a piece's size never changes: sample it once
+            local = fp.area_samples(p.length_m, p.width_m)
+            per = p.length_m * p.width_m / len(local) * KINDS[p.kind].slow_per_m2
+            cache[p.id] = (local, np.full(len(local), p.id, dtype=np.int64), np.full(len(local), per))
+        local, slot, weight = cache[p.id]
+        locs.append(local)
+        slots.append(slot)
+        weights.append(weight)
+    sc.samp_local = np.concatenate(locs) if locs else np.zeros((0, 2))
+    sc.samp_slot = np.concatenate(slots) if slots else _EMPTY
+    sc.samp_slow = np.concatenate(weights) if weights else np.zeros(0)
+    sc.samp_heavy = sc.heavy[sc.samp_slot]
+    sc.foot_version = st.version
+
+
+def _batch_get(st: PhysicsState, sc: _Scratch) -> np.ndarray:
+    """Read every body's 6 numbers in the library's order; updates the order tables.
+
+    The library lists awake bodies (people, then any awake pieces, in its
+    own order), then static ones, then sleeping ones. The order only changes
+    when bodies sleep, wake, come or go, so it is looked up again only then.
+    """
     buf = sc.get_buf
     buf.clear()
     pb.get_space_bodies(st.space, _STATE_FIELDS, buf)
-    ids = np.frombuffer(buf.int_buf(), dtype=np.uintp)
-    data = np.frombuffer(buf.float_buf(), dtype=np.float64).reshape(-1, 6)
-    order = sc.sorted_slot[np.searchsorted(sc.sorted_ids, ids)]
-    # The library lists awake bodies, then static ones, then sleeping ones.
-    statics = np.flatnonzero(order < 0)
-    keep = order >= 0
-    sc.state[order[keep]] = data[keep]
-    sc.asleep[order[keep]] = np.flatnonzero(keep) > statics[-1]
-    sc.order = order
-    sc.fresh = True
+    ids = bytes(buf.int_buf())
+    if ids != sc.order_ids:
+        order = sc.sorted_slot[sc.sorted_ids.searchsorted(np.frombuffer(ids, dtype=np.uintp))]
+        n_active = int(order.argmin())  # the first static body (slot -1)
+        rows = np.arange(order.size)
+        mine = (order >= 0) & (order < sc.nd)
+        sc.order, sc.order_ids = order, ids
+        sc.sleepers = None  # which pieces sleep has changed
+        sc.awake_now = order[rows[:n_active][mine[:n_active]]]
+        sc.piece_rows = rows[mine]
+        sc.piece_slots = order[mine]
+        sc.piece_asleep = sc.piece_rows >= n_active
+    return np.frombuffer(buf.float_buf(), dtype=np.float64).reshape(-1, 6)
+
+
+def _read(st: PhysicsState) -> _Scratch:
+    """Every body's place, motion and sleep (cached until something can have moved)."""
+    sc = _tables(st)
+    if not sc.fresh:
+        _read_pieces(st, sc)
     return sc
 
 
+def _read_pieces(st: PhysicsState, sc: _Scratch) -> np.ndarray:
+    """One batch read of every piece; returns the awake ones' slots."""
+    data = _batch_get(st, sc)
+    sc.state[sc.piece_slots] = data[sc.piece_rows]
+    sc.asleep[sc.piece_slots] = sc.piece_asleep
+    sc.awake = sc.awake_now
+    if sc.awake.size:
+        sc.layout += 1
+    sc.fresh = True  # people's rows are not read: they go where they are sent
+    return sc.awake
+
+
+def _all_asleep(st: PhysicsState, sc: _Scratch) -> bool:
+    """True if no piece is awake, from one cheap batch read of body ids.
+
+    Awake bodies come first, the moving people's kinematic bodies among
+    them; if the entry after that many is our static walls body (the first
+    static one), every piece sleeps.
+    """
+    buf = sc.id_buf
+    buf.clear()
+    pb.get_space_bodies(st.space, pb.BodyFields.BODY_ID, buf)
+    return memoryview(buf.int_buf()).cast("P")[sc.n_going] == sc.static_ids[0]
+
+
 def _dirty(st: PhysicsState) -> None:
-    st.scratch.fresh = False
+    """Bodies (or the walls, or the wind) changed outside the step: read again, look again."""
+    sc = st.scratch
+    sc.fresh = False
+    sc.maybe_awake = True
+    sc.layout += 1
+    sc.next_wake_tick = 0
+    st.stamp += 1
 
 
 # --------------------------------------------------------------------------
@@ -294,7 +445,7 @@ def _dirty(st: PhysicsState) -> None:
 
 
 def _area_for(params: dict[str, Any]) -> tuple[float, float, float, float, bool]:
-    """The spawn area in metres (x0, y0, x1, y1) and whether it is a single placed cell."""
+    """The spawn area in metres (x0, y0, x1, y1) and whether it is one placed cell."""
     if "region" in params:
         x0, y0, x1, y1 = (int(v) for v in params["region"])
         return float(min(x0, x1)), float(min(y0, y1)), float(max(x0, x1) + 1), float(max(y0, y1) + 1), False
@@ -304,35 +455,8 @@ def _area_for(params: dict[str, Any]) -> tuple[float, float, float, float, bool]
     raise ValueError("debris_fall needs 'at' or 'region'")
 
 
-def _fit(
-    passable: np.ndarray, length_m: float, width_m: float, want: tuple[float, float], angle: float,
-    area: tuple[float, float, float, float], avoid: np.ndarray | None = None,
-) -> tuple[tuple[float, float], float] | None:
-    """The free place nearest `want` for this rectangle: first at `angle`, then turned.
-
-    Candidates lie on a 0.1 m lattice over the area grown by 1 m, tried by
-    distance from `want` (ties by lattice order), so the choice is deterministic.
-    """
-    outline = fp.outline_samples(length_m, width_m, 0.02)
-    free = passable if avoid is None else passable & ~avoid
-    x0, y0, x1, y1 = area
-    gx = np.arange(math.floor((x0 - 1.0) * 10), math.ceil((x1 + 1.0) * 10) + 1) / 10.0
-    gy = np.arange(math.floor((y0 - 1.0) * 10), math.ceil((y1 + 1.0) * 10) + 1) / 10.0
-    cx, cy = np.meshgrid(gx, gy, indexing="xy")
-    cand = np.stack([cx.ravel(), cy.ravel()], axis=1)
-    d2 = (cand[:, 0] - want[0]) ** 2 + (cand[:, 1] - want[1]) ** 2
-    cand = cand[np.argsort(d2, kind="stable")]
-    want_arr = np.array([want])
-    for a in (angle, angle + math.pi / 2, 0.0, math.pi / 2):
-        if fp.points_free(free, fp.place(outline, want_arr, a))[0]:
-            return (float(want[0]), float(want[1])), a
-        for start in range(0, len(cand), 1024):  # nearest first; most fits are close
-            chunk = cand[start:start + 1024]
-            hit = np.flatnonzero(fp.points_free(free, fp.place(outline, chunk, a)))
-            if hit.size:
-                c = chunk[hit[0]]
-                return (float(c[0]), float(c[1])), a
-    return None
+def _heavy_cells(world: "World") -> np.ndarray:
+    return occupancy(world)[0]
 
 
 def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
@@ -340,6 +464,8 @@ def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
 
     Every piece draws the same eight numbers from the debris stream, in
     order, whether or not it finds room, so one event never shifts another.
+    A single piece dropped `at` a cell lands on its centre. Light pieces land
+    clear of heavy ones; a heavy one pushes light ones out from under it.
     """
     st = world.physics
     if st.space is None:
@@ -349,68 +475,59 @@ def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
     count = int(params.get("count", 1))
     angle_deg = params.get("angle_deg")
     rng = world.rng["debris"]
-    ids = []
+    ids: list[int] = []
+    blocked = None  # cells under heavy debris: worked out once, again after a heavy landing
     for _ in range(count):
-        t_size, t_width, t_angle, ux, uy, vx, vy, spin = rng.random(8)
+        t_size, t_width, t_angle, ux, uy, vx, vy, spin = rng.random(8).tolist()
         length = kind.length_m[0] + t_size * (kind.length_m[1] - kind.length_m[0])
         width = kind.width_m[0] + t_width * (kind.width_m[1] - kind.width_m[0])
         mass = kind.mass_kg[0] + t_size * (kind.mass_kg[1] - kind.mass_kg[0])
         angle = math.radians(float(angle_deg)) if angle_deg is not None else t_angle * math.pi
-        if placed and count == 1:
-            want = ((x0 + x1) / 2, (y0 + y1) / 2)
-        else:
-            want = (x0 + ux * (x1 - x0), y0 + uy * (y1 - y0))
+        want = ((x0 + x1) / 2, (y0 + y1) / 2) if placed and count == 1 else (x0 + ux * (x1 - x0), y0 + uy * (y1 - y0))
         heavy = mass >= HEAVY_KG
-        # Light pieces land beside what is already heavy on the deck, not in it.
-        avoid = None if heavy else occupancy(world)[0]
-        spot = _fit(st.passable, length, width, want, angle, (x0, y0, x1, y1), avoid)
+        free = st.passable
+        if not heavy:
+            if blocked is None:
+                blocked = _heavy_cells(world)
+            free = st.passable & ~blocked
+        spot = fp.find_spot(free, length, width, want, angle, (x0, y0, x1, y1))
         if spot is None:
             continue
         pos, angle = spot
-        # Landing from ceiling height leaves light things a little slide and
-        # spin; a steel beam lands dead where it falls.
+        # Light things land with a little slide and spin; a beam lands dead.
         slide = 0.0 if heavy else 1.0
         vel = ((vx - 0.5) * 0.6 * slide, (vy - 0.5) * 0.6 * slide)
         ids.append(_add_piece(st, kind, length, width, mass, pos, angle, vel, (spin - 0.5) * slide))
-        _dirty(st)
         if heavy:
             _knock_aside(world, ids[-1])
+            blocked = None
     _dirty(st)
     return ids
 
 
 def _knock_aside(world: "World", piece_id: int) -> None:
-    """A heavy piece landing on light ones pushes them out from under it.
+    """Light pieces under a heavy one that just landed go to the nearest spot clear of it.
 
-    Top-down, a beam on a panel would otherwise be shoved sideways by the
-    solver as if they shared the deck; instead each light piece it overlaps
-    goes to the nearest free spot clear of heavy debris, in id order.
+    Top-down, the solver would otherwise shove the beam sideways as if the
+    panels under it shared the deck with it.
     """
     st = world.physics
-    shape = st.pieces[piece_id].shape
-    hits = st.space.shape_query(shape)
+    hits = st.space.shape_query(st.pieces[piece_id].shape)
     index = {id(p.shape): p.id for p in st.pieces if p.shape is not None}
-    under = sorted(index[id(h.shape)] for h in hits if id(h.shape) in index and index[id(h.shape)] != piece_id)
+    under = sorted({index[id(h.shape)] for h in hits if id(h.shape) in index} - {piece_id})
     under = [i for i in under if not st.pieces[i].heavy]
     if not under:
         return
-    blocked, _ = occupancy(world)
+    _dirty(st)
+    free = st.passable & ~_heavy_cells(world)
     sc = _read(st)
     for i in under:
         p = st.pieces[i]
         x, y, a = sc.state[i, 0:3].tolist()
-        spot = _fit(st.passable, p.length_m, p.width_m, (x, y), a, (x - 2.0, y - 2.0, x + 2.0, y + 2.0), blocked)
+        spot = fp.find_spot(free, p.length_m, p.width_m, (x, y), a, (x - 2.0, y - 2.0, x + 2.0, y + 2.0))
         if spot is not None:
             _move_piece(st, p, spot[0], spot[1])
     _dirty(st)
-
-
-def _move_piece(st: PhysicsState, p: Piece, pos: tuple[float, float], angle: float) -> None:
-    p.body.position = pos
-    p.body.angle = angle
-    p.body.velocity = (0.0, 0.0)
-    p.body.angular_velocity = 0.0
-    st.space.reindex_shapes_for_body(p.body)
 
 
 def _mouth(world: "World", x: int, y: int) -> tuple[float, float] | None:
@@ -428,17 +545,18 @@ def breach_opened(world: "World", breach: "Breach") -> list[int]:
     """The first rush of air flings loose things in the room toward the hole.
 
     About one small object per 40 cm2 of hole (one to four), from floor within
-    THROW_RADIUS_M of the mouth, moving toward it. Returns their ids.
+    THROW_RADIUS_M of the mouth, thrown toward it. The hull cell stays solid
+    for debris (a hole of some cm2 lets no piece through), so no walls change.
+    Returns the new pieces' ids.
     """
     st = world.physics
     if st.space is None:
         return []
+    _dirty(st)  # the wind changes at once: look at the sleeping pieces again
     mouth = _mouth(world, breach.x, breach.y)
-    tiles_changed(world, [(breach.x, breach.y)])
     if mouth is None:
         return []
     count = int(min(4, max(1, round(breach.area_m2 * 1e4 / 40.0))))
-    h, w = st.passable.shape
     ys, xs = np.nonzero(st.passable)
     near = (xs + 0.5 - mouth[0]) ** 2 + (ys + 0.5 - mouth[1]) ** 2 <= THROW_RADIUS_M**2
     cells = sorted(zip(ys[near].tolist(), xs[near].tolist()))
@@ -448,21 +566,20 @@ def breach_opened(world: "World", breach: "Breach") -> list[int]:
     rng = world.rng["debris"]
     ids = []
     for _ in range(count):
-        pick, t_size, t_width, t_angle, ux, uy, t_speed, t_turn = rng.random(8)
+        pick, t_size, t_width, t_angle, ux, uy, t_speed, t_turn = rng.random(8).tolist()
         cy, cx = cells[min(int(pick * len(cells)), len(cells) - 1)]
         length = kind.length_m[0] + t_size * (kind.length_m[1] - kind.length_m[0])
         width = kind.width_m[0] + t_width * (kind.width_m[1] - kind.width_m[0])
         mass = kind.mass_kg[0] + t_size * (kind.mass_kg[1] - kind.mass_kg[0])
         want = (cx + 0.2 + 0.6 * ux, cy + 0.2 + 0.6 * uy)
-        spot = _fit(st.passable, length, width, want, t_angle * math.pi, (cx, cy, cx + 1, cy + 1))
+        spot = fp.find_spot(st.passable, length, width, want, t_angle * math.pi, (cx, cy, cx + 1, cy + 1))
         if spot is None:
             continue
         pos, angle = spot
-        dx, dy = mouth[0] - pos[0], mouth[1] - pos[1]
-        heading = math.atan2(dy, dx) + (t_turn - 0.5) * math.radians(60)
+        heading = math.atan2(mouth[1] - pos[1], mouth[0] - pos[0]) + (t_turn - 0.5) * math.radians(60)
         speed = THROW_SPEED_M_S[0] + t_speed * (THROW_SPEED_M_S[1] - THROW_SPEED_M_S[0])
         vel = (speed * math.cos(heading), speed * math.sin(heading))
-        ids.append(_add_piece(st, kind, length, width, mass, pos, angle, vel, 0.0))
+        ids.append(_add_piece(st, kind, length, width, mass, pos, angle, vel))
     _dirty(st)
     return ids
 
@@ -471,28 +588,30 @@ def breach_opened(world: "World", breach: "Breach") -> list[int]:
 # the step
 
 
-def _air_density(world: "World", cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
-    """kg/m3 of the air at each cell, from its compartment's pressure (0 in vacuum)."""
+def _air_density(world: "World", flat: np.ndarray) -> np.ndarray:
+    """kg/m3 of the air in each flat cell, from its compartment's gas (0 where there is none)."""
     c = world.compartments
-    if c.count == 0:
-        return np.zeros(cx.shape)
-    rho = np.append(c.pressure_bar * (1e5 * AIR_MOLAR_KG / (GAS_R * CABIN_T_K)), 0.0)
-    return rho[c.labels[cy, cx] - 1]  # label 0 (no gas) reads the appended 0
+    rho = np.zeros(c.count + 1)
+    if c.count:
+        rho[1:] = (c.n_o2 * M_O2 + c.n_other * M_N2) / c.volume_m3
+    return rho[c.labels.reshape(-1).take(flat, mode="clip")]  # label 0 reads the leading 0
 
 
-def _keep_inside(st: PhysicsState, sc: _Scratch, bad: np.ndarray) -> None:
-    """Backstop: a piece whose centre is in a solid cell goes to the nearest free cell."""
-    for i in np.flatnonzero(bad).tolist():
-        body = st.pieces[i].body
-        x, y = sc.state[i, 0], sc.state[i, 1]
-        spot = _nearest_free(st.passable, x, y)
-        body.position = spot
-        body.velocity = (0.0, 0.0)
-        body.angular_velocity = 0.0
-        st.space.reindex_shapes_for_body(body)
-        sc.state[i, 0:2] = spot
-        sc.state[i, 3:6] = 0.0
-        st.rescues += 1
+def depth_in_solid(passable: np.ndarray, x: float, y: float) -> float:
+    """How far (m) the point is inside solid: 0 on a passable cell, else the
+    distance to the nearest passable cell (inf if none within 1.5 m)."""
+    h, w = passable.shape
+    cx, cy = math.floor(x), math.floor(y)
+    if 0 <= cx < w and 0 <= cy < h and passable[cy, cx]:
+        return 0.0
+    best = math.inf
+    for ny in range(cy - 1, cy + 2):
+        for nx in range(cx - 1, cx + 2):
+            if 0 <= nx < w and 0 <= ny < h and passable[ny, nx]:
+                dx = max(nx - x, x - (nx + 1), 0.0)
+                dy = max(ny - y, y - (ny + 1), 0.0)
+                best = min(best, math.hypot(dx, dy))
+    return best
 
 
 def _nearest_free(passable: np.ndarray, x: float, y: float) -> tuple[float, float]:
@@ -502,123 +621,312 @@ def _nearest_free(passable: np.ndarray, x: float, y: float) -> tuple[float, floa
     return float(xs[k] + 0.5), float(ys[k] + 0.5)
 
 
-def _drive_debris(world: "World", st: PhysicsState, sc: _Scratch, dt: float) -> float:
-    """Drag toward the local wind and friction against the deck, for all pieces at once.
+def _keep_inside(st: PhysicsState, sc: _Scratch, bad: Iterable[int]) -> int:
+    """Backstop: a piece whose centre is in a solid cell goes to the nearest free cell."""
+    n = 0
+    for i in bad:
+        spot = _nearest_free(st.passable, float(sc.state[i, 0]), float(sc.state[i, 1]))
+        _move_piece(st, st.pieces[i], spot, float(sc.state[i, 2]))
+        sc.state[i, 0:2] = spot
+        sc.state[i, 3:6] = 0.0
+        n += 1
+    return n
 
-    Drag relaxes a piece's velocity toward the air's, exactly over the tick
-    (so no step size makes it overshoot); friction then takes mu g dt off its
-    speed, holding it still if the wind cannot beat static friction. Returns
-    the fastest awake speed, for the substep count.
-    """
-    nd = sc.nd
-    live = sc.live_idx
-    if live.size == 0:
-        return 0.0
-    s = sc.state[live]
-    asleep = sc.asleep[live]
+
+def _cells(st: PhysicsState, xy: np.ndarray) -> np.ndarray:
+    """Flat cell index of each position (clipped into the grid's range)."""
     h, w = st.passable.shape
-    cx = np.clip(s[:, 0].astype(np.int64), 0, w - 1)
-    cy = np.clip(s[:, 1].astype(np.int64), 0, h - 1)
-    bad = ~st.passable[cy, cx]
-    if bad.any():
-        full = np.zeros(nd, dtype=bool)
-        full[live[bad]] = True
-        _keep_inside(st, sc, full)
-        s = sc.state[live]
+    cx = xy[:, 0].astype(np.intp)
+    cy = xy[:, 1].astype(np.intp)
+    cy *= w
+    cy += cx
+    return cy
+
+
+def _wind_at(world: "World", st: PhysicsState, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The air's velocity (m/s) in flat cells, as float64."""
     atmos = world.atmos
-    if atmos.wind_x.shape == st.passable.shape:
-        wx = atmos.wind_x[cy, cx].astype(np.float64)
-        wy = atmos.wind_y[cy, cx].astype(np.float64)
-    else:
-        wx = wy = np.zeros(live.size)
-    awake = ~asleep
-    vx = np.where(awake, s[:, 3], 0.0)
-    vy = np.where(awake, s[:, 4], 0.0)
-    spin = np.where(awake, s[:, 5], 0.0)
+    if atmos.wind_x.shape != st.passable.shape:
+        z = np.zeros(flat.shape)
+        return z, z
+    # take on a 2-D array reads its flat view; float32, promoted in arithmetic
+    return atmos.wind_x.take(flat, mode="clip"), atmos.wind_y.take(flat, mode="clip")
+
+
+def _apply_drag(
+    world: "World", st: PhysicsState, sc: _Scratch, slots: np.ndarray, flat: np.ndarray,
+    wx: np.ndarray, wy: np.ndarray, vx: np.ndarray, vy: np.ndarray, dt: float,
+) -> int:
+    """Relax these pieces' velocities toward the local air over the tick; returns how many were written.
+
+    Exact exponential relaxation at the drag rate rho |u| Cd A / 2m, so no tick
+    length makes it overshoot the wind. A still piece is only pushed if the
+    drag beats its floor friction; otherwise it stays and can sleep.
+    """
     ux, uy = wx - vx, wy - vy
-    k = (0.5 * dt) * _air_density(world, cx, cy) * sc.cda[live] * np.hypot(ux, uy) / sc.mass[live]
-    decay = np.exp(-k)
+    umag = np.hypot(ux, uy)
+    rate = _air_density(world, flat) * sc.drag_k[slots] * umag  # 1/s
+    still = vx * vx + vy * vy < IDLE_SPEED_M_S**2
+    go = ~still | (rate * umag > sc.mu_g[slots])
+    if not go.any():
+        return 0
+    decay = np.exp(-rate * dt)
     nvx, nvy = wx - ux * decay, wy - uy * decay
     speed = np.hypot(nvx, nvy)
-    new_speed = np.minimum(np.maximum(speed - sc.mu_g[live] * dt, 0.0), MAX_SPEED_M_S)
-    scale = np.divide(new_speed, speed, out=np.zeros_like(speed), where=speed > 0)
-    nvx *= scale
-    nvy *= scale
-    nspin = np.sign(spin) * np.minimum(np.maximum(np.abs(spin) - sc.spin_decel[live] * dt, 0.0), MAX_SPIN_RAD_S)
-    changed = (np.abs(nvx - vx) > SET_EPS) | (np.abs(nvy - vy) > SET_EPS) | (np.abs(nspin - spin) > SET_EPS)
-    need = np.where(asleep, new_speed > WAKE_SPEED_M_S, changed)
-    n_need = int(np.count_nonzero(need))
-    if n_need:
-        if n_need == live.size and n_need > 8 and not asleep.any():
-            _set_all(st, sc, live, nvx, nvy, nspin)
-        else:
-            setv, setw, ptr = _cp.cpBodySetVelocity, _cp.cpBodySetAngularVelocity, sc.ptr
-            sel = np.flatnonzero(need)
-            for i, a, b, c in zip(live[sel].tolist(), nvx[sel].tolist(), nvy[sel].tolist(), nspin[sel].tolist()):
-                p = ptr[i]
-                setv(p, (a, b))
-                setw(p, c)
-    moving = awake | need
-    if not moving.any():
-        return 0.0
-    return float(np.max(np.where(need, new_speed, np.hypot(vx, vy))[moving]))
+    cap = np.minimum(1.0, MAX_SPEED_M_S / np.maximum(speed, 1e-12))
+    sel = np.flatnonzero(go)
+    nvx, nvy = (nvx * cap)[sel], (nvy * cap)[sel]
+    chosen = slots[sel]
+    if sel.size == sc.live_idx.size and sel.size > 8 and sc.awake.size == sel.size:
+        _set_all(st, sc, chosen, nvx, nvy)  # every piece awake and driven: one batch write
+    else:
+        setv, ptr = _cp.cpBodySetVelocity, sc.ptr
+        for i, a, b in zip(chosen.tolist(), nvx.tolist(), nvy.tolist()):
+            setv(ptr[i], (a, b))
+    return int(sel.size)
 
 
-def _set_all(st: PhysicsState, sc: _Scratch, live: np.ndarray, vx: np.ndarray, vy: np.ndarray, spin: np.ndarray) -> None:
-    """One batch write of every body's velocity: only when no piece sleeps (it would wake them)."""
+def _set_all(st: PhysicsState, sc: _Scratch, slots: np.ndarray, vx: np.ndarray, vy: np.ndarray) -> None:
+    """One batch write of every body's velocity (only when no piece sleeps: it would wake them)."""
     nslots = sc.nd + sc.npp
     vals = np.zeros((nslots + 1, 3))  # the extra zero row is what static bodies (slot -1) read
     vals[:nslots] = sc.state[:, 3:6]
-    vals[live, 0], vals[live, 1], vals[live, 2] = vx, vy, spin
+    vals[sc.nd:nslots, 0:2] = np.array(sc.pv, dtype=np.float64).reshape(-1, 2)
+    vals[slots, 0], vals[slots, 1] = vx, vy
     sc.set_rows = np.ascontiguousarray(vals[sc.order])
-    sc.set_buf.set_float_buf(sc.set_rows.ravel())
+    sc.set_buf.set_float_buf(sc.set_rows.reshape(-1))
     pb.set_space_bodies(st.space, pb.BodyFields.VELOCITY | pb.BodyFields.ANGULAR_VELOCITY, sc.set_buf)
 
 
-def _drive_people(world: "World", st: PhysicsState, sc: _Scratch, dt: float) -> float:
-    """Sweep each kinematic body to its person's place over the tick; returns the top speed."""
-    now = [(p.x, p.y) for p in world.people]
-    if now == sc.people_last and not any(sc.people_v):
-        return 0.0
-    nd, top = sc.nd, 0.0
-    for j, (x, y) in enumerate(now):
-        old_v = sc.people_v[j]
-        if now[j] == sc.people_last[j] and old_v == (0.0, 0.0):
-            continue
+def _drive_awake(world: "World", st: PhysicsState, sc: _Scratch, awake: np.ndarray, dt: float) -> int:
+    """Containment and drag for the awake pieces; returns velocities written."""
+    s = sc.state[awake]
+    flat = _cells(st, s)
+    ok = st.passable.reshape(-1).take(flat, mode="clip")
+    if not ok.all():
+        # A piece pressed hard into a wall face may dent it a little (the
+        # solver pushes it back out); one deeper than ESCAPE_DEPTH_M is
+        # put back, and counted, since it could be on its way through.
+        deep = [
+            i for i in awake[~ok].tolist()
+            if depth_in_solid(st.passable, sc.state[i, 0], sc.state[i, 1]) > ESCAPE_DEPTH_M
+        ]
+        if deep:
+            st.rescues += _keep_inside(st, sc, deep)
+            s = sc.state[awake]
+            flat = _cells(st, s)
+    wx, wy = _wind_at(world, st, flat)
+    vx, vy = s[:, 3], s[:, 4]
+    ux, uy = wx - vx, wy - vy
+    rel = ux * ux
+    rel += uy * uy
+    rel = rel > sc.u2_relevant[awake]
+    if not rel.any():
+        return 0
+    sel = np.flatnonzero(rel)
+    return _apply_drag(world, st, sc, awake[sel], flat[sel], wx[sel], wy[sel], vx[sel], vy[sel], dt)
+
+
+def _wake_sleepers(world: "World", st: PhysicsState, sc: _Scratch, dt: float) -> int:
+    """Wake sleeping pieces the wind there would move; returns how many were woken.
+
+    Sleeping pieces do not move, so their cells and thresholds are kept from
+    one full read to the next and the test is a gather and a compare.
+    """
+    if sc.sleepers is None:
+        _read(st)
+        sleeping = sc.live_idx[sc.asleep[sc.live_idx]]
+        sc.sleepers = (sleeping, _cells(st, sc.state[sleeping]), sc.u2_wake[sleeping])
+    sleeping, flat, u2_wake = sc.sleepers
+    atmos = world.atmos
+    sc.next_wake_tick = world.tick + WAKE_CHECK_TICKS
+    if sleeping.size == 0 or atmos.wind_x.shape != st.passable.shape:
+        return 0
+    wx = atmos.wind_x.take(flat)  # sleeping pieces lie on passable cells: valid indices
+    wy = atmos.wind_y.take(flat)
+    u2 = wx * wx
+    u2 += wy * wy
+    u2 /= u2_wake
+    worst = float(u2.max())
+    if worst < 0.25:
+        # Under half the wake speed everywhere: the wind only creeps up (a
+        # sudden change comes through tiles_changed or breach_opened).
+        sc.next_wake_tick = world.tick + CALM_CHECK_TICKS
+    if worst <= 1.0:
+        return 0
+    sel = np.flatnonzero(u2 > 1.0)
+    zero = np.zeros(sel.size)
+    return _apply_drag(world, st, sc, sleeping[sel], flat[sel], wx[sel], wy[sel], zero, zero, dt)
+
+
+def _near_debris(st: PhysicsState, sc: _Scratch) -> tuple[list[bool], list[float]]:
+    """By flat cell: within NEAR_M of some heavy piece, and how far (m) from such a cell.
+
+    Kept while no piece moves; the distance says how long someone walking
+    at PERSON_MAX_M_S cannot reach debris, so they need not be looked at.
+    """
+    if sc.near is not None and sc.near_layout == sc.layout:
+        return sc.near, sc.near_dist
+    h, w = st.passable.shape
+    mask = np.zeros((h, w), dtype=bool)
+    live = sc.live_idx[sc.heavy[sc.live_idx]]  # only heavy pieces and people touch
+    if live.size:
+        reach = np.hypot(sc.length[live], sc.width[live]) / 2 + NEAR_M
+        x, y = sc.state[live, 0], sc.state[live, 1]
+        x0 = np.clip(np.floor(x - reach), 0, w).astype(int).tolist()
+        x1 = np.clip(np.floor(x + reach) + 1, 0, w).astype(int).tolist()
+        y0 = np.clip(np.floor(y - reach), 0, h).astype(int).tolist()
+        y1 = np.clip(np.floor(y + reach) + 1, 0, h).astype(int).tolist()
+        for a, b, c, d in zip(x0, y0, x1, y1):
+            mask[b:d, a:c] = True
+        dist = ndimage.distance_transform_edt(~mask)
+    else:
+        dist = np.full((h, w), np.inf)
+    sc.near, sc.near_dist, sc.near_layout = mask.reshape(-1).tolist(), dist.reshape(-1).tolist(), sc.layout
+    sc.due = {}  # everyone is looked at afresh against the new map
+    sc.due_from = -1
+    return sc.near, sc.near_dist
+
+
+def _move_body(st: PhysicsState, sc: _Scratch, j: int, x: float, y: float, dt: float) -> bool:
+    """Track person j's body to (x, y) over the step; True if it moves or is placed."""
+    tracked, pv = st.tracked, sc.pv
+    dx, dy = x - sc.px[j], y - sc.py[j]
+    place = not tracked[j] or not dx * dx + dy * dy <= TELEPORT_M * TELEPORT_M  # nan: never placed
+    if place:
         body = st.people[j]
-        bx, by = sc.state[nd + j, 0], sc.state[nd + j, 1]
-        dx, dy = x - bx, y - by
-        dist = math.hypot(dx, dy)
-        if dist > TELEPORT_M:
-            body.position = (x, y)
-            v = (0.0, 0.0)
-        elif dist < 1e-9:
-            v = (0.0, 0.0)
-        else:
-            v = (dx / dt, dy / dt)
-            top = max(top, dist / dt)
-        if v != old_v:
-            _cp.cpBodySetVelocity(sc.ptr[nd + j], v)
-            sc.people_v[j] = v
-    sc.people_last = now
-    return top
+        body.position = (x, y)
+        st.space.reindex_shapes_for_body(body)
+        v = (0.0, 0.0)
+        if not tracked[j]:
+            next(iter(body.shapes)).filter = _PERSON_ON
+            tracked[j] = True
+            sc.tracked_ids.add(j)
+    else:
+        v = (dx / dt, dy / dt)
+    sc.px[j], sc.py[j] = x, y
+    if v != pv[j]:
+        _set_person_v(st, sc, j, v)
+    return place or dx != 0.0 or dy != 0.0
+
+
+def _park_body(st: PhysicsState, sc: _Scratch, j: int) -> None:
+    """Person j walked away from the debris: leave their body where it is, touching nothing."""
+    next(iter(st.people[j].shapes)).filter = _PERSON_OFF
+    st.tracked[j] = False
+    sc.tracked_ids.discard(j)
+    if sc.pv[j] != (0.0, 0.0):
+        _set_person_v(st, sc, j, (0.0, 0.0))
+
+
+def _set_person_v(st: PhysicsState, sc: _Scratch, j: int, v: tuple[float, float]) -> None:
+    """A moving person's body is kinematic; a still one is static, so debris
+    at rest against them can sleep (any contact with a kinematic body keeps a
+    body awake) and costs the step nothing."""
+    going = v != (0.0, 0.0)
+    was = sc.pv[j] != (0.0, 0.0)
+    if going:
+        if not was:
+            st.people[j].body_type = pymunk.Body.KINEMATIC
+        _cp.cpBodySetVelocity(sc.ptr[sc.nd + j], v)
+    elif was:
+        st.people[j].body_type = pymunk.Body.STATIC  # which also stops it
+    sc.n_going += going - was
+    sc.pv[j] = v
+
+
+def _drive_people(world: "World", st: PhysicsState, sc: _Scratch, dt: float, watch: bool) -> bool:
+    """Move the bodies of people near debris with them; True if any such body moved.
+
+    With `watch` (every piece asleep, so the near-debris map holds) only
+    people near a piece are tracked, every tick; anyone else is looked at
+    again only when they could have walked within reach (by their distance
+    and PERSON_MAX_M_S), so a crowd far from debris costs next to nothing.
+    Otherwise everyone is tracked. A kinematic body goes exactly where its
+    velocity takes it, so no body is read back.
+    """
+    people, tracked = world.people, st.tracked
+    n = sc.steps
+    touched = False
+    if not watch:
+        for j, p in enumerate(people):
+            if p.x != sc.px[j] or p.y != sc.py[j] or sc.pv[j] != (0.0, 0.0) or not tracked[j]:
+                touched = _move_body(st, sc, j, p.x, p.y, dt) or touched
+        sc.due_from = -1  # when the map holds again, look at everyone
+        return touched
+    near, dist = _near_debris(st, sc)
+    full = sc.due_from < 0
+    if full:
+        sc.due = {}
+        look = range(len(people))
+    else:
+        look = sc.due.pop(n, ())
+        if sc.tracked_ids:
+            look = sorted(sc.tracked_ids.union(look))
+    sc.due_from = n
+    if not look:
+        return False
+    w = st.passable.shape[1]
+    step_m = PERSON_MAX_M_S * dt
+    due = sc.due
+    px, py, pv = sc.px, sc.py, sc.pv
+    for j in look:
+        p = people[j]
+        x, y = p.x, p.y
+        if not full and tracked[j] and x == px[j] and y == py[j] and pv[j] == (0.0, 0.0):
+            continue  # still beside debris that has not moved: nothing to do
+        k = int(y) * w + int(x)
+        if 0 <= k < len(near) and near[k]:
+            touched = _move_body(st, sc, j, x, y, dt) or touched
+            continue
+        if tracked[j]:
+            _park_body(st, sc, j)
+        # Cells are 1 m: whoever is d cells away needs at least (d - 1.5) m to
+        # arrive. With no debris at all nobody is due until some lands.
+        d = dist[k] if 0 <= k < len(dist) else 0.0
+        if d != math.inf:
+            due.setdefault(n + max(1, int((d - 1.5) / step_m)), []).append(j)
+    return touched
 
 
 def step_physics(world: "World", dt: float) -> None:
-    """Wind, friction and people into the bodies, then substep the space."""
+    """People and wind into the bodies, then step the space at PHYSICS_HZ.
+
+    When every piece sleeps and nobody moves near one, nothing is read or
+    written (but for a look at the wind now and then): the space is stepped
+    and the last read stays true.
+    """
     st = world.physics
-    if st.space is None:
-        return
-    if len(st.people) < len(world.people):
-        _sync_people(world, st)
-    sc = _read(st)
-    top = max(_drive_debris(world, st, sc, dt), _drive_people(world, st, sc, dt))
-    n = max(1, min(math.ceil(top * dt / MAX_STEP_M - 1e-9), math.ceil(MAX_SPEED_M_S * dt / MAX_STEP_M)))
-    h = dt / n
     space = st.space
+    if space is None:
+        return
+    sc = st.scratch
+    people = world.people
+    if sc.version != st.version or sc.n_people != len(people):
+        if len(st.people) < len(people):
+            _sync_people(world, st)
+        _tables(st)
+    # A piece can only have changed if one was awake, or someone swept
+    # through, since the last read; none can wake and fall asleep again
+    # within a tick (sleeping takes SLEEP_AFTER_S).
+    if sc.maybe_awake or (sc.kin_near and not _all_asleep(st, sc)):
+        awake = _read_pieces(st, sc)
+    else:
+        awake = sc.awake = _EMPTY
+    sc.kin_near = _drive_people(world, st, sc, dt, watch=awake.size == 0)
+    n_set = _drive_awake(world, st, sc, awake, dt) if awake.size else 0
+    if world.tick >= sc.next_wake_tick:
+        n_set += _wake_sleepers(world, st, sc, dt)
+    n = _SUBSTEPS.get(dt) or _SUBSTEPS.setdefault(dt, substeps(dt))
+    h = dt / n
+    space_step = space.step
     for _ in range(n):
-        space.step(h)
-    sc.fresh = False
+        space_step(h)
+    sc.steps += 1
+    sc.maybe_awake = awake.size > 0 or n_set > 0
+    if sc.maybe_awake or sc.kin_near:
+        sc.fresh = False
+        st.stamp += 1
 
 
 # --------------------------------------------------------------------------
@@ -632,13 +940,35 @@ def state_bytes(world: "World") -> bytes:
         return b""
     sc = _read(st)
     nd = sc.nd
-    head = struct.pack("<qqq", nd, st.rescues, len(st.people))
+    head = struct.pack("<qqq", nd, st.rescues, len(st.people)) + np.array(st.tracked, dtype=bool).tobytes()
     meta = np.array(
         [(_KIND_NAMES.index(p.kind), p.alive, p.mass_kg, p.length_m, p.width_m) for p in st.pieces],
         dtype=np.float64,
     ).reshape(nd, 5)
     live = sc.live_idx
-    return head + meta.tobytes() + sc.state[live].tobytes() + sc.asleep[live].tobytes()
+    return head + meta.tobytes() + sc.state[live].tobytes() + sc.asleep[live].tobytes() + _solver_bytes(st, sc)
+
+
+def _solver_bytes(st: PhysicsState, sc: _Scratch) -> bytes:
+    """What the solver carries from step to step: the order it visits bodies
+    in, its contacts and their impulses, the floor joints' last impulses.
+
+    They decide the next step as much as places do. pymunk's copies of a
+    space keep none of them (nor who sleeps), so a copied world hashes
+    differently and is known not to step like the original.
+    """
+    buf = sc.arb_buf
+    buf.clear()
+    pb.get_space_arbiters(st.space, pb.ArbiterFields.CONTACT_COUNT | pb.ArbiterFields.TOTAL_IMPULSE, buf)
+    counts = np.frombuffer(buf.int_buf(), dtype=np.uintp).astype(np.float64)
+    impulses = np.frombuffer(buf.float_buf(), dtype=np.float64).reshape(-1, 2)
+    # The library lists contacts in an order that depends on memory
+    # addresses: sort them, so the same contacts give the same bytes.
+    contacts = np.column_stack([counts, impulses]) + 0.0  # + 0.0: no -0.0 to sort apart from 0.0
+    contacts = contacts[np.lexsort(contacts.T[::-1])] if len(contacts) else contacts
+    awake = sc.live_idx[~sc.asleep[sc.live_idx]].tolist()
+    joints = np.array([j.impulse for i in awake for j in st.pieces[i].joints], dtype=np.float64)
+    return sc.order.tobytes() + contacts.tobytes() + joints.tobytes()
 
 
 def debris_records(world: "World") -> list[dict[str, Any]]:
@@ -655,10 +985,10 @@ def debris_records(world: "World") -> list[dict[str, Any]]:
             {
                 "id": p.id,
                 "kind": p.kind,
-                "mass_kg": round(float(p.mass_kg), 3),
+                "mass_kg": round(p.mass_kg, 3),
                 "position": [round(x, 3), round(y, 3)],
                 "angle_deg": round(math.degrees(a) % 360.0, 2),
-                "size_m": [round(float(p.length_m), 3), round(float(p.width_m), 3)],
+                "size_m": [round(p.length_m, 3), round(p.width_m, 3)],
                 "heavy": bool(p.heavy),
                 "asleep": bool(sc.asleep[i]),
             }
@@ -668,7 +998,7 @@ def debris_records(world: "World") -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class DebrisView:
-    """Arrays for drawing, one row per live piece (positions in metres, angles in radians)."""
+    """Arrays for drawing, one row per live piece (metres, radians)."""
 
     ids: np.ndarray
     kinds: tuple[str, ...]
@@ -680,11 +1010,11 @@ class DebrisView:
 
 
 def debris_view(world: "World") -> DebrisView:
-    """What a renderer needs each frame, without per-body calls."""
+    """What a renderer needs each frame, without a call per body."""
     st = world.physics
     if st.space is None:
         z = np.zeros(0)
-        return DebrisView(z.astype(np.int64), (), np.zeros((0, 2)), z, np.zeros((0, 2)), z.astype(bool), z.astype(bool))
+        return DebrisView(_EMPTY, (), np.zeros((0, 2)), z, np.zeros((0, 2)), z.astype(bool), z.astype(bool))
     sc = _read(st)
     live = sc.live_idx
     return DebrisView(
@@ -699,14 +1029,20 @@ def debris_view(world: "World") -> DebrisView:
 
 
 def _placement_key(st: PhysicsState, sc: _Scratch) -> tuple:
-    live = sc.live_idx
-    return (st.version, sc.state[live, 0:3].tobytes())
+    return (st.version, sc.state[sc.live_idx, 0:3].tobytes())
+
+
+def _sample_cells(st: PhysicsState, sc: _Scratch) -> tuple[np.ndarray, np.ndarray]:
+    _footprints(st, sc)
+    return fp.sample_cells(sc.samp_local, sc.samp_slot, sc.state[:, 0:2], sc.state[:, 2], st.passable.shape)
 
 
 def occupancy(world: "World") -> tuple[np.ndarray, np.ndarray]:
-    """(blocked [y, x], slow [y, x] >= 1): heavy debris blocks a cell, light debris slows it.
+    """(blocked [y, x] bool, slow [y, x] float32 >= 1) for walking.
 
-    Read-only arrays, recomputed only when some piece has moved since the last call.
+    Heavy debris blocks every cell it lies on; light debris multiplies the
+    cost of crossing a cell by 1 + its area there x its kind's slow_per_m2
+    (capped at SLOW_MAX). Read-only arrays, recomputed only when a piece moved.
     """
     st = world.physics
     shape = world.grid.tiles.shape
@@ -717,26 +1053,30 @@ def occupancy(world: "World") -> tuple[np.ndarray, np.ndarray]:
     if sc.occ_key == key and sc.occ is not None:
         return sc.occ
     h, w = shape
-    flat, inside = fp.sample_cells(sc.samp_local, sc.samp_slot, sc.state[:, 0:2], sc.state[:, 2], shape)
+    flat, inside = _sample_cells(st, sc)
     blocked = np.zeros(h * w, dtype=bool)
     blocked[flat[inside & sc.samp_heavy]] = True
     light = inside & ~sc.samp_heavy
     cover = np.bincount(flat[light], weights=sc.samp_slow[light], minlength=h * w)
-    slow = np.minimum(1.0 + cover, SLOW_MAX).astype(np.float32)
+    slow = np.minimum(1.0 + cover, SLOW_MAX).astype(np.float32).reshape(h, w)
     blocked = blocked.reshape(h, w)
-    slow = slow.reshape(h, w)
     blocked.flags.writeable = False
     slow.flags.writeable = False
     sc.occ, sc.occ_key = (blocked, slow), key
     return sc.occ
 
 
+def placement_stamp(world: "World") -> int:
+    """Changes whenever a piece may have moved (same stamp: same occupancy and plugging)."""
+    return world.physics.stamp
+
+
 def breach_plug_fraction(world: "World") -> np.ndarray:
-    """Per breach (in `world.breaches` order), the share of its area covered by light debris.
+    """Per breach (in `world.breaches` order), the share of its area light debris covers.
 
     A piece lying over a hole's mouth seals its kind's `plug_fraction` of it
     (less if the piece is smaller than the hole); pieces combine as
-    independent covers, capped at MAX_PLUG. Effective area = area * (1 - plug).
+    independent covers, capped at MAX_PLUG. Effective area = area x (1 - plug).
     """
     st = world.physics
     nb = len(world.breaches)
@@ -747,18 +1087,17 @@ def breach_plug_fraction(world: "World") -> np.ndarray:
     if sc.plug_key == key:
         return sc.plug.copy()
     out = np.zeros(nb)
-    live = sc.live_idx[~sc.heavy[sc.live_idx]]
-    if live.size:
-        pos, ang = sc.state[live, 0:2], sc.state[live, 2]
-        face = sc.length[live] * sc.width[live]
+    light = sc.live_idx[~sc.heavy[sc.live_idx]]
+    if light.size:
+        pos, ang = sc.state[light, 0:2], sc.state[light, 2]
+        length, width = sc.length[light], sc.width[light]
         for i, b in enumerate(world.breaches):
             mouth = _mouth(world, b.x, b.y)
             if mouth is None:
                 continue
-            d = fp.rect_distance(mouth[0], mouth[1], pos, ang, sc.length[live], sc.width[live])
-            on = d <= PLUG_REACH_M
+            on = fp.rect_distance(mouth[0], mouth[1], pos, ang, length, width) <= PLUG_REACH_M
             if on.any():
-                f = sc.plug_f[live[on]] * np.minimum(1.0, face[on] / max(b.area_m2, 1e-9))
+                f = sc.plug_f[light[on]] * np.minimum(1.0, length[on] * width[on] / max(b.area_m2, 1e-9))
                 out[i] = min(MAX_PLUG, 1.0 - float(np.prod(1.0 - f)))
     sc.plug, sc.plug_key = out, key
     return out.copy()
@@ -769,67 +1108,63 @@ def breach_plug_fraction(world: "World") -> np.ndarray:
 
 
 def tiles_changed(world: "World", cells: Iterable[tuple[int, int]]) -> None:
-    """Cells changed passability (door opened/closed, wall cut): rebuild only nearby walls.
+    """Cells changed passability (door opened or shut, wall cut): rebuild only nearby walls.
 
-    Pieces resting there are woken so they can fall through a new opening,
-    and any piece whose centre a closing door now covers is moved off it.
+    Pieces near the change are woken, so they can slide through a new
+    opening, and a piece whose centre a shutting door now covers is moved off.
     """
     st = world.physics
     if st.space is None:
         return
     cells = list(cells)
-    st.passable = debris_passable(world.grid.tiles, world.door_open)
-    update_walls(st.walls, st.space, st.walls_body, st.passable)
     if not cells:
         return
-    sc = _read(st)
     xs = [c[0] for c in cells]
     ys = [c[1] for c in cells]
+    window = (min(xs), min(ys), max(xs) + 1, max(ys) + 1)
+    wx0, wy0, wx1, wy1 = window
+    box = (slice(wy0, wy1), slice(wx0, wx1))
+    st.passable[box] = debris_passable(world.grid.tiles[box], world.door_open[box])
+    update_walls(st.walls, st.space, st.walls_body, st.passable, window)
+    sc = _read(st)
     bb = pymunk.BB(min(xs) - 1.0, min(ys) - 1.0, max(xs) + 2.0, max(ys) + 2.0)
-    hits = st.space.bb_query(bb, pymunk.ShapeFilter(mask=CAT_DEBRIS))
-    touched = sorted({id(s.body): s.body for s in hits if s.body.body_type == pymunk.Body.DYNAMIC}.values(), key=_piece_order(st))
-    for body in touched:
-        body.activate()
+    index = {id(p.shape): p.id for p in st.pieces if p.shape is not None}
+    near = sorted({index[id(s)] for s in st.space.bb_query(bb, pymunk.ShapeFilter(mask=CAT_DEBRIS)) if id(s) in index})
+    for i in near:
+        st.pieces[i].body.activate()
     live = sc.live_idx
     if live.size:
-        h, w = st.passable.shape
-        cx = np.clip(sc.state[live, 0].astype(np.int64), 0, w - 1)
-        cy = np.clip(sc.state[live, 1].astype(np.int64), 0, h - 1)
-        bad = np.zeros(sc.nd, dtype=bool)
-        bad[live[~st.passable[cy, cx]]] = True
-        if bad.any():
-            before = st.rescues
-            _keep_inside(st, sc, bad)
-            st.rescues = before  # a door shutting on debris is not a physics failure
+        # A door shutting on debris pushes out what lies in the doorway (not a physics failure).
+        w = st.passable.shape[1]
+        changed = np.array([y * w + x for x, y in cells], dtype=np.intp)
+        flat = _cells(st, sc.state[live])
+        shut_on = np.isin(flat, changed) & ~st.passable.reshape(-1).take(flat, mode="clip")
+        _keep_inside(st, sc, live[shut_on].tolist())
     _dirty(st)
 
 
-def _piece_order(st: PhysicsState):
-    index = {id(p.body): p.id for p in st.pieces if p.body is not None}
-    return lambda body: index.get(id(body), -1)
-
-
 def clear_light_debris(world: "World", cell: tuple[int, int]) -> bool:
-    """Move every light piece lying on `cell` to the nearest free spot off it; True if any moved."""
+    """Move every light piece lying on `cell` to the nearest free spot off it; True if any moved.
+
+    Free means passable, not under heavy debris and not the cell itself.
+    """
     st = world.physics
     if st.space is None:
         return False
     sc = _read(st)
     h, w = st.passable.shape
     x, y = cell
-    target = y * w + x
-    flat, inside = fp.sample_cells(sc.samp_local, sc.samp_slot, sc.state[:, 0:2], sc.state[:, 2], (h, w))
-    on = np.unique(sc.samp_slot[inside & (flat == target) & ~sc.samp_heavy]).tolist()
+    flat, inside = _sample_cells(st, sc)
+    on = np.unique(sc.samp_slot[inside & (flat == y * w + x) & ~sc.samp_heavy]).tolist()
     if not on:
         return False
-    blocked, _ = occupancy(world)
-    avoid = blocked.copy()
-    avoid[y, x] = True
+    free = st.passable & ~occupancy(world)[0]
+    free[y, x] = False
     moved = False
     for i in on:
         p = st.pieces[i]
-        ang = float(sc.state[i, 2])
-        spot = _fit(st.passable, p.length_m, p.width_m, (x + 0.5, y + 0.5), ang, (x - 1.5, y - 1.5, x + 2.5, y + 2.5), avoid)
+        around = (x - 1.5, y - 1.5, x + 2.5, y + 2.5)
+        spot = fp.find_spot(free, p.length_m, p.width_m, (x + 0.5, y + 0.5), float(sc.state[i, 2]), around)
         if spot is None:
             continue
         _move_piece(st, p, spot[0], spot[1])
@@ -838,12 +1173,14 @@ def clear_light_debris(world: "World", cell: tuple[int, int]) -> bool:
     return moved
 
 
-def cut_beam(world: "World", debris_id: int, at: tuple[float, float] | None = None, gap_m: float = CUT_GAP_M) -> list[int]:
-    """Cut `gap_m` out of a piece around the point nearest `at` (default its middle).
+def cut_beam(
+    world: "World", debris_id: int, at: tuple[float, float] | None = None, gap_m: float = CUT_GAP_M
+) -> list[int]:
+    """Cut `gap_m` out of a piece around the point on it nearest `at` (default its middle).
 
-    What is left either side stays where it lay, with mass in proportion to
-    length; a short enough piece is light and can then be cleared. Returns the
-    ids of the pieces left (empty if the cut took the whole piece).
+    What is left either side stays where it lay, its mass in proportion to
+    its length; a short enough piece is light and can then be cleared.
+    Returns the ids of the pieces left (none if the cut took it all).
     """
     st = world.physics
     if st.space is None or not 0 <= debris_id < len(st.pieces) or not st.pieces[debris_id].alive:
@@ -858,11 +1195,10 @@ def cut_beam(world: "World", debris_id: int, at: tuple[float, float] | None = No
     _remove_piece(st, p)
     ids = []
     for lo, hi in ((-half, t - gap_m / 2), (t + gap_m / 2, half)):
-        length = hi - lo
-        if length < MIN_PIECE_M:
+        if hi - lo < MIN_PIECE_M:
             continue
         mid = (lo + hi) / 2
-        mass = p.mass_kg * length / p.length_m
-        ids.append(_add_piece(st, kind, length, p.width_m, mass, (x + ux * mid, y + uy * mid), a))
+        mass = p.mass_kg * (hi - lo) / p.length_m
+        ids.append(_add_piece(st, kind, hi - lo, p.width_m, mass, (x + ux * mid, y + uy * mid), a))
     _dirty(st)
     return ids

@@ -20,9 +20,10 @@ from game.sim.tiles import Tile
 Rect = tuple[int, int, int, int]  # x0, y0, x1, y1 in cells, end-exclusive
 
 EIGHT = np.ones((3, 3), dtype=bool)
-CAT_WALL = 0b001  # collision categories shared with debris.py
-CAT_DEBRIS = 0b010
-CAT_PERSON = 0b100
+CAT_WALL = 0b0001  # collision categories shared with debris.py
+CAT_DEBRIS = 0b0010
+CAT_PERSON = 0b0100
+CAT_HEAVY = 0b1000  # debris too heavy to step over or push aside
 WALL_FRICTION = 0.5
 
 
@@ -109,26 +110,36 @@ def build_walls(space: pymunk.Space, body: pymunk.Body, passable: np.ndarray) ->
 
 
 def update_walls(
-    ws: WallSet, space: pymunk.Space, body: pymunk.Body, passable: np.ndarray
+    ws: WallSet, space: pymunk.Space, body: pymunk.Body, passable: np.ndarray,
+    window: tuple[int, int, int, int] | None = None,
 ) -> tuple[list[int], list[int]]:
-    """Rebuild only the rectangles touched by a change; returns (removed, added) keys."""
-    new_mask = wall_mask(passable)
-    changed = new_mask != ws.mask
+    """Rebuild only the rectangles touched by a change; returns (removed, added) keys.
+
+    `window` (x0, y0, x1, y1, end-exclusive) bounds where passability
+    changed, grown by a cell; without it the whole grid is compared.
+    """
+    h, w = passable.shape
+    x0, y0, x1, y1 = (0, 0, w, h) if window is None else window
+    x0, y0, x1, y1 = max(0, x0 - 1), max(0, y0 - 1), min(w, x1 + 1), min(h, y1 + 1)
+    ex0, ey0, ex1, ey1 = max(0, x0 - 1), max(0, y0 - 1), min(w, x1 + 1), min(h, y1 + 1)
+    local = wall_mask(passable[ey0:ey1, ex0:ex1])[y0 - ey0:y1 - ey0, x0 - ex0:x1 - ex0]
+    changed = local != ws.mask[y0:y1, x0:x1]
     if not changed.any():
         return [], []
-    owners = ws.owner[changed]
+    owners = ws.owner[y0:y1, x0:x1][changed]
     removed = sorted(set(owners[owners >= 0].tolist()))
-    region = changed.copy()
+    ws.mask[y0:y1, x0:x1] = local
+    region = np.zeros((h, w), dtype=bool)
+    region[y0:y1, x0:x1] = changed
     for key in removed:
-        x0, y0, x1, y1 = ws.rects.pop(key)
-        region[y0:y1, x0:x1] = True
-        ws.owner[y0:y1, x0:x1] = -1
+        rx0, ry0, rx1, ry1 = ws.rects.pop(key)
+        region[ry0:ry1, rx0:rx1] = True
+        ws.owner[ry0:ry1, rx0:rx1] = -1
         space.remove(ws.shapes.pop(key))
-    ws.mask = new_mask
-    refill = new_mask & region
+    refill = ws.mask & region
     ys, xs = np.nonzero(refill)
     added: list[int] = []
     if ys.size:
-        y0, y1, x0, x1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
-        added = _add(ws, space, body, merge_rects(refill[y0:y1, x0:x1], x0, y0))
+        by0, by1, bx0, bx1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+        added = _add(ws, space, body, merge_rects(refill[by0:by1, bx0:bx1], bx0, by0))
     return removed, added

@@ -1,0 +1,219 @@
+"""Debris physics speed: our step beside the raw pymunk step of the same bodies.
+
+`bench(repeat)` returns per-tick milliseconds for these cases, each measured
+on one world in one process: the whole `step_physics` (people, wind drag,
+sleep handling, the substeps) against the time spent inside
+`pymunk.Space.step` during those same calls, so both see exactly the same
+bodies in the same states (the stopwatch's own cost is taken off both).
+Times are this thread's CPU time, per-tick medians, then the median over
+`repeat` runs, so other processes on the machine disturb them little.
+
+- module4: Module Four after the breach, all its debris down (from 60 s).
+- stress: 1,000 pieces of every kind in a 40 m hall under a gale toward a
+  hole, most of them moving: the physics at full stretch.
+- station: the 48-module stress station level (1,000 scripted pieces, 150
+  crew) once its falls are over.
+- module4_fall: the breach minute itself (0-60 s), reported for reference.
+
+`physics_overhead_ratio` is the worst of module4, stress and station
+(target: at most 1.5). Read it with the milliseconds beside it: once the
+debris sleeps and still people are static bodies, the raw step is a few
+microseconds of idle bookkeeping, and what is left of ours is following
+the people who walk near heavy debris.
+
+Run alone: `python benchmarks/bench_physics.py [--repeat N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+import numpy as np  # noqa: E402
+
+from game.levelio.load import load_level  # noqa: E402
+from game.sim import debris  # noqa: E402
+from game.sim.level import EventDef, Level, Meta  # noqa: E402
+from game.sim.world import TICK_S, World, create_world, run_until, step  # noqa: E402
+
+MODULE4 = ROOT / "levels" / "module4.toml"
+# This thread's CPU time: time the process spends descheduled (other work on
+# the machine) is charged to neither side. Its own cost is calibrated out.
+CLOCK = time.thread_time
+STATION = ROOT / "levels" / "stress_station.toml"
+STRESS_BODIES = 1000
+
+
+class _TimedStep:
+    """Stands in for `space.step` on one instance and adds up the time inside it."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.seconds = 0.0
+        self.calls = 0
+
+    def __call__(self, dt: float) -> None:
+        t0 = CLOCK()
+        self.inner(dt)
+        self.seconds += CLOCK() - t0
+        self.calls += 1
+
+
+def _timer_cost() -> tuple[float, float]:
+    """(whole cost, part counted as inside) of one timed call, per call, with a no-op inner.
+
+    Subtracted from the figures so the stopwatch itself is charged to neither side.
+    """
+    timer = _TimedStep(lambda dt: None)
+    n = 20000
+    t0 = CLOCK()
+    for _ in range(n):
+        timer(0.1)
+    return (CLOCK() - t0) / n, timer.seconds / n
+
+
+def _measure(world: World, ticks: int, whole_world: bool = True) -> tuple[float, float, float]:
+    """(ours_ms, raw_ms, substeps) per tick over `ticks` ticks of `world`: medians of the ticks.
+
+    With `whole_world` the world runs normally (the atmosphere keeps the wind
+    changing, people walk) and only the physics step is timed; else only the
+    physics runs. Medians, because other processes on the machine preempt
+    some ticks at random; the stopwatch's own cost is taken off both sides.
+    """
+    space = world.physics.space
+    timer = _TimedStep(type(space).step.__get__(space))
+    space.step = timer
+    per_tick: list[tuple[float, float, int]] = []
+    inner_step = debris.step_physics
+    whole, inside = _timer_cost()
+
+    def timed_physics(w: World, dt: float) -> None:
+        raw0, calls0 = timer.seconds, timer.calls
+        t0 = CLOCK()
+        inner_step(w, dt)
+        spent = CLOCK() - t0
+        calls = timer.calls - calls0
+        per_tick.append((spent - calls * whole, timer.seconds - raw0 - calls * inside, calls))
+
+    debris.step_physics = timed_physics
+    try:
+        for _ in range(ticks):
+            if whole_world:
+                step(world)
+            else:
+                timed_physics(world, TICK_S)
+                world.tick += 1
+    finally:
+        debris.step_physics = inner_step
+        del space.step
+    ours = statistics.median(t[0] for t in per_tick)
+    raw = statistics.median(t[1] for t in per_tick)
+    return 1000 * ours, 1000 * raw, statistics.median(t[2] for t in per_tick)
+
+
+def module4_after_breach() -> World:
+    """Module Four at 60 s: the breach open, all scripted debris down, wind blowing."""
+    world = create_world(load_level(MODULE4), 1)
+    run_until(world, 60.0)
+    return world
+
+
+def stress_world(n_bodies: int = STRESS_BODIES) -> World:
+    """A 40 x 28 m hall with a hole in one wall, a steady gale toward it and
+    `n_bodies` pieces of every kind scattered over the floor."""
+    w, h = 42, 30
+    rows = ["H" * w] + ["H" + "." * (w - 2) + "H" for _ in range(h - 2)] + ["H" * w]
+    kinds = [("personal_effects", 0.45), ("insulation", 0.25), ("ceiling_panel", 0.25), ("support_beam", 0.05)]
+    events = []
+    for name, share in kinds:
+        n = round(n_bodies * share)
+        for k in range(n // 10 + (1 if n % 10 else 0)):
+            count = min(10, n - 10 * k)
+            x0 = 2 + (k * 7) % 34
+            y0 = 2 + (k * 5) % 22
+            params = {"debris": name, "region": [x0, y0, x0 + 5, y0 + 4], "count": count}
+            events.append(EventDef(0.0, "debris_fall", params))
+    level = Level(meta=Meta(name="stress"), rows=tuple(rows), events=tuple(events))
+    world = create_world(level, 7)
+    run_until(world, TICK_S)  # fire the falls
+    # Air converging on a hole in the east wall at mid-height: up to 40 m/s.
+    ys, xs = np.mgrid[0:h, 0:w]
+    dx, dy = (w - 1) - (xs + 0.5), (h / 2) - (ys + 0.5)
+    dist = np.hypot(dx, dy) + 1e-9
+    speed = np.minimum(40.0, 400.0 / (dist + 4.0))
+    world.atmos.wind_x = (dx / dist * speed).astype(np.float32)
+    world.atmos.wind_y = (dy / dist * speed).astype(np.float32)
+    return world
+
+
+def station_after_falls() -> World:
+    """The 48-module stress station at 60 s: its 1,000 scripted pieces down, two breaches open."""
+    world = create_world(load_level(STATION), 1)
+    run_until(world, 60.0)
+    return world
+
+
+def module4_at_breach() -> World:
+    """Module Four just before the breach, for timing the fall itself (0-60 s)."""
+    return create_world(load_level(MODULE4), 1)
+
+
+CASES = (
+    # name, world, ticks per run, whole world stepping, a fresh world for every run
+    ("module4", module4_after_breach, 300, True, False),  # after all the debris is down
+    ("stress", stress_world, 50, False, False),  # 1,000 pieces in a gale
+    ("station", station_after_falls, 100, True, False),  # the 1,000-piece station level, settled
+    ("module4_fall", module4_at_breach, 600, True, True),  # the breach minute itself: falls, slides, settling
+)
+
+
+def bench(repeat: int) -> dict[str, float]:
+    """Median per-tick figures over `repeat` runs of each case.
+
+    Runs of a case follow on from one another in one world (each sees the
+    same kind of state), except the breach minute, which starts afresh.
+    """
+    out: dict[str, float] = {}
+    for name, make, ticks, whole, fresh in CASES:
+        ours, raw, subs = [], [], []
+        world = make()
+        for _ in range(max(1, repeat)):
+            if fresh and ours:
+                world = make()
+            o, r, s = _measure(world, ticks, whole)
+            ours.append(o)
+            raw.append(r)
+            subs.append(s)
+        o, r = statistics.median(ours), statistics.median(raw)
+        out[f"physics_{name}_step_ms"] = o
+        out[f"physics_{name}_raw_step_ms"] = r
+        out[f"physics_{name}_ratio"] = o / r if r > 0 else float("inf")
+        out[f"physics_{name}_substeps"] = statistics.median(subs)
+    out["physics_stress_bodies"] = float(STRESS_BODIES)
+    out["physics_overhead_ratio"] = max(out[f"physics_{k}_ratio"] for k in ("module4", "stress", "station"))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per case (median)")
+    args = parser.parse_args()
+    results = bench(args.repeat)
+    width = max(len(k) for k in results)
+    for k, v in results.items():
+        print(f"{k:<{width}}  {v:10.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,599 @@
+"""Debris as a player meets it: walls it cannot pass, wind that drags the light
+stuff to the hole, beams that block doors until cut, and the same heap from
+the same seed."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import ndimage
+
+from game.levelio.load import load_level
+from game.sim import debris
+from game.sim.commands import MoveTo
+from game.sim.debris_kinds import HEAVY_KG, KINDS
+from game.sim.level import EventDef
+from game.sim.static_geometry import merge_rects
+from game.sim.tiles import WALKABLE, Tile
+from game.sim.world import TICK_S, Breach, create_world, run_until, state_hash, step
+from tests.builders import ascii_world
+
+ROOT = Path(__file__).resolve().parent.parent
+MODULE4 = ROOT / "levels" / "module4.toml"
+FOUR = ndimage.generate_binary_structure(2, 1)
+
+BOX = """
+HHHHHHHHHHHH
+H..........H
+H..........H
+H..........H
+H..........H
+HHHHHHHHHHHH
+"""
+
+TWO_ROOMS = """
+HHHHHHHHHHHHH
+H.....#.....H
+H.....+.....H
+H.....#.....H
+HHHHHHHHHHHHH
+"""
+
+HALL = """
+HHHHHHHHHHHHHHHHHHHHHH
+H....................H
+H....................H
+H....................H
+H.........#..........H
+H.........#..........H
+H....................H
+H....................H
+HHHHHHHHHHHHHHHHHHHHHH
+"""
+
+
+def with_person(text: str, x: int, y: int, letter: str = "a") -> str:
+    """The map with a person's letter on floor cell (x, y)."""
+    rows = text.strip("\n").split("\n")
+    assert rows[y][x] == "."
+    rows[y] = rows[y][:x] + letter + rows[y][x + 1:]
+    return "\n".join(rows)
+
+
+def fall(at_s: float, kind: str, *, region=None, at=None, count: int = 1, angle_deg=None) -> EventDef:
+    p = {"debris": kind, "count": count}
+    if region is not None:
+        p["region"] = list(region)
+    if at is not None:
+        p["at"] = list(at)
+    if angle_deg is not None:
+        p["angle_deg"] = angle_deg
+    return EventDef(at_s, "debris_fall", p)
+
+
+def run_physics(world, seconds: float) -> None:
+    """Only the debris system, so a test's own wind field is not replaced."""
+    for _ in range(round(seconds / TICK_S)):
+        debris.step_physics(world, TICK_S)
+        world.tick += 1
+
+
+def wind_toward(world, x: float, y: float, speed_m_s: float) -> None:
+    """A steady flow converging on the point (x, y) at `speed_m_s` everywhere."""
+    h, w = world.grid.tiles.shape
+    ys, xs = np.mgrid[0:h, 0:w]
+    dx, dy = x - (xs + 0.5), y - (ys + 0.5)
+    d = np.hypot(dx, dy) + 1e-9
+    world.atmos.wind_x = (dx / d * speed_m_s).astype(np.float32)
+    world.atmos.wind_y = (dy / d * speed_m_s).astype(np.float32)
+
+
+def records_by_kind(world, kind: str) -> list[dict]:
+    return [r for r in debris.debris_records(world) if r["kind"] == kind]
+
+
+def in_passable_cells(world, slop_m: float = 0.0) -> bool:
+    """Every piece's centre on a passable cell, or at most `slop_m` into a wall face."""
+    passable = world.physics.passable
+    for r in debris.debris_records(world):
+        if debris.depth_in_solid(passable, *r["position"]) > slop_m:
+            return False
+    return True
+
+
+def reachable(open_cells: np.ndarray, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    labels, _ = ndimage.label(open_cells, structure=FOUR)
+    return labels[a[1], a[0]] != 0 and labels[a[1], a[0]] == labels[b[1], b[0]]
+
+
+# --------------------------------------------------------------------------
+# static geometry
+
+
+def test_walls_become_a_few_merged_rectangles():
+    w = ascii_world(BOX)
+    # Top and bottom hull rows, and the two side columns between them.
+    assert w.physics.walls.count == 4
+    assert sorted(w.physics.walls.rects.values()) == [(0, 0, 12, 1), (0, 1, 1, 5), (0, 5, 12, 6), (11, 1, 12, 5)]
+    w2 = ascii_world(TWO_ROOMS)
+    # + the partition above the door and below it (the closed door is solid too: one column).
+    assert w2.physics.walls.count == 5
+    m4 = create_world(load_level(MODULE4), 1)
+    solid = int(m4.physics.walls.mask.sum())
+    assert m4.physics.walls.count < solid / 8, (m4.physics.walls.count, solid)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.booleans(), min_size=7, max_size=7), min_size=1, max_size=7))
+def test_merged_rectangles_cover_the_mask_exactly_once(rows):
+    mask = np.array(rows, dtype=bool)
+    cover = np.zeros(mask.shape, dtype=np.int32)
+    for x0, y0, x1, y1 in merge_rects(mask):
+        cover[y0:y1, x0:x1] += 1
+    assert np.array_equal(cover, mask.astype(np.int32))
+
+
+def test_cutting_a_wall_cell_rebuilds_only_the_shapes_around_it():
+    w = ascii_world(HALL)
+    walls = w.physics.walls
+    before = dict(walls.shapes)
+    w.set_tile(10, 4, Tile.CUT)
+    after = walls.shapes
+    kept = [k for k in before if k in after and after[k] is before[k]]
+    removed = [k for k in before if k not in after]
+    assert len(removed) == 1  # just the partition stub the cut cell belonged to
+    assert len(kept) == len(before) - 1
+    assert walls.mask[4, 10] == False  # noqa: E712 - a hole now, debris can pass
+    assert walls.owner[5, 10] >= 0  # the rest of the stub is still a wall
+
+
+def test_opening_a_door_removes_its_shape_and_closing_puts_it_back():
+    w = ascii_world(TWO_ROOMS)
+    walls = w.physics.walls
+    door = w.doors[w.door_at[(6, 2)]]
+    far = {k: s for k, s in walls.shapes.items() if walls.rects[k][0] != 6}
+    w.set_door_state(door, "open")
+    assert walls.owner[2, 6] == -1
+    assert all(walls.shapes.get(k) is s for k, s in far.items())  # hull untouched
+    w.set_door_state(door, "closed")
+    assert walls.owner[2, 6] >= 0
+    assert all(walls.shapes.get(k) is s for k, s in far.items())
+
+
+def test_a_piece_slides_through_a_door_once_it_is_open():
+    w = ascii_world(TWO_ROOMS, events=[fall(0.0, "insulation", at=(4, 2))])
+    step(w)
+    door = w.doors[w.door_at[(6, 2)]]
+    wind_toward(w, 11.5, 2.5, 25.0)
+    run_physics(w, 3.0)
+    assert records_by_kind(w, "insulation")[0]["position"][0] < 6.0  # held by the shut door
+    w.set_door_state(door, "open")
+    run_physics(w, 3.0)
+    assert records_by_kind(w, "insulation")[0]["position"][0] > 7.0
+
+
+# --------------------------------------------------------------------------
+# kinds and falling
+
+
+def test_debris_kinds_have_real_sizes_and_a_beam_is_too_heavy_to_lift():
+    panel, beam = KINDS["ceiling_panel"], KINDS["support_beam"]
+    assert 0.55 <= panel.width_m[0] and panel.length_m[1] <= 1.3 and 6 <= panel.mass_kg[0] <= panel.mass_kg[1] <= 10
+    assert KINDS["insulation"].mass_kg[1] <= 2.0
+    assert 3.0 <= beam.length_m[0] and beam.length_m[1] <= 4.0 and beam.mass_kg[0] >= 150
+    assert beam.mass_kg[0] >= HEAVY_KG > panel.mass_kg[1]
+
+
+def test_debris_from_a_level_event_lands_in_its_region():
+    region = (3, 1, 8, 3)
+    w = ascii_world(BOX, events=[fall(0.5, "ceiling_panel", region=region, count=5)])
+    run_until(w, 3.0)
+    panels = records_by_kind(w, "ceiling_panel")
+    assert len(panels) == 5
+    for r in panels:
+        x, y = r["position"]
+        assert region[0] - 0.5 <= x <= region[2] + 1.5 and region[1] <= y <= region[3] + 1
+    assert in_passable_cells(w)
+
+
+def test_a_single_piece_dropped_on_a_cell_lands_on_its_centre_at_its_angle():
+    w = ascii_world(BOX, events=[fall(0.0, "support_beam", at=(5, 2), angle_deg=0.0)])
+    run_until(w, 2.0)
+    (beam,) = records_by_kind(w, "support_beam")
+    assert beam["position"] == pytest.approx([5.5, 2.5], abs=0.01)
+    assert beam["angle_deg"] % 180 == pytest.approx(0.0, abs=0.5)
+
+
+def test_spawning_draws_only_from_the_debris_stream():
+    a = ascii_world(BOX, events=[fall(0.0, "personal_effects", region=(1, 1, 10, 4), count=6)])
+    b = ascii_world(BOX)
+    step(a)
+    step(b)
+    for name in ("events", "breach", "ai"):
+        assert a.rng[name].bit_generator.state == b.rng[name].bit_generator.state
+    assert a.rng["debris"].bit_generator.state != b.rng["debris"].bit_generator.state
+
+
+def test_a_new_breach_throws_loose_things_toward_the_hole():
+    w = ascii_world(BOX, events=[EventDef(0.0, "breach", {"at": [11, 2], "area_cm2": 120.0})])
+    step(w)
+    thrown = records_by_kind(w, "personal_effects")
+    assert len(thrown) == 3  # one per 40 cm2
+    for r in thrown:
+        assert math.dist(r["position"], (11.0, 2.5)) <= 3.6
+    run_physics(w, 5.0)
+    assert in_passable_cells(w)
+
+
+# --------------------------------------------------------------------------
+# wind
+
+
+def test_wind_drags_light_debris_to_the_breach_while_a_beam_stays():
+    w = ascii_world(
+        BOX,
+        events=[
+            fall(0.0, "insulation", region=(2, 1, 4, 2), count=3),
+            fall(0.0, "support_beam", at=(7, 4), angle_deg=0.0),
+        ],
+    )
+    step(w)
+    beam0 = records_by_kind(w, "support_beam")[0]["position"]
+    bats0 = [r["position"] for r in records_by_kind(w, "insulation")]
+    wind_toward(w, 11.0, 2.5, 20.0)  # a strong draught toward a hole in the east hull
+    run_physics(w, 8.0)
+    bats = [r["position"] for r in records_by_kind(w, "insulation")]
+    for (x0, y0), (x, y) in zip(bats0, bats):
+        assert math.dist((x, y), (11.0, 2.5)) < math.dist((x0, y0), (11.0, 2.5)) - 3.0
+    beam = records_by_kind(w, "support_beam")[0]["position"]
+    assert math.dist(beam, beam0) < 0.05
+    assert w.physics.rescues == 0
+
+
+def test_a_sleeping_piece_wakes_only_when_the_wind_can_move_it():
+    w = ascii_world(BOX, events=[fall(0.0, "ceiling_panel", at=(3, 2), angle_deg=0.0)])
+    run_until(w, 3.0)
+    (settled,) = records_by_kind(w, "ceiling_panel")
+    assert settled["asleep"]
+    wind_toward(w, 11.0, 2.5, 3.0)  # a breeze: below what beats the panel's friction
+    run_physics(w, 2.0)
+    (panel,) = records_by_kind(w, "ceiling_panel")
+    assert panel["asleep"] and panel["position"] == settled["position"]
+    wind_toward(w, 11.0, 2.5, 40.0)
+    run_physics(w, 1.0)
+    (panel,) = records_by_kind(w, "ceiling_panel")
+    assert not panel["asleep"] and panel["position"][0] > 4.0
+
+
+def test_light_debris_over_the_hole_partly_plugs_it():
+    w = ascii_world(BOX, events=[fall(0.0, "insulation", region=(6, 1, 9, 4), count=4)])
+    w.breaches.append(Breach(0, 11, 2, 115e-4, 0.6))
+    step(w)
+    assert debris.breach_plug_fraction(w)[0] == 0.0
+    wind_toward(w, 11.0, 2.5, 30.0)
+    run_physics(w, 6.0)
+    plug = debris.breach_plug_fraction(w)
+    assert plug.shape == (1,)
+    assert 0.0 < plug[0] <= debris.MAX_PLUG < 1.0
+
+
+# --------------------------------------------------------------------------
+# what debris does to walking
+
+
+def test_a_beam_blocks_its_cells_and_a_panel_only_slows():
+    w = ascii_world(
+        BOX,
+        events=[
+            fall(0.0, "support_beam", at=(4, 1), angle_deg=0.0),
+            fall(0.0, "ceiling_panel", at=(8, 3), angle_deg=0.0),
+        ],
+    )
+    run_until(w, 2.0)
+    blocked, slow = debris.occupancy(w)
+    assert blocked.shape == slow.shape == w.grid.tiles.shape
+    assert blocked[1, 3:6].all() and not blocked[3, 8]
+    assert slow[3, 8] > 1.5 and slow[2, 2] == 1.0
+    assert (slow >= 1.0).all()
+    again = debris.occupancy(w)
+    assert again[0] is blocked  # nothing moved: the cached layer comes back
+    with pytest.raises(ValueError):
+        blocked[0, 0] = True
+
+
+def test_clearing_moves_light_debris_off_a_cell():
+    w = ascii_world(BOX, events=[fall(0.0, "insulation", at=(5, 2), angle_deg=0.0)])
+    run_until(w, 2.0)
+    assert debris.occupancy(w)[1][2, 5] > 1.0
+    assert debris.clear_light_debris(w, (5, 2))
+    assert debris.occupancy(w)[1][2, 5] == 1.0
+    assert len(records_by_kind(w, "insulation")) == 1 and in_passable_cells(w)
+    assert not debris.clear_light_debris(w, (5, 2))  # nothing left there
+
+
+def test_clearing_leaves_a_beam_where_it_is():
+    w = ascii_world(BOX, events=[fall(0.0, "support_beam", at=(5, 2), angle_deg=0.0)])
+    run_until(w, 1.0)
+    assert not debris.clear_light_debris(w, (5, 2))
+    assert debris.occupancy(w)[0][2, 5]
+
+
+def test_cutting_a_beam_opens_the_cell_and_leaves_two_heavy_ends():
+    w = ascii_world(BOX, events=[fall(0.0, "support_beam", at=(5, 2), angle_deg=0.0)])
+    run_until(w, 1.0)
+    (beam,) = records_by_kind(w, "support_beam")
+    pieces = debris.cut_beam(w, beam["id"], at=(5.5, 2.5))
+    assert len(pieces) == 2
+    left = {r["id"]: r for r in debris.debris_records(w)}
+    assert beam["id"] not in left
+    length = beam["size_m"][0]
+    assert sum(left[i]["mass_kg"] for i in pieces) == pytest.approx(beam["mass_kg"] * (length - 1.0) / length, rel=1e-4)
+    blocked, _ = debris.occupancy(w)
+    assert not blocked[2, 5] and blocked[2, 4] and blocked[2, 6]
+    # Cutting an end piece again at its far end leaves a stub light enough to clear.
+    end = left[pieces[1]]
+    rest = debris.cut_beam(w, end["id"], at=(end["position"][0] - 0.3, 2.5))
+    assert all(not r["heavy"] for r in debris.debris_records(w) if r["id"] in rest)
+
+
+def test_people_step_over_light_debris_without_sweeping_it_along():
+    w = ascii_world(
+        with_person(BOX, 1, 2),
+        people={"a": ("Ann", "crew", ())},
+        events=[fall(0.0, "ceiling_panel", at=(6, 2), angle_deg=0.0)],
+    )
+    run_until(w, 2.0)
+    before = records_by_kind(w, "ceiling_panel")[0]["position"]
+    w.submit(MoveTo(person_id=0, cell=(10, 2)))
+    run_until(w, 14.0)
+    assert w.people[0].cell == (10, 2)  # she waded through its cells...
+    assert records_by_kind(w, "ceiling_panel")[0]["position"] == before  # ...and left it where it lay
+
+
+def test_a_beam_driven_by_the_wind_stops_at_a_person_in_its_way():
+    w = ascii_world(
+        with_person(BOX, 8, 2),
+        people={"a": ("Ann", "crew", ())},
+        events=[fall(0.0, "support_beam", at=(3, 2), angle_deg=0.0)],
+    )
+    run_until(w, 2.0)
+    wind_toward(w, 11.0, 2.5, 60.0)  # the strongest draught there is, straight at her
+    run_physics(w, 6.0)
+    (beam,) = records_by_kind(w, "support_beam")
+    front = beam["position"][0] + beam["size_m"][0] / 2
+    assert beam["position"][0] > 3.6  # it did slide...
+    assert front <= 8.5 - debris.PERSON_RADIUS_M + 0.05  # ...up to Ann, not through her
+    assert w.physics.tracked == [True]
+
+
+# --------------------------------------------------------------------------
+# physics that holds
+
+
+def _gale_world(seed: int = 3):
+    kinds = ("personal_effects", "insulation", "ceiling_panel", "support_beam")
+    events = [fall(0.0, k, region=(1, 1, 20, 7), count=8 if k != "support_beam" else 2) for k in kinds]
+    return ascii_world(HALL, seed=seed, events=events)
+
+
+def test_no_piece_tunnels_through_a_wall_or_leaves_the_hull_at_the_highest_wind():
+    w = _gale_world()
+    step(w)
+    n = len(debris.debris_records(w))
+    assert n >= 20
+    # 60 m/s, the fastest the leak model produces, toward a corner; then
+    # flipped every 5 s so everything slams back and forth.
+    for phase in range(6):
+        target = (20.5, 1.5) if phase % 2 == 0 else (1.5, 7.5)
+        wind_toward(w, *target, 60.0)
+        for _ in range(50):
+            run_physics(w, TICK_S)
+            # A pile pressed by a 60 m/s gale may dent a wall face by a few cm; a
+            # centre halfway (0.5 m) into a wall would be a piece going through.
+            assert in_passable_cells(w, slop_m=0.15)
+    assert w.physics.rescues == 0
+    assert len(debris.debris_records(w)) == n
+
+
+def test_nobody_leaves_the_hull_over_a_long_run():
+    w = _gale_world(seed=11)
+    step(w)
+    rng = np.random.default_rng(5)
+    for _ in range(20):  # 100 s of gusts from random directions, up to 60 m/s
+        wind_toward(w, rng.uniform(1, 21), rng.uniform(1, 8), rng.uniform(5, 60))
+        run_physics(w, 5.0)
+        recs = debris.debris_records(w)
+        xs = np.array([r["position"][0] for r in recs])
+        ys = np.array([r["position"][1] for r in recs])
+        # Inside the hull's inner faces, give or take a dent of a few cm under a gale-pressed pile.
+        assert ((xs > 0.85) & (xs < 21.15) & (ys > 0.85) & (ys < 8.15)).all()
+    assert w.physics.rescues == 0
+
+
+def test_settled_bodies_fall_asleep():
+    w = _gale_world()
+    run_until(w, 0.5)
+    assert not all(r["asleep"] for r in debris.debris_records(w))
+    run_until(w, 8.0)
+    recs = debris.debris_records(w)
+    assert recs and all(r["asleep"] for r in recs)
+
+
+def test_same_seed_same_commands_same_heap_after_10000_steps():
+    def build():
+        w = ascii_world(
+            with_person(HALL, 1, 1),
+            seed=9,
+            people={"a": ("Ann", "crew", ())},
+            events=[
+                fall(1.0, k, region=(2, 1, 18, 7), count=6) for k in ("personal_effects", "insulation", "ceiling_panel")
+            ]
+            + [fall(2.0, "support_beam", region=(12, 2, 16, 6))],
+        )
+        # A slow swirl (no breach, so the atmosphere leaves it alone) keeps the heap moving.
+        h, wd = w.grid.tiles.shape
+        ys, xs = np.mgrid[0:h, 0:wd]
+        dx, dy = xs + 0.5 - 11.0, ys + 0.5 - 4.5
+        w.atmos.wind_x = (-dy * 3.0).astype(np.float32)
+        w.atmos.wind_y = (dx * 3.0).astype(np.float32)
+        return w
+
+    a, b = build(), build()
+    for w in (a, b):
+        for i in range(10_000):
+            if i % 400 == 0:
+                w.submit(MoveTo(person_id=0, cell=(19, 7) if (i // 400) % 2 == 0 else (1, 1)))
+            step(w)
+    assert len(debris.debris_records(a)) > 15
+    assert debris.state_bytes(a) == debris.state_bytes(b)
+    assert state_hash(a) == state_hash(b)
+    c = build()
+    c.rng["debris"] = np.random.default_rng(1234)  # a different debris stream: a different heap
+    run_until(c, 3.0)
+    run_until(a := build(), 3.0)
+    assert debris.state_bytes(c) != debris.state_bytes(a)
+
+
+# --------------------------------------------------------------------------
+# Module Four
+
+
+@pytest.fixture(scope="module")
+def module4_at_60():
+    w = create_world(load_level(MODULE4))
+    run_until(w, 60.0)
+    return w
+
+
+def test_module4_main_corridor_is_blocked_in_the_debris_band(module4_at_60):
+    w = module4_at_60
+    blocked, _ = debris.occupancy(w)
+    corridor = np.zeros_like(blocked)
+    corridor[7:9, 15:82] = True  # rows 7 and 8 are the main corridor
+    walkable = corridor & WALKABLE[w.grid.tiles]
+    assert reachable(walkable, (45, 7), (66, 8))  # without debris it is one corridor
+    assert not reachable(walkable & ~blocked, (45, 7), (66, 8))
+    band = blocked[7:9, 50:62]
+    assert band[0].any() and band[1].any()
+
+
+def test_module4_room_4_16_is_shut_in_by_the_beam(module4_at_60):
+    w = module4_at_60
+    blocked, _ = debris.occupancy(w)
+    assert blocked[7, 76]  # the corridor cell in front of 4-16's door
+    cells = WALKABLE[w.grid.tiles] | np.isin(w.grid.tiles, (Tile.DOOR, Tile.BULKHEAD))
+    assert reachable(cells, (76, 3), (70, 7))
+    assert not reachable(cells & ~blocked, (76, 3), (70, 7))
+    beams = [r for r in records_by_kind(w, "support_beam") if math.dist(r["position"], (76.5, 7.5)) < 0.5]
+    assert len(beams) == 1 and beams[0]["heavy"]
+    # Cutting the beam at the doorway frees the way out.
+    w2 = create_world(load_level(MODULE4))
+    run_until(w2, 50.0)
+    beam = next(r for r in records_by_kind(w2, "support_beam") if math.dist(r["position"], (76.5, 7.5)) < 0.5)
+    debris.cut_beam(w2, beam["id"], at=(76.5, 7.5))
+    blocked2, _ = debris.occupancy(w2)
+    assert not blocked2[7, 76]
+    assert reachable(cells & ~blocked2, (76, 3), (70, 7))
+
+
+def test_module4_debris_settles_inside_the_hull(module4_at_60):
+    w = module4_at_60
+    recs = debris.debris_records(w)
+    assert len(recs) >= 25
+    assert in_passable_cells(w)
+    assert w.physics.rescues == 0
+    assert sum(r["asleep"] for r in recs) >= len(recs) - 4
+
+
+def test_sim_json_lists_every_piece_of_debris(capsys):
+    from game.cli import main
+
+    assert main(["sim", str(MODULE4), "--until", "60", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["debris"]) >= 25
+    for r in out["debris"]:
+        assert r["kind"] in KINDS
+        assert isinstance(r["mass_kg"], float) and r["mass_kg"] > 0
+        assert len(r["position"]) == 2 and all(isinstance(v, float) for v in r["position"])
+        assert isinstance(r["asleep"], bool)
+    assert {"ceiling_panel", "insulation", "personal_effects", "support_beam"} <= {r["kind"] for r in out["debris"]}
+
+
+def test_a_door_shutting_on_debris_pushes_it_out_of_the_doorway():
+    w = ascii_world(TWO_ROOMS, doors={(6, 2): "open"}, events=[fall(0.0, "personal_effects", at=(6, 2))])
+    run_until(w, 1.0)
+    (piece,) = debris.debris_records(w)
+    assert int(piece["position"][0]) == 6
+    w.set_door_state(w.doors[w.door_at[(6, 2)]], "closed")
+    run_physics(w, 1.0)
+    assert in_passable_cells(w)
+    assert int(debris.debris_records(w)[0]["position"][0]) != 6
+    assert w.physics.rescues == 0
+
+
+def test_the_placement_stamp_moves_only_when_debris_can_have_moved():
+    w = ascii_world(BOX, events=[fall(0.0, "ceiling_panel", at=(3, 2))])
+    run_until(w, 3.0)
+    quiet = debris.placement_stamp(w)
+    run_until(w, 4.0)
+    assert debris.placement_stamp(w) == quiet  # all asleep, nobody about: nothing to redo
+    debris.clear_light_debris(w, (3, 2))
+    assert debris.placement_stamp(w) != quiet
+
+
+def test_only_people_near_heavy_debris_have_bodies_that_collide():
+    w = ascii_world(
+        with_person(BOX, 1, 1),
+        people={"a": ("Ann", "crew", ())},
+        events=[fall(0.0, "support_beam", at=(8, 3), angle_deg=0.0)],
+    )
+    run_until(w, 2.0)
+    assert w.physics.tracked == [False]  # far from the beam: her body is parked
+    w.submit(MoveTo(person_id=0, cell=(8, 1)))
+    run_until(w, 10.0)
+    assert w.people[0].cell == (8, 1)
+    assert w.physics.tracked == [True]  # beside it: it cannot pass her
+    body = w.physics.people[0]
+    assert body.position == pytest.approx((8.5, 1.5))
+    w.submit(MoveTo(person_id=0, cell=(1, 1)))
+    run_until(w, 20.0)
+    assert w.physics.tracked == [False]
+    assert next(iter(body.shapes)).filter.mask == 0  # a parked body touches nothing
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 20), st.integers(1, 7)), min_size=1, max_size=12))
+def test_walls_rebuilt_piecemeal_match_walls_built_whole(cuts):
+    """Cut and fill cells one by one: the local rebuilds always cover exactly what a full build would."""
+    from game.sim.static_geometry import wall_mask
+
+    w = ascii_world(HALL)
+    walls = w.physics.walls
+    for x, y in cuts:
+        tile = Tile.WALL if w.grid.tiles[y, x] == Tile.FLOOR else Tile.FLOOR
+        w.set_tile(x, y, tile)
+        cover = np.zeros(walls.mask.shape, dtype=np.int32)
+        for x0, y0, x1, y1 in walls.rects.values():
+            cover[y0:y1, x0:x1] += 1
+        assert np.array_equal(cover, wall_mask(w.physics.passable).astype(np.int32))
+        in_space = [s for s in w.physics.space.shapes if s.body is w.physics.walls_body]
+        assert len(walls.shapes) == len(walls.rects) == len(in_space)
+
+
+def test_a_copied_world_with_moving_debris_does_not_pass_for_the_original():
+    """pymunk's copies drop the solver's contacts, warm starts and sleep: the
+    copy would not step like the original, so its hash must say so (the
+    replay then re-simulates instead of seeking from the copy)."""
+    import copy
+
+    w = _gale_world()
+    step(w)
+    wind_toward(w, 20.5, 1.5, 30.0)
+    run_physics(w, 1.0)
+    assert state_hash(copy.deepcopy(w)) != state_hash(w)
