@@ -1,0 +1,234 @@
+"""Batch runs: one level over many seeds with the autopilot, in parallel worker
+processes or on a Dask cluster, then a summary a designer reads for difficulty.
+
+Each run is a pure function of (level text, seed, duration), so a seed's row
+is the same whatever the number of workers or machines; rows are sorted by
+seed before anything is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+import numpy as np
+
+from game.sim.level import Level
+
+Row = dict[str, Any]
+
+
+def run_seed(level_toml: str, seed: int, until_s: float, autopilot: bool = True) -> Row:
+    """One unattended run, summarised as a flat row (runs in a worker)."""
+    from game.levelio.load import parse_level
+    from game.training.runs import final_hash, run_unattended
+
+    level, problems, _ = parse_level(level_toml, "<batch level>")
+    if level is None or problems:
+        raise ValueError(f"the level cannot be read in the worker: {problems[:1]}")
+    run = run_unattended(level, seed, until_s, autopilot)
+    sc = run.score
+    row: Row = {
+        "seed": seed,
+        "driver": "autopilot" if run.autopilot else "no orders",
+        "score": round(sc.total, 2),
+        "grade": sc.grade,
+        "alive": sc.alive,
+        "dead": sc.dead,
+        "sim_time_s": round(run.world.time_s, 1),
+        "state_hash": final_hash(run),
+    }
+    for i, o in enumerate(sc.objectives):
+        row[f"points:{i + 1}:{o.kind}"] = round(o.points, 2)
+    for p in sc.people:
+        row[f"state:{p['name']}"] = p["state"]
+    for name, t in sc.rescue_times_s.items():
+        row[f"rescue_s:{name}"] = "" if t is None else round(t, 1)
+    return row
+
+
+@dataclass
+class Progress:
+    """A one-line progress bar on stderr (a line per tenth when not a terminal)."""
+
+    total: int
+    out: TextIO = sys.stderr
+    width: int = 30
+    done: int = 0
+
+    def __post_init__(self) -> None:
+        self.start = time.monotonic()
+        self.tty = hasattr(self.out, "isatty") and self.out.isatty()
+        self._last_tenth = -1
+        self._last_line = self.start
+
+    def tick(self) -> None:
+        self.done += 1
+        now = time.monotonic()
+        elapsed = now - self.start
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        eta = (self.total - self.done) / rate if rate > 0 else 0.0
+        fill = int(self.width * self.done / max(1, self.total))
+        line = (
+            f"[{'#' * fill}{'.' * (self.width - fill)}] {self.done}/{self.total} runs  "
+            f"{rate * 60:.1f}/min  ETA {int(eta) // 60}:{int(eta) % 60:02d}"
+        )
+        if self.tty:
+            self.out.write("\r" + line + ("\n" if self.done == self.total else ""))
+            self.out.flush()
+        else:  # a log file: a line per tenth, or once a minute, and the last
+            tenth = 10 * self.done // max(1, self.total)
+            if tenth != self._last_tenth or now - self._last_line >= 60 or self.done == self.total:
+                self._last_tenth = tenth
+                self._last_line = now
+                self.out.write(line + "\n")
+                self.out.flush()
+
+
+def run_batch(
+    level: Level,
+    seeds: Iterable[int],
+    until_s: float,
+    workers: int = 1,
+    cluster: str | None = None,
+    autopilot: bool = True,
+    on_done: Callable[[], None] | None = None,
+    cluster_timeout_s: float = 10.0,
+) -> list[Row]:
+    """Every seed's row, sorted by seed. `cluster` is a Dask scheduler address."""
+    from game.levelio.save import level_to_toml
+
+    text = level_to_toml(level)
+    seeds = list(dict.fromkeys(int(s) for s in seeds))
+    rows: list[Row] = []
+    if cluster:
+        rows = _on_cluster(cluster, text, seeds, until_s, autopilot, on_done, cluster_timeout_s)
+    elif workers <= 1:
+        for s in seeds:
+            rows.append(run_seed(text, s, until_s, autopilot))
+            if on_done:
+                on_done()
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(run_seed, text, s, until_s, autopilot) for s in seeds]
+            for fut in as_completed(futures):
+                rows.append(fut.result())
+                if on_done:
+                    on_done()
+    return sorted(rows, key=lambda r: r["seed"])
+
+
+class ClusterError(Exception):
+    """The Dask cluster cannot be used; the message says why."""
+
+
+def _on_cluster(
+    address: str, text: str, seeds: list[int], until_s: float, autopilot: bool, on_done, timeout_s: float
+) -> list[Row]:
+    try:
+        from dask.distributed import Client
+        from dask.distributed import as_completed as dask_completed
+    except ImportError:
+        raise ClusterError("--cluster needs Dask: python -m pip install -r requirements-cluster.txt") from None
+    try:
+        client = Client(address, timeout=f"{timeout_s}s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ClusterError(f"cannot reach a Dask scheduler at {address}: {exc}") from None
+    try:
+        futures = client.map(
+            run_seed, [text] * len(seeds), seeds, [until_s] * len(seeds), [autopilot] * len(seeds), pure=False
+        )
+        rows = []
+        for fut in dask_completed(futures, loop=client.loop):
+            rows.append(fut.result())
+            if on_done:
+                on_done()
+        return rows
+    finally:
+        client.close()
+
+
+def write_csv(rows: list[Row], out: TextIO) -> None:
+    """Rows as CSV; columns are the union over rows, in first-seen order."""
+    cols: list[str] = []
+    for r in rows:
+        for k in r:
+            if k not in cols:
+                cols.append(k)
+    w = csv.DictWriter(out, fieldnames=cols, extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow(r)
+
+
+def csv_text(rows: list[Row]) -> str:
+    buf = io.StringIO()
+    write_csv(rows, buf)
+    return buf.getvalue()
+
+
+def _clock(s: float) -> str:
+    s = int(round(s))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def summary(rows: list[Row], level_name: str, until_s: float) -> str:
+    """What a designer reads: survival per person, rescue times, score distribution."""
+    if not rows:
+        return f"{level_name}: no runs"
+    n = len(rows)
+    driver = rows[0]["driver"]
+    lines = [
+        f"{level_name}: {n} runs, seeds {rows[0]['seed']}..{rows[-1]['seed']}, {until_s:g} s each, driven by: {driver}"
+    ]
+    if driver != "autopilot":
+        lines.append("  (this build has no autopilot: nobody gave orders, so these are the no-action baseline)")
+    scores = np.array([r["score"] for r in rows], dtype=float)
+    p = np.percentile(scores, [10, 50, 90])
+    lines.append(
+        f"Score: mean {scores.mean():.1f}, min {scores.min():.1f}, p10 {p[0]:.1f}, median {p[1]:.1f}, p90 {p[2]:.1f}, max {scores.max():.1f}"
+    )
+    grades = [r["grade"] for r in rows]
+    lines.append("Grades: " + "  ".join(f"{g} {grades.count(g)}" for g in "ABCDF"))
+    hist, edges = np.histogram(scores, bins=10, range=(0, 100))
+    top = max(1, int(hist.max()))
+    for h, lo in zip(hist.tolist(), edges[:-1].tolist()):
+        lines.append(f"  {lo:5.0f}-{lo + 10:<4.0f} {'#' * round(30 * h / top):<30} {h}")
+    rescue_cols = [k for k in rows[0] if k.startswith("rescue_s:")]
+    if rescue_cols:
+        lines.append("Rescue time after the breach (runs where they were brought in alive):")
+        for col in rescue_cols:
+            times = np.array([r[col] for r in rows if r.get(col) not in ("", None)], dtype=float)
+            name = col.split(":", 1)[1]
+            if times.size:
+                q = np.percentile(times, [10, 50, 90])
+                lines.append(
+                    f"  {name:<20} rescued in {times.size}/{n}: p10 {_clock(q[0])}, median {_clock(q[1])}, p90 {_clock(q[2])}"
+                )
+            else:
+                lines.append(f"  {name:<20} never rescued")
+    state_cols = [k for k in rows[0] if k.startswith("state:")]
+    survival = [(k.split(":", 1)[1], sum(r.get(k) != "dead" for r in rows) / n) for k in state_cols]
+    lines.append("Survival rate per person:")
+    always = [name for name, s in survival if s >= 1.0]
+    for name, s in sorted(survival, key=lambda t: (t[1], t[0])):
+        if s < 1.0:
+            lines.append(f"  {name:<20} {100 * s:5.1f} %")
+    if always:
+        lines.append(
+            f"  {len(always)} others survived every run"
+            if len(always) < len(survival)
+            else f"  all {len(always)} survived every run"
+        )
+    return "\n".join(lines)
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))

@@ -1,0 +1,195 @@
+"""The training subcommands of `main.py`: replay, report and batch.
+
+`game.cli` adds these parsers and calls these functions; each turns bad input
+into a message and an exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be more than zero seconds")
+    return value
+
+
+def add_parsers(sub) -> None:
+    rp = sub.add_parser(
+        "replay",
+        help="play back a recorded run, or verify it",
+        description="Play a replay back in the window (pause, speed, seek, jump to events, take over), "
+        "or with --verify re-simulate it headless and check every recorded state hash.",
+    )
+    rp.add_argument("file", metavar="FILE", help="replay file written with --record")
+    rp.add_argument(
+        "--verify",
+        action="store_true",
+        help="re-simulate headless; exit 0 if every hash matches, 1 at the first divergence",
+    )
+    rp.add_argument(
+        "--level", metavar="LEVEL", help="use this level file (it must be the version the run was recorded on)"
+    )
+
+    rep = sub.add_parser(
+        "report",
+        help="write an after-action report from a replay",
+        description="Write one self-contained HTML page: score, timeline, charts, map snapshots, and the autopilot on the same seed.",
+    )
+    rep.add_argument("file", metavar="REPLAY", help="replay file")
+    rep.add_argument(
+        "-o", "--out", default="report.html", metavar="OUT.html", help="where to write the page (default report.html)"
+    )
+    rep.add_argument("--level", metavar="LEVEL", help="use this level file (it must match the replay)")
+    rep.add_argument("--no-snapshots", action="store_true", help="leave out the map snapshots (faster)")
+    rep.add_argument("--no-compare", action="store_true", help="do not run the autopilot on the same seed")
+
+    b = sub.add_parser(
+        "batch",
+        help="run the autopilot over many seeds and summarise",
+        description="Run a level unattended (the autopilot in charge) over many seeds in parallel, "
+        "write one CSV row per seed and print a summary.",
+    )
+    b.add_argument("level", help="level file")
+    b.add_argument("--runs", type=_count, default=20, metavar="N", help="number of seeds (default 20)")
+    b.add_argument("--first-seed", type=int, default=1, metavar="S", help="seeds are S, S+1, ... (default 1)")
+    b.add_argument(
+        "--workers", type=_count, default=None, metavar="W", help="worker processes (default: up to 4, one per core)"
+    )
+    b.add_argument(
+        "--until",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="simulated seconds per run (default: the level's time limit)",
+    )
+    b.add_argument("--out", metavar="results.csv", help="write one row per seed")
+    b.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run on this Dask distributed scheduler (tcp://host:8786) instead of local processes",
+    )
+
+
+def add_record_options(p: argparse.ArgumentParser, play: bool) -> None:
+    p.add_argument("--record", metavar="FILE", help="save a replay of the run to FILE (JSON)")
+    if play:
+        p.add_argument(
+            "--instructor", action="store_true", help="run as an exercise with the instructor's inject console"
+        )
+    else:
+        p.add_argument("--injects", action="store_true", help="fire the level's planned instructor injects on schedule")
+
+
+def _load_replay(file: str, level: str | None):
+    from game.training.replay import ReplayError, load_replay
+
+    try:
+        return load_replay(file, level)
+    except ReplayError as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    rep = _load_replay(args.file, args.level)
+    if rep is None:
+        return 1
+    if not args.verify:
+        from game.view.scenes.replay import run_viewer
+
+        return run_viewer(rep, args.file)
+    from game.training.replay import verify
+
+    if rep.game_version != _version():
+        print(
+            f"{args.file}: note: recorded with game version {rep.game_version or '?'}, this is {_version()}",
+            file=sys.stderr,
+        )
+    result = verify(rep)
+    if result.ok:
+        print(result.message(args.file))
+        return 0
+    print(result.message(args.file))
+    return 1
+
+
+def _version() -> str:
+    from game import __version__
+
+    return __version__
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    rep = _load_replay(args.file, args.level)
+    if rep is None:
+        return 1
+    from game.training.report import write_report
+
+    def say(msg: str) -> None:
+        print(f"report: {msg}", file=sys.stderr)
+
+    try:
+        a = write_report(
+            rep, args.file, args.out, snapshots=not args.no_snapshots, compare=not args.no_compare, progress=say
+        )
+    except OSError as exc:
+        print(f"{args.out}: cannot write the report: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the replay names something this sim cannot run: say so, do not crash
+        print(
+            f"{args.file}: cannot re-simulate the replay for the report: {type(exc).__name__}: {exc}", file=sys.stderr
+        )
+        return 1
+    print(
+        f"{args.out}: after-action report for {rep.level_name}, seed {rep.seed}: score {a.score.total:.1f} ({a.score.grade})"
+    )
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace, load) -> int:
+    from game.training.batch import ClusterError, Progress, default_workers, run_batch, summary, write_csv
+
+    level = load(args.level)
+    if level is None:
+        return 1
+    until = args.until if args.until is not None else level.meta.time_limit_s
+    seeds = range(args.first_seed, args.first_seed + args.runs)
+    workers = args.workers or default_workers()
+    where = f"Dask cluster {args.cluster}" if args.cluster else f"{workers} worker process{'es' if workers > 1 else ''}"
+    print(f"{level.meta.name}: {args.runs} runs of {until:g} s on {where}", file=sys.stderr)
+    bar = Progress(args.runs)
+    try:
+        rows = run_batch(level, seeds, until, workers=workers, cluster=args.cluster, on_done=bar.tick)
+    except ClusterError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.out:
+        from game.atomicfile import atomic_writer
+
+        try:
+            with atomic_writer(args.out) as f:
+                write_csv(rows, f)
+        except OSError as exc:
+            print(f"{args.out}: cannot write the results: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+    print(summary(rows, level.meta.name, until))
+    if args.out:
+        print(f"{len(rows)} rows written to {args.out}")
+    return 0

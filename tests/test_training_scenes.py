@@ -1,0 +1,239 @@
+"""The replay viewer and the instructor console, driven the way a user drives
+them (buttons, keys, clicks on the map), headless."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import pygame
+import pygame_gui
+import pytest
+
+from game.sim.commands import InjectBreach, MoveTo, SealDoor
+from game.sim.level import InjectDef
+from game.sim.world import create_world, state_hash
+from game.training.replay import Playback, Recorder, load_replay, run_recorded, verify
+from game.training.session import Session
+from game.view.scenes.base import Context
+from tests.training_levels import BULKHEAD, SICK_BAY, exercise_level
+
+SIZE = (1280, 720)
+
+
+@pytest.fixture(scope="module")
+def display():
+    from game.app import _init_video
+
+    _init_video()
+    if pygame.display.get_surface() is None:
+        pygame.display.set_mode((1, 1), pygame.HIDDEN)
+    yield
+
+
+def ctx() -> Context:
+    from game.app import LEVELS_DIR, make_manager
+
+    return Context(make_manager(SIZE), SIZE, LEVELS_DIR, None)
+
+
+def run_frames(state, n: int, dt: float = 0.1):
+    surface = pygame.Surface(SIZE)
+    for _ in range(n):
+        nxt = state.update(dt)
+        state.ctx.manager.update(dt)
+        state.draw(surface)
+        if nxt is not None:
+            return nxt
+    return None
+
+
+def switch(old, new):
+    old.leave()
+    new.ctx.size = old.ctx.size
+    new.enter()
+    return new
+
+
+def press(state, key: str):
+    event = pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, {"ui_element": state._ui[key]})
+    return state.handle_event(event)
+
+
+@pytest.fixture(scope="module")
+def replay_path(tmp_path_factory) -> Path:
+    world = create_world(exercise_level(), 3)
+    rec = Recorder(world, "exercise.toml", recorded_by="test")
+    world.submit(MoveTo(person_id=0, cell=SICK_BAY))
+    run_recorded(world, 30.0, rec)
+    world.submit(SealDoor(door_id=world.door_at[BULKHEAD]))
+    run_recorded(world, 60.0, rec)
+    path = tmp_path_factory.mktemp("scenes") / "run.json"
+    rec.save(path)
+    return path
+
+
+def test_the_viewer_plays_pauses_seeks_and_jumps_to_a_moment(display, replay_path):
+    from game.view.scenes.replay import ReplayState
+
+    rep = load_replay(replay_path)
+    recorded = dict(rep.hashes)
+    state = ReplayState(ctx(), Playback(rep), str(replay_path))
+    state.enter()
+    assert state.paused and state.world.tick == 0
+    press(state, "play")
+    press(state, "faster")
+    press(state, "faster")  # x4
+    run_frames(state, 25)  # 2.5 s of real time at x4: about 10 simulated seconds
+    assert not state.paused and 80 <= state.world.tick <= 110
+    # Right arrow: ten seconds on, in slices, and still the recorded run
+    state.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_SPACE, mod=0))
+    state.seek(300)
+    run_frames(state, 40)
+    assert state.world.tick == 300 and state_hash(state.world) == recorded[300]
+    # back to 10 s: a fresh scene on a restarted world, which catches up by itself
+    back = switch(state, state.seek(100))
+    assert back is not state and back.world.tick < 100
+    run_frames(back, 40)
+    assert back.world.tick == 100 and state_hash(back.world) == recorded[100]
+    # the moment list knows the trainee's decisions at once; picking one jumps a few seconds before it
+    run_frames(back, 30)
+    texts = [m.text for m in back._moments]
+    assert any("Seal bulkhead at 10,2" in t for t in texts)
+    seal = next(m for m in back._moments if "Seal" in m.text)
+    there = back.jump_to(seal)
+    there = switch(back, there) if there is not None else back
+    run_frames(there, 40)
+    assert there.world.tick == seal.tick - 30 and there.paused
+    there.leave()
+
+
+def test_the_viewer_refuses_orders_and_says_how_to_take_over(display, replay_path):
+    from game.view.scenes.replay import ReplayState
+
+    rep = load_replay(replay_path)
+    state = ReplayState(ctx(), Playback(rep), str(replay_path))
+    state.enter()
+    state.world.submit(MoveTo(person_id=1, cell=(2, 2)))  # as if an order slipped through the view
+    run_frames(state, 1)
+    assert state.world.pending == []
+    assert "Take over" in state.banner[0]
+    state.leave()
+
+
+def test_take_over_plays_on_live_and_records_a_branch_that_verifies(display, replay_path):
+    from game.view.scenes.instructor import RecordedPlay
+    from game.view.scenes.replay import ReplayState
+
+    rep = load_replay(replay_path)
+    state = ReplayState(ctx(), Playback(rep), str(replay_path))
+    state.enter()
+    state.seek(250)
+    run_frames(state, 40)
+    live = switch(state, press(state, "take"))
+    assert isinstance(live, RecordedPlay)
+    assert live.world.tick == 250 and state_hash(live.world) == state_hash(Playback(rep).seek(250))
+    assert "taken over" in (live.banner[0] if live.banner else "")
+    live.paused = False
+    live.world.submit(MoveTo(person_id=1, cell=(2, 2)))  # the trainee tries something else
+    run_frames(live, 60)
+    live.leave()
+    out = replay_path.with_name("run-takeover-00m25s.json")
+    branch = load_replay(out)
+    assert branch.branch_of == {"file": str(replay_path), "tick": 250}
+    assert [c.name for c in branch.commands] == ["MoveTo", "MoveTo"]
+    assert verify(branch).ok
+
+
+def test_play_record_saves_as_it_goes_and_the_file_verifies(display, tmp_path):
+    from game.view.scenes.instructor import RecordedPlay
+
+    world = create_world(exercise_level(), 1)
+    out = tmp_path / "played.json"
+    state = RecordedPlay(ctx(), world, "exercise.toml", Session(world, "exercise.toml", recorded_by="play"), str(out))
+    state.enter()
+    world.submit(MoveTo(person_id=0, cell=SICK_BAY))
+    state.speed = 4
+    run_frames(state, 30)  # ~12 simulated seconds: saved once already, mid-play
+    assert out.is_file() and load_replay(out).end_tick >= 100
+    run_frames(state, 10)
+    state.leave()
+    rep = load_replay(out)
+    assert rep.end_tick == world.tick and rep.recorded_by == "play"
+    assert verify(rep).ok
+
+
+def test_the_instructor_injects_at_the_cursor_freezes_and_fires_the_plan(display, tmp_path):
+    from game.view.scenes.instructor import InstructorState
+
+    plan = (InjectDef(5.0, "worsen", {"person": "Bo Diaz", "spo2_drop": 0.2}, "Bo feels faint"),)
+    world = create_world(exercise_level(injects=plan), 1)
+    out = tmp_path / "exercise.json"
+    session = Session(world, "exercise.toml", injects=True, recorded_by="instructor")
+    state = InstructorState(ctx(), world, "exercise.toml", session, str(out))
+    state.enter()
+    state.paused = False
+    run_frames(state, 60)  # 6 s: the planned inject has fired
+    assert any(c.name == "InjectWorsen" for c in world.command_log)
+    assert "Bo feels faint" in state._ui["info"].html_text
+    # arm "breach at cursor" and click on the east module's floor, by the hull
+    press(state, "breach")
+    pos = state.camera.world_to_screen(14.5, 1.5)
+    state.handle_event(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos))
+    assert any(isinstance(c, InjectBreach) for c in world.pending)
+    # freeze: the clock stops and the trainee's space bar does not restart it
+    press(state, "freeze")
+    frozen_at = world.tick
+    state.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_SPACE, mod=0))
+    run_frames(state, 20)
+    assert world.tick == frozen_at and state.frozen
+    press(state, "freeze")
+    run_frames(state, 20)
+    assert world.tick > frozen_at
+    state.leave()
+    rep = load_replay(out)
+    names = [c.name for c in rep.commands]
+    assert names.count("FreezeExercise") == 2 and "InjectBreach" in names and "InjectWorsen" in names
+    assert rep.recorded_by == "instructor" and verify(rep).ok
+
+
+def test_the_debrief_after_a_recorded_run_shows_the_score_breakdown(display, tmp_path):
+    from game.view.scenes.instructor import RecordedPlay, ScoredDebrief
+
+    world = create_world(exercise_level(), 1)
+    out = tmp_path / "played.json"
+    state = RecordedPlay(ctx(), world, "exercise.toml", Session(world, "exercise.toml", recorded_by="play"), str(out))
+    state.enter()
+    world.submit(MoveTo(person_id=0, cell=SICK_BAY))
+    state.speed = 4
+    run_frames(state, 60)
+    debrief = switch(state, state.end("the instructor ended the exercise"))
+    assert isinstance(debrief, ScoredDebrief)
+    run_frames(debrief, 2)
+    box = next(e for e in debrief.score_window.get_container().elements if isinstance(e, pygame_gui.elements.UITextBox))
+    text = box.html_text
+    assert "/ 100" in text and "Bring Ann to the sick bay" in text
+    assert re.search(r"Lee in at 0:[12]\d", text)
+    assert str(out) in text
+    debrief.leave()
+
+
+def test_play_instructor_opens_the_console_on_the_level_with_its_plan(display, tmp_path):
+    from argparse import Namespace
+
+    from game.view.scenes.instructor import InstructorState, RecordedPlay, exercise_state
+
+    plan = (InjectDef(5.0, "worsen", {"person": "Bo Diaz"}, "Bo feels faint"),)
+    level = exercise_level(injects=plan)
+    args = Namespace(level="exercise.toml", seed=None, record=str(tmp_path / "ex.json"), instructor=True)
+    state = exercise_state(level, args)(ctx())
+    assert isinstance(state, InstructorState) and state.session.planned is not None
+    assert state.out_path == str(tmp_path / "ex.json") and state.paused
+    args.instructor = False
+    plain = exercise_state(level, args)(ctx())
+    assert type(plain) is RecordedPlay and plain.session.planned is None
