@@ -1,16 +1,22 @@
-"""The app: window, main loop and scene switching; and the headless screenshot.
+"""The app: window, main loop and scene switching; settings and sound; headless frames.
 
 `run_app` owns the pygame window and hands every event to the current scene
-(a `State`); `screenshot` builds the same play scene off-screen, so a PNG
-shows exactly what a player would see at that moment.
+(a `State`); `render_play_frame` builds the same play scene off-screen, so a
+PNG shows exactly what a player would see at that moment, and
+`measure_frames` times it the way the window runs it.
 """
 
 from __future__ import annotations
 
+import copy
+import gc
+import json
 import os
 import sys
+import time
 import warnings
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS_DIR = ROOT / "levels"
@@ -25,26 +31,17 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402  (after the prompt switch above)
 import pygame_gui  # noqa: E402
 
+from game import settings as settings_mod  # noqa: E402
+from game.audio import Audio, sound_disabled_by_env  # noqa: E402
 from game.sim.level import Level  # noqa: E402
 from game.sim.world import World  # noqa: E402
-from game.view import fonts  # noqa: E402
+from game.view import fonts, ui  # noqa: E402
 from game.view.scenes.base import Context, Quit, State  # noqa: E402
 
-# fonts the theme uses; preloading keeps pygame_gui from warning at run time
-_PRELOAD = [
-    {"name": "noto_sans", "point_size": 13, "style": "bold"},
-    {"name": "noto_sans", "point_size": 15, "style": "bold"},
-    {"name": "noto_sans", "point_size": 18, "style": "bold"},
-]
 
-
-def init_audio() -> bool:
-    """Try to open the sound device; the game runs silently without one."""
-    try:
-        pygame.mixer.init()
-        return True
-    except Exception:  # no device, no driver, or no mixer module at all
-        return False
+def init_audio(settings: settings_mod.Settings | None = None) -> Audio:
+    """Open the sound device; without one the game runs silently."""
+    return Audio(settings, enable=not sound_disabled_by_env())
 
 
 def _init_video() -> None:
@@ -52,12 +49,53 @@ def _init_video() -> None:
     pygame.font.init()
 
 
-def make_manager(size: tuple[int, int]) -> pygame_gui.UIManager:
-    """A pygame_gui manager themed by assets/theme.json (default look if it is missing)."""
-    theme = str(THEME_PATH) if THEME_PATH.is_file() else None
-    manager = pygame_gui.UIManager(size, theme)
+def themed(scale: float = 1.0) -> dict | None:
+    """assets/theme.json with every font size and item height scaled (None if there is no theme)."""
+    if not THEME_PATH.is_file():
+        return None
     try:
-        manager.preload_fonts(_PRELOAD)
+        theme = json.loads(THEME_PATH.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    if scale == 1.0:
+        return theme
+    theme = copy.deepcopy(theme)
+    for block in theme.values():
+        if not isinstance(block, dict):
+            continue
+        font = block.get("font")
+        if isinstance(font, dict) and "size" in font:
+            font["size"] = str(max(8, round(int(font["size"]) * scale)))
+        misc = block.get("misc")
+        if isinstance(misc, dict) and "list_item_height" in misc:
+            misc["list_item_height"] = str(round(int(misc["list_item_height"]) * scale))
+    return theme
+
+
+def _fonts_in(theme: dict | None) -> list[dict]:
+    """Every font the theme names, for preloading (pygame_gui warns about fonts it loads late)."""
+    want = {("noto_sans", 15, "regular"), ("noto_sans", 13, "bold"), ("noto_sans", 15, "bold"), ("noto_sans", 18, "bold")}
+    for block in (theme or {}).values():
+        font = block.get("font") if isinstance(block, dict) else None
+        if isinstance(font, dict) and "size" in font:
+            style = "bold" if str(font.get("bold", "0")) == "1" else "regular"
+            want.add((font.get("name", "noto_sans"), int(font["size"]), style))
+    out = []
+    for name, size, style in sorted(want):
+        out.append({"name": name, "point_size": size, "style": style})
+        if name == "noto_sans":  # html text boxes use bold and italic inline
+            out.append({"name": name, "point_size": size, "style": "bold"})
+    return out
+
+
+def make_manager(size: tuple[int, int], scale: float = 1.0) -> pygame_gui.UIManager:
+    """A pygame_gui manager themed by assets/theme.json (default look if it is missing), at a UI scale."""
+    theme = themed(scale)
+    manager = pygame_gui.UIManager(size, theme, enable_live_theme_updates=False)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "already loaded" for fonts the theme itself loaded
+            manager.preload_fonts(_fonts_in(theme))
     except Exception:
         pass
     return manager
@@ -76,29 +114,71 @@ def _first_state(ctx: Context, start_level: str | None) -> State:
     return MenuState(ctx)
 
 
-def run_app(start_level: str | None = None, seed: int | None = None) -> int:
-    """Open the game window (menu, or straight into `start_level`); returns an exit code."""
-    _init_video()
-    init_audio()
-    flags = pygame.RESIZABLE
-    screen = pygame.display.set_mode(DEFAULT_SIZE, flags)
-    pygame.display.set_caption(WINDOW_TITLE)
+def _set_mode(fullscreen: bool) -> pygame.Surface:
+    if fullscreen:
+        try:
+            return pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+        except pygame.error:
+            pass
+    screen = pygame.display.set_mode(DEFAULT_SIZE, pygame.RESIZABLE)
     try:  # below this the HUD and panels no longer fit
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # the display-module window is the one we have
             pygame.Window.from_display_module().minimum_size = MIN_SIZE
     except (AttributeError, pygame.error):
         pass
+    return screen
+
+
+def make_context(size: tuple[int, int], seed: int | None = None, settings_file: Path | None = None,
+                 audio: bool = True) -> Context:
+    """Settings loaded (a damaged file becomes the defaults and a notice), sound opened, UI themed."""
+    loaded = settings_mod.load(settings_file)
+    s = loaded.settings
+    ui.set_scale(s.ui_scale)
+    ctx = Context(make_manager(size, s.ui_scale), size, LEVELS_DIR, seed, s,
+                  init_audio(s) if audio else Audio(s, enable=False), settings_file, loaded.message)
+    if loaded.message:
+        print(loaded.message, file=sys.stderr)
+    return ctx
+
+
+def run_app(start_level: str | None = None, seed: int | None = None,
+            first_state: "Callable[[Context], State] | None" = None) -> int:
+    """Open the game window (menu, straight into `start_level`, or `first_state(ctx)`,
+    e.g. the editor or an exercise); returns an exit code."""
+    _init_video()
+    ctx = make_context(DEFAULT_SIZE, seed)
+    screen = _set_mode(ctx.settings.fullscreen)
+    pygame.display.set_caption(WINDOW_TITLE)
     size = screen.get_size()
-    ctx = Context(make_manager(size), size, LEVELS_DIR, seed)
-    state = _first_state(ctx, start_level)
+    if size != ctx.size:
+        ctx.size = size
+        ctx.manager = make_manager(size, ctx.settings.ui_scale)
+
+    def apply_settings(c: Context) -> None:
+        """Fullscreen and UI scale take a new window or a new UI manager."""
+        nonlocal screen
+        want_full = c.settings.fullscreen
+        is_full = bool(pygame.display.get_surface().get_flags() & pygame.FULLSCREEN)
+        if want_full != is_full:
+            screen = _set_mode(want_full)
+        c.size = screen.get_size()
+        ui.set_scale(c.settings.ui_scale)
+        c.manager = make_manager(c.size, c.settings.ui_scale)
+
+    ctx.apply_settings = apply_settings
+    state = first_state(ctx) if first_state is not None else _first_state(ctx, start_level)
     state.enter()
+    settle_memory()
     clock = pygame.time.Clock()
     try:
         while True:
             dt = clock.tick(FPS) / 1000.0
             for event in pygame.event.get():
                 if event.type == pygame.QUIT:
+                    if getattr(state, "veto_quit", lambda: False)():
+                        continue  # e.g. the editor asks about unsaved work first
                     return 0
                 if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
                     screen = pygame.display.get_surface()
@@ -120,34 +200,75 @@ def run_app(start_level: str | None = None, seed: int | None = None) -> int:
                 state = _switch(state, nxt)
                 if isinstance(state, Quit):
                     return state.code
+            screen = pygame.display.get_surface()
             state.draw(screen)
             pygame.display.flip()
     finally:
+        gc.unfreeze()
+        ctx.sound.stop_all()
         fonts.reset()  # fonts die with pygame; a later run_app must not reuse them
         pygame.quit()
+
+
+def settle_memory() -> None:
+    """Collect now and freeze what is left, so the collector's full passes during
+    play skip the level's many long-lived objects (they cost 50-60 ms frames)."""
+    gc.unfreeze()  # what the last scene froze can go now if nothing holds it
+    gc.collect()
+    gc.freeze()
 
 
 def _switch(old: State, new: State) -> State:
     old.leave()
     if not isinstance(new, Quit):
-        new.ctx.size = old.ctx.size
+        if new.ctx.size != old.ctx.size:
+            new.ctx.size = old.ctx.size
         new.enter()
+        settle_memory()
     return new
 
 
-def render_play_frame(world: "World", size: tuple[int, int] = DEFAULT_SIZE, paused: bool = True) -> pygame.Surface:
-    """One full play frame (map + HUD + panels) of `world`, drawn off-screen."""
-    from game.view.scenes.play import PlayState
+# ------------------------------------------------------------ headless frames
 
+def _headless() -> None:
     if not pygame.display.get_init():
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # headless: never flash a window
         _init_video()
     if pygame.display.get_surface() is None:
         pygame.display.set_mode((1, 1), pygame.HIDDEN)
-    ctx = Context(make_manager(size), size, LEVELS_DIR, None)
+
+
+def headless_play(world: "World", size: tuple[int, int] = DEFAULT_SIZE, paused: bool = True, audio: bool = False,
+                  **settings):
+    """A PlayState on `world` with no window (for screenshots, tests and timing); silent unless `audio`."""
+    from dataclasses import replace
+
+    from game.view.scenes.play import PlayState
+
+    _headless()
+    s = replace(settings_mod.Settings(), **settings)
+    ui.set_scale(s.ui_scale)
+    ctx = Context(make_manager(size, s.ui_scale), size, LEVELS_DIR, None, s, init_audio(s) if audio else Audio(s, enable=False))
     state = PlayState(ctx, world, paused=paused)
     state.enter()
     ctx.manager.update(0.0)
+    return state
+
+
+def render_play_frame(world: "World", size: tuple[int, int] = DEFAULT_SIZE, paused: bool = True,
+                      overlay: str | None = None, select: list[int] | None = None, warmup_s: float = 0.0) -> pygame.Surface:
+    """One full play frame (map + HUD + panels) of `world`, drawn off-screen.
+
+    `warmup_s` runs the world that much further inside the scene first, so
+    pressure trends, countdowns and air streaks have a history to show.
+    """
+    state = headless_play(world, size, paused)
+    if warmup_s > 0:
+        state.run_for(warmup_s)
+    state.renderer.overlay = overlay
+    if select:
+        state.select(select)
+    state.countdowns.finish(world)
     surface = pygame.Surface(size)
     state.draw(surface)
     state.leave()
@@ -159,11 +280,57 @@ def screenshot(level: Level, level_path: str, seed: int | None, at_s: float, out
     from game.sim.world import create_world, run_until
 
     world = create_world(level, seed)
-    run_until(world, at_s)
-    surface = render_play_frame(world, DEFAULT_SIZE, paused=False)
+    warm = min(at_s, 8.0)
+    run_until(world, at_s - warm)
+    surface = render_play_frame(world, DEFAULT_SIZE, paused=False, warmup_s=warm)
     out = Path(out_png)
     if out.parent and not out.parent.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
     pygame.image.save(surface, str(out))
     print(f"{level_path}: frame at {world.time_s:.1f} s saved to {out}")
     return 0
+
+
+def measure_frames(world: "World", frames: int = 600, fps: int = FPS, size: tuple[int, int] = DEFAULT_SIZE,
+                   speed: int = 1, overlay: str | None = None) -> dict[str, float]:
+    """Run the play scene headless for `frames` frames of 1/fps real seconds each; frame times in ms.
+
+    A frame is what the window does each time round: the scene's update (the
+    fixed-step sim, countdowns, particles, sound cues) and its draw at `size`
+    into an off-screen surface, plus the UI manager's update. The scene's
+    first frame (which builds the map cache) is drawn before timing starts.
+    """
+    from game.view.perf import percentile
+
+    state = headless_play(world, size, paused=False)
+    state.speed = speed
+    state.renderer.overlay = overlay
+    surface = pygame.Surface(size)
+    if pygame.display.get_surface() is not None:
+        surface = surface.convert()
+    state.draw(surface)  # the scene's first frame builds its map cache, as on entering it in the window
+    settle_memory()  # as the app does on every scene switch
+    times, steps_ms, draws, cpu = [], [], [], []
+    dt = 1.0 / fps
+    for _ in range(frames):
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        state.ctx.manager.update(dt)
+        state.update(dt)
+        t1 = time.perf_counter()
+        state.draw(surface)
+        t2 = time.perf_counter()
+        cpu.append((time.process_time() - c0) * 1000.0)
+        times.append((t2 - t0) * 1000.0)
+        steps_ms.append((t1 - t0) * 1000.0)
+        draws.append((t2 - t1) * 1000.0)
+    state.leave()
+    gc.unfreeze()
+    return {
+        "frame_p50_ms": percentile(times, 50), "frame_p95_ms": percentile(times, 95),
+        "frame_p99_ms": percentile(times, 99), "frame_max_ms": max(times),
+        "update_p50_ms": percentile(steps_ms, 50), "update_p99_ms": percentile(steps_ms, 99),
+        "draw_p50_ms": percentile(draws, 50), "draw_p99_ms": percentile(draws, 99),
+        # CPU time of this process: what the frame costs when other programs share the machine
+        "cpu_p50_ms": percentile(cpu, 50), "cpu_p99_ms": percentile(cpu, 99),
+    }

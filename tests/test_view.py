@@ -170,7 +170,7 @@ def test_the_map_is_redrawn_only_when_a_door_changes(display, level):
     state = make_play(world)
     frame(state)
     built = state.renderer.map.rebuilds
-    assert built > 0
+    assert built > 0 and state.renderer.map.patches == 0
     frame(state)
     step(world)
     frame(state)
@@ -183,7 +183,7 @@ def test_the_map_is_redrawn_only_when_a_door_changes(display, level):
     step(world)
     assert door.state == "closed"
     after = near(frame(state), x, y, 4)
-    assert state.renderer.map.rebuilds > built
+    assert state.renderer.map.rebuilds == built and state.renderer.map.patches > 0  # repainted in place
     assert (np.abs(before - after).max(axis=1) > 40).sum() >= 4
 
 
@@ -303,8 +303,15 @@ def test_camera_fit_zoom_and_round_trip(display, level):
 
 # --------------------------------------------------------------- the app
 
-def test_app_loop_plays_pauses_resizes_and_returns_to_the_menu(display, monkeypatch):
+def test_app_loop_plays_pauses_resizes_and_returns_to_the_menu(display, monkeypatch, tmp_path):
     import game.app as app
+    import pygame_gui
+
+    monkeypatch.setenv("BREACH_PROTOCOL_CONFIG_DIR", str(tmp_path))  # never the player's own settings
+    states = []
+
+    def press(key):
+        return lambda: [pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, ui_element=states[-1].buttons[key])]
 
     script = [
         [],
@@ -315,37 +322,36 @@ def test_app_loop_plays_pauses_resizes_and_returns_to_the_menu(display, monkeypa
         [pygame.event.Event(pygame.KEYDOWN, key=pygame.K_HOME, mod=0, unicode="", scancode=0)],
         [pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode="", scancode=0)],
         [],
-        "menu?",
+        press("menu"),  # the pause menu's "Quit to main menu"
+        [],
         [pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="\r", scancode=0)],
         [],
-        "play?",
         [pygame.event.Event(pygame.QUIT)],
     ]
-    seen = []
     real_get = pygame.event.get
     real_switch = app._switch
-    scenes = []
 
     def spy_switch(old, new):
-        scenes.append(type(new).__name__)
+        states.append(new)
         return real_switch(old, new)
 
     def fake_get(*args, **kwargs):
         real_get()
         item = script.pop(0) if script else [pygame.event.Event(pygame.QUIT)]
-        if item in ("menu?", "play?"):
-            item = []
+        if callable(item):
+            item = item()
         if item == "resize":
             pygame.display.set_mode((1000, 600), pygame.RESIZABLE)
             item = [pygame.event.Event(pygame.VIDEORESIZE, w=1000, h=600, size=(1000, 600))]
-        seen.append(item)
         return item
 
     monkeypatch.setattr(pygame.event, "get", fake_get)
     monkeypatch.setattr(app, "_switch", spy_switch)
     assert app.run_app(start_level=str(MODULE4)) == 0
     assert not script
-    assert scenes == ["MenuState", "PlayState"]  # Esc to the menu, Enter plays Module Four
+    # Esc pauses, the pause menu goes to the main menu, Enter plays Module Four
+    assert [type(s).__name__ for s in states] == ["PauseState", "MenuState", "PlayState"]
+    assert states[-1].ctx.size == (1000, 600)  # the resize carried through every scene
     app._init_video()  # run_app quits pygame on the way out; later tests need it back
     pygame.display.set_mode((1, 1), pygame.HIDDEN)
 

@@ -16,8 +16,10 @@ from game.view.palette import MAX_TILE_PX, MIN_TILE_PX, TILE_PX, ZOOM_STEPS_PX
 class Camera:
     """Maps world metres (x right, y down) into a screen rectangle, the viewport."""
 
-    def __init__(self, viewport: pygame.Rect, tile_px: int = TILE_PX) -> None:
+    def __init__(self, viewport: pygame.Rect, tile_px: int = TILE_PX, focus: pygame.Rect | None = None) -> None:
         self.viewport = pygame.Rect(viewport)
+        # the part of the viewport no panel covers: fitting and centring aim at it
+        self.focus = pygame.Rect(focus) if focus is not None else None
         self.tile_px = int(tile_px)
         self.x0 = 0.0  # world metres at the viewport's top-left corner
         self.y0 = 0.0
@@ -64,23 +66,31 @@ class Camera:
     def set_world_size(self, width_m: float, height_m: float) -> None:
         self.world_w, self.world_h = float(width_m), float(height_m)
 
-    def set_viewport(self, viewport: pygame.Rect) -> None:
-        """Follow a window resize, keeping the same world point in the middle."""
-        cx, cy = self.screen_to_world(*self.viewport.center)
+    @property
+    def focus_rect(self) -> pygame.Rect:
+        return self.focus if self.focus is not None else self.viewport
+
+    def set_viewport(self, viewport: pygame.Rect, focus: pygame.Rect | None = None) -> None:
+        """Follow a window resize, keeping the same world point in the middle of the focus."""
+        cx, cy = self.screen_to_world(*self.focus_rect.center)
         self.viewport = pygame.Rect(viewport)
+        self.focus = pygame.Rect(focus) if focus is not None else None
         self.centre_on(cx, cy)
 
     def centre_on(self, x: float, y: float) -> None:
-        self.x0 = x - self.viewport.width / (2 * self.tile_px)
-        self.y0 = y - self.viewport.height / (2 * self.tile_px)
+        """Put world point (x, y) in the middle of the focus rect."""
+        f = self.focus_rect
+        self.x0 = x - (f.centerx - self.viewport.x) / self.tile_px
+        self.y0 = y - (f.centery - self.viewport.y) / self.tile_px
         self._clamp()
 
     def fit(self, margin_px: int = 24) -> None:
-        """Largest whole-pixel tile size that shows the whole world, centred."""
+        """Largest whole-pixel tile size that shows the whole world in the focus rect, centred."""
         if self.world_w <= 0 or self.world_h <= 0:
             return
-        avail_w = max(1, self.viewport.width - 2 * margin_px)
-        avail_h = max(1, self.viewport.height - 2 * margin_px)
+        f = self.focus_rect
+        avail_w = max(1, f.width - 2 * margin_px)
+        avail_h = max(1, f.height - 2 * margin_px)
         px = math.floor(min(avail_w / self.world_w, avail_h / self.world_h))
         self.tile_px = max(MIN_TILE_PX, min(MAX_TILE_PX, px))
         self.centre_on(self.world_w / 2, self.world_h / 2)

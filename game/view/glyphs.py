@@ -216,3 +216,60 @@ def glow(radius: int, colour: P.Colour, strength: float = 1.0) -> pygame.Surface
         f = (1.0 - i / steps) ** 2 * strength
         pygame.draw.circle(surf, _dim(colour, min(1.0, f)), (radius, radius), round(radius * i / steps))
     return surf
+
+
+# ---------------------------------------------------------------------- kit
+
+KIT_COLOURS = {
+    "suit": (236, 242, 248),
+    "respirator": (120, 200, 240),
+    "lance": (255, 150, 60),
+    "crowbar": (200, 90, 80),
+    "medkit": (120, 220, 140),
+}
+
+
+def kit_icon(surface: pygame.Surface, item: str, centre: Point, size: int) -> None:
+    """A small drawing of a piece of kit, so the crew panel reads without words."""
+    cx, cy = centre
+    r = max(3, size // 2)
+    c = KIT_COLOURS.get(item, P.TEXT_DIM)
+    if item == "suit":  # a helmet: dome with a visor
+        pygame.draw.circle(surface, c, centre, r)
+        pygame.draw.rect(surface, P.GLYPH_DARK, (cx - r + 2, cy - r // 3, 2 * r - 4, max(2, r // 2)), border_radius=2)
+    elif item == "respirator":  # a mask with its strap
+        pygame.draw.ellipse(surface, c, (cx - r, cy - r // 2, 2 * r, r + 2))
+        pygame.draw.line(surface, c, (cx - r, cy - r // 2), (cx + r, cy - r // 2), 1)
+        pygame.draw.circle(surface, P.GLYPH_DARK, (cx, cy + 1), max(1, r // 3))
+    elif item == "lance":  # a rod with a flame
+        pygame.draw.line(surface, (170, 178, 190), (cx - r, cy + r), (cx + r // 3, cy - r // 3), 2)
+        pygame.draw.polygon(surface, c, [(cx + r // 3, cy - r // 3), (cx + r, cy - r), (cx + r // 2, cy)])
+    elif item == "crowbar":  # a hooked bar
+        pygame.draw.line(surface, c, (cx - r, cy + r), (cx + r // 2, cy - r), 2)
+        pygame.draw.line(surface, c, (cx + r // 2, cy - r), (cx + r, cy - r // 2), 2)
+    elif item == "medkit":  # a box with a cross
+        pygame.draw.rect(surface, c, (cx - r, cy - r + 1, 2 * r, 2 * r - 2), border_radius=2)
+        pygame.draw.line(surface, P.GLYPH_DARK, (cx - r // 2, cy), (cx + r // 2, cy), 2)
+        pygame.draw.line(surface, P.GLYPH_DARK, (cx, cy - r // 2), (cx, cy + r // 2), 2)
+    else:
+        pygame.draw.circle(surface, c, centre, max(2, r // 2))
+
+
+def goal_marker(surface: pygame.Surface, centre: Point, size: int, colour: P.Colour) -> None:
+    """Where a path ends: a diamond with a dot."""
+    cx, cy = centre
+    r = max(3, size // 3)
+    pts = [(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)]
+    pygame.draw.polygon(surface, P.GLYPH_DARK, [(x + 1, y + 1) for x, y in pts])
+    pygame.draw.polygon(surface, colour, pts, 2)
+    pygame.draw.circle(surface, colour, centre, max(1, r // 3))
+
+
+def dashed_ring(surface: pygame.Surface, centre: Point, radius: int, colour: P.Colour, phase: float = 0.0, width: int = 2) -> None:
+    """A selection ring of short arcs that turns slowly."""
+    rect = pygame.Rect(0, 0, radius * 2, radius * 2)
+    rect.center = centre
+    n = 8
+    for i in range(n):
+        a0 = phase + i * 2 * math.pi / n
+        pygame.draw.arc(surface, colour, rect, a0, a0 + math.pi / n * 1.1, width)

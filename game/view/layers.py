@@ -117,47 +117,133 @@ def _run(mask: np.ndarray, i: int) -> tuple[int, int]:
     return lo, hi
 
 
-def draw_room_labels(surface: pygame.Surface, world: "World", camera: Camera, labels: list[RoomLabel]) -> None:
-    """Room names along the top of each room, and the room's pressure in bar (number and colour).
+def oxygen_colour(ppo2_kpa: float) -> tuple[int, int, int]:
+    """Text colour for a room's oxygen partial pressure, with the overlay's thresholds."""
+    if ppo2_kpa >= 16.0:
+        return (150, 226, 170)
+    if ppo2_kpa >= 12.0:
+        return (255, 209, 102)
+    if ppo2_kpa >= 9.0:
+        return (255, 159, 67)
+    return (255, 118, 106)
 
-    When a row is too short for both lines, the pressure goes on the room's
-    bottom row, so the middle of the room, where people are, stays clear.
-    """
-    s = camera.tile_px
-    size = max(10, min(20, round(s * 0.85)))
-    small = max(9, size - 2)
-    pressures = world.compartments.pressure_bar
-    clabels = world.compartments.labels
-    view = camera.viewport.inflate(200, 60)
-    for lab in labels:
-        x, y = lab.cell
-        sx, top_y = camera.world_to_screen(x + 0.5, lab.top + 0.5)
-        if not view.collidepoint(sx, top_y):
-            continue
-        ci = int(clabels[y, x]) - 1
-        p = float(pressures[ci]) if ci >= 0 else 0.0
+
+class LabelSprites:
+    """Each room's label (name and number, laid out for the room and tile size) rendered once
+    and kept, so a frame is one batched blit however many rooms there are; while the camera
+    and the numbers stay put, the whole batch is reused."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple, list[tuple[pygame.Surface, int, int]]] = {}
+        self.frame_key: tuple | None = None
+        self.frame: tuple[list, list] = ([], [])
+
+    def parts(self, lab: RoomLabel, s: int, name_txt: str, value: str, colour, mode: str | None) -> list[tuple[pygame.Surface, int, int]]:
+        """(image, dx, dy) pieces relative to the label's anchor: the centre of its top row."""
+        key = (lab.room_id, s, value, colour, mode)
+        got = self._cache.get(key)
+        if got is not None:
+            return got
+        size = max(10, min(20, round(s * 0.85)))
+        small = max(9, size - 2)
         room_w = lab.width_cells * s
-        name = TEXT.render(lab.text, size, P.TEXT, "bold", shadow=P.TEXT_SHADOW)
+        name = TEXT.render(name_txt, size, P.TEXT, "bold", shadow=P.TEXT_SHADOW)
         if name.get_width() > room_w + s and size > 9:  # crowded: a size smaller, then nothing
-            name = TEXT.render(lab.text, size - 2, P.TEXT, "bold", shadow=P.TEXT_SHADOW)
+            name = TEXT.render(name_txt, size - 2, P.TEXT, "bold", shadow=P.TEXT_SHADOW)
             if name.get_width() > room_w + s:
-                name = TEXT.render("", size, P.TEXT, "bold")
-        longp = f"{p:.2f} bar"
-        fits = TEXT.render(longp, small, P.TEXT).get_width() <= room_w - 4
-        pr = TEXT.render(longp if fits else f"{p:.2f}", small, P.pressure_colour(p), "regular", shadow=P.TEXT_SHADOW)
-        if lab.bottom == lab.top:  # one-row room: name and pressure on one line
-            total = name.get_width() + 6 + pr.get_width()
-            left = sx - total // 2
-            surface.blit(name, (left, top_y - name.get_height() // 2))
-            surface.blit(pr, (left + name.get_width() + 6, top_y - pr.get_height() // 2 + 1))
-        elif name.get_height() + pr.get_height() <= s + 2:  # both fit in the top row
-            row_top = top_y - s // 2
-            surface.blit(name, (sx - name.get_width() // 2, row_top + 1))
-            surface.blit(pr, (sx - pr.get_width() // 2, row_top + name.get_height() - 1))
+                name = None
+        pr = TEXT.render(value, small, colour, "bold" if mode else "regular", shadow=P.TEXT_SHADOW)
+        if pr.get_width() > room_w + s // 2:
+            pr = None  # a number that does not fit its room is left out rather than spill over the next
+        elif mode:  # on a dark pill, so it reads over any overlay colour
+            pill = pygame.Surface((pr.get_width() + 6, pr.get_height()), pygame.SRCALPHA)
+            pygame.draw.rect(pill, (10, 12, 18), pill.get_rect(), border_radius=3)
+            pill.blit(pr, (3, 0))
+            pr = pill
+        out: list[tuple[pygame.Surface, int, int]] = []
+        nw = name.get_width() if name else 0
+        nh = name.get_height() if name else 0
+        if lab.bottom == lab.top:  # one-row room: name and number on one line
+            total = nw + (6 if name else 0) + (pr.get_width() if pr else 0)
+            left = -total // 2
+            if name:
+                out.append((name, left, -nh // 2))
+            if pr:
+                out.append((pr, left + nw + (6 if name else 0), -pr.get_height() // 2 + 1))
+        elif pr is not None and nh + pr.get_height() <= s + 2:  # both fit in the top row
+            if name:
+                out.append((name, -nw // 2, -s // 2 + 1))
+            out.append((pr, -pr.get_width() // 2, -s // 2 + nh - 1))
+        else:  # the number goes on the room's bottom row
+            if name:
+                out.append((name, -nw // 2, -nh // 2))
+            if pr:
+                out.append((pr, -pr.get_width() // 2, (lab.bottom - lab.top) * s - pr.get_height() // 2))
+        if len(self._cache) > 4000:
+            self._cache.clear()
+        self._cache[key] = out
+        return out
+
+
+_LABEL_SPRITES = LabelSprites()
+
+
+def draw_room_labels(
+    surface: pygame.Surface, world: "World", camera: Camera, labels: list[RoomLabel], mode: str | None = None,
+    sprites: LabelSprites | None = None,
+) -> list[tuple[str, str]]:
+    """Room names along the top of each room, and a number for the room: its pressure
+    in bar, or in the oxygen overlay its O2 partial pressure in kPa (number and colour).
+
+    When a row is too short for both lines, the number goes on the room's
+    bottom row, so the middle of the room, where people are, stays clear.
+    With an overlay on, the number sits on a dark pill so it reads over any
+    fill colour. Returns (room, number) for every label drawn.
+    """
+    if not labels:
+        return []
+    sprites = sprites or _LABEL_SPRITES
+    s = camera.tile_px
+    small = max(9, max(10, min(20, round(s * 0.85))) - 2)
+    ox, oy = camera.origin_px
+    view = camera.viewport.inflate(200, 60)
+    cells = np.array([(lab.cell[0], lab.cell[1], lab.top) for lab in labels])
+    sx = ox + (cells[:, 0] * s + s // 2)
+    sy = oy + (cells[:, 2] * s + s // 2)
+    visible = (sx >= view.left) & (sx < view.right) & (sy >= view.top) & (sy < view.bottom)
+    if not visible.any():
+        return []
+    ci = world.compartments.labels[cells[:, 1], cells[:, 0]] - 1
+    values = (world.compartments.ppo2_bar * 100.0) if mode == "oxygen" else world.compartments.pressure_bar
+    shown = np.where(ci >= 0, np.append(values, 0.0)[ci], 0.0)
+    key = (id(labels), s, ox, oy, camera.viewport.size, mode, np.round(shown * (10 if mode == "oxygen" else 100)).astype(np.int32).tobytes())
+    if key == sprites.frame_key:
+        seq, drawn = sprites.frame
+        surface.fblits(seq)
+        return drawn
+    drawn: list[tuple[str, str]] = []
+    seq = []
+    placed: list[pygame.Rect] = []  # a label that would overlap one already placed is left out
+    for k in np.nonzero(visible)[0].tolist():
+        lab = labels[k]
+        v = float(values[ci[k]]) if ci[k] >= 0 else 0.0
+        room_w = lab.width_cells * s
+        if mode == "oxygen":
+            longp, shortp, colour = f"O2 {v:.1f} kPa", f"{v:.1f}", oxygen_colour(v)
         else:
-            _, bot_y = camera.world_to_screen(x + 0.5, lab.bottom + 0.5)
-            surface.blit(name, (sx - name.get_width() // 2, top_y - name.get_height() // 2))
-            surface.blit(pr, (sx - pr.get_width() // 2, bot_y - pr.get_height() // 2))
+            longp, shortp, colour = f"{v:.2f} bar", f"{v:.2f}", P.pressure_colour(v)
+        value = longp if TEXT.render(longp, small, P.TEXT).get_width() <= room_w - 4 else shortp
+        x0, y0 = int(sx[k]), int(sy[k])
+        parts = [(img, (x0 + dx, y0 + dy)) for img, dx, dy in sprites.parts(lab, s, lab.text, value, colour, mode)]
+        rects = [img.get_rect(topleft=pos) for img, pos in parts]
+        if any(r.collidelist(placed) >= 0 for r in rects):
+            continue
+        placed.extend(rects)
+        seq.extend(parts)
+        drawn.append((lab.text, value))
+    surface.fblits(seq)
+    sprites.frame_key, sprites.frame = key, (seq, drawn)
+    return drawn
 
 
 # ----------------------------------------------------------------- pressure
@@ -200,7 +286,9 @@ class PressureTint:
         pa = pygame.surfarray.pixels_alpha(small)
         pa[:, :] = alpha.T
         del pa
-        return pygame.transform.scale(small, ((x1 - x0) * s, (y1 - y0) * s))
+        from game.view.ui import screen_format
+
+        return screen_format(pygame.transform.scale(small, ((x1 - x0) * s, (y1 - y0) * s)))
 
 
 # ----------------------------------------------------------------- breaches
@@ -235,6 +323,26 @@ def person_radius(tile_px: int) -> int:
     return max(3, round(tile_px * 0.3))
 
 
+_PERSON_SPRITES: dict[tuple, tuple[pygame.Surface, int, int]] = {}
+
+
+def person_sprite(radius: int, colour, state: str) -> tuple[pygame.Surface, int, int]:
+    """A person's glyph drawn once per look; (image, dx, dy) from the person's centre."""
+    key = (radius, colour, state)
+    got = _PERSON_SPRITES.get(key)
+    if got is None:
+        half = radius * 3 + 6
+        surf = pygame.Surface((half * 2, half * 2), pygame.SRCALPHA)
+        glyphs.person(surf, (half, half), radius, colour, state)
+        box = surf.get_bounding_rect()
+        from game.view.ui import screen_format
+
+        img = screen_format(surf.subsurface(box).copy())
+        got = (img, box.x - half, box.y - half)
+        _PERSON_SPRITES[key] = got
+    return got
+
+
 def draw_people(
     surface: pygame.Surface,
     world: "World",
@@ -247,18 +355,24 @@ def draw_people(
         return
     r = person_radius(camera.tile_px)
     view = camera.viewport.inflate(4 * r, 4 * r)
-    states = [world.person_state(p.id) for p in world.people]
+    if positions is None:
+        positions = np.array([(p.x, p.y) for p in world.people], dtype=np.float64)
+    ox, oy = camera.origin_px
+    s = camera.tile_px
+    sx = np.round(positions[:, 0] * s).astype(int) + ox
+    sy = np.round(positions[:, 1] * s).astype(int) + oy
+    visible = (sx >= view.left) & (sx < view.right) & (sy >= view.top) & (sy < view.bottom)
+    states = world.bodies.state
     # the fallen first, so anyone standing over them stays visible
-    order = sorted(range(len(world.people)), key=lambda i: states[i] in ("conscious", "impaired"))
+    order = sorted(np.nonzero(visible)[0].tolist(), key=lambda i: int(states[i]) < 2)
+    seq = []
     for i in order:
         p = world.people[i]
-        x, y = (float(positions[i, 0]), float(positions[i, 1])) if positions is not None else (p.x, p.y)
-        sx, sy = camera.world_to_screen(x, y)
-        if not view.collidepoint(sx, sy):
-            continue
-        if i == highlight:
-            pygame.draw.circle(surface, P.TEXT, (sx, sy), r + 5, 1)
-        glyphs.person(surface, (sx, sy), r, P.ROLE_COLOURS.get(p.role, P.ROLE_DEFAULT), states[i])
+        img, dx, dy = person_sprite(r, P.ROLE_COLOURS.get(p.role, P.ROLE_DEFAULT), world.person_state(i))
+        seq.append((img, (int(sx[i]) + dx, int(sy[i]) + dy)))
+    surface.fblits(seq)
+    if highlight is not None and visible[highlight]:
+        pygame.draw.circle(surface, P.TEXT, (int(sx[highlight]), int(sy[highlight])), r + 5, 1)
 
 
 def person_at(world: "World", camera: Camera, screen_pos: tuple[int, int], positions: np.ndarray | None = None) -> int | None:

@@ -26,8 +26,18 @@ Line = tuple[str, str, str]  # (clock, text, severity)
 
 
 def _where(world: "World", x: int, y: int) -> str:
+    """A cell by its room, or for a wall or door the rooms either side of it."""
     room = world.grid.room_at(x, y)
-    return room.label if room else f"{x},{y}"
+    if room:
+        return room.label
+    sides = []
+    for dx, dy in ((0, -1), (0, 1), (-1, 0), (1, 0)):
+        r = world.grid.room_at(x + dx, y + dy)
+        if r is not None and r.label not in sides:
+            sides.append(r.label)
+    if len(sides) >= 2:
+        return f"{sides[0]} / {sides[1]}"
+    return sides[0] if sides else f"{x},{y}"
 
 
 def describe(event: ev.Event, world: "World") -> Line | None:
@@ -41,10 +51,12 @@ def describe(event: ev.Event, world: "World") -> Line | None:
     if isinstance(event, ev.DebrisFell):
         what = DEBRIS_NAMES.get(event.debris, event.debris.replace("_", " ").capitalize())
         return clock, f"{what} came down in {_where(world, event.x, event.y)}", "warn"
-    if isinstance(event, ev.DoorOpened):
-        return clock, f"{event.door} opened" + (f" by {event.by}" if event.by else " from control"), "info"
-    if isinstance(event, ev.DoorClosed):
-        return clock, f"{event.door} closed" + (f" by {event.by}" if event.by else " from control"), "info"
+    if isinstance(event, (ev.DoorOpened, ev.DoorClosed)):
+        verb = "opened" if isinstance(event, ev.DoorOpened) else "closed"
+        if event.by and not _pressure_door(world, event.door_id):
+            return None  # crew going through room doors: routine, not news
+        sev = "warn" if event.by and verb == "opened" else "info"
+        return clock, f"{event.door} {verb}" + (f" by {event.by}" if event.by else " from control"), sev
     if isinstance(event, ev.DoorSealed):
         return clock, f"{event.door} sealed from control", "good"
     if isinstance(event, ev.DoorUnsealed):
@@ -62,6 +74,82 @@ def describe(event: ev.Event, world: "World") -> Line | None:
         }.get(event.state, f"{event.person} is {event.state}")
         sev = "good" if event.state == "conscious" else ("alarm" if event.state in ("unconscious", "dead") else "warn")
         return clock, text, sev
+    crew = _crew_line(event, world)
+    if crew is not None:
+        return (clock, *crew)
+    return None
+
+
+def _pressure_door(world: "World", door_id: int) -> bool:
+    from game.sim.tiles import Tile
+
+    return 0 <= door_id < len(world.doors) and world.doors[door_id].kind != Tile.DOOR
+
+
+def _first(name: str) -> str:
+    return name.split()[0] if name else name
+
+
+def _crew_line(e: ev.Event, world: "World") -> tuple[str, str] | None:
+    """Lines for what the crew did (the crew's own event kinds, read by name)."""
+    k = e.kind
+    g = lambda f, d="": getattr(e, f, d)  # noqa: E731
+    if k == "OrderTaken":
+        if g("source") == "player":
+            return f"{_first(g('person'))}: on it, {g('order')}", "info"
+        return f"Autopilot sends {g('person')} to {g('order')}", "info"
+    if k == "OrderFinished":
+        out = g("outcome")
+        if out == "done":
+            return f"{_first(g('person'))}: done, {g('order')}", "good"
+        if out == "cancelled":
+            return None
+        return f"{_first(g('person'))} cannot {g('order')}: {out}", "warn"
+    if k == "CrewActed":
+        if g("outcome", "done") == "done":
+            return None  # the specific event says it better
+        what = " ".join(w for w in (g("action"), g("target")) if w)
+        return f"{_first(g('actor'))} could not {what}: {g('outcome')}", "warn"
+    if k == "AutopilotSet":
+        return ("Autopilot on: the coordinator AI is tasking the crew" if g("on") else
+                "Autopilot off: the crew take your orders"), "info"
+    if k == "DoorPried":
+        helpers = g("helpers", ())
+        return f"{g('door')} pried open by {g('by')}" + (f" with {', '.join(helpers)}" if helpers else ""), "good"
+    if k == "WallCut":
+        where = _where(world, g("x"), g("y"))
+        where = f"between {where.replace(' / ', ' and ')}" if " / " in where else f"at {where}"
+        return f"{_first(g('by'))} has cut through the {g('material').replace('_', ' ')} {where}", "good"
+    if k == "BeamCut":
+        return f"{_first(g('by'))} has cut the fallen beam in {_where(world, g('x'), g('y'))}", "good"
+    if k == "RespiratorFitted":
+        return f"{_first(g('by'))} fitted a respirator on {g('person')}", "good"
+    if k == "CasualtyTaken":
+        how = "is carrying" if g("how") == "carry" else "is walking out"
+        return f"{_first(g('by'))} {how} {g('person')}", "info"
+    if k == "PersonDelivered":
+        return f"{g('person')} is in the {g('room') or 'medical bay'}", "good"
+    if k == "PersonTreated":
+        return f"{_first(g('by'))} is treating {g('person')}", "good"
+    if k == "ModuleInspected":
+        n = g("breaches", 0)
+        return f"{g('module')} inspected by {_first(g('by'))}: " + (f"{n} hole(s) found" if n else "no damage"), \
+            "warn" if n else "good"
+    if k == "BreachPatched":
+        return f"Breach at {g('section') or 'the hull'} patched by {_first(g('by'))}", "good"
+    if k == "EquipmentFailed":
+        return f"{g('person')}'s {g('item')} has failed", "alarm"
+    if k == "ConditionWorsened":
+        return f"{g('person')} has taken a turn for the worse (SpO2 {g('spo2', 0) * 100:.0f}%)", "alarm"
+    if k == "ExerciseFrozen":
+        return ("Exercise frozen by the instructor" if g("frozen") else "Exercise resumed"), "info"
+    if k == "FireHazardRaised":
+        return f"Fire risk: {g('compartment')} at {g('o2_fraction', 0) * 100:.0f}% oxygen", "alarm"
+    if k == "O2ReserveExhausted":
+        return "The emergency O2 reserve is empty", "alarm"
+    if k == "O2FeedSet":
+        rate = g("rate_g_s", 0.0)
+        return (f"O2 feed set to {rate:g} g/s into {g('target')}" if rate > 0 else "O2 feed stopped"), "info"
     return None
 
 
@@ -76,7 +164,22 @@ GROUP_OVER = 3  # more people than this changing state in one tick become one li
 
 def describe_all(events: list[ev.Event], world: "World") -> list[Line]:
     """Lines for a run of events; many people changing state at once make one line."""
-    out: list[Line] = []
+    return [line[:3] for line in describe_all_keyed(events, world)]
+
+
+def topic(event: ev.Event) -> tuple | None:
+    """What a line is about, when a newer line on the same thing makes the older one stale
+    (crew passing through a bulkhead open and shut it again and again)."""
+    if isinstance(event, (ev.DoorOpened, ev.DoorClosed)) and event.by:
+        return ("door", event.door_id)
+    if event.kind in ("CrewActed", "OrderFinished") and getattr(event, "outcome", "done") not in ("done", "cancelled"):
+        return ("trouble", getattr(event, "person_id", -1))  # the latest snag per person is enough
+    return None
+
+
+def describe_all_keyed(events: list[ev.Event], world: "World") -> list[tuple[str, str, str, tuple | None]]:
+    """`describe_all` with each line's `topic` (or None) as a fourth field."""
+    out: list[tuple[str, str, str, tuple | None]] = []
     i = 0
     while i < len(events):
         e = events[i]
@@ -95,11 +198,11 @@ def describe_all(events: list[ev.Event], world: "World") -> list[Line]:
                 verb = STATE_VERBS.get(e.state, f"are {e.state}")
                 sev = "good" if e.state == "conscious" else ("alarm" if e.state in ("unconscious", "dead") else "warn")
                 out.append((format_clock(e.time_s, world.breach_time_s),
-                            f"{len(group)} crew {verb}: {names} and {len(group) - 2} more", sev))
+                            f"{len(group)} crew {verb}: {names} and {len(group) - 2} more", sev, None))
                 i = j
                 continue
         line = describe(e, world)
         if line is not None:
-            out.append(line)
+            out.append((*line, topic(e)))
         i += 1
     return out

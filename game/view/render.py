@@ -1,44 +1,95 @@
 """The world renderer: one frame of the play view, into any surface.
 
-Draw order, back to front: space, cached map, pressure wash, breaches, room
-labels, people. The HUD is drawn by the scene on top. The play scene and the
+Draw order, back to front: space, cached map, the gas overlay (or the faint
+pressure wash), breaches, debris, air streaks or wind arrows, planned paths,
+people, selection and work markers, sparks, room labels, countdown tags.
+The HUD panels are drawn by the scene on top. The play scene and the
 headless screenshot both call `WorldRenderer.draw`, so they cannot drift.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pygame
 
+from game.view import glyphs
+from game.view import palette as P
 from game.view.camera import Camera
-from game.view.layers import Backdrop, BreachLayer, PressureTint, draw_people, draw_room_labels, room_labels
+from game.view.debris_layer import DebrisLayer
+from game.view.effects import AirFlow, Sparks, draw_cut_glow
+from game.view.fonts import TEXT
+from game.view.layers import (
+    Backdrop, BreachLayer, LabelSprites, PressureTint, draw_people, draw_room_labels, person_radius, room_labels,
+)
 from game.view.map_layer import MapLayer
+from game.view.overlays import GasOverlay, WindOverlay
 
 if TYPE_CHECKING:
     from game.sim.world import World
+    from game.view.agents import Activity
+
+SELECT = P.ACCENT
+PATH = (255, 190, 120)
+
+
+@dataclass
+class Marks:
+    """What the scene wants drawn over the world this frame (selection, plans, timers)."""
+
+    selected: tuple[int, ...] = ()
+    activities: dict[int, "Activity"] = field(default_factory=dict)  # selected or working people
+    countdowns: list[tuple[int, float, float]] = field(default_factory=list)  # (person, ttu, ttd), most urgent first
+    pings: list[tuple[tuple[int, int], float]] = field(default_factory=list)  # (cell, age 0..1) order acknowledged
 
 
 class WorldRenderer:
-    """Draws one world; keeps the caches that belong to it (map chunks, labels)."""
+    """Draws one world; keeps the caches that belong to it (map chunks, labels, overlays, particles)."""
 
     def __init__(self, world: "World") -> None:
         self.world = world
         self.map = MapLayer(world)
         self.labels = room_labels(world.grid)
+        self.label_sprites = LabelSprites()
         self.backdrop = Backdrop()
         self.tint = PressureTint()
         self.breaches = BreachLayer()
+        self.debris = DebrisLayer()
+        self.gas = GasOverlay()
+        self.wind = WindOverlay()
+        self.air = AirFlow()
+        self.sparks = Sparks()
         self.show_pressure = True
         self.show_labels = True
+        self.overlay: str | None = None  # None, "pressure", "oxygen", "wind"
+        self.palette = "viridis"
+        self.last_labels: list[tuple[str, str]] = []  # (room, number) drawn last frame (tests read it)
+        self.last_wind_labels: list[tuple[str, pygame.Rect]] = []
 
-    def new_camera(self, viewport: pygame.Rect) -> Camera:
-        """A camera sized to this world and fitted to `viewport`."""
-        cam = Camera(viewport)
+    def new_camera(self, viewport: pygame.Rect, focus: pygame.Rect | None = None) -> Camera:
+        """A camera over `viewport`, fitted so the whole map shows inside `focus` (default: all of it)."""
+        cam = Camera(viewport, focus=focus)
         cam.set_world_size(self.world.grid.width, self.world.grid.height)
         cam.fit()
         return cam
+
+    def snapshot(self) -> None:
+        """Call before each sim step, so debris can be drawn between ticks."""
+        self.debris.snapshot(self.world)
+
+    def advance_effects(self, dt_sim: float, marks: Marks | None = None) -> None:
+        """Move particles by `dt_sim` simulated seconds (0 while paused)."""
+        if dt_sim <= 0:
+            return
+        self.air.update(self.world, dt_sim)
+        if marks is not None:
+            for act in marks.activities.values():
+                if act.cutting and act.at is not None:
+                    self.sparks.emit(act.at, dt_sim)
+        self.sparks.update(dt_sim)
 
     def draw(
         self,
@@ -47,18 +98,157 @@ class WorldRenderer:
         positions: np.ndarray | None = None,
         phase_s: float | None = None,
         highlight: int | None = None,
+        alpha: float = 1.0,
+        marks: Marks | None = None,
     ) -> None:
         """Draw the world through `camera`; `positions` are interpolated people (N x 2 m)."""
         world = self.world
+        phase = world.time_s if phase_s is None else phase_s
         self.map.sync(world)
         old_clip = surface.get_clip()
         surface.set_clip(camera.viewport.clip(old_clip))
         self.backdrop.draw(surface, camera.viewport, camera)
         self.map.draw(surface, camera)
-        if self.show_pressure:
+        if self.overlay in ("pressure", "oxygen"):
+            self.gas.draw(surface, world, camera, self.overlay, self.palette)
+        elif self.show_pressure:
             self.tint.draw(surface, world, camera)
-        self.breaches.draw(surface, world, camera, world.time_s if phase_s is None else phase_s)
-        if self.show_labels:
-            draw_room_labels(surface, world, camera, self.labels)
+        self.breaches.draw(surface, world, camera, phase)
+        self.debris.draw(surface, world, camera, alpha)
+        if self.overlay == "wind":
+            self.last_wind_labels = self.wind.draw(surface, world, camera, self.palette)
+        else:
+            self.air.draw(surface, camera)
+        if marks is not None:
+            self._draw_paths(surface, camera, positions, marks)
         draw_people(surface, world, camera, positions, highlight)
+        if marks is not None:
+            self._draw_selection(surface, camera, positions, marks, phase)
+            self._draw_work(surface, camera, positions, marks, phase)
+            self._draw_queue(surface, camera, marks)
+        self.sparks.draw(surface, camera)
+        if self.show_labels:
+            self.last_labels = draw_room_labels(surface, world, camera, self.labels, self.overlay, self.label_sprites)
+        if marks is not None:
+            self._draw_countdown_tags(surface, camera, positions, marks)
+            self._draw_pings(surface, camera, marks)
         surface.set_clip(old_clip)
+
+    # -------------------------------------------------------------- marks
+    def _pos(self, positions: np.ndarray | None, i: int) -> tuple[float, float]:
+        if positions is not None and i < len(positions):
+            return float(positions[i, 0]), float(positions[i, 1])
+        p = self.world.people[i]
+        return p.x, p.y
+
+    def _draw_paths(self, surface: pygame.Surface, camera: Camera, positions, marks: Marks) -> None:
+        """Each selected person's planned route: a dotted line to a goal marker."""
+        s = camera.tile_px
+        for i in marks.selected:
+            p = self.world.people[i]
+            if not p.path:
+                continue
+            x, y = self._pos(positions, i)
+            pts = [camera.world_to_screen(x, y)] + [camera.cell_centre(cx, cy) for cx, cy in p.path]
+            dot = max(2, s // 6)
+            gap = max(5, s // 2)
+            carry = 0.0
+            for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+                seg = math.hypot(bx - ax, by - ay)
+                d = carry
+                while d < seg:
+                    t = d / seg
+                    pygame.draw.circle(surface, PATH, (round(ax + (bx - ax) * t), round(ay + (by - ay) * t)), dot // 2 + 1)
+                    d += gap
+                carry = d - seg
+            glyphs.goal_marker(surface, pts[-1], s, SELECT)
+
+    def _draw_queue(self, surface: pygame.Surface, camera: Camera, marks: Marks) -> None:
+        """Where each selected person's current and queued work happens, numbered in order."""
+        size = max(10, min(14, camera.tile_px - 2))
+        taken: dict[tuple[int, int], int] = {}
+        for i in marks.selected:
+            p = self.world.people[i]
+            work = ([p.action] if getattr(p, "action", None) is not None else []) + list(getattr(p, "plan", []) or [])
+            n = 0
+            for a in work:
+                if str(getattr(a, "kind", "")).lower() in ("walk", "move", "evacuate"):
+                    continue
+                cell = getattr(a, "target", None)
+                if not (isinstance(cell, tuple) and len(cell) == 2):
+                    continue
+                n += 1
+                cx, cy = camera.cell_centre(int(cell[0]), int(cell[1]))
+                k = taken.get((cx, cy), 0)
+                taken[(cx, cy)] = k + 1
+                img = TEXT.render(str(n), size, P.GLYPH_DARK, "bold")
+                half = camera.tile_px // 2
+                box = img.get_rect(midleft=(cx + half + 2 + k * (size + 4), cy - half))
+                box = box.inflate(6, 0)
+                pygame.draw.rect(surface, SELECT, box, border_radius=3)
+                pygame.draw.rect(surface, P.GLYPH_DARK, box, 1, border_radius=3)
+                surface.blit(img, img.get_rect(center=box.center))
+
+    def _draw_selection(self, surface: pygame.Surface, camera: Camera, positions, marks: Marks, phase: float) -> None:
+        r = person_radius(camera.tile_px)
+        for i in marks.selected:
+            sx, sy = camera.world_to_screen(*self._pos(positions, i))
+            glyphs.dashed_ring(surface, (sx, sy), r + 5, SELECT, phase * 0.8, 2)
+
+    def _draw_work(self, surface: pygame.Surface, camera: Camera, positions, marks: Marks, phase: float) -> None:
+        """Progress bars over people doing timed work, and the lance's hot point."""
+        s = camera.tile_px
+        r = person_radius(s)
+        for i, act in marks.activities.items():
+            if act.cutting and act.at is not None:
+                draw_cut_glow(surface, camera, act.at, phase, act.progress)
+            if act.progress is None:
+                continue
+            sx, sy = camera.world_to_screen(*self._pos(positions, i))
+            w = max(18, int(s * 1.8))
+            h = max(3, s // 5)
+            bar = pygame.Rect(sx - w // 2, sy - r - h - 8, w, h)
+            pygame.draw.rect(surface, P.GLYPH_DARK, bar.inflate(2, 2))
+            pygame.draw.rect(surface, (50, 58, 72), bar)
+            pygame.draw.rect(surface, P.ACCENT, (bar.x, bar.y, max(1, round(w * act.progress)), h))
+
+    def _draw_countdown_tags(self, surface: pygame.Surface, camera: Camera, positions, marks: Marks) -> None:
+        """Small countdowns over the people closest to harm, never overlapping each other."""
+        s = camera.tile_px
+        r = person_radius(s)
+        placed: list[pygame.Rect] = []
+        view = camera.viewport
+        size = max(10, min(14, s - 2))
+        for pid, ttu, ttd in marks.countdowns[:14]:
+            state = self.world.person_state(pid)
+            if state == "unconscious":
+                txt, colour = f"dies {_mmss(ttd)}", P.UNCONSCIOUS
+            elif ttu < 600:
+                txt, colour = f"out {_mmss(ttu)}", P.IMPAIRED if ttu > 120 else P.UNCONSCIOUS
+            else:
+                continue
+            sx, sy = camera.world_to_screen(*self._pos(positions, pid))
+            img = TEXT.render(txt, size, colour, "bold")
+            rect = img.get_rect(midbottom=(sx, sy - r - 4))
+            pill = rect.inflate(8, 2)
+            if not view.contains(pill) or any(pill.colliderect(o) for o in placed):
+                continue
+            placed.append(pill)
+            pygame.draw.rect(surface, (12, 14, 20), pill, border_radius=4)
+            pygame.draw.rect(surface, colour, pill, 1, border_radius=4)
+            surface.blit(img, rect)
+
+    def _draw_pings(self, surface: pygame.Surface, camera: Camera, marks: Marks) -> None:
+        s = camera.tile_px
+        for cell, age in marks.pings:
+            cx, cy = camera.cell_centre(*cell)
+            rad = int(s * (0.4 + 1.2 * age))
+            k = 1.0 - age
+            pygame.draw.circle(surface, (int(255 * k), int(190 * k), int(120 * k)), (cx, cy), rad, 2)
+
+
+def _mmss(seconds: float) -> str:
+    if seconds == math.inf or seconds != seconds:
+        return "--"
+    t = max(0, int(seconds))
+    return f"{t // 60}:{t % 60:02d}"

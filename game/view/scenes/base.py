@@ -2,21 +2,47 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pygame
 import pygame_gui
 
+from game.audio import Audio
+from game.settings import Settings
+
 
 @dataclass
 class Context:
-    """What every scene may use: the UI manager, the window size, where levels live."""
+    """What every scene may use: the UI manager, the window size, where levels live,
+    the player's settings and the sound."""
 
     manager: pygame_gui.UIManager
     size: tuple[int, int]
     levels_dir: Path
     seed: int | None = None  # a seed given on the command line, else each level's own
+    settings: Settings = field(default_factory=Settings)
+    audio: Audio | None = None  # None: silent
+    settings_file: Path | None = None  # where settings are saved; None: the user's config dir
+    notice: str | None = None  # a message for the player, shown by the next scene that can
+    apply_settings: Callable[["Context"], None] | None = None  # the app re-applies display and UI scale
+
+    @property
+    def sound(self) -> Audio:
+        if self.audio is None:
+            self.audio = Audio(self.settings, enable=False)
+        return self.audio
+
+    def save_settings(self) -> str | None:
+        """Write the settings; returns a message if that failed (the game goes on)."""
+        from game.settings import save
+
+        try:
+            save(self.settings, self.settings_file)
+        except OSError as exc:
+            return f"Settings could not be saved: {exc.strerror or exc}"
+        return None
 
 
 class State:

@@ -1,4 +1,4 @@
-"""The main menu: the levels found on disk, the chosen one's briefing, Play and Quit.
+"""The main menu: the levels found on disk, the chosen one's briefing, Play, Settings and Quit.
 
 A level that fails to load stays in the list with its error, so a designer
 sees what is wrong instead of the game refusing to start.
@@ -131,6 +131,7 @@ class MenuState(State):
         self.briefing: pygame_gui.elements.UITextBox | None = None
         self.play_button: pygame_gui.elements.UIButton | None = None
         self.quit_button: pygame_gui.elements.UIButton | None = None
+        self.settings_button: pygame_gui.elements.UIButton | None = None
 
     # ---------------------------------------------------------------- layout
     def _rects(self) -> dict[str, pygame.Rect]:
@@ -144,6 +145,7 @@ class MenuState(State):
             "briefing": pygame.Rect(right_x, BODY_TOP + PREVIEW_H + 12, right_w, max(60, body_h - PREVIEW_H - 12)),
             "play": pygame.Rect(w - MARGIN - 180, h - MARGIN - BUTTON_H, 180, BUTTON_H),
             "quit": pygame.Rect(w - MARGIN - 180 - 14 - 120, h - MARGIN - BUTTON_H, 120, BUTTON_H),
+            "settings": pygame.Rect(w - MARGIN - 180 - 14 - 120 - 14 - 140, h - MARGIN - BUTTON_H, 140, BUTTON_H),
         }
 
     def enter(self) -> None:
@@ -156,13 +158,15 @@ class MenuState(State):
         self.briefing = pygame_gui.elements.UITextBox("", r["briefing"], m, object_id="#briefing")
         self.play_button = pygame_gui.elements.UIButton(r["play"], "Play", m, object_id="#play_button")
         self.quit_button = pygame_gui.elements.UIButton(r["quit"], "Quit", m, object_id="#quit_button")
-        self.elements = [self.level_list, self.briefing, self.play_button, self.quit_button]
+        self.settings_button = pygame_gui.elements.UIButton(r["settings"], "Settings", m, object_id="#settings_button")
+        self.elements = [self.level_list, self.briefing, self.play_button, self.quit_button, self.settings_button]
         self._show_selected()
 
     def leave(self) -> None:
         for e in self.elements:
             e.kill()
         self.elements = []
+        self.ctx.notice = None  # shown once
 
     def resize(self, size: tuple[int, int]) -> None:
         super().resize(size)
@@ -196,6 +200,11 @@ class MenuState(State):
                 return self.play()
             if event.ui_element is self.quit_button:
                 return Quit(self.ctx)
+            if event.ui_element is self.settings_button:
+                from game.view.scenes.settings_menu import SettingsState
+
+                return SettingsState(self.ctx, back=MenuState(self.ctx, selected=self.entries[self.selected].path
+                                                              if self.entries else None))
         elif event.type == pygame.KEYDOWN:
             if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
                 return self.play()
@@ -274,4 +283,9 @@ class MenuState(State):
         surface.blit(cap, (r["preview"].x, r["preview"].y - cap.get_height() - 4))
         hint = TEXT.render("Enter play    Esc quit    Double-click a level to play it", 12, P.TEXT_DIM)
         surface.blit(hint, (MARGIN, h - MARGIN - hint.get_height() // 2 - BUTTON_H // 2))
+        if self.ctx.notice:  # e.g. a damaged settings file: said once, plainly
+            note = TEXT.render(self.ctx.notice, 13, P.IMPAIRED)
+            if note.get_width() > w - 2 * MARGIN:
+                note = TEXT.render(self.ctx.notice[: max(20, len(self.ctx.notice) * (w - 2 * MARGIN) // note.get_width() - 3)] + "...", 13, P.IMPAIRED)
+            surface.blit(note, (MARGIN, h - MARGIN - BUTTON_H - note.get_height() - 10))
         self.ctx.manager.draw_ui(surface)

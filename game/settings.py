@@ -1,0 +1,176 @@
+"""The player's settings: volumes, display, UI scale, auto-pause, palette and key bindings.
+
+Kept as JSON in the user's config directory (platformdirs), or in the
+directory named by BREACH_PROTOCOL_CONFIG_DIR. Saves are atomic, so a crash
+never leaves half a file; a file that cannot be read gives the defaults and a
+message for the player, never a crash. Keys are stored by pygame's key names
+("space", "f3"), so this module does not need pygame.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+APP_NAME = "breach-protocol"
+CONFIG_ENV = "BREACH_PROTOCOL_CONFIG_DIR"
+FILE_NAME = "settings.json"
+FORMAT_VERSION = 1
+
+UI_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5)
+PALETTES = ("viridis", "cividis")
+
+# action -> (default key, what it does); the order is the order the settings screen lists them
+ACTIONS: dict[str, tuple[str, str]] = {
+    "pause": ("space", "Pause / resume"),
+    "speed_1": ("1", "Normal speed"),
+    "speed_2": ("2", "Double speed"),
+    "speed_3": ("3", "Fastest speed"),
+    "pan_up": ("w", "Pan up"),
+    "pan_left": ("a", "Pan left"),
+    "pan_down": ("s", "Pan down"),
+    "pan_right": ("d", "Pan right"),
+    "zoom_in": ("=", "Zoom in"),
+    "zoom_out": ("-", "Zoom out"),
+    "centre": ("c", "Centre on selection"),
+    "fit": ("home", "Show the whole map"),
+    "overlay_pressure": ("p", "Pressure overlay"),
+    "overlay_oxygen": ("o", "Oxygen overlay"),
+    "overlay_wind": ("v", "Wind overlay"),
+    "autopilot": ("f6", "Crew autopilot on / off"),
+    "legend": ("l", "Map key"),
+    "help": ("f1", "Key help"),
+    "perf": ("f3", "Frame and step times"),
+    "menu": ("escape", "Pause menu"),
+}
+
+
+@dataclass
+class Settings:
+    master_volume: float = 0.8
+    effects_volume: float = 1.0
+    alarm_volume: float = 0.7
+    ambience_volume: float = 0.8
+    fullscreen: bool = False
+    ui_scale: float = 1.0
+    auto_pause: bool = True  # pause when someone goes down or a new breach opens
+    palette: str = "viridis"
+    keys: dict[str, str] = field(default_factory=lambda: {a: k for a, (k, _) in ACTIONS.items()})
+
+    def key_for(self, action: str) -> str:
+        return self.keys.get(action, ACTIONS[action][0])
+
+    def with_key(self, action: str, key: str) -> "Settings":
+        """A copy with `action` on `key`; an action that had `key` before swaps to the old key."""
+        keys = dict(self.keys)
+        old = keys.get(action, ACTIONS[action][0])
+        for other, k in keys.items():
+            if k == key and other != action:
+                keys[other] = old
+        keys[action] = key
+        return replace(self, keys=keys)
+
+    def to_json(self) -> str:
+        return json.dumps({"format_version": FORMAT_VERSION, **asdict(self)}, indent=2, sort_keys=True) + "\n"
+
+
+def config_dir() -> Path:
+    """Where settings live: $BREACH_PROTOCOL_CONFIG_DIR, else the platform's user config dir."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def settings_path() -> Path:
+    return config_dir() / FILE_NAME
+
+
+def _clamp01(v: Any) -> float:
+    return min(1.0, max(0.0, float(v)))
+
+
+def _check(name: str, value: Any) -> Any:
+    """The value for field `name`, or raise ValueError/TypeError saying why not."""
+    if name.endswith("_volume"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError("a volume is a number from 0 to 1")
+        return _clamp01(value)
+    if name in ("fullscreen", "auto_pause"):
+        if not isinstance(value, bool):
+            raise TypeError("expected true or false")
+        return value
+    if name == "ui_scale":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError("expected a number")
+        return min(UI_SCALES, key=lambda s: abs(s - float(value)))
+    if name == "palette":
+        if value not in PALETTES:
+            raise ValueError(f"expected one of {', '.join(PALETTES)}")
+        return value
+    if name == "keys":
+        if not isinstance(value, dict):
+            raise TypeError("expected a table of action = key")
+        keys = {a: k for a, (k, _) in ACTIONS.items()}
+        for action, key in value.items():
+            if action in ACTIONS and isinstance(key, str) and key:
+                keys[action] = key
+        return keys
+    raise KeyError(name)
+
+
+def from_dict(data: Any) -> tuple[Settings, list[str]]:
+    """Settings from parsed JSON; every field that is wrong falls back on its own, with a note."""
+    if not isinstance(data, dict):
+        raise ValueError("the file does not hold a settings table")
+    notes: list[str] = []
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        if f.name not in data:
+            continue
+        try:
+            values[f.name] = _check(f.name, data[f.name])
+        except (TypeError, ValueError) as exc:
+            notes.append(f"{f.name}: {exc}; using the default")
+    return Settings(**values), notes
+
+
+@dataclass
+class Loaded:
+    settings: Settings
+    path: Path
+    message: str | None = None  # for the player when something was wrong with the file
+
+
+def load(path: Path | None = None) -> Loaded:
+    """Read the settings file; a missing file is the defaults, a broken one the defaults and a message."""
+    path = settings_path() if path is None else Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Loaded(Settings(), path)
+    except OSError as exc:
+        return Loaded(Settings(), path, f"Could not read {path}: {exc.strerror or exc}. Using default settings.")
+    try:
+        settings, notes = from_dict(json.loads(raw.decode("utf-8")))
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
+        return Loaded(Settings(), path, f"{path} is damaged ({exc}). Using default settings; saving will replace it.")
+    msg = None
+    if notes:
+        msg = f"Some settings in {path} were not understood and are back to their defaults: " + "; ".join(notes)
+    return Loaded(settings, path, msg)
+
+
+def save(settings: Settings, path: Path | None = None) -> Path:
+    """Write the settings atomically (creating the directory); raises OSError if it cannot."""
+    from game.atomicfile import write_atomic
+
+    path = settings_path() if path is None else Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, settings.to_json())
+    return path
