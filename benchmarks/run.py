@@ -27,6 +27,7 @@ from game.sim import atmosphere  # noqa: E402
 from game.sim.world import BODY_EVERY, TICK_S, create_world, run_until  # noqa: E402
 
 MODULE4 = ROOT / "levels" / "module4.toml"
+STRESS = ROOT / "levels" / "stress_station.toml"
 
 
 def median_time(fn: Callable[[], object], repeat: int) -> float:
@@ -43,16 +44,6 @@ def bench_level_load(repeat: int) -> dict[str, float]:
     return {"level_load_ms": 1000 * median_time(lambda: create_world(load_level(MODULE4)), repeat)}
 
 
-def bench_headless(repeat: int, sim_s: float) -> dict[str, float]:
-    level = load_level(MODULE4)
-
-    def run() -> None:
-        run_until(create_world(level, 1), sim_s)
-
-    wall = median_time(run, repeat)
-    return {"module4_headless_speedup": sim_s / wall, "module4_tick_ms": 1000 * wall / (sim_s / TICK_S)}
-
-
 def bench_atmosphere(repeat: int, ticks: int = 2000) -> dict[str, float]:
     """Atmosphere every tick plus physiology at its own rate, after the breach."""
     world = create_world(load_level(MODULE4), 1)
@@ -67,26 +58,21 @@ def bench_atmosphere(repeat: int, ticks: int = 2000) -> dict[str, float]:
     return {"atmos_physio_tick_ms": 1000 * median_time(run, repeat) / ticks}
 
 
-def bench_pathfinder(repeat: int, queries: int = 200) -> dict[str, float]:
-    """Our route query against raw tcod on the same cost grid and endpoints."""
-    import tcod.path
+def bench_frames(quick: bool) -> dict[str, float]:
+    """Full frames (sim update + draw at 1280x720, off-screen) from the game's own loop."""
+    import pygame
 
-    from game.sim.navigation import find_path, walk_cost_grid
+    from game.app import measure_frames
 
-    world = create_world(load_level(MODULE4), 1)
-    cost = walk_cost_grid(world.grid.tiles, world.doors)
-    start, goal = (2, 10), (95, 10)
-
-    def ours() -> None:
-        for _ in range(queries):
-            find_path(cost, start, goal)
-
-    def raw() -> None:
-        for _ in range(queries):
-            tcod.path.path2d(cost, start_points=[start[::-1]], end_points=[goal[::-1]], cardinal=1, diagonal=None)
-
-    t_ours, t_raw = median_time(ours, repeat), median_time(raw, repeat)
-    return {"path_query_us": 1e6 * t_ours / queries, "pathfinder_ratio": t_ours / t_raw}
+    pygame.init()
+    frames = 600 if quick else 3600  # a minute at 60 FPS
+    m4 = create_world(load_level(MODULE4), 1)
+    run_until(m4, 30.0)  # after the breach
+    module4 = measure_frames(m4, frames=frames)
+    stress = create_world(load_level(STRESS), 1)
+    run_until(stress, 30.0)
+    station = measure_frames(stress, frames=frames // 3)
+    return {"module4_frame_p99_ms": module4["frame_p99_ms"], "stress_frame_p95_ms": station["frame_p95_ms"]}
 
 
 def main() -> int:
@@ -96,10 +82,15 @@ def main() -> int:
     args = parser.parse_args()
     repeat = 3 if args.quick else 7
     results: dict[str, float] = {}
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_crew
+    import bench_physics
+
     results.update(bench_level_load(repeat * 3))
     results.update(bench_atmosphere(repeat))
-    results.update(bench_pathfinder(repeat))
-    results.update(bench_headless(max(1, repeat // 2), 120.0 if args.quick else 600.0))
+    results.update(bench_physics.bench(max(1, repeat // 2)))
+    results.update(bench_crew.bench(max(1, repeat // 2)))
+    results.update(bench_frames(args.quick))
     results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if args.json:
         print(json.dumps({k: round(v, 4) for k, v in results.items()}))

@@ -1,4 +1,4 @@
-"""Command-line entry: `python main.py [play|sim|validate] ...`.
+"""Command-line entry: `python main.py [play|sim|validate|edit|convert|replay|report|batch] ...`.
 
 Every subcommand turns bad input into a readable message and an exit code,
 never a traceback.
@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from game import __version__
+from game.training import cli as training_cli
 
 LEVELS_DIR = Path(__file__).resolve().parent.parent / "levels"
 DEFAULT_LEVEL = LEVELS_DIR / "module4.toml"
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=int, default=None, help="random seed (default: the level's)")
     play.add_argument("--screenshot", metavar="OUT.png", help="render one frame to a PNG and exit")
     play.add_argument("--at", type=_positive, default=0.0, metavar="SECONDS", help="simulated time of the screenshot")
+    training_cli.add_record_options(play, play=True)
 
     sim = sub.add_parser("sim", help="run a level headless", description="Run a level without a window and report.")
     sim.add_argument("level", help="level file")
@@ -47,9 +49,21 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--until", type=_positive, default=60.0, metavar="SECONDS", help="simulated seconds to run (default 60)")
     sim.add_argument("--json", action="store_true", help="print one JSON object with the final state")
     sim.add_argument("--trace", metavar="OUT.csv", help="write pressures, oxygen and bodies once per simulated second")
+    sim.add_argument("--autopilot", action="store_true", help="hand the crew to the coordinator autopilot from the start")
+    training_cli.add_record_options(sim, play=False)
 
     val = sub.add_parser("validate", help="check level files", description="Check level files; list every problem as FILE:LINE: message.")
     val.add_argument("files", nargs="+", metavar="FILE")
+
+    edit = sub.add_parser("edit", help="open the level editor", description="Open the level editor on a level file, or on a new level.")
+    edit.add_argument("level", nargs="?", default=None, help="level file to edit (.toml, or a Tiled .tmj to import)")
+    edit.add_argument("--new", nargs=2, type=int, metavar=("W", "H"), help="start a new level W x H cells")
+
+    conv = sub.add_parser("convert", help="convert between .toml and Tiled .tmj",
+                          description="Convert a level between this game's TOML format and Tiled's JSON map format (.tmj).")
+    conv.add_argument("input", metavar="IN", help="level to read (.toml or .tmj)")
+    conv.add_argument("output", metavar="OUT", help="file to write (.toml or .tmj)")
+    training_cli.add_parsers(sub)
     return parser
 
 
@@ -83,34 +97,49 @@ def _load(path: str):
 
 def cmd_sim(args: argparse.Namespace) -> int:
     from game.sim.report import world_summary
-    from game.sim.world import create_world, run_until
+    from game.sim.world import create_world
+    from game.training.session import Session
 
     level = _load(args.level)
     if level is None:
         return 1
     world = create_world(level, args.seed)
+    if args.autopilot:
+        from game.sim.commands import SetAutopilot
+
+        world.submit(SetAutopilot(on=True))  # tick 0, in the command log: a replay re-runs it
+    session = Session(world, args.level, record=bool(args.record), injects=args.injects)  # scores, records, injects
     if args.trace:
-        if not _run_traced(world, args.until, args.trace):
+        if not _run_traced(world, args.until, args.trace, session.run_until):
             return 1
     else:
-        run_until(world, args.until)
-    summary = world_summary(world, args.level)
+        session.run_until(args.until)
+    if args.record and not session.save(args.record):
+        return 1
+    score = session.score()
+    summary = world_summary(world, args.level, score=score.to_dict())
     if args.json:
         print(json.dumps(summary))
     else:
         print(f"{level.meta.name}: {summary['sim_time_s']:.1f} s simulated, seed {summary['seed']}, state {summary['state_hash']}")
         for c in summary["crew"]:
             print(f"  {c['name']:<18} {c['role']:<12} {c['status']:<12} {c['room'] or '-'}")
+        print("\n".join(score.lines()))
     return 0
 
 
-def _run_traced(world, until_s: float, out: str) -> bool:
+def _run_traced(world, until_s: float, out: str, run_until=None) -> bool:
     """Run to `until_s`, writing a trace row set every simulated second."""
     import csv
 
     from game.atomicfile import atomic_writer
     from game.sim.report import TRACE_HEADER, trace_rows
-    from game.sim.world import run_until
+
+    if run_until is None:
+        from game.sim.world import run_until as plain
+
+        def run_until(t: float) -> None:
+            plain(world, t)
 
     try:
         with atomic_writer(out) as f:
@@ -118,7 +147,7 @@ def _run_traced(world, until_s: float, out: str) -> bool:
             writer.writerow(TRACE_HEADER)
             second = 0
             while True:
-                run_until(world, min(second, until_s))
+                run_until(min(second, until_s))
                 writer.writerows(trace_rows(world))
                 if second >= until_s:
                     break
@@ -137,6 +166,10 @@ def cmd_play(args: argparse.Namespace) -> int:
 
     if args.screenshot:
         return screenshot(level, args.level, args.seed, args.at, args.screenshot)
+    if args.record or args.instructor:
+        from game.view.scenes.instructor import exercise_state
+
+        return run_app(start_level=args.level, seed=args.seed, first_state=exercise_state(level, args))
     return run_app(start_level=args.level, seed=args.seed)
 
 
@@ -149,6 +182,20 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_sim(args)
         if args.command == "play":
             return cmd_play(args)
+        if args.command == "edit":
+            from game.editor.cli import cmd_edit
+
+            return cmd_edit(args)
+        if args.command == "convert":
+            from game.editor.cli import cmd_convert
+
+            return cmd_convert(args)
+        if args.command == "replay":
+            return training_cli.cmd_replay(args)
+        if args.command == "report":
+            return training_cli.cmd_report(args)
+        if args.command == "batch":
+            return training_cli.cmd_batch(args, _load)
         from game.app import run_app
 
         return run_app()

@@ -17,10 +17,12 @@ from game.levelio.problems import LevelError, Problem
 from game.sim.level import (
     EVENT_PARAMS,
     FORMAT_VERSION,
+    INJECT_PARAMS,
     CrewDef,
     DoorDef,
     EventDef,
     HullSectionDef,
+    InjectDef,
     Level,
     LifeSupport,
     LockerDef,
@@ -35,7 +37,7 @@ _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 TOP_KEYS = {
     "format_version", "meta", "life_support", "legend", "map", "rooms", "modules",
-    "hull_sections", "doors", "crew", "lockers", "events", "objectives",
+    "hull_sections", "doors", "crew", "lockers", "events", "objectives", "injects",
 }
 META_KEYS = {
     "name", "author", "briefing", "time_limit_s", "ceiling_height_m",
@@ -285,6 +287,22 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
         for p, t in r.tables(data, "objectives")
         if r.check_keys(t, {"kind", "description", "weight", "people", "within_s"}, p)
     )
+    injects = []
+    for p, t in r.tables(data, "injects"):
+        kind = r.get(t, "kind", p, "str", None, required=True)
+        at_s = r.get(t, "at_s", p, "nonneg", 0.0, required=True)
+        note = r.get(t, "note", p, "str", "")
+        spec = INJECT_PARAMS.get(kind) if kind else None
+        if kind is not None and spec is None:
+            r.problem(p + ("kind",), f"unknown inject kind '{kind}' (known: {', '.join(INJECT_PARAMS)})")
+        params = {}
+        if spec is not None:
+            r.check_keys(t, {"kind", "at_s", "note"} | set(spec), p)
+            for name, (required, tag) in spec.items():
+                value = r.get(t, name, p, tag, None, required=required)
+                if value is not None:
+                    params[name] = value
+        injects.append(InjectDef(at_s=at_s, kind=kind or "?", params=params, note=note))
     level = Level(
         meta=meta,
         rows=rows,
@@ -298,6 +316,7 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
         lockers=lockers,
         events=tuple(events),
         objectives=objectives,
+        injects=tuple(injects),
     )
     return level, r.problems, index
 

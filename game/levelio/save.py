@@ -124,6 +124,8 @@ def level_to_toml(level: Level) -> str:
                 ],
             )
         )
+    for inj in level.injects:
+        parts.append(_table("[[injects]]", [("at_s", inj.at_s), ("kind", inj.kind), ("note", inj.note or None)] + list(inj.params.items())))
     return "\n\n".join(parts) + "\n"
 
 

@@ -190,6 +190,28 @@ def check_level(level: Level, index: LineIndex, file: str) -> list[Problem]:
                 if not (inside((x0, y0)) and inside((x1, y1)) and x0 <= x1 and y0 <= y1):
                     add(where("events", i, "region"), "the debris region is not a rectangle inside the map")
 
+    for i, inj in enumerate(level.injects):
+        p = inj.params
+        if inj.kind == "breach" and "at" in p:
+            at = p["at"]
+            if not inside(at) or tiles[at[1], at[0]] != Tile.HULL:
+                add(where("injects", i, "at"), f"an injected breach must be on hull; {at[0]},{at[1]} is {'outside the map' if not inside(at) else TILE_NAMES[tile(at)]}")
+        if inj.kind == "debris_fall":
+            if p.get("debris") not in DEBRIS_KINDS:
+                add(where("injects", i, "debris"), f"debris kind '{p.get('debris')}' is unknown (known: {', '.join(DEBRIS_KINDS)})")
+            if "at" in p and not inside(p["at"]):
+                add(where("injects", i, "at"), "injected debris falls outside the map")
+        if inj.kind == "door_jam" and "door" in p:
+            at = p["door"]
+            if not inside(at) or not IS_DOOR[tiles[at[1], at[0]]]:
+                add(where("injects", i, "door"), f"door_jam names {at[0]},{at[1]}, where there is no door")
+        if "person" in p and p["person"] not in names:
+            add(where("injects", i, "person"), f"inject names '{p['person']}', who is not in the crew")
+        if inj.kind == "equipment_failure" and "item" in p and p["item"] not in EQUIPMENT:
+            add(where("injects", i, "item"), f"equipment '{p['item']}' is unknown (known: {', '.join(EQUIPMENT)})")
+        if inj.kind == "worsen" and not (p.get("spo2_drop", 0.15) <= 0.6 and p.get("injury_s", 0.0) <= 600):
+            add(where("injects", i), "worsen takes a spo2_drop of at most 0.6 and injury_s of at most 600")
+
     for i, ob in enumerate(level.objectives):
         if ob.kind not in OBJECTIVE_KINDS:
             add(where("objectives", i, "kind"), f"objective kind '{ob.kind}' is unknown (known: {', '.join(OBJECTIVE_KINDS)})")

@@ -31,7 +31,7 @@ class Command:
 
 @dataclass(frozen=True)
 class MoveTo(Command):
-    """Walk a person to a cell by the quickest route they can take."""
+    """Walk a person to a cell by the quickest route they can take (an order: see below)."""
 
     person_id: int = -1
     cell: tuple[int, int] = (0, 0)
@@ -73,8 +73,122 @@ class SetO2Feed(Command):
     target: tuple[int, int] | None = None
 
 
+# ---------------------------------------------------------------- orders to one person
+# A person's order stands until it is done, fails or is cancelled; while a
+# player's order stands, the autopilot leaves that person alone.
+
+
+@dataclass(frozen=True)
+class CutThrough(Command):
+    """Cut through a wall or door at a cell, or the fallen beam lying on it (needs a lance)."""
+
+    person_id: int = -1
+    cell: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True)
+class PryOpen(Command):
+    """Pry a jammed door open with a crowbar (others prying it help)."""
+
+    person_id: int = -1
+    door_id: int = -1
+
+
+@dataclass(frozen=True)
+class Rescue(Command):
+    """Reach a person, fit a respirator if they need one and one is carried,
+    and bring them to the medical bay (carried, or walked out if conscious)."""
+
+    person_id: int = -1
+    target_id: int = -1
+
+
+@dataclass(frozen=True)
+class FitRespirator(Command):
+    """Reach a person and fit one of the respirators carried."""
+
+    person_id: int = -1
+    target_id: int = -1
+
+
+@dataclass(frozen=True)
+class SealBulkhead(Command):
+    """Go to a bulkhead or hatch, shut it and dog it by hand."""
+
+    person_id: int = -1
+    door_id: int = -1
+
+
+@dataclass(frozen=True)
+class HoldPosition(Command):
+    person_id: int = -1
+
+
+@dataclass(frozen=True)
+class CancelOrder(Command):
+    """Drop a person's order; the autopilot (if on) may task them again."""
+
+    person_id: int = -1
+
+
+@dataclass(frozen=True)
+class Treat(Command):
+    """The medic treats a casualty (needs a medkit)."""
+
+    person_id: int = -1
+    target_id: int = -1
+
+
+@dataclass(frozen=True)
+class InspectModule(Command):
+    """Walk a module and look it over for secondary impacts."""
+
+    person_id: int = -1
+    module: str = ""
+
+
+@dataclass(frozen=True)
+class PatchBreach(Command):
+    """Patch a small hull breach (breach ids count from 0 in the order they opened)."""
+
+    person_id: int = -1
+    breach_id: int = -1
+
+
+@dataclass(frozen=True)
+class ClearDebris(Command):
+    """Shift the light debris off a cell by hand."""
+
+    person_id: int = -1
+    cell: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True)
+class DonSuit(Command):
+    """Go to the nearest locker that still holds a suit and put it on."""
+
+    person_id: int = -1
+
+
+@dataclass(frozen=True)
+class SetAutopilot(Command):
+    """Hand the crew to the coordinator autopilot (on) or take them back (off)."""
+
+    on: bool = True
+
+
+PERSON_ORDERS: tuple[type[Command], ...] = (
+    MoveTo, CutThrough, PryOpen, Rescue, FitRespirator, SealBulkhead, HoldPosition, Treat,
+    InspectModule, PatchBreach, ClearDebris, DonSuit,
+)
+
 COMMAND_TYPES: dict[str, type[Command]] = {
-    c.__name__: c for c in (MoveTo, OpenDoor, CloseDoor, SealDoor, UnsealDoor, SetO2Feed)
+    c.__name__: c
+    for c in (
+        MoveTo, OpenDoor, CloseDoor, SealDoor, UnsealDoor, SetO2Feed,
+        CutThrough, PryOpen, Rescue, FitRespirator, SealBulkhead, HoldPosition, CancelOrder,
+        Treat, InspectModule, PatchBreach, ClearDebris, DonSuit, SetAutopilot,
+    )
 }
 
 
@@ -100,3 +214,56 @@ def command_from_dict(data: dict[str, Any]) -> Command:
         return cls(**kwargs)
     except TypeError as exc:
         raise CommandFormatError(str(exc)) from None
+
+
+# ---- instructor injects: events an instructor makes happen during an exercise
+
+
+@dataclass(frozen=True)
+class InjectBreach(Command):
+    """Hole the hull at `cell`, or at the nearest hull cell with air behind it."""
+
+    cell: tuple[int, int] = (0, 0)
+    area_cm2: float = 20.0
+
+
+@dataclass(frozen=True)
+class InjectDebris(Command):
+    """Bring debris down at a cell."""
+
+    cell: tuple[int, int] = (0, 0)
+    debris: str = "ceiling_panel"
+    count: int = 3
+
+
+@dataclass(frozen=True)
+class InjectDoorJam(Command):
+    door_id: int = -1
+
+
+@dataclass(frozen=True)
+class InjectEquipmentFailure(Command):
+    """One item a person carries or wears stops working (a suit, a respirator...)."""
+
+    person_id: int = -1
+    item: str = "respirator"
+
+
+@dataclass(frozen=True)
+class InjectWorsen(Command):
+    """A person gets worse: saturation drops by `spo2_drop`, `injury_s` of anoxia is added."""
+
+    person_id: int = -1
+    spo2_drop: float = 0.15
+    injury_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class FreezeExercise(Command):
+    """The instructor stops (or restarts) the exercise clock; recorded for the debrief."""
+
+    on: bool = True
+
+
+INJECT_COMMANDS = (InjectBreach, InjectDebris, InjectDoorJam, InjectEquipmentFailure, InjectWorsen, FreezeExercise)
+COMMAND_TYPES.update({c.__name__: c for c in INJECT_COMMANDS})

@@ -119,3 +119,22 @@ class O2FeedSet(Event):
 def event_fields(event: Event) -> list[str]:
     """Names of an event's own fields, after tick and time."""
     return [f.name for f in fields(event)][2:]
+
+
+@dataclass(frozen=True)
+class EquipmentFailed(Event):
+    person_id: int
+    person: str
+    item: str
+
+
+@dataclass(frozen=True)
+class ConditionWorsened(Event):
+    person_id: int
+    person: str
+    spo2: float
+
+
+@dataclass(frozen=True)
+class ExerciseFrozen(Event):
+    frozen: bool  # False: the exercise was resumed

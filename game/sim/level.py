@@ -23,7 +23,7 @@ CONDITIONS = ("awake", "asleep", "injured")
 EQUIPMENT = ("suit", "respirator", "lance", "crowbar", "medkit")
 ROOM_KINDS = ("quarters", "corridor", "medbay", "control", "tunnel", "lab", "storage", "other")
 DEBRIS_KINDS = ("ceiling_panel", "insulation", "personal_effects", "support_beam")
-OBJECTIVE_KINDS = ("rescue", "survive", "seal", "survey", "evacuate", "conserve_o2")
+OBJECTIVE_KINDS = ("rescue", "survive", "injury", "seal", "survey", "evacuate", "conserve_o2")
 
 # Parameters each event kind takes: name -> (required, type tag).
 EVENT_PARAMS: dict[str, dict[str, tuple[bool, str]]] = {
@@ -36,6 +36,16 @@ EVENT_PARAMS: dict[str, dict[str, tuple[bool, str]]] = {
         "angle_deg": (False, "num"),
     },
     "door_jam": {"door": (True, "cell")},
+}
+
+# Planned instructor injects (`[[injects]]`): kind -> parameters, as above.
+# They fire as instructor commands, so replays record them like live ones.
+INJECT_PARAMS: dict[str, dict[str, tuple[bool, str]]] = {
+    "breach": {"at": (True, "cell"), "area_cm2": (True, "pos")},
+    "debris_fall": {"at": (True, "cell"), "debris": (True, "debris"), "count": (False, "count")},
+    "door_jam": {"door": (True, "cell")},
+    "equipment_failure": {"person": (True, "str"), "item": (True, "str")},
+    "worsen": {"person": (True, "str"), "spo2_drop": (False, "nonneg"), "injury_s": (False, "nonneg")},
 }
 
 
@@ -121,6 +131,16 @@ class ObjectiveDef:
 
 
 @dataclass(frozen=True)
+class InjectDef:
+    """An inject the instructor plans for an exercise: what, when, and a note for them."""
+
+    at_s: float
+    kind: str
+    params: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Level:
     meta: Meta
     rows: tuple[str, ...]
@@ -134,6 +154,7 @@ class Level:
     lockers: tuple[LockerDef, ...] = ()
     events: tuple[EventDef, ...] = ()
     objectives: tuple[ObjectiveDef, ...] = ()
+    injects: tuple[InjectDef, ...] = ()
     format_version: int = FORMAT_VERSION
 
     @property

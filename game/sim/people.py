@@ -1,16 +1,54 @@
-"""People: identity, position, kit and the path they are walking.
+"""People: identity, position, kit, what they are doing and who told them to.
 
 Bodies (saturation, hypoxia) live in `world.bodies`, one row per person id,
-so physiology runs over everybody at once.
+so physiology runs over everybody at once. What a person is doing is an
+`Action` (game.sim.actions) and the actions queued after it; why is their
+`order` (a player's or the autopilot's) or, for people not on duty, their
+own evacuation.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from game.sim.physiology import SUPPLY_AMBIENT, SUPPLY_RESPIRATOR, SUPPLY_SUIT
 
-WALK_SPEED_M_S = 1.15  # a young adult's unhurried pace (human_factors.csv)
+if TYPE_CHECKING:
+    from game.sim.actions import Action
+
+# human_factors.csv and MODELS.md; the suit, carry and support figures are
+# the game's stated assumptions.
+WALK_SPEED_M_S = 1.15  # a young adult's unhurried pace
+SUIT_SPEED_M_S = 0.8  # in an emergency pressure suit
+CARRY_SPEED_M_S = 0.5  # carrying or dragging a casualty alone (0.4-0.6)
+SUPPORT_SPEED_M_S = 0.7  # walking a conscious casualty out with an arm round them
+CRAWL_FACTOR = 0.5  # crawling through a cut hole: about half walking speed
+
+# Roles that hold a post in an emergency; everybody else gets out.
+DUTY_ROLES = ("rescue", "medic", "engineer", "technician", "coordinator", "commander")
+# Rooms that are somebody's post: a person who starts in one of these
+# modules (and awake) is on duty, whatever the role.
+STATION_ROOM_KINDS = ("control", "medbay", "storage")
+
+
+@dataclass
+class Order:
+    """What a person was told to do, by the player or the autopilot.
+
+    `kind` is the command's verb; `target` names a person, door or cell
+    (by id or (x, y)); `job` is the autopilot's key for the task it serves.
+    """
+
+    kind: str
+    target: Any = None
+    source: str = "player"  # player | autopilot
+    tick: int = 0
+    job: str = ""
+    stage: str = ""  # where a many-step order has got to (rescue: reach, fit, extract)
+
+    def key(self) -> tuple:
+        return (self.kind, self.target, self.source, self.tick, self.job, self.stage)
 
 
 @dataclass
@@ -22,9 +60,26 @@ class Person:
     y: float
     equipment: list[str] = field(default_factory=list)
     condition: str = "awake"
-    path: list[tuple[int, int]] = field(default_factory=list)  # cells still to walk
-    door_wait_s: float = 0.0  # time spent so far working a door on the path
+    path: list[tuple[int, int]] = field(default_factory=list)  # cells still to walk (the walk in hand)
+    door_wait_s: float = 0.0  # kept for older readers; doors are worked by actions now
     respirator_on: bool = False  # a respirator fitted over the face
+    # What they are doing: the action in hand, then the rest of the plan.
+    action: "Action | None" = None
+    plan: list["Action"] = field(default_factory=list)
+    plan_version: tuple = (-1, -1, 0)  # (navigation version, hazard version, tick) the plan was made at
+    order: Order | None = None
+    blocked: str = ""  # why the last plan or action could not go on
+    on_duty: bool = False  # a responder the autopilot may task; else an evacuee
+    # Casualty handling, by person id (-1 for none).
+    carrying: int = -1
+    carried_by: int = -1
+    escorting: int = -1  # walking a conscious casualty out
+    escorted_by: int = -1
+    # Evacuation (people not on duty).
+    react_s: float = 0.0  # delay after the alarm before they start moving
+    evac: str = "idle"  # idle, waiting, moving, sheltering, safe
+    delivered_s: float | None = None  # simulated time they reached the medical bay in care
+    treated_s: float | None = None
 
     @property
     def suited(self) -> bool:
@@ -41,3 +96,35 @@ class Person:
     @property
     def cell(self) -> tuple[int, int]:
         return (int(self.x), int(self.y))
+
+    def has(self, item: str) -> bool:
+        return item in self.equipment
+
+    def count(self, item: str) -> int:
+        return sum(1 for e in self.equipment if e == item)
+
+    @property
+    def in_care(self) -> bool:
+        """Being carried or walked out by someone."""
+        return self.carried_by >= 0 or self.escorted_by >= 0
+
+    def base_speed_m_s(self) -> float:
+        """Walking speed before hypoxia: suit, and any casualty in hand."""
+        speed = SUIT_SPEED_M_S if self.suited else WALK_SPEED_M_S
+        if self.carrying >= 0:
+            speed = min(speed, CARRY_SPEED_M_S)
+        elif self.escorting >= 0:
+            speed = min(speed, SUPPORT_SPEED_M_S)
+        return speed
+
+
+def is_on_duty(person: Person, grid, awake: bool) -> bool:
+    """On duty: awake at the start in a module that holds a station room
+    (control, medical bay, stores), in a role that has a post."""
+    if not awake or person.role not in DUTY_ROLES:
+        return False
+    x, y = person.cell
+    module = grid.module_at(x, y)
+    if module is None:
+        return False
+    return any(r.module == module and r.kind in STATION_ROOM_KINDS for r in grid.rooms)

@@ -11,8 +11,8 @@ if TYPE_CHECKING:
     from game.sim.world import World
 
 
-def world_summary(world: "World", level_path: str) -> dict[str, Any]:
-    """The state a user asks about after a headless run."""
+def world_summary(world: "World", level_path: str, score: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The state a user asks about after a headless run (with its `score`, when scored)."""
     from game.sim.world import state_hash
 
     crew = []
@@ -29,16 +29,47 @@ def world_summary(world: "World", level_path: str) -> dict[str, Any]:
                 "spo2": round(float(b.spo2[p.id]), 4),
                 "state": STATE_NAMES[int(b.state[p.id])],
                 "hypoxic_injury": INJURY_NAMES[int(b.injury[p.id])],
+                "outcome": outcome(world, p),
             }
         )
-    return {
+    out = {
         "level": level_path,
         "seed": world.seed,
         "sim_time_s": round(world.time_s, 3),
         "state_hash": state_hash(world),
         "crew": crew,
         "debris": debris_records(world),
+        "autopilot": {"on": world.crew.autopilot, "commands": len(world.crew.autopilot_log)},
+        "events": event_records(world),
     }
+    if score is not None:
+        out["score"] = score
+    return out
+
+
+def outcome(world: "World", p) -> dict[str, Any]:
+    """How a person came out of it: status (dead, rescued: delivered to the
+    medical bay, safe: in a sound module, or still in danger), the hypoxic
+    injury grade, and when they were delivered (simulated seconds, or None)."""
+    from game.sim.evacuation import in_danger
+
+    state = int(world.bodies.state[p.id])
+    if state == 3:
+        status = "dead"
+    elif p.delivered_s is not None:
+        status = "rescued"
+    elif in_danger(world, p):
+        status = "in danger"
+    else:
+        status = "safe"
+    return {"status": status, "injury": INJURY_NAMES[int(world.bodies.injury[p.id])], "delivered_s": p.delivered_s}
+
+
+def event_records(world: "World") -> list[dict[str, Any]]:
+    """The run as a timeline: {time, actor, action, target, place}, one per thing that happened."""
+    from game.sim.crew_timeline import timeline
+
+    return timeline(world)
 
 
 TRACE_HEADER = ("time_s", "entity", "name", "field", "value")

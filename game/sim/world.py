@@ -1,8 +1,9 @@
 """The world: all mutable simulation state, and the one place a tick is run.
 
-A tick applies the commands stamped for it, fires the timeline, rebuilds the
-gas topology if anything opened or closed, then runs the systems in the fixed
-order written out in `step`.
+A tick applies the commands stamped for it (the autopilot's, which go to their
+own log, then everyone else's, so a player's order wins), fires the timeline,
+rebuilds the gas topology if anything opened or closed, then runs the systems
+in the fixed order written out in `step`; the crew (game.sim.crew) come last.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from game.sim import atmosphere, debris, movement, timeline
+from game.sim import atmosphere, debris, timeline
+from game.sim import crew as crew_system
 from game.sim.commands import Command
 from game.sim.compartments import Compartments, initial_compartments
 from game.sim.doors import OPEN_TIME_S, Door
@@ -63,6 +65,7 @@ class World:
     topology_dirty: bool = True
     atmos: atmosphere.AtmosState = field(default_factory=atmosphere.AtmosState)
     physics: debris.PhysicsState = field(default_factory=debris.PhysicsState)
+    crew: crew_system.CrewState = field(default_factory=crew_system.CrewState)
 
     @property
     def time_s(self) -> float:
@@ -98,12 +101,14 @@ class World:
             self.door_open[door.y, door.x] = door.is_open
             debris.tiles_changed(self, [(door.x, door.y)])
         self.topology_dirty = True
+        self.crew.topology_changed([(door.x, door.y)])
 
     def set_tile(self, x: int, y: int, tile: Tile) -> None:
         """Change one cell (a wall cut through), so gas and debris walls follow."""
         self.grid.tiles[y, x] = tile
         debris.tiles_changed(self, [(x, y)])
         self.topology_dirty = True
+        self.crew.topology_changed([(x, y)])
 
 
 def create_world(level: Level, seed: int | None = None) -> World:
@@ -162,11 +167,18 @@ def create_world(level: Level, seed: int | None = None) -> World:
     world.atmos = atmosphere.initial_state(level, grid.tiles.shape)
     atmosphere.rebuild_topology(world)
     world.physics = debris.create_physics(world)
+    world.crew.setup(world)
     return world
 
 
 def step(world: World, dt: float = TICK_S) -> None:
     """Advance one fixed tick. The order here is the order of the world."""
+    if world.crew.ai_pending:
+        # the autopilot's commands (kept apart: a replay re-runs the autopilot)
+        queued, world.crew.ai_pending = world.crew.ai_pending, []
+        for cmd, job in queued:
+            world.crew.autopilot_log.append(cmd)
+            apply_command(world, cmd, source="autopilot", job=job)
     for cmd in world.pending:
         world.command_log.append(cmd)
         apply_command(world, cmd)
@@ -178,7 +190,7 @@ def step(world: World, dt: float = TICK_S) -> None:
     debris.step_physics(world, dt)
     if world.tick % BODY_EVERY == 0:
         atmosphere.step_bodies(world, dt * BODY_EVERY)
-    movement.step_movement(world, dt)
+    crew_system.step_crew(world, dt)
     world.tick += 1
 
 
@@ -208,5 +220,6 @@ def state_hash(world: World) -> str:
     h.update(atmosphere.state_bytes(world.atmos))
     h.update(debris.state_bytes(world))
     h.update(stream_state_bytes(world.rng))
+    h.update(repr(world.crew.state_key(world)).encode())
     h.update(struct.pack("<qq", len(world.events), world.next_timeline))
     return h.hexdigest()

@@ -1,0 +1,177 @@
+"""Crew speed: replanning everyone after a door shuts, beside tcod doing the
+same searches raw; our route query beside tcod's; and a whole Module Four run
+with the autopilot in charge, in simulated seconds per wall second.
+
+`bench(repeat)` returns the figures (milliseconds unless named otherwise):
+  replan_all_ms           Module Four mid-rescue: a door shuts, every plan remade
+  replan_all_raw_ms       tcod alone on exactly the searches that replan made
+  replan_all_stress_ms    the 150-person station, mid-evacuation, the same
+  replan_all_stress_raw_ms
+  pathfinder_ratio        our route query / raw tcod path2d, same grid and ends
+  module4_headless_speedup  full autopilot run (30 simulated minutes), sim s / wall s
+  module4_tick_ms         wall ms per tick in that run
+  module4_crew_ms_per_tick  of which the crew system (actions, evacuation, autopilot)
+
+Run alone: `python benchmarks/bench_crew.py [--repeat N] [--quick]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+import tcod.path  # noqa: E402
+
+from game.levelio.load import load_level  # noqa: E402
+from game.sim import crew as crew_system  # noqa: E402
+from game.sim import navigation  # noqa: E402
+from game.sim.commands import SetAutopilot  # noqa: E402
+from game.sim.world import TICK_S, create_world, run_until, step  # noqa: E402
+
+MODULE4 = ROOT / "levels" / "module4.toml"
+STRESS = ROOT / "levels" / "stress_station.toml"
+
+
+def _median(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def _raw(searches: list) -> None:
+    """The same searches, straight to tcod."""
+    for kind, cost, a, b in searches:
+        if kind == "path":
+            tcod.path.path2d(cost, start_points=a, end_points=b, cardinal=1, diagonal=None, check_bounds=False)
+        else:
+            tcod.path.dijkstra2d(a.copy(), cost, 1, None)
+
+
+def _replan_figures(world, door_id: int, repeat: int) -> tuple[float, float, int]:
+    """(ms to shut a door and remake every plan, ms for tcod alone on those searches, searches)."""
+    door = world.doors[door_id]
+    before = door.state
+
+    def once() -> None:
+        world.set_door_state(door, "closed")
+        crew_system.replan_all(world)
+        world.set_door_state(door, before)
+
+    navigation.SEARCH_LOG = []
+    once()
+    searches, navigation.SEARCH_LOG = navigation.SEARCH_LOG, None
+    ours = _median(once, repeat)
+    raw = _median(lambda: _raw(searches), repeat)
+    return 1000 * ours, 1000 * raw, len(searches)
+
+
+def bench_replan_module4(repeat: int) -> dict[str, float]:
+    world = create_world(load_level(MODULE4), 4)
+    world.submit(SetAutopilot(on=True))
+    run_until(world, 150.0)  # the team in the tunnel, the evacuation under way
+    door = next(d.id for d in world.doors if d.name == "Tunnel entry hatch")
+    ours, raw, n = _replan_figures(world, door, repeat)
+    return {"replan_all_ms": ours, "replan_all_raw_ms": raw, "replan_all_searches": float(n)}
+
+
+def bench_replan_stress(repeat: int) -> dict[str, float]:
+    level = load_level(STRESS)
+    world = create_world(level, 1)
+    first = min((e.at_s for e in level.events if e.kind == "breach"), default=0.0)
+    run_until(world, first + 80.0)  # people reacting and on the move
+    door = next((d.id for d in world.doors if d.is_open), 0)
+    ours, raw, n = _replan_figures(world, door, max(1, repeat // 2))
+    moving = sum(1 for p in world.people if p.evac == "moving")
+    return {
+        "replan_all_stress_ms": ours, "replan_all_stress_raw_ms": raw,
+        "replan_all_stress_searches": float(n), "stress_people_moving": float(moving),
+    }
+
+
+def bench_pathfinder(repeat: int, queries: int = 100) -> dict[str, float]:
+    world = create_world(load_level(MODULE4), 1)
+    cost = navigation.walk_cost_grid(world.grid.tiles, world.doors)
+    start, goal = (2, 10), (95, 10)
+
+    def ours() -> None:
+        for _ in range(queries):
+            navigation.find_path(cost, start, goal)
+
+    def raw() -> None:
+        for _ in range(queries):
+            tcod.path.path2d(cost, start_points=[start[::-1]], end_points=[goal[::-1]], cardinal=1, diagonal=None)
+
+    t_ours, t_raw = _median(ours, repeat), _median(raw, repeat)
+    return {"path_query_us": 1e6 * t_ours / queries, "pathfinder_ratio": t_ours / t_raw}
+
+
+def bench_headless(repeat: int, sim_s: float = 1800.0) -> dict[str, float]:
+    level = load_level(MODULE4)
+    crew_s = []
+
+    def run() -> None:
+        world = create_world(level, 1)
+        world.submit(SetAutopilot(on=True))
+        spent = 0.0
+        real = crew_system.step_crew
+
+        def timed(w, dt):
+            nonlocal spent
+            t0 = time.perf_counter()
+            real(w, dt)
+            spent += time.perf_counter() - t0
+
+        crew_system.step_crew = timed
+        try:
+            target = round(sim_s / TICK_S)
+            while world.tick < target:
+                step(world)
+        finally:
+            crew_system.step_crew = real
+        crew_s.append(spent)
+
+    wall = _median(run, repeat)
+    ticks = sim_s / TICK_S
+    return {
+        "module4_headless_speedup": sim_s / wall,
+        "module4_tick_ms": 1000 * wall / ticks,
+        "module4_crew_ms_per_tick": 1000 * statistics.median(crew_s) / ticks,
+    }
+
+
+def bench(repeat: int) -> dict[str, float]:
+    out: dict[str, float] = {}
+    out.update(bench_pathfinder(repeat))
+    out.update(bench_replan_module4(repeat))
+    out.update(bench_replan_stress(repeat))
+    out.update(bench_headless(max(1, repeat // 3)))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--quick", action="store_true", help="three repeats")
+    args = parser.parse_args()
+    results = bench(3 if args.quick else args.repeat)
+    width = max(len(k) for k in results)
+    for k, v in results.items():
+        print(f"{k:<{width}}  {v:12.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

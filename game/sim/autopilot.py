@@ -1,0 +1,243 @@
+"""The coordinator autopilot: reads the tasks off the world and sets the crew
+to them, through Commands only.
+
+Every second (and at once when a way opens or shuts) it lists the jobs
+(game.sim.tasks), estimates for each free responder how long each job would
+take them (travel by their own distance field on the team's cost grid, plus
+the work), and hands jobs out cheapest first, each job to as many people as
+it has seats (a jammed door takes two crowbars). Whoever already holds a job
+gets a bonus for keeping it, so two people never swap back and forth over
+one; whoever becomes unavailable (passed out, taken over by the player)
+simply drops out of the next round and the job goes to someone else.
+It also seals the breached module's bulkheads once nobody needs them and
+stops the emergency O2 once nobody is left inside to breathe it.
+
+Its commands go to `world.crew.ai_pending` and are applied at the next tick
+boundary like anyone's; they are kept in `world.crew.autopilot_log`, not in
+the world's command log, because a replay re-runs the autopilot from the
+`SetAutopilot` command that is in the log.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from game.sim import commands as C
+from game.sim.actions import can_act
+from game.sim.navigation import CS_PER_S, UNREACHED, distance_field
+from game.sim.planner import grid_for, team_profile
+from game.sim.tasks import Job, doors_to_close, jobs, seal_candidates
+
+if TYPE_CHECKING:
+    from game.sim.people import Person
+    from game.sim.world import World
+
+THINK_EVERY = 20  # ticks: every two simulated seconds at least
+MIN_THINK_GAP = 10  # ticks: and no more often than once a second
+REALLOCATE_EVERY = 100  # ticks: a fresh look even when nothing seems to have changed
+STICKY_S = 45.0  # keeping the job you have is worth this much travel
+FIELD_ROLES = ("rescue", "engineer", "technician", "medic")
+
+
+def submit(world: "World", cmd: C.Command, job: str = "") -> None:
+    """Queue one of the autopilot's commands for the next tick boundary."""
+    world.crew.ai_pending.append((cmd.stamped(world.tick + 1), job))
+
+
+def available(world: "World") -> list["Person"]:
+    return [
+        p for p in world.people
+        if p.on_duty and p.role in FIELD_ROLES and can_act(world, p)
+        and (p.order is None or p.order.source == "autopilot")
+    ]
+
+
+def _field_to(world: "World", p: "Person", site: tuple[int, int], contain: bool) -> np.ndarray:
+    """Centiseconds from every cell to a job's site on `p`'s planning grid.
+
+    One field per site (and kind of person), shared by everyone and kept while
+    the way does not change, so people walking about cost no new searches.
+    Cost is paid entering a cell, so read from a cell it is the walk to the
+    site less the site's own cost plus the first cell's: near enough to rank jobs.
+    """
+    cs = world.crew
+    prof = team_profile(world, p, cs.team(world), contain=contain)
+    key = ("to", cs.nav_version, cs.hazard_version, cs.slow_version, prof, site)
+    got = cs.grids.get(key)
+    if got is None:
+        grid = grid_for(world, prof)
+        src = np.zeros(grid.shape, bool)
+        src[site[1], site[0]] = True
+        g = grid.copy()
+        g[site[1], site[0]] = max(1, int(g[site[1], site[0]]))
+        got = distance_field(g, src)
+        cs.grids[key] = got
+    return got
+
+
+def _eta_s(world: "World", p: "Person", site: tuple[int, int]) -> float:
+    cs = world.crew
+    contain = cs.contain_for(world, p)
+    x, y = p.cell
+    d = int(_field_to(world, p, site, contain)[y, x])
+    if d >= UNREACHED and contain:
+        d = int(_field_to(world, p, site, False)[y, x])
+    return np.inf if d >= UNREACHED else d / CS_PER_S
+
+
+def _eligible(p: "Person", j: Job) -> bool:
+    if p.role not in j.roles:
+        return False
+    if any(not p.has(k) for k in j.needs):
+        return False
+    if j.suit and not p.suited:
+        return False
+    return True
+
+
+def allocate(world: "World", agents: list["Person"], js: list[Job]) -> dict[int, Job]:
+    """Jobs to people, cheapest (travel + work - worth - stickiness) first, seats respected."""
+    cs = world.crew
+    by_key = {j.key: j for j in js}
+    out: dict[int, Job] = {}
+    seats = {j.key: j.seats for j in js}
+    free = []
+    for p in agents:
+        if p.carrying >= 0 or p.escorting >= 0:
+            continue  # a casualty in hand is not put down for something else
+        free.append(p)
+    pairs = []
+    for p in free:
+        held = cs.jobs.get(p.id)
+        for j in js:
+            if not _eligible(p, j):
+                continue
+            eta = _eta_s(world, p, j.site)
+            if not np.isfinite(eta):
+                continue
+            cost = eta + j.work_s - j.priority - (STICKY_S if held == j.key else 0.0)
+            pairs.append((round(cost, 3), p.id, j.key))
+    pairs.sort()
+    for _, pid, key in pairs:
+        if pid in out or seats[key] <= 0:
+            continue
+        out[pid] = by_key[key]
+        seats[key] -= 1
+    return out
+
+
+def _command_for(p: "Person", j: Job) -> C.Command:
+    if j.kind == "fit_respirator":
+        return C.FitRespirator(person_id=p.id, target_id=j.target)
+    if j.kind == "rescue":
+        return C.Rescue(person_id=p.id, target_id=j.target)
+    if j.kind == "pry":
+        return C.PryOpen(person_id=p.id, door_id=j.target)
+    if j.kind == "cut":
+        return C.CutThrough(person_id=p.id, cell=tuple(j.target))
+    if j.kind == "inspect":
+        return C.InspectModule(person_id=p.id, module=j.target)
+    if j.kind == "patch":
+        return C.PatchBreach(person_id=p.id, breach_id=j.target)
+    if j.kind == "treat":
+        return C.Treat(person_id=p.id, target_id=j.target)
+    raise ValueError(j.kind)
+
+
+def think(world: "World") -> None:
+    """Look at the world and set the crew to work: on a cadence, and soon
+    after the way changes or something happens (an event)."""
+    cs = world.crew
+    versions = (cs.nav_version, cs.hazard_version, cs.bad_air_version, len(world.events))
+    due = world.tick >= cs.next_think
+    if not due and (world.tick < cs.last_think + MIN_THINK_GAP or cs.think_version[:1] == (versions,)):
+        return
+    cs.last_think = world.tick
+    cs.next_think = world.tick + THINK_EVERY
+    js = cs.jobs_cache[1] if cs.jobs_cache and cs.jobs_cache[0] == versions else None
+    if js is None:
+        js = jobs(world)
+        cs.jobs_cache = (versions, js)
+    agents = available(world)
+    idle = tuple(p.id for p in agents if p.order is None)
+    sig = (versions, tuple(j.key for j in js), tuple(p.id for p in agents), idle)
+    # Hand out again when the jobs or the people change, and every so often;
+    # a way opening or shutting only makes people re-plan their own routes.
+    if sig[1:] != cs.think_version[1:] or world.tick >= cs.next_allocation:
+        cs.next_allocation = world.tick + REALLOCATE_EVERY
+        _hand_out(world, agents, js)
+    cs.think_version = sig
+    cs.awaited = frozenset(
+        p.order.target for p in world.people
+        if p.order is not None and p.order.kind in ("rescue", "fit_respirator") and isinstance(p.order.target, int)
+    )
+    if due:
+        for door_id in seal_candidates(world):
+            if world.doors[door_id].state != "sealed":
+                submit(world, C.SealDoor(door_id=door_id), "seal")
+        for door_id in doors_to_close(world):
+            submit(world, C.CloseDoor(door_id=door_id), "contain")
+        _manage_feed(world)
+
+
+def _hand_out(world: "World", agents: list["Person"], js: list[Job]) -> None:
+    cs = world.crew
+    plan = allocate(world, agents, js)
+    for p in agents:
+        if p.carrying >= 0 or p.escorting >= 0:
+            continue
+        j = plan.get(p.id)
+        held = cs.jobs.get(p.id)
+        if j is None:
+            if held == "return" and p.order is not None:
+                continue
+            if p.order is not None and p.order.source == "autopilot" and p.carrying < 0 and p.escorting < 0:
+                submit(world, C.CancelOrder(person_id=p.id), "")
+                cs.jobs.pop(p.id, None)
+            elif p.order is None and world.grid.module_at(*p.cell) in cs.breached_modules:
+                home = _way_home(world, p)
+                if home is not None:
+                    cs.jobs[p.id] = "return"
+                    submit(world, C.MoveTo(person_id=p.id, cell=home), "return")
+            continue
+        if held == j.key and p.order is not None:
+            continue
+        refused_at = cs.refused.get(j.key)
+        if refused_at is not None and world.tick - refused_at < REALLOCATE_EVERY:
+            continue
+        cs.jobs[p.id] = j.key
+        submit(world, _command_for(p, j), j.key)
+
+
+def _way_home(world: "World", p: "Person") -> tuple[int, int] | None:
+    """Where a responder with nothing left to do in a breached module goes:
+    the middle of the nearest module people live in."""
+    cs = world.crew
+    best = None
+    for module in sorted(cs.protected):
+        spot = cs.module_centre(world, module)
+        if spot is None:
+            continue
+        eta = _eta_s(world, p, spot)
+        if np.isfinite(eta) and (best is None or eta < best[0]):
+            best = (eta, spot)
+    return best[1] if best else None
+
+
+def _manage_feed(world: "World") -> None:
+    """Keep the emergency O2 going while anyone unsuited is alive in a breached
+    module; once nobody is, stop it and keep what is left of the reserve."""
+    a = world.atmos
+    cs = world.crew
+    if a.feed_rate_g_s <= 0.0 or a.reserve_o2_kg <= 0.0 or not cs.breached_modules:
+        return
+    for p in world.people:
+        if p.suited or int(world.bodies.state[p.id]) == 3:
+            continue
+        if world.grid.module_at(*p.cell) in cs.breached_modules or p.in_care:
+            return
+    if not any(isinstance(c, C.SetO2Feed) for c, _ in cs.ai_pending):
+        submit(world, C.SetO2Feed(rate_g_s=0.0), "conserve O2")
+

@@ -1,0 +1,91 @@
+"""The run as a timeline for the record: who did what to what, where, when.
+
+One plain dict per event worth a line in an after-action report:
+{time, actor, action, target, place} (plus `outcome` when an action failed).
+The actor is a person's name, "control" for orders from the control room,
+or None for what nobody did (a breach, falling debris).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from game.sim import crew_events as ce
+from game.sim import events as ev
+
+if TYPE_CHECKING:
+    from game.sim.world import World
+
+
+def _place(world: "World", x: int, y: int) -> str:
+    room = world.grid.room_at(x, y)
+    if room is not None:
+        return room.label
+    return world.grid.module_at(x, y) or f"{x},{y}"
+
+
+def _door_place(world: "World", door_id: int) -> str:
+    d = world.doors[door_id]
+    return world.grid.module_at(d.x, d.y) or _place(world, d.x, d.y)
+
+
+def _row(e: ev.Event, actor, action: str, target: str = "", place: str = "", **extra) -> dict[str, Any]:
+    out = {"time": e.time_s, "actor": actor, "action": action, "target": target, "place": place}
+    out.update(extra)
+    return out
+
+
+def describe(world: "World", e: ev.Event) -> dict[str, Any] | None:
+    """One timeline row for an event, or None if it is not worth one."""
+    if isinstance(e, ce.CrewActed):
+        extra = {} if e.outcome == "done" else {"outcome": e.outcome}
+        return _row(e, e.actor, e.action, e.target, e.place, **extra)
+    if isinstance(e, ce.PersonDelivered):
+        return _row(e, e.by, "deliver", e.person, e.room)
+    if isinstance(e, ce.OrderTaken):
+        who = "autopilot" if e.source == "autopilot" else "control"
+        return _row(e, who, "order", f"{e.person}: {e.order}", e.place)
+    if isinstance(e, ce.OrderFinished) and e.outcome not in ("done",):
+        return _row(e, e.person, "order ended", e.order, "", outcome=e.outcome)
+    if isinstance(e, ce.EvacuationStarted):
+        return _row(e, e.person, "evacuate", "", e.room)
+    if isinstance(e, ce.ReachedSafety):
+        return _row(e, e.person, "reach safety", "", e.module)
+    if isinstance(e, ce.Sheltering):
+        return _row(e, e.person, "shelter", e.reason, e.room)
+    if isinstance(e, ce.AutopilotSet):
+        return _row(e, "control", "autopilot on" if e.on else "autopilot off")
+    if isinstance(e, ev.BreachOpened):
+        return _row(e, None, "breach", f"{e.area_cm2:g} cm2", e.section or _place(world, e.x, e.y))
+    if isinstance(e, ev.DoorJammed):
+        return _row(e, None, "jam", e.door, _door_place(world, e.door_id))
+    if isinstance(e, ev.DebrisFell):
+        return _row(e, None, "debris fell", e.debris.replace("_", " "), _place(world, e.x, e.y))
+    if isinstance(e, (ev.DoorOpened, ev.DoorClosed)):
+        verb = "open" if isinstance(e, ev.DoorOpened) else "close"
+        return _row(e, e.by or "control", verb, e.door, _door_place(world, e.door_id))
+    if isinstance(e, (ev.DoorSealed, ev.DoorUnsealed)):
+        verb = "seal" if isinstance(e, ev.DoorSealed) else "unseal"
+        return _row(e, "control", verb, e.door, _door_place(world, e.door_id))
+    if isinstance(e, ev.O2FeedSet):
+        return _row(e, "control", "set O2 feed", f"{e.rate_g_s:g} g/s", e.target)
+    if isinstance(e, ev.O2ReserveExhausted):
+        return _row(e, None, "O2 reserve exhausted", f"{e.fed_kg:g} kg fed")
+    if isinstance(e, ev.PersonStateChanged):
+        return _row(e, e.person, e.state)
+    if isinstance(e, ev.PathBlocked):
+        return _row(e, e.person, "stopped", e.reason)
+    if isinstance(e, ev.CommandRejected):
+        return _row(e, "control", "order refused", e.command, "", outcome=e.reason)
+    if isinstance(e, ev.FireHazardRaised):
+        return _row(e, None, "fire hazard", f"{e.o2_fraction:.0%} O2", e.compartment)
+    return None
+
+
+def timeline(world: "World") -> list[dict[str, Any]]:
+    out = []
+    for e in world.events:
+        row = describe(world, e)
+        if row is not None:
+            out.append(row)
+    return out

@@ -1,0 +1,226 @@
+"""Plans: a route found by time, turned into the actions that walk it.
+
+The route comes from a cost grid for the person's `Profile` (their pace,
+their tools, or their team's, the doctrine they follow); where it crosses
+something that takes work, the plan says who does what there: open a door,
+pry a jammed one, cut through a wall or a beam, clear debris, wait for a
+teammate with the right tool, shut a bulkhead behind them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from game.sim.actions import (
+    Action,
+    ClearDebris,
+    CloseDoor,
+    Cut,
+    CutBeam,
+    Failed,
+    OpenDoor,
+    Pry,
+    WaitForCell,
+    WaitForDoor,
+    skill,
+)
+from game.sim.movement import Crawl, Walk
+from game.sim.navigation import (
+    CLEAR_S,
+    CS_PER_S,
+    T_CUT,
+    T_FLOOR,
+    Profile,
+    cost_grid,
+    find_path_to_any,
+    jammed_way,
+    needs_force,
+)
+from game.sim.physiology import CONSCIOUS, IMPAIRED
+from game.sim.tiles import WALKABLE, Tile
+
+if TYPE_CHECKING:
+    from game.sim.people import Person
+    from game.sim.world import World
+
+CLOSE_BEHIND = (Tile.BULKHEAD, Tile.HATCH)  # kinds a crew shuts behind them
+
+
+def own_profile(world: "World", p: "Person", contain: bool = False) -> Profile:
+    """What `p` alone can do on the way."""
+    return Profile(
+        speed_m_s=p.base_speed_m_s(),
+        lance=p.has("lance"),
+        crowbar=p.has("crowbar"),
+        pryers=1,
+        cut_skill=skill(p, "cut") if p.has("lance") else 1.0,
+        pry_skill=skill(p, "pry") if p.has("crowbar") else 1.0,
+        suited=p.suited,
+        contain=contain,
+    )
+
+
+def team_profile(world: "World", p: "Person", team: list["Person"], contain: bool = True) -> Profile:
+    """What `p` can get through with the responders `team` working alongside."""
+    able = [q for q in team if int(world.bodies.state[q.id]) in (CONSCIOUS, IMPAIRED)] or [p]
+    lances = [q for q in able if q.has("lance")]
+    bars = [q for q in able if q.has("crowbar")]
+    return Profile(
+        speed_m_s=p.base_speed_m_s(),
+        lance=bool(lances),
+        crowbar=bool(bars),
+        pryers=min(2, len(bars)) or 1,
+        cut_skill=max((skill(q, "cut") for q in lances), default=1.0),
+        pry_skill=max((skill(q, "pry") for q in bars), default=1.0),
+        suited=p.suited,
+        contain=contain,
+    )
+
+
+def grid_for(world: "World", profile: Profile, start: tuple[int, int] | None = None) -> np.ndarray:
+    """The cost grid for a profile, cached until the world changes under it.
+
+    The unsuited keep out of compartments whose air would harm them, except
+    the one they stand in (they have to be able to leave it).
+    """
+    cs = world.crew
+    own = -1
+    if not profile.suited and start is not None:
+        lab = int(world.compartments.labels[start[1], start[0]])
+        if lab > 0 and cs.unsafe_comp(lab - 1):
+            own = lab
+    key = (cs.nav_version, cs.hazard_version, cs.slow_version, profile, own)
+    grid = cs.grids.get(key)
+    if grid is None:
+        closed = None
+        if not profile.suited:
+            closed = cs.unsafe_cells
+            if own > 0:
+                closed = closed & (world.compartments.labels != own)
+        grid = cost_grid(
+            world.grid.tiles, world.doors, profile, cs.blocked, cs.slow, closed,
+            cs.kept_shut if profile.contain else frozenset(),
+        )
+        if len(cs.grids) > 64:
+            cs.grids.clear()
+        cs.grids[key] = grid
+    return grid
+
+
+def route(
+    world: "World", p: "Person", goals: list[tuple[int, int]], profile: Profile, what: str = ""
+) -> list[tuple[int, int]] | Failed:
+    """The quickest cells from where `p` stands to one of `goals`, or why there are none."""
+    start = p.cell
+    if start in goals:
+        return []
+    grid = grid_for(world, profile, start)
+    path = find_path_to_any(grid, start, goals)
+    if not path:
+        return Failed(f"no way to {what}" if what else "no way there")
+    return path
+
+
+def route_time_s(world: "World", profile: Profile, start: tuple[int, int], path: list[tuple[int, int]]) -> float:
+    if not path:
+        return 0.0
+    grid = grid_for(world, profile, start)
+    xs = np.fromiter((c[0] for c in path), dtype=np.intp, count=len(path))
+    ys = np.fromiter((c[1] for c in path), dtype=np.intp, count=len(path))
+    return float(grid[ys, xs].sum()) / CS_PER_S
+
+
+def actions_for_path(
+    world: "World", p: "Person", path: list[tuple[int, int]], profile: Profile
+) -> list[Action]:
+    """Walk `path`, doing on the way what its cells need; `p`'s own kit decides
+    whether they do the work or wait for a teammate who has the tool."""
+    tiles = world.grid.tiles
+    cs = world.crew
+    me = own_profile(world, p)
+    walk_cs = profile.walk_cs()
+    out: list[Action] = []
+    run: list[tuple[int, int]] = []
+    run_crawl = False
+    close_after: int | None = None
+
+    def flush() -> None:
+        nonlocal run
+        if run:
+            out.append(Crawl(run) if run_crawl else Walk(run))
+            run = []
+
+    def add(cell: tuple[int, int], crawl: bool) -> None:
+        nonlocal run_crawl
+        if run and crawl != run_crawl:
+            flush()
+        run_crawl = crawl
+        run.append(cell)
+
+    for cell in path:
+        x, y = cell
+        t = int(tiles[y, x])
+        door_id = world.door_at.get(cell)
+        if close_after is not None:
+            add(cell, t == T_CUT)
+            flush()
+            out.append(CloseDoor(close_after, only_if_last=True))
+            close_after = None
+            continue
+        if door_id is not None and t != T_CUT:
+            d = world.doors[door_id]
+            if d.state == "closed" and not needs_force(d):
+                flush()
+                out.append(OpenDoor(d.id))
+                if d.kind in CLOSE_BEHIND:
+                    close_after = d.id
+            elif needs_force(d):
+                flush()
+                # The route was costed on the team's quicker way through; do
+                # that part if it is ours to do, else wait for whoever has the tool.
+                way = jammed_way(profile, d)
+                if way is not None and way[0] == "pry" and me.crowbar:
+                    out.append(Pry(d.id))
+                elif way is not None and way[0] == "cut" and me.lance:
+                    out.append(Cut(cell))
+                else:
+                    out.append(WaitForDoor(d.id))
+            add(cell, False)
+            continue
+        if not WALKABLE[t]:
+            flush()
+            out.append(Cut(cell) if p.has("lance") else WaitForCell(cell))
+            add(cell, True)
+            continue
+        if cs.blocked[y, x]:
+            flush()
+            out.append(CutBeam(cell) if p.has("lance") else WaitForCell(cell))
+            add(cell, t == T_CUT)
+            continue
+        if cs.slow[y, x] * walk_cs > walk_cs + CLEAR_S * CS_PER_S:
+            flush()
+            out.append(ClearDebris(cell))
+        add(cell, t == T_CUT)
+    flush()
+    return out
+
+
+def plan_to(
+    world: "World", p: "Person", goals: list[tuple[int, int]], profile: Profile, what: str = ""
+) -> list[Action] | Failed:
+    path = route(world, p, goals, profile, what)
+    if isinstance(path, Failed):
+        return path
+    return actions_for_path(world, p, path, profile)
+
+
+def walkable_neighbours(world: "World", cell: tuple[int, int]) -> list[tuple[int, int]]:
+    """Cells beside `cell` a person could stand on (floor or a hole)."""
+    x, y = cell
+    out = []
+    for nx, ny in ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)):
+        if world.grid.in_bounds(nx, ny) and world.grid.tiles[ny, nx] in (T_FLOOR, T_CUT):
+            out.append((nx, ny))
+    return out

@@ -1,0 +1,455 @@
+"""Tasks read from the world: who needs help, what stands in the way, what is
+left open, what nobody has looked at yet.
+
+Every think the autopilot asks `jobs(world)` for the list. Nothing here is
+told about any particular level: casualties are people in a breached module
+who cannot get out on foot (or have passed out there), the obstacles are
+whatever lies on the team's quickest way to them, the bulkheads are those
+between a breached module and a sound one, the modules are all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from game.sim.actions import (
+    FIT_RESPIRATOR_S,
+    INSPECT_MIN_S,
+    INSPECT_S_PER_CELL,
+    PATCH_BASE_S,
+    PATCH_MAX_CM2,
+    PATCH_S_PER_CM2,
+    TREAT_S,
+)
+from game.sim.navigation import BEAM_WIDTH_M, T_CUT, T_DOOR, UNREACHED, jammed_way, needs_force
+from game.sim.physiology import DEAD, UNCONSCIOUS
+from game.sim.tiles import LANCE_S_PER_M, MATERIALS, WALKABLE, Tile
+
+if TYPE_CHECKING:
+    from game.sim.people import Person
+    from game.sim.world import World
+
+# How much a job is worth, in seconds a responder would travel for it.
+PRIORITY = {"fit": 900.0, "open": 800.0, "extract": 600.0, "treat": 400.0, "patch": 150.0, "survey": 60.0}
+KNOWN_AT_ONCE_CM2 = 50.0  # a hole this big sets off the alarm; smaller ones are found by looking
+
+
+@dataclass(frozen=True)
+class Job:
+    key: str  # stable name: "fit:27", "open:door:31", "extract:29", "survey:Hub"
+    kind: str  # the order it becomes: fit_respirator, rescue, pry, cut, inspect, patch, treat
+    target: Any  # that order's target
+    site: tuple[int, int]  # where the work is done, for travel estimates
+    seats: int = 1
+    needs: tuple[str, ...] = ()  # kit each worker must carry
+    roles: tuple[str, ...] = ("rescue", "engineer", "technician")
+    suit: bool = False  # the site is in air that needs a suit
+    work_s: float = 0.0
+    priority: float = 0.0
+    casualties: tuple[int, ...] = ()  # whom it is for
+
+
+def breached_modules(world: "World") -> frozenset[str]:
+    """Modules with an open hole in their hull."""
+    out = set()
+    for b in world.breaches:
+        if b.area_m2 <= 0.0:
+            continue
+        m = _breach_module(world, b)
+        if m:
+            out.add(m)
+    return frozenset(out)
+
+
+def _breach_module(world: "World", b) -> str | None:
+    for dx, dy in ((0, 1), (0, -1), (1, 0), (-1, 0)):
+        m = world.grid.module_at(b.x + dx, b.y + dy)
+        if m is not None:
+            return m
+    return None
+
+
+def breaches_in_module(world: "World", module: str) -> list[int]:
+    return [b.id for b in world.breaches if b.area_m2 > 0.0 and _breach_module(world, b) == module]
+
+
+def known_breaches(world: "World") -> list[int]:
+    cs = world.crew
+    return [
+        b.id for b in world.breaches
+        if b.area_m2 > 0.0 and (b.area_m2 * 1e4 >= KNOWN_AT_ONCE_CM2 or b.id in cs.known_breaches)
+    ]
+
+
+def casualties(world: "World") -> list["Person"]:
+    """People in a breached module who cannot get themselves out: no way out on
+    foot, or passed out; and those being brought out who are not in yet.
+    Not the dead."""
+    from game.sim.evacuation import field
+
+    cs = world.crew
+    if not cs.breached_modules:
+        return []
+    f = field(world)
+    out = []
+    mods = world.grid.modules
+    breached_ids = {i for i, m in enumerate(mods) if m in cs.breached_modules}
+    module_id = world.grid.module_id
+    states = world.bodies.state
+    for p in world.people:
+        if p.on_duty or p.delivered_s is not None:
+            continue
+        state = int(states[p.id])
+        if state == DEAD:
+            continue
+        x, y = int(p.x), int(p.y)
+        danger = int(module_id[y, x]) in breached_ids or bool(cs.unsafe_cells[y, x])
+        if p.in_care:
+            if danger or not cs.in_medbay(world, p.cell):
+                out.append(p)
+            continue
+        if not danger:
+            # Got out on their own after being trapped or overcome, or named
+            # by the level's rescue objective: still theirs to bring to the
+            # medical bay to be looked at.
+            if (p.id in cs.casualties_seen or p.id in rescue_targets(world)) and not cs.in_medbay(world, p.cell):
+                if p.evac in ("safe", "idle", "awaiting"):
+                    out.append(p)
+            continue
+        if state >= UNCONSCIOUS or int(f[y, x]) >= UNREACHED or p.id in cs.awaited or p.evac == "awaiting":
+            cs.casualties_seen.add(p.id)
+            out.append(p)
+    return out
+
+
+def rescue_targets(world: "World") -> frozenset[int]:
+    """People the level's objectives say must be brought to the medical bay."""
+    got = world.crew.statics.get("rescue_targets")
+    if got is None:
+        names = {n for o in world.level.objectives if o.kind == "rescue" for n in o.people}
+        got = frozenset(p.id for p in world.people if p.name in names)
+        world.crew.statics["rescue_targets"] = got
+    return got
+
+
+def _in_hand(world: "World") -> list[tuple[str, str, object, tuple[int, int]]]:
+    """Obstacles the autopilot's people are working on now: (key, verb, target, where they stand)."""
+    from game.sim.actions import Cut, CutBeam, Pry
+
+    out = []
+    for p in world.people:
+        if p.order is None or p.order.source != "autopilot":
+            continue
+        a = p.action
+        if isinstance(a, Pry):
+            out.append((f"open:door:{a.door_id}", "pry", a.door_id, p.cell))
+        elif isinstance(a, Cut):
+            out.append((f"open:cut:{a.cell[0]},{a.cell[1]}", "cut", a.cell, p.cell))
+        elif isinstance(a, CutBeam):
+            out.append((f"open:beam:{a.cell[0]},{a.cell[1]}", "cut", a.cell, p.cell))
+    return out
+
+
+ROUTE_KEEP_FACTOR = 1.25  # a way already chosen is kept unless a new one is this much quicker
+ROUTE_KEEP_S = 30.0
+ROUTE_REVIEW_TICKS = 100  # a still-open way is looked at afresh every ten seconds
+
+
+def access_route(world: "World", victim: "Person") -> list[tuple[int, int]]:
+    """The team's way between the medical bay (where casualties go) and a
+    casualty, on the team's tools and doctrine. Kept while it still goes
+    through and is not much slower than the best, so the jobs along it do
+    not flicker between two equally good ways."""
+    from game.sim.navigation import find_path_to_any, path_time_s
+    from game.sim.planner import grid_for, team_profile
+
+    cs = world.crew
+    team = cs.team(world)
+    if not team:
+        return []
+    lead = team[0]
+    start = cs.medbay_anchor(world)
+    if start is None:
+        return []
+    prof = team_profile(world, lead, team, contain=True)
+    key = ("access", cs.nav_version, cs.hazard_version, prof, victim.cell)
+    got = cs.grids.get(key)
+    old = cs.access.get(victim.id)
+    if got is None and old and old[-1] == victim.cell and world.tick < cs.access_due.get(victim.id, 0):
+        # the way chosen still goes through: keep it without searching again
+        grid = grid_for(world, prof)
+        if all(grid[c[1], c[0]] > 0 for c in old):
+            got = old
+            cs.grids[key] = got
+    if got is None:
+        cs.access_due[victim.id] = world.tick + ROUTE_REVIEW_TICKS
+        grid = grid_for(world, prof)
+        best = find_path_to_any(grid, start, [victim.cell])
+        if not best:
+            grid = grid_for(world, team_profile(world, lead, team, contain=False))
+            best = find_path_to_any(grid, start, [victim.cell])
+        got = best
+        old = cs.access.get(victim.id)
+        if old and best and old[-1] == victim.cell and all(grid[c[1], c[0]] > 0 for c in old):
+            if path_time_s(grid, old) <= path_time_s(grid, best) * ROUTE_KEEP_FACTOR + ROUTE_KEEP_S:
+                got = old
+        cs.access[victim.id] = got
+        cs.grids[key] = got
+    return got
+
+
+def _obstacles(world: "World", path: list[tuple[int, int]]) -> list[tuple[str, Any, tuple[int, int], float, str]]:
+    """(key, target, stand-at cell, work seconds, verb) for what on a path needs tools."""
+    from game.sim.planner import team_profile
+
+    cs = world.crew
+    team = cs.team(world)
+    if not team:
+        return []
+    prof = team_profile(world, team[0], team)
+    out = []
+    prev = None
+    for cell in path:
+        x, y = cell
+        t = int(world.grid.tiles[y, x])
+        door_id = world.door_at.get(cell)
+        stand = prev if prev is not None else cell
+        if door_id is not None and t != T_CUT and needs_force(world.doors[door_id]):
+            d = world.doors[door_id]
+            way = jammed_way(prof, d)
+            if way is not None:
+                if way[0] == "pry":
+                    out.append((f"open:door:{d.id}", d.id, stand, way[1], "pry"))
+                else:
+                    out.append((f"open:cut:{x},{y}", cell, stand, way[1], "cut"))
+        elif not WALKABLE[t] and door_id is None:
+            secs = MATERIALS[Tile(t)].thickness_m * LANCE_S_PER_M
+            out.append((f"open:cut:{x},{y}", cell, stand, secs, "cut"))
+        elif cs.blocked[y, x]:
+            out.append((f"open:beam:{x},{y}", cell, stand, BEAM_WIDTH_M * LANCE_S_PER_M, "cut"))
+        prev = cell
+    return out
+
+
+URGENT_S = 300.0  # the most a casualty's plight adds to the worth of their jobs
+
+
+def urgency_s(world: "World", v: "Person") -> float:
+    """How pressing a casualty is: passed out, or breathing thin air (a room
+    losing its air fast through a warped door comes before a sound one)."""
+    from game.sim.physiology import NO_DOSE_PIO2_MMHG, inspired_po2_mmhg
+
+    if int(world.bodies.state[v.id]) >= UNCONSCIOUS:
+        return URGENT_S
+    if v.respirator_on or v.suited:
+        return 0.0
+    c = world.compartments
+    i = c.index_at(*v.cell)
+    if i < 0:
+        return URGENT_S
+    pio2 = float(inspired_po2_mmhg(c.pressure_bar[i:i + 1], c.o2_fraction[i:i + 1], 0)[0])
+    # from nothing at sea-level air (about 150 mmHg) to the full amount at the no-dose line
+    frac = (150.0 - pio2) / (150.0 - NO_DOSE_PIO2_MMHG)
+    return URGENT_S * 0.8 * min(1.0, max(0.0, frac))
+
+
+def jobs(world: "World") -> list[Job]:
+    """Everything the autopilot could set people to, now."""
+    cs = world.crew
+    out: dict[str, Job] = {}
+    team = cs.team(world)
+    bars = sum(1 for q in team if q.has("crowbar"))
+    victims = casualties(world)
+    for gone in set(cs.access) - {v.id for v in victims}:
+        del cs.access[gone]
+    for v in victims:
+        urgent = urgency_s(world, v)
+        supplied = v.respirator_on or v.suited
+        if v.in_care:
+            # on the way out: clear what stands between them and the medical bay
+            for key, target, stand, secs, verb in _obstacles(world, access_route(world, v)):
+                seats = 2 if verb == "pry" and bars >= 2 else 1
+                out.setdefault(key, Job(
+                    key, verb, target, stand, seats=seats, needs=("crowbar",) if verb == "pry" else ("lance",),
+                    suit=True, work_s=secs, priority=PRIORITY["open"] + 100.0, casualties=(v.id,),
+                ))
+            continue
+        x, y = v.cell
+        danger = world.grid.module_at(x, y) in cs.breached_modules or bool(cs.unsafe_cells[y, x])
+        if not supplied and danger:
+            out[f"fit:{v.id}"] = Job(
+                f"fit:{v.id}", "fit_respirator", v.id, v.cell, needs=("respirator",), suit=True,
+                work_s=FIT_RESPIRATOR_S, priority=PRIORITY["fit"] + urgent, casualties=(v.id,),
+            )
+        path = access_route(world, v)
+        for key, target, stand, secs, verb in _obstacles(world, path):
+            seats = 2 if verb == "pry" and bars >= 2 else 1
+            old = out.get(key)
+            cas = (old.casualties if old else ()) + (v.id,)
+            out[key] = Job(
+                key, verb, target, stand, seats=seats, needs=("crowbar",) if verb == "pry" else ("lance",),
+                suit=True, work_s=secs, priority=PRIORITY["open"] + urgent, casualties=cas,
+            )
+        blocked = any(k.startswith("open:") and v.id in j.casualties for k, j in out.items())
+        if supplied or not danger or not any(q.has("respirator") for q in team) or urgent:
+            out[f"extract:{v.id}"] = Job(
+                f"extract:{v.id}", "rescue", v.id, v.cell, suit=danger, work_s=90.0,
+                priority=PRIORITY["extract"] + urgent - (200.0 if blocked else 0.0), casualties=(v.id,),
+            )
+    # Work begun is seen through: a way half cut or half pried is not dropped
+    # because another looks as good this minute.
+    for key, verb, target, stand in _in_hand(world):
+        if key in out:
+            continue
+        if verb == "pry":
+            d = world.doors[target]
+            secs = jammed_way(team_profile_or_none(world), d)
+            out[key] = Job(key, "pry", target, stand, seats=2 if bars >= 2 else 1, needs=("crowbar",), suit=True,
+                           work_s=secs[1] if secs else 60.0, priority=PRIORITY["open"])
+        else:
+            out[key] = Job(
+                key, "cut", target, stand, needs=("lance",), suit=True, work_s=60.0, priority=PRIORITY["open"]
+            )
+    for p in world.people:
+        waiting = p.delivered_s is not None and p.treated_s is None and not p.in_care
+        if waiting and int(world.bodies.state[p.id]) != DEAD:
+            out[f"treat:{p.id}"] = Job(
+                f"treat:{p.id}", "treat", p.id, p.cell, needs=("medkit",), roles=("medic",),
+                work_s=TREAT_S, priority=PRIORITY["treat"],
+            )
+    for bid in known_breaches(world):
+        b = world.breaches[bid]
+        if b.area_m2 * 1e4 <= PATCH_MAX_CM2:
+            from game.sim.planner import walkable_neighbours
+
+            spots = walkable_neighbours(world, (b.x, b.y))
+            if not spots:
+                continue
+            out[f"patch:{bid}"] = Job(
+                f"patch:{bid}", "patch", bid, spots[0], roles=("rescue", "engineer", "technician"), suit=True,
+                work_s=PATCH_BASE_S + PATCH_S_PER_CM2 * b.area_m2 * 1e4, priority=PRIORITY["patch"],
+            )
+    for mid, module in enumerate(world.grid.modules):
+        if module in cs.surveyed:
+            continue
+        # Off limits to the unsuited: the breached module, and any module it
+        # opens onto through a door not kept shut (the team may open it).
+        exposed = module in cs.breached_modules or any(
+            module in sides and sides & cs.breached_modules and d not in cs.kept_shut
+            and world.doors[d].state != "sealed"
+            for d, sides in cs.module_doors(world)
+        )
+        spot = cs.module_centre(world, module)
+        if spot is None:
+            continue
+        cells = int(np.count_nonzero(world.grid.module_id == mid))
+        out[f"survey:{module}"] = Job(
+            f"survey:{module}", "inspect", module, spot, suit=exposed,
+            work_s=max(INSPECT_MIN_S, cells * INSPECT_S_PER_CELL), priority=PRIORITY["survey"],
+        )
+    return [out[k] for k in sorted(out)]
+
+
+def team_profile_or_none(world: "World"):
+    from game.sim.planner import team_profile
+
+    team = world.crew.team(world)
+    return team_profile(world, team[0], team) if team else None
+
+
+def seal_candidates(world: "World") -> list[int]:
+    """Bulkheads and hatches between a breached module and a sound one that
+    nobody needs any more: every evacuee is out, sheltering or down, and no
+    responder's plan goes through."""
+    cs = world.crew
+    if not cs.breached_modules:
+        return []
+    grid = world.grid
+    out = []
+    for d in world.doors:
+        if d.kind == T_DOOR or d.state in ("sealed", "jammed") or grid.tiles[d.y, d.x] == T_CUT:
+            continue
+        sides = set()
+        for nx, ny in ((d.x + 1, d.y), (d.x - 1, d.y), (d.x, d.y + 1), (d.x, d.y - 1)):
+            m = grid.module_at(nx, ny)
+            if m is not None:
+                sides.add(m)
+        inside = sides & cs.breached_modules
+        if not inside or not (sides - cs.breached_modules) or d.is_open:
+            continue
+        if d.id not in cs.kept_shut:
+            continue  # only the doors between the breach and people: a way the crew uses stays theirs
+        if _still_needed(world, d, inside):
+            continue
+        out.append(d.id)
+    return out
+
+
+def _still_needed(world: "World", d, modules: set[str]) -> bool:
+    from game.sim.actions import can_act
+
+    cs = world.crew
+    now = world.time_s
+    for route in cs.access.values():
+        if d.cell in route:
+            return True  # the crew's way to someone, or out with them
+    for p in world.people:
+        if p.on_duty:
+            if world.grid.module_at(*p.cell) in modules and int(world.bodies.state[p.id]) < UNCONSCIOUS:
+                return True  # a responder still inside may come out this way
+            if d.cell in p.path or any(getattr(a, "cells", None) and d.cell in a.cells for a in p.plan):
+                return True
+            continue
+        if world.grid.module_at(*p.cell) not in modules:
+            continue
+        if int(world.bodies.state[p.id]) >= UNCONSCIOUS or p.in_care:
+            continue
+        if p.evac in ("sheltering", "safe"):
+            continue
+        if p.evac == "moving" or (cs.alarm_s is not None and now < cs.alarm_s + p.react_s + 1.0 and can_act(world, p)):
+            return True
+    return False
+
+
+def doors_to_close(world: "World") -> list[int]:
+    """Open bulkheads and hatches that let the leak into a sound module where
+    people live, with nobody in or near the doorway: shut them from control."""
+    cs = world.crew
+    if not cs.protected:
+        return []
+    c = world.compartments
+    out = []
+    for did, sides in cs.module_doors(world):
+        d = world.doors[did]
+        if not d.is_open or world.grid.tiles[d.y, d.x] == T_CUT or not (sides & cs.protected):
+            continue
+        i = c.index_at(d.x, d.y)
+        if i < 0 or not cs.unsafe_comp(i):
+            continue  # the doorway's air is sound: nothing to keep out
+        if _door_in_use(world, d):
+            continue
+        out.append(did)
+    return out
+
+
+def _door_in_use(world: "World", d) -> bool:
+    """Someone in the doorway, or on their way through it in the next few steps."""
+    from game.sim.movement import Walk
+
+    for p in world.people:
+        if p.cell == d.cell:
+            return True
+    for p in world.crew.movers(world):
+        if abs(p.cell[0] - d.x) + abs(p.cell[1] - d.y) > 10:
+            continue
+        a = p.action
+        if isinstance(a, Walk) and d.cell in a.cells[a.i:a.i + 10]:
+            return True
+        if any(isinstance(b, Walk) and d.cell in b.cells[:10] for b in p.plan[:3]):
+            return True
+        if a is not None and a.kind == "evacuate" and world.crew.upstream_of(world, p, d):
+            return True
+    return False

@@ -1,0 +1,137 @@
+"""Routes planned by time: cut through a wall when that is quicker than the
+walk round, walk round when that is quicker; keep the unsuited out of air
+that would harm them; plan again when a door shuts in front of them; and the
+search is tcod's, no slower than calling it raw."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import tcod.path
+
+from game.sim import crew_events as ce
+from game.sim.commands import MoveTo, SealDoor
+from game.sim.events import CommandRejected, DoorOpened, PersonArrived
+from game.sim.level import EventDef
+from game.sim.navigation import Profile, cost_grid, find_path
+from game.sim.orders import next_plan
+from game.sim.tiles import LANCE_S_PER_M, MATERIALS, Tile
+from game.sim.world import run_until
+from tests.test_crew_actions import crew_world, run_until_event
+
+
+def walled(rows: int, door_row: int) -> str:
+    """Two rooms side by side, a partition between them with one door `door_row` down."""
+    lines = ["H" * 21]
+    for y in range(1, rows + 1):
+        mid = "+" if y == door_row else "#"
+        left = ".a......." if y == 1 else "........."
+        lines.append("H" + left + mid + "." * 9 + "H")
+    lines.append("H" * 21)
+    return "\n".join(lines)
+
+
+def plan_kinds(world, person) -> list[str]:
+    person.order = __import__("game.sim.people", fromlist=["Order"]).Order("move", (13, 1))
+    plan = next_plan(world, person)
+    person.order = None
+    return [a.kind for a in plan]
+
+
+def test_with_a_lance_the_planner_cuts_through_when_the_walk_round_is_longer():
+    w = crew_world(walled(24, 24), {"a": ("Ana", "rescue", ("lance",))})
+    ana = w.person_by_name("Ana")
+    assert "cut" in plan_kinds(w, ana)
+    w.submit(MoveTo(person_id=ana.id, cell=(13, 1)))
+    arrived = run_until_event(w, PersonArrived, 120)
+    cut_s = MATERIALS[Tile.WALL].thickness_m * LANCE_S_PER_M
+    round_s = (2 * 23 + 12) / 1.15 + 2.0
+    assert arrived.time_s < round_s
+    assert arrived.time_s == pytest.approx(cut_s + (7 + 2 * 1 + 3) / 1.15, abs=2.0)
+    assert any(isinstance(e, ce.WallCut) for e in w.events)
+
+
+def test_with_the_door_close_by_the_planner_walks_round():
+    w = crew_world(walled(24, 3), {"a": ("Ana", "rescue", ("lance",))})
+    ana = w.person_by_name("Ana")
+    kinds = plan_kinds(w, ana)
+    assert "cut" not in kinds and "open" in kinds
+    w.submit(MoveTo(person_id=ana.id, cell=(13, 1)))
+    run_until_event(w, PersonArrived, 60)
+    assert not any(isinstance(e, ce.WallCut) for e in w.events)
+
+
+def test_without_a_lance_a_wall_is_a_wall():
+    w = crew_world(walled(24, 24), {"a": ("Ana", "crew", ())})
+    assert "cut" not in plan_kinds(w, w.person_by_name("Ana"))
+
+
+VENTED = """
+HHHHHHHHHHHHHHHHHHH
+H.....=.....=.....H
+H.a...B.....B.....H
+H.....=.....=.....H
+H+===============+H
+H.................H
+HHHHHHHHHHHHHHHHHHH
+"""
+
+
+def opened_by(world, name: str) -> set[str]:
+    return {e.door for e in world.events if isinstance(e, DoorOpened) and e.by == name}
+
+
+@pytest.mark.parametrize("kit, expect_through", [((), False), (("suit",), True)])
+def test_the_unsuited_keep_out_of_a_venting_module_the_suited_go_through(kit, expect_through):
+    w = crew_world(
+        VENTED, {"a": ("Ana", "rescue" if kit else "crew", kit)},
+        events=[EventDef(0.0, "breach", {"at": (9, 0), "area_cm2": 40.0})],
+        modules={"West": (2, 2), "Mid": (9, 2)}, doors={(6, 2): "closed", (12, 2): "closed"},
+    )
+    run_until(w, 1.0)
+    assert w.crew.unsafe_cells[2, 9] and not w.crew.unsafe_cells[2, 2]
+    w.submit(MoveTo(person_id=0, cell=(15, 2)))
+    run_until_event(w, PersonArrived, 60)
+    through = {"bulkhead at 6,2", "bulkhead at 12,2"}
+    if expect_through:
+        assert through <= opened_by(w, "Ana")  # straight through, closing up behind
+    else:
+        assert not (through & opened_by(w, "Ana")) and "door at 1,4" in opened_by(w, "Ana")
+
+
+LOOP = """
+HHHHHHHHHHHHHH
+H....=.......H
+H.a..B.......H
+H....=.......H
+H....=.......H
+H....+.......H
+HHHHHHHHHHHHHH
+"""
+
+
+def planned_cells(person) -> list[tuple[int, int]]:
+    return [c for a in [person.action, *person.plan] if a is not None for c in getattr(a, "cells", [])]
+
+
+def test_a_walker_plans_again_when_a_door_is_sealed_in_front_of_them():
+    w = crew_world(LOOP, {"a": ("Ana", "crew", ())}, doors={(5, 2): "closed", (5, 5): "closed"})
+    ana = w.person_by_name("Ana")
+    w.submit(MoveTo(person_id=ana.id, cell=(10, 2)))
+    run_until(w, 0.5)
+    assert (5, 2) in planned_cells(ana)  # straight through the near door
+    w.submit(SealDoor(door_id=w.door_at[(5, 2)]))
+    arrived = run_until_event(w, PersonArrived, 40)
+    assert ana.cell == (10, 2)
+    assert w.doors[w.door_at[(5, 5)]].state == "open"  # the long way round
+    assert arrived.time_s > 10.0
+    assert not any(isinstance(e, CommandRejected) for e in w.events)
+
+
+def test_our_route_query_is_tcod_with_a_thin_wrapper():
+    w = crew_world(walled(24, 24), {"a": ("Ana", "crew", ())})
+    cost = cost_grid(w.grid.tiles, w.doors, Profile())
+    ours = find_path(cost, (2, 1), (13, 1))
+    raw = tcod.path.path2d(cost, start_points=[(1, 2)], end_points=[(1, 13)], cardinal=1, diagonal=None)
+    assert ours == [(int(j), int(i)) for i, j in raw[1:]]
+    assert np.all(cost[[c[1] for c in ours], [c[0] for c in ours]] > 0)
