@@ -195,3 +195,21 @@ def test_module_four_record_has_a_timeline_and_outcomes(module_four_runs):
     for name in TRAPPED:
         assert set(outcomes[name]) == {"status", "injury", "delivered_s"}
         assert outcomes[name]["status"] in ("rescued", "safe")
+
+
+def test_a_copy_of_a_world_with_the_autopilot_at_work_goes_on_exactly_like_the_original():
+    # No breach here (so no debris is thrown): this checks the crew's own state copies faithfully.
+    import copy
+
+    w = crew_world(
+        WING, TEAM, rooms={"Medical bay": ((2, 2), "medbay"), "Corridor": ((10, 2), "corridor")},
+        modules={"Base": (2, 2), "Wing": (10, 2)}, doors={(6, 2): "closed", (16, 2): "jammed"}, seed=5,
+    )
+    w.submit(SetAutopilot(on=True))
+    run_until(w, 20.0)
+    assert any(p.order is not None for p in w.people)
+    twin = copy.deepcopy(w)
+    assert state_hash(twin) == state_hash(w)
+    run_until(w, 90.0)
+    run_until(twin, 90.0)
+    assert state_hash(twin) == state_hash(w)

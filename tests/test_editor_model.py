@@ -195,12 +195,27 @@ def test_a_crash_leaves_a_recovery_file_newer_than_the_level(tmp_path):
 # ------------------------------------------------------------------ what-if
 
 def test_what_if_uses_the_sim_s_own_numbers_on_module_four():
+    from dataclasses import replace
+
+    from game.sim.world import create_world, run_until
+
     level = load_level(ROOT / "levels" / "module4.toml")
     result = what_if(level)
     by_label = {r.label: r for r in result.rooms if r.label}
     trapped = by_label["4-14"].tuc_s
-    # the full simulation puts the three trapped people out at 565 s after the breach
-    assert 540 <= trapped <= 590
+    # The same question put to the full simulation: one unprotected person in
+    # 4-14, the same breach and jam, nobody else and nothing else happening.
+    reyes = next(c for c in level.crew if c.name == "Tomas Reyes")
+    alone = replace(
+        level,
+        crew=(reyes,),
+        events=tuple(e for e in level.events if e.kind in ("breach", "door_jam") and e.chance == 1.0),
+        injects=(),
+    )
+    world = create_world(alone, 1)
+    while world.person_state(0) not in ("unconscious", "dead") and world.time_s < 1800:
+        run_until(world, world.time_s + 1)
+    assert trapped == pytest.approx(world.time_s, abs=5)
     assert by_label["4-15"].tuc_s == pytest.approx(trapped, abs=1)
     assert by_label["Corridor 4"].tuc_s < trapped < by_label["4-01"].tuc_s
     assert not math.isfinite(by_label["Medical bay"].tuc_s)

@@ -106,6 +106,14 @@ def place_name(world: "World", cell: tuple[int, int]) -> str:
     room = world.grid.room_at(*cell)
     if room is not None:
         return room.label
+    x, y = cell
+    sides = []
+    for nx, ny in ((x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)):
+        r = world.grid.room_at(nx, ny)
+        if r is not None and r.label not in sides:
+            sides.append(r.label)
+    if len(sides) >= 2:
+        return f"the wall between {sides[0]} and {sides[1]}"
     module = world.grid.module_at(*cell)
     return module or f"{cell[0]},{cell[1]}"
 

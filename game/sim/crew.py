@@ -255,8 +255,8 @@ class CrewState:
         out = []
         for d in self.module_doors(world):
             door = world.doors[d[0]]
-            if door.is_open or grid.tiles[door.y, door.x] == T_CUT:
-                continue
+            if grid.tiles[door.y, door.x] == T_CUT:
+                continue  # open or shut: the crew does not go in that way
             sides = d[1]
             if sides & breached and sides & protected:
                 out.append(door.id)

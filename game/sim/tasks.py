@@ -294,7 +294,9 @@ def jobs(world: "World") -> list[Job]:
                 suit=True, work_s=secs, priority=PRIORITY["open"] + urgent, casualties=cas,
             )
         blocked = any(k.startswith("open:") and v.id in j.casualties for k, j in out.items())
-        if supplied or not danger or not any(q.has("respirator") for q in team) or urgent:
+        # Out once they breathe from a respirator (or are out of the bad air
+        # already); straight away only if nobody has a respirator to give.
+        if supplied or not danger or not any(q.has("respirator") for q in team):
             out[f"extract:{v.id}"] = Job(
                 f"extract:{v.id}", "rescue", v.id, v.cell, suit=danger, work_s=90.0,
                 priority=PRIORITY["extract"] + urgent - (200.0 if blocked else 0.0), casualties=(v.id,),
