@@ -57,7 +57,8 @@ def _raw(searches: list) -> None:
         if kind == "path":
             tcod.path.path2d(cost, start_points=a, end_points=b, cardinal=1, diagonal=None, check_bounds=False)
         else:
-            tcod.path.dijkstra2d(a.copy(), cost, 1, None)
+            d = a.copy()
+            tcod.path.dijkstra2d(d, cost, 1, None, out=d)
 
 
 def _replan_figures(world, door_id: int, repeat: int) -> tuple[float, float, int]:

@@ -385,9 +385,13 @@ class Seal(DoorWork):
             return Failed(f"{d.label} will not shut")
         if max(abs(p.cell[0] - d.x), abs(p.cell[1] - d.y)) > 1 or p.cell == d.cell:
             return Failed(f"not beside {d.label}")
-        if world.crew.someone_at(world, d.cell):
-            return RUNNING
         return RUNNING
+
+    def step(self, world: "World", p: "Person", dt: float) -> Result:
+        d = self.door(world)
+        if d.is_open and world.crew.someone_at(world, d.cell):
+            return RUNNING  # not on anyone standing in the doorway
+        return super().step(world, p, dt)
 
     def finish(self, world: "World", p: "Person") -> None:
         d = self.door(world)

@@ -36,7 +36,6 @@ REACT_AWAKE_S = (40.0, 70.0)
 REACT_ASLEEP_S = (60.0, 90.0)
 
 
-
 @dataclass
 class CrewState:
     autopilot: bool = False

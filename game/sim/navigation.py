@@ -126,24 +126,45 @@ def cost_grid(
             cost[blocked & floor] = walk + profile.cut_s(BEAM_WIDTH_M) * CS_PER_S
         else:
             cost[blocked] = 0.0
-    for d in doors:
-        if tiles[d.y, d.x] == Tile.CUT:
-            continue  # a door cut out is a hole now
-        if d.id in kept_shut or d.state == "sealed":
-            c = 0.0
-        elif d.state == "open":
-            c = walk
-        elif not needs_force(d):
-            c = walk + d.open_time_s * CS_PER_S
-        else:  # jammed, or sticking
-            way = jammed_way(profile, d)
-            c = 0.0 if way is None else walk + way[1] * CS_PER_S
-        cost[d.y, d.x] = c
+    if doors:
+        xs, ys, opens = _door_arrays(doors)
+        is_open = np.fromiter((d.state == "open" for d in doors), dtype=bool, count=len(doors))
+        c = np.where(is_open, walk, walk + opens * CS_PER_S)
+        for i, d in enumerate(doors):  # the few that need more than walking or opening
+            if d.state in ("open", "closed") and d.id not in kept_shut and not needs_force(d):
+                continue
+            if d.id in kept_shut or d.state == "sealed":
+                c[i] = 0.0
+            elif d.state != "open":  # jammed, or sticking
+                way = jammed_way(profile, d)
+                c[i] = 0.0 if way is None else walk + way[1] * CS_PER_S
+        keep = tiles[ys, xs] != T_CUT  # a door cut out is a hole now
+        cost[ys[keep], xs[keep]] = c[keep]
     if closed_to is not None:
         cost[closed_to] = 0.0
     out = np.rint(cost).astype(np.int32)
     out[(cost > 0) & (out < 1)] = 1
     return out
+
+
+_DOOR_ARRAYS: dict[int, tuple] = {}
+
+
+def _door_arrays(doors: list[Door]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each door is and how long it takes to open (they never move)."""
+    got = _DOOR_ARRAYS.get(id(doors))
+    if got is None or got[0] is not doors or len(got[1]) != len(doors):
+        n = len(doors)
+        got = (
+            doors,
+            np.fromiter((d.x for d in doors), dtype=np.intp, count=n),
+            np.fromiter((d.y for d in doors), dtype=np.intp, count=n),
+            np.fromiter((d.open_time_s for d in doors), dtype=np.float64, count=n),
+        )
+        if len(_DOOR_ARRAYS) > 32:
+            _DOOR_ARRAYS.clear()
+        _DOOR_ARRAYS[id(doors)] = got
+    return got[1], got[2], got[3]
 
 
 def _beside(mask: np.ndarray) -> np.ndarray:

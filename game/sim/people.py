@@ -45,10 +45,9 @@ class Order:
     source: str = "player"  # player | autopilot
     tick: int = 0
     job: str = ""
-    stage: str = ""  # where a many-step order has got to (rescue: reach, fit, extract)
 
     def key(self) -> tuple:
-        return (self.kind, self.target, self.source, self.tick, self.job, self.stage)
+        return (self.kind, self.target, self.source, self.tick, self.job)
 
 
 @dataclass

@@ -58,7 +58,7 @@ def outcome(world: "World", p) -> dict[str, Any]:
         status = "dead"
     elif p.delivered_s is not None:
         status = "rescued"
-    elif in_danger(world, p):
+    elif in_danger(world, p) and not p.suited:
         status = "in danger"
     else:
         status = "safe"
