@@ -283,6 +283,39 @@ def test_light_debris_over_the_hole_partly_plugs_it():
     assert 0.0 < plug[0] <= debris.MAX_PLUG < 1.0
 
 
+def _box_with_breach(insulation: bool):
+    """The box with a 1200 cm2 hole in its east wall at 0.5 s (and insulation by it)."""
+    events = [EventDef(0.5, "breach", {"at": [11, 2], "area_cm2": 1200.0})]
+    if insulation:
+        events.insert(0, fall(0.0, "insulation", at=(10, 2), angle_deg=90.0))
+    return ascii_world(BOX, events=events)
+
+
+def test_insulation_the_draught_pulls_over_a_hole_slows_the_leak():
+    plugged, bare = _box_with_breach(True), _box_with_breach(False)
+    run_until(plugged, 4.0)
+    run_until(bare, 4.0)
+    assert plugged.atmos.breach_plug[0] > 0.2  # the gas sees the smaller hole...
+    assert bare.atmos.breach_plug[0] == 0.0
+    assert any(e.kind == "BreachPlugChanged" and e.plug > 0.2 for e in plugged.events)
+    # ...so the room keeps its air longer
+    assert plugged.compartments.pressure_bar[0] > bare.compartments.pressure_bar[0] + 0.02
+
+
+def test_loose_things_lying_by_a_small_hole_do_not_plug_it():
+    # Module Four's breach throws a bag that ends up against the hull by the
+    # hole, but its draught (about 1 m/s) cannot lift a bag onto it.
+    w = create_world(load_level(MODULE4), 4)
+    run_until(w, 60.0)
+    b = w.breaches[0]
+    lying_by = w.physics.space.point_query(debris._mouth(w, b.x, b.y), debris.PLUG_REACH_M, debris._PLUG_QUERY)
+    assert lying_by
+    assert debris.breach_plug_fraction(w)[0] == 0.0
+    assert w.atmos.breach_plug[0] == 0.0
+    wind_toward(w, b.x + 0.5, b.y + 1.0, 30.0)  # a gale would have held it there
+    assert debris.breach_plug_fraction(w)[0] > 0.0
+
+
 # --------------------------------------------------------------------------
 # what debris does to walking
 

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import tcod.path
 
-from game.sim import physiology
+from game.sim import debris, physiology
 from game.sim.compartments import build_openings, relabel
-from game.sim.events import FireHazardRaised, O2ReserveExhausted, PersonStateChanged
+from game.sim.events import BreachPlugChanged, FireHazardRaised, O2ReserveExhausted, PersonStateChanged
 from game.sim.gas import M_O2, M_N2, MARS_PRESSURE_PA, Openings, moles_for, step_gas
 from game.sim.level import EventDef, Level
 
@@ -72,6 +72,8 @@ class AtmosState:
     # Per breach:
     wind_sources: list[WindSource] = field(default_factory=list)
     breach_flow_kg_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    breach_opening: np.ndarray = field(default_factory=lambda: np.zeros(0, np.intp))  # -1: vents nothing
+    breach_plug: np.ndarray = field(default_factory=lambda: np.zeros(0))  # share of each hole debris covers
 
 
 def initial_state(level: Level, shape: tuple[int, int]) -> AtmosState:
@@ -88,7 +90,8 @@ def initial_state(level: Level, shape: tuple[int, int]) -> AtmosState:
 
 def state_bytes(a: AtmosState) -> bytes:
     target = a.feed_target if a.feed_target is not None else (-1, -1)
-    return struct.pack("<ddddqq", a.vented_kg, a.reserve_o2_kg, a.feed_rate_g_s, a.fed_o2_kg, *target)
+    head = struct.pack("<ddddqq", a.vented_kg, a.reserve_o2_kg, a.feed_rate_g_s, a.fed_o2_kg, *target)
+    return head + np.ascontiguousarray(a.breach_plug, dtype=np.float64).tobytes()
 
 
 def compartment_modules(world: "World") -> list[set[int]]:
@@ -155,6 +158,8 @@ def rebuild_topology(world: "World") -> None:
     a.names = compartment_names(world)
     a.wind_sources = [_wind_source(world, int(k), b.x, b.y) for k, b in zip(breach_opening.tolist(), world.breaches)]
     a.breach_flow_kg_s = np.zeros(len(world.breaches))
+    a.breach_opening = breach_opening
+    a.breach_plug = np.zeros(len(world.breaches))  # the new openings have the full holes: plugging is applied again
     world.topology_dirty = False
 
 
@@ -240,10 +245,27 @@ def step_atmosphere(world: "World", dt: float) -> None:
         _regulate(world, dt)
     if a.openings.a.size == 0 and feed is None:
         return
+    if world.breaches:
+        _apply_plugs(world)
     flow, vo2, vother = step_gas(c.n_o2, c.n_other, c.volume_m3, a.openings, dt, MARS_PRESSURE_PA, feed)
     a.vented_kg += float(vo2.sum()) * M_O2 + float(vother.sum()) * M_N2
     _update_wind(world, flow)
     _flag_fire(world)
+
+
+def _apply_plugs(world: "World") -> None:
+    """Narrow each breach's opening by the share of it debris covers now."""
+    a = world.atmos
+    plug = debris.update_plugs(world)
+    if plug.shape == a.breach_plug.shape and np.array_equal(plug, a.breach_plug):
+        return
+    before = a.breach_plug if a.breach_plug.shape == plug.shape else np.zeros_like(plug)
+    for i, (k, b) in enumerate(zip(a.breach_opening.tolist(), world.breaches)):
+        if k >= 0:
+            a.openings.area_m2[k] = b.area_m2 * (1.0 - plug[i])
+        if (plug[i] > 0.0) != (before[i] > 0.0):
+            world.emit(BreachPlugChanged, breach_id=b.id, section=b.section, plug=round(float(plug[i]), 3))
+    a.breach_plug = plug
 
 
 def _regulate(world: "World", dt: float) -> None:

@@ -1,7 +1,7 @@
 """Debris: falling, wind-driven rigid bodies (pymunk), and what they block.
 
 Owns the physics space: merged static walls built from the grid, one dynamic
-body per piece of debris and one kinematic body per person. Top-down, the
+body per piece of debris and one static body per person. Top-down, the
 deck's friction is a pivot and a gear joint from each piece to the static
 body with a force limit of mu m g, so pymunk applies it inside every substep.
 Python only adds the wind's drag, and only to pieces where the wind is
@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any, Iterable
 import numpy as np
 import pymunk
 import pymunk.batch as pb
-from scipy import ndimage
 
 # The raw setters of the pinned pymunk (7.3.1): a third of the cost of the
 # Body properties, with the same effect.
@@ -38,7 +37,8 @@ from pymunk._chipmunk import lib as _cp
 
 from game.sim import debris_footprint as fp
 from game.sim.debris_kinds import HEAVY_KG, KINDS, MARS_G_M_S2, DebrisKind
-from game.sim.gas import M_N2, M_O2
+from game.sim.gas import MARS_PRESSURE_PA, M_N2, M_O2
+from game.sim.people import WALK_SPEED_M_S
 from game.sim.static_geometry import (
     CAT_DEBRIS,
     CAT_HEAVY,
@@ -65,11 +65,13 @@ COLLISION_SLOP_M = 0.005
 ESCAPE_DEPTH_M = 0.3  # a centre this deep in a wall is put back (walls are 1 m thick)
 DEBRIS_FRICTION = 0.5  # between pieces, and against walls and people
 PERSON_RADIUS_M = 0.25
-TELEPORT_M = 2.0  # a person who jumps further than this in a tick is placed, not swept
 WAKE_CHECK_TICKS = 5  # sleeping pieces feel the wind every half second...
 CALM_CHECK_TICKS = 20  # ...or every 2 s while it is under half the speed that would move any
 NEAR_M = 1.0  # a person this close to a piece may touch it within a tick
-PERSON_MAX_M_S = 2.0  # nobody on foot moves faster (walking is 1.15): bounds when to look again
+FEW_AWAKE = 48  # up to this many bodies awake, read them one by one rather than all in one batch
+REACH_SLACK_M = 0.5  # heavy pieces may drift this far before people are looked at again
+REACH_BIN_M = 2  # bin size (whole metres) for looking up which heavy pieces a person may touch
+PERSON_MAX_M_S = 1.3 * WALK_SPEED_M_S  # nobody on foot is faster: bounds when to look at someone again
 # Drag weaker than this share of a moving piece's floor friction is left out;
 # a still piece only gets drag that beats its friction (else it stays put).
 DRAG_RELEVANT = 0.1
@@ -125,8 +127,8 @@ class _Scratch:
     """
 
     _KEPT = (
-        "maybe_awake", "kin_near", "steps", "due", "due_from", "tracked_ids", "layout", "near",
-        "near_dist", "near_layout", "next_wake_tick", "px", "py", "pv", "n_going",
+        "maybe_awake", "steps", "due", "due_from", "tracked_ids", "layout", "reach",
+        "reach_layout", "heavy_layout", "next_wake_tick", "px", "py",
     )
 
     def __init__(self) -> None:
@@ -134,15 +136,14 @@ class _Scratch:
         self.n_people = -1
         self.fresh = False  # `state` and `asleep` are exact for every piece
         self.maybe_awake = True  # some piece may be awake: read before stepping
-        self.kin_near = True  # a body near debris moved in the last step
         self.steps = 0  # physics steps taken, the clock of the people schedule
         self.due: dict[int, list[int]] = {}  # step -> people to look at then
         self.due_from = -1  # -1: look at everyone next step
         self.tracked_ids: set[int] = set()
         self.layout = 0  # bumped whenever a read finds pieces moving, or they are moved
-        self.near: list[bool] | None = None  # flat cells within NEAR_M of a piece
-        self.near_dist: list[float] = []
-        self.near_layout = -1
+        self.heavy_layout = 0  # the same, for heavy pieces (the only ones people touch)
+        self.reach: _Reach | None = None  # heavy pieces, see _heavy_reach
+        self.reach_layout: tuple[int, int] = (-1, -1)
         self.next_wake_tick = 0
         self.get_buf = pb.Buffer()
         self.id_buf = pb.Buffer()
@@ -153,15 +154,13 @@ class _Scratch:
         self.sleepers: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.occ_key: tuple | None = None
         self.occ: tuple[np.ndarray, np.ndarray] | None = None
-        self.plug_key: tuple | None = None
-        self.plug: np.ndarray = np.zeros(0)
         self.foot_version = -1
+        self.shape_index: dict[int, int] = {}
+        self.shape_index_version = -1
         self.samples_by_id: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.body_ids: dict[int, int] = {}
         self.px: list[float] = []  # where each person's body is bound by the end of the step
         self.py: list[float] = []
-        self.pv: list[tuple[float, float]] = []  # each person's body's velocity
-        self.n_going = 0  # bodies with a velocity
 
     def __reduce__(self) -> tuple:
         return (_restore_scratch, ({k: getattr(self, k) for k in self._KEPT},))
@@ -180,7 +179,7 @@ class PhysicsState:
     walls: WallSet | None = None
     passable: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
     pieces: list[Piece] = field(default_factory=list)
-    people: list[pymunk.Body] = field(default_factory=list)  # kinematic, by person id
+    people: list[pymunk.Body] = field(default_factory=list)  # static, by person id
     # A person's body collides only while they are near debris ("tracked");
     # elsewhere it is parked, touching nothing, so crowds far from any piece cost nothing.
     tracked: list[bool] = field(default_factory=list)
@@ -188,6 +187,7 @@ class PhysicsState:
     version: int = 0  # bumped whenever pieces are added or removed
     rescues: int = 0  # pieces found deep inside a wall and put back (should stay 0)
     stamp: int = 0  # bumped whenever any piece may have moved: a cheap key for caches
+    over_hole: dict[int, int] = field(default_factory=dict)  # breach id by id of a piece held over it
     scratch: _Scratch = field(default_factory=_Scratch, repr=False, compare=False)
 
     @property
@@ -206,7 +206,7 @@ def substeps(dt: float) -> int:
 
 
 def create_physics(world: "World") -> PhysicsState:
-    """A space with the grid's walls and a kinematic body for everyone."""
+    """A space with the grid's walls and a body for everyone."""
     space = pymunk.Space()
     space.gravity = (0.0, 0.0)  # top-down: the floor joints stand in for gravity
     space.sleep_time_threshold = SLEEP_AFTER_S
@@ -230,12 +230,17 @@ _PERSON_ON = pymunk.ShapeFilter(categories=CAT_PERSON, mask=CAT_HEAVY)
 _PERSON_OFF = pymunk.ShapeFilter(categories=CAT_PERSON, mask=0)
 _LIGHT = pymunk.ShapeFilter(categories=CAT_DEBRIS, mask=CAT_WALL | CAT_DEBRIS)
 _HEAVY = pymunk.ShapeFilter(categories=CAT_DEBRIS | CAT_HEAVY, mask=CAT_WALL | CAT_DEBRIS | CAT_PERSON)
+_PLUG_QUERY = pymunk.ShapeFilter(mask=CAT_DEBRIS)  # what may lie over a hole: any piece (heavy ones are skipped)
 
 
 def _sync_people(world: "World", st: PhysicsState) -> None:
-    """One kinematic circle per person, added (parked) for anyone new."""
+    """One static circle per person, added (parked) for anyone new.
+
+    Static: debris moving into a person stops at them, but a person never
+    shoves a heavy piece (nobody can), and placing their body wakes nothing.
+    """
     for p in world.people[len(st.people):]:
-        body = pymunk.Body(body_type=pymunk.Body.STATIC)  # kinematic while they move
+        body = pymunk.Body(body_type=pymunk.Body.STATIC)
         body.position = (p.x, p.y)
         shape = pymunk.Circle(body, PERSON_RADIUS_M)
         shape.friction = DEBRIS_FRICTION
@@ -331,20 +336,20 @@ def _tables(st: PhysicsState) -> _Scratch:
     sc.asleep = np.zeros(nd, dtype=bool)
     sc.order = _EMPTY
     sc.order_ids = b""
+    sc.order_fresh = False
+    sc.slot_of = {b: k for b, k in pairs if 0 <= k < nd}  # body id -> piece slot
     sc.awake = _EMPTY
     if len(sc.px) != npp:
         known = min(len(sc.px), npp)
         nan = float("nan")
         sc.px = sc.px[:known] + [nan] * (npp - known)  # nan: placed on first sync
         sc.py = sc.py[:known] + [nan] * (npp - known)
-        sc.pv = sc.pv[:known] + [(0.0, 0.0)] * (npp - known)
-        sc.n_going = sum(v != (0.0, 0.0) for v in sc.pv)
         sc.due_from = -1
     sc.tracked_ids = {j for j, t in enumerate(st.tracked) if t}
     sc.version, sc.n_people = st.version, npp
     sc.fresh = False
     sc.maybe_awake = True
-    sc.occ_key = sc.plug_key = None
+    sc.occ_key = None
     return sc
 
 
@@ -397,37 +402,63 @@ def _batch_get(st: PhysicsState, sc: _Scratch) -> np.ndarray:
     return np.frombuffer(buf.float_buf(), dtype=np.float64).reshape(-1, 6)
 
 
-def _read(st: PhysicsState) -> _Scratch:
-    """Every body's place, motion and sleep (cached until something can have moved)."""
+def _read(st: PhysicsState, full: bool = False) -> _Scratch:
+    """Every body's place, motion and sleep (cached until something can have moved).
+
+    `full` also brings the library's body order up to date (for hashing).
+    """
     sc = _tables(st)
-    if not sc.fresh:
-        _read_pieces(st, sc)
+    if not sc.fresh or (full and not sc.order_fresh):
+        _read_pieces(st, sc, full)
     return sc
 
 
-def _read_pieces(st: PhysicsState, sc: _Scratch) -> np.ndarray:
-    """One batch read of every piece; returns the awake ones' slots."""
+def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarray:
+    """Read the pieces that moved since the last read; returns the awake ones' slots.
+
+    With few bodies awake, one cheap batch read of who is awake, then each
+    of those (and each that fell asleep since the last read) on its own:
+    sleeping pieces have not moved. Otherwise one batch read of every body.
+    """
+    if not full and sc.order_ids:
+        buf = sc.id_buf
+        buf.clear()
+        pb.get_space_bodies(st.space, pb.BodyFields.BODY_ID, buf)
+        ids = np.frombuffer(buf.int_buf(), dtype=np.uintp)
+        n_active = int((ids == sc.static_ids[0]).argmax())  # awake bodies come first
+        if n_active <= FEW_AWAKE:
+            slot_of = sc.slot_of
+            now = [k for k in map(slot_of.get, ids[:n_active].tolist()) if k is not None]
+            before = sc.awake.tolist()
+            if now != before:
+                sc.sleepers = None  # which pieces sleep has changed
+            ptr, state = sc.ptr, sc.state
+            pos, ang, vel, spin = _cp.cpBodyGetPosition, _cp.cpBodyGetAngle, _cp.cpBodyGetVelocity, _cp.cpBodyGetAngularVelocity
+            for k in set(now).union(before):
+                b = ptr[k]
+                p, v = pos(b), vel(b)
+                state[k] = (p.x, p.y, ang(b), v.x, v.y, spin(b))
+            sc.asleep[before] = True
+            awake = np.array(now, dtype=np.int64)
+            sc.asleep[awake] = False
+            sc.order_fresh = False
+            return _took(sc, awake)
     data = _batch_get(st, sc)
     sc.state[sc.piece_slots] = data[sc.piece_rows]
     sc.asleep[sc.piece_slots] = sc.piece_asleep
-    sc.awake = sc.awake_now
-    if sc.awake.size:
+    sc.order_fresh = True
+    return _took(sc, sc.awake_now)
+
+
+def _took(sc: _Scratch, awake: np.ndarray) -> np.ndarray:
+    """Bookkeeping after a read that found `awake` (slots) awake."""
+    sc.awake = awake
+    if awake.size:
         sc.layout += 1
+        if sc.heavy[awake].any():
+            sc.heavy_layout += 1
     sc.fresh = True  # people's rows are not read: they go where they are sent
-    return sc.awake
-
-
-def _all_asleep(st: PhysicsState, sc: _Scratch) -> bool:
-    """True if no piece is awake, from one cheap batch read of body ids.
-
-    Awake bodies come first, the moving people's kinematic bodies among
-    them; if the entry after that many is our static walls body (the first
-    static one), every piece sleeps.
-    """
-    buf = sc.id_buf
-    buf.clear()
-    pb.get_space_bodies(st.space, pb.BodyFields.BODY_ID, buf)
-    return memoryview(buf.int_buf()).cast("P")[sc.n_going] == sc.static_ids[0]
+    return awake
 
 
 def _dirty(st: PhysicsState) -> None:
@@ -435,7 +466,7 @@ def _dirty(st: PhysicsState) -> None:
     sc = st.scratch
     sc.fresh = False
     sc.maybe_awake = True
-    sc.layout += 1
+    sc.layout += 1  # (a heavy piece moved or added here is awake at the next read)
     sc.next_wake_tick = 0
     st.stamp += 1
 
@@ -453,6 +484,15 @@ def _area_for(params: dict[str, Any]) -> tuple[float, float, float, float, bool]
         x, y = (int(v) for v in params["at"])
         return float(x), float(y), float(x + 1), float(y + 1), True
     raise ValueError("debris_fall needs 'at' or 'region'")
+
+
+def _shape_index(st: PhysicsState) -> dict[int, int]:
+    """Piece id by its shape's identity, for turning query hits into pieces (kept until pieces change)."""
+    sc = st.scratch
+    if sc.shape_index_version != st.version:
+        sc.shape_index = {id(p.shape): p.id for p in st.pieces if p.shape is not None}
+        sc.shape_index_version = st.version
+    return sc.shape_index
 
 
 def _heavy_cells(world: "World") -> np.ndarray:
@@ -513,7 +553,7 @@ def _knock_aside(world: "World", piece_id: int) -> None:
     """
     st = world.physics
     hits = st.space.shape_query(st.pieces[piece_id].shape)
-    index = {id(p.shape): p.id for p in st.pieces if p.shape is not None}
+    index = _shape_index(st)
     under = sorted({index[id(h.shape)] for h in hits if id(h.shape) in index} - {piece_id})
     under = [i for i in under if not st.pieces[i].heavy]
     if not under:
@@ -677,7 +717,7 @@ def _apply_drag(
     sel = np.flatnonzero(go)
     nvx, nvy = (nvx * cap)[sel], (nvy * cap)[sel]
     chosen = slots[sel]
-    if sel.size == sc.live_idx.size and sel.size > 8 and sc.awake.size == sel.size:
+    if sel.size == sc.live_idx.size and sel.size > 8 and sc.awake.size == sel.size and sc.order_fresh:
         _set_all(st, sc, chosen, nvx, nvy)  # every piece awake and driven: one batch write
     else:
         setv, ptr = _cp.cpBodySetVelocity, sc.ptr
@@ -691,7 +731,6 @@ def _set_all(st: PhysicsState, sc: _Scratch, slots: np.ndarray, vx: np.ndarray, 
     nslots = sc.nd + sc.npp
     vals = np.zeros((nslots + 1, 3))  # the extra zero row is what static bodies (slot -1) read
     vals[:nslots] = sc.state[:, 3:6]
-    vals[sc.nd:nslots, 0:2] = np.array(sc.pv, dtype=np.float64).reshape(-1, 2)
     vals[slots, 0], vals[slots, 1] = vx, vy
     sc.set_rows = np.ascontiguousarray(vals[sc.order])
     sc.set_buf.set_float_buf(sc.set_rows.reshape(-1))
@@ -759,55 +798,82 @@ def _wake_sleepers(world: "World", st: PhysicsState, sc: _Scratch, dt: float) ->
     return _apply_drag(world, st, sc, sleeping[sel], flat[sel], wx[sel], wy[sel], zero, zero, dt)
 
 
-def _near_debris(st: PhysicsState, sc: _Scratch) -> tuple[list[bool], list[float]]:
-    """By flat cell: within NEAR_M of some heavy piece, and how far (m) from such a cell.
+def _heavy_reach(st: PhysicsState, sc: _Scratch, dt: float) -> "_Reach":
+    """Where heavy pieces can touch people within a tick, binned for quick lookups.
 
-    Kept while no piece moves; the distance says how long someone walking
-    at PERSON_MAX_M_S cannot reach debris, so they need not be looked at.
+    A piece's reach is half its diagonal, plus NEAR_M, plus REACH_SLACK_M: a
+    person's centre within reach of a piece's centre may touch it within a
+    tick. The slack lets a heavy piece drift a little without anyone being
+    looked at again; once one has moved (or could move within the tick)
+    further than that, or pieces come or go, the reach is rebuilt and
+    everyone is looked at afresh.
     """
-    if sc.near is not None and sc.near_layout == sc.layout:
-        return sc.near, sc.near_dist
-    h, w = st.passable.shape
-    mask = np.zeros((h, w), dtype=bool)
+    key = (sc.heavy_layout, st.version)
+    if sc.reach is not None and sc.reach_layout == key:
+        return sc.reach
+    if sc.reach is not None and sc.reach_layout[1] == st.version:
+        live, x0, y0 = sc.reach.origin
+        s = sc.state[live]
+        drift = np.hypot(s[:, 0] - x0, s[:, 1] - y0) + np.hypot(s[:, 3], s[:, 4]) * dt
+        if not (drift > REACH_SLACK_M).any():
+            sc.reach_layout = key
+            return sc.reach
     live = sc.live_idx[sc.heavy[sc.live_idx]]  # only heavy pieces and people touch
-    if live.size:
-        reach = np.hypot(sc.length[live], sc.width[live]) / 2 + NEAR_M
-        x, y = sc.state[live, 0], sc.state[live, 1]
-        x0 = np.clip(np.floor(x - reach), 0, w).astype(int).tolist()
-        x1 = np.clip(np.floor(x + reach) + 1, 0, w).astype(int).tolist()
-        y0 = np.clip(np.floor(y - reach), 0, h).astype(int).tolist()
-        y1 = np.clip(np.floor(y + reach) + 1, 0, h).astype(int).tolist()
-        for a, b, c, d in zip(x0, y0, x1, y1):
-            mask[b:d, a:c] = True
-        dist = ndimage.distance_transform_edt(~mask)
-    else:
-        dist = np.full((h, w), np.inf)
-    sc.near, sc.near_dist, sc.near_layout = mask.reshape(-1).tolist(), dist.reshape(-1).tolist(), sc.layout
-    sc.due = {}  # everyone is looked at afresh against the new map
+    s = sc.state[live]
+    reach = np.hypot(sc.length[live], sc.width[live]) / 2 + (NEAR_M + REACH_SLACK_M)
+    sc.reach = _Reach(s[:, 0], s[:, 1], reach, st.passable.shape)
+    sc.reach.origin = (live, s[:, 0].copy(), s[:, 1].copy())
+    sc.reach_layout = key
+    sc.due = {}  # everyone is looked at afresh against the new places
     sc.due_from = -1
-    return sc.near, sc.near_dist
+    return sc.reach
 
 
-def _move_body(st: PhysicsState, sc: _Scratch, j: int, x: float, y: float, dt: float) -> bool:
-    """Track person j's body to (x, y) over the step; True if it moves or is placed."""
-    tracked, pv = st.tracked, sc.pv
-    dx, dy = x - sc.px[j], y - sc.py[j]
-    place = not tracked[j] or not dx * dx + dy * dy <= TELEPORT_M * TELEPORT_M  # nan: never placed
-    if place:
-        body = st.people[j]
-        body.position = (x, y)
-        st.space.reindex_shapes_for_body(body)
-        v = (0.0, 0.0)
-        if not tracked[j]:
-            next(iter(body.shapes)).filter = _PERSON_ON
-            tracked[j] = True
-            sc.tracked_ids.add(j)
-    else:
-        v = (dx / dt, dy / dt)
+class _Reach:
+    """Heavy pieces' reach over bins of REACH_BIN_M: per bin, a lower bound on
+    how far any point in it is outside every reach, and the pieces that may
+    reach into it, so one person costs a lookup and a few distances at most."""
+
+    def __init__(self, cx: np.ndarray, cy: np.ndarray, reach: np.ndarray, shape: tuple[int, int]) -> None:
+        b = REACH_BIN_M
+        nby, nbx = -(-shape[0] // b), -(-shape[1] // b)
+        lo_x, lo_y = np.arange(nbx) * b, np.arange(nby) * b
+        # Distance from each bin's rectangle to each centre, less the reach.
+        dx = np.maximum(np.maximum(lo_x[:, None] - cx[None, :], cx[None, :] - (lo_x[:, None] + b)), 0.0)
+        dy = np.maximum(np.maximum(lo_y[:, None] - cy[None, :], cy[None, :] - (lo_y[:, None] + b)), 0.0)
+        lb = np.hypot(dy[:, None, :], dx[None, :, :]) - reach  # (nby, nbx, pieces)
+        inside = lb <= 0.0
+        far = np.where(inside, np.inf, lb).min(axis=2, initial=np.inf)
+        self.origin: tuple[np.ndarray, np.ndarray, np.ndarray] = (_EMPTY, cx, cy)  # slots and centres at build
+        self.nbx = nbx
+        self.far = far.reshape(-1).tolist()  # lower bound of the gap to pieces that cannot reach in
+        self.close: dict[int, list[tuple[float, float, float]]] = {}  # bin -> pieces that may reach in
+        if inside.any():
+            by, bx, k = np.nonzero(inside)
+            pieces = list(zip(cx.tolist(), cy.tolist(), reach.tolist()))
+            for flat, i in zip((by * nbx + bx).tolist(), k.tolist()):
+                self.close.setdefault(flat, []).append(pieces[i])
+
+    def gap(self, x: float, y: float) -> float:
+        """How far (m) (x, y) lies outside every reach; <= 0 inside one; a lower bound, inf with no pieces."""
+        k = int(y) // REACH_BIN_M * self.nbx + int(x) // REACH_BIN_M
+        g = self.far[k]
+        for hx, hy, r in self.close.get(k, ()):
+            g = min(g, math.hypot(x - hx, y - hy) - r)
+        return g
+
+
+def _move_body(st: PhysicsState, sc: _Scratch, j: int, x: float, y: float) -> None:
+    """Put person j's body at (x, y), touching heavy debris."""
+    body = st.people[j]
+    ptr = sc.ptr[sc.nd + j]
+    _cp.cpBodySetPosition(ptr, (x, y))
+    _cp.cpSpaceReindexShapesForBody(st.space._space, ptr)
+    if not st.tracked[j]:
+        next(iter(body.shapes)).filter = _PERSON_ON
+        st.tracked[j] = True
+        sc.tracked_ids.add(j)
     sc.px[j], sc.py[j] = x, y
-    if v != pv[j]:
-        _set_person_v(st, sc, j, v)
-    return place or dx != 0.0 or dy != 0.0
 
 
 def _park_body(st: PhysicsState, sc: _Scratch, j: int) -> None:
@@ -815,46 +881,19 @@ def _park_body(st: PhysicsState, sc: _Scratch, j: int) -> None:
     next(iter(st.people[j].shapes)).filter = _PERSON_OFF
     st.tracked[j] = False
     sc.tracked_ids.discard(j)
-    if sc.pv[j] != (0.0, 0.0):
-        _set_person_v(st, sc, j, (0.0, 0.0))
 
 
-def _set_person_v(st: PhysicsState, sc: _Scratch, j: int, v: tuple[float, float]) -> None:
-    """A moving person's body is kinematic; a still one is static, so debris
-    at rest against them can sleep (any contact with a kinematic body keeps a
-    body awake) and costs the step nothing."""
-    going = v != (0.0, 0.0)
-    was = sc.pv[j] != (0.0, 0.0)
-    if going:
-        if not was:
-            st.people[j].body_type = pymunk.Body.KINEMATIC
-        _cp.cpBodySetVelocity(sc.ptr[sc.nd + j], v)
-    elif was:
-        st.people[j].body_type = pymunk.Body.STATIC  # which also stops it
-    sc.n_going += going - was
-    sc.pv[j] = v
+def _drive_people(world: "World", st: PhysicsState, sc: _Scratch, dt: float) -> None:
+    """Keep the bodies of people near heavy debris where they stand.
 
-
-def _drive_people(world: "World", st: PhysicsState, sc: _Scratch, dt: float, watch: bool) -> bool:
-    """Move the bodies of people near debris with them; True if any such body moved.
-
-    With `watch` (every piece asleep, so the near-debris map holds) only
-    people near a piece are tracked, every tick; anyone else is looked at
-    again only when they could have walked within reach (by their distance
-    and PERSON_MAX_M_S), so a crowd far from debris costs next to nothing.
-    Otherwise everyone is tracked. A kinematic body goes exactly where its
-    velocity takes it, so no body is read back.
+    Only people within reach of a heavy piece are followed, every tick;
+    anyone else is looked at again only when they could have walked within
+    reach (by their distance and PERSON_MAX_M_S), so a crowd far from debris
+    costs next to nothing. When a heavy piece moves, everyone is looked at.
     """
     people, tracked = world.people, st.tracked
+    reach = _heavy_reach(st, sc, dt)
     n = sc.steps
-    touched = False
-    if not watch:
-        for j, p in enumerate(people):
-            if p.x != sc.px[j] or p.y != sc.py[j] or sc.pv[j] != (0.0, 0.0) or not tracked[j]:
-                touched = _move_body(st, sc, j, p.x, p.y, dt) or touched
-        sc.due_from = -1  # when the map holds again, look at everyone
-        return touched
-    near, dist = _near_debris(st, sc)
     full = sc.due_from < 0
     if full:
         sc.due = {}
@@ -865,36 +904,33 @@ def _drive_people(world: "World", st: PhysicsState, sc: _Scratch, dt: float, wat
             look = sorted(sc.tracked_ids.union(look))
     sc.due_from = n
     if not look:
-        return False
-    w = st.passable.shape[1]
+        return
     step_m = PERSON_MAX_M_S * dt
     due = sc.due
-    px, py, pv = sc.px, sc.py, sc.pv
+    px, py = sc.px, sc.py
+    gap_at = reach.gap
     for j in look:
         p = people[j]
         x, y = p.x, p.y
-        if not full and tracked[j] and x == px[j] and y == py[j] and pv[j] == (0.0, 0.0):
+        if tracked[j] and x == px[j] and y == py[j] and not full:
             continue  # still beside debris that has not moved: nothing to do
-        k = int(y) * w + int(x)
-        if 0 <= k < len(near) and near[k]:
-            touched = _move_body(st, sc, j, x, y, dt) or touched
+        gap = gap_at(x, y)
+        if gap <= 0.0:
+            _move_body(st, sc, j, x, y)
             continue
         if tracked[j]:
             _park_body(st, sc, j)
-        # Cells are 1 m: whoever is d cells away needs at least (d - 1.5) m to
-        # arrive. With no debris at all nobody is due until some lands.
-        d = dist[k] if 0 <= k < len(dist) else 0.0
-        if d != math.inf:
-            due.setdefault(n + max(1, int((d - 1.5) / step_m)), []).append(j)
-    return touched
+        if gap != math.inf:
+            due.setdefault(n + max(1, int(gap / step_m)), []).append(j)
 
 
 def step_physics(world: "World", dt: float) -> None:
     """People and wind into the bodies, then step the space at PHYSICS_HZ.
 
-    When every piece sleeps and nobody moves near one, nothing is read or
-    written (but for a look at the wind now and then): the space is stepped
-    and the last read stays true.
+    When every piece sleeps, nothing is read or written (but for a look at
+    the wind now and then, and placing the bodies of people near heavy
+    debris, which moves no piece) and the space is not stepped at all: the
+    last read stays true.
     """
     st = world.physics
     space = st.space
@@ -906,25 +942,28 @@ def step_physics(world: "World", dt: float) -> None:
         if len(st.people) < len(people):
             _sync_people(world, st)
         _tables(st)
-    # A piece can only have changed if one was awake, or someone swept
-    # through, since the last read; none can wake and fall asleep again
-    # within a tick (sleeping takes SLEEP_AFTER_S).
-    if sc.maybe_awake or (sc.kin_near and not _all_asleep(st, sc)):
+    # A piece can only have changed if one was awake or was pushed since the
+    # last read (people's static bodies wake nothing); none can wake and fall
+    # asleep again within a tick (sleeping takes SLEEP_AFTER_S).
+    if sc.maybe_awake:
         awake = _read_pieces(st, sc)
     else:
         awake = sc.awake = _EMPTY
-    sc.kin_near = _drive_people(world, st, sc, dt, watch=awake.size == 0)
+    _drive_people(world, st, sc, dt)
     n_set = _drive_awake(world, st, sc, awake, dt) if awake.size else 0
     if world.tick >= sc.next_wake_tick:
         n_set += _wake_sleepers(world, st, sc, dt)
-    n = _SUBSTEPS.get(dt) or _SUBSTEPS.setdefault(dt, substeps(dt))
-    h = dt / n
-    space_step = space.step
-    for _ in range(n):
-        space_step(h)
+    if awake.size or n_set:
+        n = _SUBSTEPS.get(dt) or _SUBSTEPS.setdefault(dt, substeps(dt))
+        h = dt / n
+        space_step = space.step
+        for _ in range(n):
+            space_step(h)
+    # else every piece sleeps and nothing was pushed: a step would only count
+    # time, so the space is left alone (most ticks once the debris is down).
     sc.steps += 1
     sc.maybe_awake = awake.size > 0 or n_set > 0
-    if sc.maybe_awake or sc.kin_near:
+    if sc.maybe_awake:
         sc.fresh = False
         st.stamp += 1
 
@@ -938,9 +977,10 @@ def state_bytes(world: "World") -> bytes:
     st = world.physics
     if st.space is None:
         return b""
-    sc = _read(st)
+    sc = _read(st, full=True)
     nd = sc.nd
     head = struct.pack("<qqq", nd, st.rescues, len(st.people)) + np.array(st.tracked, dtype=bool).tobytes()
+    head += np.array(sorted(st.over_hole.items()), dtype=np.int64).tobytes()
     meta = np.array(
         [(_KIND_NAMES.index(p.kind), p.alive, p.mass_kg, p.length_m, p.width_m) for p in st.pieces],
         dtype=np.float64,
@@ -1072,35 +1112,72 @@ def placement_stamp(world: "World") -> int:
 
 
 def breach_plug_fraction(world: "World") -> np.ndarray:
-    """Per breach (in `world.breaches` order), the share of its area light debris covers.
+    """Per breach (in `world.breaches` order), the share of its area light debris covers now.
 
-    A piece lying over a hole's mouth seals its kind's `plug_fraction` of it
-    (less if the piece is smaller than the hole); pieces combine as
-    independent covers, capped at MAX_PLUG. Effective area = area x (1 - plug).
+    A hole in the hull wall is covered by what the air lifts against it,
+    not by what lies on the floor beside it: a light piece within
+    PLUG_REACH_M of the mouth starts to cover it only where the draught the
+    open hole draws there beats the piece's floor friction; once over it,
+    the pressure across the hole holds it for as long as that pressure beats
+    its friction. Each covering piece seals its kind's plug_fraction (less
+    if it is smaller than the hole); pieces combine as independent covers,
+    capped at MAX_PLUG. Effective area = area x (1 - plug).
     """
+    return _plugs(world)[0]
+
+
+def update_plugs(world: "World") -> np.ndarray:
+    """`breach_plug_fraction`, remembering which pieces now lie over which hole (the atmosphere calls it each tick)."""
+    out, over = _plugs(world)
+    world.physics.over_hole = over
+    return out
+
+
+def _plugs(world: "World") -> tuple[np.ndarray, dict[int, int]]:
+    """(plug per breach, breach id by covering piece id). One spatial query per
+    hole and no read of the bodies: cheap enough for every tick."""
     st = world.physics
     nb = len(world.breaches)
-    if st.space is None or nb == 0:
-        return np.zeros(nb)
-    sc = _read(st)
-    key = (_placement_key(st, sc), tuple((b.x, b.y, b.area_m2) for b in world.breaches))
-    if sc.plug_key == key:
-        return sc.plug.copy()
     out = np.zeros(nb)
-    light = sc.live_idx[~sc.heavy[sc.live_idx]]
-    if light.size:
-        pos, ang = sc.state[light, 0:2], sc.state[light, 2]
-        length, width = sc.length[light], sc.width[light]
-        for i, b in enumerate(world.breaches):
-            mouth = _mouth(world, b.x, b.y)
-            if mouth is None:
+    over: dict[int, int] = {}
+    if st.space is None or nb == 0:
+        return out, over
+    sc = _tables(st)
+    index = _shape_index(st)
+    atmos = world.atmos
+    c = world.compartments
+    applied = atmos.breach_plug if atmos.breach_plug.shape == (nb,) else out
+    wind_ok = atmos.wind_x.shape == st.passable.shape
+    w = st.passable.shape[1]
+    for i, b in enumerate(world.breaches):
+        if b.area_m2 <= 0.0:
+            continue
+        mouth = _mouth(world, b.x, b.y)
+        if mouth is None:
+            continue
+        open_gain = 1.0 / (1.0 - applied[i])  # the wind the hole draws scales with its open area
+        left = 1.0
+        for hit in st.space.point_query(mouth, PLUG_REACH_M, _PLUG_QUERY):
+            k = index.get(id(hit.shape))
+            if k is None or sc.heavy[k] or not wind_ok:
                 continue
-            on = fp.rect_distance(mouth[0], mouth[1], pos, ang, length, width) <= PLUG_REACH_M
-            if on.any():
-                f = sc.plug_f[light[on]] * np.minimum(1.0, length[on] * width[on] / max(b.area_m2, 1e-9))
-                out[i] = min(MAX_PLUG, 1.0 - float(np.prod(1.0 - f)))
-    sc.plug, sc.plug_key = out, key
-    return out.copy()
+            x, y = hit.shape.body.position
+            flat = int(y) * w + int(x)
+            share = sc.plug_f[k] * min(1.0, sc.length[k] * sc.width[k] / max(b.area_m2, 1e-9))
+            friction_n = sc.mu_g[k] * sc.mass[k]
+            if st.over_hole.get(k) == b.id:
+                label = int(c.labels.flat[flat]) if c.labels.shape == st.passable.shape else 0
+                dp_pa = float(c.pressure_bar[label - 1]) * 1e5 - MARS_PRESSURE_PA if label > 0 else 0.0
+                held = dp_pa * share * b.area_m2 >= friction_n
+            else:
+                u2 = (float(atmos.wind_x.flat[flat]) ** 2 + float(atmos.wind_y.flat[flat]) ** 2) * open_gain**2
+                rho = float(_air_density(world, np.array([flat]))[0])
+                held = rho * sc.drag_k[k] * u2 >= sc.mu_g[k]
+            if held:
+                left *= 1.0 - share
+                over[k] = b.id
+        out[i] = min(MAX_PLUG, 1.0 - left)
+    return out, over
 
 
 # --------------------------------------------------------------------------
@@ -1128,7 +1205,7 @@ def tiles_changed(world: "World", cells: Iterable[tuple[int, int]]) -> None:
     update_walls(st.walls, st.space, st.walls_body, st.passable, window)
     sc = _read(st)
     bb = pymunk.BB(min(xs) - 1.0, min(ys) - 1.0, max(xs) + 2.0, max(ys) + 2.0)
-    index = {id(p.shape): p.id for p in st.pieces if p.shape is not None}
+    index = _shape_index(st)
     near = sorted({index[id(s)] for s in st.space.bb_query(bb, pymunk.ShapeFilter(mask=CAT_DEBRIS)) if id(s) in index})
     for i in near:
         st.pieces[i].body.activate()

@@ -105,6 +105,15 @@ class O2ReserveExhausted(Event):
 
 
 @dataclass(frozen=True)
+class BreachPlugChanged(Event):
+    """Loose debris the air pulled over a hole started (plug > 0) or stopped covering part of it."""
+
+    breach_id: int
+    section: str
+    plug: float  # share of the hole covered now
+
+
+@dataclass(frozen=True)
 class FireHazardRaised(Event):
     compartment: str
     o2_fraction: float
