@@ -48,6 +48,7 @@ class WindSource:
     cells: np.ndarray  # flat [y * w + x] indices of the vented compartment
     ux: np.ndarray  # m/s per kg/s, one per cell
     uy: np.ndarray
+    speed: np.ndarray  # m/s per kg/s on every flat cell of the grid (0 where it draws nothing)
 
 
 @dataclass
@@ -187,7 +188,7 @@ def _wind_source(world: "World", opening: int, hole_x: int, hole_y: int) -> Wind
     (a half-sphere near the hole, the width of the room further away)."""
     empty = np.zeros(0)
     if opening < 0:
-        return WindSource(-1, np.zeros(0, np.intp), empty, empty)
+        return WindSource(-1, np.zeros(0, np.intp), empty, empty, np.zeros(world.grid.tiles.size))
     c = world.compartments
     comp = int(world.atmos.openings.a[opening])
     mask = c.labels == comp + 1
@@ -223,7 +224,9 @@ def _wind_source(world: "World", opening: int, hole_x: int, hole_y: int) -> Wind
     gy[at_hole] = np.sign(hole_y - ys[at_hole])
     norm = np.hypot(gx, gy)
     norm[norm == 0] = 1.0
-    return WindSource(opening, ys * w + xs, gx / norm * speed, gy / norm * speed)
+    dense = np.zeros(h * w)
+    dense[ys * w + xs] = speed * (np.hypot(gx, gy) > 0)
+    return WindSource(opening, ys * w + xs, gx / norm * speed, gy / norm * speed, dense)
 
 
 def step_atmosphere(world: "World", dt: float) -> None:

@@ -618,16 +618,16 @@ def _tick_person(world: "World", p: Person, dt: float) -> bool:
 
 
 def replan_all(world: "World") -> int:
-    """Everyone's way made again from scratch, as after a door shuts: the
-    shared evacuation field and a fresh plan for each person with an order.
-    Plans are computed, not handed over (the tick does that itself); returns
-    how many people were planned for (the evacuees count once, as one field)."""
+    """Everyone's way made again, as the next tick does after a door shuts:
+    the crew takes in the change (air, doors kept shut), the shared
+    evacuation field is brought up to date (mended round the change where
+    that is enough) and each person with an order gets a fresh plan. Plans
+    are computed, not handed over (the tick does that itself); returns how
+    many people were planned for (the evacuees count once, as one field)."""
     from game.sim.evacuation import field
     from game.sim.orders import next_plan
 
-    cs = world.crew
-    cs.grids.clear()
-    cs.evac_field = None
+    world.crew.perceive(world)
     field(world)
     n = 0
     for p in world.people:

@@ -47,6 +47,7 @@ from game.sim.static_geometry import (
     WallSet,
     build_walls,
     debris_passable,
+    doorway_cells,
     update_walls,
 )
 
@@ -66,9 +67,13 @@ ESCAPE_DEPTH_M = 0.3  # a centre this deep in a wall is put back (walls are 1 m 
 DEBRIS_FRICTION = 0.5  # between pieces, and against walls and people
 PERSON_RADIUS_M = 0.25
 WAKE_CHECK_TICKS = 5  # sleeping pieces feel the wind every half second...
+STALL_MARGIN = 1.2  # a piece the wind failed to move is tried again only at this much more (speed squared)
 CALM_CHECK_TICKS = 20  # ...or every 2 s while it is under half the speed that would move any
 NEAR_M = 1.0  # a person this close to a piece may touch it within a tick
 FEW_AWAKE = 48  # up to this many bodies awake, read them one by one rather than all in one batch
+LIST_EVERY_TICKS = 10  # with few awake, list the awake bodies anyway this often (a backstop)
+NEAR_TOUCH_M = 0.1  # a piece this close to an awake one may have been pushed awake by it
+TICK_GUESS_S = 0.1  # a tick, for how far an awake piece may have gone (reach grows with it)
 REACH_SLACK_M = 0.5  # heavy pieces may drift this far before people are looked at again
 REACH_BIN_M = 2  # bin size (whole metres) for looking up which heavy pieces a person may touch
 PERSON_MAX_M_S = 1.3 * WALK_SPEED_M_S  # nobody on foot is faster: bounds when to look at someone again
@@ -128,7 +133,7 @@ class _Scratch:
 
     _KEPT = (
         "maybe_awake", "steps", "due", "due_from", "tracked_ids", "layout", "reach",
-        "reach_layout", "heavy_layout", "next_wake_tick", "px", "py",
+        "reach_layout", "heavy_layout", "next_wake_tick", "px", "py", "stall_u2", "stall_flat",
     )
 
     def __init__(self) -> None:
@@ -152,6 +157,12 @@ class _Scratch:
         self.awake = _EMPTY
         self.order_ids = b""
         self.sleepers: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.stall_u2 = np.zeros(0)  # per piece: the wind (over its wake wind, squared) that last failed to move it
+        self.stall_flat = np.zeros(0, dtype=np.int64)  # ...and the cell it lay on then
+        self.need_listing = True  # the next read lists the awake bodies (see _read_pieces)
+        self.reads_unlisted = 0
+        self.written: list[int] = []  # pieces given a velocity since the last read
+        self.wake_gains: tuple[list, list[float]] | None = None  # per breach pattern, see _wind_bound
         self.occ_key: tuple | None = None
         self.occ: tuple[np.ndarray, np.ndarray] | None = None
         self.foot_version = -1
@@ -218,7 +229,7 @@ def create_physics(world: "World") -> PhysicsState:
     passable = debris_passable(world.grid.tiles, world.door_open)
     rho_nominal = world.level.meta.nominal_pressure_bar * 1e5 * 0.029 / (8.314 * 293.15)
     st = PhysicsState(space=space, walls_body=walls_body, passable=passable, rho_bound=RHO_BOUND * rho_nominal)
-    st.walls = build_walls(space, walls_body, passable)
+    st.walls = build_walls(space, walls_body, passable, doorway_cells(world.grid.tiles))
     _sync_people(world, st)
     return st
 
@@ -333,6 +344,9 @@ def _tables(st: PhysicsState) -> _Scratch:
     sc.static_ids = (st.walls_body.id, st.space.static_body.id)
     sc.ptr = [p.body._body if p.body is not None else None for p in pieces] + [b._body for b in st.people]
     sc.state = np.zeros((nd + npp, 6))  # x, y, angle, vx, vy, spin per slot; filled by the next read
+    old_n = sc.stall_u2.size  # pieces keep their ids: keep what is known of them
+    sc.stall_u2 = np.concatenate([sc.stall_u2[:nd], np.zeros(max(0, nd - old_n))])
+    sc.stall_flat = np.concatenate([sc.stall_flat[:nd], np.full(max(0, nd - old_n), -1, dtype=np.int64)])
     sc.asleep = np.zeros(nd, dtype=bool)
     sc.order = _EMPTY
     sc.order_ids = b""
@@ -416,11 +430,22 @@ def _read(st: PhysicsState, full: bool = False) -> _Scratch:
 def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarray:
     """Read the pieces that moved since the last read; returns the awake ones' slots.
 
-    With few bodies awake, one cheap batch read of who is awake, then each
-    of those (and each that fell asleep since the last read) on its own:
-    sleeping pieces have not moved. Otherwise one batch read of every body.
+    Sleeping pieces have not moved, so with few awake only those are read,
+    one by one: found from the last read's awake pieces, the ones pushed
+    since, and whatever sleeps no more around them (`_read_near`); every
+    LIST_EVERY_TICKS reads, and after outside changes, the library's list
+    of awake bodies is read instead (one cheap batch read of ids). With many
+    awake, one batch read of every body.
     """
     if not full and sc.order_ids:
+        if not sc.need_listing and sc.reads_unlisted < LIST_EVERY_TICKS:
+            awake = _read_near(st, sc)
+            if awake is not None:
+                sc.reads_unlisted += 1
+                return _took(sc, awake)
+        sc.need_listing = False
+        sc.reads_unlisted = 0
+        sc.written = []
         buf = sc.id_buf
         buf.clear()
         pb.get_space_bodies(st.space, pb.BodyFields.BODY_ID, buf)
@@ -428,26 +453,76 @@ def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarr
         n_active = int((ids == sc.static_ids[0]).argmax())  # awake bodies come first
         if n_active <= FEW_AWAKE:
             slot_of = sc.slot_of
-            now = [k for k in map(slot_of.get, ids[:n_active].tolist()) if k is not None]
+            now = sorted(k for k in map(slot_of.get, ids[:n_active].tolist()) if k is not None)
             before = sc.awake.tolist()
+            read = _read_one
+            for k in set(now).union(before):
+                read(sc, k)
+            sc.asleep[before] = True
+            sc.asleep[now] = False
             if now != before:
                 sc.sleepers = None  # which pieces sleep has changed
-            ptr, state = sc.ptr, sc.state
-            pos, ang, vel, spin = _cp.cpBodyGetPosition, _cp.cpBodyGetAngle, _cp.cpBodyGetVelocity, _cp.cpBodyGetAngularVelocity
-            for k in set(now).union(before):
-                b = ptr[k]
-                p, v = pos(b), vel(b)
-                state[k] = (p.x, p.y, ang(b), v.x, v.y, spin(b))
-            sc.asleep[before] = True
-            awake = np.array(now, dtype=np.int64)
-            sc.asleep[awake] = False
             sc.order_fresh = False
-            return _took(sc, awake)
+            return _took(sc, np.array(now, dtype=np.int64))
     data = _batch_get(st, sc)
     sc.state[sc.piece_slots] = data[sc.piece_rows]
     sc.asleep[sc.piece_slots] = sc.piece_asleep
     sc.order_fresh = True
-    return _took(sc, sc.awake_now)
+    sc.need_listing = False
+    sc.reads_unlisted = 0
+    sc.written = []
+    return _took(sc, np.sort(sc.awake_now))
+
+
+def _read_one(sc: _Scratch, k: int) -> None:
+    """Piece k's place and motion, straight from its body."""
+    b = sc.ptr[k]
+    p, v = _cp.cpBodyGetPosition(b), _cp.cpBodyGetVelocity(b)
+    sc.state[k] = (p.x, p.y, _cp.cpBodyGetAngle(b), v.x, v.y, _cp.cpBodyGetAngularVelocity(b))
+
+
+def _read_near(st: PhysicsState, sc: _Scratch) -> np.ndarray | None:
+    """The awake pieces found without listing every body (None if too many).
+
+    A sleeping piece only wakes when pushed: by us (`sc.written`) or by an
+    awake piece touching it, so the search starts from the last awake and
+    the pushed, and looks for pieces that sleep no more within reach of
+    each awake one (what it could have touched during the tick).
+    """
+    before = sc.awake.tolist()
+    queue = sorted(set(before).union(sc.written))
+    sc.written = []
+    if len(queue) > FEW_AWAKE:
+        return None
+    seen = set(queue)
+    asleep, ptr, state = sc.asleep, sc.ptr, sc.state
+    is_sleeping = _cp.cpBodyIsSleeping
+    index = _shape_index(st)
+    query = st.space.bb_query
+    awake = []
+    while queue:
+        k = queue.pop()
+        _read_one(sc, k)
+        if is_sleeping(ptr[k]):
+            asleep[k] = True
+            continue
+        asleep[k] = False
+        awake.append(k)
+        if len(awake) > FEW_AWAKE:
+            return None
+        x, y, _, vx, vy, _ = state[k].tolist()
+        r = 0.5 * math.hypot(sc.length[k], sc.width[k]) + NEAR_TOUCH_M + 2.0 * math.hypot(vx, vy) * TICK_GUESS_S
+        for shape in query(pymunk.BB(x - r, y - r, x + r, y + r), _PLUG_QUERY):
+            j = index.get(id(shape))
+            if j is not None and j not in seen:
+                seen.add(j)
+                if not is_sleeping(ptr[j]):
+                    queue.append(j)
+    awake.sort()
+    if awake != before:
+        sc.sleepers = None  # which pieces sleep has changed
+    sc.order_fresh = False
+    return np.array(awake, dtype=np.int64)
 
 
 def _took(sc: _Scratch, awake: np.ndarray) -> np.ndarray:
@@ -467,6 +542,7 @@ def _dirty(st: PhysicsState) -> None:
     sc.fresh = False
     sc.maybe_awake = True
     sc.layout += 1  # (a heavy piece moved or added here is awake at the next read)
+    sc.need_listing = True  # and whatever it woke is found by listing
     sc.next_wake_tick = 0
     st.stamp += 1
 
@@ -723,6 +799,7 @@ def _apply_drag(
         setv, ptr = _cp.cpBodySetVelocity, sc.ptr
         for i, a, b in zip(chosen.tolist(), nvx.tolist(), nvy.tolist()):
             setv(ptr[i], (a, b))
+    sc.written.extend(chosen.tolist())  # woken, if they slept
     return int(sel.size)
 
 
@@ -770,32 +847,61 @@ def _wake_sleepers(world: "World", st: PhysicsState, sc: _Scratch, dt: float) ->
     """Wake sleeping pieces the wind there would move; returns how many were woken.
 
     Sleeping pieces do not move, so their cells and thresholds are kept from
-    one full read to the next and the test is a gather and a compare.
+    one full read to the next. The wind is each breach's fixed pattern times
+    its flow, so a bound on the worst piece costs a few multiplications; only
+    when it could be reached are the pieces looked at one by one (a gather
+    and a compare).
     """
     if sc.sleepers is None:
         _read(st)
         sleeping = sc.live_idx[sc.asleep[sc.live_idx]]
         sc.sleepers = (sleeping, _cells(st, sc.state[sleeping]), sc.u2_wake[sleeping])
+        sc.wake_gains = None
     sleeping, flat, u2_wake = sc.sleepers
     atmos = world.atmos
     sc.next_wake_tick = world.tick + WAKE_CHECK_TICKS
     if sleeping.size == 0 or atmos.wind_x.shape != st.passable.shape:
+        return 0
+    bound = _wind_bound(world, sc)  # at least sqrt of the worst u2 / u2_wake below
+    if bound is not None and bound < 0.5:
+        sc.next_wake_tick = world.tick + CALM_CHECK_TICKS
         return 0
     wx = atmos.wind_x.take(flat)  # sleeping pieces lie on passable cells: valid indices
     wy = atmos.wind_y.take(flat)
     u2 = wx * wx
     u2 += wy * wy
     u2 /= u2_wake
-    worst = float(u2.max())
+    # A piece woken here that went back to sleep on the same cell was held
+    # by more than its floor (a heap, a wall): only a stronger wind tries again.
+    stalled = sc.stall_flat[sleeping] == flat
+    need = np.where(stalled, np.maximum(1.0, STALL_MARGIN * sc.stall_u2[sleeping]), 1.0)
+    worst = float((u2 / need).max())
     if worst < 0.25:
         # Under half the wake speed everywhere: the wind only creeps up (a
         # sudden change comes through tiles_changed or breach_opened).
         sc.next_wake_tick = world.tick + CALM_CHECK_TICKS
     if worst <= 1.0:
         return 0
-    sel = np.flatnonzero(u2 > 1.0)
+    sel = np.flatnonzero(u2 > need)
+    sc.stall_u2[sleeping[sel]] = u2[sel]
+    sc.stall_flat[sleeping[sel]] = flat[sel]
     zero = np.zeros(sel.size)
     return _apply_drag(world, st, sc, sleeping[sel], flat[sel], wx[sel], wy[sel], zero, zero, dt)
+
+
+def _wind_bound(world: "World", sc: _Scratch) -> float | None:
+    """An upper bound on the sleepers' worst wind speed over their wake speed
+    (None if the wind is not the breaches' patterns): the sum over breaches
+    of its flow times its pattern's worst ratio over the sleepers."""
+    atmos = world.atmos
+    sources = atmos.wind_sources
+    if not sources or len(sources) != atmos.breach_flow_kg_s.size:
+        return None  # no breaches, or a wind set by hand
+    if sc.wake_gains is None or sc.wake_gains[0] is not sources:
+        _, flat, u2_wake = sc.sleepers
+        inv = 1.0 / np.sqrt(u2_wake)
+        sc.wake_gains = (sources, [float((src.speed[flat] * inv).max()) for src in sources])
+    return sum(g * abs(float(m)) for g, m in zip(sc.wake_gains[1], atmos.breach_flow_kg_s.tolist()))
 
 
 def _heavy_reach(st: PhysicsState, sc: _Scratch, dt: float) -> "_Reach":
@@ -1187,8 +1293,10 @@ def _plugs(world: "World") -> tuple[np.ndarray, dict[int, int]]:
 def tiles_changed(world: "World", cells: Iterable[tuple[int, int]]) -> None:
     """Cells changed passability (door opened or shut, wall cut): rebuild only nearby walls.
 
-    Pieces near the change are woken, so they can slide through a new
-    opening, and a piece whose centre a shutting door now covers is moved off.
+    A piece whose centre a shutting door now covers is moved off. Sleeping
+    pieces are left asleep: the wind is looked at again at the next step
+    (the air flows another way now) and wakes whatever it can move, and
+    pymunk wakes whatever touched a wall shape that was rebuilt.
     """
     st = world.physics
     if st.space is None:
@@ -1204,11 +1312,7 @@ def tiles_changed(world: "World", cells: Iterable[tuple[int, int]]) -> None:
     st.passable[box] = debris_passable(world.grid.tiles[box], world.door_open[box])
     update_walls(st.walls, st.space, st.walls_body, st.passable, window)
     sc = _read(st)
-    bb = pymunk.BB(min(xs) - 1.0, min(ys) - 1.0, max(xs) + 2.0, max(ys) + 2.0)
-    index = _shape_index(st)
-    near = sorted({index[id(s)] for s in st.space.bb_query(bb, pymunk.ShapeFilter(mask=CAT_DEBRIS)) if id(s) in index})
-    for i in near:
-        st.pieces[i].body.activate()
+    sc.stall_flat[:] = -1  # the air will flow another way: any piece may be tried again
     live = sc.live_idx
     if live.size:
         # A door shutting on debris pushes out what lies in the doorway (not a physics failure).

@@ -3,7 +3,8 @@
 Their own minds, always on, not the coordinator's: after the alarm each
 person takes a moment to react (sleepers longer), then walks down one
 shared distance field toward the nearest safe module (a Dijkstra field from
-tcod, made once per change of the way, not one search per person). Nobody
+tcod, made once per change of the way, not one search per person, and
+mended round the change when it is small, such as one door). Nobody
 steps into a cell someone else holds, so doorways queue. Whoever goes
 through a bulkhead last shuts it behind them, and people shut their own
 room door as they leave. With no way out they shelter where they are and
@@ -16,12 +17,21 @@ import heapq
 from typing import TYPE_CHECKING
 
 import numpy as np
-import tcod.path
 
 from game.sim import crew_events as ce
 from game.sim.actions import DONE, RUNNING, Action, CloseDoor, Failed, OpenDoor, Result, can_act, place_name, run
 from game.sim.movement import advance, speed_now
-from game.sim.navigation import T_CUT, T_DOOR, T_FLOOR, UNREACHED, Profile, cost_grid, distance_field
+from game.sim.navigation import (
+    T_CUT,
+    T_DOOR,
+    T_FLOOR,
+    UNREACHED,
+    Profile,
+    cost_grid,
+    distance_field,
+    repair_field,
+    seeded_field,
+)
 
 if TYPE_CHECKING:
     from game.sim.people import Person
@@ -35,6 +45,11 @@ MUSTER_DEPTH_CAP = 10  # blocked this long: step aside to a cell no nearer the g
 STOP_WHEN_BLOCKED_S = 2.0
 GIVE_WAY_S = 10.0
 RECHECK_TICKS = 2  # blocked: look for a gap every third tick
+
+
+# How each new field was made ("full" search, local "repair", "same" as the
+# last): counted so a test can see that a small change takes the quick way.
+FIELD_MAKES = {"full": 0, "repair": 0, "same": 0}
 
 
 def field(world: "World") -> np.ndarray:
@@ -59,9 +74,9 @@ def _make_field(world: "World") -> np.ndarray:
         # any sound module with good air if none of those can be reached.
         sound = [i for i, m in enumerate(grid.modules) if m not in cs.breached_modules]
         homes = [i for i, m in enumerate(grid.modules) if m in cs.protected]
-        safe = np.isin(grid.module_id, homes) & floor & ~cs.bad_air_cells
+        safe = _in_modules(grid, homes) & floor & ~cs.bad_air_cells
         if not safe.any():
-            safe = np.isin(grid.module_id, sound) & floor & ~cs.bad_air_cells
+            safe = _in_modules(grid, sound) & floor & ~cs.bad_air_cells
     # Muster away from doorways, the deepest spots first, so the crowd packs
     # in from the back and the doorways stay clear for those behind.
     targets = safe & (door_clearance(world) >= MUSTER_CLEARANCE)
@@ -69,18 +84,29 @@ def _make_field(world: "World") -> np.ndarray:
         targets = safe
     cost = cost_grid(grid.tiles, world.doors, Profile(), cs.blocked, cs.slow)
     depth = door_depth(world)
-    dist = np.full(cost.shape, UNREACHED, dtype=np.int32)
+    seeds = np.full(cost.shape, UNREACHED, dtype=np.int32)
     sel = targets & (cost > 0)
     if sel.any():
         d = np.minimum(depth[sel], MUSTER_DEPTH_CAP)
-        dist[sel] = (MUSTER_DEPTH_CAP - d) * DEPTH_PULL_CS
-    from game.sim import navigation
-
-    if navigation.SEARCH_LOG is not None:
-        navigation.SEARCH_LOG.append(("field", cost, dist.copy(), None))
-    tcod.path.dijkstra2d(dist, cost, 1, None, out=dist)
+        seeds[sel] = (MUSTER_DEPTH_CAP - d) * DEPTH_PULL_CS
+    # A door shutting or a beam falling changes a few cells: mend the last
+    # field round them rather than search the whole station again.
+    last = cs.statics.get("evac_made")
+    if last is not None and last[0] is cs.evac_field and last[1].shape == cost.shape:
+        dist, how = repair_field(last[0], last[1], last[2], cost, seeds)
+    else:
+        dist, how = seeded_field(cost, seeds), "full"
+    FIELD_MAKES[how] += 1
+    cs.statics["evac_made"] = (dist, cost, seeds)
     cs.statics["muster"] = targets
     return dist
+
+
+def _in_modules(grid, modules: list[int]) -> np.ndarray:
+    """Cells in any of these modules (by index); np.isin by a lookup table."""
+    table = np.zeros(len(grid.modules) + 1, bool)  # the last entry: cells in no module (-1)
+    table[modules] = True
+    return np.take(table, grid.module_id)
 
 
 def door_depth(world: "World") -> np.ndarray:

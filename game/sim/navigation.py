@@ -6,7 +6,8 @@ their pace (slower over light debris), crawling through a cut hole, opening
 a closed door, prying a jammed one with a crowbar (faster with two), cutting
 through a wall, a door or a fallen beam with a thermal lance. 0 means they
 cannot enter it. The searches are tcod's (C): A* for one person's route,
-Dijkstra distance fields for everybody heading the same way.
+Dijkstra distance fields for everybody heading the same way (mended round a
+small change, such as one door, rather than searched again in full).
 """
 
 from __future__ import annotations
@@ -104,54 +105,90 @@ def cost_grid(
     door ids the doctrine keeps shut for this profile.
     """
     walk = profile.walk_cs()
-    floor = WALKABLE[tiles]
+    floor, holes = _tile_masks(tiles)
     cost = np.zeros(tiles.shape, dtype=np.float64)
+    # Whole-grid arithmetic with `where=` masks (no fancy indexing): the same
+    # float64 values cell for cell as assigning through the masks.
     if slow is not None:
         # Over light debris: wade through, or clear the cell first, whichever is quicker.
-        cost[floor] = np.minimum(walk * slow[floor], walk + CLEAR_S * CS_PER_S)
+        np.copyto(cost, np.minimum(walk * slow, walk + CLEAR_S * CS_PER_S), where=floor)
     else:
-        cost[floor] = walk
-    holes = tiles == Tile.CUT
-    cost[holes] = cost[holes] / CRAWL_FACTOR
+        np.copyto(cost, walk, where=floor)
+    np.divide(cost, CRAWL_FACTOR, out=cost, where=holes)
     if profile.lance:
         for t in _CUT_TILES:
-            sel = tiles == t
-            cost[sel] = profile.cut_s(MATERIALS[t].thickness_m) * CS_PER_S + walk / CRAWL_FACTOR
+            np.copyto(cost, profile.cut_s(MATERIALS[t].thickness_m) * CS_PER_S + walk / CRAWL_FACTOR, where=tiles == t)
     if blocked is not None and blocked.any():
         # Keep clear of a fallen beam where there is room: brushing past it
         # (and shoving loose things into it) is how it gets moved.
         near = _beside(blocked) & floor & ~blocked
-        cost[near] *= BESIDE_HEAVY
+        np.multiply(cost, BESIDE_HEAVY, out=cost, where=near)
         if profile.lance:
-            cost[blocked & floor] = walk + profile.cut_s(BEAM_WIDTH_M) * CS_PER_S
+            np.copyto(cost, walk + profile.cut_s(BEAM_WIDTH_M) * CS_PER_S, where=blocked & floor)
         else:
-            cost[blocked] = 0.0
+            np.copyto(cost, 0.0, where=blocked)
     if doors:
-        xs, ys, opens = _door_arrays(doors)
-        is_open = np.fromiter((d.state == "open" for d in doors), dtype=bool, count=len(doors))
-        c = np.where(is_open, walk, walk + opens * CS_PER_S)
-        for i, d in enumerate(doors):  # the few that need more than walking or opening
-            if d.state in ("open", "closed") and d.id not in kept_shut and not needs_force(d):
-                continue
-            if d.id in kept_shut or d.state == "sealed":
-                c[i] = 0.0
-            elif d.state != "open":  # jammed, or sticking
-                way = jammed_way(profile, d)
-                c[i] = 0.0 if way is None else walk + way[1] * CS_PER_S
-        keep = tiles[ys, xs] != T_CUT  # a door cut out is a hole now
-        cost[ys[keep], xs[keep]] = c[keep]
+        _door_costs(cost, tiles, doors, profile, walk, kept_shut)
     if closed_to is not None:
-        cost[closed_to] = 0.0
+        np.copyto(cost, 0.0, where=closed_to)
     out = np.rint(cost).astype(np.int32)
-    out[(cost > 0) & (out < 1)] = 1
+    np.copyto(out, 1, where=(out < 1) & (cost > 0))
     return out
+
+
+# Door states as small codes, so most doors are costed by numpy; any state
+# not named here goes the slow way, one door at a time.
+_OPEN, _CLOSED, _OTHER = 0, 1, 2
+_STATE_CODE = {"open": _OPEN, "closed": _CLOSED}
+
+
+def _door_costs(cost: np.ndarray, tiles: np.ndarray, doors: list[Door], profile: Profile, walk: float,
+                kept_shut: frozenset[int]) -> None:
+    """Write each door's entry cost into `cost` (doors cut out are holes, left alone)."""
+    xs, ys, opens, ids = _door_arrays(doors)
+    code = _STATE_CODE.get
+    states = np.fromiter([code(d.state, _OTHER) for d in doors], dtype=np.int8, count=len(doors))
+    is_open = states == _OPEN
+    c = np.where(is_open, walk, walk + opens * CS_PER_S)
+    # The few that need more than walking or opening: jammed, sealed, kept
+    # shut, or closed but sticking (needs_force).
+    odd = (states == _OTHER) | ((states == _CLOSED) & (opens > STICKY_S))
+    if kept_shut:
+        odd |= np.isin(ids, np.fromiter(kept_shut, dtype=np.int64, count=len(kept_shut)))
+    for i in np.flatnonzero(odd).tolist():
+        d = doors[i]
+        if d.id in kept_shut or d.state == "sealed":
+            c[i] = 0.0
+        elif d.state != "open":  # jammed, or sticking
+            way = jammed_way(profile, d)
+            c[i] = 0.0 if way is None else walk + way[1] * CS_PER_S
+    keep = tiles[ys, xs] != T_CUT  # a door cut out is a hole now
+    cost[ys[keep], xs[keep]] = c[keep]
+
+
+_TILE_MASKS: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _tile_masks(tiles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(walkable, cut through) per cell. Kept by the tiles' contents, not the
+    array's identity: a wall cut changes the array in place."""
+    key = (tiles.shape, tiles.dtype.str, tiles.tobytes())
+    got = _TILE_MASKS.get(key)
+    if got is None:
+        got = (np.take(WALKABLE, tiles), tiles == T_CUT)
+        for a in got:
+            a.flags.writeable = False
+        if len(_TILE_MASKS) > 16:
+            _TILE_MASKS.clear()
+        _TILE_MASKS[key] = got
+    return got
 
 
 _DOOR_ARRAYS: dict[int, tuple] = {}
 
 
-def _door_arrays(doors: list[Door]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Where each door is and how long it takes to open (they never move)."""
+def _door_arrays(doors: list[Door]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Where each door is, how long it takes to open, its id (none of these change)."""
     got = _DOOR_ARRAYS.get(id(doors))
     if got is None or got[0] is not doors or len(got[1]) != len(doors):
         n = len(doors)
@@ -160,11 +197,12 @@ def _door_arrays(doors: list[Door]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
             np.fromiter((d.x for d in doors), dtype=np.intp, count=n),
             np.fromiter((d.y for d in doors), dtype=np.intp, count=n),
             np.fromiter((d.open_time_s for d in doors), dtype=np.float64, count=n),
+            np.fromiter((d.id for d in doors), dtype=np.int64, count=n),
         )
         if len(_DOOR_ARRAYS) > 32:
             _DOOR_ARRAYS.clear()
         _DOOR_ARRAYS[id(doors)] = got
-    return got[1], got[2], got[3]
+    return got[1], got[2], got[3], got[4]
 
 
 def _beside(mask: np.ndarray) -> np.ndarray:
@@ -233,6 +271,93 @@ def distance_field(cost: np.ndarray, sources: np.ndarray) -> np.ndarray:
         SEARCH_LOG.append(("field", cost, dist.copy(), None))
     tcod.path.dijkstra2d(dist, cost, 1, None, out=dist)
     return dist
+
+
+def seeded_field(cost: np.ndarray, seeds: np.ndarray) -> np.ndarray:
+    """The distance field over `cost` from `seeds` (a start value per cell, UNREACHED where none)."""
+    dist = seeds.copy()
+    if SEARCH_LOG is not None:
+        SEARCH_LOG.append(("field", cost, dist.copy(), None))
+    tcod.path.dijkstra2d(dist, cost, 1, None, out=dist)
+    return dist
+
+
+REPAIR_MARGIN = 8  # cells round a change to search again first; doubled while that is not enough
+REPAIR_MAX_SHARE = 1 / 3  # a window bigger than this share of the grid: search it all again
+
+
+def repair_field(
+    old: np.ndarray, cost0: np.ndarray, seeds0: np.ndarray, cost: np.ndarray, seeds: np.ndarray,
+    margin: int = REPAIR_MARGIN,
+) -> tuple[np.ndarray, str]:
+    """`seeded_field(cost, seeds)`, made from `old` (that field for `cost0`,
+    `seeds0`) by searching again only round what changed where that is enough.
+
+    Returns (field, how): "same" (`old` itself, nothing changed), "repair"
+    or "full". The result is exact, not an estimate: see `_repair_window`.
+    """
+    changed = (cost != cost0) | (seeds != seeds0)
+    rows = np.flatnonzero(changed.any(axis=1))
+    if rows.size == 0:
+        return old, "same"
+    cols = np.flatnonzero(changed.any(axis=0))
+    h, w = cost.shape
+    y0, y1, x0, x1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+    m = max(1, margin)
+    while True:
+        win = (max(0, y0 - m), min(h, y1 + m), max(0, x0 - m), min(w, x1 + m))
+        if (win[1] - win[0]) * (win[3] - win[2]) > REPAIR_MAX_SHARE * h * w:
+            return seeded_field(cost, seeds), "full"
+        got = _repair_window(old, cost, seeds, win)
+        if got is not None:
+            return got, "repair"
+        if win == (0, h, 0, w):
+            return seeded_field(cost, seeds), "full"
+        m *= 2
+
+
+def _repair_window(old: np.ndarray, cost: np.ndarray, seeds: np.ndarray, win: tuple[int, int, int, int]):
+    """The new field, searching only the window (y0, y1, x0, x1) round every
+    change; None if the change reaches beyond it.
+
+    The window's outer ring (where it has cells outside it) starts from the
+    old values, the rest from `seeds`. If the search lowers no ring cell and
+    every ring cell still satisfies the Bellman equation with its neighbours
+    (new values inside, old outside), the result satisfies it at every cell:
+    outside, nothing a cell sees changed. With costs > 0 only the true
+    shortest distances do that, so the repair equals a full search.
+    """
+    y0, y1, x0, x1 = win
+    h, w = cost.shape
+    wc = cost[y0:y1, x0:x1]
+    before = old[y0:y1, x0:x1]
+    ring = np.zeros(wc.shape, bool)
+    ring[0, :] |= y0 > 0
+    ring[-1, :] |= y1 < h
+    ring[:, 0] |= x0 > 0
+    ring[:, -1] |= x1 < w
+    dist = seeds[y0:y1, x0:x1].copy()
+    dist[ring] = before[ring]
+    if SEARCH_LOG is not None:
+        SEARCH_LOG.append(("field", wc, dist.copy(), None))
+    tcod.path.dijkstra2d(dist, wc, 1, None, out=dist)
+    if not np.array_equal(dist[ring], before[ring]):
+        return None  # a quicker way out through the window: it reaches further
+    # Each ring cell's neighbours: the new values inside, the old outside,
+    # unreached past the edge of the grid.
+    py0, py1, px0, px1 = max(0, y0 - 1), min(h, y1 + 1), max(0, x0 - 1), min(w, x1 + 1)
+    around = np.full((y1 - y0 + 2, x1 - x0 + 2), UNREACHED, dtype=np.int64)
+    around[py0 - y0 + 1:py1 - y0 + 1, px0 - x0 + 1:px1 - x0 + 1] = old[py0:py1, px0:px1]
+    around[1:-1, 1:-1] = dist
+    best = np.minimum(np.minimum(around[:-2, 1:-1], around[2:, 1:-1]), np.minimum(around[1:-1, :-2], around[1:-1, 2:]))
+    via = np.minimum(best[ring] + wc[ring], UNREACHED)
+    via[wc[ring] == 0] = UNREACHED  # nobody enters a cell they cannot
+    bellman = np.minimum(seeds[y0:y1, x0:x1][ring], via)
+    if not np.array_equal(bellman, before[ring]):
+        return None  # a ring cell's way out went through the change
+    out = old.copy()
+    out[y0:y1, x0:x1] = dist
+    return out
 
 
 def path_time_s(cost: np.ndarray, path: list[tuple[int, int]]) -> float:

@@ -3,8 +3,11 @@
 Only solid cells that debris can touch (those beside a passable cell) get a
 shape. They are merged greedily: runs along each row, stacked downwards while
 the next row has exactly the same run, so a hull wall 100 cells long is one
-shape. When cells change (a door opens, a wall is cut) only the rectangles
-that touch the change are taken out and their cells merged again.
+shape. Doorways are never merged: each has a square of its own, so a door
+opening or shutting swaps that square and leaves the walls either side (and
+whatever sleeps against them) alone. When cells change (a door opens, a
+wall is cut) only the rectangles that touch the change are taken out and
+their cells merged again.
 """
 
 from __future__ import annotations
@@ -62,12 +65,27 @@ def merge_rects(mask: np.ndarray, x_off: int = 0, y_off: int = 0) -> list[Rect]:
     return rects
 
 
+def doorway_cells(tiles: np.ndarray) -> np.ndarray:
+    """Cells that open and shut: doors, hatches and bulkheads."""
+    return (tiles == Tile.DOOR) | (tiles == Tile.HATCH) | (tiles == Tile.BULKHEAD)
+
+
+def _cover(mask: np.ndarray, alone: np.ndarray, x_off: int = 0, y_off: int = 0) -> list[Rect]:
+    """`merge_rects` of the mask, but every `alone` cell a square of its own."""
+    rects = merge_rects(mask & ~alone, x_off, y_off)
+    ys, xs = np.nonzero(mask & alone)
+    rects += [(x + x_off, y + y_off, x + x_off + 1, y + y_off + 1) for y, x in zip(ys.tolist(), xs.tolist())]
+    rects.sort(key=lambda r: (r[1], r[0]))
+    return rects
+
+
 @dataclass
 class WallSet:
     """The static shapes and which rectangle owns each solid cell."""
 
     mask: np.ndarray  # bool [y, x]: cells covered by some rectangle
     owner: np.ndarray  # int32 [y, x]: key of the covering rectangle, -1 for none
+    alone: np.ndarray  # bool [y, x]: doorways, each always a square of its own
     rects: dict[int, Rect] = field(default_factory=dict)
     shapes: dict[int, pymunk.Poly] = field(default_factory=dict)
     next_key: int = 0
@@ -101,11 +119,14 @@ def _add(ws: WallSet, space: pymunk.Space, body: pymunk.Body, rects: list[Rect])
     return keys
 
 
-def build_walls(space: pymunk.Space, body: pymunk.Body, passable: np.ndarray) -> WallSet:
+def build_walls(
+    space: pymunk.Space, body: pymunk.Body, passable: np.ndarray, doorways: np.ndarray | None = None
+) -> WallSet:
     """All the static shapes for a grid, attached to `body` (a static body in `space`)."""
     mask = wall_mask(passable)
-    ws = WallSet(mask=mask, owner=np.full(mask.shape, -1, dtype=np.int32))
-    _add(ws, space, body, merge_rects(mask))
+    alone = np.zeros(mask.shape, dtype=bool) if doorways is None else doorways.copy()
+    ws = WallSet(mask=mask, owner=np.full(mask.shape, -1, dtype=np.int32), alone=alone)
+    _add(ws, space, body, _cover(mask, alone))
     return ws
 
 
@@ -141,5 +162,5 @@ def update_walls(
     added: list[int] = []
     if ys.size:
         by0, by1, bx0, bx1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
-        added = _add(ws, space, body, merge_rects(refill[by0:by1, bx0:bx1], bx0, by0))
+        added = _add(ws, space, body, _cover(refill[by0:by1, bx0:bx1], ws.alone[by0:by1, bx0:bx1], bx0, by0))
     return removed, added
