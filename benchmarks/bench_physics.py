@@ -18,12 +18,12 @@ for what they cost), the median over `repeat` runs.
   crew) once its falls are over.
 - module4_fall: the breach minute itself (0-60 s), reported for reference.
 
-`physics_overhead_ratio` is the worse of the two cases the speed issue
-names, module4 and stress (target: at most 1.5); station and the breach
-minute are printed beside them for what they show. Read it with the milliseconds beside it: once the
-debris sleeps, a plain loop still pays pymunk's per-call bookkeeping six
-times a tick, while ours steps nothing and only follows the people who
-walk near heavy debris; under a gale the solver's own work dominates both.
+`physics_overhead_ratio` is the worst of module4, stress and station
+(target: at most 1.5); the breach minute is printed beside them. Read it
+with the milliseconds beside it: once the debris sleeps, a plain loop still
+pays pymunk's per-call bookkeeping six times a tick, while ours steps
+nothing (people's bodies are only put in place while a heavy piece moves);
+under a gale the solver's own work dominates both.
 
 Run alone: `python benchmarks/bench_physics.py [--repeat N]`.
 """
@@ -219,7 +219,7 @@ def bench(repeat: int) -> dict[str, float]:
         out[f"physics_{name}_ratio"] = statistics.median(ratios)
         out[f"physics_{name}_substeps"] = statistics.median(subs)
     out["physics_stress_bodies"] = float(STRESS_BODIES)
-    out["physics_overhead_ratio"] = max(out[f"physics_{k}_ratio"] for k in ("module4", "stress"))
+    out["physics_overhead_ratio"] = max(out[f"physics_{k}_ratio"] for k in ("module4", "stress", "station"))
     return out
 
 

@@ -594,6 +594,8 @@ def test_only_people_near_heavy_debris_have_bodies_that_collide():
     w.submit(MoveTo(person_id=0, cell=(8, 1)))
     run_until(w, 10.0)
     assert w.people[0].cell == (8, 1)
+    wind_toward(w, 8.5, 0.0, 60.0)  # the beam stirs, toward her
+    run_physics(w, 2.5)
     assert w.physics.tracked == [True]  # beside it: it cannot pass her
     body = w.physics.people[0]
     assert body.position == pytest.approx((8.5, 1.5))

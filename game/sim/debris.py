@@ -7,17 +7,19 @@ body with a force limit of mu m g, so pymunk applies it inside every substep.
 Python only adds the wind's drag, and only to pieces where the wind is
 strong enough to matter; a sleeping piece is looked at every half second and
 woken if the wind there would move it. The space is stepped at 60 Hz, which
-also keeps every body well short of crossing a wall in one substep.
+also keeps every body well short of crossing a wall in one substep, and not
+at all while every piece sleeps. People's bodies are put where they stand
+only while a heavy piece moves near them (nothing else can touch them).
 
-What the rest of the game reads (occupancy, breach plugging, records) is
-worked out lazily from one batch read of the bodies and kept until something
-moves.
+What the rest of the game reads (occupancy, records) is worked out lazily
+from the bodies read when they last moved and kept until something moves;
+breach plugging asks the space what lies at each hole.
 
 Contract used by the rest of the simulation: `create_physics`,
 `spawn_debris`, `step_physics`, `state_bytes`, `debris_records`,
 `occupancy`; hooks `tiles_changed` and `breach_opened`; rules for crew
-actions `clear_light_debris` and `cut_beam`; `breach_plug_fraction` for the
-atmosphere; `debris_view` for drawing.
+actions `clear_light_debris` and `cut_beam`; `update_plugs` for the
+atmosphere (`breach_plug_fraction` to look); `debris_view` for drawing.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ from pymunk._chipmunk import lib as _cp
 from game.sim import debris_footprint as fp
 from game.sim.debris_kinds import HEAVY_KG, KINDS, MARS_G_M_S2, DebrisKind
 from game.sim.gas import MARS_PRESSURE_PA, M_N2, M_O2
-from game.sim.people import WALK_SPEED_M_S
 from game.sim.static_geometry import (
     CAT_DEBRIS,
     CAT_HEAVY,
@@ -71,12 +72,10 @@ STALL_MARGIN = 1.2  # a piece the wind failed to move is tried again only at thi
 CALM_CHECK_TICKS = 20  # ...or every 2 s while it is under half the speed that would move any
 NEAR_M = 1.0  # a person this close to a piece may touch it within a tick
 FEW_AWAKE = 48  # up to this many bodies awake, read them one by one rather than all in one batch
+SEARCH_FROM_BODIES = 400  # from this many bodies, find the awake ones by search rather than by listing
 LIST_EVERY_TICKS = 10  # with few awake, list the awake bodies anyway this often (a backstop)
 NEAR_TOUCH_M = 0.1  # a piece this close to an awake one may have been pushed awake by it
 TICK_GUESS_S = 0.1  # a tick, for how far an awake piece may have gone (reach grows with it)
-REACH_SLACK_M = 0.5  # heavy pieces may drift this far before people are looked at again
-REACH_BIN_M = 2  # bin size (whole metres) for looking up which heavy pieces a person may touch
-PERSON_MAX_M_S = 1.3 * WALK_SPEED_M_S  # nobody on foot is faster: bounds when to look at someone again
 # Drag weaker than this share of a moving piece's floor friction is left out;
 # a still piece only gets drag that beats its friction (else it stays put).
 DRAG_RELEVANT = 0.1
@@ -132,8 +131,7 @@ class _Scratch:
     """
 
     _KEPT = (
-        "maybe_awake", "steps", "due", "due_from", "tracked_ids", "layout", "reach",
-        "reach_layout", "heavy_layout", "next_wake_tick", "px", "py", "stall_u2", "stall_flat",
+        "maybe_awake", "tracked_ids", "next_wake_tick", "px", "py", "stall_u2", "stall_flat",
     )
 
     def __init__(self) -> None:
@@ -141,14 +139,7 @@ class _Scratch:
         self.n_people = -1
         self.fresh = False  # `state` and `asleep` are exact for every piece
         self.maybe_awake = True  # some piece may be awake: read before stepping
-        self.steps = 0  # physics steps taken, the clock of the people schedule
-        self.due: dict[int, list[int]] = {}  # step -> people to look at then
-        self.due_from = -1  # -1: look at everyone next step
         self.tracked_ids: set[int] = set()
-        self.layout = 0  # bumped whenever a read finds pieces moving, or they are moved
-        self.heavy_layout = 0  # the same, for heavy pieces (the only ones people touch)
-        self.reach: _Reach | None = None  # heavy pieces, see _heavy_reach
-        self.reach_layout: tuple[int, int] = (-1, -1)
         self.next_wake_tick = 0
         self.get_buf = pb.Buffer()
         self.id_buf = pb.Buffer()
@@ -191,7 +182,7 @@ class PhysicsState:
     passable: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
     pieces: list[Piece] = field(default_factory=list)
     people: list[pymunk.Body] = field(default_factory=list)  # static, by person id
-    # A person's body collides only while they are near debris ("tracked");
+    # A person's body collides only while a moving heavy piece is near ("tracked");
     # elsewhere it is parked, touching nothing, so crowds far from any piece cost nothing.
     tracked: list[bool] = field(default_factory=list)
     rho_bound: float = 2.4  # kg/m3, RHO_BOUND x the level's nominal air
@@ -358,7 +349,6 @@ def _tables(st: PhysicsState) -> _Scratch:
         nan = float("nan")
         sc.px = sc.px[:known] + [nan] * (npp - known)  # nan: placed on first sync
         sc.py = sc.py[:known] + [nan] * (npp - known)
-        sc.due_from = -1
     sc.tracked_ids = {j for j, t in enumerate(st.tracked) if t}
     sc.version, sc.n_people = st.version, npp
     sc.fresh = False
@@ -431,14 +421,15 @@ def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarr
     """Read the pieces that moved since the last read; returns the awake ones' slots.
 
     Sleeping pieces have not moved, so with few awake only those are read,
-    one by one: found from the last read's awake pieces, the ones pushed
-    since, and whatever sleeps no more around them (`_read_near`); every
-    LIST_EVERY_TICKS reads, and after outside changes, the library's list
-    of awake bodies is read instead (one cheap batch read of ids). With many
-    awake, one batch read of every body.
+    one by one. Which they are comes from the library's list of awake bodies
+    (one cheap batch read of ids), or in a space of many bodies from the last
+    read's awake pieces, the ones pushed since, and whatever sleeps no more
+    around them (`_read_near`), with the list read anyway every
+    LIST_EVERY_TICKS reads and after outside changes. With many awake, one
+    batch read of every body.
     """
     if not full and sc.order_ids:
-        if not sc.need_listing and sc.reads_unlisted < LIST_EVERY_TICKS:
+        if sc.nd + sc.npp >= SEARCH_FROM_BODIES and not sc.need_listing and sc.reads_unlisted < LIST_EVERY_TICKS:
             awake = _read_near(st, sc)
             if awake is not None:
                 sc.reads_unlisted += 1
@@ -528,21 +519,20 @@ def _read_near(st: PhysicsState, sc: _Scratch) -> np.ndarray | None:
 def _took(sc: _Scratch, awake: np.ndarray) -> np.ndarray:
     """Bookkeeping after a read that found `awake` (slots) awake."""
     sc.awake = awake
-    if awake.size:
-        sc.layout += 1
-        if sc.heavy[awake].any():
-            sc.heavy_layout += 1
     sc.fresh = True  # people's rows are not read: they go where they are sent
     return awake
 
 
-def _dirty(st: PhysicsState) -> None:
-    """Bodies (or the walls, or the wind) changed outside the step: read again, look again."""
+def _dirty(st: PhysicsState, listing: bool = True) -> None:
+    """Bodies (or the walls, or the wind) changed outside the step: read again, look again.
+
+    `listing`: find what this woke by listing the awake bodies (else the
+    caller has put whatever it may have woken in `written`).
+    """
     sc = st.scratch
     sc.fresh = False
     sc.maybe_awake = True
-    sc.layout += 1  # (a heavy piece moved or added here is awake at the next read)
-    sc.need_listing = True  # and whatever it woke is found by listing
+    sc.need_listing = sc.need_listing or listing
     sc.next_wake_tick = 0
     st.stamp += 1
 
@@ -904,71 +894,6 @@ def _wind_bound(world: "World", sc: _Scratch) -> float | None:
     return sum(g * abs(float(m)) for g, m in zip(sc.wake_gains[1], atmos.breach_flow_kg_s.tolist()))
 
 
-def _heavy_reach(st: PhysicsState, sc: _Scratch, dt: float) -> "_Reach":
-    """Where heavy pieces can touch people within a tick, binned for quick lookups.
-
-    A piece's reach is half its diagonal, plus NEAR_M, plus REACH_SLACK_M: a
-    person's centre within reach of a piece's centre may touch it within a
-    tick. The slack lets a heavy piece drift a little without anyone being
-    looked at again; once one has moved (or could move within the tick)
-    further than that, or pieces come or go, the reach is rebuilt and
-    everyone is looked at afresh.
-    """
-    key = (sc.heavy_layout, st.version)
-    if sc.reach is not None and sc.reach_layout == key:
-        return sc.reach
-    if sc.reach is not None and sc.reach_layout[1] == st.version:
-        live, x0, y0 = sc.reach.origin
-        s = sc.state[live]
-        drift = np.hypot(s[:, 0] - x0, s[:, 1] - y0) + np.hypot(s[:, 3], s[:, 4]) * dt
-        if not (drift > REACH_SLACK_M).any():
-            sc.reach_layout = key
-            return sc.reach
-    live = sc.live_idx[sc.heavy[sc.live_idx]]  # only heavy pieces and people touch
-    s = sc.state[live]
-    reach = np.hypot(sc.length[live], sc.width[live]) / 2 + (NEAR_M + REACH_SLACK_M)
-    sc.reach = _Reach(s[:, 0], s[:, 1], reach, st.passable.shape)
-    sc.reach.origin = (live, s[:, 0].copy(), s[:, 1].copy())
-    sc.reach_layout = key
-    sc.due = {}  # everyone is looked at afresh against the new places
-    sc.due_from = -1
-    return sc.reach
-
-
-class _Reach:
-    """Heavy pieces' reach over bins of REACH_BIN_M: per bin, a lower bound on
-    how far any point in it is outside every reach, and the pieces that may
-    reach into it, so one person costs a lookup and a few distances at most."""
-
-    def __init__(self, cx: np.ndarray, cy: np.ndarray, reach: np.ndarray, shape: tuple[int, int]) -> None:
-        b = REACH_BIN_M
-        nby, nbx = -(-shape[0] // b), -(-shape[1] // b)
-        lo_x, lo_y = np.arange(nbx) * b, np.arange(nby) * b
-        # Distance from each bin's rectangle to each centre, less the reach.
-        dx = np.maximum(np.maximum(lo_x[:, None] - cx[None, :], cx[None, :] - (lo_x[:, None] + b)), 0.0)
-        dy = np.maximum(np.maximum(lo_y[:, None] - cy[None, :], cy[None, :] - (lo_y[:, None] + b)), 0.0)
-        lb = np.hypot(dy[:, None, :], dx[None, :, :]) - reach  # (nby, nbx, pieces)
-        inside = lb <= 0.0
-        far = np.where(inside, np.inf, lb).min(axis=2, initial=np.inf)
-        self.origin: tuple[np.ndarray, np.ndarray, np.ndarray] = (_EMPTY, cx, cy)  # slots and centres at build
-        self.nbx = nbx
-        self.far = far.reshape(-1).tolist()  # lower bound of the gap to pieces that cannot reach in
-        self.close: dict[int, list[tuple[float, float, float]]] = {}  # bin -> pieces that may reach in
-        if inside.any():
-            by, bx, k = np.nonzero(inside)
-            pieces = list(zip(cx.tolist(), cy.tolist(), reach.tolist()))
-            for flat, i in zip((by * nbx + bx).tolist(), k.tolist()):
-                self.close.setdefault(flat, []).append(pieces[i])
-
-    def gap(self, x: float, y: float) -> float:
-        """How far (m) (x, y) lies outside every reach; <= 0 inside one; a lower bound, inf with no pieces."""
-        k = int(y) // REACH_BIN_M * self.nbx + int(x) // REACH_BIN_M
-        g = self.far[k]
-        for hx, hy, r in self.close.get(k, ()):
-            g = min(g, math.hypot(x - hx, y - hy) - r)
-        return g
-
-
 def _move_body(st: PhysicsState, sc: _Scratch, j: int, x: float, y: float) -> None:
     """Put person j's body at (x, y), touching heavy debris."""
     body = st.people[j]
@@ -989,45 +914,37 @@ def _park_body(st: PhysicsState, sc: _Scratch, j: int) -> None:
     sc.tracked_ids.discard(j)
 
 
-def _drive_people(world: "World", st: PhysicsState, sc: _Scratch, dt: float) -> None:
-    """Keep the bodies of people near heavy debris where they stand.
+def _drive_people(world: "World", st: PhysicsState, sc: _Scratch, heavy: np.ndarray, dt: float) -> None:
+    """Put the bodies of people near the moving heavy pieces (`heavy`, slots) where they stand.
 
-    Only people within reach of a heavy piece are followed, every tick;
-    anyone else is looked at again only when they could have walked within
-    reach (by their distance and PERSON_MAX_M_S), so a crowd far from debris
-    costs next to nothing. When a heavy piece moves, everyone is looked at.
+    A person's static body only matters to a heavy piece that moves (light
+    pieces pass over people, and nothing wakes a sleeping piece but a
+    push), so while no heavy piece moves nobody is looked at; when some do,
+    everyone within reach of one this tick (half its diagonal, NEAR_M, and
+    its own travel) gets their body put in place and the rest are parked.
     """
-    people, tracked = world.people, st.tracked
-    reach = _heavy_reach(st, sc, dt)
-    n = sc.steps
-    full = sc.due_from < 0
-    if full:
-        sc.due = {}
-        look = range(len(people))
-    else:
-        look = sc.due.pop(n, ())
-        if sc.tracked_ids:
-            look = sorted(sc.tracked_ids.union(look))
-    sc.due_from = n
-    if not look:
-        return
-    step_m = PERSON_MAX_M_S * dt
-    due = sc.due
-    px, py = sc.px, sc.py
-    gap_at = reach.gap
-    for j in look:
-        p = people[j]
-        x, y = p.x, p.y
-        if tracked[j] and x == px[j] and y == py[j] and not full:
-            continue  # still beside debris that has not moved: nothing to do
-        gap = gap_at(x, y)
-        if gap <= 0.0:
-            _move_body(st, sc, j, x, y)
-            continue
-        if tracked[j]:
+    tracked = st.tracked
+    if heavy.size == 0:
+        for j in sorted(sc.tracked_ids):
             _park_body(st, sc, j)
-        if gap != math.inf:
-            due.setdefault(n + max(1, int(gap / step_m)), []).append(j)
+        return
+    people = world.people
+    n = len(people)
+    if n == 0:
+        return
+    s = sc.state[heavy]
+    reach = np.hypot(sc.length[heavy], sc.width[heavy]) / 2 + NEAR_M + np.hypot(s[:, 3], s[:, 4]) * dt
+    xs = np.fromiter((p.x for p in people), dtype=np.float64, count=n)
+    ys = np.fromiter((p.y for p in people), dtype=np.float64, count=n)
+    near = (np.hypot(xs[:, None] - s[None, :, 0], ys[:, None] - s[None, :, 1]) <= reach[None, :]).any(axis=1)
+    close = np.flatnonzero(near).tolist()
+    px, py = sc.px, sc.py
+    for j in close:
+        x, y = xs[j], ys[j]
+        if not tracked[j] or x != px[j] or y != py[j]:
+            _move_body(st, sc, j, float(x), float(y))
+    for j in sorted(sc.tracked_ids.difference(close)):
+        _park_body(st, sc, j)
 
 
 def step_physics(world: "World", dt: float) -> None:
@@ -1055,10 +972,11 @@ def step_physics(world: "World", dt: float) -> None:
         awake = _read_pieces(st, sc)
     else:
         awake = sc.awake = _EMPTY
-    _drive_people(world, st, sc, dt)
     n_set = _drive_awake(world, st, sc, awake, dt) if awake.size else 0
     if world.tick >= sc.next_wake_tick:
         n_set += _wake_sleepers(world, st, sc, dt)
+    moving = np.union1d(awake, sc.written) if sc.written else awake  # (written: pushed just now)
+    _drive_people(world, st, sc, moving[sc.heavy[moving]], dt)
     if awake.size or n_set:
         n = _SUBSTEPS.get(dt) or _SUBSTEPS.setdefault(dt, substeps(dt))
         h = dt / n
@@ -1067,7 +985,6 @@ def step_physics(world: "World", dt: float) -> None:
             space_step(h)
     # else every piece sleeps and nothing was pushed: a step would only count
     # time, so the space is left alone (most ticks once the debris is down).
-    sc.steps += 1
     sc.maybe_awake = awake.size > 0 or n_set > 0
     if sc.maybe_awake:
         sc.fresh = False
@@ -1321,7 +1238,11 @@ def tiles_changed(world: "World", cells: Iterable[tuple[int, int]]) -> None:
         flat = _cells(st, sc.state[live])
         shut_on = np.isin(flat, changed) & ~st.passable.reshape(-1).take(flat, mode="clip")
         _keep_inside(st, sc, live[shut_on].tolist())
-    _dirty(st)
+    # Only what touched a rebuilt wall shape (beside the change) can have woken.
+    index = _shape_index(st)
+    near = st.space.bb_query(pymunk.BB(wx0 - 2.0, wy0 - 2.0, wx1 + 2.0, wy1 + 2.0), _PLUG_QUERY)
+    sc.written.extend(sorted(k for k in (index.get(id(s)) for s in near) if k is not None))
+    _dirty(st, listing=False)
 
 
 def clear_light_debris(world: "World", cell: tuple[int, int]) -> bool:
