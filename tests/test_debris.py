@@ -22,6 +22,7 @@ from game.sim.level import EventDef
 from game.sim.static_geometry import merge_rects
 from game.sim.tiles import WALKABLE, Tile
 from game.sim.world import TICK_S, Breach, create_world, run_until, state_hash, step
+from game.view.messages import describe
 from tests.builders import ascii_world
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -300,7 +301,9 @@ def test_insulation_the_draught_pulls_over_a_hole_slows_the_leak():
     run_until(bare, 4.0)
     assert plugged.atmos.breach_plug[0] > 0.2  # the gas sees the smaller hole...
     assert bare.atmos.breach_plug[0] == 0.0
-    assert any(e.kind == "BreachPlugChanged" and e.plug > 0.2 for e in plugged.events)
+    news = next(e for e in plugged.events if e.kind == "BreachPlugChanged")
+    assert news.plug > 0.2
+    assert describe(news, plugged)[1] == f"Debris sucked over the breach at the hull: {news.plug * 100:.0f}% of it covered"
     # ...so the room keeps its air longer
     assert plugged.compartments.pressure_bar[0] > bare.compartments.pressure_bar[0] + 0.02
 

@@ -11,9 +11,10 @@ different question (constant air, from a healthy start): in a room at 0.8
 bar that is falling, it says "never".
 
 That projection costs about 0.1 ms a step, so it is never done in one
-frame: it advances a few steps per frame (`STEPS_PER_FRAME`) and publishes
-when done, within a second of real time at 60 FPS; between results,
-the published figures count down with the clock.
+frame: it is set up in one frame, advances a few steps per frame
+(`STEPS_PER_FRAME`) after that and publishes when done, about a second of
+real time at 60 FPS (the play scene gives it the frames that run no sim
+tick); between results, the published figures count down with the clock.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from game.sim.world import World
 
 HORIZON_S = 1800.0  # further than this is "not within the exercise": shown as --
-STEPS_PER_FRAME = 6
+STEPS_PER_FRAME = 7
 REFRESH_S = 1.0  # simulated seconds between projections
 SAFE_SPO2 = 0.9
 TREND_WINDOW_S = 8.0  # the "current rate" is measured over this much simulated time
@@ -124,7 +125,10 @@ def at_risk(world: "World", trends: Trends | None = None) -> np.ndarray:
     n = len(world.people)
     if n == 0:
         return np.zeros(0, dtype=bool)
-    pressure, frac, kp, ko = _person_conditions(world, trends)
+    return _at_risk(world, *_person_conditions(world, trends))
+
+
+def _at_risk(world: "World", pressure, frac, kp, ko) -> np.ndarray:
     p_end, f_end = _air_at(pressure, frac, kp, ko, HORIZON_S)
     pio2 = ph.inspired_po2_mmhg(p_end, f_end, supplies(world))
     b = world.bodies
@@ -133,19 +137,50 @@ def at_risk(world: "World", trends: Trends | None = None) -> np.ndarray:
     return alive & ((pio2 < ph.NO_DOSE_PIO2_MMHG) | affected)
 
 
+def _schedule() -> tuple[np.ndarray, np.ndarray]:
+    """Each projection step's length and the time at its end, from 0 to the horizon."""
+    dts, t = [], 0.0
+    while t < HORIZON_S:
+        dts.append(step_dt(t))
+        t += dts[-1]
+    dt = np.array(dts)
+    return dt, np.cumsum(dt)
+
+
+STEP_DT_S, STEP_END_S = _schedule()
+STEP_MID_S = STEP_END_S - STEP_DT_S / 2
+
+
 @dataclass
 class _Job:
     ids: np.ndarray
     bodies: ph.Bodies
-    pressure: np.ndarray
+    pressure: np.ndarray  # [step, person] the air at each step's mid-point, worked out at the start
     frac: np.ndarray
-    kp: np.ndarray
-    ko: np.ndarray
     supply: np.ndarray
     started_s: float
-    t: float = 0.0
-    ttu: np.ndarray | None = None
-    ttd: np.ndarray | None = None
+    states: np.ndarray  # [step, person] body state at each step's end, filled as the job runs
+    start_state: np.ndarray
+    k: int = 0  # steps done
+
+    def finished(self) -> bool:
+        """At the horizon, or everyone projected is dead (the dead stay dead)."""
+        now = self.states[self.k - 1] if self.k else self.start_state
+        return self.k >= STEP_DT_S.size or bool(now.min() >= ph.DEAD)
+
+    def times(self) -> tuple[np.ndarray, np.ndarray]:
+        """(time to unconsciousness, time to death) per person: the end of the first step
+        that found them so, 0 if they were already, inf if no step done so far did."""
+        done = self.states[: self.k]
+        out = []
+        for level in (ph.UNCONSCIOUS, ph.DEAD):
+            reached = done >= level
+            hit = reached.any(axis=0)
+            when = np.full(len(self.ids), math.inf)
+            if hit.any():
+                when[hit] = STEP_END_S[reached.argmax(axis=0)[hit]]
+            out.append(np.where(self.start_state >= level, 0.0, when))
+        return out[0], out[1]
 
 
 class Countdowns:
@@ -158,53 +193,59 @@ class Countdowns:
         self._result_at_s = 0.0
         self._last_start_s = -math.inf
         self.projections = 0  # finished projections (tests read it)
+        self._published = 0  # results published so far (finished or empty)
+        self._endangered_key: tuple | None = None
+        self._endangered: list[tuple[int, float, float]] = []
 
     # ------------------------------------------------------------ projecting
     def _start(self, world: "World") -> None:
-        risk = at_risk(world, self.trends)
-        ids = np.nonzero(risk)[0]
         self._last_start_s = world.time_s
-        if ids.size == 0:
+        if not world.people:
             self._job = None
-            self._result, self._result_at_s = {}, world.time_s
+            self._publish({}, world.time_s)
             return
         pressure, frac, kp, ko = _person_conditions(world, self.trends)
+        ids = np.nonzero(_at_risk(world, pressure, frac, kp, ko))[0]
+        if ids.size == 0:
+            self._job = None
+            self._publish({}, world.time_s)
+            return
         b = world.bodies
         copy = ph.Bodies(**{f: getattr(b, f)[ids].copy() for f in ("spo2", "dose", "injury_dose_s", "vacuum_s", "state", "injury")})
-        job = _Job(ids, copy, pressure[ids], frac[ids], kp[ids], ko[ids], supplies(world)[ids], world.time_s)
-        job.ttu = np.where(copy.state >= ph.UNCONSCIOUS, 0.0, math.inf)
-        job.ttd = np.where(copy.state >= ph.DEAD, 0.0, math.inf)
-        self._job = job
+        # the air every step will breathe, all at once: a step is then just the body's own step
+        p, f = _air_at(pressure[ids][None, :], frac[ids][None, :], kp[ids][None, :], ko[ids][None, :], STEP_MID_S[:, None])
+        states = np.empty((STEP_DT_S.size, ids.size), dtype=copy.state.dtype)
+        self._job = _Job(ids, copy, p, f, supplies(world)[ids], world.time_s, states, copy.state.copy())
 
     def _advance(self, steps: int) -> bool:
         """Run the current job for up to `steps` steps; True when it has finished."""
         job = self._job
-        assert job is not None and job.ttu is not None and job.ttd is not None
+        assert job is not None
         for _ in range(steps):
-            open_ = ~np.isfinite(job.ttd)
-            if not open_.any() or job.t >= HORIZON_S:
+            if job.finished():
                 return True
-            dt = step_dt(job.t)
-            p, f = _air_at(job.pressure, job.frac, job.kp, job.ko, job.t + dt / 2)  # the step's mid-point air
-            ph.step_bodies(job.bodies, p, f, job.supply, dt)
-            job.t += dt
-            st = job.bodies.state
-            job.ttu = np.where(~np.isfinite(job.ttu) & (st >= ph.UNCONSCIOUS), job.t, job.ttu)
-            job.ttd = np.where(~np.isfinite(job.ttd) & (st >= ph.DEAD), job.t, job.ttd)
-        return job.t >= HORIZON_S or bool(np.isfinite(job.ttd).all())
+            k = job.k
+            ph.step_bodies(job.bodies, job.pressure[k], job.frac[k], job.supply, float(STEP_DT_S[k]))
+            job.states[k] = job.bodies.state
+            job.k = k + 1
+        return job.finished()
+
+    def _publish(self, result: dict[int, tuple[float, float]], at_s: float) -> None:
+        self._result, self._result_at_s = result, at_s
+        self._published += 1
 
     def update(self, world: "World", steps: int = STEPS_PER_FRAME) -> None:
         """Advance the projection a little; start a fresh one once a simulated second has passed."""
         self.trends.sample(world)
         if self._job is None:
             if world.time_s - self._last_start_s >= REFRESH_S or world.time_s < self._last_start_s:
-                self._start(world)
-            if self._job is None:
-                return
+                self._start(world)  # setting up is this frame's share; stepping starts next frame
+            return
         if self._advance(steps):
             job = self._job
-            self._result = {int(i): (float(u), float(d)) for i, u, d in zip(job.ids.tolist(), job.ttu.tolist(), job.ttd.tolist())}
-            self._result_at_s = job.started_s
+            ttu, ttd = job.times()
+            self._publish({int(i): (float(u), float(d)) for i, u, d in zip(job.ids.tolist(), ttu.tolist(), ttd.tolist())},
+                          job.started_s)
             self._job = None
             self.projections += 1
 
@@ -226,10 +267,14 @@ class Countdowns:
 
     def endangered(self, now_s: float) -> list[tuple[int, float, float]]:
         """(person, ttu, ttd) for everyone projected, soonest death first, then soonest blackout."""
+        key = (self._published, now_s)  # asked every frame; changes once a tick
+        if key == self._endangered_key:
+            return list(self._endangered)
         out = []
         for pid in self._result:
             got = self.get(pid, now_s)
             if got is not None:
                 out.append((pid, got[0], got[1]))
         out.sort(key=lambda r: (r[2], r[1], r[0]))
-        return out
+        self._endangered_key, self._endangered = key, out
+        return list(out)

@@ -57,6 +57,8 @@ class DebrisLayer:
         self._sprites: dict[tuple, tuple[pygame.Surface, int, int]] = {}
         self._seq: list = []
         self._seq_key: tuple | None = None
+        self._looks_key: tuple | None = None
+        self._looks_cache: tuple[list[tuple], list[bool]] = ([], [])
 
     def snapshot(self, world: "World") -> None:
         """Call before a sim step: where every piece is now becomes 'previous'."""
@@ -112,12 +114,18 @@ class DebrisLayer:
                 angs[k] = _lerp_angle(prev[2], angs[k], alpha)
         return xs, ys, angs
 
-    def draw(self, surface: pygame.Surface, world: "World", camera: Camera, alpha: float = 1.0) -> None:
+    def draw(self, surface: pygame.Surface, world: "World", camera: Camera, alpha: float = 1.0,
+             stale_ok: bool = False) -> None:
         """Every piece as a cached sprite for its look and pose, all in one batched blit.
 
         A sprite is drawn once per kind, size, angle (to half a degree) and tile
-        size, so the hundreds of pieces lying still cost a lookup each frame."""
-        v = self._view(world)
+        size, so the hundreds of pieces lying still cost a lookup each frame.
+        `stale_ok` (the frame that ran a tick): draw the last tick's placement, where the
+        pieces were as the tick began, and read the new one next frame."""
+        if stale_ok and self._v is not None and self._vkey is not None and self._vkey[0] == id(world):
+            v, alpha = self._v, 1.0
+        else:
+            v = self._view(world)
         self.drawn = 0
         if v is None or len(v.ids) == 0:
             return
@@ -135,22 +143,35 @@ class DebrisLayer:
             return
         view = camera.viewport.inflate(8 * s, 8 * s)
         inside = (cx >= view.left) & (cx < view.right) & (cy >= view.top) & (cy < view.bottom)
-        order = sorted(np.nonzero(inside)[0].tolist(), key=lambda k: bool(v.heavy[k]))  # beams on top
-        ids = v.ids.tolist()
+        looks, heavy = self._looks(v, s)
+        order = sorted(np.nonzero(inside)[0].tolist(), key=heavy.__getitem__)  # beams on top
+        steps = [round(a % (2 * math.pi) / ANGLE_STEP) % ANGLE_STEPS for a in angs]
+        xs_px, ys_px = cx.astype(int).tolist(), cy.astype(int).tolist()
         seq = []
         for k in order:
-            kind = v.kinds[k]
-            colour = ids[k] % len(EFFECTS_COLOURS) if kind == "personal_effects" else 0
-            key = (kind, colour, round(float(v.size_m[k, 0]) * s, 1), round(float(v.size_m[k, 1]) * s, 1),
-                   round(angs[k] % (2 * math.pi) / ANGLE_STEP) % ANGLE_STEPS, bool(v.heavy[k]), s)
+            kind, colour, length, width, hv = looks[k]
+            key = (kind, colour, length, width, steps[k], hv, s)
             sprite = self._sprites.get(key)
             if sprite is None:
                 sprite = self._sprite(key)
             img, dx, dy = sprite
-            seq.append((img, (int(cx[k]) + dx, int(cy[k]) + dy)))
+            seq.append((img, (xs_px[k] + dx, ys_px[k] + dy)))
         surface.fblits(seq)
         self.drawn = len(seq)
         self._seq, self._seq_key = seq, key
+
+    def _looks(self, v: "DebrisView", s: int) -> tuple[list[tuple], list[bool]]:
+        """Per piece, the parts of its sprite key that do not change as it moves (once per tick)."""
+        key = (self._vkey, id(v), s)
+        if key != self._looks_key:
+            ids = v.ids.tolist()
+            heavy = [bool(h) for h in v.heavy.tolist()]
+            looks = []
+            for k, (kind, (length, width)) in enumerate(zip(v.kinds, v.size_m.tolist())):
+                colour = ids[k] % len(EFFECTS_COLOURS) if kind == "personal_effects" else 0
+                looks.append((kind, colour, round(float(length) * s, 1), round(float(width) * s, 1), heavy[k]))
+            self._looks_key, self._looks_cache = key, (looks, heavy)
+        return self._looks_cache
 
     def _sprite(self, key: tuple) -> tuple[pygame.Surface, int, int]:
         kind, colour, length, width, step, heavy, s = key

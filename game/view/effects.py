@@ -40,7 +40,10 @@ class AirFlow:
         self._cells_key: tuple | None = None
         self._cells: np.ndarray = np.zeros(0, np.intp)
         self._weights: np.ndarray = np.zeros(0)
-        self._sprite_cache: dict[int, list] = {}
+        self._sprite_cache: dict = {}
+        self.version = 0  # bumped whenever the particles move; the drawn batch is kept until then
+        self._seq_key: tuple | None = None
+        self._seq: list = []
 
     def _spawn_cells(self, world: "World") -> None:
         a = world.atmos
@@ -59,6 +62,7 @@ class AirFlow:
         if a.wind_x.size == 0 or dt_sim <= 0:
             return
         self._spawn_cells(world)
+        self.version += 1
         h, w = a.wind_x.shape
         # advance and retire
         if self.pos.size:
@@ -117,32 +121,47 @@ class AirFlow:
         self._sprite_cache[tile_px] = cache
         return cache
 
+    def _flat_sprites(self, tile_px: int) -> tuple[list, np.ndarray, np.ndarray]:
+        """`_sprites` flattened to index (direction * LENGTHS + length) * BRIGHTS + brightness,
+        with each image's anchor as arrays, so a frame's batch is built without a Python loop per lookup."""
+        key = ("flat", tile_px)
+        got = self._sprite_cache.get(key)
+        if got is None:
+            flat = [entry for by_len in self._sprites(tile_px) for by_bright in by_len for entry in by_bright]
+            got = ([img for img, _, _ in flat], np.array([cx for _, cx, _ in flat]), np.array([cy for _, _, cy in flat]))
+            self._sprite_cache[key] = got
+        return got
+
     def draw(self, surface: pygame.Surface, camera: Camera) -> int:
         """Draw the streaks (one batched additive blit); returns how many were drawn."""
         if not len(self.age):
             return 0
         s = camera.tile_px
         ox, oy = camera.origin_px
+        v = camera.viewport
+        key = (self.version, s, ox, oy, v.x, v.y, v.w, v.h)
+        if key == self._seq_key:  # particles move on sim ticks only: the frames between repeat the batch
+            surface.fblits(self._seq, pygame.BLEND_ADD)
+            return len(self._seq)
+        self._seq_key, self._seq = key, []
         head = self.pos * s + (ox, oy)
         sp = np.hypot(self.vel[:, 0], self.vel[:, 1])
         # fade in and out over each streak's life
         f = np.clip(np.minimum(self.age / 0.25, (self.life - self.age) / 0.35), 0.0, 1.0)
         f *= 0.45 + 0.55 * np.minimum(sp / 3.0, 1.0)
-        v = camera.viewport
         show = (f >= 0.05) & (head[:, 0] >= v.left) & (head[:, 0] < v.right) & (head[:, 1] >= v.top) & (head[:, 1] < v.bottom)
         if not show.any():
             return 0
         d = np.round(np.arctan2(self.vel[show, 1], self.vel[show, 0]) / (2 * math.pi) * DIRECTIONS).astype(int) % DIRECTIONS
         k = np.clip((np.minimum(sp[show] / AIR_VIS_MAX_M_S, 1.0) * LENGTHS).astype(int), 0, LENGTHS - 1)
         b = np.clip((f[show] * BRIGHTS).astype(int), 0, BRIGHTS - 1)
-        sprites = self._sprites(s)
-        hx = head[show, 0].astype(int)
-        hy = head[show, 1].astype(int)
-        seq = []
-        for di, ki, bi, x, y in zip(d.tolist(), k.tolist(), b.tolist(), hx.tolist(), hy.tolist()):
-            img, cx, cy = sprites[di][ki][bi]
-            seq.append((img, (x - cx, y - cy)))
+        imgs, ax, ay = self._flat_sprites(s)
+        i = (d * LENGTHS + k) * BRIGHTS + b
+        xs = (head[show, 0].astype(int) - ax[i]).tolist()
+        ys = (head[show, 1].astype(int) - ay[i]).tolist()
+        seq = [(imgs[j], (x, y)) for j, x, y in zip(i.tolist(), xs, ys)]
         surface.fblits(seq, pygame.BLEND_ADD)
+        self._seq = seq
         return len(seq)
 
 

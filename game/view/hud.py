@@ -77,6 +77,8 @@ class TopBar:
 
     def __init__(self) -> None:
         self._bg: pygame.Surface | None = None
+        self._bar: pygame.Surface | None = None  # the whole bar as last drawn, redrawn when what it shows changes
+        self._bar_key: tuple | None = None
 
     def _background(self, w: int) -> pygame.Surface:
         if self._bg is None or self._bg.get_width() != w:
@@ -88,6 +90,18 @@ class TopBar:
         return self._bg
 
     def draw(self, surface: pygame.Surface, info: HudInfo) -> None:
+        w = surface.get_width()
+        key = (w, info.level_name, format_clock(info.time_s, info.breach_time_s), info.breach_time_s is None,
+               info.speed, info.paused, info.conscious, info.impaired, info.unconscious, info.dead)
+        if key != self._bar_key or self._bar is None:
+            bar = pygame.Surface((w, TOP_BAR_H))
+            if pygame.display.get_init() and pygame.display.get_surface() is not None:
+                bar = bar.convert()
+            self._draw_bar(bar, info)
+            self._bar, self._bar_key = bar, key
+        surface.blit(self._bar, (0, 0))
+
+    def _draw_bar(self, surface: pygame.Surface, info: HudInfo) -> None:
         w = surface.get_width()
         surface.blit(self._background(w), (0, 0))
         mid = TOP_BAR_H // 2

@@ -190,7 +190,7 @@ _LABEL_SPRITES = LabelSprites()
 
 def draw_room_labels(
     surface: pygame.Surface, world: "World", camera: Camera, labels: list[RoomLabel], mode: str | None = None,
-    sprites: LabelSprites | None = None,
+    sprites: LabelSprites | None = None, stale_ok: bool = False,
 ) -> list[tuple[str, str]]:
     """Room names along the top of each room, and a number for the room: its pressure
     in bar, or in the oxygen overlay its O2 partial pressure in kPa (number and colour).
@@ -198,7 +198,8 @@ def draw_room_labels(
     When a row is too short for both lines, the number goes on the room's
     bottom row, so the middle of the room, where people are, stays clear.
     With an overlay on, the number sits on a dark pill so it reads over any
-    fill colour. Returns (room, number) for every label drawn.
+    fill colour. Returns (room, number) for every label drawn. `stale_ok` (the frame
+    that ran a tick): keep last frame's numbers if the camera has not moved.
     """
     if not labels:
         return []
@@ -217,7 +218,7 @@ def draw_room_labels(
     values = (world.compartments.ppo2_bar * 100.0) if mode == "oxygen" else world.compartments.pressure_bar
     shown = np.where(ci >= 0, np.append(values, 0.0)[ci], 0.0)
     key = (id(labels), s, ox, oy, camera.viewport.size, mode, np.round(shown * (10 if mode == "oxygen" else 100)).astype(np.int32).tobytes())
-    if key == sprites.frame_key:
+    if key == sprites.frame_key or (stale_ok and sprites.frame_key is not None and sprites.frame_key[:6] == key[:6]):
         seq, drawn = sprites.frame
         surface.fblits(seq)
         return drawn
@@ -249,46 +250,71 @@ def draw_room_labels(
 # ----------------------------------------------------------------- pressure
 
 class PressureTint:
-    """A faint red wash over rooms that are losing air, deeper as pressure falls."""
+    """A faint red wash over rooms that are losing air, deeper as pressure falls.
+
+    Worked out per tick as one alpha per visible cell; the scaled-up wash is
+    redrawn only when one of those alphas changes, into surfaces kept between
+    redraws (pressure creeps: most ticks change nothing that shows)."""
 
     MAX_ALPHA = 90
 
     def __init__(self) -> None:
         self._key: tuple | None = None
+        self._alpha_key: tuple | None = None
         self._surf: pygame.Surface | None = None
-        self._pos = (0, 0)
+        self._small: pygame.Surface | None = None
+        self._big: pygame.Surface | None = None
+        self._area: pygame.Rect | None = None
+        self.builds = 0  # washes scaled up so far (profiling reads it)
 
-    def draw(self, surface: pygame.Surface, world: "World", camera: Camera) -> None:
+    def draw(self, surface: pygame.Surface, world: "World", camera: Camera, stale_ok: bool = False) -> None:
+        """`stale_ok`: keep last tick's wash if only the tick has moved (redrawn next frame)."""
         grid = world.grid
         x0, y0, x1, y1 = camera.visible_cells(grid.width, grid.height)
         if x1 <= x0 or y1 <= y0:
             return
         s = camera.tile_px
         key = (world.tick, id(world), s, x0, y0, x1, y1)
-        if key != self._key:
+        if key != self._key and not (stale_ok and self._key is not None and self._key[1:] == key[1:]):
             self._key = key
-            self._surf = self._build(world, x0, y0, x1, y1, s)
+            alpha = self._alpha(world, x0, y0, x1, y1)
+            akey = (s, x0, y0, x1, y1, alpha.tobytes())
+            if akey != self._alpha_key:
+                self._alpha_key = akey
+                self._surf = self._build(alpha, s) if alpha.any() else None
+                if self._surf is not None:  # the cells with any wash (Surface.get_bounding_rect takes ms)
+                    rows, cols = np.nonzero(alpha.any(axis=1))[0], np.nonzero(alpha.any(axis=0))[0]
+                    self._area = pygame.Rect(int(cols[0]) * s, int(rows[0]) * s,
+                                             int(cols[-1] - cols[0] + 1) * s, int(rows[-1] - rows[0] + 1) * s)
         if self._surf is not None:
             ox, oy = camera.origin_px
-            surface.blit(self._surf, (ox + x0 * s, oy + y0 * s))
+            # only the part with any wash in it: blending the clear rest changes nothing
+            surface.blit(self._surf, (ox + x0 * s + self._area.x, oy + y0 * s + self._area.y), self._area)
 
-    def _build(self, world: "World", x0: int, y0: int, x1: int, y1: int, s: int) -> pygame.Surface | None:
+    def _alpha(self, world: "World", x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+        """uint8 [y, x] wash alpha of the cells x0..x1, y0..y1."""
         c = world.compartments
         nominal = max(1e-6, world.level.meta.nominal_pressure_bar)
         per = np.append(np.clip(1.0 - c.pressure_bar / nominal, 0.0, 1.0), 0.0)
         lab = c.labels[y0:y1, x0:x1]
         deficit = per[np.where(lab > 0, lab - 1, len(per) - 1)]
-        alpha = (np.sqrt(deficit) * self.MAX_ALPHA).astype(np.uint8)
-        if not alpha.any():
-            return None
-        small = pygame.Surface((x1 - x0, y1 - y0), pygame.SRCALPHA)
-        small.fill(P.PRESSURE_TINT)
-        pa = pygame.surfarray.pixels_alpha(small)
-        pa[:, :] = alpha.T
-        del pa
+        return (np.sqrt(deficit) * self.MAX_ALPHA).astype(np.uint8)
+
+    def _build(self, alpha: np.ndarray, s: int) -> pygame.Surface:
         from game.view.ui import screen_format
 
-        return screen_format(pygame.transform.scale(small, ((x1 - x0) * s, (y1 - y0) * s)))
+        h, w = alpha.shape
+        if self._small is None or self._small.get_size() != (w, h):
+            self._small = pygame.Surface((w, h), pygame.SRCALPHA)
+            self._small.fill(P.PRESSURE_TINT)
+            self._small = screen_format(self._small)
+        if self._big is None or self._big.get_size() != (w * s, h * s):
+            self._big = screen_format(pygame.Surface((w * s, h * s), pygame.SRCALPHA))
+        pa = pygame.surfarray.pixels_alpha(self._small)
+        pa[:, :] = alpha.T
+        del pa
+        self.builds += 1
+        return pygame.transform.scale(self._small, (w * s, h * s), self._big)
 
 
 # ----------------------------------------------------------------- breaches

@@ -143,6 +143,11 @@ def _crew_line(e: ev.Event, world: "World") -> tuple[str, str] | None:
         return f"{g('person')} has taken a turn for the worse (SpO2 {g('spo2', 0) * 100:.0f}%)", "alarm"
     if k == "ExerciseFrozen":
         return ("Exercise frozen by the instructor" if g("frozen") else "Exercise resumed"), "info"
+    if k == "BreachPlugChanged":
+        where = g("section") or "the hull"
+        if g("plug", 0) > 0:
+            return f"Debris sucked over the breach at {where}: {g('plug', 0) * 100:.0f}% of it covered", "good"
+        return f"The debris over the breach at {where} has come away", "warn"
     if k == "FireHazardRaised":
         return f"Fire risk: {g('compartment')} at {g('o2_fraction', 0) * 100:.0f}% oxygen", "alarm"
     if k == "O2ReserveExhausted":

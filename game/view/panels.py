@@ -379,6 +379,7 @@ class CommsLog:
         self.lines: list[tuple[str, str, str]] = []  # (clock, text, severity)
         self.topics: list[tuple | None] = []
         self.scroll = 0  # lines scrolled back from the newest
+        self.version = 0  # bumped on every change to the lines (the scene redraws the log on it)
         self._wrap: dict[tuple[str, int, int], list[str]] = {}
 
     def add(self, lines) -> None:
@@ -397,6 +398,7 @@ class CommsLog:
             self.topics.append(topic)
         del self.lines[: -self.MAX_LINES]
         del self.topics[: -self.MAX_LINES]
+        self.version += 1
         if self.scroll:
             self.scroll = min(len(self.lines) - 1, self.scroll + len(lines))  # keep looking at the same lines
 

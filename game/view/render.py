@@ -66,6 +66,10 @@ class WorldRenderer:
         self.show_labels = True
         self.overlay: str | None = None  # None, "pressure", "oxygen", "wind"
         self.palette = "viridis"
+        # set by the scene for one frame: on a frame that ran a sim tick the wash, labels and
+        # debris are last tick's (redrawn next frame); map patches wait for a frame of their own
+        self.defer = False
+        self.defer_map = False
         self.last_labels: list[tuple[str, str]] = []  # (room, number) drawn last frame (tests read it)
         self.last_wind_labels: list[tuple[str, pygame.Rect]] = []
 
@@ -104,7 +108,8 @@ class WorldRenderer:
         """Draw the world through `camera`; `positions` are interpolated people (N x 2 m)."""
         world = self.world
         phase = world.time_s if phase_s is None else phase_s
-        self.map.sync(world)
+        if not (self.defer or self.defer_map):
+            self.map.sync(world)
         old_clip = surface.get_clip()
         surface.set_clip(camera.viewport.clip(old_clip))
         self.backdrop.draw(surface, camera.viewport, camera)
@@ -112,9 +117,9 @@ class WorldRenderer:
         if self.overlay in ("pressure", "oxygen"):
             self.gas.draw(surface, world, camera, self.overlay, self.palette)
         elif self.show_pressure:
-            self.tint.draw(surface, world, camera)
+            self.tint.draw(surface, world, camera, stale_ok=self.defer)
         self.breaches.draw(surface, world, camera, phase)
-        self.debris.draw(surface, world, camera, alpha)
+        self.debris.draw(surface, world, camera, alpha, stale_ok=self.defer)
         if self.overlay == "wind":
             self.last_wind_labels = self.wind.draw(surface, world, camera, self.palette)
         else:
@@ -128,7 +133,8 @@ class WorldRenderer:
             self._draw_queue(surface, camera, marks)
         self.sparks.draw(surface, camera)
         if self.show_labels:
-            self.last_labels = draw_room_labels(surface, world, camera, self.labels, self.overlay, self.label_sprites)
+            self.last_labels = draw_room_labels(surface, world, camera, self.labels, self.overlay, self.label_sprites,
+                                                stale_ok=self.defer)
         if marks is not None:
             self._draw_countdown_tags(surface, camera, positions, marks)
             self._draw_pings(surface, camera, marks)

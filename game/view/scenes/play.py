@@ -49,6 +49,7 @@ PING_S = 0.6
 BANNER_S = 5.0
 PANEL_REFRESH_S = 0.1  # the HUD's numbers are redrawn at most ten times a second
 FEED_STEP_G_S = 5.0
+FRAME_TICK, FRAME_CATCH_UP, FRAME_MAP, FRAME_LIGHT = "tick", "catch-up", "map", "light"  # see PlayState._plan_frame
 OVERLAY_KEYS = {"overlay_pressure": "pressure", "overlay_oxygen": "oxygen", "overlay_wind": "wind"}
 MOUSE_HELP = (
     ("Left click / drag", "select crew (Shift adds)"),
@@ -81,6 +82,8 @@ class PlayState(State):
         self.paused = paused
         self.speed = 1
         self.accumulator_s = 0.0
+        self._pos_key: tuple | None = None
+        self._pos = np.zeros((0, 2))
         self.prev_xy = self._positions()
         self.show_legend = False  # the map key (L); F1 lists the keys
         self.show_help = False
@@ -107,6 +110,11 @@ class PlayState(State):
         self._panel_hits: dict[str, list[tuple[pygame.Rect, int]]] = {}
         self._acts: dict[int, Activity] = {}
         self._acts_key: tuple | None = None
+        # What each frame does besides drawing (see `_plan_frame`): the work the view derives
+        # from a new tick is spread over the frames between ticks, so no frame does it all.
+        self._frame = FRAME_LIGHT
+        self._panel_built = False  # a panel was redrawn this frame (one non-urgent redraw a frame)
+        self._effects_owed_s = 0.0  # simulated time the particles have still to move
         self._seen_events = 0
         self._auto_seen = len(world.events)
         self._draw_start = 0.0
@@ -509,7 +517,12 @@ class PlayState(State):
 
     # ------------------------------------------------------------ simulation
     def _positions(self) -> np.ndarray:
-        return np.array([(p.x, p.y) for p in self.world.people], dtype=np.float64).reshape(-1, 2)
+        """Everyone's position now (a copy); people move only in a tick, so it is read once per tick."""
+        key = (id(self.world), self.world.tick, len(self.world.people))
+        if key != self._pos_key:
+            self._pos = np.array([(p.x, p.y) for p in self.world.people], dtype=np.float64).reshape(-1, 2)
+            self._pos_key = key
+        return self._pos.copy()
 
     def advance(self, dt: float) -> int:
         """Run the sim for `dt` real seconds at the current speed; returns ticks run."""
@@ -591,17 +604,54 @@ class PlayState(State):
             self._acts_key = key
         return self._acts
 
+    def _frame_activities(self) -> dict[int, Activity]:
+        """`activities()` for drawing this frame: last tick's on a frame that ran a tick."""
+        if self._frame == FRAME_TICK and self._acts_key is not None:
+            return self._acts
+        return self.activities()
+
+    def _plan_frame(self, ticks: int) -> str:
+        """What this frame has room for, after `ticks` sim ticks ran in it.
+
+        A frame that ran a tick does nothing else: what the view derives from the new
+        state (activities, particles, the pressure wash, labels, debris) waits for the next
+        frame, so it is drawn a frame late, never more. A door or wall that changed is
+        repainted on a frame of its own. The rest, the light frames (at 1x four in six),
+        take the countdown projection's steps and the panels' clock-driven redraws. At 2x
+        and 4x fewer frames fall between ticks, so only the tick's own frame is kept clear.
+        """
+        prev = self._frame
+        if ticks and prev != FRAME_TICK:  # never two in a row: at 4x most frames tick
+            return FRAME_TICK
+        if prev == FRAME_TICK:
+            return FRAME_CATCH_UP
+        if self.renderer.map.stale(self.world):
+            return FRAME_MAP
+        return FRAME_LIGHT
+
+    @property
+    def _room(self) -> bool:
+        """This frame takes countdown steps and one clock-driven panel redraw."""
+        return self._frame == FRAME_LIGHT or (self._frame == FRAME_CATCH_UP and self.speed > 1)
+
     def update(self, dt: float) -> State | None:
         self.clock_s += dt
         self._pan_keys(dt)
         ticks = self.advance(dt)
-        self.countdowns.update(self.world)
-        acts = self.activities()
+        self._frame = self._plan_frame(ticks)
+        self.renderer.defer = self._frame == FRAME_TICK
+        self.renderer.defer_map = self._frame == FRAME_TICK or (self._frame == FRAME_CATCH_UP and self.speed == 1)
+        if self._room:
+            self.countdowns.update(self.world)
+        acts = self._frame_activities()
         working = {i: a for i, a in acts.items() if a.cutting or a.progress is not None}
-        self.renderer.advance_effects(ticks * TICK_S, Marks(activities=working))
+        self._effects_owed_s += ticks * TICK_S  # particles catch up a frame later, as the rest does
+        if self._frame != FRAME_TICK:
+            self.renderer.advance_effects(self._effects_owed_s, Marks(activities=working))
+            self._effects_owed_s = 0.0
+            self._sync_log()
         self.director.update(self.world, dt, self.paused, any(a.cutting for a in working.values()),
                              any(a.prying for a in working.values()))
-        self._sync_log()
         self.pings = [(c, t) for c, t in self.pings if self.clock_s - t < PING_S]
         if self.banner is not None and self.clock_s > self.banner[1]:
             self.banner = None
@@ -633,7 +683,7 @@ class PlayState(State):
         return box
 
     def marks(self, positions: np.ndarray) -> Marks:
-        acts = self.activities()
+        acts = self._frame_activities()
         shown = {i: a for i, a in acts.items() if i in self.selected or a.cutting or a.progress is not None}
         pings = [(c, (self.clock_s - t) / PING_S) for c, t in self.pings]
         return Marks(tuple(self.selected), shown, self.countdowns.endangered(self.world.time_s), pings)
@@ -645,6 +695,7 @@ class PlayState(State):
         else:
             frame_ms = 0.0
         self._draw_start = t0
+        self._panel_built = False
         world = self.world
         positions = self.interpolated_positions()
         phase = world.time_s + self.alpha * TICK_S
@@ -676,16 +727,19 @@ class PlayState(State):
             self.perf.add(frame_ms, self._step_ms, draw_ms, self._steps)
         self._step_ms = 0.0
         self._steps = 0
+        self.renderer.defer = self.renderer.defer_map = False  # a second draw of the same frame is a fresh one
 
     def _cached_panel(self, name: str, rect: pygame.Rect, key: tuple, urgent: tuple, draw) -> pygame.Surface:
         """A panel region drawn into its own surface and kept: redrawn when its key changes,
-        at most every PANEL_REFRESH_S for the clock-driven part of the key, at once for input."""
+        at most every PANEL_REFRESH_S for the clock-driven part of the key, at once for input.
+        Clock-driven redraws wait for a frame with room (see `update`) and take turns, one a frame."""
         entry = self._panel_cache.get(name)
         if entry is not None:
             surf, old_key, old_urgent, built = entry
             fresh = surf.get_size() == rect.size and old_urgent == urgent
-            if fresh and (old_key == key or self.clock_s - built < PANEL_REFRESH_S):
+            if fresh and (old_key == key or self.clock_s - built < PANEL_REFRESH_S or not self._room or self._panel_built):
                 return surf
+        self._panel_built = True
         surf = pygame.Surface(rect.size, pygame.SRCALPHA)
         hits = draw(surf, -rect.x, -rect.y) or []
         surf = ui.screen_format(surf)
@@ -694,38 +748,54 @@ class PlayState(State):
         return surf
 
     def _draw_panels(self, surface: pygame.Surface) -> None:
+        """The at-risk strip and the dock's four panels, each cached on its own: a panel is
+        redrawn when what it shows can have changed, so a quiet comms log or an empty
+        inspector is not redrawn with the crew every tick."""
         lay = self.lay
         world = self.world
         sel = tuple(self.selected)
-        tick_key = (world.tick, self.countdowns.projections, len(world.command_log), len(world.pending))
+        tick = world.tick
         scale = ui.scale()
 
         def strip(surf, dx, dy):
             return panels.draw_strip(surf, lay.strip.move(dx, dy), world, self.countdowns, set(sel))
 
-        surface.blit(self._cached_panel("strip", lay.strip, tick_key, (sel, scale), strip), lay.strip)
-        hover_row = None
-        if lay.dock.collidepoint(self.mouse):
-            hover_row = next((pid for r, pid in self._panel_hits.get("dock", ()) if r.collidepoint(self.mouse)), None)
+        surface.blit(self._cached_panel("strip", lay.strip, (tick, self.countdowns.projections), (sel, scale), strip),
+                     lay.strip)
+        if lay.crew is not None:
+            hover_row = None
+            if lay.crew.collidepoint(self.mouse):
+                hover_row = next((pid for r, pid in self._panel_hits.get("crew", ()) if r.collidepoint(self.mouse)), None)
 
-        def dock(surf, dx, dy):
-            acts = self.activities()
-            hits = []
-            if lay.crew is not None:
+            def crew(surf, dx, dy):
                 mouse = (self.mouse[0] + dx, self.mouse[1] + dy)
-                hits = self.crew_panel.draw(surf, lay.crew.move(dx, dy), world, set(sel), acts, mouse)
-            if lay.comms is not None:
+                return self.crew_panel.draw(surf, lay.crew.move(dx, dy), world, set(sel), self.activities(), mouse)
+
+            key = (tick, len(world.command_log), len(world.events))
+            urgent = (sel, hover_row, self.crew_panel.scroll, scale)
+            surface.blit(self._cached_panel("crew", lay.crew, key, urgent, crew), lay.crew)
+        if lay.comms is not None:
+            def comms(surf, dx, dy):
                 self.comms.draw(surf, lay.comms.move(dx, dy))
+
+            urgent = (self.comms.version, self.comms.scroll, scale)
+            surface.blit(self._cached_panel("comms", lay.comms, None, urgent, comms), lay.comms)
+
+        def inspector(surf, dx, dy):
             first = sel[0] if sel else None
+            acts = self.activities() if sel else {}
             panels.draw_inspector(surf, lay.inspector.move(dx, dy), world, list(sel),
                                   acts.get(first) if first is not None else None,
                                   self.countdowns.get(first, world.time_s) if first is not None else None)
-            panels.draw_life_support(surf, lay.life.move(dx, dy), world, self.countdowns.trends.bar_per_min(world))
-            return hits
 
-        urgent = (sel, hover_row, self.crew_panel.scroll, self.comms.scroll, len(self.comms.lines), scale)
-        surface.blit(self._cached_panel("dock", lay.dock, tick_key, urgent, dock), lay.dock)
-        self._hits = self._panel_hits.get("strip", []) + self._panel_hits.get("dock", [])
+        key = (tick, self.countdowns.projections, len(world.command_log), len(world.events)) if sel else None
+        surface.blit(self._cached_panel("inspector", lay.inspector, key, (sel, scale), inspector), lay.inspector)
+
+        def life(surf, dx, dy):
+            panels.draw_life_support(surf, lay.life.move(dx, dy), world, self.countdowns.trends.bar_per_min(world))
+
+        surface.blit(self._cached_panel("life", lay.life, (tick,), (scale,), life), lay.life)
+        self._hits = self._panel_hits.get("strip", []) + self._panel_hits.get("crew", [])
         self._draw_legends(surface)
 
     def _draw_legends(self, surface: pygame.Surface) -> None:
