@@ -83,17 +83,27 @@ def relabel(old: Compartments, tiles: np.ndarray, door_open: np.ndarray, ceiling
     return Compartments(labels, volume, share.T @ old.n_o2, share.T @ old.n_other)
 
 
+_T_VACUUM, _T_HULL = int(Tile.VACUUM), int(Tile.HULL)
+_NO_GAS = -2  # beside a solid cell: neither a compartment nor the outside
+
+
 def neighbour_compartments(labels: np.ndarray, tiles: np.ndarray, x: int, y: int) -> list[int]:
     """Distinct compartment indices (or OUTSIDE for open vacuum) beside a cell, sorted."""
+    return _sides(labels, tiles, np.array([x]), np.array([y]))[0]
+
+
+def _sides(labels: np.ndarray, tiles: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> list[list[int]]:
+    """`neighbour_compartments` of many cells at once (four gathers, not a loop over cells)."""
     h, w = labels.shape
-    found: set[int] = set()
+    cols = []
     for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
-        nx, ny = x + dx, y + dy
-        if not (0 <= nx < w and 0 <= ny < h) or tiles[ny, nx] == Tile.VACUUM:
-            found.add(OUTSIDE)
-        elif labels[ny, nx] > 0:
-            found.add(int(labels[ny, nx]) - 1)
-    return sorted(found)
+        nx, ny = xs + dx, ys + dy
+        on = (nx >= 0) & (nx < w) & (ny >= 0) & (ny < h)
+        cx, cy = np.clip(nx, 0, w - 1), np.clip(ny, 0, h - 1)
+        lab = labels[cy, cx].astype(np.int64) - 1
+        lab = np.where(lab < 0, _NO_GAS, lab)
+        cols.append(np.where(~on | (tiles[cy, cx] == _T_VACUUM), OUTSIDE, lab).tolist())
+    return [sorted({v for v in row if v != _NO_GAS}) for row in zip(*cols)]
 
 
 def build_openings(
@@ -109,13 +119,17 @@ def build_openings(
     outside). Returns the openings and, for each, the index of its leak.
     """
     a, b, area, cd, source = [], [], [], [], []
+    xs = np.array([leak[0] for leak in leaks], dtype=np.intp)
+    ys = np.array([leak[1] for leak in leaks], dtype=np.intp)
+    all_sides = _sides(labels, tiles, xs, ys) if leaks else []
+    hull = (tiles[ys, xs] == _T_HULL).tolist() if leaks else []
     for i, (x, y, area_m2, c) in enumerate(leaks):
-        sides = neighbour_compartments(labels, tiles, x, y)
+        sides = all_sides[i]
         inside = [s for s in sides if s != OUTSIDE]
         if not inside:
             continue
-        if tiles[y, x] == Tile.HULL or len(inside) == 1:
-            if tiles[y, x] != Tile.HULL and OUTSIDE not in sides:
+        if hull[i] or len(inside) == 1:
+            if not hull[i] and OUTSIDE not in sides:
                 continue  # both sides already one compartment
             pair = (inside[0], OUTSIDE)
         else:
