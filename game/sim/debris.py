@@ -155,6 +155,8 @@ class _Scratch:
         self.written: list[int] = []  # pieces given a velocity since the last read
         self.wake_gains: tuple[list, list[float]] | None = None  # per breach pattern, see _wind_bound
         self.occ_key: tuple | None = None
+        self.by_holes_key: tuple | None = None  # see _lying_by_holes
+        self.by_holes: list[list[int]] = []
         self.occ: tuple[np.ndarray, np.ndarray] | None = None
         self.foot_version = -1
         self.shape_index: dict[int, int] = {}
@@ -353,7 +355,7 @@ def _tables(st: PhysicsState) -> _Scratch:
     sc.version, sc.n_people = st.version, npp
     sc.fresh = False
     sc.maybe_awake = True
-    sc.occ_key = None
+    sc.occ_key = sc.by_holes_key = None
     return sc
 
 
@@ -1156,9 +1158,26 @@ def update_plugs(world: "World") -> np.ndarray:
     return out
 
 
+def _lying_by_holes(world: "World") -> list[list[int]]:
+    """Per breach, the light pieces within PLUG_REACH_M of its mouth: one
+    spatial query per hole, kept until a piece may have moved."""
+    st = world.physics
+    sc = _tables(st)
+    key = (st.stamp, st.version, [(b.x, b.y, b.area_m2) for b in world.breaches])
+    if sc.by_holes_key == key:
+        return sc.by_holes
+    index = _shape_index(st)
+    out = []
+    for b in world.breaches:
+        mouth = _mouth(world, b.x, b.y) if b.area_m2 > 0.0 else None
+        hits = st.space.point_query(mouth, PLUG_REACH_M, _PLUG_QUERY) if mouth is not None else []
+        out.append(sorted(k for k in (index.get(id(h.shape)) for h in hits) if k is not None and not sc.heavy[k]))
+    sc.by_holes, sc.by_holes_key = out, key
+    return out
+
+
 def _plugs(world: "World") -> tuple[np.ndarray, dict[int, int]]:
-    """(plug per breach, breach id by covering piece id). One spatial query per
-    hole and no read of the bodies: cheap enough for every tick."""
+    """(plug per breach, breach id by covering piece id); cheap enough for every tick."""
     st = world.physics
     nb = len(world.breaches)
     out = np.zeros(nb)
@@ -1166,25 +1185,19 @@ def _plugs(world: "World") -> tuple[np.ndarray, dict[int, int]]:
     if st.space is None or nb == 0:
         return out, over
     sc = _tables(st)
-    index = _shape_index(st)
     atmos = world.atmos
     c = world.compartments
     applied = atmos.breach_plug if atmos.breach_plug.shape == (nb,) else out
-    wind_ok = atmos.wind_x.shape == st.passable.shape
+    if atmos.wind_x.shape != st.passable.shape:
+        return out, over
     w = st.passable.shape[1]
-    for i, b in enumerate(world.breaches):
-        if b.area_m2 <= 0.0:
-            continue
-        mouth = _mouth(world, b.x, b.y)
-        if mouth is None:
+    for i, (b, lying) in enumerate(zip(world.breaches, _lying_by_holes(world))):
+        if not lying:
             continue
         open_gain = 1.0 / (1.0 - applied[i])  # the wind the hole draws scales with its open area
         left = 1.0
-        for hit in st.space.point_query(mouth, PLUG_REACH_M, _PLUG_QUERY):
-            k = index.get(id(hit.shape))
-            if k is None or sc.heavy[k] or not wind_ok:
-                continue
-            x, y = hit.shape.body.position
+        for k in lying:
+            x, y = st.pieces[k].body.position
             flat = int(y) * w + int(x)
             share = sc.plug_f[k] * min(1.0, sc.length[k] * sc.width[k] / max(b.area_m2, 1e-9))
             friction_n = sc.mu_g[k] * sc.mass[k]
