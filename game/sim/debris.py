@@ -72,7 +72,7 @@ STALL_MARGIN = 1.2  # a piece the wind failed to move is tried again only at thi
 CALM_CHECK_TICKS = 20  # ...or every 2 s while it is under half the speed that would move any
 NEAR_M = 1.0  # a person this close to a piece may touch it within a tick
 FEW_AWAKE = 48  # up to this many bodies awake, read them one by one rather than all in one batch
-SEARCH_FROM_BODIES = 400  # from this many bodies, find the awake ones by search rather than by listing
+SEARCH_FROM_BODIES = 400  # from this many bodies, read the awake ones one by one rather than all in a batch
 LIST_EVERY_TICKS = 10  # with few awake, list the awake bodies anyway this often (a backstop)
 NEAR_TOUCH_M = 0.1  # a piece this close to an awake one may have been pushed awake by it
 TICK_GUESS_S = 0.1  # a tick, for how far an awake piece may have gone (reach grows with it)
@@ -422,16 +422,16 @@ def _read(st: PhysicsState, full: bool = False) -> _Scratch:
 def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarray:
     """Read the pieces that moved since the last read; returns the awake ones' slots.
 
-    Sleeping pieces have not moved, so with few awake only those are read,
-    one by one. Which they are comes from the library's list of awake bodies
-    (one cheap batch read of ids), or in a space of many bodies from the last
-    read's awake pieces, the ones pushed since, and whatever sleeps no more
-    around them (`_read_near`), with the list read anyway every
-    LIST_EVERY_TICKS reads and after outside changes. With many awake, one
-    batch read of every body.
+    A space of few bodies is read whole, in one batch. In one of many,
+    sleeping pieces have not moved, so with few awake only those are read,
+    one by one. Which they are comes from the last read's awake pieces, the
+    ones pushed since, and whatever sleeps no more around them
+    (`_read_near`), or, every LIST_EVERY_TICKS reads and after outside
+    changes, from the library's list of awake bodies (one batch read of
+    ids). With many awake, one batch read of every body.
     """
-    if not full and sc.order_ids:
-        if sc.nd + sc.npp >= SEARCH_FROM_BODIES and not sc.need_listing and sc.reads_unlisted < LIST_EVERY_TICKS:
+    if not full and sc.order_ids and sc.nd + sc.npp >= SEARCH_FROM_BODIES:
+        if not sc.need_listing and sc.reads_unlisted < LIST_EVERY_TICKS:
             awake = _read_near(st, sc)
             if awake is not None:
                 sc.reads_unlisted += 1
