@@ -69,6 +69,8 @@ class AtmosState:
     in_breached: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     feed_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
     fire_hazard: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    fire_min_mol: np.ndarray = field(default_factory=lambda: np.zeros(0))  # gas below which no fire burns
+    nominal_mol: np.ndarray = field(default_factory=lambda: np.zeros(0))  # what regulation tops up to
     names: list[str] = field(default_factory=list)
     # Per breach:
     wind_sources: list[WindSource] = field(default_factory=list)
@@ -156,6 +158,8 @@ def rebuild_topology(world: "World") -> None:
     a.in_breached = np.array([bool(m & breached_modules) or i in vented for i, m in enumerate(mods)], dtype=bool)
     refresh_feed(world)
     a.fire_hazard = np.zeros(n, dtype=bool)
+    a.fire_min_mol = moles_for(FIRE_MIN_PRESSURE_BAR * 1e5, world.compartments.volume_m3)
+    a.nominal_mol = moles_for(world.level.meta.nominal_pressure_bar * 1e5, world.compartments.volume_m3)
     a.names = compartment_names(world)
     a.wind_sources = [_wind_source(world, int(k), b.x, b.y) for k, b in zip(breach_opening.tolist(), world.breaches)]
     a.breach_flow_kg_s = np.zeros(len(world.breaches))
@@ -260,7 +264,7 @@ def _apply_plugs(world: "World") -> None:
     """Narrow each breach's opening by the share of it debris covers now."""
     a = world.atmos
     plug = debris.update_plugs(world)
-    if plug.shape == a.breach_plug.shape and np.array_equal(plug, a.breach_plug):
+    if plug.tolist() == a.breach_plug.tolist():
         return
     before = a.breach_plug if a.breach_plug.shape == plug.shape else np.zeros_like(plug)
     for i, (k, b) in enumerate(zip(a.breach_opening.tolist(), world.breaches)):
@@ -275,8 +279,7 @@ def _regulate(world: "World", dt: float) -> None:
     """Top intact compartments back up to the level's nominal atmosphere."""
     c = world.compartments
     meta = world.level.meta
-    target = moles_for(meta.nominal_pressure_bar * 1e5, c.volume_m3)
-    deficit = np.where(world.atmos.regulated, target - (c.n_o2 + c.n_other), 0.0)
+    deficit = np.where(world.atmos.regulated, world.atmos.nominal_mol - (c.n_o2 + c.n_other), 0.0)
     np.maximum(deficit, 0.0, out=deficit)
     if not deficit.any():
         return
@@ -305,7 +308,9 @@ def _update_wind(world: "World", flow: np.ndarray) -> None:
 def _flag_fire(world: "World") -> None:
     c = world.compartments
     a = world.atmos
-    hazard = (c.o2_fraction > FIRE_O2_FRACTION) & (c.pressure_bar > FIRE_MIN_PRESSURE_BAR)
+    n = c.n_o2 + c.n_other
+    # O2 fraction over FIRE_O2_FRACTION and pressure over FIRE_MIN_PRESSURE_BAR, in moles
+    hazard = (c.n_o2 > FIRE_O2_FRACTION * n) & (n > a.fire_min_mol)
     new = hazard & ~a.fire_hazard
     if new.any():
         for i in np.nonzero(new)[0].tolist():
