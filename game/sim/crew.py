@@ -442,7 +442,9 @@ class CrewState:
             return
         self.stop(world, p)
         p.order = None
-        if o.source == "autopilot":
+        # The autopilot may already have sent this person on to their next
+        # job (applied next tick): that job is theirs, keep it on the books.
+        if o.source == "autopilot" and not any(getattr(c, "person_id", None) == p.id for c, _ in self.ai_pending):
             self.jobs.pop(p.id, None)
         world.emit(ce.OrderFinished, person_id=p.id, person=p.name, order=order_words(world, o), outcome=outcome)
         if p.evac == "ordered":
