@@ -184,6 +184,18 @@ def test_module_four_autopilot_goes_in_through_the_maintenance_tunnel(module_fou
         assert {"Tomas Reyes", "Elena Rodriguez"} <= fitted
 
 
+def test_module_four_autopilot_never_gives_the_same_order_twice_over(module_four_runs):
+    # An order given again at once would print a second identical comms line
+    # and restart the person's work.
+    for w in module_four_runs:
+        last: dict[str, tuple[float, str]] = {}
+        for e in w.events:
+            if isinstance(e, ce.OrderTaken):
+                before = last.get(e.person)
+                assert before is None or before[1] != e.order or e.time_s - before[0] > 5.0, (w.seed, e)
+                last[e.person] = (e.time_s, e.order)
+
+
 def test_module_four_record_has_a_timeline_and_outcomes(module_four_runs):
     w = module_four_runs[0]
     summary = world_summary(w, "levels/module4.toml")
