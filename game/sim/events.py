@@ -147,3 +147,18 @@ class ConditionWorsened(Event):
 @dataclass(frozen=True)
 class ExerciseFrozen(Event):
     frozen: bool  # False: the exercise was resumed
+
+
+def state_change_run(events: list[Event], i: int) -> int:
+    """End (exclusive) of the run of PersonStateChanged from `i` that share its
+    tick and state: many people passing out at once read as one line."""
+    e = events[i]
+    j = i
+    while (
+        j < len(events)
+        and isinstance(events[j], PersonStateChanged)
+        and events[j].tick == e.tick
+        and events[j].state == e.state
+    ):
+        j += 1
+    return j

@@ -115,13 +115,7 @@ def _generic(cmd: C.Command, world: World) -> str:
 
 
 def describe_event(event: E.Event, world: World) -> tuple[str, str] | None:
-    """(text, severity) for one event, or None for the routine ones."""
-    if isinstance(event, E.EquipmentFailed):
-        return f"{event.person}'s {event.item} failed", "alarm"
-    if isinstance(event, E.ConditionWorsened):
-        return f"{event.person} took a turn for the worse (SpO2 {event.spo2 * 100:.0f} %)", "alarm"
-    if isinstance(event, E.ExerciseFrozen):
-        return ("Exercise frozen by the instructor" if event.frozen else "Exercise resumed"), "info"
+    """(text, severity) for one event, or None for the routine ones: the comms log's words."""
     try:
         from game.view.messages import describe
     except Exception:  # no view available: a plain line
@@ -159,14 +153,7 @@ def moments(world: World, commands: list[C.Command] | None = None) -> list[Momen
     while i < len(evs):
         e = evs[i]
         if isinstance(e, E.PersonStateChanged):
-            j = i
-            while (
-                j < len(evs)
-                and isinstance(evs[j], E.PersonStateChanged)
-                and evs[j].tick == e.tick
-                and evs[j].state == e.state
-            ):
-                j += 1
+            j = E.state_change_run(evs, i)
             if j - i > GROUP_OVER:
                 names = ", ".join(g.person for g in evs[i : i + 2])
                 sev = "good" if e.state == "conscious" else ("alarm" if e.state in ("unconscious", "dead") else "warn")

@@ -189,14 +189,7 @@ def describe_all_keyed(events: list[ev.Event], world: "World") -> list[tuple[str
     while i < len(events):
         e = events[i]
         if isinstance(e, ev.PersonStateChanged):
-            j = i
-            while (
-                j < len(events)
-                and isinstance(events[j], ev.PersonStateChanged)
-                and events[j].tick == e.tick
-                and events[j].state == e.state
-            ):
-                j += 1
+            j = ev.state_change_run(events, i)
             group = events[i:j]
             if len(group) > GROUP_OVER:
                 names = ", ".join(g.person for g in group[:2])
