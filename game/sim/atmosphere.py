@@ -325,6 +325,11 @@ def breathing_conditions(world: "World") -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0), np.zeros(0)
     xs = np.fromiter((int(p.x) for p in world.people), dtype=np.intp, count=n)
     ys = np.fromiter((int(p.y) for p in world.people), dtype=np.intp, count=n)
+    return _air_at(world, xs, ys)
+
+
+def _air_at(world: "World", xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pressure (bar) and O2 fraction of the air in each of these cells (outside air where there is none)."""
     c = world.compartments
     idx = c.labels[ys, xs] - 1
     p_bar = np.append(c.pressure_bar, MARS_PRESSURE_PA / 1e5)
@@ -333,10 +338,14 @@ def breathing_conditions(world: "World") -> tuple[np.ndarray, np.ndarray]:
 
 
 def step_bodies(world: "World", dt: float) -> None:
-    if not world.people:
+    people = world.people
+    if not people:
         return
-    pressure, frac = breathing_conditions(world)
-    supply = np.fromiter((p.supply for p in world.people), dtype=np.int8, count=len(world.people))
+    # one pass over everyone for where they are and what they breathe
+    rows = np.array([(p.x, p.y, p.supply) for p in people], dtype=np.float64)
+    cells = rows[:, :2].astype(np.intp)
+    pressure, frac = _air_at(world, cells[:, 0], cells[:, 1])
+    supply = rows[:, 2].astype(np.int8)
     before = world.bodies.state.copy()
     changed = physiology.step_bodies(world.bodies, pressure, frac, supply, dt)
     for i in np.asarray(changed).tolist():
