@@ -172,6 +172,18 @@ def emit_done(world: "World", p: "Person", action: str, target: str, cell: tuple
     )
 
 
+class OnCell:
+    """Mixed into actions aimed at one cell (a wall to cut, a heap to clear)."""
+
+    def __init__(self, cell: tuple[int, int]) -> None:
+        super().__init__()
+        self.cell = (int(cell[0]), int(cell[1]))
+
+    @property
+    def target(self) -> tuple[int, int]:
+        return self.cell
+
+
 class Work(Action):
     """Work whose progress belongs to the target: `world.crew.work[site]`."""
 
@@ -403,19 +415,11 @@ class Seal(DoorWork):
 # ---------------------------------------------------------------- cutting and clearing
 
 
-class Cut(Work):
+class Cut(OnCell, Work):
     """Burn through a wall or door cell with a thermal lance: time from its thickness."""
 
     kind = "cut"
     skill_name = "cut"
-
-    def __init__(self, cell: tuple[int, int]) -> None:
-        super().__init__()
-        self.cell = (int(cell[0]), int(cell[1]))
-
-    @property
-    def target(self) -> tuple[int, int]:
-        return self.cell
 
     def site(self) -> tuple:
         return ("cut", self.cell)
@@ -480,20 +484,15 @@ def beam_at(world: "World", cell: tuple[int, int]) -> int | None:
     return int(view.ids[heavy[k]])
 
 
-class CutBeam(Work):
+class CutBeam(OnCell, Work):
     """Cut a section out of a fallen beam lying on a cell, so the cell comes free."""
 
     kind = "cut"
     skill_name = "cut"
 
     def __init__(self, cell: tuple[int, int]) -> None:
-        super().__init__()
-        self.cell = (int(cell[0]), int(cell[1]))
+        super().__init__(cell)
         self.piece: int | None = None
-
-    @property
-    def target(self) -> tuple[int, int]:
-        return self.cell
 
     def site(self) -> tuple:
         return ("beam", self.piece)
@@ -534,16 +533,8 @@ class CutBeam(Work):
         emit_done(world, p, "cut", "support beam", self.cell)
 
 
-class ClearDebris(Work):
+class ClearDebris(OnCell, Work):
     kind = "clear"
-
-    def __init__(self, cell: tuple[int, int]) -> None:
-        super().__init__()
-        self.cell = (int(cell[0]), int(cell[1]))
-
-    @property
-    def target(self) -> tuple[int, int]:
-        return self.cell
 
     def site(self) -> tuple:
         return ("clear", self.cell)
@@ -919,19 +910,14 @@ class WaitForDoor(Action):
         return RUNNING
 
 
-class WaitForCell(Action):
+class WaitForCell(OnCell, Action):
     """Wait by a wall or beam someone else is cutting through."""
 
     kind = "wait"
 
     def __init__(self, cell: tuple[int, int]) -> None:
-        super().__init__()
-        self.cell = (int(cell[0]), int(cell[1]))
+        super().__init__(cell)
         self.duration_s = WAIT_GIVE_UP_S
-
-    @property
-    def target(self) -> tuple[int, int]:
-        return self.cell
 
     def words(self, world: "World") -> str:
         return f"wait for the way through at {place_name(world, self.cell)}"
