@@ -22,22 +22,21 @@ if str(ROOT) not in sys.path:
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
+from game.app import _headless, headless_play  # noqa: E402
 from game.levelio.load import load_level  # noqa: E402
 from game.sim import commands as C  # noqa: E402
-from game.sim.world import create_world  # noqa: E402
+from game.sim.world import create_world, step  # noqa: E402
+from game.view.scenes.debrief import DebriefState  # noqa: E402
 from tests.test_game_input import RESCUE_TEAM, choose_order, click, drag, screen_of  # noqa: E402
 
 MODULE4 = ROOT / "levels" / "module4.toml"
 SIZE = (1280, 720)
 HATCH = (62, 9)  # the emergency access hatch from the maintenance tunnel into Corridor 4 (jammed)
 TRAPPED = ("Tomas Reyes", "Elena Rodriguez", "Dale Jackson")
-NEEDED = ("CutThrough", "Rescue", "SetAutopilot")
 
 
 @pytest.fixture(scope="module")
 def display():
-    from game.app import _headless
-
     _headless()
     yield
 
@@ -69,17 +68,7 @@ def give_the_orders(world, state):
     return ids
 
 
-def _needs():
-    missing = [n for n in NEEDED if getattr(C, n, None) is None]
-    if missing:
-        pytest.skip(f"the sim has no {', '.join(missing)} command yet")
-
-
 def test_the_players_orders_reach_the_sim_as_commands(display):
-    _needs()
-    from game.app import headless_play
-    from game.sim.world import step
-
     world = create_world(load_level(MODULE4))
     state = headless_play(world, SIZE, paused=True)
     ids = give_the_orders(world, state)
@@ -94,10 +83,6 @@ def test_the_players_orders_reach_the_sim_as_commands(display):
 
 
 def test_select_the_team_order_a_cut_and_the_rescues_and_win_module_four(display):
-    _needs()
-    from game.app import headless_play
-    from game.view.scenes.debrief import DebriefState
-
     world = create_world(load_level(MODULE4))
     state = headless_play(world, SIZE, paused=True)
     give_the_orders(world, state)

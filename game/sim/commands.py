@@ -10,9 +10,21 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 
+# Every command class by name, for reading recorded commands back: filled as
+# each subclass of Command is defined, so a new command needs no list entry.
+COMMAND_TYPES: dict[str, type["Command"]] = {}
+
+
 @dataclass(frozen=True)
 class Command:
     tick: int = -1  # stamped by World.submit
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        known = COMMAND_TYPES.get(cls.__name__)
+        if known is not None:
+            raise TypeError(f"two commands are called {cls.__name__} ({known.__module__} and {cls.__module__})")
+        COMMAND_TYPES[cls.__name__] = cls
 
     @property
     def name(self) -> str:
@@ -177,21 +189,6 @@ class SetAutopilot(Command):
     on: bool = True
 
 
-PERSON_ORDERS: tuple[type[Command], ...] = (
-    MoveTo, CutThrough, PryOpen, Rescue, FitRespirator, SealBulkhead, HoldPosition, Treat,
-    InspectModule, PatchBreach, ClearDebris, DonSuit,
-)
-
-COMMAND_TYPES: dict[str, type[Command]] = {
-    c.__name__: c
-    for c in (
-        MoveTo, OpenDoor, CloseDoor, SealDoor, UnsealDoor, SetO2Feed,
-        CutThrough, PryOpen, Rescue, FitRespirator, SealBulkhead, HoldPosition, CancelOrder,
-        Treat, InspectModule, PatchBreach, ClearDebris, DonSuit, SetAutopilot,
-    )
-}
-
-
 class CommandFormatError(ValueError):
     """A recorded command could not be read back."""
 
@@ -266,4 +263,3 @@ class FreezeExercise(Command):
 
 
 INJECT_COMMANDS = (InjectBreach, InjectDebris, InjectDoorJam, InjectEquipmentFailure, InjectWorsen, FreezeExercise)
-COMMAND_TYPES.update({c.__name__: c for c in INJECT_COMMANDS})

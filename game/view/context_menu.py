@@ -1,4 +1,7 @@
-"""The right-click menu: a small pygame_gui panel of orders at the cursor."""
+"""The right-click menu: a small pygame_gui panel of orders at the cursor.
+
+Which orders it lists comes from `game.view.orders` (and so from the sim's
+registry of order kinds); this only lays them out and maps a press back."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import pygame_gui
 from pygame_gui.core import ObjectID
 
 from game.view.orders import Order
-from game.view.ui import px
+from game.view.ui import px, text_size
 
 
 class ContextMenu:
@@ -17,8 +20,6 @@ class ContextMenu:
                  window: tuple[int, int], cell: tuple[int, int]) -> None:
         self.orders = orders
         self.cell = cell
-        from game.view.ui import text_size
-
         item_h = px(26)
         widest = max([text_size(title, 12, "bold")[0]] + [text_size(f"9  {o.label}", 13)[0] for o in orders] + [0])
         width = max(px(220), min(px(420), widest + px(34)))
@@ -43,13 +44,14 @@ class ContextMenu:
                                              container=self.panel, object_id=ObjectID(class_id="@menu_item"))
             self.buttons.append(b)
 
-    def order_for(self, element) -> Order | None:
+    def order_for(self, element: object) -> Order | None:
         for b, o in zip(self.buttons, self.orders):
             if b is element:
                 return o
         return None
 
     def button_centre(self, i: int) -> tuple[int, int]:
+        """Where the i-th order's button is on screen (for tests and key hints)."""
         return self.buttons[i].rect.center
 
     def kill(self) -> None:
