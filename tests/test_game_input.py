@@ -7,37 +7,28 @@ in the app loop; the world changes only by the Commands it records.
 from __future__ import annotations
 
 import dataclasses
-import os
 import shutil
-import sys
 from pathlib import Path
 
-os.environ["SDL_VIDEODRIVER"] = "dummy"
-os.environ["SDL_AUDIODRIVER"] = "dummy"
-os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+import pygame
+import pygame_gui
+import pytest
+
+from game.app import LEVELS_DIR, _headless, headless_play, make_manager
+from game.levelio.load import load_level
+from game.sim import commands as C
+from game.sim.level import EventDef, ObjectiveDef
+from game.sim.world import create_world, run_until, step
+from game.view.orders import available_orders, target_at
+from game.view.scenes.base import Context
+from game.view.scenes.debrief import DebriefState
+from game.view.scenes.menu import MenuState
+from game.view.scenes.pause import PauseState
+from game.view.scenes.play import PlayState
+from game.view.scenes.settings_menu import SettingsState
+from tests.builders import ascii_level
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import pygame  # noqa: E402
-import pygame_gui  # noqa: E402
-import pytest  # noqa: E402
-
-from game.app import LEVELS_DIR, _headless, headless_play, make_manager  # noqa: E402
-from game.levelio.load import load_level  # noqa: E402
-from game.sim import commands as C  # noqa: E402
-from game.sim.level import EventDef, ObjectiveDef  # noqa: E402
-from game.sim.world import create_world, run_until, step  # noqa: E402
-from game.view.orders import available_orders, target_at  # noqa: E402
-from game.view.scenes.base import Context  # noqa: E402
-from game.view.scenes.debrief import DebriefState  # noqa: E402
-from game.view.scenes.menu import MenuState  # noqa: E402
-from game.view.scenes.pause import PauseState  # noqa: E402
-from game.view.scenes.play import PlayState  # noqa: E402
-from game.view.scenes.settings_menu import SettingsState  # noqa: E402
-from tests.builders import ascii_level  # noqa: E402
-
 MODULE4 = ROOT / "levels" / "module4.toml"
 SIZE = (1280, 720)
 RESCUE_TEAM = ("Alexis Moreau", "Sofia Petrova", "Hassan Karimi")

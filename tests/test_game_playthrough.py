@@ -7,28 +7,19 @@ runs (drag-box, right-click, the menu's buttons); the sim does the rest.
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
-os.environ["SDL_VIDEODRIVER"] = "dummy"
-os.environ["SDL_AUDIODRIVER"] = "dummy"
-os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+import pygame
+import pytest
+
+from game.app import _headless, headless_play
+from game.levelio.load import load_level
+from game.sim import commands as C
+from game.sim.world import create_world, step
+from game.view.scenes.debrief import DebriefState
+from tests.test_game_input import RESCUE_TEAM, choose_order, click, drag, screen_of
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import pygame  # noqa: E402
-import pytest  # noqa: E402
-
-from game.app import _headless, headless_play  # noqa: E402
-from game.levelio.load import load_level  # noqa: E402
-from game.sim import commands as C  # noqa: E402
-from game.sim.world import create_world, step  # noqa: E402
-from game.view.scenes.debrief import DebriefState  # noqa: E402
-from tests.test_game_input import RESCUE_TEAM, choose_order, click, drag, screen_of  # noqa: E402
-
 MODULE4 = ROOT / "levels" / "module4.toml"
 SIZE = (1280, 720)
 HATCH = (62, 9)  # the emergency access hatch from the maintenance tunnel into Corridor 4 (jammed)

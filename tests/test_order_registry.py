@@ -5,33 +5,22 @@ out, and is spoken of in its own words, with nothing else changed.
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
-os.environ["SDL_VIDEODRIVER"] = "dummy"
-os.environ["SDL_AUDIODRIVER"] = "dummy"
-os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import pytest  # noqa: E402
-
-from game.app import _headless, headless_play  # noqa: E402
-from game.sim import commands as C  # noqa: E402
-from game.sim import crew_events as ce  # noqa: E402
-from game.sim.actions import DONE  # noqa: E402
-from game.sim.crew_orders import plan_at  # noqa: E402
-from game.sim.events import CommandRejected  # noqa: E402
-from game.sim.order_kinds import DOOR, Aim, MenuEntry, MenuGroup, OrderKind, Refusal  # noqa: E402
-from game.sim.orders import ORDER_KINDS  # noqa: E402
-from game.sim.planner import walkable_neighbours  # noqa: E402
-from game.sim.world import create_world, run_until, step  # noqa: E402
-from tests.builders import ascii_level  # noqa: E402
-from tests.test_game_input import choose_order, click, screen_of  # noqa: E402
+from game.app import _headless, headless_play
+from game.sim import commands as C
+from game.sim import crew_events as ce
+from game.sim.actions import DONE
+from game.sim.crew_orders import plan_at
+from game.sim.events import CommandRejected
+from game.sim.order_kinds import DOOR, Aim, MenuEntry, MenuGroup, OrderKind, Refusal
+from game.sim.orders import ORDER_KINDS
+from game.sim.planner import walkable_neighbours
+from game.sim.world import create_world, run_until, step
+from tests.builders import ascii_level
+from tests.test_game_input import choose_order, click, screen_of
 
 SIZE = (1280, 720)
 DOOR_CELL = (7, 2)

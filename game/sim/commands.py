@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-
 # Every command class by name, for reading recorded commands back: filled as
 # each subclass of Command is defined, so a new command needs no list entry.
 COMMAND_TYPES: dict[str, type["Command"]] = {}

@@ -129,16 +129,13 @@ def _door_state(*states: str):
     return check
 
 
-def _open(world: "World", cmd: C.OpenDoor, source: str) -> None:
-    door = world.doors[cmd.door_id]
-    world.set_door_state(door, "open")
-    world.emit(DoorOpened, door_id=door.id, door=door.label)
-
-
-def _close(world: "World", cmd: C.CloseDoor, source: str) -> None:
-    door = world.doors[cmd.door_id]
-    world.set_door_state(door, "closed")
-    world.emit(DoorClosed, door_id=door.id, door=door.label)
+def _set_door(state: str, event: type):
+    """Carry out a remote door command: the door goes to `state`, and `event` says so."""
+    def apply(world: "World", cmd: C.Command, source: str) -> None:
+        door = world.doors[cmd.door_id]
+        world.set_door_state(door, state)
+        world.emit(event, door_id=door.id, door=door.label)
+    return apply
 
 
 def _can_seal(world: "World", cmd: C.SealDoor) -> Refusal | None:
@@ -150,21 +147,9 @@ def _can_seal(world: "World", cmd: C.SealDoor) -> Refusal | None:
     return None
 
 
-def _seal(world: "World", cmd: C.SealDoor, source: str) -> None:
-    door = world.doors[cmd.door_id]
-    world.set_door_state(door, "sealed")
-    world.emit(DoorSealed, door_id=door.id, door=door.label)
-
-
 def _can_unseal(world: "World", cmd: C.UnsealDoor) -> Refusal | None:
     door = world.doors[cmd.door_id]
     return None if door.state == "sealed" else Refusal(f"{door.label} is not sealed")
-
-
-def _unseal(world: "World", cmd: C.UnsealDoor, source: str) -> None:
-    door = world.doors[cmd.door_id]
-    world.set_door_state(door, "closed")
-    world.emit(DoorUnsealed, door_id=door.id, door=door.label)
 
 
 def _can_feed(world: "World", cmd: C.SetO2Feed) -> Refusal | None:
@@ -213,23 +198,35 @@ def _feed_words(world: "World", cell) -> str:
 
 
 CONTROL_ROOM_ORDERS: tuple[OrderKind, ...] = (
-    OrderKind("cancel", C.CancelOrder, NOBODY, lambda world, _: "cancel orders", apply=_cancel,
-              menu=MenuEntry(lambda c: f"Cancel orders ({who(c)})", MenuGroup.CREW)),
-    OrderKind("open", C.OpenDoor, DOOR, lambda w, d: f"open {_door_label(w, d)}", apply=_open,
-              check=_door_state("closed"), remote=True,
-              menu=MenuEntry(_door_menu("Open"), MenuGroup.CONTROL_ROOM, door_in("closed"))),
-    OrderKind("close", C.CloseDoor, DOOR, lambda w, d: f"close {_door_label(w, d)}", apply=_close,
-              check=_door_state("open"), remote=True,
-              menu=MenuEntry(_door_menu("Close"), MenuGroup.CONTROL_ROOM, door_in("open"))),
-    OrderKind("seal_remote", C.SealDoor, DOOR, lambda w, d: f"seal {_door_label(w, d)}", apply=_seal,
-              check=_can_seal, remote=True,
-              menu=MenuEntry(_door_menu("Seal"), MenuGroup.CONTROL_ROOM, pressure_door)),
-    OrderKind("unseal", C.UnsealDoor, DOOR, lambda w, d: f"unseal {_door_label(w, d)}", apply=_unseal,
-              check=_can_unseal, remote=True,
-              menu=MenuEntry(_door_menu("Unseal", ""), MenuGroup.CONTROL_ROOM, door_in("sealed"))),
-    OrderKind("feed", C.SetO2Feed, AIR, _feed_words, apply=_feed, check=_can_feed, remote=True,
-              menu=MenuEntry(lambda c: f"Send the O2 feed to {c.target.room or 'this space'}", MenuGroup.CONTROL_ROOM,
-                             make=_feed_here)),
+    OrderKind(
+        "cancel", C.CancelOrder, NOBODY, lambda world, _: "cancel orders", apply=_cancel,
+        menu=MenuEntry(lambda c: f"Cancel orders ({who(c)})", MenuGroup.CREW),
+    ),
+    OrderKind(
+        "open", C.OpenDoor, DOOR, lambda w, d: f"open {_door_label(w, d)}", remote=True,
+        check=_door_state("closed"), apply=_set_door("open", DoorOpened),
+        menu=MenuEntry(_door_menu("Open"), MenuGroup.CONTROL_ROOM, door_in("closed")),
+    ),
+    OrderKind(
+        "close", C.CloseDoor, DOOR, lambda w, d: f"close {_door_label(w, d)}", remote=True,
+        check=_door_state("open"), apply=_set_door("closed", DoorClosed),
+        menu=MenuEntry(_door_menu("Close"), MenuGroup.CONTROL_ROOM, door_in("open")),
+    ),
+    OrderKind(
+        "seal_remote", C.SealDoor, DOOR, lambda w, d: f"seal {_door_label(w, d)}", remote=True,
+        check=_can_seal, apply=_set_door("sealed", DoorSealed),
+        menu=MenuEntry(_door_menu("Seal"), MenuGroup.CONTROL_ROOM, pressure_door),
+    ),
+    OrderKind(
+        "unseal", C.UnsealDoor, DOOR, lambda w, d: f"unseal {_door_label(w, d)}", remote=True,
+        check=_can_unseal, apply=_set_door("closed", DoorUnsealed),
+        menu=MenuEntry(_door_menu("Unseal", ""), MenuGroup.CONTROL_ROOM, door_in("sealed")),
+    ),
+    OrderKind(
+        "feed", C.SetO2Feed, AIR, _feed_words, remote=True, check=_can_feed, apply=_feed,
+        menu=MenuEntry(lambda c: f"Send the O2 feed to {c.target.room or 'this space'}", MenuGroup.CONTROL_ROOM,
+                       make=_feed_here),
+    ),
 )
 
 # Every order kind; the menu, the planners and the words all read it.
