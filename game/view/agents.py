@@ -9,13 +9,14 @@ markers and sparks). Nothing here changes the world.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from game.sim import events as ev
 from game.sim.explain import explain
 from game.sim.orders import ORDER_KINDS, command_words
 from game.sim.physiology import speed_factor
+from game.sim.world import TICK_S
 from game.view.hud import format_clock
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 Cell = tuple[int, int]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Activity:
     """One person's doing, as the inspector and the crew panel show it."""
 
@@ -36,7 +37,7 @@ class Activity:
     at: tuple[float, float] | None = None  # where the work happens (map effects)
     cutting: bool = False
     prying: bool = False
-    queued: list[str] = field(default_factory=list)
+    queued: tuple[str, ...] = ()
     eta_s: float | None = None
 
 
@@ -68,7 +69,7 @@ class AgentNotes:
             kind = ORDER_KINDS.for_command(type(cmd))
             if kind is None or kind.remote or not 0 <= cmd.person_id < len(world.people):
                 continue  # no order to one person (or to no one there: the sim rejected it)
-            t = cmd.tick * 0.1
+            t = cmd.tick * TICK_S
             words = command_words(world, cmd)
             self.last_order[cmd.person_id] = (t, f"your order at {format_clock(t, world.breach_time_s)}: {words}")
             self.blocked.pop(cmd.person_id, None)
@@ -105,7 +106,7 @@ def activity(world: "World", person_id: int, notes: AgentNotes | None = None) ->
         kit = "respirator on" if p.respirator_on or p.suited else "needs a respirator and carrying out"
         return Activity("down", f"Unconscious ({kit})")
     if e.order is not None and e.order.source == "player":  # the player's own order keeps its time of giving
-        why = f"your order at {format_clock(e.order.tick * 0.1, world.breach_time_s)}: {e.order.words}"
+        why = f"your order at {format_clock(e.order.tick * TICK_S, world.breach_time_s)}: {e.order.words}"
     elif e.why:
         why = e.why
     else:
@@ -121,8 +122,9 @@ def activity(world: "World", person_id: int, notes: AgentNotes | None = None) ->
     else:
         kind = "action" if e.action else "idle"
     if p.carrying >= 0 and kind in ("walking", "idle"):
-        text = f"Carrying {world.people[p.carrying].name}" + (f": {text[0].lower()}{text[1:]}" if kind == "walking" else "")
+        carrying = f"Carrying {world.people[p.carrying].name}"
+        text = f"{carrying}: {text[0].lower()}{text[1:]}" if kind == "walking" else carrying
     at = (e.at[0] + 0.5, e.at[1] + 0.5) if e.at is not None else None
     return Activity(kind, text, e.progress, why, blocked, at,
                     cutting=e.action == "cut", prying=e.action == "pry",
-                    queued=[_cap(w) for w in e.plan], eta_s=eta)
+                    queued=tuple(_cap(w) for w in e.plan), eta_s=eta)

@@ -10,10 +10,10 @@ out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from game.sim import commands as C
-from game.sim.order_kinds import MenuContext, OrderKind, Target, target_at
+from game.sim.order_kinds import MenuContext, Target, target_at
 from game.sim.orders import ORDER_KINDS
 
 if TYPE_CHECKING:
@@ -31,12 +31,11 @@ class Order:
     commands: tuple[C.Command, ...]
 
 
-def available_orders(world: "World", target: Target, actors: tuple[int, ...],
-                     kinds: Iterable[OrderKind] = ORDER_KINDS) -> list[Order]:
+def available_orders(world: "World", target: Target, actors: tuple[int, ...]) -> list[Order]:
     """The orders that make sense for `actors` on `target`, with their commands built."""
     ctx = MenuContext(world, target, actors)
     out: list[Order] = []
-    for kind in kinds:
+    for kind in ORDER_KINDS:
         menu = kind.menu
         if menu is None or not kind.aim.offered(ctx):
             continue
