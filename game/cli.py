@@ -12,10 +12,8 @@ import sys
 from pathlib import Path
 
 from game import __version__
+from game.paths import DEFAULT_LEVEL
 from game.training import cli as training_cli
-
-LEVELS_DIR = Path(__file__).resolve().parent.parent / "levels"
-DEFAULT_LEVEL = LEVELS_DIR / "module4.toml"
 
 
 def _positive(text: str) -> float:
