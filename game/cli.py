@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_validate(files: list[str]) -> int:
-    from game.levelio.validate import validate_file
+    from game.levelio.load import validate_file
 
     failed = False
     for f in files:
