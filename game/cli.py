@@ -7,15 +7,24 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
-from pathlib import Path
 
 from game import __version__
+from game.app import run_app, screenshot
+from game.atomicfile import atomic_writer
+from game.editor.cli import cmd_convert, cmd_edit
+from game.levelio.load import load_level, validate_file
+from game.levelio.problems import LevelError
+from game.paths import DEFAULT_LEVEL
+from game.sim.commands import SetAutopilot
+from game.sim.report import TRACE_HEADER, trace_rows, world_summary
+from game.sim.world import create_world
+from game.sim.world import run_until as plain_run_until
 from game.training import cli as training_cli
-
-LEVELS_DIR = Path(__file__).resolve().parent.parent / "levels"
-DEFAULT_LEVEL = LEVELS_DIR / "module4.toml"
+from game.training.session import Session
+from game.view.scenes.instructor import exercise_state
 
 
 def _positive(text: str) -> float:
@@ -68,8 +77,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_validate(files: list[str]) -> int:
-    from game.levelio.validate import validate_file
-
     failed = False
     for f in files:
         problems = validate_file(f)
@@ -84,9 +91,6 @@ def cmd_validate(files: list[str]) -> int:
 
 def _load(path: str):
     """The level, or None after printing why it cannot be used."""
-    from game.levelio.load import load_level
-    from game.levelio.problems import LevelError
-
     try:
         return load_level(path)
     except LevelError as exc:
@@ -96,17 +100,11 @@ def _load(path: str):
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
-    from game.sim.report import world_summary
-    from game.sim.world import create_world
-    from game.training.session import Session
-
     level = _load(args.level)
     if level is None:
         return 1
     world = create_world(level, args.seed)
     if args.autopilot:
-        from game.sim.commands import SetAutopilot
-
         world.submit(SetAutopilot(on=True))  # tick 0, in the command log: a replay re-runs it
     session = Session(world, args.level, record=bool(args.record), injects=args.injects)  # scores, records, injects
     if args.trace:
@@ -130,16 +128,11 @@ def cmd_sim(args: argparse.Namespace) -> int:
 
 def _run_traced(world, until_s: float, out: str, run_until=None) -> bool:
     """Run to `until_s`, writing a trace row set every simulated second."""
-    import csv
 
-    from game.atomicfile import atomic_writer
-    from game.sim.report import TRACE_HEADER, trace_rows
 
     if run_until is None:
-        from game.sim.world import run_until as plain
-
         def run_until(t: float) -> None:
-            plain(world, t)
+            plain_run_until(world, t)
 
     try:
         with atomic_writer(out) as f:
@@ -162,13 +155,10 @@ def cmd_play(args: argparse.Namespace) -> int:
     level = _load(args.level)
     if level is None:
         return 1
-    from game.app import run_app, screenshot
 
     if args.screenshot:
         return screenshot(level, args.level, args.seed, args.at, args.screenshot)
     if args.record or args.instructor:
-        from game.view.scenes.instructor import exercise_state
-
         return run_app(start_level=args.level, seed=args.seed, first_state=exercise_state(level, args))
     return run_app(start_level=args.level, seed=args.seed)
 
@@ -183,12 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "play":
             return cmd_play(args)
         if args.command == "edit":
-            from game.editor.cli import cmd_edit
-
             return cmd_edit(args)
         if args.command == "convert":
-            from game.editor.cli import cmd_convert
-
             return cmd_convert(args)
         if args.command == "replay":
             return training_cli.cmd_replay(args)
@@ -196,7 +182,6 @@ def main(argv: list[str] | None = None) -> int:
             return training_cli.cmd_report(args)
         if args.command == "batch":
             return training_cli.cmd_batch(args, _load)
-        from game.app import run_app
 
         return run_app()
     except KeyboardInterrupt:

@@ -17,7 +17,7 @@ from editor_driver import Driver  # noqa: E402
 from game.editor import edits  # noqa: E402
 from game.editor.model import EditorModel, blank_level  # noqa: E402
 from game.levelio.load import load_level  # noqa: E402
-from game.levelio.validate import validate_file  # noqa: E402
+from game.levelio.load import validate_file  # noqa: E402
 from game.sim.events import BreachOpened, DebrisFell, DoorJammed  # noqa: E402
 from game.sim.world import create_world, run_until  # noqa: E402
 from game.view.scenes.base import Context  # noqa: E402

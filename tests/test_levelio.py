@@ -14,7 +14,7 @@ from game.cli import main
 from game.levelio.load import load_level, parse_level
 from game.levelio.problems import LevelError
 from game.levelio.save import level_to_toml, save_level
-from game.levelio.validate import validate_file
+from game.levelio.load import validate_file
 from game.sim.world import create_world, run_until
 
 LEVELS = sorted((Path(__file__).resolve().parent.parent / "levels").glob("*.toml"))

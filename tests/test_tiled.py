@@ -13,7 +13,7 @@ import pytest
 from game.editor.model import validate_level
 from game.levelio.load import load_level
 from game.levelio.save import level_to_toml
-from game.levelio.validate import validate_file
+from game.levelio.load import validate_file
 from game.levelio.tiled import TiledError, load_tmj, save_tmj
 from game.sim.events import BreachOpened, DebrisFell, DoorJammed
 from game.sim.world import create_world, run_until

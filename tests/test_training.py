@@ -14,7 +14,7 @@ import pytest
 
 from game.levelio.load import load_level, parse_level
 from game.levelio.save import level_to_toml
-from game.levelio.validate import validate_file
+from game.levelio.load import validate_file
 from game.sim.commands import (
     FreezeExercise,
     InjectBreach,

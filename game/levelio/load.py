@@ -14,6 +14,7 @@ from typing import Any
 
 from game.levelio.locate import LineIndex
 from game.levelio.problems import LevelError, Problem
+from game.levelio.validate import check_level
 from game.sim.level import (
     EVENT_PARAMS,
     FORMAT_VERSION,
@@ -334,16 +335,25 @@ def read_text(path: str | Path) -> tuple[str | None, list[Problem]]:
         return None, [Problem(str(path), line, "not UTF-8 text (is this a level file?)")]
 
 
-def load_level(path: str | Path) -> Level:
-    """Load and validate a level file; raise LevelError listing every problem."""
-    from game.levelio.validate import check_level
-
+def read_and_check(path: str | Path) -> tuple[Level | None, list[Problem]]:
+    """Read, parse and validate one level file: the level (None if unreadable) and every problem, by line."""
     text, problems = read_text(path)
     if text is None:
-        raise LevelError(problems)
+        return None, problems
     level, problems, index = parse_level(text, str(path))
     if level is not None:
         problems += check_level(level, index, str(path))
+    return level, sorted(problems, key=lambda p: p.line)
+
+
+def validate_file(path: str | Path) -> list[Problem]:
+    """All problems with one level file (empty if it is good)."""
+    return read_and_check(path)[1]
+
+
+def load_level(path: str | Path) -> Level:
+    """Load and validate a level file; raise LevelError listing every problem."""
+    level, problems = read_and_check(path)
     if problems or level is None:
-        raise LevelError(sorted(problems, key=lambda p: p.line))
+        raise LevelError(problems)
     return level

@@ -26,13 +26,17 @@ from pathlib import Path
 from typing import Any
 
 from game.atomicfile import write_atomic
+from game.levelio.load import load_level
+from game.levelio.save import save_level
 from game.sim.level import (
     EVENT_PARAMS,
     FORMAT_VERSION,
+    INJECT_PARAMS,
     CrewDef,
     DoorDef,
     EventDef,
     HullSectionDef,
+    InjectDef,
     Level,
     LifeSupport,
     LockerDef,
@@ -42,11 +46,6 @@ from game.sim.level import (
     RoomDef,
 )
 from game.sim.tiles import DEFAULT_LEGEND
-
-try:  # planned instructor injects, where the level format has them
-    from game.sim.level import INJECT_PARAMS, InjectDef
-except ImportError:  # pragma: no cover
-    INJECT_PARAMS, InjectDef = {}, None
 
 TILE_PX = 16
 GID_MASK = 0x0FFFFFFF  # the top four bits of a gid are flip/rotation flags
@@ -247,9 +246,8 @@ def level_to_tmj(level: Level, image: str | None = None, tile_px: int = TILE_PX)
         ("events", [_event_object(o, e) for e in level.events]),
         ("objectives", [o.point((0, 0), ob.description, "objective", _objective_props(ob)) for ob in level.objectives]),
     ]
-    injects = getattr(level, "injects", ())
-    if injects:
-        groups.append(("injects", [_inject_object(o, inj) for inj in injects]))
+    if level.injects:
+        groups.append(("injects", [_inject_object(o, inj) for inj in level.injects]))
     for i, (name, objects) in enumerate(groups, start=2):
         layers.append(_layer(i, name, objects, visible=name not in ("objectives", "injects")))
     return {
@@ -382,7 +380,7 @@ def _legend(tilesets: dict) -> tuple[dict[str, str], dict[int, str]]:
         for local_id in sorted(ts.tiles or {}):
             tile = ts.tiles[local_id]
             props = tile.properties or {}
-            kind = props.get("kind") or getattr(tile, "class_", "") or ""
+            kind = props.get("kind") or tile.class_ or ""
             if kind not in known:
                 raise TiledError(
                     f"tile {local_id} of tileset '{ts.name}' is '{kind or 'unnamed'}', not a tile kind "
@@ -427,7 +425,7 @@ def _is_area(obj: Any) -> bool:
 
 def load_tmj(path: str | Path) -> Level:
     """Read a Tiled JSON map into a level (raises TiledError saying what is wrong)."""
-    import pytiled_parser
+    import pytiled_parser  # 50 ms of start-up that only a Tiled file needs
 
     path = Path(path)
     try:
@@ -517,7 +515,7 @@ def load_tmj(path: str | Path) -> Level:
                 kind=_str(op, "kind", "survive"), description=obj.name, weight=_num(op, "weight", 1.0, here),
                 people=_parse_list(op.get("people", "")), within_s=_num(op, "within_s", None, here),
             ))
-        elif kind == "inject" and InjectDef is not None:
+        elif kind == "inject":
             injects.append(_inject_from(op, obj.name, here))
         elif kind in EVENT_PARAMS or kind == "event":
             tables["events"].append(_event_from(obj, kind if kind != "event" else _str(op, "kind"), op, cell, tw, th, here))
@@ -591,8 +589,6 @@ def read_any(path: str | Path) -> Level:
     path = Path(path)
     if path.suffix.lower() in (".tmj", ".json"):
         return load_tmj(path)
-    from game.levelio.load import load_level
-
     return load_level(path)
 
 
@@ -601,6 +597,4 @@ def write_any(level: Level, path: str | Path) -> None:
     if path.suffix.lower() in (".tmj", ".json"):
         save_tmj(level, path)
     else:
-        from game.levelio.save import save_level
-
         save_level(level, path)

@@ -3,8 +3,6 @@ habitat holds air. The editor's live panel and `validate` share these."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from game.levelio.locate import LineIndex
@@ -229,15 +227,3 @@ def _beside(mask: np.ndarray, cell: tuple[int, int]) -> bool:
     x, y = cell
     return any(0 <= x + dx < w and 0 <= y + dy < h and mask[y + dy, x + dx] for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)))
 
-
-def validate_file(path: str | Path) -> list[Problem]:
-    """All problems with one level file (empty if it is good)."""
-    from game.levelio.load import parse_level, read_text
-
-    text, problems = read_text(path)
-    if text is None:
-        return problems
-    level, problems, index = parse_level(text, str(path))
-    if level is not None:
-        problems += check_level(level, index, str(path))
-    return sorted(problems, key=lambda p: p.line)
