@@ -30,7 +30,7 @@ def test_a_cut_in_hand_shows_its_progress_place_and_the_players_order():
     act = activity(w, 0)
     assert act.kind == "action" and act.cutting and act.at == (5.5, 2.5)
     assert 0.0 < act.progress < 1.0
-    assert act.why == f"your order at --:--: {e.order.words}"  # no breach yet: no mission clock
+    assert act.why == f"your order at T+00:00: {e.order.words}"  # no breach yet: the clock counts from the start
     assert f"({act.progress:.0%})" in describe(w, 0)
 
 

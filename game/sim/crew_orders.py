@@ -32,7 +32,6 @@ from game.sim.actions import (
     Seal,
     Treat,
     next_to,
-    place_name,
     within_reach,
 )
 from game.sim.movement import Walk
@@ -55,6 +54,7 @@ from game.sim.people import Order, Person
 from game.sim.physiology import DEAD
 from game.sim.planner import own_profile, plan_to, team_profile, walkable_neighbours
 from game.sim.tiles import CUTTABLE, Tile
+from game.sim.words import place_name
 
 if TYPE_CHECKING:
     from game.sim.world import World

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from game.sim import commands as C
-from game.sim.actions import DONE, Action, Failed, Result, can_act, place_name
+from game.sim.actions import DONE, Action, Failed, Result, can_act
 from game.sim.atmosphere import FEED_MAX_G_S, refresh_feed
 from game.sim.crew_orders import CREW_ORDERS, door_in, pressure_door, who
 from game.sim.events import CommandRejected, DoorClosed, DoorOpened, DoorSealed, DoorUnsealed, O2FeedSet
@@ -23,6 +23,7 @@ from game.sim.injects import apply_inject
 from game.sim.navigation import T_CUT, T_DOOR
 from game.sim.order_kinds import AIR, DOOR, NOBODY, MenuContext, MenuEntry, MenuGroup, OrderKind, OrderRegistry, Refusal
 from game.sim.people import Order, Person
+from game.sim.words import place_name
 
 if TYPE_CHECKING:
     from game.sim.world import World
