@@ -183,6 +183,22 @@ def test_orders_for_people_need_someone_selected(display, level):
     assert "move" in someone
 
 
+def test_a_doors_menu_offers_only_the_remote_controls_the_sim_would_take(display, level):
+    world = create_world(level)
+    door = next(d for d in world.doors if d.name == "Bulkhead 4-west")
+    remote = {"open", "close", "seal_remote", "unseal"}
+
+    def offered():
+        return {o.key for o in available_orders(world, target_at(world, door.cell), ())} & remote
+
+    world.set_door_state(door, "open")
+    assert offered() == {"close", "seal_remote"}
+    world.set_door_state(door, "closed")
+    assert offered() == {"open", "seal_remote"}
+    world.set_door_state(door, "sealed")
+    assert offered() == {"unseal"}
+
+
 def test_o2_feed_buttons_and_room_targeting_send_setfeed(display, level):
     world = create_world(level)
     state = play(world)

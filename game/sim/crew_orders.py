@@ -108,12 +108,12 @@ def who(ctx: MenuContext) -> str:
     return f"{len(ctx.actors)} crew"
 
 
-def door_in(*states: str):
+def _door_in(*states: str):
     """A menu check: the clicked door is in one of `states`."""
     return lambda ctx: ctx.target.door is not None and ctx.target.door.state in states
 
 
-def pressure_door(ctx: MenuContext) -> bool:
+def _pressure_door(ctx: MenuContext) -> bool:
     """A bulkhead or hatch (not a plain door) that stands open or closed: one that can be sealed."""
     d = ctx.target.door
     return d is not None and d.kind != Tile.DOOR and d.state in ("open", "closed")
@@ -161,7 +161,7 @@ def _plan_pry(world: "World", p: Person, o: Order):
 PRY = OrderKind(
     "pry", C.PryOpen, DOOR, lambda world, door: f"pry {world.doors[door].label}", plan=_plan_pry,
     menu=MenuEntry(lambda c: f"Pry {_door_name(c)} open", MenuGroup.SHIP,
-                   lambda c: door_in("jammed", "closed")(c) and _has_kit(c, "crowbar")),
+                   lambda c: _door_in("jammed", "closed")(c) and _has_kit(c, "crowbar")),
 )
 
 
@@ -286,7 +286,7 @@ def _plan_seal(world: "World", p: Person, o: Order):
 
 SEAL = OrderKind(
     "seal", C.SealBulkhead, DOOR, lambda world, door: f"seal {world.doors[door].label}", plan=_plan_seal,
-    menu=MenuEntry(lambda c: f"Seal {_door_name(c)} by hand", MenuGroup.PLACE, pressure_door),
+    menu=MenuEntry(lambda c: f"Seal {_door_name(c)} by hand", MenuGroup.PLACE, _pressure_door),
 )
 
 HOLD = OrderKind(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from game.sim import commands as C
 from game.sim.actions import DONE, Action, Failed, Result, can_act
 from game.sim.atmosphere import FEED_MAX_G_S, refresh_feed
-from game.sim.crew_orders import CREW_ORDERS, door_in, pressure_door, who
+from game.sim.crew_orders import CREW_ORDERS, who
 from game.sim.events import CommandRejected, DoorClosed, DoorOpened, DoorSealed, DoorUnsealed, O2FeedSet
 from game.sim.injects import apply_inject
 from game.sim.navigation import T_CUT, T_DOOR
@@ -206,22 +206,22 @@ CONTROL_ROOM_ORDERS: tuple[OrderKind, ...] = (
     OrderKind(
         "open", C.OpenDoor, DOOR, lambda w, d: f"open {_door_label(w, d)}", remote=True,
         check=_door_state("closed"), apply=_set_door("open", DoorOpened),
-        menu=MenuEntry(_door_menu("Open"), MenuGroup.CONTROL_ROOM, door_in("closed")),
+        menu=MenuEntry(_door_menu("Open"), MenuGroup.CONTROL_ROOM),
     ),
     OrderKind(
         "close", C.CloseDoor, DOOR, lambda w, d: f"close {_door_label(w, d)}", remote=True,
         check=_door_state("open"), apply=_set_door("closed", DoorClosed),
-        menu=MenuEntry(_door_menu("Close"), MenuGroup.CONTROL_ROOM, door_in("open")),
+        menu=MenuEntry(_door_menu("Close"), MenuGroup.CONTROL_ROOM),
     ),
     OrderKind(
         "seal_remote", C.SealDoor, DOOR, lambda w, d: f"seal {_door_label(w, d)}", remote=True,
         check=_can_seal, apply=_set_door("sealed", DoorSealed),
-        menu=MenuEntry(_door_menu("Seal"), MenuGroup.CONTROL_ROOM, pressure_door),
+        menu=MenuEntry(_door_menu("Seal"), MenuGroup.CONTROL_ROOM),
     ),
     OrderKind(
         "unseal", C.UnsealDoor, DOOR, lambda w, d: f"unseal {_door_label(w, d)}", remote=True,
         check=_can_unseal, apply=_set_door("closed", DoorUnsealed),
-        menu=MenuEntry(_door_menu("Unseal", ""), MenuGroup.CONTROL_ROOM, door_in("sealed")),
+        menu=MenuEntry(_door_menu("Unseal", ""), MenuGroup.CONTROL_ROOM),
     ),
     OrderKind(
         "feed", C.SetO2Feed, AIR, _feed_words, remote=True, check=_can_feed, apply=_feed,

@@ -3,8 +3,8 @@
 The menu is read from the sim's registry of order kinds (`ORDER_KINDS`):
 each kind with a menu entry says what it is aimed at, when it is offered
 and what its line says, so an order added there shows here with no change.
-The view only builds Commands; the sim decides whether they can be carried
-out.
+The view only builds Commands; an order the sim's own check would refuse
+outright is not offered, and the sim decides the rest when it is carried out.
 """
 
 from __future__ import annotations
@@ -47,5 +47,7 @@ def available_orders(world: "World", target: Target, actors: tuple[int, ...]) ->
             cmds: tuple[C.Command, ...] = (kind.command_for(ctx, None),)
         else:
             cmds = tuple(kind.command_for(ctx, a) for a in actors)
+        if any(kind.refused(world, c) is not None for c in cmds):
+            continue  # the sim would refuse it outright (a door already open, a cut door to seal)
         out.append(Order(kind.key, menu.label(ctx), cmds))
     return out
