@@ -20,8 +20,9 @@ import tcod.path
 
 from game.sim import debris, physiology
 from game.sim.compartments import build_openings, relabel
+from game.sim.constants import M_N2, M_O2, MARS_PRESSURE_BAR, MARS_PRESSURE_PA
 from game.sim.events import BreachPlugChanged, FireHazardRaised, O2ReserveExhausted, PersonStateChanged
-from game.sim.gas import M_O2, M_N2, MARS_PRESSURE_PA, Openings, moles_for, step_gas
+from game.sim.gas import Openings, moles_for, step_gas
 from game.sim.level import EventDef, Level
 
 if TYPE_CHECKING:
@@ -332,7 +333,7 @@ def _air_at(world: "World", xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray,
     """Pressure (bar) and O2 fraction of the air in each of these cells (outside air where there is none)."""
     c = world.compartments
     idx = c.labels[ys, xs] - 1
-    p_bar = np.append(c.pressure_bar, MARS_PRESSURE_PA / 1e5)
+    p_bar = np.append(c.pressure_bar, MARS_PRESSURE_BAR)
     frac = np.append(c.o2_fraction, 0.0)
     return p_bar[idx], frac[idx]  # idx -1 reads the appended outside values
 

@@ -38,8 +38,8 @@ import pymunk.batch as pb
 from pymunk._chipmunk import lib as _cp
 
 from game.sim import debris_footprint as fp
-from game.sim.debris_kinds import HEAVY_KG, KINDS, MARS_G_M_S2, DebrisKind
-from game.sim.gas import MARS_PRESSURE_PA, M_N2, M_O2
+from game.sim.constants import M_AIR, M_N2, M_O2, MARS_G_M_S2, MARS_PRESSURE_PA, R, T_K
+from game.sim.debris_kinds import HEAVY_KG, KINDS, DebrisKind
 from game.sim.static_geometry import (
     CAT_DEBRIS,
     CAT_HEAVY,
@@ -220,7 +220,7 @@ def create_physics(world: "World") -> PhysicsState:
     # Our own static body: in a batch read it also marks where awake bodies end.
     space.add(walls_body)
     passable = debris_passable(world.grid.tiles, world.door_open)
-    rho_nominal = world.level.meta.nominal_pressure_bar * 1e5 * 0.029 / (8.314 * 293.15)
+    rho_nominal = world.level.meta.nominal_pressure_bar * 1e5 * M_AIR / (R * T_K)
     st = PhysicsState(space=space, walls_body=walls_body, passable=passable, rho_bound=RHO_BOUND * rho_nominal)
     st.walls = build_walls(space, walls_body, passable, doorway_cells(world.grid.tiles))
     _sync_people(world, st)
