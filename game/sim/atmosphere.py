@@ -24,6 +24,7 @@ from game.sim.constants import M_N2, M_O2, MARS_PRESSURE_BAR, MARS_PRESSURE_PA
 from game.sim.events import BreachPlugChanged, FireHazardRaised, O2ReserveExhausted, PersonStateChanged
 from game.sim.gas import Openings, moles_for, step_gas
 from game.sim.level import EventDef, Level
+from game.sim.timeline import ordered_events
 
 if TYPE_CHECKING:
     from game.sim.world import World
@@ -81,8 +82,6 @@ class AtmosState:
 
 
 def initial_state(level: Level, shape: tuple[int, int]) -> AtmosState:
-    from game.sim.timeline import ordered_events
-
     return AtmosState(
         timeline=ordered_events(level.events),
         wind_x=np.zeros(shape, np.float32),

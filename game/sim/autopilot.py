@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from game.sim import commands as C
-from game.sim.actions import can_act
+from game.sim.action_base import can_act
 from game.sim.navigation import CS_PER_S, UNREACHED, distance_field
 from game.sim.planner import grid_for, team_profile
 from game.sim.tasks import Job, doors_to_close, jobs, seal_candidates

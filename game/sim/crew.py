@@ -14,9 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from game.sim import autopilot, debris, evacuation
 from game.sim import crew_events as ce
-from game.sim.actions import DONE, RUNNING, Failed, can_act, release, run
+from game.sim.action_base import DONE, RUNNING, Failed, can_act, place_name, run
+from game.sim.breaches import breached_modules
+from game.sim.care_actions import release
 from game.sim.navigation import T_CUT, T_DOOR, T_FLOOR
+from game.sim.orders import next_plan, order_words
 from game.sim.people import Order, Person, is_on_duty
 from game.sim.physiology import NO_DOSE_PIO2_MMHG, UNCONSCIOUS, inspired_po2_mmhg
 
@@ -40,7 +44,6 @@ REACT_ASLEEP_S = (60.0, 90.0)
 class CrewState:
     autopilot: bool = False
     work: dict[tuple, float] = field(default_factory=dict)  # seconds of work done on each target
-    cutter: dict[Any, int] = field(default_factory=dict)  # who holds the lance on a cut
     nav_version: int = 0  # bumped when a way opens or shuts (doors, cuts, beams)
     hazard_version: int = 0  # bumped when some air turns harmful
     slow_version: int = 0  # bumped when light debris moves
@@ -169,8 +172,6 @@ class CrewState:
             self._feel_the_air(world)
 
     def _look_at_debris(self, world: "World") -> None:
-        from game.sim import debris
-
         self.debris_dirty = False
         occ = debris.occupancy(world)
         if occ is self.occ_ref:
@@ -188,8 +189,6 @@ class CrewState:
             self.slow = np.array(slow, dtype=np.float32)
 
     def _feel_the_air(self, world: "World") -> None:
-        from game.sim.tasks import breached_modules
-
         c = world.compartments
         breached = breached_modules(world)
         if breached != self.breached_modules or self.topo_seen != self.nav_version:
@@ -383,9 +382,7 @@ class CrewState:
             yield world.people[i]
 
     def upstream_of(self, world: "World", q: Person, door) -> bool:
-        from game.sim.evacuation import upstream_of
-
-        return upstream_of(world, q, door)
+        return evacuation.upstream_of(world, q, door)
 
     def team(self, world: "World") -> list[Person]:
         """Responders who work in the field (the autopilot's crew)."""
@@ -410,8 +407,6 @@ class CrewState:
         p.path = []
 
     def give_order(self, world: "World", p: Person, order: Order, first) -> None:
-        from game.sim.orders import order_words
-
         self.stop(world, p)
         if p.order is not None and p.order.source != order.source and p.order.source == "autopilot":
             self.jobs.pop(p.id, None)
@@ -419,12 +414,8 @@ class CrewState:
         p.blocked = ""
         self.failures.pop(p.id, None)
         if p.evac in ("moving", "waiting", "sheltering"):
-            from game.sim.evacuation import leave_cell
-
-            leave_cell(world, p)
+            evacuation.leave_cell(world, p)
             p.evac = "ordered"
-        from game.sim.actions import place_name
-
         world.emit(ce.OrderTaken, person_id=p.id, person=p.name, order=order_words(world, order), source=order.source,
                    place=place_name(world, p.cell))
         if first is DONE:
@@ -435,8 +426,6 @@ class CrewState:
         self.activate(p)
 
     def end_order(self, world: "World", p: Person, outcome: str) -> None:
-        from game.sim.orders import order_words
-
         o = p.order
         if o is None:
             return
@@ -449,9 +438,7 @@ class CrewState:
         world.emit(ce.OrderFinished, person_id=p.id, person=p.name, order=order_words(world, o), outcome=outcome)
         if p.evac == "ordered":
             p.evac = "idle"
-            from game.sim.evacuation import reconsider
-
-            reconsider(world, p)
+            evacuation.reconsider(world, p)
 
     def set_autopilot(self, world: "World", on: bool) -> None:
         if on == self.autopilot:
@@ -494,8 +481,6 @@ class CrewState:
 
 def step_crew(world: "World", dt: float) -> None:
     """Everybody's doings for one tick, in a fixed order."""
-    from game.sim import autopilot, evacuation
-
     cs = world.crew
     cs.perceive(world)
     if world.tick % BODY_EVERY == 0 and not np.array_equal(world.bodies.state, cs.last_state):
@@ -512,10 +497,8 @@ def step_crew(world: "World", dt: float) -> None:
             # the common case in an evacuation, kept short: one step, no bookkeeping
             res = a.step(world, p, dt)
             if res is not RUNNING:
-                from game.sim.evacuation import finished
-
                 p.action = None
-                finished(world, p, res)
+                evacuation.finished(world, p, res)
                 idle.append(i)
             continue
         if not _tick_person(world, p, dt):
@@ -551,9 +534,7 @@ def _bodies_changed(world: "World") -> None:
         elif before >= UNCONSCIOUS > now:
             if p.evac == "down":
                 p.evac = "idle"
-            from game.sim.evacuation import reconsider
-
-            reconsider(world, p)
+            evacuation.reconsider(world, p)
             if p.order is not None:
                 cs.activate(p)
     cs.last_state = state.copy()
@@ -561,8 +542,6 @@ def _bodies_changed(world: "World") -> None:
 
 def _tick_person(world: "World", p: Person, dt: float) -> bool:
     """One tick of one person's doings; False once they have nothing to do."""
-    from game.sim.orders import next_plan
-
     cs = world.crew
     if not can_act(world, p):
         return p.order is not None and int(world.bodies.state[p.id]) < UNCONSCIOUS
@@ -596,9 +575,7 @@ def _tick_person(world: "World", p: Person, dt: float) -> bool:
             return True
         p.action = None
         if act.kind == "evacuate":
-            from game.sim.evacuation import finished
-
-            finished(world, p, res)
+            evacuation.finished(world, p, res)
             return False
         if isinstance(res, Failed):
             p.blocked = res.reason
@@ -626,11 +603,8 @@ def replan_all(world: "World") -> int:
     that is enough) and each person with an order gets a fresh plan. Plans
     are computed, not handed over (the tick does that itself); returns how
     many people were planned for (the evacuees count once, as one field)."""
-    from game.sim.evacuation import field
-    from game.sim.orders import next_plan
-
     world.crew.perceive(world)
-    field(world)
+    evacuation.field(world)
     n = 0
     for p in world.people:
         if p.order is not None and can_act(world, p):

@@ -53,7 +53,8 @@ from game.sim.static_geometry import (
 )
 
 if TYPE_CHECKING:
-    from game.sim.world import Breach, World
+    from game.sim.breaches import Breach
+    from game.sim.world import World
 
 # Debris never goes faster (m/s): a thrown object, not the jet in the hole.
 MAX_SPEED_M_S = 12.0

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from game.sim import crew_events as ce
-from game.sim.actions import DONE, RUNNING, Action, CloseDoor, Failed, OpenDoor, Result, can_act, place_name, run
+from game.sim.action_base import DONE, RUNNING, Action, Failed, Result, can_act, place_name, run
+from game.sim.door_actions import CloseDoor, OpenDoor
 from game.sim.movement import advance, speed_now
 from game.sim.navigation import (
     T_CUT,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from game.sim.actions import DONE, RUNNING, Action, Failed, Result, place_name
+from game.sim.action_base import DONE, RUNNING, Action, Failed, Result, can_act, place_name
 from game.sim.events import PersonArrived
 from game.sim.people import CRAWL_FACTOR
 from game.sim.physiology import speed_factor
@@ -162,8 +162,6 @@ class Crawl(Walk):
 
 def someone_following(world: "World", p: "Person", door: "Door") -> bool:
     """Is anyone about to come through `door` after `p`? Then it stays open."""
-    from game.sim.actions import can_act
-
     dx, dy = door.x, door.y
     for q in world.crew.movers(world):
         if q is p or not can_act(world, q):

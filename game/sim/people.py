@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from game.sim.physiology import SUPPLY_AMBIENT, SUPPLY_RESPIRATOR, SUPPLY_SUIT
 
 if TYPE_CHECKING:
-    from game.sim.actions import Action
+    from game.sim.action_base import Action
 
 # human_factors.csv and MODELS.md; the suit, carry and support figures are
 # the game's stated assumptions.

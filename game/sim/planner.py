@@ -13,19 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from game.sim.actions import (
-    Action,
-    ClearDebris,
-    CloseDoor,
-    Cut,
-    CutBeam,
-    Failed,
-    OpenDoor,
-    Pry,
-    WaitForCell,
-    WaitForDoor,
-    skill,
-)
+from game.sim.action_base import Action, Failed, skill
+from game.sim.cut_actions import ClearDebris, Cut, CutBeam, WaitForCell
+from game.sim.door_actions import CloseDoor, OpenDoor, Pry, WaitForDoor
 from game.sim.movement import Crawl, Walk
 from game.sim.navigation import (
     CLEAR_S,

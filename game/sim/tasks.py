@@ -15,17 +15,25 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from game.sim.actions import (
-    FIT_RESPIRATOR_S,
-    INSPECT_MIN_S,
-    INSPECT_S_PER_CELL,
-    PATCH_BASE_S,
-    PATCH_MAX_CM2,
-    PATCH_S_PER_CM2,
-    TREAT_S,
+from game.sim.action_base import can_act
+from game.sim.care_actions import FIT_RESPIRATOR_S, TREAT_S
+from game.sim.cut_actions import Cut, CutBeam
+from game.sim.door_actions import Pry
+from game.sim.evacuation import field
+from game.sim.module_actions import INSPECT_MIN_S, INSPECT_S_PER_CELL, PATCH_BASE_S, PATCH_MAX_CM2, PATCH_S_PER_CM2
+from game.sim.movement import Walk
+from game.sim.navigation import (
+    BEAM_WIDTH_M,
+    T_CUT,
+    T_DOOR,
+    UNREACHED,
+    find_path_to_any,
+    jammed_way,
+    needs_force,
+    path_time_s,
 )
-from game.sim.navigation import BEAM_WIDTH_M, T_CUT, T_DOOR, UNREACHED, jammed_way, needs_force
-from game.sim.physiology import DEAD, UNCONSCIOUS
+from game.sim.physiology import DEAD, NO_DOSE_PIO2_MMHG, UNCONSCIOUS, inspired_po2_mmhg
+from game.sim.planner import grid_for, team_profile, walkable_neighbours
 from game.sim.tiles import LANCE_S_PER_M, MATERIALS, WALKABLE, Tile
 
 if TYPE_CHECKING:
@@ -52,30 +60,6 @@ class Job:
     casualties: tuple[int, ...] = ()  # whom it is for
 
 
-def breached_modules(world: "World") -> frozenset[str]:
-    """Modules with an open hole in their hull."""
-    out = set()
-    for b in world.breaches:
-        if b.area_m2 <= 0.0:
-            continue
-        m = _breach_module(world, b)
-        if m:
-            out.add(m)
-    return frozenset(out)
-
-
-def _breach_module(world: "World", b) -> str | None:
-    for dx, dy in ((0, 1), (0, -1), (1, 0), (-1, 0)):
-        m = world.grid.module_at(b.x + dx, b.y + dy)
-        if m is not None:
-            return m
-    return None
-
-
-def breaches_in_module(world: "World", module: str) -> list[int]:
-    return [b.id for b in world.breaches if b.area_m2 > 0.0 and _breach_module(world, b) == module]
-
-
 def known_breaches(world: "World") -> list[int]:
     cs = world.crew
     return [
@@ -88,7 +72,6 @@ def casualties(world: "World") -> list["Person"]:
     """People in a breached module who cannot get themselves out: no way out on
     foot, or passed out; and those being brought out who are not in yet.
     Not the dead."""
-    from game.sim.evacuation import field
 
     cs = world.crew
     if not cs.breached_modules:
@@ -137,7 +120,6 @@ def rescue_targets(world: "World") -> frozenset[int]:
 
 def _in_hand(world: "World") -> list[tuple[str, str, object, tuple[int, int]]]:
     """Obstacles the autopilot's people are working on now: (key, verb, target, where they stand)."""
-    from game.sim.actions import Cut, CutBeam, Pry
 
     out = []
     for p in world.people:
@@ -163,8 +145,6 @@ def access_route(world: "World", victim: "Person") -> list[tuple[int, int]]:
     casualty, on the team's tools and doctrine. Kept while it still goes
     through and is not much slower than the best, so the jobs along it do
     not flicker between two equally good ways."""
-    from game.sim.navigation import find_path_to_any, path_time_s
-    from game.sim.planner import grid_for, team_profile
 
     cs = world.crew
     team = cs.team(world)
@@ -203,7 +183,6 @@ def access_route(world: "World", victim: "Person") -> list[tuple[int, int]]:
 
 def _obstacles(world: "World", path: list[tuple[int, int]]) -> list[tuple[str, Any, tuple[int, int], float, str]]:
     """(key, target, stand-at cell, work seconds, verb) for what on a path needs tools."""
-    from game.sim.planner import team_profile
 
     cs = world.crew
     team = cs.team(world)
@@ -240,7 +219,6 @@ URGENT_S = 300.0  # the most a casualty's plight adds to the worth of their jobs
 def urgency_s(world: "World", v: "Person") -> float:
     """How pressing a casualty is: passed out, or breathing thin air (a room
     losing its air fast through a warped door comes before a sound one)."""
-    from game.sim.physiology import NO_DOSE_PIO2_MMHG, inspired_po2_mmhg
 
     if int(world.bodies.state[v.id]) >= UNCONSCIOUS:
         return URGENT_S
@@ -325,7 +303,6 @@ def jobs(world: "World") -> list[Job]:
     for bid in known_breaches(world):
         b = world.breaches[bid]
         if b.area_m2 * 1e4 <= PATCH_MAX_CM2:
-            from game.sim.planner import walkable_neighbours
 
             spots = walkable_neighbours(world, (b.x, b.y))
             if not spots:
@@ -356,7 +333,6 @@ def jobs(world: "World") -> list[Job]:
 
 
 def team_profile_or_none(world: "World"):
-    from game.sim.planner import team_profile
 
     team = world.crew.team(world)
     return team_profile(world, team[0], team) if team else None
@@ -391,7 +367,6 @@ def seal_candidates(world: "World") -> list[int]:
 
 
 def _still_needed(world: "World", d, modules: set[str]) -> bool:
-    from game.sim.actions import can_act
 
     cs = world.crew
     now = world.time_s
@@ -439,7 +414,6 @@ def doors_to_close(world: "World") -> list[int]:
 
 def _door_in_use(world: "World", d) -> bool:
     """Someone in the doorway, or on their way through it in the next few steps."""
-    from game.sim.movement import Walk
 
     for p in world.people:
         if p.cell == d.cell:

@@ -16,6 +16,7 @@ import numpy as np
 
 from game.sim import atmosphere, debris, timeline
 from game.sim import crew as crew_system
+from game.sim.breaches import Breach
 from game.sim.commands import Command
 from game.sim.compartments import Compartments, initial_compartments
 from game.sim.doors import OPEN_TIME_S, Door
@@ -32,16 +33,6 @@ TICK_S = 0.1  # fixed step: 10 ticks per simulated second
 # Bodies change over tens of seconds, so physiology runs every fifth tick
 # with a 0.5 s step; the model integrates exactly, so the result is the same.
 BODY_EVERY = 5
-
-
-@dataclass
-class Breach:
-    id: int
-    x: int
-    y: int
-    area_m2: float
-    cd: float
-    section: str = ""
 
 
 @dataclass
