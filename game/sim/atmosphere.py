@@ -11,8 +11,7 @@ module automatically unless the coordinator redirects, raises or stops it.
 from __future__ import annotations
 
 import math
-import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,6 +23,7 @@ from game.sim.constants import M_N2, M_O2, MARS_PRESSURE_BAR, MARS_PRESSURE_PA
 from game.sim.events import BreachPlugChanged, FireHazardRaised, O2ReserveExhausted, PersonStateChanged
 from game.sim.gas import Openings, moles_for, step_gas
 from game.sim.level import EventDef, Level
+from game.sim.state import derived, static, synced
 from game.sim.timeline import ordered_events
 
 if TYPE_CHECKING:
@@ -55,30 +55,32 @@ class WindSource:
 
 @dataclass
 class AtmosState:
-    timeline: list[EventDef] = field(default_factory=list)
-    first_breach_s: float | None = None
-    openings: Openings = field(default_factory=_no_openings)
-    vented_kg: float = 0.0
-    # Air velocity on every cell, m/s, [y, x]: toward the breaches.
-    wind_x: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
-    wind_y: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
-    reserve_o2_kg: float = 0.0
-    feed_rate_g_s: float = 0.0
-    feed_target: tuple[int, int] | None = None  # None: the breached module(s)
-    fed_o2_kg: float = 0.0
-    # Per compartment, rebuilt with the topology:
-    regulated: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    in_breached: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    feed_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    fire_hazard: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    fire_min_mol: np.ndarray = field(default_factory=lambda: np.zeros(0))  # gas below which no fire burns
-    nominal_mol: np.ndarray = field(default_factory=lambda: np.zeros(0))  # what regulation tops up to
-    names: list[str] = field(default_factory=list)
+    """The atmosphere's own state beyond the gas in the compartments."""
+
+    timeline: list[EventDef] = static(default_factory=list)  # the level's events in firing order
+    first_breach_s: float | None = synced(default=None)
+    openings: Openings = derived(default_factory=_no_openings)  # rebuilt with the topology
+    vented_kg: float = synced(default=0.0)
+    # Air velocity on every cell, m/s, [y, x]: toward the breaches, from the last step's flows.
+    wind_x: np.ndarray = derived(default_factory=lambda: np.zeros((0, 0), np.float32))
+    wind_y: np.ndarray = derived(default_factory=lambda: np.zeros((0, 0), np.float32))
+    reserve_o2_kg: float = synced(default=0.0)
+    feed_rate_g_s: float = synced(default=0.0)
+    feed_target: tuple[int, int] | None = synced(default=None)  # None: the breached module(s)
+    fed_o2_kg: float = synced(default=0.0)
+    # Per compartment, rebuilt with the topology (or, for the fire flags, from the gas each step):
+    regulated: np.ndarray = derived(default_factory=lambda: np.zeros(0, bool))
+    in_breached: np.ndarray = derived(default_factory=lambda: np.zeros(0, bool))
+    feed_share: np.ndarray = derived(default_factory=lambda: np.zeros(0))
+    fire_hazard: np.ndarray = derived(default_factory=lambda: np.zeros(0, bool))
+    fire_min_mol: np.ndarray = derived(default_factory=lambda: np.zeros(0))  # gas below which no fire burns
+    nominal_mol: np.ndarray = derived(default_factory=lambda: np.zeros(0))  # what regulation tops up to
+    names: list[str] = derived(default_factory=list)
     # Per breach:
-    wind_sources: list[WindSource] = field(default_factory=list)
-    breach_flow_kg_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    breach_opening: np.ndarray = field(default_factory=lambda: np.zeros(0, np.intp))  # -1: vents nothing
-    breach_plug: np.ndarray = field(default_factory=lambda: np.zeros(0))  # share of each hole debris covers
+    wind_sources: list[WindSource] = derived(default_factory=list)
+    breach_flow_kg_s: np.ndarray = derived(default_factory=lambda: np.zeros(0))  # the last step's
+    breach_opening: np.ndarray = derived(default_factory=lambda: np.zeros(0, np.intp))  # -1: vents nothing
+    breach_plug: np.ndarray = synced(default_factory=lambda: np.zeros(0))  # share of each hole debris covers
 
 
 def initial_state(level: Level, shape: tuple[int, int]) -> AtmosState:
@@ -89,12 +91,6 @@ def initial_state(level: Level, shape: tuple[int, int]) -> AtmosState:
         reserve_o2_kg=level.life_support.reserve_o2_kg,
         feed_rate_g_s=level.life_support.feed_rate_g_s,
     )
-
-
-def state_bytes(a: AtmosState) -> bytes:
-    target = a.feed_target if a.feed_target is not None else (-1, -1)
-    head = struct.pack("<ddddqq", a.vented_kg, a.reserve_o2_kg, a.feed_rate_g_s, a.fed_o2_kg, *target)
-    return head + np.ascontiguousarray(a.breach_plug, dtype=np.float64).tobytes()
 
 
 def compartment_modules(world: "World") -> list[set[int]]:

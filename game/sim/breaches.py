@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from game.sim.state import static, synced
+
 if TYPE_CHECKING:
     from game.sim.world import World
 
@@ -18,12 +20,12 @@ if TYPE_CHECKING:
 class Breach:
     """A hole in the hull at a wall cell; a patch sets its area to zero."""
 
-    id: int
-    x: int
-    y: int
-    area_m2: float
-    cd: float
-    section: str = ""
+    id: int = static()
+    x: int = static()
+    y: int = static()
+    area_m2: float = synced()  # a patch closes it
+    cd: float = static()
+    section: str = static(default="")
 
 
 def breach_module(world: "World", b: Breach) -> str | None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from game.sim import crew_events as ce
 from game.sim.action_base import DONE, RUNNING, Action, Failed, Result, Work, emit_done, within_reach
 from game.sim.evacuation import leave_cell
+from game.sim.people import Evac
 from game.sim.physiology import UNCONSCIOUS
 
 if TYPE_CHECKING:
@@ -73,12 +74,12 @@ class FitRespirator(OnPerson):
         t = self.other(world)
         p.equipment.remove("respirator")
         t.respirator_on = True
-        if not t.on_duty and t.evac not in ("safe", "in care"):
+        if not t.on_duty and t.evac not in (Evac.SAFE, Evac.IN_CARE):
             # told to stay put: the team will take them out
             if isinstance(t.action, type(None)) or t.action.kind == "evacuate":
                 world.crew.stop(world, t)
                 leave_cell(world, t)
-            t.evac = "awaiting"
+            t.evac = Evac.AWAITING
         world.emit(ce.RespiratorFitted, person_id=t.id, person=t.name, by=p.name, left=p.count("respirator"))
         emit_done(world, p, "fit respirator", t.name, t.cell)
 
@@ -117,7 +118,7 @@ class PickUp(OnPerson):
             p.escorting, t.escorted_by = t.id, p.id
             verb = "support"
         t.x, t.y = p.x, p.y
-        t.evac = "in care"
+        t.evac = Evac.IN_CARE
         world.emit(ce.CasualtyTaken, person_id=t.id, person=t.name, by=p.name, how=verb)
         emit_done(world, p, verb, t.name, t.cell)
 
@@ -149,7 +150,7 @@ class PutDown(Action):
             if t.delivered_s is None:
                 t.delivered_s = round(world.time_s, 3)
                 world.emit(ce.PersonDelivered, person_id=t.id, person=t.name, by=p.name, room=room.label)
-            t.evac = "safe"
+            t.evac = Evac.SAFE
         emit_done(world, p, "put down", t.name, t.cell)
         return DONE
 
@@ -165,7 +166,7 @@ def release(world: "World", p: "Person", place: bool = True) -> None:
     if place:
         cell = world.crew.free_cell_near(world, p.cell, exclude=p.id)
         t.x, t.y = cell[0] + 0.5, cell[1] + 0.5
-    t.evac = "awaiting" if t.evac == "in care" else t.evac
+    t.evac = Evac.AWAITING if t.evac == Evac.IN_CARE else t.evac
     world.crew.placed(world, t)
 
 

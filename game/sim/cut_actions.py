@@ -133,7 +133,7 @@ class CutBeam(Lance):
         return f"cut the beam at {place_name(world, self.cell)}"
 
     def check(self, world: "World", p: "Person") -> Result:
-        if not world.crew.blocked[self.cell[1], self.cell[0]]:
+        if not world.crew.seen.blocked[self.cell[1], self.cell[0]]:
             return DONE
         if not p.has("lance"):
             return Failed("no thermal lance")
@@ -192,7 +192,7 @@ class WaitForCell(OnCell, Action):
     def step(self, world: "World", p: "Person", dt: float) -> Result:
         x, y = self.cell
         t = int(world.grid.tiles[y, x])
-        if (t in (T_FLOOR, T_CUT)) and not world.crew.blocked[y, x]:
+        if (t in (T_FLOOR, T_CUT)) and not world.crew.seen.blocked[y, x]:
             return DONE
         self.elapsed_s += dt
         if self.elapsed_s > WAIT_GIVE_UP_S:

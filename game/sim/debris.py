@@ -25,8 +25,7 @@ atmosphere (`breach_plug_fraction` to look); `debris_view` for drawing.
 from __future__ import annotations
 
 import math
-import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
 import numpy as np
@@ -40,6 +39,7 @@ from pymunk._chipmunk import lib as _cp
 from game.sim import debris_footprint as fp
 from game.sim.constants import M_AIR, M_N2, M_O2, MARS_G_M_S2, MARS_PRESSURE_PA, R, T_K
 from game.sim.debris_kinds import HEAVY_KG, KINDS, DebrisKind
+from game.sim.state import cache, derived, feed_bytes, static, synced
 from game.sim.static_geometry import (
     CAT_DEBRIS,
     CAT_HEAVY,
@@ -105,14 +105,15 @@ _SUBSTEPS: dict[float, int] = {}
 class Piece:
     """One piece of debris. `body` is None once it has been cut up or removed."""
 
-    id: int
-    kind: str
-    mass_kg: float
-    length_m: float
-    width_m: float
-    body: pymunk.Body | None = None
-    shape: pymunk.Poly | None = None
-    joints: tuple[pymunk.Constraint, ...] = ()  # floor friction
+    id: int = synced()
+    kind: str = synced()
+    mass_kg: float = synced()
+    length_m: float = synced()
+    width_m: float = synced()
+    # In the space: hashed from there (PhysicsState.space), with the solver's state.
+    body: pymunk.Body | None = synced(default=None)
+    shape: pymunk.Poly | None = synced(default=None)
+    joints: tuple[pymunk.Constraint, ...] = synced(default=())  # floor friction
 
     @property
     def heavy(self) -> bool:
@@ -177,23 +178,42 @@ def _restore_scratch(kept: dict[str, Any]) -> _Scratch:
     return sc
 
 
+def _pieces_bytes(st: "PhysicsState") -> bytes:
+    """Every piece's kind, whether it is still whole, its mass and size, in id order."""
+    meta = np.array(
+        [(_KIND_NAMES.index(p.kind), p.alive, p.mass_kg, p.length_m, p.width_m) for p in st.pieces],
+        dtype=np.float64,
+    ).reshape(len(st.pieces), 5)
+    return meta.tobytes()
+
+
+def _space_bytes(st: "PhysicsState") -> bytes:
+    """Every live body's place, motion and sleep, and what the solver carries over."""
+    if st.space is None:
+        return b""
+    sc = _read(st, full=True)
+    live = sc.live_idx
+    return sc.state[live].tobytes() + sc.asleep[live].tobytes() + _solver_bytes(st, sc)
+
+
 @dataclass
 class PhysicsState:
-    space: pymunk.Space | None = None
-    walls_body: pymunk.Body | None = None  # static: walls hang on it, floor joints pull on it
-    walls: WallSet | None = None
-    passable: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
-    pieces: list[Piece] = field(default_factory=list)
-    people: list[pymunk.Body] = field(default_factory=list)  # static, by person id
+    space: pymunk.Space | None = synced(default=None, encode=lambda st: _space_bytes(st))
+    walls_body: pymunk.Body | None = derived(default=None)  # static: walls hang on it, floor joints pull on it
+    walls: WallSet | None = derived(default=None)  # built from the grid and the doors
+    passable: np.ndarray = derived(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    pieces: list[Piece] = synced(default_factory=list, encode=lambda st: _pieces_bytes(st))
+    people: list[pymunk.Body] = derived(default_factory=list)  # static bodies, by person id, where they stand
     # A person's body collides only while a moving heavy piece is near ("tracked");
     # elsewhere it is parked, touching nothing, so crowds far from any piece cost nothing.
-    tracked: list[bool] = field(default_factory=list)
-    rho_bound: float = 2.4  # kg/m3, RHO_BOUND x the level's nominal air
-    version: int = 0  # bumped whenever pieces are added or removed
-    rescues: int = 0  # pieces found deep inside a wall and put back (should stay 0)
-    stamp: int = 0  # bumped whenever any piece may have moved: a cheap key for caches
-    over_hole: dict[int, int] = field(default_factory=dict)  # breach id by id of a piece held over it
-    scratch: _Scratch = field(default_factory=_Scratch, repr=False, compare=False)
+    tracked: list[bool] = synced(default_factory=list)
+    rho_bound: float = static(default=2.4)  # kg/m3, RHO_BOUND x the level's nominal air
+    version: int = cache(default=0)  # bumped whenever pieces are added or removed: a key for caches
+    rescues: int = synced(default=0)  # pieces found deep inside a wall and put back (should stay 0)
+    stamp: int = cache(default=0)  # bumped whenever any piece may have moved: a cheap key for caches
+    over_hole: dict[int, int] = synced(default_factory=dict)  # breach id by id of a piece held over it
+    # Derived tables and the bookkeeping of when to look at what (copies keep that part, see _Scratch).
+    scratch: _Scratch = cache(default_factory=_Scratch)
 
     @property
     def bodies(self) -> list[pymunk.Body]:
@@ -999,20 +1019,9 @@ def step_physics(world: "World", dt: float) -> None:
 
 
 def state_bytes(world: "World") -> bytes:
-    """Every piece's kind, size, mass, place, motion and sleep, in id order."""
-    st = world.physics
-    if st.space is None:
-        return b""
-    sc = _read(st, full=True)
-    nd = sc.nd
-    head = struct.pack("<qqq", nd, st.rescues, len(st.people)) + np.array(st.tracked, dtype=bool).tobytes()
-    head += np.array(sorted(st.over_hole.items()), dtype=np.int64).tobytes()
-    meta = np.array(
-        [(_KIND_NAMES.index(p.kind), p.alive, p.mass_kg, p.length_m, p.width_m) for p in st.pieces],
-        dtype=np.float64,
-    ).reshape(nd, 5)
-    live = sc.live_idx
-    return head + meta.tobytes() + sc.state[live].tobytes() + sc.asleep[live].tobytes() + _solver_bytes(st, sc)
+    """Every piece's kind, size, mass, place, motion and sleep, in id order: the
+    physics' share of the state hash."""
+    return feed_bytes(world.physics)
 
 
 def _solver_bytes(st: PhysicsState, sc: _Scratch) -> bytes:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from game.sim.constants import AIR_O2_FRACTION, MMHG_PER_BAR, SEA_LEVEL_BAR, WATER_VAPOUR_MMHG
+from game.sim.state import synced
 
 CONSCIOUS, IMPAIRED, UNCONSCIOUS, DEAD = 0, 1, 2, 3
 STATE_NAMES = ("conscious", "impaired", "unconscious", "dead")
@@ -89,12 +90,12 @@ _HORIZON_S = 12 * 3600.0  # time_to_* answers math.inf past this much simulated 
 class Bodies:
     """Physiological state of every person; row i is person i of the world."""
 
-    spo2: np.ndarray  # arterial O2 saturation, fraction 0..1
-    dose: np.ndarray  # TUC dose; consciousness lost at >= 1; keeps growing, so long exposures wake slower
-    injury_dose_s: np.ndarray  # equivalent seconds of anoxia while unconscious; never decreases
-    vacuum_s: np.ndarray  # seconds below the Armstrong limit unprotected; never decreases
-    state: np.ndarray  # int8 CONSCIOUS..DEAD
-    injury: np.ndarray  # int8 worst grade reached; not healed here (brain injury heals over weeks)
+    spo2: np.ndarray = synced()  # arterial O2 saturation, fraction 0..1
+    dose: np.ndarray = synced()  # TUC dose; consciousness lost at >= 1; keeps growing, so long exposures wake slower
+    injury_dose_s: np.ndarray = synced()  # equivalent seconds of anoxia while unconscious; never decreases
+    vacuum_s: np.ndarray = synced()  # seconds below the Armstrong limit unprotected; never decreases
+    state: np.ndarray = synced()  # int8 CONSCIOUS..DEAD
+    injury: np.ndarray = synced()  # int8 worst grade reached; not healed here (brain injury heals over weeks)
 
     @classmethod
     def new(cls, n: int) -> "Bodies":
