@@ -324,7 +324,7 @@ def breathing_conditions(world: "World") -> tuple[np.ndarray, np.ndarray]:
     return _air_at(world, xs, ys)
 
 
-def _air_at(world: "World", xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def air_at(world: "World", xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pressure (bar) and O2 fraction of the air in each of these cells (outside air where there is none)."""
     c = world.compartments
     idx = c.labels[ys, xs] - 1
@@ -340,7 +340,7 @@ def step_bodies(world: "World", dt: float) -> None:
     # one pass over everyone for where they are and what they breathe
     rows = np.array([(p.x, p.y, p.supply) for p in people], dtype=np.float64)
     cells = rows[:, :2].astype(np.intp)
-    pressure, frac = _air_at(world, cells[:, 0], cells[:, 1])
+    pressure, frac = air_at(world, cells[:, 0], cells[:, 1])
     supply = rows[:, 2].astype(np.int8)
     before = world.bodies.state.copy()
     changed = physiology.step_bodies(world.bodies, pressure, frac, supply, dt)

@@ -183,15 +183,22 @@ def step(world: World, dt: float = TICK_S) -> None:
         world.command_log.append(cmd)
         apply_command(world, cmd)
     world.pending.clear()
-    timeline.fire_due(world)
-    if world.topology_dirty:
-        atmosphere.rebuild_topology(world)
-    atmosphere.step_atmosphere(world, dt)
+    step_air(world, dt)
     debris.step_physics(world, dt)
     if world.tick % BODY_EVERY == 0:
         atmosphere.step_bodies(world, dt * BODY_EVERY)
     crew_system.step_crew(world, dt)
     world.tick += 1
+
+
+def step_air(world: World, dt: float) -> None:
+    """The stages of a tick that move air: the timeline (breaches, jams), the
+    gas topology where doors or walls changed, then the gas itself. The
+    editor's what-if runs these alone, at a coarse step, on a level copy."""
+    timeline.fire_due(world)
+    if world.topology_dirty:
+        atmosphere.rebuild_topology(world)
+    atmosphere.step_atmosphere(world, dt)
 
 
 def run_until(world: World, time_s: float) -> None:
