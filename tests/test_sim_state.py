@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
-
 from builders import ascii_world
+
 from game.levelio.load import load_level
 from game.sim.people import Evac
 from game.sim.state import derived, feed_bytes, synced, undeclared

@@ -321,7 +321,7 @@ def breathing_conditions(world: "World") -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0), np.zeros(0)
     xs = np.fromiter((int(p.x) for p in world.people), dtype=np.intp, count=n)
     ys = np.fromiter((int(p.y) for p in world.people), dtype=np.intp, count=n)
-    return _air_at(world, xs, ys)
+    return air_at(world, xs, ys)
 
 
 def air_at(world: "World", xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

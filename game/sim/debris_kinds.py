@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from game.sim.constants import MARS_G_M_S2
 
 # Too heavy for people to shift by hand: it blocks a cell until cut.
 HEAVY_KG = 50.0
