@@ -4,8 +4,7 @@ The sim is the authority: a person's current action (with its progress),
 their queued plan and their explanation come from it when it offers them
 (`explain`, `current_action`, `person.action`, `person.plan`); what it does
 not offer yet is read from what it does have: the path being walked, the
-door being worked (`door_wait_s`), the last order and the last thing that
-stopped them. Nothing here changes the world.
+last order and the last thing that stopped them. Nothing here changes the world.
 """
 
 from __future__ import annotations
@@ -297,19 +296,10 @@ def activity(world: "World", person_id: int, notes: AgentNotes | None = None) ->
         act = Activity("walking" if walking else "action", text, progress, why, blocked if not progress else "", at,
                        cutting="cut" in low, prying="pry" in low, eta_s=eta)
     elif p.path:
-        nx, ny = p.path[0]
-        door_id = world.door_at.get((nx, ny))
-        door = world.doors[door_id] if door_id is not None else None
-        if door is not None and door.state == "closed" and p.door_wait_s > 0:
-            act = Activity(
-                "door", f"Opening {door.label}", min(1.0, p.door_wait_s / max(door.open_time_s, 1e-6)), why, blocked,
-                (nx + 0.5, ny + 0.5), prying=door.open_time_s > 10.0,
-            )
-        else:
-            walking = True
-            dist, eta = _eta(world, person_id)
-            goal = place_name(world, p.path[-1])
-            act = Activity("walking", f"Walking to {goal}: {dist:.0f} m, about {eta:.0f} s", None, why, blocked, eta_s=eta)
+        walking = True
+        dist, eta = _eta(world, person_id)
+        goal = place_name(world, p.path[-1])
+        act = Activity("walking", f"Walking to {goal}: {dist:.0f} m, about {eta:.0f} s", None, why, blocked, eta_s=eta)
     if act is None:
         act = Activity("idle", "Stopped" if blocked else "Standing by", None, why, blocked)
     plan = _attr(world.people[person_id], "plan", "queue", "actions")
