@@ -187,15 +187,15 @@ def test_a_fallen_beam_blocks_its_cells_until_a_lance_cuts_a_section_out():
         events=[EventDef(0.0, "debris_fall", {"debris": "support_beam", "at": (7, 2), "count": 1, "angle_deg": 90.0})],
     )
     run_until(w, 3.0)
-    blocked = [(x, y) for y in range(1, 4) for x in range(1, 12) if w.crew.blocked[y, x]]
+    blocked = [(x, y) for y in range(1, 4) for x in range(1, 12) if w.crew.seen.blocked[y, x]]
     assert blocked, "the beam lies across the room"
     cell = (7, 2)
-    assert w.crew.blocked[2, 7]
+    assert w.crew.seen.blocked[2, 7]
     w.submit(CutThrough(person_id=0, cell=cell))
     cut = run_until_event(w, ce.BeamCut, 200)
     assert cut.by == "Ana"
     run_until(w, w.time_s + 1.5)
-    assert not w.crew.blocked[2, 7]
+    assert not w.crew.seen.blocked[2, 7]
 
 
 def test_light_debris_is_cleared_off_a_cell_by_hand():
@@ -204,11 +204,11 @@ def test_light_debris_is_cleared_off_a_cell_by_hand():
         events=[EventDef(0.0, "debris_fall", {"debris": "ceiling_panel", "at": (5, 2), "count": 1, "angle_deg": 0.0})],
     )
     run_until(w, 3.0)
-    assert w.crew.slow[2, 5] > 1.0
+    assert w.crew.seen.slow[2, 5] > 1.0
     w.submit(ClearDebris(person_id=0, cell=(5, 2)))
     run_until_event(w, ce.CrewActed, 30, action="clear")
     run_until(w, w.time_s + 1.5)
-    assert w.crew.slow[2, 5] == pytest.approx(1.0)
+    assert w.crew.seen.slow[2, 5] == pytest.approx(1.0)
 
 
 WARD = """

@@ -58,12 +58,12 @@ def door(w, x, y):
 def from_scratch(w) -> np.ndarray:
     """The field a full search gives now (as if there were no earlier field to mend)."""
     cs = w.crew
-    made = cs.statics.pop("evac_made", None)
+    made = cs.caches.statics.pop("evac_made", None)
     try:
         return evacuation._make_field(w)
     finally:
         if made is not None:
-            cs.statics["evac_made"] = made
+            cs.caches.statics["evac_made"] = made
 
 
 def makes() -> dict[str, int]:
@@ -79,7 +79,7 @@ def breached():
     """The station a moment after the hull is holed: the crew knows, the field is made."""
     w = station()
     run_until(w, 1.0)
-    assert w.crew.breached_modules == {"West"}
+    assert w.crew.seen.breached_modules == {"West"}
     evacuation.field(w)
     return w
 
@@ -138,7 +138,7 @@ def test_a_wall_cut_through_and_a_beam_falling_in_the_corridor_mend_the_field_ex
     while w.time_s < 25.0:
         step(w)
         evacuation.field(w)
-        fell = fell or bool(w.crew.blocked.any())
+        fell = fell or bool(w.crew.seen.blocked.any())
     assert fell, "the beam came down across the corridor"
     assert len(made) > 1
 

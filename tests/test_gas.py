@@ -8,10 +8,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from game.sim.constants import GAMMA, M_N2, M_O2, MARS_PRESSURE_PA, R_AIR, T_K
 from game.sim.gas import (
-    C_STAR_M_S, CRITICAL_RATIO, GAMMA, M_N2, M_O2, MARS_PRESSURE_PA, R_AIR, T_K,
-    Openings, adiabatic_blowdown_pa, blowdown_tau_s, isothermal_blowdown_pa, moles_for,
-    orifice_mass_flow_kg_s, pressure_pa, step_gas,
+    C_STAR_M_S,
+    CRITICAL_RATIO,
+    Openings,
+    adiabatic_blowdown_pa,
+    blowdown_tau_s,
+    isothermal_blowdown_pa,
+    moles_for,
+    orifice_mass_flow_kg_s,
+    pressure_pa,
+    step_gas,
 )
 
 DT = 0.1

@@ -89,7 +89,7 @@ def test_the_unsuited_keep_out_of_a_venting_module_the_suited_go_through(kit, ex
         modules={"West": (2, 2), "Mid": (9, 2)}, doors={(6, 2): "closed", (12, 2): "closed"},
     )
     run_until(w, 1.0)
-    assert w.crew.unsafe_cells[2, 9] and not w.crew.unsafe_cells[2, 2]
+    assert w.crew.seen.unsafe_cells[2, 9] and not w.crew.seen.unsafe_cells[2, 2]
     w.submit(MoveTo(person_id=0, cell=(15, 2)))
     run_until_event(w, PersonArrived, 60)
     through = {"bulkhead at 6,2", "bulkhead at 12,2"}

@@ -2,7 +2,8 @@
 in each room once the level's breach opens.
 
 Nothing here is a rule of thumb: a copy of the level (no crew, no debris) is
-run through the simulation's own atmosphere at a coarse step, and one
+run through the world's own air stages (`game.sim.world.step_air`, which
+`world.step` runs every tick) at a coarse step, and one
 virtual body per room breathes that room's air through physiology's own
 `step_bodies`. Runs off the main thread (`WhatIfJob`), so the editor stays
 responsive, and can be cancelled between steps.
@@ -18,10 +19,10 @@ from typing import Callable
 import numpy as np
 from scipy import ndimage
 
-from game.sim import atmosphere, physiology, timeline
+from game.sim import atmosphere, physiology
 from game.sim.grid import floor_regions
 from game.sim.level import Level
-from game.sim.world import TICK_S, create_world
+from game.sim.world import TICK_S, create_world, step_air
 
 STEP_S = 0.5  # the atmosphere and bodies integrate exactly over held conditions; 0.5 s tells the same story
 
@@ -111,14 +112,8 @@ def what_if(
     while True:
         if cancelled():
             return None
-        timeline.fire_due(world)
-        if world.topology_dirty:
-            atmosphere.rebuild_topology(world)
-        atmosphere.step_atmosphere(world, dt)
-        c = world.compartments
-        idx = c.labels[ys, xs] - 1
-        p_bar = np.append(c.pressure_bar, 0.006)[idx]
-        frac = np.append(c.o2_fraction, 0.0)[idx]
+        step_air(world, dt)
+        p_bar, frac = atmosphere.air_at(world, xs, ys)
         np.minimum(min_p, p_bar, out=min_p)
         physiology.step_bodies(bodies, p_bar, frac, supply, dt)
         world.tick += ticks

@@ -11,8 +11,7 @@ module automatically unless the coordinator redirects, raises or stops it.
 from __future__ import annotations
 
 import math
-import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,9 +19,12 @@ import tcod.path
 
 from game.sim import debris, physiology
 from game.sim.compartments import build_openings, relabel
+from game.sim.constants import M_N2, M_O2, MARS_PRESSURE_BAR, MARS_PRESSURE_PA
 from game.sim.events import BreachPlugChanged, FireHazardRaised, O2ReserveExhausted, PersonStateChanged
-from game.sim.gas import M_O2, M_N2, MARS_PRESSURE_PA, Openings, moles_for, step_gas
+from game.sim.gas import Openings, moles_for, step_gas
 from game.sim.level import EventDef, Level
+from game.sim.state import derived, static, synced
+from game.sim.timeline import ordered_events
 
 if TYPE_CHECKING:
     from game.sim.world import World
@@ -53,35 +55,35 @@ class WindSource:
 
 @dataclass
 class AtmosState:
-    timeline: list[EventDef] = field(default_factory=list)
-    first_breach_s: float | None = None
-    openings: Openings = field(default_factory=_no_openings)
-    vented_kg: float = 0.0
-    # Air velocity on every cell, m/s, [y, x]: toward the breaches.
-    wind_x: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
-    wind_y: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
-    reserve_o2_kg: float = 0.0
-    feed_rate_g_s: float = 0.0
-    feed_target: tuple[int, int] | None = None  # None: the breached module(s)
-    fed_o2_kg: float = 0.0
-    # Per compartment, rebuilt with the topology:
-    regulated: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    in_breached: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    feed_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    fire_hazard: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    fire_min_mol: np.ndarray = field(default_factory=lambda: np.zeros(0))  # gas below which no fire burns
-    nominal_mol: np.ndarray = field(default_factory=lambda: np.zeros(0))  # what regulation tops up to
-    names: list[str] = field(default_factory=list)
+    """The atmosphere's own state beyond the gas in the compartments."""
+
+    timeline: list[EventDef] = static(default_factory=list)  # the level's events in firing order
+    first_breach_s: float | None = synced(default=None)
+    openings: Openings = derived(default_factory=_no_openings)  # rebuilt with the topology
+    vented_kg: float = synced(default=0.0)
+    # Air velocity on every cell, m/s, [y, x]: toward the breaches, from the last step's flows.
+    wind_x: np.ndarray = derived(default_factory=lambda: np.zeros((0, 0), np.float32))
+    wind_y: np.ndarray = derived(default_factory=lambda: np.zeros((0, 0), np.float32))
+    reserve_o2_kg: float = synced(default=0.0)
+    feed_rate_g_s: float = synced(default=0.0)
+    feed_target: tuple[int, int] | None = synced(default=None)  # None: the breached module(s)
+    fed_o2_kg: float = synced(default=0.0)
+    # Per compartment, rebuilt with the topology (or, for the fire flags, from the gas each step):
+    regulated: np.ndarray = derived(default_factory=lambda: np.zeros(0, bool))
+    in_breached: np.ndarray = derived(default_factory=lambda: np.zeros(0, bool))
+    feed_share: np.ndarray = derived(default_factory=lambda: np.zeros(0))
+    fire_hazard: np.ndarray = derived(default_factory=lambda: np.zeros(0, bool))
+    fire_min_mol: np.ndarray = derived(default_factory=lambda: np.zeros(0))  # gas below which no fire burns
+    nominal_mol: np.ndarray = derived(default_factory=lambda: np.zeros(0))  # what regulation tops up to
+    names: list[str] = derived(default_factory=list)
     # Per breach:
-    wind_sources: list[WindSource] = field(default_factory=list)
-    breach_flow_kg_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    breach_opening: np.ndarray = field(default_factory=lambda: np.zeros(0, np.intp))  # -1: vents nothing
-    breach_plug: np.ndarray = field(default_factory=lambda: np.zeros(0))  # share of each hole debris covers
+    wind_sources: list[WindSource] = derived(default_factory=list)
+    breach_flow_kg_s: np.ndarray = derived(default_factory=lambda: np.zeros(0))  # the last step's
+    breach_opening: np.ndarray = derived(default_factory=lambda: np.zeros(0, np.intp))  # -1: vents nothing
+    breach_plug: np.ndarray = synced(default_factory=lambda: np.zeros(0))  # share of each hole debris covers
 
 
 def initial_state(level: Level, shape: tuple[int, int]) -> AtmosState:
-    from game.sim.timeline import ordered_events
-
     return AtmosState(
         timeline=ordered_events(level.events),
         wind_x=np.zeros(shape, np.float32),
@@ -89,12 +91,6 @@ def initial_state(level: Level, shape: tuple[int, int]) -> AtmosState:
         reserve_o2_kg=level.life_support.reserve_o2_kg,
         feed_rate_g_s=level.life_support.feed_rate_g_s,
     )
-
-
-def state_bytes(a: AtmosState) -> bytes:
-    target = a.feed_target if a.feed_target is not None else (-1, -1)
-    head = struct.pack("<ddddqq", a.vented_kg, a.reserve_o2_kg, a.feed_rate_g_s, a.fed_o2_kg, *target)
-    return head + np.ascontiguousarray(a.breach_plug, dtype=np.float64).tobytes()
 
 
 def compartment_modules(world: "World") -> list[set[int]]:
@@ -325,14 +321,14 @@ def breathing_conditions(world: "World") -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0), np.zeros(0)
     xs = np.fromiter((int(p.x) for p in world.people), dtype=np.intp, count=n)
     ys = np.fromiter((int(p.y) for p in world.people), dtype=np.intp, count=n)
-    return _air_at(world, xs, ys)
+    return air_at(world, xs, ys)
 
 
-def _air_at(world: "World", xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def air_at(world: "World", xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pressure (bar) and O2 fraction of the air in each of these cells (outside air where there is none)."""
     c = world.compartments
     idx = c.labels[ys, xs] - 1
-    p_bar = np.append(c.pressure_bar, MARS_PRESSURE_PA / 1e5)
+    p_bar = np.append(c.pressure_bar, MARS_PRESSURE_BAR)
     frac = np.append(c.o2_fraction, 0.0)
     return p_bar[idx], frac[idx]  # idx -1 reads the appended outside values
 
@@ -344,7 +340,7 @@ def step_bodies(world: "World", dt: float) -> None:
     # one pass over everyone for where they are and what they breathe
     rows = np.array([(p.x, p.y, p.supply) for p in people], dtype=np.float64)
     cells = rows[:, :2].astype(np.intp)
-    pressure, frac = _air_at(world, cells[:, 0], cells[:, 1])
+    pressure, frac = air_at(world, cells[:, 0], cells[:, 1])
     supply = rows[:, 2].astype(np.int8)
     before = world.bodies.state.copy()
     changed = physiology.step_bodies(world.bodies, pressure, frac, supply, dt)

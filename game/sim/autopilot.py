@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from game.sim import commands as C
-from game.sim.actions import can_act
+from game.sim.action_base import can_act
 from game.sim.navigation import CS_PER_S, UNREACHED, distance_field
 from game.sim.planner import grid_for, team_profile
 from game.sim.tasks import Job, doors_to_close, jobs, seal_candidates
@@ -65,7 +65,7 @@ def _field_to(world: "World", p: "Person", site: tuple[int, int], contain: bool)
     cs = world.crew
     prof = team_profile(world, p, cs.team(world), contain=contain)
     key = ("to", cs.nav_version, cs.hazard_version, cs.slow_version, prof, site)
-    got = cs.grids.get(key)
+    got = cs.caches.grids.get(key)
     if got is None:
         grid = grid_for(world, prof)
         src = np.zeros(grid.shape, bool)
@@ -73,7 +73,7 @@ def _field_to(world: "World", p: "Person", site: tuple[int, int], contain: bool)
         g = grid.copy()
         g[site[1], site[0]] = max(1, int(g[site[1], site[0]]))
         got = distance_field(g, src)
-        cs.grids[key] = got
+        cs.caches.grids[key] = got
     return got
 
 
@@ -156,10 +156,10 @@ def think(world: "World") -> None:
         return
     cs.last_think = world.tick
     cs.next_think = world.tick + THINK_EVERY
-    js = cs.jobs_cache[1] if cs.jobs_cache and cs.jobs_cache[0] == versions else None
+    js = cs.caches.jobs_cache[1] if cs.caches.jobs_cache and cs.caches.jobs_cache[0] == versions else None
     if js is None:
         js = jobs(world)
-        cs.jobs_cache = (versions, js)
+        cs.caches.jobs_cache = (versions, js)
     agents = available(world)
     idle = tuple(p.id for p in agents if p.order is None)
     sig = (versions, tuple(j.key for j in js), tuple(p.id for p in agents), idle)
@@ -196,7 +196,7 @@ def _hand_out(world: "World", agents: list["Person"], js: list[Job]) -> None:
             if p.order is not None and p.order.source == "autopilot" and p.carrying < 0 and p.escorting < 0:
                 submit(world, C.CancelOrder(person_id=p.id), "")
                 cs.jobs.pop(p.id, None)
-            elif p.order is None and world.grid.module_at(*p.cell) in cs.breached_modules:
+            elif p.order is None and world.grid.module_at(*p.cell) in cs.seen.breached_modules:
                 home = _way_home(world, p)
                 if home is not None:
                     cs.jobs[p.id] = "return"
@@ -231,12 +231,12 @@ def _manage_feed(world: "World") -> None:
     module; once nobody is, stop it and keep what is left of the reserve."""
     a = world.atmos
     cs = world.crew
-    if a.feed_rate_g_s <= 0.0 or a.reserve_o2_kg <= 0.0 or not cs.breached_modules:
+    if a.feed_rate_g_s <= 0.0 or a.reserve_o2_kg <= 0.0 or not cs.seen.breached_modules:
         return
     for p in world.people:
         if p.suited or int(world.bodies.state[p.id]) == 3:
             continue
-        if world.grid.module_at(*p.cell) in cs.breached_modules or p.in_care:
+        if world.grid.module_at(*p.cell) in cs.seen.breached_modules or p.in_care:
             return
     if not any(isinstance(c, C.SetO2Feed) for c, _ in cs.ai_pending):
         submit(world, C.SetO2Feed(rate_g_s=0.0), "conserve O2")

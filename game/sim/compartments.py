@@ -14,6 +14,7 @@ from scipy import ndimage
 
 from game.sim.gas import Openings, moles_for, pressure_pa
 from game.sim.grid import FOUR
+from game.sim.state import derived, synced
 from game.sim.tiles import GAS_PASSABLE, Tile
 
 OUTSIDE = -1
@@ -21,10 +22,10 @@ OUTSIDE = -1
 
 @dataclass
 class Compartments:
-    labels: np.ndarray  # int32 [y, x]: compartment index + 1, 0 for none
-    volume_m3: np.ndarray  # float64 per compartment
-    n_o2: np.ndarray  # mol per compartment
-    n_other: np.ndarray
+    labels: np.ndarray = synced()  # int32 [y, x]: compartment index + 1, 0 for none
+    volume_m3: np.ndarray = derived()  # float64 per compartment: the cells of each label
+    n_o2: np.ndarray = synced()  # mol per compartment
+    n_other: np.ndarray = synced()
 
     @property
     def count(self) -> int:

@@ -9,24 +9,30 @@ think, then advances every busy person's action. Idle people cost nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+import struct
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from game.sim import autopilot, evacuation
 from game.sim import crew_events as ce
-from game.sim.actions import DONE, RUNNING, Failed, can_act, release, run
-from game.sim.navigation import T_CUT, T_DOOR, T_FLOOR
-from game.sim.people import Order, Person, is_on_duty
-from game.sim.physiology import NO_DOSE_PIO2_MMHG, UNCONSCIOUS, inspired_po2_mmhg
+from game.sim.action_base import DONE, RUNNING, Failed, can_act, place_name, run
+from game.sim.care_actions import release
+from game.sim.movement import Walk
+from game.sim.navigation import T_CUT, T_FLOOR
+from game.sim.orders import next_plan, order_words
+from game.sim.people import Evac, Order, Person, is_on_duty
+from game.sim.perception import CrewCaches, Perception, perceive
+from game.sim.physiology import UNCONSCIOUS
+from game.sim.state import cache, derived, synced
 
 if TYPE_CHECKING:
     from game.sim.world import World
 
 KEEP_CHANGES = 64
 REPLAN_EVERY = 100  # ticks: a plan is made afresh at least this often while the world changes
-PERCEIVE_EVERY = 10  # ticks between looks at debris (once a simulated second)
-AIR_EVERY = 20  # ticks between looks at the air (it changes over tens of seconds)
 BODY_EVERY = 5  # physiology's own cadence (game.sim.world): states only change on those ticks
 MAX_REPLANS = 6  # an order that fails this many times running is given up
 RESPONSE_KIT = ("suit", "lance", "crowbar", "respirator", "medkit")
@@ -36,68 +42,70 @@ REACT_AWAKE_S = (40.0, 70.0)
 REACT_ASLEEP_S = (60.0, 90.0)
 
 
+def _log_length(cs: "CrewState") -> bytes:
+    """A log only grows: its length says which entries it holds."""
+    return struct.pack("<q", len(cs.autopilot_log))
+
+
+def _change_log_bytes(log: list) -> bytes:
+    """A change log as the repr of its entries with their cells sorted: plain
+    ints, so the repr is canonical (and one C call for the lot)."""
+    return repr([(e[0], None if e[1] is None else sorted(e[1]), *e[2:]) for e in log]).encode()
+
+
 @dataclass
 class CrewState:
-    autopilot: bool = False
-    work: dict[tuple, float] = field(default_factory=dict)  # seconds of work done on each target
-    cutter: dict[Any, int] = field(default_factory=dict)  # who holds the lance on a cut
-    nav_version: int = 0  # bumped when a way opens or shuts (doors, cuts, beams)
-    hazard_version: int = 0  # bumped when some air turns harmful
-    slow_version: int = 0  # bumped when light debris moves
-    blocked: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))
-    slow: np.ndarray = field(default_factory=lambda: np.ones((0, 0), np.float32))
-    unsafe: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per compartment
-    unsafe_cells: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))
-    bad_air: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per compartment: breathing it harms
-    bad_air_cells: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))
-    bad_air_version: int = 0
-    kept_shut: frozenset[int] = frozenset()  # doors the doctrine keeps shut for responders
-    breached_modules: frozenset[str] = frozenset()
-    protected: frozenset[str] = frozenset()  # sound modules the leak must not reach
-    protected_for: frozenset[str] = frozenset()
-    known_breaches: set[int] = field(default_factory=set)
-    casualties_seen: set[int] = field(default_factory=set)  # anyone once trapped or overcome
-    surveyed: dict[str, float] = field(default_factory=dict)
-    lockers: list[list[str]] = field(default_factory=list)  # what is left in each of the level's lockers
-    occupant: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int32))  # evacuee id + 1 per cell
-    active: list[int] = field(default_factory=list)  # people with something to do, by id
-    react_queue: list[tuple[float, int]] = field(default_factory=list)
-    alarm_s: float | None = None
-    ai_pending: list = field(default_factory=list)  # the autopilot's commands for the next tick
-    autopilot_log: list = field(default_factory=list)
-    jobs: dict[int, str] = field(default_factory=dict)  # person id -> the autopilot's job key
-    changes: list = field(default_factory=list)  # (nav version, cells changed or None), the latest few
-    hazard_changes: list = field(default_factory=list)  # (hazard version, cells or None, unsuited only)
-    access: dict[int, list] = field(default_factory=dict)  # casualty id -> the team's way to them
-    access_due: dict[int, int] = field(default_factory=dict)  # casualty id -> tick to look for a better way
-    refused: dict[str, int] = field(default_factory=dict)  # job -> tick the autopilot last failed to plan it
-    next_think: int = 0
-    last_think: int = -100
-    next_allocation: int = 0
-    jobs_cache: tuple = field(default=(), repr=False, compare=False)
-    think_version: tuple = ()
-    failures: dict[int, int] = field(default_factory=dict)
-    last_state: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
-    evac_field: np.ndarray | None = None
-    evac_key: tuple = ()
-    shelter_seen: tuple = ()
-    awaited: frozenset[int] = frozenset()  # casualties told to stay put: help is coming
-    topo_seen: int = -1
-    # caches, rebuilt on demand; not part of the state
-    grids: dict = field(default_factory=dict, repr=False, compare=False)
-    statics: dict = field(default_factory=dict, repr=False, compare=False)
-    occ_ref: Any = field(default=None, repr=False, compare=False)
-    debris_dirty: bool = True
+    """What decides the crew's future: work done on targets, what is left
+    in the lockers, the autopilot's jobs and bookkeeping, the evacuation's
+    schedule and the change log plans are checked against. What the crew
+    perceives (`seen`) and caches (`caches`) hang off it, declared as such."""
+
+    autopilot: bool = synced(default=False)
+    work: dict[tuple, float] = synced(default_factory=dict)  # seconds of work done on each target
+    lockers: list[list[str]] = synced(default_factory=list)  # what is left in each of the level's lockers
+    occupant: np.ndarray = synced(default_factory=lambda: np.zeros((0, 0), np.int32))  # evacuee id + 1 per cell
+    active: list[int] = synced(default_factory=list)  # people with something to do, by id
+    failures: dict[int, int] = synced(default_factory=dict)  # person id -> plans failed in a row
+    # Evacuation
+    react_queue: list[tuple[float, int]] = synced(default_factory=list)
+    alarm_s: float | None = synced(default=None)
+    # What the crew knows
+    known_breaches: set[int] = synced(default_factory=set)
+    casualties_seen: set[int] = synced(default_factory=set)  # anyone once trapped or overcome
+    surveyed: dict[str, float] = synced(default_factory=dict)
+    awaited: frozenset[int] = synced(default=frozenset())  # casualties told to stay put: help is coming
+    # Settled when a module is holed, not rebuilt from the world as it is now.
+    protected: frozenset[str] = synced(default=frozenset())  # sound modules the leak must not reach
+    protected_for: frozenset[str] = synced(default=frozenset())
+    # The change log plans are checked against (see plan_still_good).
+    nav_version: int = synced(default=0)  # bumped when a way opens or shuts (doors, cuts, beams)
+    hazard_version: int = synced(default=0)  # bumped when some air turns harmful
+    slow_version: int = synced(default=0)  # bumped when light debris moves
+    bad_air_version: int = synced(default=0)
+    changes: list = synced(default_factory=list, encode=lambda cs: _change_log_bytes(cs.changes))
+    # ^ (nav version, cells changed or None), the latest few
+    hazard_changes: list = synced(default_factory=list, encode=lambda cs: _change_log_bytes(cs.hazard_changes))
+    # ^ (hazard version, cells or None, unsuited only)
+    # The autopilot
+    ai_pending: list = synced(default_factory=list)  # the autopilot's commands for the next tick
+    autopilot_log: list = synced(default_factory=list, encode=_log_length)  # what it ordered, for replays
+    jobs: dict[int, str] = synced(default_factory=dict)  # person id -> the autopilot's job key
+    access: dict[int, list] = synced(default_factory=dict)  # casualty id -> the team's way to them
+    access_due: dict[int, int] = synced(default_factory=dict)  # casualty id -> tick to look for a better way
+    refused: dict[str, int] = synced(default_factory=dict)  # job -> tick the autopilot last failed to plan it
+    next_think: int = synced(default=0)
+    last_think: int = synced(default=-100)
+    next_allocation: int = synced(default=0)
+    think_version: tuple = synced(default=())  # the versions the last think saw
+    # Derived and cached
+    seen: Perception = derived(default_factory=Perception)
+    caches: CrewCaches = cache(default_factory=CrewCaches)
 
     # ------------------------------------------------------------ set up
     def setup(self, world: "World") -> None:
         h, w = world.grid.tiles.shape
-        self.blocked = np.zeros((h, w), bool)
-        self.slow = np.ones((h, w), np.float32)
-        self.unsafe_cells = np.zeros((h, w), bool)
-        self.bad_air_cells = np.zeros((h, w), bool)
+        self.seen.setup((h, w), world.bodies.state)
         self.occupant = np.zeros((h, w), np.int32)
-        self.last_state = world.bodies.state.copy()
         self.lockers = [list(lk.contents) for lk in world.level.lockers]
         rng = world.rng["ai"]
         for p in world.people:
@@ -121,7 +129,7 @@ class CrewState:
         if len(self.changes) > KEEP_CHANGES:
             del self.changes[: len(self.changes) - KEEP_CHANGES]
 
-    def _hazard_changed(self, cells=None, unsuited_only: bool = False) -> None:
+    def hazard_changed(self, cells=None, unsuited_only: bool = False) -> None:
         self.hazard_version += 1
         self.hazard_changes.append((self.hazard_version, None if cells is None else frozenset(cells), unsuited_only))
         if len(self.hazard_changes) > KEEP_CHANGES:
@@ -144,9 +152,8 @@ class CrewState:
         for a in [p.action, *p.plan]:
             if a is None:
                 continue
-            walk = getattr(a, "cells", None)
-            if walk is not None:
-                cells.update(walk[getattr(a, "i", 0):])
+            if isinstance(a, Walk):
+                cells.update(a.cells[a.i:])
             elif a.target is not None:
                 cells.add(tuple(a.target))
         for v, changed in self.changes:
@@ -159,133 +166,14 @@ class CrewState:
         return True
 
     def debris_moved(self) -> None:
-        self.debris_dirty = True
-
-    def perceive(self, world: "World") -> None:
-        """Debris and air, once a second (and at once after a cut or a fall)."""
-        if self.debris_dirty or world.tick % PERCEIVE_EVERY == 0:
-            self._look_at_debris(world)
-        if world.tick % AIR_EVERY == 0 or self.topo_seen != self.nav_version:
-            self._feel_the_air(world)
-
-    def _look_at_debris(self, world: "World") -> None:
-        from game.sim import debris
-
-        self.debris_dirty = False
-        occ = debris.occupancy(world)
-        if occ is self.occ_ref:
-            return
-        self.occ_ref = occ
-        blocked, slow = occ
-        if not np.array_equal(blocked, self.blocked):
-            ys, xs = np.nonzero(blocked != self.blocked)
-            self.blocked = np.array(blocked, dtype=bool)
-            self.topology_changed(zip(xs.tolist(), ys.tolist()))
-        if not np.array_equal(slow, self.slow):
-            # light debris shifts all the time; only a real change re-costs routes
-            if np.abs(slow - self.slow).max() > 0.25:
-                self.slow_version += 1
-            self.slow = np.array(slow, dtype=np.float32)
-
-    def _feel_the_air(self, world: "World") -> None:
-        from game.sim.tasks import breached_modules
-
-        c = world.compartments
-        breached = breached_modules(world)
-        if breached != self.breached_modules or self.topo_seen != self.nav_version:
-            self.breached_modules = breached
-            shut = self._containment(world)
-            if shut != self.kept_shut:
-                flipped = [world.doors[d].cell for d in shut ^ self.kept_shut]
-                self.kept_shut = shut
-                self._hazard_changed(flipped)
-        in_breach = world.atmos.in_breached if world.atmos.in_breached.size == c.count else np.zeros(c.count, bool)
-        pio2 = inspired_po2_mmhg(c.pressure_bar, c.o2_fraction, 0)
-        bad = pio2 < NO_DOSE_PIO2_MMHG
-        unsafe = in_breach | bad
-        changed = (
-            self.topo_seen != self.nav_version or unsafe.shape != self.unsafe.shape
-            or not np.array_equal(unsafe, self.unsafe) or not np.array_equal(bad, self.bad_air)
-        )
-        self.topo_seen = self.nav_version
-        if not changed:
-            return
-        self.unsafe = unsafe
-        self.bad_air = bad
-        lab = c.labels
-        cells = np.concatenate([[False], unsafe])[lab]
-        if not np.array_equal(cells, self.unsafe_cells):
-            self.unsafe_cells = cells
-            self._hazard_changed(None, unsuited_only=True)  # the air only bars the unsuited
-        bad_cells = np.concatenate([[False], bad])[lab]
-        if not np.array_equal(bad_cells, self.bad_air_cells):
-            self.bad_air_cells = bad_cells
-            self.bad_air_version += 1
-
-    def _containment(self, world: "World") -> frozenset[int]:
-        """Closed bulkheads and hatches between a breached module and a sound one
-        where people are (or a control room, a medical bay): responders going
-        in keep them shut, so the leak never reaches those people."""
-        breached = self.breached_modules
-        if not breached:
-            return frozenset()
-        self._settle_protected(world)
-        return self._shut_doors(world)
-
-    def _settle_protected(self, world: "World") -> None:
-        grid = world.grid
-        breached = self.breached_modules
-        if self.protected_for != breached:
-            # Who is to be kept from the leak is settled when a module is holed:
-            # the modules with a control room or a medical bay, and those where
-            # people were. People passing through later do not change it.
-            protected = {grid.rooms[i].module for i in self.station_rooms(world)}
-            for p in world.people:
-                m = grid.module_at(*p.cell)
-                if m is not None and not p.suited:
-                    protected.add(m)
-            self.protected = frozenset(protected - breached)
-            self.protected_for = breached
-
-    def _shut_doors(self, world: "World") -> frozenset[int]:
-        grid = world.grid
-        breached = self.breached_modules
-        protected = self.protected
-        out = []
-        for d in self.module_doors(world):
-            door = world.doors[d[0]]
-            if grid.tiles[door.y, door.x] == T_CUT:
-                continue  # open or shut: the crew does not go in that way
-            sides = d[1]
-            if sides & breached and sides & protected:
-                out.append(door.id)
-        return frozenset(out)
-
-    def module_doors(self, world: "World") -> list[tuple[int, frozenset[str]]]:
-        """Bulkheads and hatches with the modules on either side."""
-        got = self.statics.get("module_doors")
-        if got is None:
-            got = []
-            for d in world.doors:
-                if d.kind == T_DOOR:
-                    continue
-                sides = set()
-                for nx, ny in ((d.x + 1, d.y), (d.x - 1, d.y), (d.x, d.y + 1), (d.x, d.y - 1)):
-                    m = world.grid.module_at(nx, ny)
-                    if m is not None:
-                        sides.add(m)
-                got.append((d.id, frozenset(sides)))
-            self.statics["module_doors"] = got
-        return got
-
-    def station_rooms(self, world: "World") -> list[int]:
-        return [r.id for r in world.grid.rooms if r.kind in ("control", "medbay")]
+        """Debris was cut or cleared: look at it again this tick."""
+        self.seen.debris_dirty = True
 
     def unsafe_comp(self, i: int) -> bool:
-        return 0 <= i < self.unsafe.size and bool(self.unsafe[i])
+        return 0 <= i < self.seen.unsafe.size and bool(self.seen.unsafe[i])
 
     def unsafe_at(self, world: "World", cell: tuple[int, int]) -> bool:
-        return bool(self.unsafe_cells[cell[1], cell[0]])
+        return bool(self.seen.unsafe_cells[cell[1], cell[0]])
 
     def contain_for(self, world: "World", p: Person) -> bool:
         """The doctrine binds the crew both ways, in and out: the breached module
@@ -295,11 +183,11 @@ class CrewState:
 
     # ------------------------------------------------------------ static places
     def medbay_mask(self, world: "World") -> np.ndarray:
-        got = self.statics.get("medbay")
+        got = self.caches.statics.get("medbay")
         if got is None:
             ids = [r.id for r in world.grid.rooms if r.kind == "medbay"]
             got = np.isin(world.grid.room_id, ids) & (world.grid.tiles == T_FLOOR)
-            self.statics["medbay"] = got
+            self.caches.statics["medbay"] = got
         return got
 
     def in_medbay(self, world: "World", cell: tuple[int, int]) -> bool:
@@ -317,10 +205,10 @@ class CrewState:
 
     def medbay_anchor(self, world: "World") -> tuple[int, int] | None:
         """A fixed medical bay cell to measure the way in and out from."""
-        if "medbay_anchor" not in self.statics:
+        if "medbay_anchor" not in self.caches.statics:
             ys, xs = np.nonzero(self.medbay_mask(world))
-            self.statics["medbay_anchor"] = (int(xs[0]), int(ys[0])) if xs.size else None
-        return self.statics["medbay_anchor"]
+            self.caches.statics["medbay_anchor"] = (int(xs[0]), int(ys[0])) if xs.size else None
+        return self.caches.statics["medbay_anchor"]
 
     def module_centre(self, world: "World", module: str) -> tuple[int, int] | None:
         """The middle of a module's largest room: where a look round starts from."""
@@ -330,7 +218,7 @@ class CrewState:
     def module_spots(self, world: "World", module: str) -> list[tuple[int, int]]:
         """Floor of a module's largest room (its hall or corridor), nearest its middle first."""
         key = ("spots", module)
-        if key not in self.statics:
+        if key not in self.caches.statics:
             rooms = [r for r in world.grid.rooms if r.module == module]
             mid = world.grid.modules.index(module)
             if rooms:
@@ -340,12 +228,12 @@ class CrewState:
                 mask = (world.grid.module_id == mid) & (world.grid.tiles == T_FLOOR)
             ys, xs = np.nonzero(mask)
             if xs.size == 0:
-                self.statics[key] = []
+                self.caches.statics[key] = []
             else:
                 cx, cy = xs.mean(), ys.mean()
                 order = np.argsort((xs - cx) ** 2 + (ys - cy) ** 2, kind="stable")
-                self.statics[key] = [(int(xs[k]), int(ys[k])) for k in order]
-        return self.statics[key]
+                self.caches.statics[key] = [(int(xs[k]), int(ys[k])) for k in order]
+        return self.caches.statics[key]
 
     # ------------------------------------------------------------ people
     def someone_at(self, world: "World", cell: tuple[int, int]) -> bool:
@@ -366,7 +254,7 @@ class CrewState:
                     c = (x + dx, y + dy)
                     if not world.grid.in_bounds(*c) or world.grid.tiles[c[1], c[0]] not in (T_FLOOR, T_CUT):
                         continue
-                    if c not in taken and not self.blocked[c[1], c[0]]:
+                    if c not in taken and not self.seen.blocked[c[1], c[0]]:
                         return c
         return cell
 
@@ -383,9 +271,7 @@ class CrewState:
             yield world.people[i]
 
     def upstream_of(self, world: "World", q: Person, door) -> bool:
-        from game.sim.evacuation import upstream_of
-
-        return upstream_of(world, q, door)
+        return evacuation.upstream_of(world, q, door)
 
     def team(self, world: "World") -> list[Person]:
         """Responders who work in the field (the autopilot's crew)."""
@@ -410,21 +296,15 @@ class CrewState:
         p.path = []
 
     def give_order(self, world: "World", p: Person, order: Order, first) -> None:
-        from game.sim.orders import order_words
-
         self.stop(world, p)
         if p.order is not None and p.order.source != order.source and p.order.source == "autopilot":
             self.jobs.pop(p.id, None)
         p.order = order
         p.blocked = ""
         self.failures.pop(p.id, None)
-        if p.evac in ("moving", "waiting", "sheltering"):
-            from game.sim.evacuation import leave_cell
-
-            leave_cell(world, p)
-            p.evac = "ordered"
-        from game.sim.actions import place_name
-
+        if p.evac in (Evac.MOVING, Evac.SHELTERING):
+            evacuation.leave_cell(world, p)
+            p.evac = Evac.ORDERED
         world.emit(ce.OrderTaken, person_id=p.id, person=p.name, order=order_words(world, order), source=order.source,
                    place=place_name(world, p.cell))
         if first is DONE:
@@ -435,8 +315,6 @@ class CrewState:
         self.activate(p)
 
     def end_order(self, world: "World", p: Person, outcome: str) -> None:
-        from game.sim.orders import order_words
-
         o = p.order
         if o is None:
             return
@@ -447,11 +325,9 @@ class CrewState:
         if o.source == "autopilot" and not any(getattr(c, "person_id", None) == p.id for c, _ in self.ai_pending):
             self.jobs.pop(p.id, None)
         world.emit(ce.OrderFinished, person_id=p.id, person=p.name, order=order_words(world, o), outcome=outcome)
-        if p.evac == "ordered":
-            p.evac = "idle"
-            from game.sim.evacuation import reconsider
-
-            reconsider(world, p)
+        if p.evac == Evac.ORDERED:
+            p.evac = Evac.IDLE
+            evacuation.reconsider(world, p)
 
     def set_autopilot(self, world: "World", on: bool) -> None:
         if on == self.autopilot:
@@ -472,33 +348,15 @@ class CrewState:
     def plan_stamp(self, world: "World") -> tuple:
         return (self.nav_version, self.hazard_version, world.tick)
 
-    # ------------------------------------------------------------ state hash
-    def state_key(self, world: "World") -> tuple:
-        people = tuple(
-            (
-                p.id, p.action.key() if p.action else None, tuple(a.key() for a in p.plan),
-                p.order.key() if p.order else None, p.carrying, p.carried_by, p.escorting, p.escorted_by,
-                p.evac, p.respirator_on, p.delivered_s, p.treated_s, p.on_duty, p.react_s,
-            )
-            for p in world.people
-        )
-        return (
-            self.autopilot, sorted((repr(k), round(v, 6)) for k, v in self.work.items()), self.lockers,
-            sorted(self.jobs.items()), sorted(self.surveyed.items()), self.next_think, sorted(self.casualties_seen),
-            self.occupant.tobytes(), people,
-        )
-
 
 # ---------------------------------------------------------------- the tick
 
 
 def step_crew(world: "World", dt: float) -> None:
     """Everybody's doings for one tick, in a fixed order."""
-    from game.sim import autopilot, evacuation
-
     cs = world.crew
-    cs.perceive(world)
-    if world.tick % BODY_EVERY == 0 and not np.array_equal(world.bodies.state, cs.last_state):
+    perceive(world)
+    if world.tick % BODY_EVERY == 0 and not np.array_equal(world.bodies.state, cs.seen.last_state):
         _bodies_changed(world)
     evacuation.step_evacuation(world)
     if cs.autopilot:
@@ -512,10 +370,8 @@ def step_crew(world: "World", dt: float) -> None:
             # the common case in an evacuation, kept short: one step, no bookkeeping
             res = a.step(world, p, dt)
             if res is not RUNNING:
-                from game.sim.evacuation import finished
-
                 p.action = None
-                finished(world, p, res)
+                evacuation.finished(world, p, res)
                 idle.append(i)
             continue
         if not _tick_person(world, p, dt):
@@ -528,10 +384,10 @@ def _bodies_changed(world: "World") -> None:
     """Whoever passed out drops everything (a casualty in hand too); whoever came round can act again."""
     cs = world.crew
     state = world.bodies.state
-    changed = np.flatnonzero(state != cs.last_state)
+    changed = np.flatnonzero(state != cs.seen.last_state)
     for i in changed.tolist():
         p = world.people[i]
-        now, before = int(state[i]), int(cs.last_state[i])
+        now, before = int(state[i]), int(cs.seen.last_state[i])
         if now >= UNCONSCIOUS > before:
             had = p.action
             cs.stop(world, p)
@@ -545,24 +401,20 @@ def _bodies_changed(world: "World") -> None:
                 helper = world.people[p.escorted_by]
                 helper.escorting, helper.carrying = -1, p.id
                 p.escorted_by, p.carried_by = -1, helper.id
-            if p.evac in ("moving", "waiting"):
-                p.evac = "down"
+            if p.evac == Evac.MOVING:
+                p.evac = Evac.DOWN
             cs.placed(world, p)
         elif before >= UNCONSCIOUS > now:
-            if p.evac == "down":
-                p.evac = "idle"
-            from game.sim.evacuation import reconsider
-
-            reconsider(world, p)
+            if p.evac == Evac.DOWN:
+                p.evac = Evac.IDLE
+            evacuation.reconsider(world, p)
             if p.order is not None:
                 cs.activate(p)
-    cs.last_state = state.copy()
+    cs.seen.last_state = state.copy()
 
 
 def _tick_person(world: "World", p: Person, dt: float) -> bool:
     """One tick of one person's doings; False once they have nothing to do."""
-    from game.sim.orders import next_plan
-
     cs = world.crew
     if not can_act(world, p):
         return p.order is not None and int(world.bodies.state[p.id]) < UNCONSCIOUS
@@ -584,7 +436,7 @@ def _tick_person(world: "World", p: Person, dt: float) -> bool:
                 p.plan = list(nxt)
                 p.plan_version = cs.plan_stamp(world)
             if not p.plan:
-                return p.order is not None or p.evac == "moving"
+                return p.order is not None or p.evac == Evac.MOVING
             p.action = p.plan.pop(0)
         act = p.action
         # The world changed under a walk or a wait: plan again from here.
@@ -596,9 +448,7 @@ def _tick_person(world: "World", p: Person, dt: float) -> bool:
             return True
         p.action = None
         if act.kind == "evacuate":
-            from game.sim.evacuation import finished
-
-            finished(world, p, res)
+            evacuation.finished(world, p, res)
             return False
         if isinstance(res, Failed):
             p.blocked = res.reason
@@ -607,7 +457,7 @@ def _tick_person(world: "World", p: Person, dt: float) -> bool:
                            target="", place="", outcome=res.reason)
             p.plan = []
             if p.order is None:
-                return p.evac == "moving"
+                return p.evac == Evac.MOVING
             n = cs.failures.get(p.id, 0) + 1
             cs.failures[p.id] = n
             if n >= MAX_REPLANS:
@@ -626,11 +476,8 @@ def replan_all(world: "World") -> int:
     that is enough) and each person with an order gets a fresh plan. Plans
     are computed, not handed over (the tick does that itself); returns how
     many people were planned for (the evacuees count once, as one field)."""
-    from game.sim.evacuation import field
-    from game.sim.orders import next_plan
-
-    world.crew.perceive(world)
-    field(world)
+    perceive(world)
+    evacuation.field(world)
     n = 0
     for p in world.people:
         if p.order is not None and can_act(world, p):

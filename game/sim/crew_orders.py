@@ -172,7 +172,7 @@ def _plan_cut(world: "World", p: Person, o: Order):
     if not p.has("lance"):
         return Failed("no thermal lance")
     if t in (T_FLOOR, T_CUT):
-        if not world.crew.blocked[y, x]:
+        if not world.crew.seen.blocked[y, x]:
             return DONE
         action: Action = CutBeam(cell)
     elif CUTTABLE[t]:
@@ -184,7 +184,7 @@ def _plan_cut(world: "World", p: Person, o: Order):
         return Failed(f"{place_name(world, cell)} cannot be cut")
     if next_to(p, cell) and p.cell != cell:
         return [action]
-    goals = [c for c in walkable_neighbours(world, cell) if not world.crew.blocked[c[1], c[0]]]
+    goals = [c for c in walkable_neighbours(world, cell) if not world.crew.seen.blocked[c[1], c[0]]]
     return plan_at(world, p, goals, o, place_name(world, cell), [action])
 
 
@@ -202,7 +202,7 @@ CUT = OrderKind(
 
 def _plan_clear(world: "World", p: Person, o: Order):
     cell = tuple(o.target)
-    if world.crew.slow[cell[1], cell[0]] <= 1.0:
+    if world.crew.seen.slow[cell[1], cell[0]] <= 1.0:
         return DONE
     if next_to(p, cell):
         return [ClearDebris(cell)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MARS_G_M_S2 = 3.71  # what presses debris onto the deck, and so sets friction
+
 # Too heavy for people to shift by hand: it blocks a cell until cut.
 HEAVY_KG = 50.0
 

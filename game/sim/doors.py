@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from game.sim.state import static, synced
 from game.sim.tiles import Tile
 
 # Seconds to open or close by hand (doors) or by servo (bulkheads, hatches).
@@ -17,14 +18,14 @@ OPEN_AREA_M2 = {Tile.DOOR: 1.8, Tile.BULKHEAD: 2.2, Tile.HATCH: 0.8}
 
 @dataclass
 class Door:
-    id: int
-    x: int
-    y: int
-    kind: Tile
-    state: str  # open, closed, jammed, sealed
-    name: str = ""
-    open_time_s: float = 2.0
-    seal_leak_m2: float | None = None  # this door's own seal, if the level sets one
+    id: int = static()
+    x: int = static()
+    y: int = static()
+    kind: Tile = static()
+    state: str = synced()  # open, closed, jammed, sealed
+    name: str = static(default="")
+    open_time_s: float = static(default=2.0)
+    seal_leak_m2: float | None = static(default=None)  # this door's own seal, if the level sets one
 
     @property
     def cell(self) -> tuple[int, int]:

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from game.sim import crew_events as ce
-from game.sim.actions import DONE, RUNNING, Action, CloseDoor, Failed, OpenDoor, Result, can_act, place_name, run
+from game.sim.action_base import DONE, RUNNING, Action, Failed, Result, can_act, place_name, run
+from game.sim.door_actions import CloseDoor, OpenDoor
 from game.sim.movement import advance, speed_now
 from game.sim.navigation import (
     T_CUT,
@@ -32,6 +33,7 @@ from game.sim.navigation import (
     repair_field,
     seeded_field,
 )
+from game.sim.people import Evac
 
 if TYPE_CHECKING:
     from game.sim.people import Person
@@ -55,34 +57,34 @@ FIELD_MAKES = {"full": 0, "repair": 0, "same": 0}
 def field(world: "World") -> np.ndarray:
     """Centiseconds on foot from every cell to the nearest safe place (shared by all evacuees)."""
     cs = world.crew
-    key = (cs.nav_version, cs.breached_modules, cs.bad_air_version)
-    if cs.evac_field is None or cs.evac_key != key:
-        cs.evac_field = _make_field(world)
-        cs.evac_key = key
-    return cs.evac_field
+    key = (cs.nav_version, cs.seen.breached_modules, cs.bad_air_version)
+    if cs.caches.evac_field is None or cs.caches.evac_key != key:
+        cs.caches.evac_field = _make_field(world)
+        cs.caches.evac_key = key
+    return cs.caches.evac_field
 
 
 def _make_field(world: "World") -> np.ndarray:
     cs = world.crew
     grid = world.grid
     floor = grid.tiles == T_FLOOR
-    if not cs.breached_modules:
+    if not cs.seen.breached_modules:
         safe = floor  # nothing breached: everywhere is safe
     else:
         # Head for the modules people live and work in (settled when the hole
         # opened), not a tunnel or a passage that may be opened to the leak;
         # any sound module with good air if none of those can be reached.
-        sound = [i for i, m in enumerate(grid.modules) if m not in cs.breached_modules]
+        sound = [i for i, m in enumerate(grid.modules) if m not in cs.seen.breached_modules]
         homes = [i for i, m in enumerate(grid.modules) if m in cs.protected]
-        safe = _in_modules(grid, homes) & floor & ~cs.bad_air_cells
+        safe = _in_modules(grid, homes) & floor & ~cs.seen.bad_air_cells
         if not safe.any():
-            safe = _in_modules(grid, sound) & floor & ~cs.bad_air_cells
+            safe = _in_modules(grid, sound) & floor & ~cs.seen.bad_air_cells
     # Muster away from doorways, the deepest spots first, so the crowd packs
     # in from the back and the doorways stay clear for those behind.
     targets = safe & (door_clearance(world) >= MUSTER_CLEARANCE)
     if not targets.any():
         targets = safe
-    cost = cost_grid(grid.tiles, world.doors, Profile(), cs.blocked, cs.slow)
+    cost = cost_grid(grid.tiles, world.doors, Profile(), cs.seen.blocked, cs.seen.slow)
     depth = door_depth(world)
     seeds = np.full(cost.shape, UNREACHED, dtype=np.int32)
     sel = targets & (cost > 0)
@@ -91,14 +93,14 @@ def _make_field(world: "World") -> np.ndarray:
         seeds[sel] = (MUSTER_DEPTH_CAP - d) * DEPTH_PULL_CS
     # A door shutting or a beam falling changes a few cells: mend the last
     # field round them rather than search the whole station again.
-    last = cs.statics.get("evac_made")
-    if last is not None and last[0] is cs.evac_field and last[1].shape == cost.shape:
+    last = cs.caches.statics.get("evac_made")
+    if last is not None and last[0] is cs.caches.evac_field and last[1].shape == cost.shape:
         dist, how = repair_field(last[0], last[1], last[2], cost, seeds)
     else:
         dist, how = seeded_field(cost, seeds), "full"
     FIELD_MAKES[how] += 1
-    cs.statics["evac_made"] = (dist, cost, seeds)
-    cs.statics["muster"] = targets
+    cs.caches.statics["evac_made"] = (dist, cost, seeds)
+    cs.caches.statics["muster"] = targets
     return dist
 
 
@@ -111,7 +113,7 @@ def _in_modules(grid, modules: list[int]) -> np.ndarray:
 
 def door_depth(world: "World") -> np.ndarray:
     """Steps on foot from the nearest doorway: where a crowd should pack in from."""
-    got = world.crew.statics.get("door_depth")
+    got = world.crew.caches.statics.get("door_depth")
     if got is None:
         tiles = world.grid.tiles
         cost = ((tiles == T_FLOOR) | (tiles == T_CUT)).astype(np.int32)
@@ -122,13 +124,13 @@ def door_depth(world: "World") -> np.ndarray:
                 if 0 <= nx < w and 0 <= ny < h:
                     src[ny, nx] = True
         got = distance_field(cost, src)
-        world.crew.statics["door_depth"] = got
+        world.crew.caches.statics["door_depth"] = got
     return got
 
 
 def door_clearance(world: "World") -> np.ndarray:
     """Cells (Chebyshev) from the nearest doorway, capped at 8."""
-    got = world.crew.statics.get("door_clearance")
+    got = world.crew.caches.statics.get("door_clearance")
     if got is None:
         h, w = world.grid.tiles.shape
         got = np.full((h, w), 8, np.int32)
@@ -136,7 +138,7 @@ def door_clearance(world: "World") -> np.ndarray:
             for r in range(7, -1, -1):
                 y0, y1, x0, x1 = max(0, d.y - r), d.y + r + 1, max(0, d.x - r), d.x + r + 1
                 np.minimum(got[y0:y1, x0:x1], r, out=got[y0:y1, x0:x1])
-        world.crew.statics["door_clearance"] = got
+        world.crew.caches.statics["door_clearance"] = got
     return got
 
 
@@ -149,10 +151,10 @@ def upstream_of(world: "World", q: "Person", door) -> bool:
 def in_danger(world: "World", p: "Person") -> bool:
     """In a breached module, or breathing air that does them harm."""
     x, y = p.cell
-    if world.crew.bad_air_cells[y, x]:
+    if world.crew.seen.bad_air_cells[y, x]:
         return True
     module = world.grid.module_at(x, y)
-    return module is not None and module in world.crew.breached_modules
+    return module is not None and module in world.crew.seen.breached_modules
 
 
 def leave_cell(world: "World", p: "Person") -> None:
@@ -243,7 +245,7 @@ class Evacuate(Action):
             if best is None:
                 self.stuck_s += dt
                 self.recheck = RECHECK_TICKS
-                at_muster = bool(world.crew.statics["muster"][y, x])
+                at_muster = bool(world.crew.caches.statics["muster"][y, x])
                 if at_muster and self.stuck_s >= 0.3:
                     return DONE
                 if self.stuck_s >= STOP_WHEN_BLOCKED_S and _safe_spot(world, p):
@@ -287,7 +289,7 @@ def _safe_cell(world: "World", cell: tuple[int, int]) -> bool:
     x, y = cell
     cs = world.crew
     module = world.grid.module_at(x, y)
-    if module is None or module in cs.breached_modules or cs.bad_air_cells[y, x]:
+    if module is None or module in cs.seen.breached_modules or cs.seen.bad_air_cells[y, x]:
         return False
     return module in cs.protected or not cs.protected
 
@@ -302,22 +304,22 @@ def decide(world: "World", p: "Person") -> None:
     cs = world.crew
     if p.on_duty or p.order is not None or p.in_care or not can_act(world, p) or p.id in cs.awaited:
         return
-    if p.evac in ("moving", "safe", "awaiting") or p.action is not None:
+    if p.evac in (Evac.MOVING, Evac.SAFE, Evac.AWAITING) or p.action is not None:
         return
     if not in_danger(world, p):
-        if p.evac == "sheltering":
-            p.evac = "idle"
+        if p.evac == Evac.SHELTERING:
+            p.evac = Evac.IDLE
         return
     f = field(world)
     v = int(f[p.cell[1], p.cell[0]])
     if v >= UNREACHED:
-        if p.evac != "sheltering":
-            p.evac = "sheltering"
+        if p.evac != Evac.SHELTERING:
+            p.evac = Evac.SHELTERING
             room = world.grid.room_at(*p.cell)
             where = room.label if room else place_name(world, p.cell)
             world.emit(ce.Sheltering, person_id=p.id, person=p.name, room=where, reason="no way out")
         return
-    p.evac = "moving"
+    p.evac = Evac.MOVING
     p.action = Evacuate()
     cs.activate(p)
     room = world.grid.room_at(*p.cell)
@@ -328,12 +330,12 @@ def decide(world: "World", p: "Person") -> None:
 def finished(world: "World", p: "Person", res: Result) -> None:
     """An Evacuate action ended: safe, or sheltering."""
     if isinstance(res, Failed):
-        p.evac = "sheltering"
+        p.evac = Evac.SHELTERING
         room = world.grid.room_at(*p.cell)
         world.emit(ce.Sheltering, person_id=p.id, person=p.name, room=room.label if room else place_name(world, p.cell),
                    reason=res.reason)
         return
-    p.evac = "safe"
+    p.evac = Evac.SAFE
     world.emit(ce.ReachedSafety, person_id=p.id, person=p.name, module=world.grid.module_at(*p.cell) or "")
 
 
@@ -351,16 +353,16 @@ def step_evacuation(world: "World") -> None:
     while q and q[0][0] <= now:
         _, pid = heapq.heappop(q)
         decide(world, world.people[pid])
-    seen = (cs.nav_version, cs.breached_modules, cs.bad_air_version)
-    if cs.shelter_seen != seen:
+    seen = (cs.nav_version, cs.seen.breached_modules, cs.bad_air_version)
+    if cs.caches.shelter_seen != seen:
         # a way opened, or the air turned: shelterers look again, and so does
         # anyone who stopped somewhere that is no longer safe
-        cs.shelter_seen = seen
+        cs.caches.shelter_seen = seen
         now = world.time_s
         for p in world.people:
-            if p.evac == "sheltering":
+            if p.evac == Evac.SHELTERING:
                 decide(world, p)
-            elif p.evac in ("safe", "idle") and not p.on_duty and cs.alarm_s is not None \
+            elif p.evac in (Evac.SAFE, Evac.IDLE) and not p.on_duty and cs.alarm_s is not None \
                     and now >= cs.alarm_s + p.react_s and in_danger(world, p):
-                p.evac = "idle"
+                p.evac = Evac.IDLE
                 decide(world, p)

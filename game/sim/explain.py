@@ -14,23 +14,22 @@ from game.sim.actions import Action, Work
 from game.sim.evacuation import Evacuate
 from game.sim.movement import Crawl, Walk
 from game.sim.orders import order_words
-from game.sim.people import Person
+from game.sim.people import Evac, Person
 from game.sim.physiology import STATE_NAMES
 
 if TYPE_CHECKING:
     from game.sim.world import World
 
 # every evacuation stage (`Person.evac`) in words; a stage missing here is a KeyError, not silence
-EVAC_WORDS = {
-    "idle": "",
-    "waiting": "waiting to move",
-    "moving": "getting out of the breached module",
-    "sheltering": "sheltering: no way out on foot",
-    "safe": "safe",
-    "in care": "being brought out",
-    "awaiting": "waiting for the rescue team (respirator on)",
-    "ordered": "",
-    "down": "",
+EVAC_WORDS: dict[Evac, str] = {
+    Evac.IDLE: "",
+    Evac.MOVING: "getting out of the breached module",
+    Evac.SHELTERING: "sheltering: no way out on foot",
+    Evac.SAFE: "safe",
+    Evac.IN_CARE: "being brought out",
+    Evac.AWAITING: "waiting for the rescue team (respirator on)",
+    Evac.ORDERED: "",
+    Evac.DOWN: "",
 }
 
 # actions without a length of their own: a progress bar would mean nothing
@@ -101,7 +100,7 @@ def explain(world: "World", person_id: int) -> Explanation:
         note = OrderNote(p.order.source, p.order.tick, words, p.order.job)
     elif not p.on_duty and EVAC_WORDS[p.evac]:
         why = EVAC_WORDS[p.evac]
-        task = "evacuate" if p.evac in ("moving", "waiting") else p.evac
+        task = "evacuate" if p.evac is Evac.MOVING else str(p.evac)
     if p.carrying >= 0:
         why += f" (carrying {world.people[p.carrying].name})"
     elif p.escorting >= 0:

@@ -18,13 +18,8 @@ from math import sqrt
 
 import numpy as np
 
-R = 8.314  # J/mol/K
-T_K = 293.0
-GAMMA = 1.4
-R_AIR = 287.0  # J/kg/K, the orifice law's specific gas constant
-MARS_PRESSURE_PA = 600.0
-M_O2 = 0.032  # kg/mol
-M_N2 = 0.028  # kg/mol; "other" gas is treated as N2
+from game.sim.constants import GAMMA, M_N2, M_O2, MARS_PRESSURE_PA, R, R_AIR, T_K
+
 
 _RT = R * T_K
 CRITICAL_RATIO = (2.0 / (GAMMA + 1.0)) ** (GAMMA / (GAMMA - 1.0))  # ~0.528

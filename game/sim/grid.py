@@ -6,12 +6,13 @@ rename anything. Arrays are indexed [y, x].
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import ndimage
 
 from game.sim.level import Level, tiles_from_rows
+from game.sim.state import static, synced
 from game.sim.tiles import BOUNDS_MODULE, Tile
 
 FOUR = ndimage.generate_binary_structure(2, 1)
@@ -28,11 +29,11 @@ class Room:
 
 @dataclass
 class Grid:
-    tiles: np.ndarray  # uint8 [y, x] Tile codes
-    room_id: np.ndarray  # int16 [y, x], -1 outside any labelled room
-    module_id: np.ndarray  # int16 [y, x], -1 outside any named module
-    rooms: list[Room] = field(default_factory=list)
-    modules: list[str] = field(default_factory=list)
+    tiles: np.ndarray = synced()  # uint8 [y, x] Tile codes; a cut turns a wall to a hole
+    room_id: np.ndarray = static()  # int16 [y, x], -1 outside any labelled room
+    module_id: np.ndarray = static()  # int16 [y, x], -1 outside any named module
+    rooms: list[Room] = static(default_factory=list)
+    modules: list[str] = static(default_factory=list)
 
     @property
     def height(self) -> int:

@@ -15,6 +15,7 @@ from game.sim.events import CommandRejected, ConditionWorsened, EquipmentFailed,
 from game.sim.level import DEBRIS_KINDS, EventDef
 from game.sim.physiology import DEAD, INJURY_GRADE_S
 from game.sim.tiles import GAS_PASSABLE, IS_DOOR, Tile
+from game.sim.timeline import fire
 
 if TYPE_CHECKING:
     from game.sim.world import World
@@ -50,8 +51,6 @@ def breach_cell(world: "World", x: int, y: int) -> tuple[int, int] | None:
 
 def apply_inject(world: "World", cmd: C.Command) -> None:
     """Carry out an instructor inject at the current tick boundary."""
-    from game.sim.timeline import fire
-
     if isinstance(cmd, C.FreezeExercise):
         world.emit(ExerciseFrozen, frozen=bool(cmd.on))
         return None

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from game.sim.actions import DONE, RUNNING, Action, Failed, Result, place_name
+from game.sim.action_base import DONE, RUNNING, Action, Failed, Result, can_act, place_name
 from game.sim.events import PersonArrived
-from game.sim.people import CRAWL_FACTOR
+from game.sim.people import CRAWL_FACTOR, Evac
 from game.sim.physiology import speed_factor
 from game.sim.tiles import Tile
 
@@ -43,7 +43,7 @@ def passable_now(world: "World", cell: tuple[int, int]) -> str | None:
     x, y = cell
     t = int(world.grid.tiles[y, x])
     if t == _FLOOR or t == _CUT:
-        if world.crew.blocked[y, x]:
+        if world.crew.seen.blocked[y, x]:
             return f"debris blocks {place_name(world, cell)}"
         return None
     door_id = world.door_at.get(cell)
@@ -56,7 +56,7 @@ def passable_now(world: "World", cell: tuple[int, int]) -> str | None:
 def effort(world: "World", cell: tuple[int, int]) -> float:
     """How much slower than clear floor: crawling through holes, wading through light debris."""
     x, y = cell
-    f = float(world.crew.slow[y, x])
+    f = float(world.crew.seen.slow[y, x])
     if world.grid.tiles[y, x] == _CUT:
         f /= CRAWL_FACTOR
     return f
@@ -162,8 +162,6 @@ class Crawl(Walk):
 
 def someone_following(world: "World", p: "Person", door: "Door") -> bool:
     """Is anyone about to come through `door` after `p`? Then it stays open."""
-    from game.sim.actions import can_act
-
     dx, dy = door.x, door.y
     for q in world.crew.movers(world):
         if q is p or not can_act(world, q):
@@ -173,7 +171,7 @@ def someone_following(world: "World", p: "Person", door: "Door") -> bool:
             continue
         if (qx, qy) == door.cell:
             return True
-        if q.evac == "moving" and world.crew.upstream_of(world, q, door):
+        if q.evac == Evac.MOVING and world.crew.upstream_of(world, q, door):
             return True
         if door.cell in q.path:
             return True

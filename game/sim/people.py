@@ -9,13 +9,15 @@ own evacuation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import enum
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from game.sim.physiology import SUPPLY_AMBIENT, SUPPLY_RESPIRATOR, SUPPLY_SUIT
+from game.sim.state import feed_bytes, static, synced
 
 if TYPE_CHECKING:
-    from game.sim.actions import Action
+    from game.sim.action_base import Action
 
 # human_factors.csv and MODELS.md; the suit, carry and support figures are
 # the game's stated assumptions.
@@ -32,6 +34,28 @@ DUTY_ROLES = ("rescue", "medic", "engineer", "technician", "coordinator", "comma
 STATION_ROOM_KINDS = ("control", "medbay", "storage")
 
 
+class Evac(enum.StrEnum):
+    """Where a person not on duty is in getting out (a string enum: its value
+    is the word the inspector and the report already print)."""
+
+    IDLE = "idle"  # not yet moving (before the alarm, or nowhere better to go)
+    MOVING = "moving"  # walking out on their own
+    SHELTERING = "sheltering"  # no way out on foot: staying put
+    SAFE = "safe"  # in a sound module, or delivered to the medical bay
+    ORDERED = "ordered"  # doing what they were told instead
+    DOWN = "down"  # passed out while getting out
+    IN_CARE = "in care"  # being carried or walked out
+    AWAITING = "awaiting"  # respirator on, told to stay put: help is coming
+
+
+def _action_bytes(p: "Person") -> bytes:
+    return feed_bytes(p.action.key() if p.action is not None else None)
+
+
+def _plan_bytes(p: "Person") -> bytes:
+    return feed_bytes([a.key() for a in p.plan])
+
+
 @dataclass
 class Order:
     """What a person was told to do, by the player or the autopilot.
@@ -40,45 +64,41 @@ class Order:
     (by id or (x, y)); `job` is the autopilot's key for the task it serves.
     """
 
-    kind: str
-    target: Any = None
-    source: str = "player"  # player | autopilot
-    tick: int = 0
-    job: str = ""
-
-    def key(self) -> tuple:
-        return (self.kind, self.target, self.source, self.tick, self.job)
+    kind: str = synced()
+    target: Any = synced(default=None)
+    source: str = synced(default="player")  # player | autopilot
+    tick: int = synced(default=0)
+    job: str = synced(default="")
 
 
 @dataclass
 class Person:
-    id: int
-    name: str
-    role: str
-    x: float  # metres; a tile's centre is (col + 0.5, row + 0.5)
-    y: float
-    equipment: list[str] = field(default_factory=list)
-    condition: str = "awake"
-    path: list[tuple[int, int]] = field(default_factory=list)  # cells still to walk (the walk in hand)
-    door_wait_s: float = 0.0  # kept for older readers; doors are worked by actions now
-    respirator_on: bool = False  # a respirator fitted over the face
+    id: int = static()
+    name: str = static()
+    role: str = static()
+    x: float = synced()  # metres; a tile's centre is (col + 0.5, row + 0.5)
+    y: float = synced()
+    equipment: list[str] = synced(default_factory=list)
+    condition: str = static(default="awake")  # at the start: awake or asleep
+    path: list[tuple[int, int]] = synced(default_factory=list)  # cells still to walk (the walk in hand)
+    respirator_on: bool = synced(default=False)  # a respirator fitted over the face
     # What they are doing: the action in hand, then the rest of the plan.
-    action: "Action | None" = None
-    plan: list["Action"] = field(default_factory=list)
-    plan_version: tuple = (-1, -1, 0)  # (navigation version, hazard version, tick) the plan was made at
-    order: Order | None = None
-    blocked: str = ""  # why the last plan or action could not go on
-    on_duty: bool = False  # a responder the autopilot may task; else an evacuee
+    action: "Action | None" = synced(default=None, encode=_action_bytes)
+    plan: list["Action"] = synced(default_factory=list, encode=_plan_bytes)
+    plan_version: tuple = synced(default=(-1, -1, 0))  # (navigation version, hazard version, tick) the plan was made at
+    order: Order | None = synced(default=None)
+    blocked: str = synced(default="")  # why the last plan or action could not go on
+    on_duty: bool = synced(default=False)  # a responder the autopilot may task; else an evacuee
     # Casualty handling, by person id (-1 for none).
-    carrying: int = -1
-    carried_by: int = -1
-    escorting: int = -1  # walking a conscious casualty out
-    escorted_by: int = -1
+    carrying: int = synced(default=-1)
+    carried_by: int = synced(default=-1)
+    escorting: int = synced(default=-1)  # walking a conscious casualty out
+    escorted_by: int = synced(default=-1)
     # Evacuation (people not on duty).
-    react_s: float = 0.0  # delay after the alarm before they start moving
-    evac: str = "idle"  # idle, waiting, moving, sheltering, safe
-    delivered_s: float | None = None  # simulated time they reached the medical bay in care
-    treated_s: float | None = None
+    react_s: float = synced(default=0.0)  # delay after the alarm before they start moving
+    evac: Evac = synced(default=Evac.IDLE)
+    delivered_s: float | None = synced(default=None)  # simulated time they reached the medical bay in care
+    treated_s: float | None = synced(default=None)
 
     @property
     def suited(self) -> bool:

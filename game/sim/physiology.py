@@ -15,6 +15,9 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from game.sim.constants import AIR_O2_FRACTION, MMHG_PER_BAR, SEA_LEVEL_BAR, WATER_VAPOUR_MMHG
+from game.sim.state import synced
+
 CONSCIOUS, IMPAIRED, UNCONSCIOUS, DEAD = 0, 1, 2, 3
 STATE_NAMES = ("conscious", "impaired", "unconscious", "dead")
 INJURY_NONE, INJURY_MILD, INJURY_MODERATE, INJURY_SEVERE = 0, 1, 2, 3
@@ -22,11 +25,8 @@ INJURY_NAMES = ("none", "mild", "moderate", "severe")
 SUPPLY_AMBIENT, SUPPLY_RESPIRATOR, SUPPLY_SUIT = 0, 1, 2
 ARMSTRONG_LIMIT_BAR = 0.0627
 
-MMHG_PER_BAR = 750.062
-WATER_VAPOUR_MMHG = 47.0  # saturated vapour at 37 C; it displaces inspired gas
 SUIT_PRESSURE_BAR = 0.30  # suit regulator holds ~0.3 bar pure O2 whatever is outside
 _SUIT_PIO2_MMHG = SUIT_PRESSURE_BAR * MMHG_PER_BAR - WATER_VAPOUR_MMHG
-SEA_LEVEL_BAR, AIR_O2_FRACTION = 1.01325, 0.2095
 
 # Alveolar gas equation. PaCO2 falls linearly from 40 to 25 mmHg as inspired PO2
 # drops from 120 to 60 mmHg (hypoxic hyperventilation). The ramp is what puts
@@ -90,12 +90,12 @@ _HORIZON_S = 12 * 3600.0  # time_to_* answers math.inf past this much simulated 
 class Bodies:
     """Physiological state of every person; row i is person i of the world."""
 
-    spo2: np.ndarray  # arterial O2 saturation, fraction 0..1
-    dose: np.ndarray  # TUC dose; consciousness lost at >= 1; keeps growing, so long exposures wake slower
-    injury_dose_s: np.ndarray  # equivalent seconds of anoxia while unconscious; never decreases
-    vacuum_s: np.ndarray  # seconds below the Armstrong limit unprotected; never decreases
-    state: np.ndarray  # int8 CONSCIOUS..DEAD
-    injury: np.ndarray  # int8 worst grade reached; not healed here (brain injury heals over weeks)
+    spo2: np.ndarray = synced()  # arterial O2 saturation, fraction 0..1
+    dose: np.ndarray = synced()  # TUC dose; consciousness lost at >= 1; keeps growing, so long exposures wake slower
+    injury_dose_s: np.ndarray = synced()  # equivalent seconds of anoxia while unconscious; never decreases
+    vacuum_s: np.ndarray = synced()  # seconds below the Armstrong limit unprotected; never decreases
+    state: np.ndarray = synced()  # int8 CONSCIOUS..DEAD
+    injury: np.ndarray = synced()  # int8 worst grade reached; not healed here (brain injury heals over weeks)
 
     @classmethod
     def new(cls, n: int) -> "Bodies":

@@ -13,19 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from game.sim.actions import (
-    Action,
-    ClearDebris,
-    CloseDoor,
-    Cut,
-    CutBeam,
-    Failed,
-    OpenDoor,
-    Pry,
-    WaitForCell,
-    WaitForDoor,
-    skill,
-)
+from game.sim.action_base import Action, Failed, skill
+from game.sim.cut_actions import ClearDebris, Cut, CutBeam, WaitForCell
+from game.sim.door_actions import CloseDoor, OpenDoor, Pry, WaitForDoor
 from game.sim.movement import Crawl, Walk
 from game.sim.navigation import (
     CLEAR_S,
@@ -92,20 +82,20 @@ def grid_for(world: "World", profile: Profile, start: tuple[int, int] | None = N
         if lab > 0 and cs.unsafe_comp(lab - 1):
             own = lab
     key = (cs.nav_version, cs.hazard_version, cs.slow_version, profile, own)
-    grid = cs.grids.get(key)
+    grid = cs.caches.grids.get(key)
     if grid is None:
         closed = None
         if not profile.suited:
-            closed = cs.unsafe_cells
+            closed = cs.seen.unsafe_cells
             if own > 0:
                 closed = closed & (world.compartments.labels != own)
         grid = cost_grid(
-            world.grid.tiles, world.doors, profile, cs.blocked, cs.slow, closed,
-            cs.kept_shut if profile.contain else frozenset(),
+            world.grid.tiles, world.doors, profile, cs.seen.blocked, cs.seen.slow, closed,
+            cs.seen.kept_shut if profile.contain else frozenset(),
         )
-        if len(cs.grids) > 64:
-            cs.grids.clear()
-        cs.grids[key] = grid
+        if len(cs.caches.grids) > 64:
+            cs.caches.grids.clear()
+        cs.caches.grids[key] = grid
     return grid
 
 
@@ -194,12 +184,12 @@ def actions_for_path(
             out.append(Cut(cell) if p.has("lance") else WaitForCell(cell))
             add(cell, True)
             continue
-        if cs.blocked[y, x]:
+        if cs.seen.blocked[y, x]:
             flush()
             out.append(CutBeam(cell) if p.has("lance") else WaitForCell(cell))
             add(cell, t == T_CUT)
             continue
-        if cs.slow[y, x] * walk_cs > walk_cs + CLEAR_S * CS_PER_S:
+        if cs.seen.slow[y, x] * walk_cs > walk_cs + CLEAR_S * CS_PER_S:
             flush()
             out.append(ClearDebris(cell))
         add(cell, t == T_CUT)

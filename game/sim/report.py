@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from game.sim.crew_timeline import timeline
 from game.sim.debris import debris_records
+from game.sim.evacuation import in_danger
 from game.sim.physiology import INJURY_NAMES, STATE_NAMES
-
-if TYPE_CHECKING:
-    from game.sim.world import World
+from game.sim.world import World, state_hash
 
 
 def world_summary(world: "World", level_path: str, score: dict[str, Any] | None = None) -> dict[str, Any]:
     """The state a user asks about after a headless run (with its `score`, when scored)."""
-    from game.sim.world import state_hash
-
     crew = []
     b = world.bodies
     for p in world.people:
@@ -51,8 +49,6 @@ def outcome(world: "World", p) -> dict[str, Any]:
     """How a person came out of it: status (dead, rescued: delivered to the
     medical bay, safe: in a sound module, or still in danger), the hypoxic
     injury grade, and when they were delivered (simulated seconds, or None)."""
-    from game.sim.evacuation import in_danger
-
     state = int(world.bodies.state[p.id])
     if state == 3:
         status = "dead"
@@ -67,8 +63,6 @@ def outcome(world: "World", p) -> dict[str, Any]:
 
 def event_records(world: "World") -> list[dict[str, Any]]:
     """The run as a timeline: {time, actor, action, target, place}, one per thing that happened."""
-    from game.sim.crew_timeline import timeline
-
     return timeline(world)
 
 

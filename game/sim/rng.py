@@ -10,7 +10,7 @@ import zlib
 
 import numpy as np
 
-STREAMS = ("events", "breach", "debris", "ai")
+STREAMS = ("events", "debris", "ai")  # the timeline's chances, debris, the crew
 
 
 def make_streams(seed: int) -> dict[str, np.random.Generator]:

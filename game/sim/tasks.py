@@ -15,17 +15,27 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from game.sim.actions import (
-    FIT_RESPIRATOR_S,
-    INSPECT_MIN_S,
-    INSPECT_S_PER_CELL,
-    PATCH_BASE_S,
-    PATCH_MAX_CM2,
-    PATCH_S_PER_CM2,
-    TREAT_S,
+from game.sim.action_base import can_act
+from game.sim.care_actions import FIT_RESPIRATOR_S, TREAT_S
+from game.sim.cut_actions import Cut, CutBeam
+from game.sim.door_actions import Pry
+from game.sim.evacuation import field
+from game.sim.module_actions import INSPECT_MIN_S, INSPECT_S_PER_CELL, PATCH_BASE_S, PATCH_MAX_CM2, PATCH_S_PER_CM2
+from game.sim.movement import Walk
+from game.sim.navigation import (
+    BEAM_WIDTH_M,
+    T_CUT,
+    T_DOOR,
+    UNREACHED,
+    find_path_to_any,
+    jammed_way,
+    needs_force,
+    path_time_s,
 )
-from game.sim.navigation import BEAM_WIDTH_M, T_CUT, T_DOOR, UNREACHED, jammed_way, needs_force
-from game.sim.physiology import DEAD, UNCONSCIOUS
+from game.sim.people import Evac
+from game.sim.perception import module_doors
+from game.sim.physiology import DEAD, NO_DOSE_PIO2_MMHG, UNCONSCIOUS, inspired_po2_mmhg
+from game.sim.planner import grid_for, team_profile, walkable_neighbours
 from game.sim.tiles import LANCE_S_PER_M, MATERIALS, WALKABLE, Tile
 
 if TYPE_CHECKING:
@@ -52,30 +62,6 @@ class Job:
     casualties: tuple[int, ...] = ()  # whom it is for
 
 
-def breached_modules(world: "World") -> frozenset[str]:
-    """Modules with an open hole in their hull."""
-    out = set()
-    for b in world.breaches:
-        if b.area_m2 <= 0.0:
-            continue
-        m = _breach_module(world, b)
-        if m:
-            out.add(m)
-    return frozenset(out)
-
-
-def _breach_module(world: "World", b) -> str | None:
-    for dx, dy in ((0, 1), (0, -1), (1, 0), (-1, 0)):
-        m = world.grid.module_at(b.x + dx, b.y + dy)
-        if m is not None:
-            return m
-    return None
-
-
-def breaches_in_module(world: "World", module: str) -> list[int]:
-    return [b.id for b in world.breaches if b.area_m2 > 0.0 and _breach_module(world, b) == module]
-
-
 def known_breaches(world: "World") -> list[int]:
     cs = world.crew
     return [
@@ -88,15 +74,14 @@ def casualties(world: "World") -> list["Person"]:
     """People in a breached module who cannot get themselves out: no way out on
     foot, or passed out; and those being brought out who are not in yet.
     Not the dead."""
-    from game.sim.evacuation import field
 
     cs = world.crew
-    if not cs.breached_modules:
+    if not cs.seen.breached_modules:
         return []
     f = field(world)
     out = []
     mods = world.grid.modules
-    breached_ids = {i for i, m in enumerate(mods) if m in cs.breached_modules}
+    breached_ids = {i for i, m in enumerate(mods) if m in cs.seen.breached_modules}
     module_id = world.grid.module_id
     states = world.bodies.state
     for p in world.people:
@@ -106,7 +91,7 @@ def casualties(world: "World") -> list["Person"]:
         if state == DEAD:
             continue
         x, y = int(p.x), int(p.y)
-        danger = int(module_id[y, x]) in breached_ids or bool(cs.unsafe_cells[y, x])
+        danger = int(module_id[y, x]) in breached_ids or bool(cs.seen.unsafe_cells[y, x])
         if p.in_care:
             if danger or not cs.in_medbay(world, p.cell):
                 out.append(p)
@@ -116,10 +101,10 @@ def casualties(world: "World") -> list["Person"]:
             # by the level's rescue objective: still theirs to bring to the
             # medical bay to be looked at.
             if (p.id in cs.casualties_seen or p.id in rescue_targets(world)) and not cs.in_medbay(world, p.cell):
-                if p.evac in ("safe", "idle", "awaiting"):
+                if p.evac in (Evac.SAFE, Evac.IDLE, Evac.AWAITING):
                     out.append(p)
             continue
-        if state >= UNCONSCIOUS or int(f[y, x]) >= UNREACHED or p.id in cs.awaited or p.evac == "awaiting":
+        if state >= UNCONSCIOUS or int(f[y, x]) >= UNREACHED or p.id in cs.awaited or p.evac == Evac.AWAITING:
             cs.casualties_seen.add(p.id)
             out.append(p)
     return out
@@ -127,17 +112,16 @@ def casualties(world: "World") -> list["Person"]:
 
 def rescue_targets(world: "World") -> frozenset[int]:
     """People the level's objectives say must be brought to the medical bay."""
-    got = world.crew.statics.get("rescue_targets")
+    got = world.crew.caches.statics.get("rescue_targets")
     if got is None:
         names = {n for o in world.level.objectives if o.kind == "rescue" for n in o.people}
         got = frozenset(p.id for p in world.people if p.name in names)
-        world.crew.statics["rescue_targets"] = got
+        world.crew.caches.statics["rescue_targets"] = got
     return got
 
 
 def _in_hand(world: "World") -> list[tuple[str, str, object, tuple[int, int]]]:
     """Obstacles the autopilot's people are working on now: (key, verb, target, where they stand)."""
-    from game.sim.actions import Cut, CutBeam, Pry
 
     out = []
     for p in world.people:
@@ -163,8 +147,6 @@ def access_route(world: "World", victim: "Person") -> list[tuple[int, int]]:
     casualty, on the team's tools and doctrine. Kept while it still goes
     through and is not much slower than the best, so the jobs along it do
     not flicker between two equally good ways."""
-    from game.sim.navigation import find_path_to_any, path_time_s
-    from game.sim.planner import grid_for, team_profile
 
     cs = world.crew
     team = cs.team(world)
@@ -176,14 +158,14 @@ def access_route(world: "World", victim: "Person") -> list[tuple[int, int]]:
         return []
     prof = team_profile(world, lead, team, contain=True)
     key = ("access", cs.nav_version, cs.hazard_version, prof, victim.cell)
-    got = cs.grids.get(key)
+    got = cs.caches.grids.get(key)
     old = cs.access.get(victim.id)
     if got is None and old and old[-1] == victim.cell and world.tick < cs.access_due.get(victim.id, 0):
         # the way chosen still goes through: keep it without searching again
         grid = grid_for(world, prof)
         if all(grid[c[1], c[0]] > 0 for c in old):
             got = old
-            cs.grids[key] = got
+            cs.caches.grids[key] = got
     if got is None:
         cs.access_due[victim.id] = world.tick + ROUTE_REVIEW_TICKS
         grid = grid_for(world, prof)
@@ -197,13 +179,12 @@ def access_route(world: "World", victim: "Person") -> list[tuple[int, int]]:
             if path_time_s(grid, old) <= path_time_s(grid, best) * ROUTE_KEEP_FACTOR + ROUTE_KEEP_S:
                 got = old
         cs.access[victim.id] = got
-        cs.grids[key] = got
+        cs.caches.grids[key] = got
     return got
 
 
 def _obstacles(world: "World", path: list[tuple[int, int]]) -> list[tuple[str, Any, tuple[int, int], float, str]]:
     """(key, target, stand-at cell, work seconds, verb) for what on a path needs tools."""
-    from game.sim.planner import team_profile
 
     cs = world.crew
     team = cs.team(world)
@@ -228,7 +209,7 @@ def _obstacles(world: "World", path: list[tuple[int, int]]) -> list[tuple[str, A
         elif not WALKABLE[t] and door_id is None:
             secs = MATERIALS[Tile(t)].thickness_m * LANCE_S_PER_M
             out.append((f"open:cut:{x},{y}", cell, stand, secs, "cut"))
-        elif cs.blocked[y, x]:
+        elif cs.seen.blocked[y, x]:
             out.append((f"open:beam:{x},{y}", cell, stand, BEAM_WIDTH_M * LANCE_S_PER_M, "cut"))
         prev = cell
     return out
@@ -240,7 +221,6 @@ URGENT_S = 300.0  # the most a casualty's plight adds to the worth of their jobs
 def urgency_s(world: "World", v: "Person") -> float:
     """How pressing a casualty is: passed out, or breathing thin air (a room
     losing its air fast through a warped door comes before a sound one)."""
-    from game.sim.physiology import NO_DOSE_PIO2_MMHG, inspired_po2_mmhg
 
     if int(world.bodies.state[v.id]) >= UNCONSCIOUS:
         return URGENT_S
@@ -278,7 +258,7 @@ def jobs(world: "World") -> list[Job]:
                 ))
             continue
         x, y = v.cell
-        danger = world.grid.module_at(x, y) in cs.breached_modules or bool(cs.unsafe_cells[y, x])
+        danger = world.grid.module_at(x, y) in cs.seen.breached_modules or bool(cs.seen.unsafe_cells[y, x])
         if not supplied and danger:
             out[f"fit:{v.id}"] = Job(
                 f"fit:{v.id}", "fit_respirator", v.id, v.cell, needs=("respirator",), suit=True,
@@ -325,7 +305,6 @@ def jobs(world: "World") -> list[Job]:
     for bid in known_breaches(world):
         b = world.breaches[bid]
         if b.area_m2 * 1e4 <= PATCH_MAX_CM2:
-            from game.sim.planner import walkable_neighbours
 
             spots = walkable_neighbours(world, (b.x, b.y))
             if not spots:
@@ -339,10 +318,10 @@ def jobs(world: "World") -> list[Job]:
             continue
         # Off limits to the unsuited: the breached module, and any module it
         # opens onto through a door not kept shut (the team may open it).
-        exposed = module in cs.breached_modules or any(
-            module in sides and sides & cs.breached_modules and d not in cs.kept_shut
+        exposed = module in cs.seen.breached_modules or any(
+            module in sides and sides & cs.seen.breached_modules and d not in cs.seen.kept_shut
             and world.doors[d].state != "sealed"
-            for d, sides in cs.module_doors(world)
+            for d, sides in module_doors(world)
         )
         spot = cs.module_centre(world, module)
         if spot is None:
@@ -356,7 +335,6 @@ def jobs(world: "World") -> list[Job]:
 
 
 def team_profile_or_none(world: "World"):
-    from game.sim.planner import team_profile
 
     team = world.crew.team(world)
     return team_profile(world, team[0], team) if team else None
@@ -367,7 +345,7 @@ def seal_candidates(world: "World") -> list[int]:
     nobody needs any more: every evacuee is out, sheltering or down, and no
     responder's plan goes through."""
     cs = world.crew
-    if not cs.breached_modules:
+    if not cs.seen.breached_modules:
         return []
     grid = world.grid
     out = []
@@ -379,10 +357,10 @@ def seal_candidates(world: "World") -> list[int]:
             m = grid.module_at(nx, ny)
             if m is not None:
                 sides.add(m)
-        inside = sides & cs.breached_modules
-        if not inside or not (sides - cs.breached_modules) or d.is_open:
+        inside = sides & cs.seen.breached_modules
+        if not inside or not (sides - cs.seen.breached_modules) or d.is_open:
             continue
-        if d.id not in cs.kept_shut:
+        if d.id not in cs.seen.kept_shut:
             continue  # only the doors between the breach and people: a way the crew uses stays theirs
         if _still_needed(world, d, inside):
             continue
@@ -391,7 +369,6 @@ def seal_candidates(world: "World") -> list[int]:
 
 
 def _still_needed(world: "World", d, modules: set[str]) -> bool:
-    from game.sim.actions import can_act
 
     cs = world.crew
     now = world.time_s
@@ -402,16 +379,16 @@ def _still_needed(world: "World", d, modules: set[str]) -> bool:
         if p.on_duty:
             if world.grid.module_at(*p.cell) in modules and int(world.bodies.state[p.id]) < UNCONSCIOUS:
                 return True  # a responder still inside may come out this way
-            if d.cell in p.path or any(getattr(a, "cells", None) and d.cell in a.cells for a in p.plan):
+            if d.cell in p.path or any(isinstance(a, Walk) and d.cell in a.cells for a in p.plan):
                 return True
             continue
         if world.grid.module_at(*p.cell) not in modules:
             continue
         if int(world.bodies.state[p.id]) >= UNCONSCIOUS or p.in_care:
             continue
-        if p.evac in ("sheltering", "safe"):
+        if p.evac in (Evac.SHELTERING, Evac.SAFE):
             continue
-        if p.evac == "moving" or (cs.alarm_s is not None and now < cs.alarm_s + p.react_s + 1.0 and can_act(world, p)):
+        if p.evac == Evac.MOVING or (cs.alarm_s is not None and now < cs.alarm_s + p.react_s + 1.0 and can_act(world, p)):
             return True
     return False
 
@@ -424,7 +401,7 @@ def doors_to_close(world: "World") -> list[int]:
         return []
     c = world.compartments
     out = []
-    for did, sides in cs.module_doors(world):
+    for did, sides in module_doors(world):
         d = world.doors[did]
         if not d.is_open or world.grid.tiles[d.y, d.x] == T_CUT or not (sides & cs.protected):
             continue
@@ -439,7 +416,6 @@ def doors_to_close(world: "World") -> list[int]:
 
 def _door_in_use(world: "World", d) -> bool:
     """Someone in the doorway, or on their way through it in the next few steps."""
-    from game.sim.movement import Walk
 
     for p in world.people:
         if p.cell == d.cell:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from game.sim import debris
+from game.sim.breaches import Breach
 from game.sim.events import BreachOpened, DebrisFell, DoorJammed
 from game.sim.level import EventDef
 
@@ -30,8 +31,6 @@ def fire_due(world: "World") -> None:
 
 def fire(world: "World", ev: EventDef) -> None:
     """Make one event happen now (from the timeline or an instructor)."""
-    from game.sim.world import Breach
-
     p = ev.params
     if ev.kind == "breach":
         x, y = p["at"]

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
 from game.sim import atmosphere, debris, timeline
 from game.sim import crew as crew_system
+from game.sim.breaches import Breach
 from game.sim.commands import Command
 from game.sim.compartments import Compartments, initial_compartments
 from game.sim.doors import OPEN_TIME_S, Door
@@ -26,6 +28,7 @@ from game.sim.orders import apply_command
 from game.sim.people import Person
 from game.sim.physiology import STATE_NAMES, Bodies
 from game.sim.rng import make_streams, stream_state_bytes
+from game.sim.state import derived, feed, static, synced
 from game.sim.tiles import IS_DOOR, Tile
 
 TICK_S = 0.1  # fixed step: 10 ticks per simulated second
@@ -34,38 +37,35 @@ TICK_S = 0.1  # fixed step: 10 ticks per simulated second
 BODY_EVERY = 5
 
 
-@dataclass
-class Breach:
-    id: int
-    x: int
-    y: int
-    area_m2: float
-    cd: float
-    section: str = ""
+def _length(name: str) -> Callable[["World"], bytes]:
+    """A log only grows and its entries never change: its length says which it holds."""
+    return lambda w: struct.pack("<q", len(getattr(w, name)))
 
 
 @dataclass
 class World:
-    level: Level
-    seed: int
-    grid: Grid
-    doors: list[Door]
-    people: list[Person]
-    bodies: Bodies
-    compartments: Compartments
-    rng: dict[str, np.random.Generator]
-    door_open: np.ndarray  # bool [y, x], True on open door cells
-    door_at: dict[tuple[int, int], int]
-    tick: int = 0
-    breaches: list[Breach] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    command_log: list[Command] = field(default_factory=list)
-    pending: list[Command] = field(default_factory=list)
-    next_timeline: int = 0  # index into the level's events sorted by time
-    topology_dirty: bool = True
-    atmos: atmosphere.AtmosState = field(default_factory=atmosphere.AtmosState)
-    physics: debris.PhysicsState = field(default_factory=debris.PhysicsState)
-    crew: crew_system.CrewState = field(default_factory=crew_system.CrewState)
+    """Every field declares what it is (game.sim.state): `state_hash` covers the synced ones."""
+
+    level: Level = static()
+    seed: int = static()
+    grid: Grid = synced()
+    doors: list[Door] = synced()
+    people: list[Person] = synced()
+    bodies: Bodies = synced()
+    compartments: Compartments = synced()
+    rng: dict[str, np.random.Generator] = synced(encode=lambda w: stream_state_bytes(w.rng))
+    door_open: np.ndarray = derived()  # bool [y, x], True on open door cells
+    door_at: dict[tuple[int, int], int] = static()
+    tick: int = synced(default=0)
+    breaches: list[Breach] = synced(default_factory=list)
+    events: list[Event] = synced(default_factory=list, encode=_length("events"))
+    command_log: list[Command] = synced(default_factory=list, encode=_length("command_log"))
+    pending: list[Command] = synced(default_factory=list)
+    next_timeline: int = synced(default=0)  # index into the level's events sorted by time
+    topology_dirty: bool = synced(default=True)
+    atmos: atmosphere.AtmosState = synced(default_factory=atmosphere.AtmosState)
+    physics: debris.PhysicsState = synced(default_factory=debris.PhysicsState)
+    crew: crew_system.CrewState = synced(default_factory=crew_system.CrewState)
 
     @property
     def time_s(self) -> float:
@@ -183,15 +183,22 @@ def step(world: World, dt: float = TICK_S) -> None:
         world.command_log.append(cmd)
         apply_command(world, cmd)
     world.pending.clear()
-    timeline.fire_due(world)
-    if world.topology_dirty:
-        atmosphere.rebuild_topology(world)
-    atmosphere.step_atmosphere(world, dt)
+    step_air(world, dt)
     debris.step_physics(world, dt)
     if world.tick % BODY_EVERY == 0:
         atmosphere.step_bodies(world, dt * BODY_EVERY)
     crew_system.step_crew(world, dt)
     world.tick += 1
+
+
+def step_air(world: World, dt: float) -> None:
+    """The stages of a tick that move air: the timeline (breaches, jams), the
+    gas topology where doors or walls changed, then the gas itself. The
+    editor's what-if runs these alone, at a coarse step, on a level copy."""
+    timeline.fire_due(world)
+    if world.topology_dirty:
+        atmosphere.rebuild_topology(world)
+    atmosphere.step_atmosphere(world, dt)
 
 
 def run_until(world: World, time_s: float) -> None:
@@ -202,24 +209,8 @@ def run_until(world: World, time_s: float) -> None:
 
 
 def state_hash(world: World) -> str:
-    """A digest of everything that decides the future, in a canonical order."""
+    """A digest of everything that decides the future: the world's synced
+    fields, and theirs, in declaration order (game.sim.state)."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(struct.pack("<q", world.tick))
-    h.update(world.grid.tiles.tobytes())
-    h.update("|".join(f"{d.id}:{d.state}" for d in world.doors).encode())
-    for p in world.people:
-        h.update(struct.pack("<qdd", p.id, p.x, p.y))
-        h.update(repr((p.equipment, p.path, p.door_wait_s)).encode())
-    b = world.bodies
-    for arr in (b.spo2, b.dose, b.injury_dose_s, b.vacuum_s, b.state, b.injury):
-        h.update(np.ascontiguousarray(arr).tobytes())
-    c = world.compartments
-    for arr in (c.labels, c.n_o2, c.n_other):
-        h.update(np.ascontiguousarray(arr).tobytes())
-    h.update(repr([(br.x, br.y, br.area_m2, br.cd) for br in world.breaches]).encode())
-    h.update(atmosphere.state_bytes(world.atmos))
-    h.update(debris.state_bytes(world))
-    h.update(stream_state_bytes(world.rng))
-    h.update(repr(world.crew.state_key(world)).encode())
-    h.update(struct.pack("<qq", len(world.events), world.next_timeline))
+    feed(h, world)
     return h.hexdigest()

@@ -1,0 +1,352 @@
+"""Debris in the space: creating it, spawning falls, the throw of a new
+breach, and changes from outside (doors and cuts reshaping the walls, the
+crew clearing light debris or cutting a beam).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, Iterable
+
+import numpy as np
+import pymunk
+
+from game.sim import debris_footprint as fp
+from game.sim.constants import M_AIR, MARS_G_M_S2, T_K, R
+from game.sim.debris_kinds import HEAVY_KG, KINDS, DebrisKind
+from game.sim.debris_occupancy import (
+    _sample_cells,
+    occupancy,
+)
+from game.sim.debris_state import (
+    _HEAVY,
+    _LIGHT,
+    _PLUG_QUERY,
+    COLLISION_SLOP_M,
+    CUT_GAP_M,
+    DEBRIS_FRICTION,
+    IDLE_SPEED_M_S,
+    MIN_PIECE_M,
+    RHO_BOUND,
+    SLEEP_AFTER_S,
+    THROW_RADIUS_M,
+    THROW_SPEED_M_S,
+    PhysicsState,
+    Piece,
+    _cells,
+    _dirty,
+    _keep_inside,
+    _mouth,
+    _move_piece,
+    _read,
+    _shape_index,
+    _sync_people,
+)
+from game.sim.static_geometry import (
+    build_walls,
+    debris_passable,
+    doorway_cells,
+    update_walls,
+)
+
+if TYPE_CHECKING:
+    from game.sim.breaches import Breach
+    from game.sim.world import World
+
+
+# --------------------------------------------------------------------------
+# creation
+
+
+def create_physics(world: "World") -> PhysicsState:
+    """A space with the grid's walls and a body for everyone."""
+    space = pymunk.Space()
+    space.gravity = (0.0, 0.0)  # top-down: the floor joints stand in for gravity
+    space.sleep_time_threshold = SLEEP_AFTER_S
+    space.idle_speed_threshold = IDLE_SPEED_M_S
+    space.collision_slop = COLLISION_SLOP_M
+    walls_body = pymunk.Body(body_type=pymunk.Body.STATIC)
+    # Our own static body: in a batch read it also marks where awake bodies end.
+    space.add(walls_body)
+    passable = debris_passable(world.grid.tiles, world.door_open)
+    rho_nominal = world.level.meta.nominal_pressure_bar * 1e5 * M_AIR / (R * T_K)
+    st = PhysicsState(space=space, walls_body=walls_body, passable=passable, rho_bound=RHO_BOUND * rho_nominal)
+    st.walls = build_walls(space, walls_body, passable, doorway_cells(world.grid.tiles))
+    _sync_people(world, st)
+    return st
+
+
+# People step over light debris (walking through it costs time, see
+# occupancy) and do not sweep it along; heavy debris they cannot pass, and
+# it cannot pass them.
+
+
+def _add_piece(
+    st: PhysicsState, kind: DebrisKind, length_m: float, width_m: float, mass_kg: float,
+    pos: tuple[float, float], angle: float, vel: tuple[float, float] = (0.0, 0.0), spin: float = 0.0,
+) -> int:
+    length_m, width_m, mass_kg = float(length_m), float(width_m), float(mass_kg)
+    body = pymunk.Body(mass_kg, pymunk.moment_for_box(mass_kg, (length_m, width_m)))
+    body.position = pos
+    body.angle = angle
+    body.velocity = vel
+    body.angular_velocity = spin
+    shape = pymunk.Poly.create_box(body, (length_m, width_m))
+    shape.friction = DEBRIS_FRICTION
+    shape.elasticity = 0.0
+    shape.filter = _HEAVY if mass_kg >= HEAVY_KG else _LIGHT
+    # Floor friction: velocity-only joints to the static body, capped at the
+    # sliding force mu m g and at the torque of that force about the centre
+    # (mean lever arm of a rectangle's area, about (L + W) / 5).
+    friction_n = kind.floor_mu * mass_kg * MARS_G_M_S2
+    slide = pymunk.PivotJoint(st.walls_body, body, (0.0, 0.0), (0.0, 0.0))
+    slide.max_bias = 0.0
+    slide.max_force = friction_n
+    turn = pymunk.GearJoint(st.walls_body, body, 0.0, 1.0)
+    turn.max_bias = 0.0
+    turn.max_force = friction_n * (length_m + width_m) / 5.0
+    st.space.add(body, shape, slide, turn)
+    piece = Piece(len(st.pieces), kind.name, mass_kg, length_m, width_m, body, shape, (slide, turn))
+    st.pieces.append(piece)
+    st.version += 1
+    return piece.id
+
+
+def _remove_piece(st: PhysicsState, piece: Piece) -> None:
+    st.space.remove(piece.body, piece.shape, *piece.joints)
+    piece.body = None
+    piece.shape = None
+    piece.joints = ()
+    st.version += 1
+
+
+def _area_for(params: dict[str, Any]) -> tuple[float, float, float, float, bool]:
+    """The spawn area in metres (x0, y0, x1, y1) and whether it is one placed cell."""
+    if "region" in params:
+        x0, y0, x1, y1 = (int(v) for v in params["region"])
+        return float(min(x0, x1)), float(min(y0, y1)), float(max(x0, x1) + 1), float(max(y0, y1) + 1), False
+    if "at" in params:
+        x, y = (int(v) for v in params["at"])
+        return float(x), float(y), float(x + 1), float(y + 1), True
+    raise ValueError("debris_fall needs 'at' or 'region'")
+
+
+def _heavy_cells(world: "World") -> np.ndarray:
+    return occupancy(world)[0]
+
+
+def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
+    """Drop `count` pieces of a kind into a region (or onto a cell); returns their ids.
+
+    Every piece draws the same eight numbers from the debris stream, in
+    order, whether or not it finds room, so one event never shifts another.
+    A single piece dropped `at` a cell lands on its centre. Light pieces land
+    clear of heavy ones; a heavy one pushes light ones out from under it.
+    """
+    st = world.physics
+    if st.space is None:
+        return []
+    kind = KINDS[params["debris"]]
+    x0, y0, x1, y1, placed = _area_for(params)
+    count = int(params.get("count", 1))
+    angle_deg = params.get("angle_deg")
+    rng = world.rng["debris"]
+    ids: list[int] = []
+    blocked = None  # cells under heavy debris: worked out once, again after a heavy landing
+    for _ in range(count):
+        t_size, t_width, t_angle, ux, uy, vx, vy, spin = rng.random(8).tolist()
+        length = kind.length_m[0] + t_size * (kind.length_m[1] - kind.length_m[0])
+        width = kind.width_m[0] + t_width * (kind.width_m[1] - kind.width_m[0])
+        mass = kind.mass_kg[0] + t_size * (kind.mass_kg[1] - kind.mass_kg[0])
+        angle = math.radians(float(angle_deg)) if angle_deg is not None else t_angle * math.pi
+        want = ((x0 + x1) / 2, (y0 + y1) / 2) if placed and count == 1 else (x0 + ux * (x1 - x0), y0 + uy * (y1 - y0))
+        heavy = mass >= HEAVY_KG
+        free = st.passable
+        if not heavy:
+            if blocked is None:
+                blocked = _heavy_cells(world)
+            free = st.passable & ~blocked
+        spot = fp.find_spot(free, length, width, want, angle, (x0, y0, x1, y1))
+        if spot is None:
+            continue
+        pos, angle = spot
+        # Light things land with a little slide and spin; a beam lands dead.
+        slide = 0.0 if heavy else 1.0
+        vel = ((vx - 0.5) * 0.6 * slide, (vy - 0.5) * 0.6 * slide)
+        ids.append(_add_piece(st, kind, length, width, mass, pos, angle, vel, (spin - 0.5) * slide))
+        if heavy:
+            _knock_aside(world, ids[-1])
+            blocked = None
+    _dirty(st)
+    return ids
+
+
+def _knock_aside(world: "World", piece_id: int) -> None:
+    """Light pieces under a heavy one that just landed go to the nearest spot clear of it.
+
+    Top-down, the solver would otherwise shove the beam sideways as if the
+    panels under it shared the deck with it.
+    """
+    st = world.physics
+    hits = st.space.shape_query(st.pieces[piece_id].shape)
+    index = _shape_index(st)
+    under = sorted({index[id(h.shape)] for h in hits if id(h.shape) in index} - {piece_id})
+    under = [i for i in under if not st.pieces[i].heavy]
+    if not under:
+        return
+    _dirty(st)
+    free = st.passable & ~_heavy_cells(world)
+    sc = _read(st)
+    for i in under:
+        p = st.pieces[i]
+        x, y, a = sc.state[i, 0:3].tolist()
+        spot = fp.find_spot(free, p.length_m, p.width_m, (x, y), a, (x - 2.0, y - 2.0, x + 2.0, y + 2.0))
+        if spot is not None:
+            _move_piece(st, p, spot[0], spot[1])
+    _dirty(st)
+
+
+def breach_opened(world: "World", breach: "Breach") -> list[int]:
+    """The first rush of air flings loose things in the room toward the hole.
+
+    About one small object per 40 cm2 of hole (one to four), from floor within
+    THROW_RADIUS_M of the mouth, thrown toward it. The hull cell stays solid
+    for debris (a hole of some cm2 lets no piece through), so no walls change.
+    Returns the new pieces' ids.
+    """
+    st = world.physics
+    if st.space is None:
+        return []
+    _dirty(st)  # the wind changes at once: look at the sleeping pieces again
+    mouth = _mouth(world, breach.x, breach.y)
+    if mouth is None:
+        return []
+    count = int(min(4, max(1, round(breach.area_m2 * 1e4 / 40.0))))
+    ys, xs = np.nonzero(st.passable)
+    near = (xs + 0.5 - mouth[0]) ** 2 + (ys + 0.5 - mouth[1]) ** 2 <= THROW_RADIUS_M**2
+    cells = sorted(zip(ys[near].tolist(), xs[near].tolist()))
+    if not cells:
+        return []
+    kind = KINDS["personal_effects"]
+    rng = world.rng["debris"]
+    ids = []
+    for _ in range(count):
+        pick, t_size, t_width, t_angle, ux, uy, t_speed, t_turn = rng.random(8).tolist()
+        cy, cx = cells[min(int(pick * len(cells)), len(cells) - 1)]
+        length = kind.length_m[0] + t_size * (kind.length_m[1] - kind.length_m[0])
+        width = kind.width_m[0] + t_width * (kind.width_m[1] - kind.width_m[0])
+        mass = kind.mass_kg[0] + t_size * (kind.mass_kg[1] - kind.mass_kg[0])
+        want = (cx + 0.2 + 0.6 * ux, cy + 0.2 + 0.6 * uy)
+        spot = fp.find_spot(st.passable, length, width, want, t_angle * math.pi, (cx, cy, cx + 1, cy + 1))
+        if spot is None:
+            continue
+        pos, angle = spot
+        heading = math.atan2(mouth[1] - pos[1], mouth[0] - pos[0]) + (t_turn - 0.5) * math.radians(60)
+        speed = THROW_SPEED_M_S[0] + t_speed * (THROW_SPEED_M_S[1] - THROW_SPEED_M_S[0])
+        vel = (speed * math.cos(heading), speed * math.sin(heading))
+        ids.append(_add_piece(st, kind, length, width, mass, pos, angle, vel))
+    _dirty(st)
+    return ids
+
+
+# --------------------------------------------------------------------------
+# changes from outside: doors, cuts, crew actions
+
+
+def tiles_changed(world: "World", cells: Iterable[tuple[int, int]]) -> None:
+    """Cells changed passability (door opened or shut, wall cut): rebuild only nearby walls.
+
+    A piece whose centre a shutting door now covers is moved off. Sleeping
+    pieces are left asleep: the wind is looked at again at the next step
+    (the air flows another way now) and wakes whatever it can move, and
+    pymunk wakes whatever touched a wall shape that was rebuilt.
+    """
+    st = world.physics
+    if st.space is None:
+        return
+    cells = list(cells)
+    if not cells:
+        return
+    xs = [c[0] for c in cells]
+    ys = [c[1] for c in cells]
+    window = (min(xs), min(ys), max(xs) + 1, max(ys) + 1)
+    wx0, wy0, wx1, wy1 = window
+    box = (slice(wy0, wy1), slice(wx0, wx1))
+    st.passable[box] = debris_passable(world.grid.tiles[box], world.door_open[box])
+    update_walls(st.walls, st.space, st.walls_body, st.passable, window)
+    sc = _read(st)
+    sc.stall_flat[:] = -1  # the air will flow another way: any piece may be tried again
+    live = sc.live_idx
+    if live.size:
+        # A door shutting on debris pushes out what lies in the doorway (not a physics failure).
+        w = st.passable.shape[1]
+        changed = np.array([y * w + x for x, y in cells], dtype=np.intp)
+        flat = _cells(st, sc.state[live])
+        shut_on = np.isin(flat, changed) & ~st.passable.reshape(-1).take(flat, mode="clip")
+        _keep_inside(st, sc, live[shut_on].tolist())
+    # Only what touched a rebuilt wall shape (beside the change) can have woken.
+    index = _shape_index(st)
+    near = st.space.bb_query(pymunk.BB(wx0 - 2.0, wy0 - 2.0, wx1 + 2.0, wy1 + 2.0), _PLUG_QUERY)
+    sc.written.extend(sorted(k for k in (index.get(id(s)) for s in near) if k is not None))
+    _dirty(st, listing=False)
+
+
+def clear_light_debris(world: "World", cell: tuple[int, int]) -> bool:
+    """Move every light piece lying on `cell` to the nearest free spot off it; True if any moved.
+
+    Free means passable, not under heavy debris and not the cell itself.
+    """
+    st = world.physics
+    if st.space is None:
+        return False
+    sc = _read(st)
+    h, w = st.passable.shape
+    x, y = cell
+    flat, inside = _sample_cells(st, sc)
+    on = np.unique(sc.samp_slot[inside & (flat == y * w + x) & ~sc.samp_heavy]).tolist()
+    if not on:
+        return False
+    free = st.passable & ~occupancy(world)[0]
+    free[y, x] = False
+    moved = False
+    for i in on:
+        p = st.pieces[i]
+        around = (x - 1.5, y - 1.5, x + 2.5, y + 2.5)
+        spot = fp.find_spot(free, p.length_m, p.width_m, (x + 0.5, y + 0.5), float(sc.state[i, 2]), around)
+        if spot is None:
+            continue
+        _move_piece(st, p, spot[0], spot[1])
+        moved = True
+    _dirty(st)
+    return moved
+
+
+def cut_beam(
+    world: "World", debris_id: int, at: tuple[float, float] | None = None, gap_m: float = CUT_GAP_M
+) -> list[int]:
+    """Cut `gap_m` out of a piece around the point on it nearest `at` (default its middle).
+
+    What is left either side stays where it lay, its mass in proportion to
+    its length; a short enough piece is light and can then be cleared.
+    Returns the ids of the pieces left (none if the cut took it all).
+    """
+    st = world.physics
+    if st.space is None or not 0 <= debris_id < len(st.pieces) or not st.pieces[debris_id].alive:
+        return []
+    sc = _read(st)
+    p = st.pieces[debris_id]
+    x, y, a = sc.state[debris_id, 0:3].tolist()
+    ux, uy = math.cos(a), math.sin(a)
+    half = p.length_m / 2
+    t = 0.0 if at is None else max(-half, min(half, (at[0] - x) * ux + (at[1] - y) * uy))
+    kind = KINDS[p.kind]
+    _remove_piece(st, p)
+    ids = []
+    for lo, hi in ((-half, t - gap_m / 2), (t + gap_m / 2, half)):
+        if hi - lo < MIN_PIECE_M:
+            continue
+        mid = (lo + hi) / 2
+        mass = p.mass_kg * (hi - lo) / p.length_m
+        ids.append(_add_piece(st, kind, hi - lo, p.width_m, mass, (x + ux * mid, y + uy * mid), a))
+    _dirty(st)
+    return ids

@@ -1,0 +1,581 @@
+"""Debris state: the pieces, the physics space's record, and reading the bodies.
+
+Owns `PhysicsState` (declared for the state hash: the space's bodies and the
+solver's carried state are read by `_space_bytes`), the constants every
+debris module shares, the derived tables worked out lazily from the bodies
+read when they last moved (`_read`) and kept until something moves, and
+where things are in the space (cells, the wind's air density, hole mouths).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable
+
+import numpy as np
+import pymunk
+import pymunk.batch as pb
+
+# The raw setters of the pinned pymunk (7.3.1): a third of the cost of the
+# Body properties, with the same effect.
+from pymunk._chipmunk import lib as _cp
+
+from game.sim import debris_footprint as fp
+from game.sim.constants import M_N2, M_O2, MARS_G_M_S2
+from game.sim.debris_kinds import HEAVY_KG, KINDS
+from game.sim.state import cache, derived, static, synced
+from game.sim.static_geometry import (
+    CAT_DEBRIS,
+    CAT_HEAVY,
+    CAT_PERSON,
+    CAT_WALL,
+    WallSet,
+)
+
+if TYPE_CHECKING:
+    from game.sim.world import World
+
+
+MAX_SPEED_M_S = 12.0
+# Travel per substep. Walls are whole 1 m cells, so 0.2 m can never carry a
+# body's centre past a wall's middle: no tunnelling at MAX_SPEED_M_S.
+MAX_STEP_M = 0.2
+PHYSICS_HZ = 60.0  # the usual rate for contact-rich motion; 6 substeps per 0.1 s tick
+SLEEP_AFTER_S = 0.5  # still for this long, a body sleeps and costs nothing
+IDLE_SPEED_M_S = 0.05  # slower than this counts as still
+COLLISION_SLOP_M = 0.005
+ESCAPE_DEPTH_M = 0.3  # a centre this deep in a wall is put back (walls are 1 m thick)
+DEBRIS_FRICTION = 0.5  # between pieces, and against walls and people
+PERSON_RADIUS_M = 0.25
+WAKE_CHECK_TICKS = 5  # sleeping pieces feel the wind every half second...
+STALL_MARGIN = 1.2  # a piece the wind failed to move is tried again only at this much more (speed squared)
+CALM_CHECK_TICKS = 20  # ...or every 2 s while it is under half the speed that would move any
+NEAR_M = 1.0  # a person this close to a piece may touch it within a tick
+FEW_AWAKE = 48  # up to this many bodies awake, read them one by one rather than all in one batch
+SEARCH_FROM_BODIES = 400  # from this many bodies, read the awake ones one by one rather than all in a batch
+LIST_EVERY_TICKS = 10  # with few awake, list the awake bodies anyway this often (a backstop)
+NEAR_TOUCH_M = 0.1  # a piece this close to an awake one may have been pushed awake by it
+TICK_GUESS_S = 0.1  # a tick, for how far an awake piece may have gone (reach grows with it)
+# Drag weaker than this share of a moving piece's floor friction is left out;
+# a still piece only gets drag that beats its friction (else it stays put).
+DRAG_RELEVANT = 0.1
+RHO_BOUND = 2.0  # x nominal air density: a safe upper bound for the quick wind test
+PLUG_REACH_M = 0.1  # a piece this close to a hole's mouth lies over it
+MAX_PLUG = 0.9  # air always finds a way round loose debris
+SLOW_MAX = 4.0  # walking-cost multiplier cap for light debris in a cell
+THROW_RADIUS_M = 3.0  # a new breach flings loose things from this close
+THROW_SPEED_M_S = (2.0, 6.0)
+CUT_GAP_M = 1.0  # a cut takes this much out of a beam (two lance cuts, section dragged clear)
+MIN_PIECE_M = 0.25
+
+_STATE_FIELDS = (
+    pb.BodyFields.BODY_ID
+    | pb.BodyFields.POSITION
+    | pb.BodyFields.ANGLE
+    | pb.BodyFields.VELOCITY
+    | pb.BodyFields.ANGULAR_VELOCITY
+)
+_KIND_NAMES = tuple(KINDS)
+_EMPTY = np.zeros(0, dtype=np.int64)
+_SUBSTEPS: dict[float, int] = {}
+
+
+@dataclass
+class Piece:
+    """One piece of debris. `body` is None once it has been cut up or removed."""
+
+    id: int = synced()
+    kind: str = synced()
+    mass_kg: float = synced()
+    length_m: float = synced()
+    width_m: float = synced()
+    # In the space: hashed from there (PhysicsState.space), with the solver's state.
+    body: pymunk.Body | None = synced(default=None)
+    shape: pymunk.Poly | None = synced(default=None)
+    joints: tuple[pymunk.Constraint, ...] = synced(default=())  # floor friction
+
+    @property
+    def heavy(self) -> bool:
+        return self.mass_kg >= HEAVY_KG
+
+    @property
+    def alive(self) -> bool:
+        return self.body is not None
+
+
+class _Scratch:
+    """Tables derived from the state and the last read of the bodies, and the
+    bookkeeping that decides when to look at what; never hashed.
+
+    On copy or pickle only the bookkeeping (`_KEPT`) goes along, so a copy
+    makes the same decisions; the rest holds raw pointers and is rebuilt.
+    """
+
+    _KEPT = (
+        "maybe_awake", "tracked_ids", "next_wake_tick", "px", "py", "stall_u2", "stall_flat",
+    )
+
+    def __init__(self) -> None:
+        self.version = -1
+        self.n_people = -1
+        self.fresh = False  # `state` and `asleep` are exact for every piece
+        self.maybe_awake = True  # some piece may be awake: read before stepping
+        self.tracked_ids: set[int] = set()
+        self.next_wake_tick = 0
+        self.get_buf = pb.Buffer()
+        self.id_buf = pb.Buffer()
+        self.arb_buf = pb.Buffer()
+        self.set_buf = pb.Buffer()
+        self.awake = _EMPTY
+        self.order_ids = b""
+        self.sleepers: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.stall_u2 = np.zeros(0)  # per piece: the wind (over its wake wind, squared) that last failed to move it
+        self.stall_flat = np.zeros(0, dtype=np.int64)  # ...and the cell it lay on then
+        self.need_listing = True  # the next read lists the awake bodies (see _read_pieces)
+        self.reads_unlisted = 0
+        self.written: list[int] = []  # pieces given a velocity since the last read
+        self.wake_gains: tuple[list, list[float]] | None = None  # per breach pattern, see _wind_bound
+        self.occ_key: tuple | None = None
+        self.by_holes_key: tuple | None = None  # see _lying_by_holes
+        self.by_holes: list[list[int]] = []
+        self.occ: tuple[np.ndarray, np.ndarray] | None = None
+        self.foot_version = -1
+        self.shape_index: dict[int, int] = {}
+        self.shape_index_version = -1
+        self.samples_by_id: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.body_ids: dict[int, int] = {}
+        self.px: list[float] = []  # where each person's body is bound by the end of the step
+        self.py: list[float] = []
+
+    def __reduce__(self) -> tuple:
+        return (_restore_scratch, ({k: getattr(self, k) for k in self._KEPT},))
+
+
+def _restore_scratch(kept: dict[str, Any]) -> _Scratch:
+    sc = _Scratch()
+    sc.__dict__.update(kept)
+    return sc
+
+
+def _pieces_bytes(st: "PhysicsState") -> bytes:
+    """Every piece's kind, whether it is still whole, its mass and size, in id order."""
+    meta = np.array(
+        [(_KIND_NAMES.index(p.kind), p.alive, p.mass_kg, p.length_m, p.width_m) for p in st.pieces],
+        dtype=np.float64,
+    ).reshape(len(st.pieces), 5)
+    return meta.tobytes()
+
+
+def _space_bytes(st: "PhysicsState") -> bytes:
+    """Every live body's place, motion and sleep, and what the solver carries over."""
+    if st.space is None:
+        return b""
+    sc = _read(st, full=True)
+    live = sc.live_idx
+    return sc.state[live].tobytes() + sc.asleep[live].tobytes() + _solver_bytes(st, sc)
+
+
+@dataclass
+class PhysicsState:
+    space: pymunk.Space | None = synced(default=None, encode=lambda st: _space_bytes(st))
+    walls_body: pymunk.Body | None = derived(default=None)  # static: walls hang on it, floor joints pull on it
+    walls: WallSet | None = derived(default=None)  # built from the grid and the doors
+    passable: np.ndarray = derived(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    pieces: list[Piece] = synced(default_factory=list, encode=lambda st: _pieces_bytes(st))
+    people: list[pymunk.Body] = derived(default_factory=list)  # static bodies, by person id, where they stand
+    # A person's body collides only while a moving heavy piece is near ("tracked");
+    # elsewhere it is parked, touching nothing, so crowds far from any piece cost nothing.
+    tracked: list[bool] = synced(default_factory=list)
+    rho_bound: float = static(default=2.4)  # kg/m3, RHO_BOUND x the level's nominal air
+    version: int = cache(default=0)  # bumped whenever pieces are added or removed: a key for caches
+    rescues: int = synced(default=0)  # pieces found deep inside a wall and put back (should stay 0)
+    stamp: int = cache(default=0)  # bumped whenever any piece may have moved: a cheap key for caches
+    over_hole: dict[int, int] = synced(default_factory=dict)  # breach id by id of a piece held over it
+    # Derived tables and the bookkeeping of when to look at what (copies keep that part, see _Scratch).
+    scratch: _Scratch = cache(default_factory=_Scratch)
+
+    @property
+    def bodies(self) -> list[pymunk.Body]:
+        """The live debris bodies, in id order."""
+        return [p.body for p in self.pieces if p.body is not None]
+
+
+def substeps(dt: float) -> int:
+    """Substeps per tick: PHYSICS_HZ, and never more than MAX_STEP_M of travel each."""
+    return max(math.ceil(dt * PHYSICS_HZ - 1e-9), math.ceil(MAX_SPEED_M_S * dt / MAX_STEP_M - 1e-9), 1)
+
+
+_PERSON_ON = pymunk.ShapeFilter(categories=CAT_PERSON, mask=CAT_HEAVY)
+_PERSON_OFF = pymunk.ShapeFilter(categories=CAT_PERSON, mask=0)
+_LIGHT = pymunk.ShapeFilter(categories=CAT_DEBRIS, mask=CAT_WALL | CAT_DEBRIS)
+_HEAVY = pymunk.ShapeFilter(categories=CAT_DEBRIS | CAT_HEAVY, mask=CAT_WALL | CAT_DEBRIS | CAT_PERSON)
+_PLUG_QUERY = pymunk.ShapeFilter(mask=CAT_DEBRIS)  # what may lie over a hole: any piece (heavy ones are skipped)
+
+
+# --------------------------------------------------------------------------
+# derived tables and reading the bodies in bulk
+
+
+def _tables(st: PhysicsState) -> _Scratch:
+    """Per-piece constants, id lookup and raw pointers, rebuilt when pieces change."""
+    sc = st.scratch
+    if sc.version == st.version and sc.n_people == len(st.people):
+        return sc
+    pieces, nd, npp = st.pieces, len(st.pieces), len(st.people)
+    kinds = [KINDS[p.kind] for p in pieces]
+    sc.nd, sc.npp = nd, npp
+    sc.alive = np.array([p.alive for p in pieces], dtype=bool)
+    sc.live_idx = np.flatnonzero(sc.alive)
+    sc.length = np.array([p.length_m for p in pieces], dtype=np.float64)
+    sc.width = np.array([p.width_m for p in pieces], dtype=np.float64)
+    sc.mass = np.array([p.mass_kg for p in pieces], dtype=np.float64)
+    sc.heavy = sc.mass >= HEAVY_KG
+    cda = np.array([k.drag_area_m2(p.length_m, p.width_m) for k, p in zip(kinds, pieces)], dtype=np.float64)
+    sc.drag_k = 0.5 * cda / np.maximum(sc.mass, 1e-9)  # drag m/s2 per (kg/m3 x (m/s)2)
+    sc.mu_g = np.array([k.floor_mu * MARS_G_M_S2 for k in kinds], dtype=np.float64)
+    # Quick wind tests on squared relative wind speed, at the density bound.
+    base = sc.mu_g / (st.rho_bound * np.maximum(sc.drag_k, 1e-12))
+    sc.u2_relevant = DRAG_RELEVANT * base
+    sc.u2_wake = base
+    sc.plug_f = np.array([k.plug_fraction for k in kinds], dtype=np.float64)
+    ids = sc.body_ids  # a piece keeps its body for life: look each id up once
+    pairs = [(ids[p.id] if p.id in ids else ids.setdefault(p.id, p.body.id), p.id) for p in pieces if p.body is not None]
+    pairs += [(b.id, nd + j) for j, b in enumerate(st.people)]
+    pairs += [(st.walls_body.id, -1), (st.space.static_body.id, -1)]
+    pairs.sort()
+    sc.sorted_ids = np.array([a for a, _ in pairs], dtype=np.uintp)
+    sc.sorted_slot = np.array([b for _, b in pairs], dtype=np.int64)
+    sc.static_ids = (st.walls_body.id, st.space.static_body.id)
+    sc.ptr = [p.body._body if p.body is not None else None for p in pieces] + [b._body for b in st.people]
+    sc.state = np.zeros((nd + npp, 6))  # x, y, angle, vx, vy, spin per slot; filled by the next read
+    old_n = sc.stall_u2.size  # pieces keep their ids: keep what is known of them
+    sc.stall_u2 = np.concatenate([sc.stall_u2[:nd], np.zeros(max(0, nd - old_n))])
+    sc.stall_flat = np.concatenate([sc.stall_flat[:nd], np.full(max(0, nd - old_n), -1, dtype=np.int64)])
+    sc.asleep = np.zeros(nd, dtype=bool)
+    sc.order = _EMPTY
+    sc.order_ids = b""
+    sc.order_fresh = False
+    sc.slot_of = {b: k for b, k in pairs if 0 <= k < nd}  # body id -> piece slot
+    sc.awake = _EMPTY
+    if len(sc.px) != npp:
+        known = min(len(sc.px), npp)
+        nan = float("nan")
+        sc.px = sc.px[:known] + [nan] * (npp - known)  # nan: placed on first sync
+        sc.py = sc.py[:known] + [nan] * (npp - known)
+    sc.tracked_ids = {j for j, t in enumerate(st.tracked) if t}
+    sc.version, sc.n_people = st.version, npp
+    sc.fresh = False
+    sc.maybe_awake = True
+    sc.occ_key = sc.by_holes_key = None
+    return sc
+
+
+def _footprints(st: PhysicsState, sc: _Scratch) -> None:
+    """Area samples of every live piece, for occupancy; built on first need."""
+    if sc.foot_version == st.version:
+        return
+    locs, slots, weights = [], [], []
+    cache = sc.samples_by_id
+    for p in st.pieces:
+        if p.body is None:
+            continue
+        if p.id not in cache:  # a piece's size never changes: sample it once
+            local = fp.area_samples(p.length_m, p.width_m)
+            per = p.length_m * p.width_m / len(local) * KINDS[p.kind].slow_per_m2
+            cache[p.id] = (local, np.full(len(local), p.id, dtype=np.int64), np.full(len(local), per))
+        local, slot, weight = cache[p.id]
+        locs.append(local)
+        slots.append(slot)
+        weights.append(weight)
+    sc.samp_local = np.concatenate(locs) if locs else np.zeros((0, 2))
+    sc.samp_slot = np.concatenate(slots) if slots else _EMPTY
+    sc.samp_slow = np.concatenate(weights) if weights else np.zeros(0)
+    sc.samp_heavy = sc.heavy[sc.samp_slot]
+    sc.foot_version = st.version
+
+
+def _batch_get(st: PhysicsState, sc: _Scratch) -> np.ndarray:
+    """Read every body's 6 numbers in the library's order; updates the order tables.
+
+    The library lists awake bodies (people, then any awake pieces, in its
+    own order), then static ones, then sleeping ones. The order only changes
+    when bodies sleep, wake, come or go, so it is looked up again only then.
+    """
+    buf = sc.get_buf
+    buf.clear()
+    pb.get_space_bodies(st.space, _STATE_FIELDS, buf)
+    ids = bytes(buf.int_buf())
+    if ids != sc.order_ids:
+        order = sc.sorted_slot[sc.sorted_ids.searchsorted(np.frombuffer(ids, dtype=np.uintp))]
+        n_active = int(order.argmin())  # the first static body (slot -1)
+        rows = np.arange(order.size)
+        mine = (order >= 0) & (order < sc.nd)
+        sc.order, sc.order_ids = order, ids
+        sc.sleepers = None  # which pieces sleep has changed
+        sc.awake_now = order[rows[:n_active][mine[:n_active]]]
+        sc.piece_rows = rows[mine]
+        sc.piece_slots = order[mine]
+        sc.piece_asleep = sc.piece_rows >= n_active
+    return np.frombuffer(buf.float_buf(), dtype=np.float64).reshape(-1, 6)
+
+
+def _read(st: PhysicsState, full: bool = False) -> _Scratch:
+    """Every body's place, motion and sleep (cached until something can have moved).
+
+    `full` also brings the library's body order up to date (for hashing).
+    """
+    sc = _tables(st)
+    if not sc.fresh or (full and not sc.order_fresh):
+        _read_pieces(st, sc, full)
+    return sc
+
+
+def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarray:
+    """Read the pieces that moved since the last read; returns the awake ones' slots.
+
+    A space of few bodies is read whole, in one batch. In one of many,
+    sleeping pieces have not moved, so with few awake only those are read,
+    one by one. Which they are comes from the last read's awake pieces, the
+    ones pushed since, and whatever sleeps no more around them
+    (`_read_near`), or, every LIST_EVERY_TICKS reads and after outside
+    changes, from the library's list of awake bodies (one batch read of
+    ids). With many awake, one batch read of every body.
+    """
+    if not full and sc.order_ids and sc.nd + sc.npp >= SEARCH_FROM_BODIES:
+        if not sc.need_listing and sc.reads_unlisted < LIST_EVERY_TICKS:
+            awake = _read_near(st, sc)
+            if awake is not None:
+                sc.reads_unlisted += 1
+                return _took(sc, awake)
+        sc.need_listing = False
+        sc.reads_unlisted = 0
+        sc.written = []
+        buf = sc.id_buf
+        buf.clear()
+        pb.get_space_bodies(st.space, pb.BodyFields.BODY_ID, buf)
+        ids = np.frombuffer(buf.int_buf(), dtype=np.uintp)
+        n_active = int((ids == sc.static_ids[0]).argmax())  # awake bodies come first
+        if n_active <= FEW_AWAKE:
+            slot_of = sc.slot_of
+            now = sorted(k for k in map(slot_of.get, ids[:n_active].tolist()) if k is not None)
+            before = sc.awake.tolist()
+            read = _read_one
+            for k in set(now).union(before):
+                read(sc, k)
+            sc.asleep[before] = True
+            sc.asleep[now] = False
+            if now != before:
+                sc.sleepers = None  # which pieces sleep has changed
+            sc.order_fresh = False
+            return _took(sc, np.array(now, dtype=np.int64))
+    data = _batch_get(st, sc)
+    sc.state[sc.piece_slots] = data[sc.piece_rows]
+    sc.asleep[sc.piece_slots] = sc.piece_asleep
+    sc.order_fresh = True
+    sc.need_listing = False
+    sc.reads_unlisted = 0
+    sc.written = []
+    return _took(sc, np.sort(sc.awake_now))
+
+
+def _read_one(sc: _Scratch, k: int) -> None:
+    """Piece k's place and motion, straight from its body."""
+    b = sc.ptr[k]
+    p, v = _cp.cpBodyGetPosition(b), _cp.cpBodyGetVelocity(b)
+    sc.state[k] = (p.x, p.y, _cp.cpBodyGetAngle(b), v.x, v.y, _cp.cpBodyGetAngularVelocity(b))
+
+
+def _read_near(st: PhysicsState, sc: _Scratch) -> np.ndarray | None:
+    """The awake pieces found without listing every body (None if too many).
+
+    A sleeping piece only wakes when pushed: by us (`sc.written`) or by an
+    awake piece touching it, so the search starts from the last awake and
+    the pushed, and looks for pieces that sleep no more within reach of
+    each awake one (what it could have touched during the tick).
+    """
+    before = sc.awake.tolist()
+    queue = sorted(set(before).union(sc.written))
+    sc.written = []
+    if len(queue) > FEW_AWAKE:
+        return None
+    seen = set(queue)
+    asleep, ptr, state = sc.asleep, sc.ptr, sc.state
+    is_sleeping = _cp.cpBodyIsSleeping
+    index = _shape_index(st)
+    query = st.space.bb_query
+    awake = []
+    while queue:
+        k = queue.pop()
+        _read_one(sc, k)
+        if is_sleeping(ptr[k]):
+            asleep[k] = True
+            continue
+        asleep[k] = False
+        awake.append(k)
+        if len(awake) > FEW_AWAKE:
+            return None
+        x, y, _, vx, vy, _ = state[k].tolist()
+        r = 0.5 * math.hypot(sc.length[k], sc.width[k]) + NEAR_TOUCH_M + 2.0 * math.hypot(vx, vy) * TICK_GUESS_S
+        for shape in query(pymunk.BB(x - r, y - r, x + r, y + r), _PLUG_QUERY):
+            j = index.get(id(shape))
+            if j is not None and j not in seen:
+                seen.add(j)
+                if not is_sleeping(ptr[j]):
+                    queue.append(j)
+    awake.sort()
+    if awake != before:
+        sc.sleepers = None  # which pieces sleep has changed
+    sc.order_fresh = False
+    return np.array(awake, dtype=np.int64)
+
+
+def _took(sc: _Scratch, awake: np.ndarray) -> np.ndarray:
+    """Bookkeeping after a read that found `awake` (slots) awake."""
+    sc.awake = awake
+    sc.fresh = True  # people's rows are not read: they go where they are sent
+    return awake
+
+
+def _dirty(st: PhysicsState, listing: bool = True) -> None:
+    """Bodies (or the walls, or the wind) changed outside the step: read again, look again.
+
+    `listing`: find what this woke by listing the awake bodies (else the
+    caller has put whatever it may have woken in `written`).
+    """
+    sc = st.scratch
+    sc.fresh = False
+    sc.maybe_awake = True
+    sc.need_listing = sc.need_listing or listing
+    sc.next_wake_tick = 0
+    st.stamp += 1
+
+
+def _solver_bytes(st: PhysicsState, sc: _Scratch) -> bytes:
+    """What the solver carries from step to step: the order it visits bodies
+    in, its contacts and their impulses, the floor joints' last impulses.
+
+    They decide the next step as much as places do. pymunk's copies of a
+    space keep none of them (nor who sleeps), so a copied world hashes
+    differently and is known not to step like the original.
+    """
+    buf = sc.arb_buf
+    buf.clear()
+    pb.get_space_arbiters(st.space, pb.ArbiterFields.CONTACT_COUNT | pb.ArbiterFields.TOTAL_IMPULSE, buf)
+    counts = np.frombuffer(buf.int_buf(), dtype=np.uintp).astype(np.float64)
+    impulses = np.frombuffer(buf.float_buf(), dtype=np.float64).reshape(-1, 2)
+    # The library lists contacts in an order that depends on memory
+    # addresses: sort them, so the same contacts give the same bytes.
+    contacts = np.column_stack([counts, impulses]) + 0.0  # + 0.0: no -0.0 to sort apart from 0.0
+    contacts = contacts[np.lexsort(contacts.T[::-1])] if len(contacts) else contacts
+    awake = sc.live_idx[~sc.asleep[sc.live_idx]].tolist()
+    joints = np.array([j.impulse for i in awake for j in st.pieces[i].joints], dtype=np.float64)
+    return sc.order.tobytes() + contacts.tobytes() + joints.tobytes()
+
+
+# --------------------------------------------------------------------------
+# where things are in the space
+
+
+def _shape_index(st: PhysicsState) -> dict[int, int]:
+    """Piece id by its shape's identity, for turning query hits into pieces (kept until pieces change)."""
+    sc = st.scratch
+    if sc.shape_index_version != st.version:
+        sc.shape_index = {id(p.shape): p.id for p in st.pieces if p.shape is not None}
+        sc.shape_index_version = st.version
+    return sc.shape_index
+
+
+def _sync_people(world: "World", st: PhysicsState) -> None:
+    """One static circle per person, added (parked) for anyone new.
+
+    Static: debris moving into a person stops at them, but a person never
+    shoves a heavy piece (nobody can), and placing their body wakes nothing.
+    """
+    for p in world.people[len(st.people):]:
+        body = pymunk.Body(body_type=pymunk.Body.STATIC)
+        body.position = (p.x, p.y)
+        shape = pymunk.Circle(body, PERSON_RADIUS_M)
+        shape.friction = DEBRIS_FRICTION
+        shape.filter = _PERSON_OFF
+        st.space.add(body, shape)
+        st.people.append(body)
+        st.tracked.append(False)
+
+
+def _move_piece(st: PhysicsState, p: Piece, pos: tuple[float, float], angle: float) -> None:
+    p.body.position = pos
+    p.body.angle = angle
+    p.body.velocity = (0.0, 0.0)
+    p.body.angular_velocity = 0.0
+    st.space.reindex_shapes_for_body(p.body)
+
+
+# --------------------------------------------------------------------------
+# spawning
+
+
+def _mouth(world: "World", x: int, y: int) -> tuple[float, float] | None:
+    """Middle of the hull face where a breach cell meets a passable cell."""
+    passable = world.physics.passable
+    h, w = passable.shape
+    for dx, dy in ((0, 1), (0, -1), (1, 0), (-1, 0)):
+        nx, ny = x + dx, y + dy
+        if 0 <= nx < w and 0 <= ny < h and passable[ny, nx]:
+            return x + 0.5 + dx * 0.5, y + 0.5 + dy * 0.5
+    return None
+
+
+def _air_density(world: "World", flat: np.ndarray) -> np.ndarray:
+    """kg/m3 of the air in each flat cell, from its compartment's gas (0 where there is none)."""
+    c = world.compartments
+    rho = np.zeros(c.count + 1)
+    if c.count:
+        rho[1:] = (c.n_o2 * M_O2 + c.n_other * M_N2) / c.volume_m3
+    return rho[c.labels.reshape(-1).take(flat, mode="clip")]  # label 0 reads the leading 0
+
+
+def depth_in_solid(passable: np.ndarray, x: float, y: float) -> float:
+    """How far (m) the point is inside solid: 0 on a passable cell, else the
+    distance to the nearest passable cell (inf if none within 1.5 m)."""
+    h, w = passable.shape
+    cx, cy = math.floor(x), math.floor(y)
+    if 0 <= cx < w and 0 <= cy < h and passable[cy, cx]:
+        return 0.0
+    best = math.inf
+    for ny in range(cy - 1, cy + 2):
+        for nx in range(cx - 1, cx + 2):
+            if 0 <= nx < w and 0 <= ny < h and passable[ny, nx]:
+                dx = max(nx - x, x - (nx + 1), 0.0)
+                dy = max(ny - y, y - (ny + 1), 0.0)
+                best = min(best, math.hypot(dx, dy))
+    return best
+
+
+def _nearest_free(passable: np.ndarray, x: float, y: float) -> tuple[float, float]:
+    ys, xs = np.nonzero(passable)
+    d2 = (xs + 0.5 - x) ** 2 + (ys + 0.5 - y) ** 2
+    k = int(np.argmin(d2))  # first in row-major order among equals
+    return float(xs[k] + 0.5), float(ys[k] + 0.5)
+
+
+def _keep_inside(st: PhysicsState, sc: _Scratch, bad: Iterable[int]) -> int:
+    """Backstop: a piece whose centre is in a solid cell goes to the nearest free cell."""
+    n = 0
+    for i in bad:
+        spot = _nearest_free(st.passable, float(sc.state[i, 0]), float(sc.state[i, 1]))
+        _move_piece(st, st.pieces[i], spot, float(sc.state[i, 2]))
+        sc.state[i, 0:2] = spot
+        sc.state[i, 3:6] = 0.0
+        n += 1
+    return n
+
+
+def _cells(st: PhysicsState, xy: np.ndarray) -> np.ndarray:
+    """Flat cell index of each position (clipped into the grid's range)."""
+    h, w = st.passable.shape
+    cx = xy[:, 0].astype(np.intp)
+    cy = xy[:, 1].astype(np.intp)
+    cy *= w
+    cy += cx
+    return cy

@@ -1,0 +1,289 @@
+"""The debris step: wind drag on the pieces it can move, waking sleepers the
+wind would shift, people's bodies near moving heavy pieces, and the
+physics substeps. Python only adds the drag, and only where it matters.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pymunk.batch as pb
+
+# The raw setters of the pinned pymunk (7.3.1): a third of the cost of the
+# Body properties, with the same effect.
+from pymunk._chipmunk import lib as _cp
+
+from game.sim.debris_state import (
+    _EMPTY,
+    _PERSON_OFF,
+    _PERSON_ON,
+    _SUBSTEPS,
+    CALM_CHECK_TICKS,
+    ESCAPE_DEPTH_M,
+    IDLE_SPEED_M_S,
+    MAX_SPEED_M_S,
+    NEAR_M,
+    STALL_MARGIN,
+    WAKE_CHECK_TICKS,
+    PhysicsState,
+    _air_density,
+    _cells,
+    _keep_inside,
+    _read,
+    _read_pieces,
+    _Scratch,
+    _sync_people,
+    _tables,
+    depth_in_solid,
+    substeps,
+)
+
+if TYPE_CHECKING:
+    from game.sim.world import World
+
+
+# --------------------------------------------------------------------------
+# the step
+
+
+def _wind_at(world: "World", st: PhysicsState, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The air's velocity (m/s) in flat cells, as float64."""
+    atmos = world.atmos
+    if atmos.wind_x.shape != st.passable.shape:
+        z = np.zeros(flat.shape)
+        return z, z
+    # take on a 2-D array reads its flat view; float32, promoted in arithmetic
+    return atmos.wind_x.take(flat, mode="clip"), atmos.wind_y.take(flat, mode="clip")
+
+
+def _apply_drag(
+    world: "World", st: PhysicsState, sc: _Scratch, slots: np.ndarray, flat: np.ndarray,
+    wx: np.ndarray, wy: np.ndarray, vx: np.ndarray, vy: np.ndarray, dt: float,
+) -> int:
+    """Relax these pieces' velocities toward the local air over the tick; returns how many were written.
+
+    Exact exponential relaxation at the drag rate rho |u| Cd A / 2m, so no tick
+    length makes it overshoot the wind. A still piece is only pushed if the
+    drag beats its floor friction; otherwise it stays and can sleep.
+    """
+    ux, uy = wx - vx, wy - vy
+    umag = np.hypot(ux, uy)
+    rate = _air_density(world, flat) * sc.drag_k[slots] * umag  # 1/s
+    still = vx * vx + vy * vy < IDLE_SPEED_M_S**2
+    go = ~still | (rate * umag > sc.mu_g[slots])
+    if not go.any():
+        return 0
+    decay = np.exp(-rate * dt)
+    nvx, nvy = wx - ux * decay, wy - uy * decay
+    speed = np.hypot(nvx, nvy)
+    cap = np.minimum(1.0, MAX_SPEED_M_S / np.maximum(speed, 1e-12))
+    sel = np.flatnonzero(go)
+    nvx, nvy = (nvx * cap)[sel], (nvy * cap)[sel]
+    chosen = slots[sel]
+    if sel.size == sc.live_idx.size and sel.size > 8 and sc.awake.size == sel.size and sc.order_fresh:
+        _set_all(st, sc, chosen, nvx, nvy)  # every piece awake and driven: one batch write
+    else:
+        setv, ptr = _cp.cpBodySetVelocity, sc.ptr
+        for i, a, b in zip(chosen.tolist(), nvx.tolist(), nvy.tolist()):
+            setv(ptr[i], (a, b))
+    sc.written.extend(chosen.tolist())  # woken, if they slept
+    return int(sel.size)
+
+
+def _set_all(st: PhysicsState, sc: _Scratch, slots: np.ndarray, vx: np.ndarray, vy: np.ndarray) -> None:
+    """One batch write of every body's velocity (only when no piece sleeps: it would wake them)."""
+    nslots = sc.nd + sc.npp
+    vals = np.zeros((nslots + 1, 3))  # the extra zero row is what static bodies (slot -1) read
+    vals[:nslots] = sc.state[:, 3:6]
+    vals[slots, 0], vals[slots, 1] = vx, vy
+    sc.set_rows = np.ascontiguousarray(vals[sc.order])
+    sc.set_buf.set_float_buf(sc.set_rows.reshape(-1))
+    pb.set_space_bodies(st.space, pb.BodyFields.VELOCITY | pb.BodyFields.ANGULAR_VELOCITY, sc.set_buf)
+
+
+def _drive_awake(world: "World", st: PhysicsState, sc: _Scratch, awake: np.ndarray, dt: float) -> int:
+    """Containment and drag for the awake pieces; returns velocities written."""
+    s = sc.state[awake]
+    flat = _cells(st, s)
+    ok = st.passable.reshape(-1).take(flat, mode="clip")
+    if not ok.all():
+        # A piece pressed hard into a wall face may dent it a little (the
+        # solver pushes it back out); one deeper than ESCAPE_DEPTH_M is
+        # put back, and counted, since it could be on its way through.
+        deep = [
+            i for i in awake[~ok].tolist()
+            if depth_in_solid(st.passable, sc.state[i, 0], sc.state[i, 1]) > ESCAPE_DEPTH_M
+        ]
+        if deep:
+            st.rescues += _keep_inside(st, sc, deep)
+            s = sc.state[awake]
+            flat = _cells(st, s)
+    wx, wy = _wind_at(world, st, flat)
+    vx, vy = s[:, 3], s[:, 4]
+    ux, uy = wx - vx, wy - vy
+    rel = ux * ux
+    rel += uy * uy
+    rel = rel > sc.u2_relevant[awake]
+    if not rel.any():
+        return 0
+    sel = np.flatnonzero(rel)
+    return _apply_drag(world, st, sc, awake[sel], flat[sel], wx[sel], wy[sel], vx[sel], vy[sel], dt)
+
+
+def _wake_sleepers(world: "World", st: PhysicsState, sc: _Scratch, dt: float) -> int:
+    """Wake sleeping pieces the wind there would move; returns how many were woken.
+
+    Sleeping pieces do not move, so their cells and thresholds are kept from
+    one full read to the next. The wind is each breach's fixed pattern times
+    its flow, so a bound on the worst piece costs a few multiplications; only
+    when it could be reached are the pieces looked at one by one (a gather
+    and a compare).
+    """
+    if sc.sleepers is None:
+        _read(st)
+        sleeping = sc.live_idx[sc.asleep[sc.live_idx]]
+        sc.sleepers = (sleeping, _cells(st, sc.state[sleeping]), sc.u2_wake[sleeping])
+        sc.wake_gains = None
+    sleeping, flat, u2_wake = sc.sleepers
+    atmos = world.atmos
+    sc.next_wake_tick = world.tick + WAKE_CHECK_TICKS
+    if sleeping.size == 0 or atmos.wind_x.shape != st.passable.shape:
+        return 0
+    bound = _wind_bound(world, sc)  # at least sqrt of the worst u2 / u2_wake below
+    if bound is not None and bound < 0.5:
+        sc.next_wake_tick = world.tick + CALM_CHECK_TICKS
+        return 0
+    wx = atmos.wind_x.take(flat)  # sleeping pieces lie on passable cells: valid indices
+    wy = atmos.wind_y.take(flat)
+    u2 = wx * wx
+    u2 += wy * wy
+    u2 /= u2_wake
+    # A piece woken here that went back to sleep on the same cell was held
+    # by more than its floor (a heap, a wall): only a stronger wind tries again.
+    stalled = sc.stall_flat[sleeping] == flat
+    need = np.where(stalled, np.maximum(1.0, STALL_MARGIN * sc.stall_u2[sleeping]), 1.0)
+    worst = float((u2 / need).max())
+    if worst < 0.25:
+        # Under half the wake speed everywhere: the wind only creeps up (a
+        # sudden change comes through tiles_changed or breach_opened).
+        sc.next_wake_tick = world.tick + CALM_CHECK_TICKS
+    if worst <= 1.0:
+        return 0
+    sel = np.flatnonzero(u2 > need)
+    sc.stall_u2[sleeping[sel]] = u2[sel]
+    sc.stall_flat[sleeping[sel]] = flat[sel]
+    zero = np.zeros(sel.size)
+    return _apply_drag(world, st, sc, sleeping[sel], flat[sel], wx[sel], wy[sel], zero, zero, dt)
+
+
+def _wind_bound(world: "World", sc: _Scratch) -> float | None:
+    """An upper bound on the sleepers' worst wind speed over their wake speed
+    (None if the wind is not the breaches' patterns): the sum over breaches
+    of its flow times its pattern's worst ratio over the sleepers."""
+    atmos = world.atmos
+    sources = atmos.wind_sources
+    if not sources or len(sources) != atmos.breach_flow_kg_s.size:
+        return None  # no breaches, or a wind set by hand
+    if sc.wake_gains is None or sc.wake_gains[0] is not sources:
+        _, flat, u2_wake = sc.sleepers
+        inv = 1.0 / np.sqrt(u2_wake)
+        sc.wake_gains = (sources, [float((src.speed[flat] * inv).max()) for src in sources])
+    return sum(g * abs(float(m)) for g, m in zip(sc.wake_gains[1], atmos.breach_flow_kg_s.tolist()))
+
+
+def _move_body(st: PhysicsState, sc: _Scratch, j: int, x: float, y: float) -> None:
+    """Put person j's body at (x, y), touching heavy debris."""
+    body = st.people[j]
+    ptr = sc.ptr[sc.nd + j]
+    _cp.cpBodySetPosition(ptr, (x, y))
+    _cp.cpSpaceReindexShapesForBody(st.space._space, ptr)
+    if not st.tracked[j]:
+        next(iter(body.shapes)).filter = _PERSON_ON
+        st.tracked[j] = True
+        sc.tracked_ids.add(j)
+    sc.px[j], sc.py[j] = x, y
+
+
+def _park_body(st: PhysicsState, sc: _Scratch, j: int) -> None:
+    """Person j walked away from the debris: leave their body where it is, touching nothing."""
+    next(iter(st.people[j].shapes)).filter = _PERSON_OFF
+    st.tracked[j] = False
+    sc.tracked_ids.discard(j)
+
+
+def _drive_people(world: "World", st: PhysicsState, sc: _Scratch, heavy: np.ndarray, dt: float) -> None:
+    """Put the bodies of people near the moving heavy pieces (`heavy`, slots) where they stand.
+
+    A person's static body only matters to a heavy piece that moves (light
+    pieces pass over people, and nothing wakes a sleeping piece but a
+    push), so while no heavy piece moves nobody is looked at; when some do,
+    everyone within reach of one this tick (half its diagonal, NEAR_M, and
+    its own travel) gets their body put in place and the rest are parked.
+    """
+    tracked = st.tracked
+    if heavy.size == 0:
+        for j in sorted(sc.tracked_ids):
+            _park_body(st, sc, j)
+        return
+    people = world.people
+    n = len(people)
+    if n == 0:
+        return
+    s = sc.state[heavy]
+    reach = np.hypot(sc.length[heavy], sc.width[heavy]) / 2 + NEAR_M + np.hypot(s[:, 3], s[:, 4]) * dt
+    xs = np.fromiter((p.x for p in people), dtype=np.float64, count=n)
+    ys = np.fromiter((p.y for p in people), dtype=np.float64, count=n)
+    near = (np.hypot(xs[:, None] - s[None, :, 0], ys[:, None] - s[None, :, 1]) <= reach[None, :]).any(axis=1)
+    close = np.flatnonzero(near).tolist()
+    px, py = sc.px, sc.py
+    for j in close:
+        x, y = xs[j], ys[j]
+        if not tracked[j] or x != px[j] or y != py[j]:
+            _move_body(st, sc, j, float(x), float(y))
+    for j in sorted(sc.tracked_ids.difference(close)):
+        _park_body(st, sc, j)
+
+
+def step_physics(world: "World", dt: float) -> None:
+    """People and wind into the bodies, then step the space at PHYSICS_HZ.
+
+    When every piece sleeps, nothing is read or written (but for a look at
+    the wind now and then, and placing the bodies of people near heavy
+    debris, which moves no piece) and the space is not stepped at all: the
+    last read stays true.
+    """
+    st = world.physics
+    space = st.space
+    if space is None:
+        return
+    sc = st.scratch
+    people = world.people
+    if sc.version != st.version or sc.n_people != len(people):
+        if len(st.people) < len(people):
+            _sync_people(world, st)
+        _tables(st)
+    # A piece can only have changed if one was awake or was pushed since the
+    # last read (people's static bodies wake nothing); none can wake and fall
+    # asleep again within a tick (sleeping takes SLEEP_AFTER_S).
+    if sc.maybe_awake:
+        awake = _read_pieces(st, sc)
+    else:
+        awake = sc.awake = _EMPTY
+    n_set = _drive_awake(world, st, sc, awake, dt) if awake.size else 0
+    if world.tick >= sc.next_wake_tick:
+        n_set += _wake_sleepers(world, st, sc, dt)
+    moving = np.union1d(awake, sc.written) if sc.written else awake  # (written: pushed just now)
+    _drive_people(world, st, sc, moving[sc.heavy[moving]], dt)
+    if awake.size or n_set:
+        n = _SUBSTEPS.get(dt) or _SUBSTEPS.setdefault(dt, substeps(dt))
+        h = dt / n
+        space_step = space.step
+        for _ in range(n):
+            space_step(h)
+    # else every piece sleeps and nothing was pushed: a step would only count
+    # time, so the space is left alone (most ticks once the debris is down).
+    sc.maybe_awake = awake.size > 0 or n_set > 0
+    if sc.maybe_awake:
+        sc.fresh = False
+        st.stamp += 1
