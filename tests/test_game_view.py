@@ -159,7 +159,7 @@ def test_wind_overlay_draws_arrows_along_the_corridor_with_speeds(display, level
     region_a = plain[x0:x1, y0:y1].reshape(-1, 3)
     region_b = windy[x0:x1, y0:y1].reshape(-1, 3)
     assert (np.abs(region_a - region_b).max(axis=1) > 40).sum() > 30 * s // 2  # arrows all along it
-    speeds = [t for t, _ in state.renderer.last_wind_labels]
+    speeds = [t for t, _ in state.renderer.last_arrow_labels]
     assert speeds and all(t.endswith("m/s") for t in speeds)
     top = float(np.hypot(world.atmos.wind_x, world.atmos.wind_y).max())
     assert any(abs(float(t.split()[0]) - top) < 0.1 for t in speeds)

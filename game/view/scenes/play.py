@@ -31,8 +31,7 @@ from game.view.layers import person_at
 from game.view.messages import describe_all, describe_all_keyed
 from game.view.orders import available_orders, target_at
 from game.view.outcome import Watch, critical_events
-from game.view.overlays import draw_legend as draw_overlay_legend
-from game.view.overlays import legend_height
+from game.view import overlays
 from game.view.perf import FrameStats
 from game.view.render import Marks, WorldRenderer
 from game.view.scenes.base import Context, State
@@ -50,7 +49,6 @@ BANNER_S = 5.0
 PANEL_REFRESH_S = 0.1  # the HUD's numbers are redrawn at most ten times a second
 FEED_STEP_G_S = 5.0
 FRAME_TICK, FRAME_CATCH_UP, FRAME_MAP, FRAME_LIGHT = "tick", "catch-up", "map", "light"  # see PlayState._plan_frame
-OVERLAY_KEYS = {"overlay_pressure": "pressure", "overlay_oxygen": "oxygen", "overlay_wind": "wind"}
 MOUSE_HELP = (
     ("Left click / drag", "select crew (Shift adds)"),
     ("Right click", "orders for what is under the cursor"),
@@ -434,9 +432,9 @@ class PlayState(State):
             self.camera.zoom_step(1)
         elif action == "zoom_out":
             self.camera.zoom_step(-1)
-        elif action in OVERLAY_KEYS:
-            mode = OVERLAY_KEYS[action]
-            self.renderer.overlay = None if self.renderer.overlay == mode else mode
+        elif overlays.for_action(action) is not None:
+            name = overlays.for_action(action).name
+            self.renderer.overlay = None if self.renderer.overlay == name else name
         return None
 
     def _left_down(self, pos: tuple[int, int]) -> State | None:
@@ -802,10 +800,9 @@ class PlayState(State):
         """The overlay's scale and the map key, where they hide the least of the map."""
         lay = self.lay
         items = []
-        if self.renderer.overlay is not None:
-            from game.view.overlays import LEGEND_W
-
-            items.append(("overlay", px(LEGEND_W), px(legend_height(self.renderer.overlay))))
+        ov = self.renderer.overlay_kind
+        if ov is not None:
+            items.append(("overlay", px(overlays.LEGEND_W), px(overlays.legend_height(ov))))
         if self.show_legend:
             items.append(("key", *hud.legend_size()))
         if not items:
@@ -827,7 +824,7 @@ class PlayState(State):
         for kind, w, h in items:
             y = spot[1] + (height - h if spot is spots[0] else 0)
             if kind == "overlay":
-                draw_overlay_legend(surface, self.renderer.overlay, self.renderer.palette, (x - w, y), px)
+                overlays.draw_legend(surface, ov, self.renderer.palette, (x - w, y), px)
             else:
                 hud.draw_legend(surface, (x - w, y))
             x -= w + px(6)
