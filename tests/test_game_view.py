@@ -23,11 +23,21 @@ import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
+from game.app import _headless, headless_play  # noqa: E402
 from game.levelio.load import load_level  # noqa: E402
+from game.sim import crew_events as ce  # noqa: E402
+from game.sim import events as ev  # noqa: E402
 from game.sim import physiology as ph  # noqa: E402
+from game.sim.commands import MoveTo  # noqa: E402
+from game.sim.debris import debris_view  # noqa: E402
 from game.sim.world import create_world, run_until, state_hash  # noqa: E402
-from game.view import colormaps  # noqa: E402
+from game.view import colormaps, hud, overlays, ui  # noqa: E402
 from game.view import palette as P  # noqa: E402
+from game.view.countdowns import Countdowns  # noqa: E402
+from game.view.debris_layer import BEAM_FLANGE, EFFECTS_COLOURS, HEAVY_RIM, KIND_EDGE, KIND_FILL  # noqa: E402
+from game.view.messages import describe, describe_all_keyed  # noqa: E402
+from game.view.panels import SEVERITY_RGB, CommsLog  # noqa: E402
+from tests.builders import ascii_world  # noqa: E402
 
 MODULE4 = ROOT / "levels" / "module4.toml"
 SIZE = (1280, 720)
@@ -38,8 +48,6 @@ INK = ((236, 240, 246), (12, 14, 20))  # the overlay patterns' two inks
 
 @pytest.fixture(scope="module")
 def display():
-    from game.app import _headless
-
     _headless()
     yield
 
@@ -76,8 +84,6 @@ def world_thin_oxygen(level):
 
 
 def play(world, warmup_s: float = 0.0, **settings):
-    from game.app import headless_play
-
     state = headless_play(world, SIZE, paused=True, **settings)
     if warmup_s:
         state.run_for(warmup_s)
@@ -187,9 +193,6 @@ def test_overlay_keys_toggle(display, level):
 # ------------------------------------------------------------- the world
 
 def test_debris_is_drawn_where_the_sim_has_it(display, level):
-    from game.sim.debris import debris_view
-    from game.view.debris_layer import BEAM_FLANGE, EFFECTS_COLOURS, HEAVY_RIM, KIND_EDGE, KIND_FILL
-
     world = world_at(level, 30.0)
     v = debris_view(world)
     assert len(v.ids) > 0
@@ -229,8 +232,6 @@ def test_air_streaks_run_toward_the_breach_and_leave_the_sim_alone(display, leve
 
 
 def test_a_selected_walker_has_a_path_drawn_to_a_goal_marker(display, level):
-    from game.sim.commands import MoveTo
-
     world = create_world(level)
     alexis = world.person_by_name("Alexis Moreau").id
     world.submit(MoveTo(person_id=alexis, cell=(6, 12)))
@@ -248,9 +249,6 @@ def test_a_selected_walker_has_a_path_drawn_to_a_goal_marker(display, level):
 # ------------------------------------------------------------- countdowns
 
 def test_countdown_at_steady_air_agrees_with_the_physiology_model(display):
-    from tests.builders import ascii_world
-    from game.view.countdowns import Countdowns
-
     world = ascii_world(
         """
         HHHHHHH
@@ -292,8 +290,6 @@ def test_countdowns_follow_the_falling_pressure_and_fill_the_at_risk_strip(displ
 # ------------------------------------------------------------------- HUD
 
 def test_the_clock_and_the_o2_panel_are_on_screen(display, level):
-    from game.view import hud
-
     world = world_at(level, 30.0)
     state = play(world)
     px = frame(state)
@@ -328,18 +324,12 @@ def test_ui_scale_makes_the_panels_bigger(display, level):
     assert big.lay.dock.h > small.lay.dock.h
     assert big.lay.life.w > small.lay.life.w
     frame(big)  # and it draws
-    from game.view import ui
-
     ui.set_scale(1.0)
 
 
 # ------------------------------------------------------------------- comms
 
 def test_the_comms_log_tells_the_story_and_does_not_repeat_a_busy_door(display, level):
-    from game.sim import events as ev
-    from game.view.messages import describe, describe_all_keyed
-    from game.view.panels import SEVERITY_RGB, CommsLog
-
     world = world_at(level, 10.0)
     breach = next(e for e in world.events if isinstance(e, ev.BreachOpened))
     assert describe(breach, world)[1] == f"HULL BREACH at section four-delta ({breach.area_cm2:g} cm2)"
@@ -363,12 +353,6 @@ def test_the_comms_log_tells_the_story_and_does_not_repeat_a_busy_door(display, 
 
 
 def test_crew_events_have_lines_of_their_own(display, level):
-    try:
-        from game.sim import crew_events as ce
-    except ImportError:
-        pytest.skip("the sim has no crew events yet")
-    from game.view.messages import describe
-
     world = create_world(level)
     lines = [
         describe(ce.WallCut(tick=1, time_s=0.1, x=62, y=9, material="hatch", by="Hassan Karimi"), world),
