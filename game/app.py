@@ -182,7 +182,7 @@ def run_app(start_level: str | None = None, seed: int | None = None,
             dt = clock.tick(FPS) / 1000.0
             for event in pygame.event.get():
                 if event.type == pygame.QUIT:
-                    if getattr(state, "veto_quit", lambda: False)():
+                    if state.veto_quit():
                         continue  # e.g. the editor asks about unsaved work first
                     return 0
                 if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):

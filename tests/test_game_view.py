@@ -190,6 +190,62 @@ def test_overlay_keys_toggle(display, level):
     assert state.renderer.overlay is None
 
 
+def test_an_overlay_registered_in_one_place_is_keyed_drawn_and_in_the_legend(display, level):
+    """Adding an overlay is one `register`: its key toggles it, the map shows its colours and
+    pattern, the legend its scale, and the key help and settings list its key."""
+    world = world_falling(level)
+    corridor = comp_index(world, CORRIDOR)
+
+    def marked(w):  # Corridor 4 at 0.1 ("low"), every other compartment at 0.9 ("fine")
+        v = np.full(w.compartments.count, 0.9)
+        v[corridor] = 0.1
+        return v
+
+    def stripes(band, gx, gy, s):  # vertical lines every 4 px
+        return np.broadcast_to((gx % 4) == 0, np.broadcast_shapes(np.shape(gx), np.shape(gy)))
+
+    test = overlays.Overlay("test_marks", "Test marks overlay", "t", "TEST  marks", marked,
+                            norm=lambda v: np.clip(v, 0, 1), ticks=(0, 0.5, 1),
+                            bands=(overlays.Band(0.5, "low"), overlays.Band(np.inf, "fine")), pattern=stripes)
+    overlays.register(test)
+    try:
+        state = play(world)
+        assert ("T", "Test marks overlay") in state.panels.help_rows()
+        plain = frame(state)
+        state.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_t, mod=0, unicode="t", scancode=0))
+        assert state.renderer.overlay == "test_marks"
+        over = frame(state)
+        corr = cell_block(over, state, CORRIDOR, inset=0)
+        ink = np.array([count_near(corr, c, 30) for c in INK]).sum()
+        assert ink >= state.camera.tile_px // 4  # the band's own stripes, in one of the two inks
+        fill = corr[np.abs(corr - np.median(corr, axis=0)).max(axis=1) < 40]
+        assert np.abs(np.median(fill, axis=0) - colormaps.colour("viridis", 0.1)).max() < 70
+        ctrl = cell_block(over, state, CONTROL)
+        assert sum(count_near(ctrl, c, 30) for c in INK) == 0  # "fine": no pattern
+        # its legend: drawn where the scene says, and not the pressure overlay's
+        rect = state.panels.legend_rects["overlay"]
+        assert rect.h == ui.px(overlays.legend_height(test))
+        ours = over[rect.left:rect.right, rect.top:rect.bottom]
+        before = plain[rect.left:rect.right, rect.top:rect.bottom].reshape(-1, 3)
+        for f in (0.1, 0.5, 0.9):  # the colour scale came with it
+            c = colormaps.colour("viridis", f)
+            assert count_near(ours.reshape(-1, 3), c, 6) >= count_near(before, c, 6) + 5
+        state.renderer.overlay = "pressure"
+        theirs = frame(state)[rect.left:rect.right, rect.top:rect.bottom]
+        assert (np.abs(ours - theirs).max(axis=2) > 40).sum() > 50
+    finally:
+        overlays.unregister("test_marks")
+    with pytest.raises(KeyError):
+        state.renderer.overlay = "test_marks"  # gone with its entry, not drawn as something else
+
+
+def test_an_unknown_overlay_is_an_error_not_oxygen(display, level):
+    state = play(create_world(level))
+    with pytest.raises(KeyError, match="no overlay called 'oxygenn'"):
+        state.renderer.overlay = "oxygenn"
+    assert state.renderer.overlay is None
+
+
 # ------------------------------------------------------------- the world
 
 def test_debris_is_drawn_where_the_sim_has_it(display, level):

@@ -69,6 +69,10 @@ class State:
     def draw(self, surface: pygame.Surface) -> None:
         pass
 
+    def veto_quit(self) -> bool:
+        """True to keep the window open when the player closes it (e.g. to ask about unsaved work)."""
+        return False
+
 
 class Quit(State):
     """Returned by a scene to end the app."""

@@ -135,6 +135,7 @@ class PlayState(State):
         self.renderer.palette = self.ctx.settings.palette
         self.input.rebuild_keymap()
         self.panels.build_buttons()
+        self.comms.hint = self.panels.keys_hint()
         self._sync_log(force=True)
         if self.ctx.notice:
             self.banner = (self.ctx.notice, self.clock_s + BANNER_S * 2)

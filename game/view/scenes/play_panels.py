@@ -164,7 +164,7 @@ class PlayPanels:
             def comms(surf, dx, dy):
                 play.comms.draw(surf, lay.comms.move(dx, dy))
 
-            urgent = (play.comms.version, play.comms.scroll, scale)
+            urgent = (play.comms.version, play.comms.scroll, play.comms.hint, scale)
             surface.blit(self.cached("comms", lay.comms, None, urgent, comms), lay.comms)
 
         def inspector(surf, dx, dy):
@@ -254,6 +254,12 @@ class PlayPanels:
         if room is not None:
             ui.text(surface, f"O2 feed to {room.label}", (mouse[0] + px(16), mouse[1] + px(10)), 12, colour, "bold",
                     shadow=True)
+
+    def keys_hint(self) -> str:
+        """The keys worth knowing, on the player's bindings: help, the map key, each overlay."""
+        key = self.play.ctx.settings.key_for
+        shown = " ".join(key(o.action).upper() for o in overlays.OVERLAYS.values())
+        return f"{key('help').upper()} keys  {key('legend').upper()} map key  {shown} overlays"
 
     def help_rows(self) -> list[tuple[str, str]]:
         """(key, what it does) for every bound action, then the mouse."""
