@@ -22,14 +22,20 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 import pygame  # noqa: E402
+import pygame_gui  # noqa: E402
 import pytest  # noqa: E402
 
+import game.app as app  # noqa: E402
+from game.app import LEVELS_DIR, _init_video, make_manager  # noqa: E402
 from game.levelio.load import load_level  # noqa: E402
 from game.sim.commands import CloseDoor  # noqa: E402
 from game.sim.world import World, create_world, run_until, step  # noqa: E402
 from game.view import hud  # noqa: E402
 from game.view import palette as P  # noqa: E402
+from game.view.camera import Camera  # noqa: E402
 from game.view.scenes.base import Context  # noqa: E402
+from game.view.scenes.menu import MenuState  # noqa: E402
+from game.view.scenes.play import PlayState  # noqa: E402
 
 MODULE4 = ROOT / "levels" / "module4.toml"
 SIZE = (1280, 720)
@@ -41,8 +47,6 @@ CLOSED_DOOR = (64, 6)  # 4-13's door
 
 @pytest.fixture(scope="module")
 def display():
-    from game.app import _init_video
-
     _init_video()
     if pygame.display.get_surface() is None:
         pygame.display.set_mode((1, 1), pygame.HIDDEN)
@@ -56,9 +60,6 @@ def level():
 
 
 def make_play(world: World, size=SIZE):
-    from game.app import LEVELS_DIR, make_manager
-    from game.view.scenes.play import PlayState
-
     ctx = Context(make_manager(size), size, LEVELS_DIR, None)
     state = PlayState(ctx, world)
     state.enter()
@@ -222,9 +223,6 @@ def test_full_frame_has_clock_text_after_the_breach(display, level):
 # ------------------------------------------------------------------ menu
 
 def test_menu_lists_module_four_first_and_selected(display):
-    from game.app import LEVELS_DIR, make_manager
-    from game.view.scenes.menu import MenuState
-
     ctx = Context(make_manager(SIZE), SIZE, LEVELS_DIR, None)
     menu = MenuState(ctx)
     menu.enter()
@@ -240,9 +238,6 @@ def test_menu_lists_module_four_first_and_selected(display):
 
 
 def test_a_broken_level_is_listed_with_its_error(display, tmp_path):
-    from game.app import make_manager
-    from game.view.scenes.menu import MenuState
-
     shutil.copy(MODULE4, tmp_path / "module4.toml")
     (tmp_path / "aaa_broken.toml").write_text('format_version = 1\n[meta]\nname = "Oops"\n')
     ctx = Context(make_manager(SIZE), SIZE, tmp_path, None)
@@ -280,8 +275,6 @@ def test_fixed_timestep_speed_pause_and_interpolation(display, level):
 
 
 def test_camera_fit_zoom_and_round_trip(display, level):
-    from game.view.camera import Camera
-
     world = create_world(level)
     cam = Camera(pygame.Rect(0, 44, 1280, 676))
     cam.set_world_size(world.grid.width, world.grid.height)
@@ -304,9 +297,6 @@ def test_camera_fit_zoom_and_round_trip(display, level):
 # --------------------------------------------------------------- the app
 
 def test_app_loop_plays_pauses_resizes_and_returns_to_the_menu(display, monkeypatch, tmp_path):
-    import game.app as app
-    import pygame_gui
-
     monkeypatch.setenv("BREACH_PROTOCOL_CONFIG_DIR", str(tmp_path))  # never the player's own settings
     states = []
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pygame
 
+from game.sim.tiles import Tile
 from game.view import glyphs
 from game.view import palette as P
 from game.view.fonts import TEXT
@@ -204,8 +205,6 @@ def draw_legend(surface: pygame.Surface, topleft: tuple[int, int]) -> pygame.Rec
 
 
 def _render_legend() -> pygame.Surface:
-    from game.sim.tiles import Tile
-
     w, h = legend_size()
     panel = pygame.Surface((w, h), pygame.SRCALPHA)
     panel.fill((*P.HUD_BG, 215))

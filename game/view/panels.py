@@ -21,6 +21,7 @@ from game.view import glyphs, hud
 from game.view import palette as P
 from game.view import ui
 from game.view.agents import Activity
+from game.view.fonts import font
 from game.view.ui import px
 
 if TYPE_CHECKING:
@@ -379,6 +380,7 @@ class CommsLog:
         self.lines: list[tuple[str, str, str]] = []  # (clock, text, severity)
         self.topics: list[tuple | None] = []
         self.scroll = 0  # lines scrolled back from the newest
+        self.hint = ""  # the keys worth knowing, in the title bar (the play scene says which)
         self.version = 0  # bumped on every change to the lines (the scene redraws the log on it)
         self._wrap: dict[tuple[str, int, int], list[str]] = {}
 
@@ -410,8 +412,6 @@ class CommsLog:
         got = self._wrap.get(key)
         if got is not None:
             return got
-        from game.view.fonts import font
-
         f = font(size, "regular")
         out, cur = [], ""
         for word in text.split(" "):
@@ -430,9 +430,8 @@ class CommsLog:
     def draw(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         title = "COMMS" + (f"   {self.scroll} newer above, wheel to return" if self.scroll else "")
         inner = ui.panel(surface, rect, title, accent=P.ACCENT)
-        if not self.scroll:
-            ui.text(surface, "F1 keys  L map key  P O V overlays", (rect.right - px(8), rect.y + px(7)), 10, P.TEXT_DIM,
-                    anchor="topright")
+        if not self.scroll and self.hint:
+            ui.text(surface, self.hint, (rect.right - px(8), rect.y + px(7)), 10, P.TEXT_DIM, anchor="topright")
         if not self.lines:
             ui.text(surface, "All quiet.", (inner.x, inner.y), 12, P.TEXT_DIM)
             return

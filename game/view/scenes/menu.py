@@ -13,12 +13,18 @@ from pathlib import Path
 import pygame
 import pygame_gui
 
+from game.levelio.load import load_level
+from game.levelio.problems import LevelError
 from game.sim.level import Level
+from game.sim.world import create_world
 from game.view import palette as P
 from game.view.fonts import TEXT
 from game.view.hud import GAME_TITLE
 from game.view.layers import Backdrop
+from game.view.render import WorldRenderer
 from game.view.scenes.base import Context, Quit, State
+from game.view.scenes.play import PlayState
+from game.view.scenes.settings_menu import SettingsState
 
 DEFAULT_LEVEL_FILE = "module4.toml"  # listed first and selected: the story's night
 MARGIN = 48
@@ -49,9 +55,6 @@ class LevelEntry:
 
 def discover_levels(levels_dir: Path, default_file: str = DEFAULT_LEVEL_FILE) -> list[LevelEntry]:
     """Every *.toml in `levels_dir`, loaded; the default level first, then by file name."""
-    from game.levelio.load import load_level
-    from game.levelio.problems import LevelError
-
     files = sorted(Path(levels_dir).glob("*.toml"), key=lambda p: (p.name != default_file, p.name.lower()))
     out: list[LevelEntry] = []
     for f in files:
@@ -201,8 +204,6 @@ class MenuState(State):
             if event.ui_element is self.quit_button:
                 return Quit(self.ctx)
             if event.ui_element is self.settings_button:
-                from game.view.scenes.settings_menu import SettingsState
-
                 return SettingsState(self.ctx, back=MenuState(self.ctx, selected=self.entries[self.selected].path
                                                               if self.entries else None))
         elif event.type == pygame.KEYDOWN:
@@ -217,9 +218,6 @@ class MenuState(State):
         if not self.entries or not self.entries[self.selected].ok:
             return None
         entry = self.entries[self.selected]
-        from game.sim.world import create_world
-        from game.view.scenes.play import PlayState
-
         try:
             world = create_world(entry.level, self.ctx.seed)
         except Exception as exc:  # a level that validates but cannot be built
@@ -243,9 +241,6 @@ class MenuState(State):
         if entry is None or not entry.ok:
             return None
         try:
-            from game.sim.world import create_world
-            from game.view.render import WorldRenderer
-
             world = create_world(entry.level, self.ctx.seed)
             renderer = WorldRenderer(world)
             renderer.show_labels = False
