@@ -19,9 +19,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-ROOT = Path(__file__).resolve().parent.parent
-LEVELS_DIR = ROOT / "levels"
-THEME_PATH = ROOT / "assets" / "theme.json"
 DEFAULT_SIZE = (1280, 720)
 MIN_SIZE = (800, 480)
 FPS = 60
@@ -34,6 +31,7 @@ import pygame_gui  # noqa: E402
 
 from game import settings as settings_mod  # noqa: E402
 from game.audio import Audio, sound_disabled_by_env  # noqa: E402
+from game.paths import LEVELS_DIR, THEME_PATH  # noqa: E402
 from game.sim.level import Level  # noqa: E402
 from game.sim.world import World, create_world, run_until  # noqa: E402
 from game.view import fonts, ui  # noqa: E402
