@@ -40,9 +40,14 @@ def mission_clock(time_s: float, breach_s: float | None) -> str:
     return f"T{sign}{s // 60:02d}:{s % 60:02d}"
 
 
+def live_clock(time_s: float, breach_s: float | None) -> str:
+    """The clock as the crew watch it during play: it starts at the first breach, --:-- before it."""
+    return NO_TIME if breach_s is None else mission_clock(time_s, breach_s)
+
+
 def place_name(world: "World", cell: Cell) -> str:
     """A cell as people on board would say it: a door by its label, a floor cell by its
-    room, a wall by the rooms either side, else its module, else its coordinates."""
+    room, a wall by the rooms either side, else by its module, else its coordinates."""
     x, y = int(cell[0]), int(cell[1])
     door_id = world.door_at.get((x, y))
     if door_id is not None:
@@ -50,16 +55,21 @@ def place_name(world: "World", cell: Cell) -> str:
     room = world.grid.room_at(x, y)
     if room is not None:
         return room.label
+    sides = rooms_beside(world, (x, y))
+    if len(sides) >= 2:
+        return f"the wall between {sides[0]} and {sides[1]}"
+    return world.grid.module_at(x, y) or f"{x},{y}"
+
+
+def rooms_beside(world: "World", cell: Cell) -> list[str]:
+    """The rooms touching a wall or door cell, west, east, north, south, each named once."""
+    x, y = int(cell[0]), int(cell[1])
     sides: list[str] = []
     for nx, ny in ((x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)):
         r = world.grid.room_at(nx, ny)
         if r is not None and r.label not in sides:
             sides.append(r.label)
-    if len(sides) >= 2:
-        return f"the wall between {sides[0]} and {sides[1]}"
-    if sides:
-        return f"the wall of {sides[0]}"
-    return world.grid.module_at(x, y) or f"{x},{y}"
+    return sides
 
 
 def person_name(world: "World", person_id: int) -> str:

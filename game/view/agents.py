@@ -16,7 +16,7 @@ from game.sim import events as ev
 from game.sim.explain import explain
 from game.sim.orders import ORDER_KINDS, command_words
 from game.sim.physiology import speed_factor
-from game.sim.words import mission_clock
+from game.sim.words import live_clock
 from game.sim.world import TICK_S
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class AgentNotes:
                 continue  # no order to one person (or to no one there: the sim rejected it)
             t = cmd.tick * TICK_S
             words = command_words(world, cmd)
-            self.last_order[cmd.person_id] = (t, f"your order at {mission_clock(t, world.breach_time_s)}: {words}")
+            self.last_order[cmd.person_id] = (t, f"your order at {live_clock(t, world.breach_time_s)}: {words}")
             self.blocked.pop(cmd.person_id, None)
         self._cmds = len(log)
         for e in world.events[self._events:]:
@@ -106,7 +106,7 @@ def activity(world: "World", person_id: int, notes: AgentNotes | None = None) ->
         kit = "respirator on" if p.respirator_on or p.suited else "needs a respirator and carrying out"
         return Activity("down", f"Unconscious ({kit})")
     if e.order is not None and e.order.source == "player":  # the player's own order keeps its time of giving
-        why = f"your order at {mission_clock(e.order.tick * TICK_S, world.breach_time_s)}: {e.order.words}"
+        why = f"your order at {live_clock(e.order.tick * TICK_S, world.breach_time_s)}: {e.order.words}"
     elif e.why:
         why = e.why
     else:

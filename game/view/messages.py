@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from game.sim import crew_events as ce
 from game.sim import events as ev
 from game.sim.tiles import Tile
-from game.view.hud import format_clock
+from game.sim.words import live_clock, place_name, rooms_beside
 
 if TYPE_CHECKING:
     from game.sim.world import World
@@ -27,24 +27,9 @@ DEBRIS_NAMES = {
 Line = tuple[str, str, str]  # (clock, text, severity)
 
 
-def _where(world: "World", x: int, y: int) -> str:
-    """A cell by its room, or for a wall or door the rooms either side of it."""
-    room = world.grid.room_at(x, y)
-    if room:
-        return room.label
-    sides = []
-    for dx, dy in ((0, -1), (0, 1), (-1, 0), (1, 0)):
-        r = world.grid.room_at(x + dx, y + dy)
-        if r is not None and r.label not in sides:
-            sides.append(r.label)
-    if len(sides) >= 2:
-        return f"{sides[0]} / {sides[1]}"
-    return sides[0] if sides else f"{x},{y}"
-
-
 def describe(event: ev.Event, world: "World") -> Line | None:
     """One comms-log line for an event, or None to leave it out."""
-    clock = format_clock(event.time_s, world.breach_time_s)
+    clock = live_clock(event.time_s, world.breach_time_s)
     if isinstance(event, ev.BreachOpened):
         where = f"section {event.section}" if event.section else f"{event.x},{event.y}"
         return clock, f"HULL BREACH at {where} ({event.area_cm2:g} cm2)", "alarm"
@@ -52,7 +37,7 @@ def describe(event: ev.Event, world: "World") -> Line | None:
         return clock, f"{event.door} is jammed in its frame", "warn"
     if isinstance(event, ev.DebrisFell):
         what = DEBRIS_NAMES.get(event.debris, event.debris.replace("_", " ").capitalize())
-        return clock, f"{what} came down in {_where(world, event.x, event.y)}", "warn"
+        return clock, f"{what} came down in {place_name(world, (event.x, event.y))}", "warn"
     if isinstance(event, (ev.DoorOpened, ev.DoorClosed)):
         verb = "opened" if isinstance(event, ev.DoorOpened) else "closed"
         if event.by and not _pressure_door(world, event.door_id):
@@ -113,11 +98,11 @@ def _crew_line(e: ev.Event, world: "World") -> tuple[str, str] | None:
     if isinstance(e, ce.DoorPried):
         return f"{e.door} pried open by {e.by}" + (f" with {', '.join(e.helpers)}" if e.helpers else ""), "good"
     if isinstance(e, ce.WallCut):
-        where = _where(world, e.x, e.y)
-        where = f"between {where.replace(' / ', ' and ')}" if " / " in where else f"at {where}"
+        sides = rooms_beside(world, (e.x, e.y))
+        where = f"between {sides[0]} and {sides[1]}" if len(sides) >= 2 else f"at {place_name(world, (e.x, e.y))}"
         return f"{_first(e.by)} has cut through the {e.material.replace('_', ' ')} {where}", "good"
     if isinstance(e, ce.BeamCut):
-        return f"{_first(e.by)} has cut the fallen beam in {_where(world, e.x, e.y)}", "good"
+        return f"{_first(e.by)} has cut the fallen beam in {place_name(world, (e.x, e.y))}", "good"
     if isinstance(e, ce.RespiratorFitted):
         return f"{_first(e.by)} fitted a respirator on {e.person}", "good"
     if isinstance(e, ce.CasualtyTaken):
@@ -190,7 +175,7 @@ def describe_all_keyed(events: list[ev.Event], world: "World") -> list[tuple[str
                 names = ", ".join(g.person for g in group[:2])
                 verb = STATE_VERBS.get(e.state, f"are {e.state}")
                 sev = "good" if e.state == "conscious" else ("alarm" if e.state in ("unconscious", "dead") else "warn")
-                out.append((format_clock(e.time_s, world.breach_time_s),
+                out.append((live_clock(e.time_s, world.breach_time_s),
                             f"{len(group)} crew {verb}: {names} and {len(group) - 2} more", sev, None))
                 i = j
                 continue

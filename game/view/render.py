@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pygame
 
+from game.sim.words import duration
 from game.view import glyphs
 from game.view import palette as P
 from game.view.camera import Camera
@@ -241,9 +242,9 @@ class WorldRenderer:
         for pid, ttu, ttd in marks.countdowns[:14]:
             state = self.world.person_state(pid)
             if state == "unconscious":
-                txt, colour = f"dies {_mmss(ttd)}", P.UNCONSCIOUS
+                txt, colour = f"dies {duration(ttd)}", P.UNCONSCIOUS
             elif ttu < 600:
-                txt, colour = f"out {_mmss(ttu)}", P.IMPAIRED if ttu > 120 else P.UNCONSCIOUS
+                txt, colour = f"out {duration(ttu)}", P.IMPAIRED if ttu > 120 else P.UNCONSCIOUS
             else:
                 continue
             sx, sy = camera.world_to_screen(*self._pos(positions, pid))
@@ -264,10 +265,3 @@ class WorldRenderer:
             rad = int(s * (0.4 + 1.2 * age))
             k = 1.0 - age
             pygame.draw.circle(surface, (int(255 * k), int(190 * k), int(120 * k)), (cx, cy), rad, 2)
-
-
-def _mmss(seconds: float) -> str:
-    if seconds == math.inf or seconds != seconds:
-        return "--"
-    t = max(0, int(seconds))
-    return f"{t // 60}:{t % 60:02d}"

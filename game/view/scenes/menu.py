@@ -16,6 +16,7 @@ import pygame_gui
 from game.levelio.load import load_level
 from game.levelio.problems import LevelError
 from game.sim.level import Level
+from game.sim.words import duration
 from game.sim.world import create_world
 from game.view import palette as P
 from game.view.fonts import TEXT
@@ -81,11 +82,6 @@ def list_text(entry: LevelEntry, taken: set[str]) -> str:
     return text
 
 
-def _clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 60}:{s % 60:02d}"
-
-
 def briefing_html(entry: LevelEntry) -> str:
     """The right-hand panel: what the selected level is about, or what is wrong with it."""
     if not entry.ok:
@@ -98,7 +94,7 @@ def briefing_html(entry: LevelEntry) -> str:
     lv = entry.level
     assert lv is not None
     m = lv.meta
-    facts = [f"{len(lv.crew)} crew", f"time limit {_clock(m.time_limit_s)}", f"file {entry.path.name}"]
+    facts = [f"{len(lv.crew)} crew", f"time limit {duration(m.time_limit_s)}", f"file {entry.path.name}"]
     if m.author:
         facts.insert(0, f"by {html.escape(m.author)}")
     parts = [

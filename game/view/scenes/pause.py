@@ -6,9 +6,9 @@ import pygame
 import pygame_gui
 from pygame_gui.core import ObjectID
 
+from game.sim.words import live_clock
 from game.view import palette as P
 from game.view import ui
-from game.view.hud import format_clock
 from game.view.scenes.base import EXITS, Context, Quit, State
 from game.view.scenes.settings_menu import SettingsState
 from game.view.ui import px
@@ -130,5 +130,5 @@ class PauseState(State):
         if self.panel is not None:
             ui.text(surface, self.play.world.level.meta.name, (rect.x + px(24), rect.y + px(18)), 15, P.TEXT, "bold")
             w = self.play.world
-            ui.text(surface, format_clock(w.time_s, w.breach_time_s), (rect.right - px(24), rect.y + px(18)), 15,
+            ui.text(surface, live_clock(w.time_s, w.breach_time_s), (rect.right - px(24), rect.y + px(18)), 15,
                     P.CLOCK_TEXT, "mono", anchor="topright")
