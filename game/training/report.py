@@ -24,7 +24,8 @@ from game.sim.world import TICK_S, World, state_hash
 from game.training.moments import Moment, clock, moments
 from game.training.replay import Playback, Replay
 from game.training.runs import autopilot_available, run_unattended
-from game.training.scoring import Score, Tracker, score
+from game.training.scoring import Score, score
+from game.training.tracker import Tracker
 
 SNAPSHOT_SIZE = (1280, 720)
 MAX_SNAPSHOTS = 6

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from game.sim import commands as C
 from game.sim.level import Level
 from game.sim.world import TICK_S, World, create_world, state_hash, step
-from game.training.scoring import Score, Tracker, score
+from game.training.scoring import Score, score
+from game.training.tracker import Tracker
 
 
 def autopilot_available() -> bool:
