@@ -191,9 +191,13 @@ def main(argv: list[str] | None = None) -> int:
 
             return cmd_convert(args)
         if args.command == "replay":
-            return training_cli.cmd_replay(args)
+            from game.training_app import cmd_replay  # the window and renderer: loaded only when asked for
+
+            return cmd_replay(args)
         if args.command == "report":
-            return training_cli.cmd_report(args)
+            from game.training_app import cmd_report
+
+            return cmd_report(args)
         if args.command == "batch":
             return training_cli.cmd_batch(args, _load)
         from game.app import run_app
