@@ -64,7 +64,7 @@ class Designer:
 
     def tool(self, key: str) -> None:
         self.d.button(self.st.tool_buttons[key])
-        assert self.st.tool == key or key.startswith("tile:")
+        assert self.st.tool.key == key or key.startswith("tile:")
 
     def click(self, x: int, y: int) -> None:
         self.d.click(self.cell(x, y))
@@ -224,7 +224,7 @@ def test_brush_fill_eyedropper_undo_and_zoom_from_the_keyboard_and_mouse(display
     d.press(pygame.K_3, unicode="3")  # tile 3: module wall
     d.press(pygame.K_f, unicode="f")
     h.click(4, 6)
-    assert st.tool == "fill" and st.model.level.rows[6] == "H" + "=" * 14 + "H"
+    assert st.tool.key == "fill" and st.model.level.rows[6] == "H" + "=" * 14 + "H"
     d.click(h.cell(5, 2), button=3)  # right-click picks the wall back up
     assert st.tile_kind == "wall"
     d.press(pygame.K_z, pygame.KMOD_CTRL)
@@ -253,7 +253,7 @@ def test_copy_and_paste_a_region_with_the_mouse(display):
     h.drag((2, 2), (5, 4))
     d.press(pygame.K_c, pygame.KMOD_CTRL)
     d.press(pygame.K_v, pygame.KMOD_CTRL)
-    assert st.tool == "paste"
+    assert st.tool.key == "paste"
     h.click(12, 2)
     lv = st.model.level
     assert lv.rows[3][12:16] == lv.rows[3][2:6] == "###."

@@ -24,16 +24,15 @@ import pygame_gui
 from game.editor import edits, theme
 from game.editor.commands import ResizeMap, SetValue, SwapLevel
 from game.editor.drawing import (
-    HOVER,
     PROBLEM,
     SELECT,
     TILE_SWATCH,
     LevelPicture,
     cells_rect,
-    fill_cells,
 )
 from game.editor.forms import FieldError, Form, fields_for, parse_value, with_value
 from game.editor.model import EditorModel, blank_level, find_recovery, load_for_editing
+from game.editor.tools import Tool, make_tools
 from game.editor.whatif import WhatIf, WhatIfJob
 from game.levelio.problems import Problem
 from game.sim.level import EventDef, Level
@@ -52,14 +51,8 @@ VALIDATE_DELAY_S = 0.25
 WHATIF_DELAY_S = 0.6
 PAN_KEYS_PX_S = 700.0
 
-TOOLS = (("select", "Select", "V"), ("brush", "Brush", "B"), ("rect", "Rectangle", "R"), ("fill", "Fill", "F"),
-         ("region", "Copy area", "C"), ("paste", "Paste", "Ctrl+V"))
 TILES = (("floor", "Floor"), ("wall", "Wall"), ("module_wall", "Mod. wall"), ("hull", "Hull"),
          ("vacuum", "Vacuum"), ("cut", "Cut hole"))
-PLACE = (("door", "Door"), ("bulkhead", "Bulkhead"), ("hatch", "Hatch"), ("room", "Room label"),
-         ("module", "Module"), ("crew", "Person"), ("locker", "Locker"), ("section", "Hull section"),
-         ("breach", "Breach"), ("debris", "Debris fall"), ("jam", "Door jam"))
-TILE_TOOLS = ("brush", "rect", "fill")
 THING_TABLES = ("rooms", "modules", "hull_sections", "doors", "crew", "lockers")
 FILTERS = (("All", THING_TABLES), ("Rooms", ("rooms",)), ("Modules", ("modules",)), ("Doors", ("doors",)),
            ("People", ("crew",)), ("Lockers", ("lockers",)), ("Hull sections", ("hull_sections",)))
@@ -171,7 +164,8 @@ class EditorState(State):
         self.picture = LevelPicture()
         self.camera = Camera(self._rects()["map"])
         self._fit_camera()
-        self.tool = "brush"
+        self.tools = make_tools()
+        self.tool: Tool = self.tools["brush"]
         self.tile_kind = "wall"
         self.selected: tuple[str, int] | None = None
         self.region: tuple[tuple[int, int], tuple[int, int]] | None = None
@@ -180,7 +174,6 @@ class EditorState(State):
         self.show_whatif = False
         self.hover: tuple[int, int] | None = None
         self.mouse = (0, 0)
-        self.drag: tuple | None = None
         self.panning = False
         self.flash: tuple[tuple[int, int], float] | None = None
         self.message = ""
@@ -259,7 +252,7 @@ class EditorState(State):
         self._seen_revision = -1
         self._briefing_shown = None  # the new box is empty: fill it from the level
         self._refresh_all()
-        self._select_tool(self.tool)
+        self._select_tool(self.tool.key)
         if self._recovery is not None:
             rec, self._recovery = self._recovery, None
             if rec != self.model.level:
@@ -344,13 +337,17 @@ class EditorState(State):
                                         object_id="#panel_caption")
             y += 22
 
+        def tool_buttons(group: str) -> None:
+            nonlocal y
+            tools = [t for t in self.tools.values() if t.group == group]
+            for i, t in enumerate(tools):
+                self.tool_buttons[t.key] = self._button(
+                    (6 + (i % 2) * (col_w + 4), y + (i // 2) * 32, col_w, 28), t.label,
+                    lambda k=t.key: self._select_tool(k), container=panel, tip=t.tip, object_id="#editor_tool")
+            y += ((len(tools) + 1) // 2) * 32 + 6
+
         caption("TOOLS")
-        for i, (key, text, short) in enumerate(TOOLS):
-            b = self._button((6 + (i % 2) * (col_w + 4), y + (i // 2) * 32, col_w, 28), text,
-                             lambda k=key: self._select_tool(k), container=panel, tip=f"{text} ({short})",
-                             object_id="#editor_tool")
-            self.tool_buttons[key] = b
-        y += ((len(TOOLS) + 1) // 2) * 32 + 6
+        tool_buttons("tools")
         caption("TILES")
         for i, (kind, text) in enumerate(TILES):
             bx = 6 + (i % 2) * (col_w + 4)
@@ -365,12 +362,7 @@ class EditorState(State):
             self.tool_buttons["tile:" + kind] = b
         y += ((len(TILES) + 1) // 2) * 32 + 6
         caption("PLACE")
-        for i, (key, text) in enumerate(PLACE):
-            b = self._button((6 + (i % 2) * (col_w + 4), y + (i // 2) * 32, col_w, 28), text,
-                             lambda k=key: self._select_tool(k), container=panel, tip=f"Click the map to place: {text.lower()}",
-                             object_id="#editor_tool")
-            self.tool_buttons[key] = b
-        y += ((len(PLACE) + 1) // 2) * 32 + 6
+        tool_buttons("place")
         self.hint_box = pygame_gui.elements.UITextBox("", pygame.Rect(6, y, rect.w - 16, max(40, rect.h - y - 10)), m,
                                                       container=panel, object_id="#tool_hint")
 
@@ -582,34 +574,17 @@ class EditorState(State):
         if key == "paste" and self.clip is None:
             self.say("Nothing to paste: select an area with Copy area, then Ctrl+C", error=True)
             return
-        self.tool = key
-        self.drag = None
+        self.tool.cancel()
+        self.tool = self.tools[key]
         for k, b in self.tool_buttons.items():
-            active = k == key or (k == "tile:" + self.tile_kind and key in TILE_TOOLS)
+            active = k == key or (k == "tile:" + self.tile_kind and self.tool.paints)
             b.select() if active else b.unselect()
         if self.ui:
-            self.hint_box.set_text(self._hint())
+            self.hint_box.set_text(f"<b>{html.escape(key.replace('_', ' ').title())}</b><br>{self.tool.hint}")
 
     def _select_tile(self, kind: str) -> None:
         self.tile_kind = kind
-        self._select_tool(self.tool if self.tool in TILE_TOOLS else "brush")
-
-    def _hint(self) -> str:
-        hints = {
-            "select": "Click a thing to edit it; drag it to move. Drag on empty floor to mark an area.",
-            "brush": "Drag to paint. Right-click picks the tile under the cursor.",
-            "rect": "Drag a rectangle. Hold Shift for an outline only (walls around a room).",
-            "fill": "Click to fill the connected area of the same tile.",
-            "region": "Drag an area, then Ctrl+C to copy it.",
-            "paste": "Click where the copied area's top-left corner goes.",
-            "door": "Click a wall cell between two floors.", "bulkhead": "Click a module wall cell.",
-            "hatch": "Click a module wall cell (a tunnel hatch).", "room": "Click the floor of a room to name it.",
-            "module": "Click inside a module to name it.", "crew": "Click the floor where the person starts.",
-            "locker": "Click the floor where the locker stands.", "section": "Drag along the hull to name a section.",
-            "breach": "Click a hull cell: the breach opens there.", "debris": "Click a cell, or drag a region, where debris falls.",
-            "jam": "Click a door that jams.",
-        }
-        return f"<b>{html.escape(self.tool.replace('_', ' ').title())}</b><br>{hints.get(self.tool, '')}"
+        self._select_tool(self.tool.key if self.tool.paints else "brush")
 
     # ------------------------------------------------------------- editing
     def do(self, command) -> None:
@@ -1032,8 +1007,8 @@ class EditorState(State):
         elif k in (pygame.K_MINUS, pygame.K_KP_MINUS):
             self.camera.zoom_step(-1)
         elif k == pygame.K_ESCAPE:
-            if self.drag is not None or self.region is not None or self.selected is not None:
-                self.drag = None
+            if self.tool.dragging or self.region is not None or self.selected is not None:
+                self.tool.cancel()
                 self.region = None
                 self.select(None)
             else:
@@ -1057,47 +1032,7 @@ class EditorState(State):
             return None
         if event.button != 1:
             return None
-        tool = self.tool
-        if tool == "select":
-            refs = edits.things_at(lv, cell)
-            if refs:
-                ref = refs[(refs.index(self.selected) + 1) % len(refs)] if self.selected in refs else refs[0]
-                self.select(ref)
-                self.drag = ("move", ref, cell, cell)
-            else:
-                self.select(None)
-                self.drag = ("region", cell, cell)
-        elif tool == "brush":
-            self.drag = ("brush", [cell], cell)
-        elif tool in ("rect", "section", "region", "debris"):
-            self.drag = (tool, cell, cell)
-        elif tool == "fill":
-            self.do(edits.flood_fill(lv, cell, self.tile_kind))
-        elif tool in ("door", "bulkhead", "hatch"):
-            state = "open" if tool == "bulkhead" else "closed"
-            self.do(edits.place_door(lv, cell, tool, state))
-            idx = next((i for i, d in enumerate(self.model.level.doors) if d.at == cell), None)
-            if idx is not None:
-                self.select(("doors", idx))
-        elif tool in ("room", "module", "crew", "locker"):
-            table = {"room": "rooms", "module": "modules", "crew": "crew", "locker": "lockers"}[tool]
-            cmd = edits.place(lv, table, cell)
-            if cmd is not None:
-                self.do(cmd)
-                self.select((table, len(getattr(self.model.level, table)) - 1))
-        elif tool == "breach":
-            if edits.kind_at(lv, cell) != "hull":
-                self.say("A breach opens in the hull: click a hull cell", error=True)
-            self.do(edits.add_event(lv, "breach", cell))
-            self.select(("events", len(self.model.level.events) - 1))
-        elif tool == "jam":
-            if not any(d.at == cell for d in lv.doors) and edits.kind_at(lv, cell) not in ("door", "bulkhead", "hatch"):
-                self.say("Only a door can jam: click a door", error=True)
-                return None
-            self.do(edits.add_event(lv, "door_jam", cell, at_s=0.0))
-            self.select(("events", len(self.model.level.events) - 1))
-        elif tool == "paste" and self.clip is not None:
-            self.do(edits.paste(lv, self.clip, cell))
+        self.tool.press(self, cell)
         return None
 
     def _on_mouse_move(self, event) -> None:
@@ -1108,67 +1043,14 @@ class EditorState(State):
         inside = self.camera.viewport.collidepoint(event.pos)
         cell = self.cell_at(event.pos)
         self.hover = cell if inside else None
-        if self.drag is None:
-            return
-        kind = self.drag[0]
-        if kind == "brush":
-            stroke, last = self.drag[1], self.drag[2]
-            if cell != last:
-                stroke += edits.line_cells(last, cell)[1:]
-                self.drag = ("brush", stroke, cell)
-        elif kind == "move":
-            self.drag = (kind, self.drag[1], self.drag[2], cell)
-        else:
-            self.drag = (kind, self.drag[1], cell)
+        self.tool.drag_to(self, cell)
 
     def _on_mouse_up(self, event) -> None:
         if event.button == 2 or (self.panning and event.button == 1):
             self.panning = False
             return
-        if event.button != 1 or self.drag is None:
-            return
-        drag, self.drag = self.drag, None
-        lv = self.model.level
-        kind = drag[0]
-        if kind == "brush":
-            self.do(edits.paint(lv, drag[1], self.tile_kind, label=f"Brush {self.tile_kind.replace('_', ' ')}"))
-        elif kind == "rect":
-            a, b = drag[1], drag[2]
-            cells = edits.rect_cells(a, b)
-            if pygame.key.get_mods() & pygame.KMOD_SHIFT:
-                x0, x1 = sorted((a[0], b[0]))
-                y0, y1 = sorted((a[1], b[1]))
-                cells = [(x, y) for x, y in cells if x in (x0, x1) or y in (y0, y1)]
-            self.do(edits.paint(lv, cells, self.tile_kind, label=f"Rectangle of {self.tile_kind.replace('_', ' ')}"))
-        elif kind == "section":
-            a, b = drag[1], drag[2]
-            rect = (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
-            cmd = edits.place(lv, "hull_sections", a, rect=rect)
-            if cmd is not None:
-                self.do(cmd)
-                self.select(("hull_sections", len(self.model.level.hull_sections) - 1))
-        elif kind == "debris":
-            a, b = drag[1], drag[2]
-            if a == b:
-                self.do(edits.add_event(lv, "debris_fall", a, at_s=10.0))
-            else:
-                region = (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
-                self.do(edits.add_event(lv, "debris_fall", None, at_s=10.0, region=region, count=4))
-            self.select(("events", len(self.model.level.events) - 1))
-        elif kind == "region":
-            self.region = (drag[1], drag[2])
-            x0, x1 = sorted((drag[1][0], drag[2][0]))
-            y0, y1 = sorted((drag[1][1], drag[2][1]))
-            self.say(f"Area {x1 - x0 + 1} x {y1 - y0 + 1} marked: Ctrl+C copies it")
-        elif kind == "move":
-            ref, start, end = drag[1], drag[2], drag[3]
-            if end != start:
-                table, i = ref
-                item = getattr(lv, table)[i]
-                origin = edits.where(item)
-                if origin is not None:
-                    target = (origin[0] + end[0] - start[0], origin[1] + end[1] - start[1])
-                    self.do(edits.move(lv, ref, target))
+        if event.button == 1 and self.tool.dragging:
+            self.tool.release(self)
 
     # --------------------------------------------------------------- update
     def update(self, dt: float) -> State | None:
@@ -1274,8 +1156,7 @@ class EditorState(State):
                 room = grid.room_at(x, y)
                 if room is not None:
                     parts.append(room.label)
-        tool = self.tool if self.tool not in TILE_TOOLS else f"{self.tool}: {self.tile_kind.replace('_', ' ')}"
-        parts.append(tool)
+        parts.append(self.tool.status(self))
         parts.append(f"{lv.width} x {lv.height}")
         parts.append(f"{self.camera.tile_px} px/m")
         if self.show_whatif:
@@ -1334,39 +1215,9 @@ class EditorState(State):
         pygame.draw.rect(surface, SELECT, r.inflate(4, 4), pulse)
 
     def _draw_tool_preview(self, surface: pygame.Surface) -> None:
-        cam = self.camera
-        colour = TILE_SWATCH.get(self.tile_kind, (200, 200, 200))
-        d = self.drag
-        if d is not None:
-            if d[0] == "brush":
-                fill_cells(surface, cam, d[1], colour)
-            elif d[0] == "rect":
-                a, b = d[1], d[2]
-                cells = edits.rect_cells(a, b)
-                if pygame.key.get_mods() & pygame.KMOD_SHIFT:
-                    x0, x1 = sorted((a[0], b[0]))
-                    y0, y1 = sorted((a[1], b[1]))
-                    cells = [(x, y) for x, y in cells if x in (x0, x1) or y in (y0, y1)]
-                fill_cells(surface, cam, cells, colour)
-                pygame.draw.rect(surface, HOVER, cells_rect(cam, *a, *b), 1)
-            elif d[0] in ("section", "region", "debris"):
-                pygame.draw.rect(surface, (120, 200, 255), cells_rect(cam, *d[1], *d[2]), 2)
-            elif d[0] == "move" and d[3] != d[2]:
-                item = getattr(self.model.level, d[1][0])[d[1][1]]
-                origin = edits.where(item)
-                if origin is not None:
-                    tx, ty = origin[0] + d[3][0] - d[2][0], origin[1] + d[3][1] - d[2][1]
-                    pygame.draw.rect(surface, SELECT, cells_rect(cam, tx, ty, tx, ty), 2)
-        if self.hover is None:
-            return
-        if self.tool == "paste" and self.clip is not None:
-            w, h = self.clip.size
-            x, y = self.hover
-            cells = [(x + dx, y + dy) for dy in range(h) for dx in range(w)]
-            fill_cells(surface, cam, cells, (120, 200, 255), 70)
-            pygame.draw.rect(surface, (120, 200, 255), cells_rect(cam, x, y, x + w - 1, y + h - 1), 1)
-        elif d is None:
-            pygame.draw.rect(surface, HOVER, cells_rect(cam, *self.hover, *self.hover), 1)
+        self.tool.draw_preview(self, surface)
+        if self.hover is not None:
+            self.tool.draw_hover(self, surface, self.hover)
 
     def _draw_flash(self, surface: pygame.Surface) -> None:
         if self.flash is None:

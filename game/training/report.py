@@ -26,8 +26,8 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
 from game import __version__
-from game.sim import events as E
 from game.atomicfile import write_atomic
+from game.sim import events as E
 from game.sim.world import TICK_S, World, state_hash
 from game.training.moments import EventWords, Moment, clock, moments
 from game.training.replay import Playback, Replay

@@ -11,9 +11,8 @@ from pygame_gui.core import ObjectID
 from game.levelio.problems import LevelError
 from game.sim.world import World, create_world
 from game.training.scoring import Score
-from game.view import glyphs
+from game.view import glyphs, ui
 from game.view import palette as P
-from game.view import ui
 from game.view.layers import Backdrop
 from game.view.outcome import Debrief
 from game.view.scenes.base import Context, State

@@ -21,9 +21,9 @@ from game.sim.level import DEBRIS_KINDS, EQUIPMENT, Level
 from game.sim.world import World, create_world
 from game.training.injects import describe_inject
 from game.training.moments import clock, describe_command
+from game.training.scoring import Score
 from game.training.session import Session
 from game.view.layers import person_at
-from game.training.scoring import Score
 from game.view.scenes.base import Context, State
 from game.view.scenes.debrief import DebriefState
 from game.view.scenes.play import PlayState
