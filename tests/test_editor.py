@@ -63,7 +63,7 @@ class Designer:
         return self.st.camera.cell_centre(x, y)
 
     def tool(self, key: str) -> None:
-        self.d.button(self.st.tool_buttons[key])
+        self.d.button(self.st.panels.tool_buttons[key])
         assert self.st.tool.key == key or key.startswith("tile:")
 
     def click(self, x: int, y: int) -> None:
@@ -73,14 +73,14 @@ class Designer:
         self.d.drag(self.cell(*a), self.cell(*b))
 
     def entry(self, key: str, text: str, form: str = "things") -> None:
-        w = self.st.forms[form].widgets[key]
+        w = self.st.panels.forms[form].widgets[key]
         self.d.click(w.rect.center)
         self.d.press(pygame.K_a, pygame.KMOD_CTRL)
         self.d.type(text)
         self.d.press(pygame.K_RETURN, unicode="\r")
 
     def choose(self, key: str, option: str, form: str = "things") -> None:
-        w = self.st.forms[form].widgets[key]
+        w = self.st.panels.forms[form].widgets[key]
         self.d.click(w.rect.center)
         lst = w.current_state.options_selection_list
         item = next(i for i in lst.item_list if i["text"] == option)
@@ -90,10 +90,10 @@ class Designer:
         self.d.click(item["button_element"].rect.center)
 
     def tab(self, key: str) -> None:
-        self.d.button(self.st.tabs.tabs[self.st.tab_ids[key]]["button"])
+        self.d.button(self.st.panels.tabs.tabs[self.st.panels.tab_ids[key]]["button"])
 
     def button(self, text: str) -> None:
-        self.d.button(next(b for b in self.st.buttons if b.alive() and b.visible and b.text == text))
+        self.d.button(next(b for b in self.st.panels.buttons if b.alive() and b.visible and b.text == text))
 
 
 def build_small_level(hands: Designer) -> None:
@@ -157,9 +157,9 @@ def build_small_level(hands: Designer) -> None:
     h.entry("time_limit_s", "900", form="meta")
     h.entry("reserve_o2_kg", "5", form="life")
     h.entry("feed_rate_g_s", "4", form="life")
-    h.d.click(h.st.briefing.rect.center)
+    h.d.click(h.st.panels.briefing.rect.center)
     h.d.type("A pinhole in the bunk room. Get Ana and Ben to the sick bay.")
-    h.d.click(h.st.validation_label.rect.center)  # leaving the box keeps what was typed
+    h.d.click(h.st.panels.validation_label.rect.center)  # leaving the box keeps what was typed
     h.tab("goals")
     h.button("+ Objective")
     h.entry("description", "Nobody dies", form="goals")
@@ -267,7 +267,7 @@ def test_playtest_refuses_a_level_that_cannot_run_and_says_why(display):
     st = d.state
     d.press(pygame.K_F5)
     assert d.state is st
-    windows = [e for e in st.ui if isinstance(e, pygame_gui.windows.UIMessageWindow)]
+    windows = [e for e in st.panels.ui if isinstance(e, pygame_gui.windows.UIMessageWindow)]
     assert windows and "Stuck stands on hull" in windows[-1].text_block.html_text
     assert "refused" in st.message
 
@@ -281,7 +281,7 @@ def test_clicking_a_problem_shows_it_on_the_map(display):
     d.frame()
     assert len(st.problems) == 1
     st.camera.centre_on(3, 5)
-    item = st.problem_list.item_list[0]
+    item = st.panels.problem_list.item_list[0]
     d.button(item["button_element"])
     assert st.flash is not None and st.flash[0] == (25, 0)
     assert st.selected == ("crew", 0)
@@ -297,7 +297,7 @@ def test_leaving_with_unsaved_changes_asks_first(display, tmp_path):
     assert st.model.dirty
     d.send(pygame.event.Event(pygame.QUIT))  # the window's close button
     assert d.state is st
-    dialogs = [e for e in st.ui if isinstance(e, pygame_gui.windows.UIConfirmationDialog)]
+    dialogs = [e for e in st.panels.ui if isinstance(e, pygame_gui.windows.UIConfirmationDialog)]
     assert dialogs and dialogs[-1].alive()
     d.button(dialogs[-1].confirm_button)
     assert d.switches[-1] == "Quit"
@@ -312,7 +312,7 @@ def test_an_autosave_is_offered_after_a_crash(display, tmp_path):
     d = editor(path)
     st = d.state
     assert st.model.level != first.level
-    dialogs = [e for e in st.ui if isinstance(e, pygame_gui.windows.UIConfirmationDialog)]
+    dialogs = [e for e in st.panels.ui if isinstance(e, pygame_gui.windows.UIConfirmationDialog)]
     assert dialogs
     d.button(dialogs[-1].confirm_button)
     assert st.model.level == first.level and st.model.dirty

@@ -26,12 +26,12 @@ from game.editor.commands import ResizeMap, SetValue, SwapLevel
 from game.editor.drawing import (
     PROBLEM,
     SELECT,
-    TILE_SWATCH,
     LevelPicture,
     cells_rect,
 )
-from game.editor.forms import FieldError, Form, fields_for, parse_value, with_value
+from game.editor.forms import FieldError, parse_value, with_value
 from game.editor.model import EditorModel, blank_level, find_recovery, load_for_editing
+from game.editor.panels import KIND_WORD, TILES, EditorPanels, layout
 from game.editor.tools import Tool, make_tools
 from game.editor.whatif import WhatIf, WhatIfJob
 from game.levelio.problems import Problem
@@ -41,53 +41,11 @@ from game.view.camera import Camera
 from game.view.fonts import TEXT
 from game.view.scenes.base import Context, Quit, State
 
-TOOLBAR_H = 40
-STATUS_H = 26
-LEFT_W = 206
-RIGHT_W = 330
-BOTTOM_H = 128
 AUTOSAVE_EVERY_S = 15.0
 VALIDATE_DELAY_S = 0.25
 WHATIF_DELAY_S = 0.6
 PAN_KEYS_PX_S = 700.0
-
-TILES = (("floor", "Floor"), ("wall", "Wall"), ("module_wall", "Mod. wall"), ("hull", "Hull"),
-         ("vacuum", "Vacuum"), ("cut", "Cut hole"))
-THING_TABLES = ("rooms", "modules", "hull_sections", "doors", "crew", "lockers")
-FILTERS = (("All", THING_TABLES), ("Rooms", ("rooms",)), ("Modules", ("modules",)), ("Doors", ("doors",)),
-           ("People", ("crew",)), ("Lockers", ("lockers",)), ("Hull sections", ("hull_sections",)))
-KIND_WORD = {"rooms": "Room", "modules": "Module", "hull_sections": "Section", "doors": "Door", "crew": "Person",
-             "lockers": "Locker", "events": "Event", "objectives": "Goal"}
 _CELL_RE = re.compile(r"(-?\d+),(-?\d+)")
-
-
-def _clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 60}:{s % 60:02d}"
-
-
-def thing_text(table: str, item: Any) -> str:
-    """One line in a list: what it is, what it is called, where it is."""
-    if table == "rooms":
-        return f"Room  {item.label}  ({item.kind})"
-    if table == "modules":
-        return f"Module  {item.name}"
-    if table == "hull_sections":
-        return f"Section  {item.name}  {item.rect[0]},{item.rect[1]}-{item.rect[2]},{item.rect[3]}"
-    if table == "doors":
-        return f"Door  {item.name or 'unnamed'}  {item.at[0]},{item.at[1]} {item.state}"
-    if table == "crew":
-        return f"Person  {item.name}  ({item.role})"
-    if table == "lockers":
-        return f"Locker  {item.name}  [{', '.join(item.contents)}]"
-    if table == "events":
-        where = edits.where(item)
-        at = f" @{where[0]},{where[1]}" if where else ""
-        chance = f"  {item.chance:.0%}" if item.chance < 1 else ""
-        return f"T+{_clock(item.at_s)}  {item.kind.replace('_', ' ')}{at}{chance}"
-    if table == "objectives":
-        return f"{item.kind}  x{item.weight:g}  {item.description}"
-    return str(item)
 
 
 class _Job:
@@ -162,7 +120,7 @@ class EditorState(State):
         super().__init__(ctx)
         self.model = model
         self.picture = LevelPicture()
-        self.camera = Camera(self._rects()["map"])
+        self.camera = Camera(layout(ctx.size)["map"])
         self._fit_camera()
         self.tools = make_tools()
         self.tool: Tool = self.tools["brush"]
@@ -180,7 +138,6 @@ class EditorState(State):
         self.message_error = False
         self.problems: list[Problem] = []
         self._problem_index = None
-        self._problem_rows: list[tuple[str, Problem]] = []
         self._validated = -1
         self._validate_job = _Job(_validate)
         self._whatif: WhatIfJob | None = None
@@ -196,12 +153,7 @@ class EditorState(State):
         self._filter = "All"
         self._focus = None
         self._briefing_shown = ""
-        self.ui: list[Any] = []
-        self.buttons: dict[Any, Callable[[], Any]] = {}
-        self.tool_buttons: dict[str, Any] = {}
-        self.forms: dict[str, Form | None] = {"things": None, "timeline": None, "goals": None, "meta": None, "life": None}
-        self._form_refs: dict[str, tuple[str, int] | None] = {"things": None, "timeline": None, "goals": None}
-        self._list_refs: dict[Any, dict[str, tuple[str, int]]] = {}
+        self.panels = EditorPanels(self)
         self.quit_after_confirm = False
 
     # ------------------------------------------------------------ creation
@@ -220,19 +172,6 @@ class EditorState(State):
         return cls(ctx, model, find_recovery(model.path))
 
     # -------------------------------------------------------------- layout
-    def _rects(self) -> dict[str, pygame.Rect]:
-        w, h = self.ctx.size
-        body_h = h - TOOLBAR_H - STATUS_H
-        mid_w = max(100, w - LEFT_W - RIGHT_W)
-        return {
-            "toolbar": pygame.Rect(0, 0, w, TOOLBAR_H),
-            "left": pygame.Rect(0, TOOLBAR_H, LEFT_W, body_h),
-            "right": pygame.Rect(w - RIGHT_W, TOOLBAR_H, RIGHT_W, body_h),
-            "bottom": pygame.Rect(LEFT_W, h - STATUS_H - BOTTOM_H, mid_w, BOTTOM_H),
-            "status": pygame.Rect(0, h - STATUS_H, w, STATUS_H),
-            "map": pygame.Rect(LEFT_W, TOOLBAR_H, mid_w, max(50, body_h - BOTTOM_H)),
-        }
-
     def _fit_camera(self) -> None:
         self.camera.set_world_size(self.model.level.width, self.model.level.height)
         self.camera.fit(margin_px=20)
@@ -240,15 +179,9 @@ class EditorState(State):
     def enter(self) -> None:
         m = self.ctx.manager
         theme.apply(m)
-        r = self._rects()
+        r = layout(self.ctx.size)
         self.camera.set_viewport(r["map"])
-        self.ui = []
-        self.buttons = {}
-        self._build_toolbar(m, r["toolbar"])
-        self._build_left(m, r["left"])
-        self._build_right(m, r["right"])
-        self._build_bottom(m, r["bottom"])
-        self._build_status(m, r["status"])
+        self.panels.build(m, r)
         self._seen_revision = -1
         self._briefing_shown = None  # the new box is empty: fill it from the level
         self._refresh_all()
@@ -270,178 +203,14 @@ class EditorState(State):
 
     def leave(self) -> None:
         self._commit_focused()
-        for form in self.forms.values():
-            if form is not None:
-                form.kill()
-        self.forms = {k: None for k in self.forms}
-        for e in self.ui:
-            e.kill()
-        self.ui = []
-        self.buttons = {}
+        self.panels.kill()
         self._pending = {}
 
     def resize(self, size: tuple[int, int]) -> None:
         super().resize(size)
-        if self.ui:
+        if self.panels.ui:
             self.leave()
             self.enter()
-
-    def _button(self, rect, text: str, action: Callable[[], Any], container=None, tip: str | None = None,
-                object_id: str | None = None) -> pygame_gui.elements.UIButton:
-        b = pygame_gui.elements.UIButton(pygame.Rect(rect), text, self.ctx.manager, container=container,
-                                         tool_tip_text=tip, object_id=object_id)
-        self.buttons[b] = action
-        if container is None:
-            self.ui.append(b)
-        return b
-
-    def _build_toolbar(self, m, rect: pygame.Rect) -> None:
-        bar = pygame_gui.elements.UIPanel(rect, 1, m, object_id="#editor_toolbar")
-        self.ui.append(bar)
-        x = 6
-        groups = [
-            [("New", self.ask_new, "New level (Ctrl+N)"), ("Open", self.ask_open, "Open a level (Ctrl+O)"),
-             ("Save", self.save, "Save (Ctrl+S)"), ("Save as", self.ask_save_as, "Save under another name")],
-            [("Undo", self.undo, "Undo (Ctrl+Z)"), ("Redo", self.redo, "Redo (Ctrl+Y)")],
-            [("Copy", self.copy, "Copy the selected area (Ctrl+C)"), ("Paste", lambda: self._select_tool("paste"), "Paste (Ctrl+V)")],
-        ]
-        for group in groups:
-            for text, action, tip in group:
-                w = 58 if len(text) <= 5 else 72
-                self._button((x, 4, w, 30), text, action, container=bar, tip=tip, object_id="#editor_bar_button")
-                x += w + 4
-            x += 10
-        self.grid_button = self._button((x, 4, 62, 30), "Grid", self.toggle_grid, container=bar, tip="Grid lines (G)",
-                                       object_id="#editor_bar_button")
-        x += 66
-        self.whatif_button = self._button((x, 4, 84, 30), "What-if", self.toggle_whatif, container=bar,
-                                          tip="Time to unconsciousness in each room after the breach (W)",
-                                          object_id="#editor_bar_button")
-        x += 92
-        self.play_button = self._button((x, 4, 112, 30), "Playtest F5", self.request_playtest, container=bar,
-                                        tip="Play a copy of this level (F5)", object_id="#play_button")
-        x += 120
-        self.title_label = pygame_gui.elements.UILabel(pygame.Rect(x, 4, max(60, rect.w - x - 8), 30), "", m,
-                                                       container=bar, object_id="#editor_title")
-
-    def _build_left(self, m, rect: pygame.Rect) -> None:
-        panel = pygame_gui.elements.UIPanel(rect, 1, m, object_id="#editor_tools")
-        self.ui.append(panel)
-        self.tool_buttons = {}
-        y = 4
-        col_w = (rect.w - 18) // 2
-
-        def caption(text: str) -> None:
-            nonlocal y
-            pygame_gui.elements.UILabel(pygame.Rect(6, y, rect.w - 16, 20), text, m, container=panel,
-                                        object_id="#panel_caption")
-            y += 22
-
-        def tool_buttons(group: str) -> None:
-            nonlocal y
-            tools = [t for t in self.tools.values() if t.group == group]
-            for i, t in enumerate(tools):
-                self.tool_buttons[t.key] = self._button(
-                    (6 + (i % 2) * (col_w + 4), y + (i // 2) * 32, col_w, 28), t.label,
-                    lambda k=t.key: self._select_tool(k), container=panel, tip=t.tip, object_id="#editor_tool")
-            y += ((len(tools) + 1) // 2) * 32 + 6
-
-        caption("TOOLS")
-        tool_buttons("tools")
-        caption("TILES")
-        for i, (kind, text) in enumerate(TILES):
-            bx = 6 + (i % 2) * (col_w + 4)
-            by = y + (i // 2) * 32
-            swatch = pygame.Surface((10, 22))
-            swatch.fill(TILE_SWATCH[kind])
-            pygame.draw.rect(swatch, (0, 0, 0), swatch.get_rect(), 1)
-            pygame_gui.elements.UIImage(pygame.Rect(bx, by + 3, 10, 22), swatch, m, container=panel)
-            b = self._button((bx + 12, by, col_w - 12, 28), text, lambda k=kind: self._select_tile(k),
-                             container=panel, tip=f"Paint {text.lower()} with the brush, rectangle or fill",
-                             object_id="#editor_tool")
-            self.tool_buttons["tile:" + kind] = b
-        y += ((len(TILES) + 1) // 2) * 32 + 6
-        caption("PLACE")
-        tool_buttons("place")
-        self.hint_box = pygame_gui.elements.UITextBox("", pygame.Rect(6, y, rect.w - 16, max(40, rect.h - y - 10)), m,
-                                                      container=panel, object_id="#tool_hint")
-
-    def _build_right(self, m, rect: pygame.Rect) -> None:
-        tabs = pygame_gui.elements.UITabContainer(rect, m, object_id="#editor_tabs")
-        self.ui.append(tabs)
-        self.tabs = tabs
-        self.tab_ids = {}
-        for key, title in (("things", "Things"), ("timeline", "Timeline"), ("level", "Level"), ("goals", "Goals")):
-            self.tab_ids[key] = tabs.add_tab(title, "#tab_title_button")
-        w = rect.w - 16
-
-        # things: filter, list, properties
-        c = tabs.get_tab_container(self.tab_ids["things"])
-        self.filter_menu = pygame_gui.elements.UIDropDownMenu([f for f, _ in FILTERS], self._filter,
-                                                              pygame.Rect(8, 8, w - 84, 28), m, container=c)
-        self._button((w - 70, 8, 78, 28), "Delete", self.delete_selected, container=c, tip="Delete the selected thing (Del)")
-        self.things_list = pygame_gui.elements.UISelectionList(pygame.Rect(8, 42, w, 200), [], m, container=c,
-                                                               object_id="#editor_list")
-        self.things_caption = pygame_gui.elements.UILabel(pygame.Rect(8, 248, w, 24), "Nothing selected", m,
-                                                          container=c, object_id="#panel_caption")
-        self.things_container = c
-
-        # timeline: add buttons, list, properties
-        c = tabs.get_tab_container(self.tab_ids["timeline"])
-        bw = (w - 8) // 3
-        for i, (text, key) in enumerate((("+ Breach", "breach"), ("+ Debris", "debris"), ("+ Door jam", "jam"))):
-            self._button((8 + i * (bw + 4), 8, bw, 28), text, lambda k=key: self._select_tool(k), container=c,
-                         tip="Then click the map where it happens")
-        self.events_list = pygame_gui.elements.UISelectionList(pygame.Rect(8, 42, w, 180), [], m, container=c,
-                                                               object_id="#editor_list")
-        self._button((w - 70, 228, 78, 26), "Delete", self.delete_selected, container=c)
-        self.timeline_caption = pygame_gui.elements.UILabel(pygame.Rect(8, 228, w - 84, 26), "", m, container=c,
-                                                            object_id="#panel_caption")
-        self.timeline_container = c
-
-        # level: meta, life support, map size, briefing
-        c = tabs.get_tab_container(self.tab_ids["level"])
-        self.level_container = c
-        lv = self.model.level
-        self.forms["meta"] = Form(m, c, pygame.Rect(8, 6, w, 0), fields_for(lv.meta, "meta"), lv.meta)
-        y = 6 + self.forms["meta"].height
-        self.forms["life"] = Form(m, c, pygame.Rect(8, y, w, 0), fields_for(lv.life_support, "life"), lv.life_support)
-        y += self.forms["life"].height + 2
-        pygame_gui.elements.UILabel(pygame.Rect(8, y, 112, 26), "map size", m, container=c, object_id="#form_label")
-        self.size_w = pygame_gui.elements.UITextEntryLine(pygame.Rect(120, y, 60, 26), m, container=c)
-        self.size_h = pygame_gui.elements.UITextEntryLine(pygame.Rect(184, y, 60, 26), m, container=c)
-        self._button((248, y, w - 240, 26), "Resize", self.resize_map, container=c)
-        y += 32
-        pygame_gui.elements.UILabel(pygame.Rect(8, y, w, 22), "BRIEFING", m, container=c, object_id="#panel_caption")
-        y += 22
-        self.briefing = pygame_gui.elements.UITextEntryBox(pygame.Rect(8, y, w, max(60, rect.h - y - 44)), "", m,
-                                                           container=c, object_id="#briefing_entry")
-
-        # goals: objectives
-        c = tabs.get_tab_container(self.tab_ids["goals"])
-        self._button((8, 8, (w - 4) // 2, 28), "+ Objective", self.add_objective, container=c)
-        self._button((8 + (w + 4) // 2, 8, (w - 4) // 2, 28), "Delete", self.delete_selected, container=c)
-        self.goals_list = pygame_gui.elements.UISelectionList(pygame.Rect(8, 42, w, 150), [], m, container=c,
-                                                              object_id="#editor_list")
-        self.goals_caption = pygame_gui.elements.UILabel(pygame.Rect(8, 198, w, 24), "Objectives and their score weights", m,
-                                                         container=c, object_id="#panel_caption")
-        self.goals_container = c
-
-    def _build_bottom(self, m, rect: pygame.Rect) -> None:
-        panel = pygame_gui.elements.UIPanel(rect, 1, m, object_id="#editor_validation")
-        self.ui.append(panel)
-        self.validation_label = pygame_gui.elements.UILabel(pygame.Rect(8, 2, rect.w - 16, 22), "VALIDATION", m,
-                                                            container=panel, object_id="#panel_caption")
-        self.problem_list = pygame_gui.elements.UISelectionList(pygame.Rect(6, 24, rect.w - 14, rect.h - 30), [], m,
-                                                                container=panel, object_id="#problem_list")
-
-    def _build_status(self, m, rect: pygame.Rect) -> None:
-        panel = pygame_gui.elements.UIPanel(rect, 1, m, object_id="#editor_status")
-        self.ui.append(panel)
-        self.status_left = pygame_gui.elements.UILabel(pygame.Rect(6, 0, rect.w // 2, rect.h - 2), "", m,
-                                                       container=panel, object_id="#status_text")
-        self.status_right = pygame_gui.elements.UILabel(pygame.Rect(rect.w // 2, 0, rect.w // 2 - 10, rect.h - 2), "", m,
-                                                        container=panel, object_id="#status_message")
 
     # -------------------------------------------------------------- refresh
     def _refresh_all(self) -> None:
@@ -458,88 +227,14 @@ class EditorState(State):
             if i >= len(getattr(lv, table)):
                 self.selected = None
         self._changed_at = time.monotonic()
-        if not self.ui:
-            return
-        self._fill_list(self.things_list, [t for f, ts in FILTERS if f == self._filter for t in ts])
-        self._fill_list(self.events_list, ["events"], sort_by_time=True)
-        self._fill_list(self.goals_list, ["objectives"])
-        self._sync_forms()
-        for key, form in (("meta", self.forms["meta"]), ("life", self.forms["life"])):
-            if form is not None:
-                form.refresh(lv.meta if key == "meta" else lv.life_support)
-        if not self.size_w.is_focused:
-            self.size_w.set_text(str(lv.width))
-        if not self.size_h.is_focused:
-            self.size_h.set_text(str(lv.height))
-        if lv.meta.briefing != self._briefing_shown and not self.briefing.is_focused:
-            self.briefing.set_text(lv.meta.briefing)
-            self._briefing_shown = lv.meta.briefing
-        self._update_title()
-
-    def _fill_list(self, widget, tables: list[str], sort_by_time: bool = False) -> None:
-        lv = self.model.level
-        rows: list[tuple[str, tuple[str, int]]] = []
-        for table in tables:
-            items = list(enumerate(getattr(lv, table)))
-            if sort_by_time:
-                items.sort(key=lambda p: p[1].at_s)
-            rows += [(thing_text(table, it), (table, i)) for i, it in items]
-        seen: dict[str, int] = {}
-        refs: dict[str, tuple[str, int]] = {}
-        texts: list[str] = []
-        for text, ref in rows:
-            n = seen.get(text, 0)
-            seen[text] = n + 1
-            if n:
-                text = f"{text}  ({n + 1})"
-            refs[text] = ref
-            texts.append(text)
-        old = self._list_refs.get(widget)
-        if old is None or list(old) != texts:
-            widget.set_item_list(texts)
-            self._list_refs[widget] = refs
-        chosen = next((t for t, r in refs.items() if r == self.selected), None)
-        mark_selected(widget, chosen)
-
-    def _sync_forms(self) -> None:
-        lv = self.model.level
-        sel = self.selected
-        places = {"things": (self.things_container, 276, THING_TABLES), "timeline": (self.timeline_container, 260, ("events",)),
-                  "goals": (self.goals_container, 226, ("objectives",))}
-        for key, (container, top, tables) in places.items():
-            ref = sel if sel is not None and sel[0] in tables else None
-            form = self.forms[key]
-            item = getattr(lv, ref[0])[ref[1]] if ref else None
-            same_shape = (
-                form is not None and ref == self._form_refs[key] and item is not None
-                and form.fields == fields_for(item, ref[0])
-            )
-            if same_shape:
-                form.refresh(item)
-                continue
-            if form is not None:
-                form.kill()
-                self.forms[key] = None
-            self._form_refs[key] = ref
-            if item is not None:
-                w = RIGHT_W - 16
-                self.forms[key] = Form(self.ctx.manager, container, pygame.Rect(8, top, w, 0), fields_for(item, ref[0]), item)
-        caption = "Pick something on the map or in the list"
-        if sel is not None and sel[0] in THING_TABLES:
-            caption = f"{KIND_WORD[sel[0]].upper()} PROPERTIES"
-        self.things_caption.set_text(caption)
-        self.timeline_caption.set_text(f"{len(lv.events)} events" if not (sel and sel[0] == "events") else "EVENT")
-
-    def _update_title(self) -> None:
-        star = " *" if self.model.dirty else ""
-        self.title_label.set_text(f"{self.model.level.meta.name}  -  {self.model.title}{star}")
+        self.panels.refresh()
 
     # ----------------------------------------------------------- messages
     def say(self, text: str, error: bool = False) -> None:
         self.message = text
         self.message_error = error
-        if self.ui:
-            self.status_right.set_text(text)
+        if self.panels.ui:
+            self.panels.status_right.set_text(text)
 
     def _confirm(self, text: str, action_name: str, on_ok: Callable[[], Any], on_cancel: Callable[[], Any] | None = None,
                  title: str = "Please confirm") -> None:
@@ -551,13 +246,13 @@ class EditorState(State):
         self._pending[dlg] = on_ok
         if on_cancel is not None:
             self._pending[("cancel", dlg)] = on_cancel
-        self.ui.append(dlg)
+        self.panels.ui.append(dlg)
 
     def _message_window(self, title: str, body_html: str) -> None:
         w, h = self.ctx.size
         win = pygame_gui.windows.UIMessageWindow(pygame.Rect(w // 2 - 260, h // 2 - 170, 520, 340), body_html,
                                                   self.ctx.manager, window_title=title)
-        self.ui.append(win)
+        self.panels.ui.append(win)
 
     def _file_dialog(self, title: str, on_pick: Callable[[str], Any], existing_only: bool) -> None:
         w, h = self.ctx.size
@@ -567,7 +262,7 @@ class EditorState(State):
             initial_file_path=start, allow_existing_files_only=existing_only, allowed_suffixes={".toml", ".tmj"},
         )
         self._pending[dlg] = on_pick
-        self.ui.append(dlg)
+        self.panels.ui.append(dlg)
 
     # -------------------------------------------------------------- tools
     def _select_tool(self, key: str) -> None:
@@ -576,11 +271,11 @@ class EditorState(State):
             return
         self.tool.cancel()
         self.tool = self.tools[key]
-        for k, b in self.tool_buttons.items():
+        for k, b in self.panels.tool_buttons.items():
             active = k == key or (k == "tile:" + self.tile_kind and self.tool.paints)
             b.select() if active else b.unselect()
-        if self.ui:
-            self.hint_box.set_text(f"<b>{html.escape(key.replace('_', ' ').title())}</b><br>{self.tool.hint}")
+        if self.panels.ui:
+            self.panels.hint_box.set_text(f"<b>{html.escape(key.replace('_', ' ').title())}</b><br>{self.tool.hint}")
 
     def _select_tile(self, kind: str) -> None:
         self.tile_kind = kind
@@ -609,16 +304,9 @@ class EditorState(State):
         self.selected = ref
         self._seen_revision = -1  # lists and forms follow the selection
         self._refresh_all()
-        if ref is not None and self.ui:
+        if ref is not None and self.panels.ui:
             tab = "timeline" if ref[0] == "events" else "goals" if ref[0] == "objectives" else "things"
-            self._show_tab(tab)
-
-    def _show_tab(self, key: str) -> None:
-        idx = self.tab_ids.get(key)
-        if idx is not None and self.tabs.current_container_index != idx:
-            self.tabs.switch_current_container(idx)
-            for i, tab in enumerate(self.tabs.tabs):
-                tab["button"].select() if i == idx else tab["button"].unselect()
+            self.panels.show_tab(tab)
 
     def delete_selected(self) -> None:
         if self.selected is None:
@@ -641,7 +329,7 @@ class EditorState(State):
 
     def resize_map(self) -> None:
         try:
-            w, h = int(self.size_w.get_text()), int(self.size_h.get_text())
+            w, h = int(self.panels.size_w.get_text()), int(self.panels.size_h.get_text())
         except ValueError:
             self.say("Map size must be two whole numbers", error=True)
             return
@@ -655,11 +343,11 @@ class EditorState(State):
 
     def toggle_grid(self) -> None:
         self.show_grid = not self.show_grid
-        self.grid_button.select() if self.show_grid else self.grid_button.unselect()
+        self.panels.grid_button.select() if self.show_grid else self.panels.grid_button.unselect()
 
     def toggle_whatif(self) -> None:
         self.show_whatif = not self.show_whatif
-        self.whatif_button.select() if self.show_whatif else self.whatif_button.unselect()
+        self.panels.whatif_button.select() if self.show_whatif else self.panels.whatif_button.unselect()
         if self.show_whatif and not any(e.kind == "breach" for e in self.model.level.events):
             self.say("What-if needs a breach: add one with the Breach tool", error=True)
 
@@ -670,7 +358,7 @@ class EditorState(State):
 
     # -------------------------------------------------------- form commits
     def _commit(self, widget, text: str | None = None) -> None:
-        for key, form in self.forms.items():
+        for key, form in self.panels.forms.items():
             if form is None:
                 continue
             f = form.field_of(widget)
@@ -693,7 +381,7 @@ class EditorState(State):
                 if new != lv.life_support:
                     self.do(SetValue("life_support", new, label=f"Set {f.caption}"))
             else:
-                ref = self._form_refs[key]
+                ref = self.panels._form_refs[key]
                 if ref is None:
                     return
                 item = getattr(lv, ref[0])[ref[1]]
@@ -703,19 +391,19 @@ class EditorState(State):
 
     def _commit_focused(self) -> None:
         """Apply a field the user typed into and then left without Enter."""
-        if not self.ui:
+        if not self.panels.ui:
             return
         focus = self._focus
         if focus is not None and focus.alive() and not focus.is_focused:
             self._commit_entry(focus)
-        if not self.briefing.is_focused and self.briefing.get_text() != self.model.level.meta.briefing \
-                and self.briefing.get_text() != self._briefing_shown:
-            text = self.briefing.get_text()
+        if not self.panels.briefing.is_focused and self.panels.briefing.get_text() != self.model.level.meta.briefing \
+                and self.panels.briefing.get_text() != self._briefing_shown:
+            text = self.panels.briefing.get_text()
             self._briefing_shown = text
             self.do(SetValue("meta", replace(self.model.level.meta, briefing=text), label="Edit briefing"))
 
     def _commit_entry(self, entry) -> None:
-        for form in self.forms.values():
+        for form in self.panels.forms.values():
             if form is not None:
                 f = form.field_of(entry)
                 if f is not None and entry.get_text().strip() != form.shown.get(f.key, ""):
@@ -724,7 +412,7 @@ class EditorState(State):
 
     def _track_focus(self) -> None:
         focused = None
-        for form in self.forms.values():
+        for form in self.panels.forms.values():
             if form is None:
                 continue
             for w in form.widgets.values():
@@ -734,7 +422,7 @@ class EditorState(State):
             old, self._focus = self._focus, focused
             if old is not None and old.alive():
                 self._commit_entry(old)
-        if self.ui and not self.briefing.is_focused and self.briefing.get_text() != self._briefing_shown:
+        if self.panels.ui and not self.panels.briefing.is_focused and self.panels.briefing.get_text() != self._briefing_shown:
             self._commit_focused()
 
     def _typing(self) -> bool:
@@ -754,7 +442,7 @@ class EditorState(State):
             self.say(f"Could not save: {exc.strerror or exc}", error=True)
             return
         self.say(f"Saved {path}")
-        self._update_title()
+        self.panels.update_title()
 
     def save_as(self, path: str) -> None:
         p = Path(path)
@@ -776,7 +464,7 @@ class EditorState(State):
             self.say(f"Could not save: {exc.strerror or exc}", error=True)
             return
         self.say(f"Saved {p}")
-        self._update_title()
+        self.panels.update_title()
 
     def ask_save_as(self) -> None:
         self._file_dialog("Save level as (.toml, or .tmj to export to Tiled)", self.save_as, existing_only=False)
@@ -872,8 +560,8 @@ class EditorState(State):
 
     def handle_event(self, event: pygame.event.Event) -> State | None:
         t = event.type
-        if t == pygame_gui.UI_BUTTON_PRESSED and event.ui_element in self.buttons:
-            out = self.buttons[event.ui_element]()
+        if t == pygame_gui.UI_BUTTON_PRESSED and event.ui_element in self.panels.buttons:
+            out = self.panels.buttons[event.ui_element]()
             return out if isinstance(out, State) else self._take_next()
         if t == pygame_gui.UI_CONFIRMATION_DIALOG_CONFIRMED:
             action = self._pending.pop(event.ui_element, None)
@@ -896,7 +584,7 @@ class EditorState(State):
             self._on_list_pick(event.ui_element, event.text)
             return None
         if t == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
-            if event.ui_element is self.filter_menu:
+            if event.ui_element is self.panels.filter_menu:
                 self._filter = event.text
                 self._seen_revision = -1
                 self._refresh_all()
@@ -904,7 +592,7 @@ class EditorState(State):
                 self._commit(event.ui_element, event.text)
             return None
         if t == pygame_gui.UI_TEXT_ENTRY_FINISHED:
-            if event.ui_element in (self.size_w, self.size_h):
+            if event.ui_element in (self.panels.size_w, self.panels.size_h):
                 self.resize_map()
             else:
                 self._commit(event.ui_element)
@@ -931,12 +619,12 @@ class EditorState(State):
         return nxt
 
     def _on_list_pick(self, widget, text: str) -> None:
-        if widget is self.problem_list:
-            row = next((p for t, p in self._problem_rows if t == text), None)
+        if widget is self.panels.problem_list:
+            row = next((p for t, p in self.panels._problem_rows if t == text), None)
             if row is not None:
                 self.show_problem(row)
             return
-        refs = self._list_refs.get(widget, {})
+        refs = self.panels._list_refs.get(widget, {})
         ref = refs.get(text)
         if ref is not None:
             self.selected = ref
@@ -955,7 +643,7 @@ class EditorState(State):
             self.selected = ref
             self._seen_revision = -1
             self._refresh_all()
-        self._show_tab(tab)
+        self.panels.show_tab(tab)
         if cell is not None:
             self.camera.centre_on(cell[0] + 0.5, cell[1] + 0.5)
             self.flash = (cell, time.monotonic() + 3.0)
@@ -1068,7 +756,7 @@ class EditorState(State):
         if job.revision == rev and self._validated != rev:
             self._validated = rev
             self.problems, self._problem_index = job.result
-            self._show_problems()
+            self.panels.show_problems()
         elif job.revision != rev and not job.busy and now - self._changed_at >= VALIDATE_DELAY_S:
             job.start(self.model.level, rev)
         self._update_whatif(now)
@@ -1080,7 +768,7 @@ class EditorState(State):
                     self.model.autosave()
                 except OSError as exc:
                     self.say(f"Autosave failed: {exc.strerror or exc}", error=True)
-        self._update_status()
+        self.panels.update_status()
         return None
 
     def _pan_keys(self, dt: float) -> None:
@@ -1089,24 +777,6 @@ class EditorState(State):
         dy = keys[pygame.K_UP] - keys[pygame.K_DOWN]
         if dx or dy:
             self.camera.pan_px(dx * PAN_KEYS_PX_S * dt, dy * PAN_KEYS_PX_S * dt)
-
-    def _show_problems(self) -> None:
-        if not self.ui:
-            return
-        rows = []
-        for p in self.problems:
-            text = f"line {p.line}: {p.message}"
-            while any(t == text for t, _ in rows):
-                text += " "
-            rows.append((text, p))
-        self._problem_rows = rows
-        self.problem_list.set_item_list([t for t, _ in rows])
-        n = len(self.problems)
-        self.validation_label.set_text(
-            "VALIDATION: the level is valid and can be playtested (F5)" if n == 0
-            else f"VALIDATION: {n} problem{'s' if n != 1 else ''} (click one to see it on the map)"
-        )
-        self._update_title()
 
     def wait_for_validation(self) -> None:
         """Run validation now and show it (tests and saving use this)."""
@@ -1118,7 +788,7 @@ class EditorState(State):
                 self._validate_job.wait()
         self._validated = rev
         self.problems, self._problem_index = self._validate_job.result
-        self._show_problems()
+        self.panels.show_problems()
 
     def _update_whatif(self, now: float) -> None:
         if not self.show_whatif:
@@ -1142,30 +812,6 @@ class EditorState(State):
         self._whatif.wait(timeout)
         self._update_whatif(time.monotonic())
         return self._whatif_result
-
-    def _update_status(self) -> None:
-        if not self.ui:
-            return
-        lv = self.model.level
-        parts = []
-        if self.hover is not None and 0 <= self.hover[0] < lv.width and 0 <= self.hover[1] < lv.height:
-            x, y = self.hover
-            parts.append(f"{x},{y}  {edits.kind_at(lv, self.hover).replace('_', ' ')}")
-            grid = self.picture.grid
-            if grid is not None:
-                room = grid.room_at(x, y)
-                if room is not None:
-                    parts.append(room.label)
-        parts.append(self.tool.status(self))
-        parts.append(f"{lv.width} x {lv.height}")
-        parts.append(f"{self.camera.tile_px} px/m")
-        if self.show_whatif:
-            parts.append("what-if: computing" if self._whatif is not None else "what-if")
-        text = "   |   ".join(parts)
-        if self.status_left.text != text:
-            self.status_left.set_text(text)
-        if self.status_right.text != self.message:
-            self.status_right.set_text(self.message)
 
     # ----------------------------------------------------------------- draw
     def draw(self, surface: pygame.Surface) -> None:
@@ -1264,14 +910,3 @@ class EditorState(State):
                 t = TEXT.render(label, 12, P.TEXT_DIM)
                 surface.blit(t, (x + 16, y + 1))
                 x += 16 + t.get_width() + 12
-
-
-def mark_selected(widget, text: str | None) -> None:
-    """Select one row of a pygame_gui selection list from code (None: no row)."""
-    for item in widget.item_list:
-        want = item["text"] == text
-        if item["selected"] != want:
-            item["selected"] = want
-            button = item.get("button_element")
-            if button is not None:
-                button.select() if want else button.unselect()
