@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "play":
             return cmd_play(args)
         if args.command == "edit":
-            from game.editor.cli import cmd_edit
+            from game.editor_app import cmd_edit  # the window: loaded only when asked for
 
             return cmd_edit(args)
         if args.command == "convert":

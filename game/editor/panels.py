@@ -91,8 +91,8 @@ class EditorPanels:
         self.tool_buttons: dict[str, Any] = {}
         self.forms: dict[str, Form | None] = {"things": None, "timeline": None, "goals": None, "meta": None, "life": None}
         self._form_refs: dict[str, tuple[str, int] | None] = {"things": None, "timeline": None, "goals": None}
-        self._list_refs: dict[Any, dict[str, tuple[str, int]]] = {}
-        self._problem_rows: list[tuple[str, Problem]] = []
+        self.list_refs: dict[Any, dict[str, tuple[str, int]]] = {}
+        self.problem_rows: list[tuple[str, Problem]] = []
 
     def build(self, m: pygame_gui.UIManager, r: dict[str, pygame.Rect]) -> None:
         """Make every widget for the window laid out as `r` (see `layout`)."""
@@ -310,10 +310,10 @@ class EditorPanels:
                 text = f"{text}  ({n + 1})"
             refs[text] = ref
             texts.append(text)
-        old = self._list_refs.get(widget)
+        old = self.list_refs.get(widget)
         if old is None or list(old) != texts:
             widget.set_item_list(texts)
-            self._list_refs[widget] = refs
+            self.list_refs[widget] = refs
         chosen = next((t for t, r in refs.items() if r == self.ed.selected), None)
         mark_selected(widget, chosen)
 
@@ -366,7 +366,7 @@ class EditorPanels:
             while any(t == text for t, _ in rows):
                 text += " "
             rows.append((text, p))
-        self._problem_rows = rows
+        self.problem_rows = rows
         self.problem_list.set_item_list([t for t, _ in rows])
         n = len(self.ed.problems)
         self.validation_label.set_text(

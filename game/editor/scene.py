@@ -1,18 +1,16 @@
-"""The level editor scene: tool palette, map, properties, timeline, level
-settings, objectives, live validation and a status bar.
+"""The level editor scene: the editor's state (model, selection, current tool,
+camera) and its actions (edit, undo, save, open, playtest), with live
+validation and the what-if overlay run on worker threads keyed by the model's
+revision, so a big level never stalls the brush.
 
-Input becomes commands on the `EditorModel`; this module only lays out
-pygame_gui widgets, turns mouse and keys into those commands, and draws.
-Validation and the what-if overlay run on worker threads keyed by the
-model's revision, so a big level never stalls the brush.
+Its collaborators: `EditorPanels` (game.editor.panels) owns the widgets,
+`EditorInput` (game.editor.input) turns events into these actions, and each
+tool is an object in game.editor.tools that handles its own clicks and drags.
 """
 
 from __future__ import annotations
 
 import html
-import math
-import re
-import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -24,93 +22,30 @@ import pygame_gui
 from game.editor import edits, theme
 from game.editor.commands import ResizeMap, SetValue, SwapLevel
 from game.editor.drawing import (
-    PROBLEM,
-    SELECT,
     LevelPicture,
-    cells_rect,
+    draw_flash,
+    draw_selection,
+    draw_whatif_key,
 )
 from game.editor.forms import FieldError, parse_value, with_value
-from game.editor.model import EditorModel, blank_level, find_recovery, load_for_editing
-from game.editor.panels import KIND_WORD, TILES, EditorPanels, layout
+from game.editor.input import EditorInput
+from game.editor.model import EditorModel, blank_level, find_recovery, load_for_editing, validate_level
+from game.editor.panels import EditorPanels, layout
+from game.editor.playtest import PlaytestState
 from game.editor.tools import Tool, make_tools
+from game.editor.validation import Job, problem_target, validate
 from game.editor.whatif import WhatIf, WhatIfJob
 from game.levelio.problems import Problem
-from game.sim.level import EventDef, Level
+from game.levelio.tiled import save_tmj
+from game.sim.level import Level
+from game.sim.world import create_world
 from game.view import palette as P
 from game.view.camera import Camera
-from game.view.fonts import TEXT
 from game.view.scenes.base import Context, Quit, State
 
 AUTOSAVE_EVERY_S = 15.0
 VALIDATE_DELAY_S = 0.25
 WHATIF_DELAY_S = 0.6
-PAN_KEYS_PX_S = 700.0
-_CELL_RE = re.compile(r"(-?\d+),(-?\d+)")
-
-
-class _Job:
-    """A function of the level run on a worker thread; the newest request wins."""
-
-    def __init__(self, fn: Callable[[Level], Any]) -> None:
-        self.fn = fn
-        self.revision = -1
-        self.result: Any = None
-        self._thread: threading.Thread | None = None
-
-    def start(self, level: Level, revision: int) -> None:
-        def run() -> None:
-            out = self.fn(level)
-            self.result, self.revision = out, revision
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-
-    @property
-    def busy(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def wait(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
-
-
-def _validate(level: Level) -> tuple[list[Problem], Any]:
-    from game.levelio.load import parse_level
-    from game.levelio.save import level_to_toml
-    from game.levelio.validate import check_level
-
-    text = level_to_toml(level)
-    parsed, problems, index = parse_level(text, "level")
-    if parsed is not None:
-        problems += check_level(parsed, index, "level")
-    return sorted(problems, key=lambda p: p.line), index
-
-
-def problem_target(level: Level, problem: Problem, index) -> tuple[tuple[int, int] | None, tuple[str, int] | None, str]:
-    """Where a problem is on the map, which thing it is about, and which tab shows it."""
-    ref = None
-    best: tuple = ()
-    for path, line in index.lines.items():
-        if line == problem.line and len(path) > len(best):
-            best = path
-    if len(best) >= 2 and isinstance(best[1], int) and best[0] in KIND_WORD:
-        table, i = best[0], best[1]
-        if i < len(getattr(level, table)):
-            ref = (table, i)
-    cell = None
-    m = _CELL_RE.search(problem.message)
-    if m:
-        cell = (int(m.group(1)), int(m.group(2)))
-    elif ref is not None:
-        cell = edits.where(getattr(level, ref[0])[ref[1]])
-    tab = "things"
-    if ref and ref[0] == "events":
-        tab = "timeline"
-    elif ref and ref[0] == "objectives":
-        tab = "goals"
-    elif best and best[0] in ("meta", "life_support", "format_version"):
-        tab = "level"
-    return cell, ref, tab
 
 
 class EditorState(State):
@@ -139,7 +74,7 @@ class EditorState(State):
         self.problems: list[Problem] = []
         self._problem_index = None
         self._validated = -1
-        self._validate_job = _Job(_validate)
+        self._validate_job = Job(validate)
         self._whatif: WhatIfJob | None = None
         self._whatif_result: WhatIf | None = None
         self._whatif_revision = -1
@@ -154,6 +89,7 @@ class EditorState(State):
         self._focus = None
         self._briefing_shown = ""
         self.panels = EditorPanels(self)
+        self.input = EditorInput(self)
         self.quit_after_confirm = False
 
     # ------------------------------------------------------------ creation
@@ -447,8 +383,6 @@ class EditorState(State):
     def save_as(self, path: str) -> None:
         p = Path(path)
         if p.suffix.lower() == ".tmj":
-            from game.levelio.tiled import save_tmj
-
             try:
                 save_tmj(self.model.level, p)
             except OSError as exc:
@@ -531,8 +465,6 @@ class EditorState(State):
     def request_playtest(self) -> State | None:
         """Play a copy of the level, or say why it cannot run."""
         self._commit_focused()
-        from game.editor.model import validate_level
-
         problems = validate_level(self.model.level)
         if problems:
             items = "<br>".join(f"- {html.escape(p.message)}" for p in problems[:12])
@@ -541,9 +473,6 @@ class EditorState(State):
                                  f"<b>This level cannot run until these problems are fixed:</b><br><br>{items}{more}")
             self.say(f"Playtest refused: {len(problems)} problem{'s' if len(problems) != 1 else ''}", error=True)
             return None
-        from game.editor.playtest import PlaytestState
-        from game.sim.world import create_world
-
         try:
             world = create_world(self.model.level, self.ctx.seed)
         except Exception as exc:  # a level that validates but the sim cannot build
@@ -554,85 +483,12 @@ class EditorState(State):
         return PlaytestState(self.ctx, world, self)
 
     # --------------------------------------------------------------- input
-    def cell_at(self, pos: tuple[int, int]) -> tuple[int, int]:
-        wx, wy = self.camera.screen_to_world(*pos)
-        return int(wx // 1), int(wy // 1)
-
     def handle_event(self, event: pygame.event.Event) -> State | None:
-        t = event.type
-        if t == pygame_gui.UI_BUTTON_PRESSED and event.ui_element in self.panels.buttons:
-            out = self.panels.buttons[event.ui_element]()
-            return out if isinstance(out, State) else self._take_next()
-        if t == pygame_gui.UI_CONFIRMATION_DIALOG_CONFIRMED:
-            action = self._pending.pop(event.ui_element, None)
-            self._pending.pop(("cancel", event.ui_element), None)
-            if action:
-                action()
-            return self._take_next()
-        if t == pygame_gui.UI_WINDOW_CLOSE:
-            self._pending.pop(event.ui_element, None)
-            cancel = self._pending.pop(("cancel", event.ui_element), None)
-            if cancel:
-                cancel()
-            return None
-        if t == pygame_gui.UI_FILE_DIALOG_PATH_PICKED:
-            action = self._pending.pop(event.ui_element, None)
-            if action:
-                action(event.text)
-            return None
-        if t == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION:
-            self._on_list_pick(event.ui_element, event.text)
-            return None
-        if t == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
-            if event.ui_element is self.panels.filter_menu:
-                self._filter = event.text
-                self._seen_revision = -1
-                self._refresh_all()
-            else:
-                self._commit(event.ui_element, event.text)
-            return None
-        if t == pygame_gui.UI_TEXT_ENTRY_FINISHED:
-            if event.ui_element in (self.panels.size_w, self.panels.size_h):
-                self.resize_map()
-            else:
-                self._commit(event.ui_element)
-            return None
-        if t == pygame.KEYDOWN:
-            return self._on_key(event)
-        if t == pygame.MOUSEWHEEL:
-            if self.camera.viewport.collidepoint(pygame.mouse.get_pos()) or self.camera.viewport.collidepoint(self.mouse):
-                anchor = self.mouse if self.camera.viewport.collidepoint(self.mouse) else None
-                self.camera.zoom_step(1 if event.y > 0 else -1, anchor)
-            return None
-        if t == pygame.MOUSEBUTTONDOWN:
-            return self._on_mouse_down(event)
-        if t == pygame.MOUSEMOTION:
-            self._on_mouse_move(event)
-            return None
-        if t == pygame.MOUSEBUTTONUP:
-            self._on_mouse_up(event)
-            return None
-        return None
+        return self.input.handle(event)
 
     def _take_next(self) -> State | None:
         nxt, self._next = self._next, None
         return nxt
-
-    def _on_list_pick(self, widget, text: str) -> None:
-        if widget is self.panels.problem_list:
-            row = next((p for t, p in self.panels._problem_rows if t == text), None)
-            if row is not None:
-                self.show_problem(row)
-            return
-        refs = self.panels._list_refs.get(widget, {})
-        ref = refs.get(text)
-        if ref is not None:
-            self.selected = ref
-            self._seen_revision = -1
-            self._refresh_all()
-            cell = edits.where(getattr(self.model.level, ref[0])[ref[1]])
-            if cell is not None and not self.camera.viewport.collidepoint(self.camera.cell_centre(*cell)):
-                self.camera.centre_on(cell[0] + 0.5, cell[1] + 0.5)
 
     def show_problem(self, problem: Problem) -> None:
         """Centre the map on a problem and mark it; select what it is about."""
@@ -649,104 +505,13 @@ class EditorState(State):
             self.flash = (cell, time.monotonic() + 3.0)
         self.say(problem.message, error=True)
 
-    def _on_key(self, event) -> State | None:
-        ctrl = bool(event.mod & pygame.KMOD_CTRL)
-        shift = bool(event.mod & pygame.KMOD_SHIFT)
-        k = event.key
-        if k == pygame.K_F5:
-            return self.request_playtest()
-        if ctrl and k == pygame.K_s:
-            self.ask_save_as() if shift else self.save()
-            return None
-        if self._typing():
-            return None
-        if ctrl:
-            if k == pygame.K_z:
-                self.redo() if shift else self.undo()
-            elif k == pygame.K_y:
-                self.redo()
-            elif k == pygame.K_c:
-                self.copy()
-            elif k == pygame.K_v:
-                self._select_tool("paste")
-            elif k == pygame.K_o:
-                self.ask_open()
-            elif k == pygame.K_n:
-                self.ask_new()
-            elif k == pygame.K_q:
-                self.request_quit()
-                return self._take_next()
-            return None
-        shortcuts = {pygame.K_v: "select", pygame.K_b: "brush", pygame.K_r: "rect", pygame.K_f: "fill", pygame.K_c: "region"}
-        if k in shortcuts:
-            self._select_tool(shortcuts[k])
-        elif pygame.K_1 <= k <= pygame.K_6:
-            self._select_tile(TILES[k - pygame.K_1][0])
-        elif k == pygame.K_g:
-            self.toggle_grid()
-        elif k == pygame.K_w:
-            self.toggle_whatif()
-        elif k in (pygame.K_DELETE, pygame.K_BACKSPACE):
-            self.delete_selected()
-        elif k == pygame.K_HOME:
-            self._fit_camera()
-        elif k in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
-            self.camera.zoom_step(1)
-        elif k in (pygame.K_MINUS, pygame.K_KP_MINUS):
-            self.camera.zoom_step(-1)
-        elif k == pygame.K_ESCAPE:
-            if self.tool.dragging or self.region is not None or self.selected is not None:
-                self.tool.cancel()
-                self.region = None
-                self.select(None)
-            else:
-                self.request_quit()
-                return self._take_next()
-        return None
-
-    def _on_mouse_down(self, event) -> State | None:
-        if not self.camera.viewport.collidepoint(event.pos):
-            return None
-        if event.button == 2 or (event.button == 1 and pygame.key.get_mods() & pygame.KMOD_ALT):
-            self.panning = True
-            return None
-        cell = self.cell_at(event.pos)
-        lv = self.model.level
-        if event.button == 3:  # the eyedropper
-            kind = edits.kind_at(lv, cell)
-            if kind in dict(TILES):
-                self._select_tile(kind)
-                self.say(f"Picked {kind.replace('_', ' ')}")
-            return None
-        if event.button != 1:
-            return None
-        self.tool.press(self, cell)
-        return None
-
-    def _on_mouse_move(self, event) -> None:
-        self.mouse = event.pos
-        if self.panning:
-            self.camera.pan_px(*event.rel)
-            return
-        inside = self.camera.viewport.collidepoint(event.pos)
-        cell = self.cell_at(event.pos)
-        self.hover = cell if inside else None
-        self.tool.drag_to(self, cell)
-
-    def _on_mouse_up(self, event) -> None:
-        if event.button == 2 or (self.panning and event.button == 1):
-            self.panning = False
-            return
-        if event.button == 1 and self.tool.dragging:
-            self.tool.release(self)
-
     # --------------------------------------------------------------- update
     def update(self, dt: float) -> State | None:
         nxt = self._take_next()
         if nxt is not None:
             return nxt
         if not self._typing():
-            self._pan_keys(dt)
+            self.input.pan_keys(dt)
         self._track_focus()
         self._refresh_all()
         now = time.monotonic()
@@ -770,13 +535,6 @@ class EditorState(State):
                     self.say(f"Autosave failed: {exc.strerror or exc}", error=True)
         self.panels.update_status()
         return None
-
-    def _pan_keys(self, dt: float) -> None:
-        keys = pygame.key.get_pressed()
-        dx = keys[pygame.K_LEFT] - keys[pygame.K_RIGHT]
-        dy = keys[pygame.K_UP] - keys[pygame.K_DOWN]
-        if dx or dy:
-            self.camera.pan_px(dx * PAN_KEYS_PX_S * dt, dy * PAN_KEYS_PX_S * dt)
 
     def wait_for_validation(self) -> None:
         """Run validation now and show it (tests and saving use this)."""
@@ -829,84 +587,17 @@ class EditorState(State):
             self.picture.draw_grid(surface, cam)
         self.picture.draw_things(surface, cam, lv)
         self.picture.draw_labels(surface, cam, lv, whatif)
-        self._draw_selection(surface)
+        draw_selection(surface, cam, lv, self.selected, self.region)
         self._draw_tool_preview(surface)
-        self._draw_flash(surface)
+        if self.flash is not None and not draw_flash(surface, cam, *self.flash):
+            self.flash = None
         if self.show_whatif:
-            self._draw_whatif_key(surface, whatif)
+            has_breach = any(e.kind == "breach" for e in lv.events)
+            draw_whatif_key(surface, cam.viewport, whatif, self._whatif_error, self._whatif is not None, has_breach)
         surface.set_clip(old_clip)
         self.ctx.manager.draw_ui(surface)
-
-    def _draw_selection(self, surface: pygame.Surface) -> None:
-        if self.region is not None:
-            r = cells_rect(self.camera, *self.region[0], *self.region[1])
-            pygame.draw.rect(surface, (120, 200, 255), r, 2)
-        if self.selected is None:
-            return
-        table, i = self.selected
-        items = getattr(self.model.level, table)
-        if i >= len(items):
-            return
-        item = items[i]
-        if table == "hull_sections":
-            r = cells_rect(self.camera, *item.rect)
-        elif isinstance(item, EventDef) and "region" in item.params:
-            r = cells_rect(self.camera, *item.params["region"])
-        else:
-            cell = edits.where(item)
-            if cell is None:
-                return
-            r = cells_rect(self.camera, *cell, *cell)
-        pulse = int(2 + 2 * (0.5 + 0.5 * math.sin(time.monotonic() * 6)))
-        pygame.draw.rect(surface, SELECT, r.inflate(4, 4), pulse)
 
     def _draw_tool_preview(self, surface: pygame.Surface) -> None:
         self.tool.draw_preview(self, surface)
         if self.hover is not None:
             self.tool.draw_hover(self, surface, self.hover)
-
-    def _draw_flash(self, surface: pygame.Surface) -> None:
-        if self.flash is None:
-            return
-        cell, until = self.flash
-        left = until - time.monotonic()
-        if left <= 0:
-            self.flash = None
-            return
-        c = self.camera.cell_centre(*cell)
-        s = self.camera.tile_px
-        r = int(s * (1.2 + 0.5 * abs(math.sin(left * 5))))
-        pygame.draw.circle(surface, PROBLEM, c, r, 3)
-        pygame.draw.rect(surface, PROBLEM, cells_rect(self.camera, *cell, *cell), 2)
-
-    def _draw_whatif_key(self, surface: pygame.Surface, result: WhatIf | None) -> None:
-        from game.editor.drawing import tuc_colour
-
-        vp = self.camera.viewport
-        if self._whatif_error:
-            lines = [("What-if could not run: " + self._whatif_error, P.UNCONSCIOUS)]
-        elif result is None:
-            has = any(e.kind == "breach" for e in self.model.level.events)
-            lines = [("What-if: computing..." if has else "What-if: place a breach to see its effect", P.TEXT)]
-        else:
-            lines = [(f"WHAT-IF  {result.breaches} breach{'es' if result.breaches != 1 else ''}: time to unconsciousness, unprotected", P.TEXT)]
-            if self._whatif is not None:
-                lines[0] = (lines[0][0] + "  (updating)", P.TEXT)
-        box_w = max(TEXT.render(t, 13, c, "bold").get_width() for t, c in lines) + 20
-        box_h = 26 + (26 if result else 0)
-        box = pygame.Rect(vp.x + 10, vp.bottom - box_h - 10, max(box_w, 330), box_h)
-        bg = pygame.Surface(box.size, pygame.SRCALPHA)
-        bg.fill((12, 15, 22, 220))
-        surface.blit(bg, box)
-        pygame.draw.rect(surface, P.HUD_LINE, box, 1)
-        y = box.y + 5
-        for text, colour in lines:
-            surface.blit(TEXT.render(text, 13, colour, "bold"), (box.x + 10, y))
-            y += 20
-        if result is not None:
-            x = box.x + 10
-            for label, secs in (("< 2 min", 60), ("< 5 min", 200), ("< 10 min", 400), ("> 10 min", 900), ("safe", float("inf"))):
-                pygame.draw.rect(surface, tuc_colour(secs), (x, y + 3, 12, 12))
-                t = TEXT.render(label, 12, P.TEXT_DIM)
-                surface.blit(t, (x + 16, y + 1))
-                x += 16 + t.get_width() + 12
