@@ -14,6 +14,8 @@ import pygame_gui  # noqa: E402
 import pytest  # noqa: E402
 
 from editor_driver import Driver  # noqa: E402
+from game.app import LEVELS_DIR, _init_video, make_manager  # noqa: E402
+from game.editor.scene import EditorState  # noqa: E402
 from game.editor import edits  # noqa: E402
 from game.editor.model import EditorModel, blank_level  # noqa: E402
 from game.levelio.load import load_level  # noqa: E402
@@ -27,8 +29,6 @@ SIZE = (1280, 720)
 
 @pytest.fixture(scope="module")
 def display():
-    from game.app import _init_video
-
     _init_video()
     pygame.display.set_mode(SIZE)  # mouse positions need a window this big
     yield
@@ -41,9 +41,6 @@ def _autosave_dir(tmp_path, monkeypatch):
 
 
 def editor(path=None, new_size=None, level=None):
-    from game.app import LEVELS_DIR, make_manager
-    from game.editor.scene import EditorState
-
     ctx = Context(make_manager(SIZE), SIZE, LEVELS_DIR, None)
     if level is not None:
         state = EditorState(ctx, EditorModel(level, path))
