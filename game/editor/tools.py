@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.editor import edits
+from game.editor.commands import Command
 from game.editor.drawing import HOVER, SELECT, TILE_SWATCH, cells_rect, fill_cells
 
 if TYPE_CHECKING:
@@ -72,6 +73,13 @@ class Tool:
     def draw_hover(self, ed: EditorState, surface: pygame.Surface, cell: Cell) -> None:
         if not self.dragging:
             pygame.draw.rect(surface, HOVER, cells_rect(ed.camera, *cell, *cell), 1)
+
+
+def _add(ed: EditorState, cmd: Command | None, table: str) -> None:
+    """Do `cmd`, which adds an item to `table`, and select the new item."""
+    if cmd is not None:
+        ed.do(cmd)
+        ed.select((table, len(getattr(ed.model.level, table)) - 1))
 
 
 def _draw_area(ed: EditorState, surface: pygame.Surface, a: Cell, b: Cell) -> None:
@@ -282,10 +290,7 @@ class PlaceTool(Tool):
         self.key, self.label, self.table, self.hint = key, label, table, hint
 
     def press(self, ed: EditorState, cell: Cell) -> None:
-        cmd = edits.place(ed.model.level, self.table, cell)
-        if cmd is not None:
-            ed.do(cmd)
-            ed.select((self.table, len(getattr(ed.model.level, self.table)) - 1))
+        _add(ed, edits.place(ed.model.level, self.table, cell), self.table)
 
 
 class SectionTool(AreaTool):
@@ -293,10 +298,7 @@ class SectionTool(AreaTool):
     hint = "Drag along the hull to name a section."
 
     def done(self, ed: EditorState, a: Cell, b: Cell) -> None:
-        cmd = edits.place(ed.model.level, "hull_sections", a, rect=_box(a, b))
-        if cmd is not None:
-            ed.do(cmd)
-            ed.select(("hull_sections", len(ed.model.level.hull_sections) - 1))
+        _add(ed, edits.place(ed.model.level, "hull_sections", a, rect=_box(a, b)), "hull_sections")
 
 
 class BreachTool(Tool):
@@ -307,8 +309,7 @@ class BreachTool(Tool):
         lv = ed.model.level
         if edits.kind_at(lv, cell) != "hull":
             ed.say("A breach opens in the hull: click a hull cell", error=True)
-        ed.do(edits.add_event(lv, "breach", cell))
-        ed.select(("events", len(ed.model.level.events) - 1))
+        _add(ed, edits.add_event(lv, "breach", cell), "events")
 
 
 class DebrisTool(AreaTool):
@@ -318,10 +319,10 @@ class DebrisTool(AreaTool):
     def done(self, ed: EditorState, a: Cell, b: Cell) -> None:
         lv = ed.model.level
         if a == b:
-            ed.do(edits.add_event(lv, "debris_fall", a, at_s=10.0))
+            cmd = edits.add_event(lv, "debris_fall", a, at_s=10.0)
         else:
-            ed.do(edits.add_event(lv, "debris_fall", None, at_s=10.0, region=_box(a, b), count=4))
-        ed.select(("events", len(ed.model.level.events) - 1))
+            cmd = edits.add_event(lv, "debris_fall", None, at_s=10.0, region=_box(a, b), count=4)
+        _add(ed, cmd, "events")
 
 
 class JamTool(Tool):
@@ -333,8 +334,7 @@ class JamTool(Tool):
         if not any(d.at == cell for d in lv.doors) and edits.kind_at(lv, cell) not in ("door", "bulkhead", "hatch"):
             ed.say("Only a door can jam: click a door", error=True)
             return
-        ed.do(edits.add_event(lv, "door_jam", cell, at_s=0.0))
-        ed.select(("events", len(ed.model.level.events) - 1))
+        _add(ed, edits.add_event(lv, "door_jam", cell, at_s=0.0), "events")
 
 
 def make_tools() -> dict[str, Tool]:
