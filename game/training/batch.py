@@ -20,16 +20,16 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from game.levelio.load import parse_level
+from game.levelio.save import level_to_toml
 from game.sim.level import Level
+from game.training.runs import final_hash, run_unattended
 
 Row = dict[str, Any]
 
 
 def run_seed(level_toml: str, seed: int, until_s: float, autopilot: bool = True) -> Row:
     """One unattended run, summarised as a flat row (runs in a worker)."""
-    from game.levelio.load import parse_level
-    from game.training.runs import final_hash, run_unattended
-
     level, problems, _ = parse_level(level_toml, "<batch level>")
     if level is None or problems:
         raise ValueError(f"the level cannot be read in the worker: {problems[:1]}")
@@ -65,7 +65,7 @@ class Progress:
 
     def __post_init__(self) -> None:
         self.start = time.monotonic()
-        self.tty = hasattr(self.out, "isatty") and self.out.isatty()
+        self.tty = self.out.isatty()
         self._last_tenth = -1
         self._last_line = self.start
 
@@ -103,8 +103,6 @@ def run_batch(
     cluster_timeout_s: float = 10.0,
 ) -> list[Row]:
     """Every seed's row, sorted by seed. `cluster` is a Dask scheduler address."""
-    from game.levelio.save import level_to_toml
-
     text = level_to_toml(level)
     seeds = list(dict.fromkeys(int(s) for s in seeds))
     rows: list[Row] = []
@@ -132,7 +130,7 @@ class ClusterError(Exception):
 def _on_cluster(
     address: str, text: str, seeds: list[int], until_s: float, autopilot: bool, on_done, timeout_s: float
 ) -> list[Row]:
-    try:
+    try:  # optional (requirements-cluster.txt) and slow to import: only when a cluster is asked for
         from dask.distributed import Client
         from dask.distributed import as_completed as dask_completed
     except ImportError:

@@ -2,20 +2,28 @@
 who decided what (commands), in tick order.
 
 Shared by the after-action report, the replay viewer's jump-to-event list and
-the instructor console's log.
+the instructor console's log. The words for events are the comms log's
+(game.view.messages.describe); training does not import the view, so whoever
+asks for moments passes them in as `EventWords`.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from game.sim import commands as C
+from game.sim import crew_events as CE
 from game.sim import events as E
 from game.sim.world import TICK_S
 
 if TYPE_CHECKING:
     from game.sim.world import World
+
+# One event as a comms-log line (clock, text, severity), or None to leave it out.
+EventWords = Callable[[E.Event, "World"], "tuple[str, str, str] | None"]
 
 GROUP_OVER = 3  # more state changes than this in one tick become one line
 
@@ -55,7 +63,7 @@ def _door(world: World, did: int) -> str:
 def who_sent(cmd: C.Command) -> str:
     if isinstance(cmd, C.INJECT_COMMANDS):
         return "instructor"
-    if type(cmd).__name__ == "SetAutopilot" or getattr(cmd, "source", "") == "autopilot":
+    if isinstance(cmd, C.SetAutopilot):
         return "autopilot"
     return "trainee"
 
@@ -87,15 +95,13 @@ def describe_command(cmd: C.Command, world: World) -> str:
         return f"Inject: {_person(world, cmd.person_id)} gets worse (SpO2 -{cmd.spo2_drop * 100:.0f} pts)"
     if isinstance(cmd, C.FreezeExercise):
         return "Exercise frozen" if cmd.on else "Exercise resumed"
-    if type(cmd).__name__ == "SetAutopilot":
-        return "Autopilot " + ("on" if getattr(cmd, "on", True) else "off")
+    if isinstance(cmd, C.SetAutopilot):
+        return "Autopilot " + ("on" if cmd.on else "off")
     return _generic(cmd, world)
 
 
 def _generic(cmd: C.Command, world: World) -> str:
     """Any other order in words: 'Pry open: Hassan Karimi, 4-14 door'."""
-    import re
-
     words = re.sub(r"(?<!^)([A-Z])", r" \1", cmd.name).lower().capitalize()
     parts = []
     for k, v in cmd.to_dict().items():
@@ -114,25 +120,14 @@ def _generic(cmd: C.Command, world: World) -> str:
     return f"{words}: {', '.join(parts)}" if parts else words
 
 
-def describe_event(event: E.Event, world: World) -> tuple[str, str] | None:
-    """(text, severity) for one event, or None for the routine ones: the comms log's words."""
-    try:
-        from game.view.messages import describe
-    except Exception:  # no view available: a plain line
-        describe = None
-    if describe is not None:
-        line = describe(event, world)
-        if line is not None:
-            return line[1], line[2]
-        return None
-    return None if isinstance(event, E.PersonArrived) else (event.kind, "info")
-
-
 _KEY_EVENTS = (E.BreachOpened, E.EquipmentFailed, E.ConditionWorsened)
 
 
-def moments(world: World, commands: list[C.Command] | None = None) -> list[Moment]:
-    """Events and commands of `world` so far, in tick order (commands first within a tick)."""
+def moments(world: World, describe: EventWords, commands: list[C.Command] | None = None) -> list[Moment]:
+    """Events and commands of `world` so far, in tick order (commands first within a tick).
+
+    `describe` gives an event's words (the comms log's); events it leaves out are not moments.
+    """
     commands = world.command_log if commands is None else commands
     out: list[Moment] = []
     for cmd in commands:
@@ -169,18 +164,17 @@ def moments(world: World, commands: list[C.Command] | None = None) -> list[Momen
                 )
                 i = j
                 continue
-        source = getattr(e, "source", None)
-        if e.kind == "OrderTaken" and source != "autopilot":
-            i += 1  # the trainee's order is already listed as their command
+        if isinstance(e, CE.OrderTaken):
+            if e.source == "autopilot":  # the trainee's orders are already listed as their commands
+                out.append(Moment(e.tick, e.time_s, "autopilot", f"{e.person}: {e.order}", "info"))
+            i += 1
             continue
-        d = describe_event(e, world)
-        if e.kind == "OrderTaken" and source == "autopilot":
-            out.append(Moment(e.tick, e.time_s, "autopilot", f"{e.person}: {e.order}", "info"))
-        elif d is not None:
+        line = describe(e, world)
+        if line is not None:
             key = isinstance(e, _KEY_EVENTS) or (
                 isinstance(e, E.PersonStateChanged) and e.state in ("unconscious", "dead")
             )
-            out.append(Moment(e.tick, e.time_s, "sim", d[0], d[1], key=key))
+            out.append(Moment(e.tick, e.time_s, "sim", line[1], line[2], key=key))
         i += 1
     out.sort(key=lambda m: (m.tick, m.who == "sim"))
     return out

@@ -20,7 +20,9 @@ from game.sim.world import TICK_S
 from game.training.moments import Moment, clock, moments
 from game.training.replay import Playback, Recorder, Replay
 from game.training.session import Session
+from game.view.messages import describe
 from game.view.scenes.base import Context, State
+from game.view.scenes.instructor import RecordedPlay
 from game.view.scenes.play import PlayState
 
 SPEEDS = (1, 2, 4, 8, 16, 32)
@@ -247,18 +249,11 @@ class ReplayState(PlayState):
 
     def _tick(self) -> bool:
         self.prev_xy = self._positions()
-        snap = getattr(self.renderer, "snapshot", None)
-        if snap is not None:
-            snap()
+        self.renderer.snapshot()
         if not self.playback.step():
             return False
-        for name in ("watch",):
-            obj = getattr(self, name, None)
-            if obj is not None and hasattr(obj, "update"):
-                obj.update(self.world)
-        cd = getattr(self, "countdowns", None)
-        if cd is not None and hasattr(cd, "trends"):
-            cd.trends.sample(self.world)
+        self.watch.update(self.world)
+        self.countdowns.trends.sample(self.world)
         return True
 
     def _seek_slice(self) -> int:
@@ -291,8 +286,6 @@ class ReplayState(PlayState):
     # ------------------------------------------------------------ take over
     def take_over(self) -> State:
         """Live play from this moment, recorded as a branch of this replay."""
-        from game.view.scenes.instructor import RecordedPlay
-
         tick = self.world.tick
         world = self.playback.branch()
         src = Path(self.replay_file) if self.replay_file else Path("replay.json")
@@ -346,13 +339,6 @@ class Scout:
         key = (len(w.events), self.done)
         if self._cache is None or key != self._seen:
             self._seen = key
-            found = moments(w, replay.commands)
+            found = moments(w, describe, replay.commands)
             self._cache = [m for m in found if m.who != "sim" or m.key]
         return self._cache
-
-
-def run_viewer(replay: Replay, replay_file: str) -> int:
-    """Open the window on a replay; returns the app's exit code."""
-    from game.app import run_app
-
-    return run_app(first_state=lambda ctx: ReplayState(ctx, Playback(replay), replay_file))
