@@ -17,6 +17,7 @@ from game.editor.whatif import WhatIf, format_tuc
 from game.sim.grid import Grid, build_grid
 from game.sim.level import EventDef, Level
 from game.sim.tiles import IS_DOOR, Tile
+from game.sim.words import duration
 from game.view import glyphs
 from game.view import palette as P
 from game.view.camera import Camera
@@ -223,7 +224,7 @@ class LevelPicture:
 
         for ev in level.events:
             p = ev.params
-            when = f"T+{int(ev.at_s) // 60}:{int(ev.at_s) % 60:02d}" + (f" {ev.chance:.0%}" if ev.chance < 1 else "")
+            when = f"T+{duration(ev.at_s)}" + (f" {ev.chance:.0%}" if ev.chance < 1 else "")
             if ev.kind == "debris_fall":
                 if "region" in p:
                     x0, y0, x1, y1 = p["region"]

@@ -17,6 +17,7 @@ from game.editor import edits
 from game.editor.drawing import TILE_SWATCH
 from game.editor.forms import Form, fields_for
 from game.levelio.problems import Problem
+from game.sim.words import duration
 
 if TYPE_CHECKING:
     from game.editor.scene import EditorState
@@ -34,11 +35,6 @@ FILTERS = (("All", THING_TABLES), ("Rooms", ("rooms",)), ("Modules", ("modules",
            ("People", ("crew",)), ("Lockers", ("lockers",)), ("Hull sections", ("hull_sections",)))
 KIND_WORD = {"rooms": "Room", "modules": "Module", "hull_sections": "Section", "doors": "Door", "crew": "Person",
              "lockers": "Locker", "events": "Event", "objectives": "Goal"}
-
-
-def _clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 60}:{s % 60:02d}"
 
 
 def thing_text(table: str, item: Any) -> str:
@@ -59,7 +55,7 @@ def thing_text(table: str, item: Any) -> str:
         where = edits.where(item)
         at = f" @{where[0]},{where[1]}" if where else ""
         chance = f"  {item.chance:.0%}" if item.chance < 1 else ""
-        return f"T+{_clock(item.at_s)}  {item.kind.replace('_', ' ')}{at}{chance}"
+        return f"T+{duration(item.at_s)}  {item.kind.replace('_', ' ')}{at}{chance}"
     if table == "objectives":
         return f"{item.kind}  x{item.weight:g}  {item.description}"
     return str(item)

@@ -12,21 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 from game.sim import crew_events as ce
 from game.sim import events as ev
+from game.sim.words import place_name
 
 if TYPE_CHECKING:
     from game.sim.world import World
 
 
-def _place(world: "World", x: int, y: int) -> str:
-    room = world.grid.room_at(x, y)
-    if room is not None:
-        return room.label
-    return world.grid.module_at(x, y) or f"{x},{y}"
-
-
 def _door_place(world: "World", door_id: int) -> str:
     d = world.doors[door_id]
-    return world.grid.module_at(d.x, d.y) or _place(world, d.x, d.y)
+    return world.grid.module_at(d.x, d.y) or place_name(world, (d.x, d.y))
 
 
 def _row(e: ev.Event, actor, action: str, target: str = "", place: str = "", **extra) -> dict[str, Any]:
@@ -56,11 +50,11 @@ def describe(world: "World", e: ev.Event) -> dict[str, Any] | None:
     if isinstance(e, ce.AutopilotSet):
         return _row(e, "control", "autopilot on" if e.on else "autopilot off")
     if isinstance(e, ev.BreachOpened):
-        return _row(e, None, "breach", f"{e.area_cm2:g} cm2", e.section or _place(world, e.x, e.y))
+        return _row(e, None, "breach", f"{e.area_cm2:g} cm2", e.section or place_name(world, (e.x, e.y)))
     if isinstance(e, ev.DoorJammed):
         return _row(e, None, "jam", e.door, _door_place(world, e.door_id))
     if isinstance(e, ev.DebrisFell):
-        return _row(e, None, "debris fell", e.debris.replace("_", " "), _place(world, e.x, e.y))
+        return _row(e, None, "debris fell", e.debris.replace("_", " "), place_name(world, (e.x, e.y)))
     if isinstance(e, (ev.DoorOpened, ev.DoorClosed)):
         verb = "open" if isinstance(e, ev.DoorOpened) else "close"
         return _row(e, e.by or "control", verb, e.door, _door_place(world, e.door_id))

@@ -18,9 +18,9 @@ Cell = tuple[int, int]
 NO_TIME = "--:--"  # a clock with nothing to count from yet (no breach), or a countdown that never ends
 
 
-def duration(seconds: float) -> str:
+def duration(seconds: float | None) -> str:
     """A span of time as M:SS (H:MM:SS from an hour): deadlines, countdowns, time taken."""
-    if not math.isfinite(seconds):
+    if seconds is None or not math.isfinite(seconds):
         return NO_TIME
     s = max(0, int(seconds))
     if s >= 3600:

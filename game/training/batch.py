@@ -23,6 +23,7 @@ import numpy as np
 from game.levelio.load import parse_level
 from game.levelio.save import level_to_toml
 from game.sim.level import Level
+from game.sim.words import duration
 from game.training.runs import final_hash, run_unattended
 
 Row = dict[str, Any]
@@ -78,7 +79,7 @@ class Progress:
         fill = int(self.width * self.done / max(1, self.total))
         line = (
             f"[{'#' * fill}{'.' * (self.width - fill)}] {self.done}/{self.total} runs  "
-            f"{rate * 60:.1f}/min  ETA {int(eta) // 60}:{int(eta) % 60:02d}"
+            f"{rate * 60:.1f}/min  ETA {duration(eta)}"
         )
         if self.tty:
             self.out.write("\r" + line + ("\n" if self.done == self.total else ""))
@@ -172,11 +173,6 @@ def csv_text(rows: list[Row]) -> str:
     return buf.getvalue()
 
 
-def _clock(s: float) -> str:
-    s = int(round(s))
-    return f"{s // 60}:{s % 60:02d}"
-
-
 def summary(rows: list[Row], level_name: str, until_s: float) -> str:
     """What a designer reads: survival per person, rescue times, score distribution."""
     if not rows:
@@ -208,7 +204,7 @@ def summary(rows: list[Row], level_name: str, until_s: float) -> str:
             if times.size:
                 q = np.percentile(times, [10, 50, 90])
                 lines.append(
-                    f"  {name:<20} rescued in {times.size}/{n}: p10 {_clock(q[0])}, median {_clock(q[1])}, p90 {_clock(q[2])}"
+                    f"  {name:<20} rescued in {times.size}/{n}: p10 {duration(q[0])}, median {duration(q[1])}, p90 {duration(q[2])}"
                 )
             else:
                 lines.append(f"  {name:<20} never rescued")

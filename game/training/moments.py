@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from game.sim import commands as C
 from game.sim import crew_events as CE
 from game.sim import events as E
+from game.sim.words import door_name, person_name, place_name
 from game.sim.world import TICK_S
 
 if TYPE_CHECKING:
@@ -38,28 +39,6 @@ class Moment:
     key: bool = False  # worth a map snapshot and a jump-to entry
 
 
-def clock(time_s: float, breach_s: float | None) -> str:
-    """T+MM:SS after the first breach; T-MM:SS before it."""
-    base = breach_s if breach_s is not None else 0.0
-    t = int(round(time_s - base))
-    sign = "-" if t < 0 else "+"
-    t = abs(t)
-    return f"T{sign}{t // 60:02d}:{t % 60:02d}"
-
-
-def _place(world: World, x: int, y: int) -> str:
-    room = world.grid.room_at(int(x), int(y))
-    return room.label if room else f"{x},{y}"
-
-
-def _person(world: World, pid: int) -> str:
-    return world.people[pid].name if 0 <= pid < len(world.people) else f"person {pid}"
-
-
-def _door(world: World, did: int) -> str:
-    return world.doors[did].label if 0 <= did < len(world.doors) else f"door {did}"
-
-
 def who_sent(cmd: C.Command) -> str:
     if isinstance(cmd, C.INJECT_COMMANDS):
         return "instructor"
@@ -71,28 +50,28 @@ def who_sent(cmd: C.Command) -> str:
 def describe_command(cmd: C.Command, world: World) -> str:
     """A command in words, e.g. 'Seal Bulkhead 4-west'."""
     if isinstance(cmd, C.MoveTo):
-        return f"Send {_person(world, cmd.person_id)} to {_place(world, *cmd.cell)}"
+        return f"Send {person_name(world, cmd.person_id)} to {place_name(world, cmd.cell)}"
     if isinstance(cmd, C.OpenDoor):
-        return f"Open {_door(world, cmd.door_id)}"
+        return f"Open {door_name(world, cmd.door_id)}"
     if isinstance(cmd, C.CloseDoor):
-        return f"Close {_door(world, cmd.door_id)}"
+        return f"Close {door_name(world, cmd.door_id)}"
     if isinstance(cmd, C.SealDoor):
-        return f"Seal {_door(world, cmd.door_id)}"
+        return f"Seal {door_name(world, cmd.door_id)}"
     if isinstance(cmd, C.UnsealDoor):
-        return f"Unseal {_door(world, cmd.door_id)}"
+        return f"Unseal {door_name(world, cmd.door_id)}"
     if isinstance(cmd, C.SetO2Feed):
-        where = _place(world, *cmd.target) if cmd.target is not None else "the breached module"
+        where = place_name(world, cmd.target) if cmd.target is not None else "the breached module"
         return f"O2 feed {cmd.rate_g_s:g} g/s to {where}"
     if isinstance(cmd, C.InjectBreach):
-        return f"Inject: hull breach of {cmd.area_cm2:g} cm2 near {_place(world, *cmd.cell)}"
+        return f"Inject: hull breach of {cmd.area_cm2:g} cm2 near {place_name(world, cmd.cell)}"
     if isinstance(cmd, C.InjectDebris):
-        return f"Inject: {cmd.count} x {cmd.debris.replace('_', ' ')} falls in {_place(world, *cmd.cell)}"
+        return f"Inject: {cmd.count} x {cmd.debris.replace('_', ' ')} falls in {place_name(world, cmd.cell)}"
     if isinstance(cmd, C.InjectDoorJam):
-        return f"Inject: {_door(world, cmd.door_id)} jams"
+        return f"Inject: {door_name(world, cmd.door_id)} jams"
     if isinstance(cmd, C.InjectEquipmentFailure):
-        return f"Inject: {_person(world, cmd.person_id)}'s {cmd.item} fails"
+        return f"Inject: {person_name(world, cmd.person_id)}'s {cmd.item} fails"
     if isinstance(cmd, C.InjectWorsen):
-        return f"Inject: {_person(world, cmd.person_id)} gets worse (SpO2 -{cmd.spo2_drop * 100:.0f} pts)"
+        return f"Inject: {person_name(world, cmd.person_id)} gets worse (SpO2 -{cmd.spo2_drop * 100:.0f} pts)"
     if isinstance(cmd, C.FreezeExercise):
         return "Exercise frozen" if cmd.on else "Exercise resumed"
     if isinstance(cmd, C.SetAutopilot):
@@ -108,11 +87,11 @@ def _generic(cmd: C.Command, world: World) -> str:
         if k in ("type", "tick"):
             continue
         if k in ("person_id", "target_id") and isinstance(v, int):
-            parts.append(_person(world, v))
+            parts.append(person_name(world, v))
         elif k == "door_id" and isinstance(v, int):
-            parts.append(_door(world, v))
+            parts.append(door_name(world, v))
         elif k == "cell" and isinstance(v, list) and len(v) == 2:
-            parts.append(_place(world, *v))
+            parts.append(place_name(world, v))
         elif isinstance(v, bool):
             parts.append(f"{k} {'on' if v else 'off'}")
         else:

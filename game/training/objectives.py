@@ -21,6 +21,7 @@ import numpy as np
 
 from game.sim.level import ObjectiveDef
 from game.sim.physiology import DEAD, INJURY_NAMES, STATE_NAMES
+from game.sim.words import duration
 from game.training.tracker import Tracker
 
 if TYPE_CHECKING:
@@ -44,14 +45,6 @@ class ObjectiveKind:
     # settled (safe, or beyond help). The exercise ends early once everyone so
     # named is settled; kinds without it leave the ending to the clock.
     settled: Settled | None = None
-
-
-def clock(seconds: float | None) -> str:
-    """m:ss after the breach, or '-'."""
-    if seconds is None:
-        return "-"
-    s = int(round(seconds))
-    return f"{s // 60}:{s % 60:02d}"
 
 
 def since(tr: Tracker, t: float | None) -> float | None:
@@ -151,11 +144,11 @@ def _rescue(w: World, tr: Tracker, ob: ObjectiveDef) -> tuple[float, str]:
         name = w.people[i].name.split()[-1]
         t = tr.rescued_s.get(i)
         if state[i] == DEAD:
-            parts.append(f"{name} died" + (f" at {clock(since(tr, tr.died_s.get(i)))}" if i in tr.died_s else ""))
+            parts.append(f"{name} died" + (f" at {duration(since(tr, tr.died_s.get(i)))}" if i in tr.died_s else ""))
         elif t is not None:
             late = not _on_time(tr, t, ob.within_s)
             got += LATE_CREDIT if late else 1.0
-            parts.append(f"{name} in at {clock(since(tr, t))}" + (" (late)" if late else ""))
+            parts.append(f"{name} in at {duration(since(tr, t))}" + (" (late)" if late else ""))
         else:
             parts.append(f"{name} not reached ({STATE_NAMES[int(state[i])]})")
     n_in = sum(1 for i in ids if i in tr.rescued_s and state[i] != DEAD)
@@ -200,7 +193,7 @@ def _seal(w: World, tr: Tracker, ob: ObjectiveDef) -> tuple[float, str]:
     frac = (len(on_time) + LATE_CREDIT * len(late)) / len(doors)
     text = f"{len(on_time)} of {len(doors)} bulkheads and hatches sealed"
     if ob.within_s is not None:
-        text += f" within {clock(ob.within_s)}"
+        text += f" within {duration(ob.within_s)}"
     if late:
         text += f", {len(late)} late"
     return frac, text

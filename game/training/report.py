@@ -28,8 +28,9 @@ from matplotlib.figure import Figure
 from game import __version__
 from game.atomicfile import write_atomic
 from game.sim import events as E
+from game.sim.words import mission_clock
 from game.sim.world import TICK_S, World, state_hash
-from game.training.moments import EventWords, Moment, clock, moments
+from game.training.moments import EventWords, Moment, moments
 from game.training.replay import Playback, Replay
 from game.training.runs import run_unattended
 from game.training.scoring import Score, score
@@ -118,7 +119,7 @@ def analyse(
         if world.time_s - last_shot_s < MIN_SNAPSHOT_GAP_S:
             return
         last_shot_s = world.time_s
-        shots.append(Snapshot(world.tick, f"{clock(world.time_s, world.breach_time_s)}  {caption}", snapshot(world)))
+        shots.append(Snapshot(world.tick, f"{mission_clock(world.time_s, world.breach_time_s)}  {caption}", snapshot(world)))
 
     while not pb.at_end:
         pb.step()
@@ -153,7 +154,7 @@ def analyse(
     if not faithful:
         say("warning: this build does not re-simulate the replay to its recorded final state (see replay --verify)")
     if snapshots:
-        shots.append(Snapshot(world.tick, f"{clock(world.time_s, world.breach_time_s)}  end of the run", snapshot(world)))
+        shots.append(Snapshot(world.tick, f"{mission_clock(world.time_s, world.breach_time_s)}  end of the run", snapshot(world)))
 
     ap_score = None
     ap_world = None
@@ -348,7 +349,7 @@ def _people_table(a: Analysis) -> str:
         other = ap.get(p["name"])
         rows.append(
             f"<tr><td>{_esc(p['name'])}</td><td>{_esc(p['state'])}</td><td>{_esc(p['injury'])}</td>"
-            f"<td class='num'>{clock(p['rescued_s'], 0) if p['rescued_s'] is not None else '-'}</td>"
+            f"<td class='num'>{mission_clock(p['rescued_s'], 0) if p['rescued_s'] is not None else '-'}</td>"
             + (f"<td>{_esc(other['state'])}, {_esc(other['injury'])}</td>" if other else "")
             + "</tr>"
         )
@@ -384,8 +385,8 @@ def _comparison(a: Analysis) -> str:
     for name, ts in t.rescue_times_s.items():
         os_ = o.rescue_times_s.get(name)
         rows.append(
-            f"<tr><td>{_esc(name)} in the medical bay</td><td class='num'>{clock(ts, 0) if ts is not None else 'no'}</td>"
-            f"<td class='num'>{clock(os_, 0) if os_ is not None else 'no'}</td><td></td></tr>"
+            f"<tr><td>{_esc(name)} in the medical bay</td><td class='num'>{mission_clock(ts, 0) if ts is not None else 'no'}</td>"
+            f"<td class='num'>{mission_clock(os_, 0) if os_ is not None else 'no'}</td><td></td></tr>"
         )
     cards = (
         f"<div class='two'><div class='card'><h3>Trainee</h3><p class='big'>{t.total:.1f}<span class='grade g{t.grade}'>{t.grade}</span></p></div>"
@@ -413,7 +414,7 @@ def _timeline(a: Analysis) -> str:
         ms = [m for m in ms if id(m) in chosen]
     b = a.world.breach_time_s
     rows = "".join(
-        f"<tr><td class='t'>{clock(m.time_s, b)}</td><td><span class='who w-{m.who}'>{_esc(m.who)}</span></td>"
+        f"<tr><td class='t'>{mission_clock(m.time_s, b)}</td><td><span class='who w-{m.who}'>{_esc(m.who)}</span></td>"
         f"<td class='s-{m.severity}'>{_esc(m.text)}</td></tr>"
         for m in ms
     )
@@ -451,7 +452,7 @@ def render_html(a: Analysis, replay_name: str) -> str:
     summary = (
         f"{sc.alive} of {len(a.world.people)} alive"
         + (f"; died: {', '.join(dead[:5])}{'...' if len(dead) > 5 else ''}" if dead else "")
-        + f". Run length {clock(a.world.time_s, b)} after the breach."
+        + f". Run length {mission_clock(a.world.time_s, b)} after the breach."
     )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

@@ -17,9 +17,9 @@ import pygame
 
 from game.sim.physiology import ARMSTRONG_LIMIT_BAR
 from game.sim.roles import ROLES
-from game.view import glyphs, hud
+from game.sim.words import duration
+from game.view import glyphs, hud, ui
 from game.view import palette as P
-from game.view import ui
 from game.view.agents import Activity
 from game.view.fonts import font
 from game.view.ui import px
@@ -109,7 +109,7 @@ def draw_strip(
         ui.text(surface, f"+{more} more at risk", (card.x + px(12), card.y + px(8)), 13, P.TEXT, "bold")
         soonest = min(r[1] for r in rows[len(shown):])
         if soonest < 3600:
-            ui.text(surface, f"next out in {ui.format_duration(soonest)}", (card.x + px(12), card.y + px(28)), 12, P.TEXT_DIM)
+            ui.text(surface, f"next out in {duration(soonest)}", (card.x + px(12), card.y + px(28)), 12, P.TEXT_DIM)
     return hits
 
 
@@ -133,10 +133,10 @@ def _card(surface: pygame.Surface, card: pygame.Rect, world: "World", pid: int, 
         ui.text(surface, "DOWN", (x, y), 12, P.UNCONSCIOUS, "bold")
     else:
         r = ui.text(surface, "OUT", (x, y + px(1)), 10, P.TEXT_DIM, "bold")
-        ui.text(surface, ui.format_duration(ttu), (r.right + px(4), y - px(1)), 14, P.IMPAIRED if ttu < 300 else P.TEXT, "mono")
+        ui.text(surface, duration(ttu), (r.right + px(4), y - px(1)), 14, P.IMPAIRED if ttu < 300 else P.TEXT, "mono")
     x2 = card.x + card.w // 2 + px(4)
     r = ui.text(surface, "DIES", (x2, y + px(1)), 10, P.TEXT_DIM, "bold")
-    ui.text(surface, ui.format_duration(ttd), (r.right + px(4), y - px(1)), 14, P.UNCONSCIOUS if ttd < 300 else P.TEXT, "mono")
+    ui.text(surface, duration(ttd), (r.right + px(4), y - px(1)), 14, P.UNCONSCIOUS if ttd < 300 else P.TEXT, "mono")
 
 
 # ------------------------------------------------------------------ crew panel
@@ -262,7 +262,7 @@ def draw_inspector(surface: pygame.Surface, rect: pygame.Rect, world: "World", s
     y += px(19)
     if countdown is not None and state != "dead":
         ttu, ttd = countdown
-        txt = ("unconscious" if state == "unconscious" else f"out in {ui.format_duration(ttu)}") + f"   dies in {ui.format_duration(ttd)}"
+        txt = ("unconscious" if state == "unconscious" else f"out in {duration(ttu)}") + f"   dies in {duration(ttd)}"
         ui.text(surface, txt, (inner.x, y), 12, P.UNCONSCIOUS if ttd < 300 or state == "unconscious" else P.IMPAIRED, "bold")
         y += px(18)
     kit = ", ".join(p.equipment) if p.equipment else "no kit"
@@ -327,7 +327,7 @@ def draw_life_support(surface: pygame.Surface, rect: pygame.Rect, world: "World"
         lasts = a.reserve_o2_kg / (rate / 1000.0)
         ui.text(surface, f"Feed {rate:g} g/s to {where}", (inner.x, y), 12, P.TEXT, max_w=inner.w)
         y += px(16)
-        ui.text(surface, f"lasts {ui.format_duration(lasts)} at this rate", (inner.x, y), 11, P.TEXT_DIM)
+        ui.text(surface, f"lasts {duration(lasts)} at this rate", (inner.x, y), 11, P.TEXT_DIM)
     else:
         ui.text(surface, "Feed stopped" if a.reserve_o2_kg > 0 else "Reserve empty", (inner.x, y), 12, P.IMPAIRED, "bold")
         y += px(16)

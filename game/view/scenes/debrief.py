@@ -9,6 +9,7 @@ import pygame_gui
 from pygame_gui.core import ObjectID
 
 from game.levelio.problems import LevelError
+from game.sim.words import NO_TIME, mission_clock
 from game.sim.world import World, create_world
 from game.training.scoring import Score
 from game.view import glyphs, ui
@@ -27,10 +28,8 @@ INJURY_COLOURS = {"none": P.TEXT_DIM, "mild": P.IMPAIRED, "moderate": (255, 140,
 
 
 def clock(t: float | None) -> str:
-    if t is None:
-        return "--"
-    s = max(0, int(t))
-    return f"T+{s // 60:02d}:{s % 60:02d}"
+    """A moment of the run, given in seconds since the breach, on the mission clock."""
+    return NO_TIME if t is None else mission_clock(t, 0.0)
 
 
 def score_text(score: Score) -> str:

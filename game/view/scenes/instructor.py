@@ -18,9 +18,10 @@ import pygame_gui
 
 from game.sim import commands as C
 from game.sim.level import DEBRIS_KINDS, EQUIPMENT, Level
+from game.sim.words import mission_clock
 from game.sim.world import World, create_world
 from game.training.injects import describe_inject
-from game.training.moments import clock, describe_command
+from game.training.moments import describe_command
 from game.training.scoring import Score
 from game.training.session import Session
 from game.view.layers import person_at
@@ -207,7 +208,7 @@ class InstructorState(RecordedPlay):
         if planned is not None and planned.injects:
             lines.append("<br><b>Planned injects</b>")
             for inj, st in zip(planned.injects, planned.state):
-                when = clock(inj.at_s, b if b is not None else 0.0)
+                when = mission_clock(inj.at_s, b if b is not None else 0.0)
                 mark = {"pending": "", "fired": " (fired)", "skipped": " (skipped)"}[st]
                 colour = "#ffd166" if st == "pending" else "#8c98aa"
                 lines.append(f"<font color='{colour}'>{when} {html.escape(describe_inject(inj))}{mark}</font>")
@@ -308,7 +309,7 @@ class InstructorState(RecordedPlay):
 
     def _sent(self, cmd: C.Command) -> None:
         text = describe_command(cmd, self.world)
-        self.inject_log.append(f"{clock(self.world.time_s, self.world.breach_time_s)} {html.escape(text)}")
+        self.inject_log.append(f"{mission_clock(self.world.time_s, self.world.breach_time_s)} {html.escape(text)}")
         self._status(text[:48])
         self._refresh_console()
 

@@ -18,6 +18,7 @@ from pygame_gui.core import ObjectID
 
 from game.settings import ACTIONS
 from game.sim.roles import ROLES
+from game.sim.words import duration
 from game.view import hud, overlays, panels, ui
 from game.view import palette as P
 from game.view.ui import px
@@ -297,8 +298,8 @@ class PlayPanels:
         cd = play.countdowns.get(i, world.time_s)
         if cd is not None and state != "dead":
             ttu, ttd = cd
-            lines.append(((f"out in {ui.format_duration(ttu)}   " if state != "unconscious" else "") +
-                          f"dies in {ui.format_duration(ttd)}", P.UNCONSCIOUS if ttd < 300 else P.IMPAIRED))
+            lines.append(((f"out in {duration(ttu)}   " if state != "unconscious" else "") +
+                          f"dies in {duration(ttd)}", P.UNCONSCIOUS if ttd < 300 else P.IMPAIRED))
         if p.equipment:
             lines.append((", ".join(p.equipment), P.TEXT_DIM))
         act = play.activities().get(i)

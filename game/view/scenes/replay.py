@@ -16,8 +16,9 @@ from pathlib import Path
 import pygame
 import pygame_gui
 
+from game.sim.words import mission_clock
 from game.sim.world import TICK_S
-from game.training.moments import Moment, clock, moments
+from game.training.moments import Moment, moments
 from game.training.replay import Playback, Recorder, Replay
 from game.training.session import Session
 from game.view.messages import describe
@@ -114,8 +115,8 @@ class ReplayState(PlayState):
         if not ui:
             return
         b = self.world.breach_time_s
-        now = clock(self.world.time_s, b)
-        end = clock(self.replay.end_time_s, b)
+        now = mission_clock(self.world.time_s, b)
+        end = mission_clock(self.replay.end_time_s, b)
         state = "seeking..." if self.seek_target is not None else ("paused" if self.paused else f"x{self.speed}")
         if self.finished:
             state += ", run over"
@@ -128,7 +129,7 @@ class ReplayState(PlayState):
         if len(found) != self._listed:
             self._listed = len(found)
             self._moments = found
-            items = [f"{clock(m.time_s, self.scout.breach_s)}  {WHO_TAG.get(m.who, m.who)}{m.text}" for m in found]
+            items = [f"{mission_clock(m.time_s, self.scout.breach_s)}  {WHO_TAG.get(m.who, m.who)}{m.text}" for m in found]
             ui["moments"].set_item_list(items)
 
     # ------------------------------------------------------------- input
@@ -299,7 +300,7 @@ class ReplayState(PlayState):
         )
         session = Session(world, self.replay.level_path, recorder=rec)
         self.ctx.notice = (
-            f"You have taken over at {clock(world.time_s, world.breach_time_s)}. This branch is recorded to {out.name}."
+            f"You have taken over at {mission_clock(world.time_s, world.breach_time_s)}. This branch is recorded to {out.name}."
         )
         return RecordedPlay(self.ctx, world, self.replay.level_path, session, str(out), paused=True)
 
@@ -308,7 +309,7 @@ class ReplayState(PlayState):
         if self.seek_target is not None:
             font = pygame.font.Font(None, 28)
             b = self.world.breach_time_s
-            text = font.render(f"Seeking to {clock(self.seek_target * TICK_S, b)}...", True, (255, 209, 102))
+            text = font.render(f"Seeking to {mission_clock(self.seek_target * TICK_S, b)}...", True, (255, 209, 102))
             surface.blit(text, text.get_rect(center=(surface.get_width() // 2, 90)))
 
 
