@@ -223,8 +223,7 @@ def test_the_sound_generator_writes_every_sound_at_its_length(tmp_path):
 
 
 def test_the_game_loads_the_shipped_sounds(display):
-    a = Audio()  # the dummy driver: a mixer with no speakers
-    if not a.ok:
-        pytest.skip(f"no mixer here: {a.reason}")
+    a = Audio()  # the dummy driver (conftest): a mixer with no speakers, on any machine
+    assert a.ok, a.reason
     assert {"klaxon", "hiss", "lance", "door_servo", "bulkhead_servo", "seal_clunk"} <= set(a.sounds)
     assert a.sounds["klaxon"].get_length() == pytest.approx(1.2, abs=0.01)
