@@ -93,7 +93,7 @@ def test_chromium_shows_the_score_timeline_charts_and_snapshots(report, tmp_path
         assert objective in dom
     assert "Lee in at" in dom  # Ann reached the sick bay, and when
     # the timeline: the trainee's decisions and the instructor's inject, each marked by who
-    assert "Send Ann Lee to Sick bay" in dom and "Seal bulkhead at 10,2" in dom
+    assert "Ann Lee: go to Sick bay" in dom and "Seal bulkhead at 10,2" in dom  # the order registry's words
     assert "Inject: Bo Diaz gets worse" in dom and "w-instructor" in dom
     # the charts are there with their titles, as text the browser laid out
     for title in ("Compartment pressure by room", "SpO2 of the people to be rescued", "Blood oxygen saturation"):

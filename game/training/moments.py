@@ -9,7 +9,6 @@ asks for moments passes them in as `EventWords`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 from game.sim import commands as C
 from game.sim import crew_events as CE
 from game.sim import events as E
+from game.sim.orders import ORDER_KINDS
 from game.sim.words import door_name, person_name, place_name
 from game.sim.world import TICK_S
 
@@ -48,20 +48,12 @@ def who_sent(cmd: C.Command) -> str:
 
 
 def describe_command(cmd: C.Command, world: World) -> str:
-    """A command in words, e.g. 'Seal Bulkhead 4-west'."""
-    if isinstance(cmd, C.MoveTo):
-        return f"Send {person_name(world, cmd.person_id)} to {place_name(world, cmd.cell)}"
-    if isinstance(cmd, C.OpenDoor):
-        return f"Open {door_name(world, cmd.door_id)}"
-    if isinstance(cmd, C.CloseDoor):
-        return f"Close {door_name(world, cmd.door_id)}"
-    if isinstance(cmd, C.SealDoor):
-        return f"Seal {door_name(world, cmd.door_id)}"
-    if isinstance(cmd, C.UnsealDoor):
-        return f"Unseal {door_name(world, cmd.door_id)}"
-    if isinstance(cmd, C.SetO2Feed):
-        where = place_name(world, cmd.target) if cmd.target is not None else "the breached module"
-        return f"O2 feed {cmd.rate_g_s:g} g/s to {where}"
+    """A command in words: an order as the order registry says it ("Hassan Karimi: cut through
+    4-14 door", "Seal Bulkhead 4-west"), an inject or a switch as the instructor would."""
+    kind = ORDER_KINDS.for_command(type(cmd))
+    if kind is not None:
+        words = kind.words_for(world, cmd)
+        return words[:1].upper() + words[1:] if kind.remote else f"{person_name(world, cmd.person_id)}: {words}"
     if isinstance(cmd, C.InjectBreach):
         return f"Inject: hull breach of {cmd.area_cm2:g} cm2 near {place_name(world, cmd.cell)}"
     if isinstance(cmd, C.InjectDebris):
@@ -76,27 +68,7 @@ def describe_command(cmd: C.Command, world: World) -> str:
         return "Exercise frozen" if cmd.on else "Exercise resumed"
     if isinstance(cmd, C.SetAutopilot):
         return "Autopilot " + ("on" if cmd.on else "off")
-    return _generic(cmd, world)
-
-
-def _generic(cmd: C.Command, world: World) -> str:
-    """Any other order in words: 'Pry open: Hassan Karimi, 4-14 door'."""
-    words = re.sub(r"(?<!^)([A-Z])", r" \1", cmd.name).lower().capitalize()
-    parts = []
-    for k, v in cmd.to_dict().items():
-        if k in ("type", "tick"):
-            continue
-        if k in ("person_id", "target_id") and isinstance(v, int):
-            parts.append(person_name(world, v))
-        elif k == "door_id" and isinstance(v, int):
-            parts.append(door_name(world, v))
-        elif k == "cell" and isinstance(v, list) and len(v) == 2:
-            parts.append(place_name(world, v))
-        elif isinstance(v, bool):
-            parts.append(f"{k} {'on' if v else 'off'}")
-        else:
-            parts.append(str(v))
-    return f"{words}: {', '.join(parts)}" if parts else words
+    raise KeyError(f"no words for the command {cmd.name}")  # a new kind of command: say it here
 
 
 _KEY_EVENTS = (E.BreachOpened, E.EquipmentFailed, E.ConditionWorsened)
