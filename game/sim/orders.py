@@ -82,7 +82,8 @@ def _person_order(world: "World", kind: OrderKind, cmd: C.Command, source: str, 
     p.order = previous
     if isinstance(first, Failed):
         if source == "player":
-            return Refusal(f"{p.name}: {first.reason}")
+            p.blocked = first.reason  # the inspector says it too
+            return Refusal(f"{p.name}: {first.reason}", first.blocker, first.unblock)
         world.crew.autopilot_refused(world, p, job, first.reason)
         return None
     world.crew.give_order(world, p, order, first)

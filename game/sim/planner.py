@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from game.sim.action_base import Action, Failed, skill
+from game.sim.action_base import Action, Failed, place_name, skill
 from game.sim.cut_actions import ClearDebris, Cut, CutBeam, WaitForCell
 from game.sim.door_actions import CloseDoor, OpenDoor, Pry, WaitForDoor
 from game.sim.movement import Crawl, Walk
@@ -204,6 +204,63 @@ def plan_to(
     if isinstance(path, Failed):
         return path
     return actions_for_path(world, p, path, profile)
+
+
+def who_has(world: "World", p: "Person", item: str) -> str:
+    """Where `p` could get `item`: the nearest able person carrying one, else a
+    locker still holding some, else that nobody has one."""
+    x, y = p.cell
+    able = [
+        q for q in world.people
+        if q is not p and q.has(item) and int(world.bodies.state[q.id]) in (CONSCIOUS, IMPAIRED)
+    ]
+    if able:
+        q = min(able, key=lambda q: (abs(q.cell[0] - x) + abs(q.cell[1] - y), q.id))
+        return f"{q.name} has one"
+    for i, lk in enumerate(world.level.lockers):
+        n = world.crew.lockers[i].count(item)
+        if n:
+            return f"the {lk.name} holds {n}"
+    return "nobody has one"
+
+
+def why_no_way(world: "World", p: "Person", goals: list[tuple[int, int]], what: str) -> Failed:
+    """Why `p` cannot get to `goals`: the first thing on the way a fully kitted
+    crew would get through that `p` cannot, and what would unblock it."""
+    full = Profile(speed_m_s=p.base_speed_m_s(), lance=True, crowbar=True, suited=True)
+    grid = cost_grid(world.grid.tiles, world.doors, full, world.crew.seen.blocked, world.crew.seen.slow)
+    sealed = [d for d in world.doors if d.state == "sealed" and world.grid.tiles[d.y, d.x] != T_CUT]
+    for d in sealed:
+        grid[d.y, d.x] = max(1, int(full.walk_cs()))
+    path = find_path_to_any(grid, p.cell, goals)
+    where = f"no way to {what}" if what else "no way there"
+    if not path:
+        return Failed(f"{where}: nothing gets through, whatever the kit")
+    cs = world.crew
+    own = int(world.compartments.labels[p.cell[1], p.cell[0]])
+    for cell in path:
+        x, y = cell
+        t = int(world.grid.tiles[y, x])
+        door_id = world.door_at.get(cell)
+        blocker = unblock = ""
+        if door_id is not None and t != T_CUT:
+            d = world.doors[door_id]
+            if d.state == "sealed":
+                blocker, unblock = f"{d.label} is sealed", "unseal it from the control room"
+            elif needs_force(d) and not (p.has("crowbar") or p.has("lance")):
+                how = "is jammed" if d.state == "jammed" else "sticks"
+                blocker, unblock = f"{d.label} {how}", f"a crowbar: {who_has(world, p, 'crowbar')}"
+        elif not WALKABLE[t] and not p.has("lance"):
+            blocker, unblock = f"{place_name(world, cell)} is in the way", f"a thermal lance: {who_has(world, p, 'lance')}"
+        elif cs.seen.blocked[y, x] and not p.has("lance"):
+            blocker = f"a fallen beam blocks {place_name(world, cell)}"
+            unblock = f"a thermal lance: {who_has(world, p, 'lance')}"
+        if not blocker and not p.suited and cs.seen.unsafe_cells[y, x] and world.compartments.labels[y, x] != own:
+            blocker = f"the air in {place_name(world, cell)} would harm anyone without a suit"
+            unblock = f"a suit: {who_has(world, p, 'suit')}"
+        if blocker:
+            return Failed(f"{where}: {blocker}; {unblock}", blocker, unblock)
+    return Failed(where)
 
 
 def walkable_neighbours(world: "World", cell: tuple[int, int]) -> list[tuple[int, int]]:
