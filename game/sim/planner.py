@@ -15,7 +15,7 @@ import numpy as np
 
 from game.sim.action_base import Action, Failed, place_name, skill
 from game.sim.cut_actions import ClearDebris, Cut, CutBeam, WaitForCell
-from game.sim.door_actions import CloseDoor, OpenDoor, Pry, WaitForDoor
+from game.sim.door_actions import OpenDoor, Pry, WaitForDoor
 from game.sim.movement import Crawl, Walk
 from game.sim.navigation import (
     CLEAR_S,
@@ -29,13 +29,12 @@ from game.sim.navigation import (
     needs_force,
 )
 from game.sim.physiology import CONSCIOUS, IMPAIRED
-from game.sim.tiles import WALKABLE, Tile
+from game.sim.tiles import WALKABLE
 
 if TYPE_CHECKING:
     from game.sim.people import Person
     from game.sim.world import World
 
-CLOSE_BEHIND = (Tile.BULKHEAD, Tile.HATCH)  # kinds a crew shuts behind them
 
 
 def own_profile(world: "World", p: "Person", contain: bool = False) -> Profile:
@@ -134,7 +133,6 @@ def actions_for_path(
     out: list[Action] = []
     run: list[tuple[int, int]] = []
     run_crawl = False
-    close_after: int | None = None
 
     def flush() -> None:
         nonlocal run
@@ -153,19 +151,11 @@ def actions_for_path(
         x, y = cell
         t = int(tiles[y, x])
         door_id = world.door_at.get(cell)
-        if close_after is not None:
-            add(cell, t == T_CUT)
-            flush()
-            out.append(CloseDoor(close_after, only_if_last=True))
-            close_after = None
-            continue
         if door_id is not None and t != T_CUT:
             d = world.doors[door_id]
             if d.state == "closed" and not needs_force(d):
                 flush()
-                out.append(OpenDoor(d.id))
-                if d.kind in CLOSE_BEHIND:
-                    close_after = d.id
+                out.append(OpenDoor(d.id))  # a pressure door is shut behind (game.sim.discipline)
             elif needs_force(d):
                 flush()
                 # The route was costed on the team's quicker way through; do

@@ -403,7 +403,7 @@ def doors_to_close(world: "World") -> list[int]:
     out = []
     for did, sides in module_doors(world):
         d = world.doors[did]
-        if not d.is_open or world.grid.tiles[d.y, d.x] == T_CUT or not (sides & cs.protected):
+        if not d.is_open or world.grid.tiles[d.y, d.x] == T_CUT or not (sides & cs.protected) or did in cs.held_open:
             continue
         i = c.index_at(d.x, d.y)
         if i < 0 or not cs.unsafe_comp(i):

@@ -1,0 +1,80 @@
+"""The small levels issue 15's tests are built on, each with the run that
+measures it; `tests/test_crew_discipline.py` checks them on a few seeds and
+`benchmarks/discipline_levels.py` prints them over twenty."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from game.sim.commands import LeaveOpen, Rescue
+from game.sim.level import DoorDef, EventDef, LockerDef
+from game.sim.world import World, create_world, step
+from tests.test_crew_actions import crew_world, knock_out
+
+# ------------------------------------------------------------------ 1. an airlock
+# A big safe room (the medical bay) and a holed wing joined by two hatches with
+# one cell between: an airlock the crew infer from the map.
+AIRLOCK = """
+HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
+H.......................HHH..............H
+H.......................HHH..............H
+H.a.....................h.h...........v..H
+H.......................HHH..............H
+H.......................HHH..............H
+HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
+"""
+SAFE_CELL = (2, 2)
+
+
+def airlock_world(seed: int = 1) -> World:
+    return crew_world(
+        AIRLOCK, {"a": ("Ana", "rescue", ("suit", "respirator")), "v": ("Vic", "crew", ())},
+        rooms={"Medical bay": ((2, 2), "medbay"), "Wing": ((30, 3), "quarters")},
+        modules={"Base": (2, 2), "Wing": (30, 3)}, doors={(24, 3): "closed", (26, 3): "closed"},
+        events=[EventDef(0.0, "breach", {"at": (35, 0), "area_cm2": 200.0})], seed=seed,
+    )
+
+
+def airlock_rescue(seed: int = 1, leave_open: bool = False, limit_s: float = 400.0) -> dict:
+    """Ana goes through the airlock for Vic (out cold in the holed wing) and
+    back: the lowest the safe side fell, as a share of where it stood."""
+    w = airlock_world(seed)
+    ana, vic = w.person_by_name("Ana"), w.person_by_name("Vic")
+    knock_out(w, vic, 50.0)
+    while w.time_s < 30.0:
+        step(w)
+    if leave_open:
+        for d in w.doors:
+            w.submit(LeaveOpen(door_id=d.id))
+    w.submit(Rescue(person_id=ana.id, target_id=vic.id))
+    safe = w.compartments.index_at(*SAFE_CELL)
+    p0 = low = float(w.compartments.pressure_bar[safe])
+    both_open = False
+    while w.time_s < limit_s and vic.delivered_s is None:
+        step(w)
+        low = min(low, float(w.compartments.pressure_bar[w.compartments.index_at(*SAFE_CELL)]))
+        both_open |= all(d.is_open for d in w.doors)
+    return {"world": w, "fall": 1.0 - low / p0, "delivered_s": vic.delivered_s, "both_open": both_open,
+            "alive": w.person_state(vic.id) != "dead"}
+
+
+# ------------------------------------------------------------------ 6. a door that sticks
+STUCK = """
+HHHHHHHHHHHHH
+H.a..#......H
+H.b..+...v..H
+H....#......H
+HHHHHHHHHHHHH
+"""
+
+
+def stuck_world(lockers: tuple[LockerDef, ...] = (), seed: int = 1) -> World:
+    """Ana (no kit) and Hassan (a crowbar) by the medical bay; Elena behind the 4-15 door, which sticks."""
+    w = crew_world(
+        STUCK, {"a": ("Ana Diaz", "rescue", ()), "b": ("Hassan Karimi", "rescue", ("crowbar",)),
+                "v": ("Elena Rodriguez", "crew", ())},
+        rooms={"Medical bay": ((2, 2), "medbay"), "4-15": ((9, 2), "quarters")}, doors={(5, 2): "closed"},
+        seed=seed,
+    )
+    level = replace(w.level, doors=(DoorDef((5, 2), "closed", name="4-15 door", open_time_s=30.0),), lockers=lockers)
+    return create_world(level, seed)
