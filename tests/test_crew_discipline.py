@@ -6,7 +6,9 @@ air; rescues go by time left; nobody churns."""
 
 from __future__ import annotations
 
+from game.sim import crew_events as ce
 from game.sim.commands import PryOpen, Rescue
+from game.sim.crew_timeline import order_churn
 from game.sim.events import CommandRejected
 from game.sim.explain import explain
 from game.sim.level import LockerDef
@@ -67,3 +69,17 @@ def test_a_pry_order_without_a_crowbar_fetches_one_from_the_locker_first():
     run_until(w, 60.0)
     assert ana.has("crowbar") and w.crew.lockers[0] == []
     assert w.doors[w.door_at[(5, 2)]].state == "open"
+
+
+# ------------------------------------------------------------------ 5. no churn
+
+
+def test_the_churn_count_sees_an_order_replaced_and_one_given_again_for_nothing():
+    taken = lambda t, order: ce.OrderTaken(tick=int(t * 10), time_s=t, person_id=1, person="Ana", order=order,
+                                           source="autopilot")
+    done = lambda t, order, outcome="done": ce.OrderFinished(tick=int(t * 10), time_s=t, person_id=1, person="Ana",
+                                                             order=order, outcome=outcome)
+    log = [taken(1, "pry 4-14 door"), taken(5, "rescue Elena"),  # replaced before done
+           done(90, "rescue Elena"), taken(90.2, "rescue Elena"), done(90.3, "rescue Elena")]  # again, for nothing
+    assert order_churn(log) == {"superseded": 1, "reissued": 1}
+    assert order_churn(log[:1] + [done(60, "pry 4-14 door")]) == {"superseded": 0, "reissued": 0}

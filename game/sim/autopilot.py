@@ -185,6 +185,7 @@ def think(world: "World") -> None:
 def _hand_out(world: "World", agents: list["Person"], js: list[Job]) -> None:
     cs = world.crew
     plan = allocate(world, agents, js)
+    keys = {j.key for j in js}
     for p in agents:
         if p.carrying >= 0 or p.escorting >= 0:
             continue
@@ -193,6 +194,8 @@ def _hand_out(world: "World", agents: list["Person"], js: list[Job]) -> None:
         if j is None:
             if held == "return" and p.order is not None:
                 continue
+            if held is not None and held in keys and p.order is not None and p.order.source == "autopilot":
+                continue  # still to do and still theirs: a flickering flag or estimate does not drop it
             if p.order is not None and p.order.source == "autopilot" and p.carrying < 0 and p.escorting < 0:
                 submit(world, C.CancelOrder(person_id=p.id), "")
                 cs.jobs.pop(p.id, None)

@@ -100,7 +100,7 @@ def order_churn(events: list[ev.Event], source: str = "autopilot") -> dict[str, 
     `reissued`, the same order given again to the same person within
     `CHURN_REISSUE_S` of it ending, or one that was done before it began
     (it ended "done" with nothing done for it)."""
-    open_: dict[int, tuple[str, float, int]] = {}  # person id -> (words, time taken, acts since)
+    open_: dict[int, tuple[str, float, int, bool]] = {}  # person id -> (words, time taken, acts then, counted)
     ended: dict[tuple[int, str], float] = {}
     acts: dict[int, int] = {}
     superseded = reissued = 0
@@ -114,17 +114,17 @@ def order_churn(events: list[ev.Event], source: str = "autopilot") -> dict[str, 
             if e.person_id in open_:
                 superseded += 1
             before = ended.get((e.person_id, e.order))
-            if before is not None and e.time_s - before <= CHURN_REISSUE_S:
-                reissued += 1
-            open_[e.person_id] = (e.order, e.time_s, acts.get(e.person_id, 0))
+            again = before is not None and e.time_s - before <= CHURN_REISSUE_S
+            reissued += again
+            open_[e.person_id] = (e.order, e.time_s, acts.get(e.person_id, 0), again)
         elif isinstance(e, ce.OrderFinished):
             got = open_.pop(e.person_id, None)
             if got is None:
                 continue
-            words, _, acts0 = got
+            words, t0, acts0, counted = got
             if e.outcome == "cancelled":
                 superseded += 1
-            elif e.outcome == "done" and acts.get(e.person_id, 0) == acts0 and e.time_s - got[1] < 1.0:
+            elif not counted and e.outcome == "done" and acts.get(e.person_id, 0) == acts0 and e.time_s - t0 < 1.0:
                 reissued += 1
             ended[(e.person_id, words)] = e.time_s
     return {"superseded": superseded, "reissued": reissued}

@@ -87,6 +87,8 @@ def _person_order(world: "World", kind: OrderKind, cmd: C.Command, source: str, 
             return Refusal(f"{p.name}: {first.reason}", first.blocker, first.unblock)
         world.crew.autopilot_refused(world, p, job, first.reason)
         return None
+    if first is DONE and source == "autopilot":
+        return None  # done already (by someone else, a tick ago): no order for nothing
     world.crew.give_order(world, p, order, first)
     return None
 

@@ -124,10 +124,17 @@ def _in_hand(world: "World") -> list[tuple[str, str, object, tuple[int, int]]]:
     """Obstacles the autopilot's people are working on now: (key, verb, target, where they stand)."""
 
     out = []
+    tiles = world.grid.tiles
     for p in world.people:
-        if p.order is None or p.order.source != "autopilot":
-            continue
+        if p.order is None or p.order.source != "autopilot" or not p.order.job.startswith("open:"):
+            continue  # a cut on the way to some other job is that job's, not one of its own
         a = p.action
+        if isinstance(a, Pry) and world.doors[a.door_id].is_open:
+            continue  # done this tick: nothing left in hand (the order ends on its own)
+        if isinstance(a, Cut) and WALKABLE[int(tiles[a.cell[1], a.cell[0]])]:
+            continue
+        if isinstance(a, CutBeam) and not world.crew.seen.blocked[a.cell[1], a.cell[0]]:
+            continue
         if isinstance(a, Pry):
             out.append((f"open:door:{a.door_id}", "pry", a.door_id, p.cell))
         elif isinstance(a, Cut):
