@@ -78,3 +78,42 @@ def stuck_world(lockers: tuple[LockerDef, ...] = (), seed: int = 1) -> World:
     )
     level = replace(w.level, doors=(DoorDef((5, 2), "closed", name="4-15 door", open_time_s=30.0),), lockers=lockers)
     return create_world(level, seed)
+
+
+# ------------------------------------------------------------------ 4. rescue by time left
+# Two people shut in behind jammed doors off a holed corridor: Near a few
+# steps from the rescuer behind a sound door, Far further on behind a warped
+# one that lets their air out fast. Both read 1 bar at the first tick.
+TWO_ROOMS = """
+HHHHHHHHHHHHHHHHHHHHHHHHHH
+H.....=..................H
+H.r...B..................H
+H.....=###+#########+####H
+H.....=..n.#.......f.....H
+HHHHHHHHHHHHHHHHHHHHHHHHHH
+"""
+
+
+def time_left_world(seed: int = 1) -> World:
+    w = crew_world(
+        TWO_ROOMS, {"r": ("Ana", "rescue", ("suit", "crowbar", "respirator", "respirator")),
+                    "n": ("Near", "crew", ()), "f": ("Far", "crew", ())},
+        rooms={"Medical bay": ((2, 2), "medbay"), "Corridor": ((12, 1), "corridor"),
+               "Near room": ((8, 4), "quarters"), "Far room": ((16, 4), "quarters")},
+        modules={"Base": (2, 2), "Wing": (12, 1)}, doors={(6, 2): "closed", (10, 3): "jammed", (20, 3): "jammed"},
+        events=[EventDef(0.0, "breach", {"at": (15, 0), "area_cm2": 40.0})], seed=seed,
+    )
+    doors = tuple(replace(d, leak_cm2=40.0) if d.at == (20, 3) else d for d in w.level.doors)
+    return create_world(replace(w.level, doors=doors), seed)
+
+
+def first_rescue_target(seed: int = 1, limit_s: float = 60.0) -> dict:
+    """Whose door the autopilot sends Ana to first, and whether it ever switches her."""
+    from game.sim import crew_events as ce
+    from game.sim.commands import SetAutopilot
+    w = time_left_world(seed)
+    w.submit(SetAutopilot(on=True))
+    while w.time_s < limit_s:
+        step(w)
+    orders = [e.order for e in w.events if isinstance(e, ce.OrderTaken) and e.person == "Ana"]
+    return {"world": w, "orders": orders}

@@ -13,7 +13,7 @@ from game.sim.events import CommandRejected
 from game.sim.explain import explain
 from game.sim.level import LockerDef
 from game.sim.world import run_until, step
-from tests.discipline_levels import airlock_rescue, stuck_world
+from tests.discipline_levels import airlock_rescue, first_rescue_target, stuck_world
 
 SEEDS = (1, 2, 3)  # the benchmark (benchmarks/discipline_levels.py) runs twenty
 
@@ -69,6 +69,17 @@ def test_a_pry_order_without_a_crowbar_fetches_one_from_the_locker_first():
     run_until(w, 60.0)
     assert ana.has("crowbar") and w.crew.lockers[0] == []
     assert w.doors[w.door_at[(5, 2)]].state == "open"
+
+
+# ------------------------------------------------------------------ 4. rescue by time left
+
+
+def test_the_one_whose_air_goes_fastest_is_reached_first_though_further_and_nobody_switches():
+    for seed in SEEDS:
+        got = first_rescue_target(seed, 120.0)
+        # Far's warped door lets the air out fast; with both doors sound the nearer one goes first
+        assert got["orders"][0] == "fit a respirator on Far", (seed, got["orders"])
+        assert order_churn(got["world"].events) == {"superseded": 0, "reissued": 0}, seed
 
 
 # ------------------------------------------------------------------ 5. no churn
