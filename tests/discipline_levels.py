@@ -117,3 +117,38 @@ def first_rescue_target(seed: int = 1, limit_s: float = 60.0) -> dict:
         step(w)
     orders = [e.order for e in w.events if isinstance(e, ce.OrderTaken) and e.person == "Ana"]
     return {"world": w, "orders": orders}
+
+
+# ------------------------------------------------------------------ 3. containment
+# The hub (medical bay, people) and a holed wing share a module wall; the
+# only door between them is a bulkhead the doctrine keeps shut. A thin cut
+# through the shared wall would be the quickest way in.
+HUB_WING = """
+HHHHHHHHHHHHHHHHHHHHH
+H.........=.........H
+H.a.b.....=.....v...H
+H.........=.........H
+H.........B.........H
+HHHHHHHHHHHHHHHHHHHHH
+"""
+
+
+def containment_run(seed: int = 1, limit_s: float = 300.0) -> dict:
+    from game.sim import crew_events as ce
+    from game.sim.commands import SetAutopilot
+    w = crew_world(
+        HUB_WING, {"a": ("Ana", "rescue", ("suit", "lance", "crowbar", "respirator")),
+                   "b": ("Ben", "medic", ("medkit",)), "v": ("Vic", "crew", ())},
+        rooms={"Medical bay": ((2, 2), "medbay"), "Wing": ((15, 2), "quarters")},
+        modules={"Hub": (2, 2), "Wing": (15, 2)}, doors={(10, 4): "closed"},
+        events=[EventDef(0.0, "breach", {"at": (15, 0), "area_cm2": 30.0})], seed=seed,
+    )
+    knock_out(w, w.person_by_name("Vic"), 50.0)
+    w.submit(SetAutopilot(on=True))
+    low = 1.0
+    while w.time_s < limit_s:
+        step(w)
+        low = min(low, float(w.compartments.pressure_bar[w.compartments.index_at(2, 2)]))
+    cuts = [e for e in w.events if isinstance(e, ce.WallCut)]
+    vic = w.person_by_name("Vic")
+    return {"world": w, "wall_cuts": len(cuts), "hub_low_bar": low, "delivered_s": vic.delivered_s}

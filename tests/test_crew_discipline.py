@@ -13,7 +13,7 @@ from game.sim.events import CommandRejected
 from game.sim.explain import explain
 from game.sim.level import LockerDef
 from game.sim.world import run_until, step
-from tests.discipline_levels import airlock_rescue, first_rescue_target, stuck_world
+from tests.discipline_levels import airlock_rescue, containment_run, first_rescue_target, stuck_world
 
 SEEDS = (1, 2, 3)  # the benchmark (benchmarks/discipline_levels.py) runs twenty
 
@@ -69,6 +69,18 @@ def test_a_pry_order_without_a_crowbar_fetches_one_from_the_locker_first():
     run_until(w, 60.0)
     assert ana.has("crowbar") and w.crew.lockers[0] == []
     assert w.doors[w.door_at[(5, 2)]].state == "open"
+
+
+# ------------------------------------------------------------------ 3. containment
+
+
+def test_the_autopilot_never_cuts_the_wall_that_keeps_the_leak_from_the_hub():
+    got = containment_run(1)
+    # a cut through the shared wall was the quickest way in (and left the hub
+    # at 0.57 bar); the bulkhead, opened and shut behind, costs it far less
+    assert got["wall_cuts"] == 0
+    assert got["delivered_s"] is not None
+    assert got["hub_low_bar"] > 0.8
 
 
 # ------------------------------------------------------------------ 4. rescue by time left

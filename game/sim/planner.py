@@ -29,7 +29,7 @@ from game.sim.navigation import (
     needs_force,
 )
 from game.sim.physiology import CONSCIOUS, IMPAIRED
-from game.sim.tiles import WALKABLE
+from game.sim.tiles import WALKABLE, Tile
 
 if TYPE_CHECKING:
     from game.sim.people import Person
@@ -65,7 +65,40 @@ def team_profile(world: "World", p: "Person", team: list["Person"], contain: boo
         pry_skill=max((skill(q, "pry") for q in bars), default=1.0),
         suited=p.suited,
         contain=contain,
+        guard=True,
     )
+
+
+def protective_walls(world: "World") -> np.ndarray:
+    """Wall cells with a holed module's air on one side and a protected
+    module's on another: cutting one would let the leak into safe air."""
+    cs = world.crew
+    key = ("guard", cs.seen.breached_modules, cs.protected, cs.nav_version)
+    got = cs.caches.statics.get(key)
+    if got is None:
+        grid = world.grid
+        names = grid.modules
+        mid = grid.module_id
+        breached = np.isin(mid, [i for i, m in enumerate(names) if m in cs.seen.breached_modules])
+        breached |= cs.seen.unsafe_cells
+        safe = np.isin(mid, [i for i, m in enumerate(names) if m in cs.protected]) & ~cs.seen.unsafe_cells
+        walk = np.isin(grid.tiles, (T_FLOOR, T_CUT))
+        near_breach = _touching(breached & walk)
+        near_safe = _touching(safe & walk)
+        got = near_breach & near_safe & ~walk & ~np.isin(grid.tiles, (int(Tile.DOOR), int(Tile.BULKHEAD), int(Tile.HATCH)))
+        cs.caches.statics = {k: v for k, v in cs.caches.statics.items() if not (isinstance(k, tuple) and k[0] == "guard")}
+        cs.caches.statics[key] = got
+    return got
+
+
+def _touching(mask: np.ndarray) -> np.ndarray:
+    """Cells with a 4-neighbour in `mask`."""
+    out = np.zeros_like(mask)
+    out[1:, :] |= mask[:-1, :]
+    out[:-1, :] |= mask[1:, :]
+    out[:, 1:] |= mask[:, :-1]
+    out[:, :-1] |= mask[:, 1:]
+    return out
 
 
 def grid_for(world: "World", profile: Profile, start: tuple[int, int] | None = None) -> np.ndarray:
@@ -92,6 +125,8 @@ def grid_for(world: "World", profile: Profile, start: tuple[int, int] | None = N
             world.grid.tiles, world.doors, profile, cs.seen.blocked, cs.seen.slow, closed,
             cs.seen.kept_shut if profile.contain else frozenset(),
         )
+        if profile.guard and profile.lance and cs.seen.breached_modules:
+            grid[protective_walls(world)] = 0
         if len(cs.caches.grids) > 64:
             cs.caches.grids.clear()
         cs.caches.grids[key] = grid
