@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from game.sim.commands import LeaveOpen, Rescue
+from game.sim import crew_events as ce
+from game.sim.commands import LeaveOpen, Rescue, SetAutopilot
 from game.sim.level import DoorDef, EventDef, LockerDef
 from game.sim.world import World, create_world, step
 from tests.test_crew_actions import crew_world, knock_out
@@ -109,8 +110,6 @@ def time_left_world(seed: int = 1) -> World:
 
 def first_rescue_target(seed: int = 1, limit_s: float = 60.0) -> dict:
     """Whose door the autopilot sends Ana to first, and whether it ever switches her."""
-    from game.sim import crew_events as ce
-    from game.sim.commands import SetAutopilot
     w = time_left_world(seed)
     w.submit(SetAutopilot(on=True))
     while w.time_s < limit_s:
@@ -134,8 +133,6 @@ HHHHHHHHHHHHHHHHHHHHH
 
 
 def containment_run(seed: int = 1, limit_s: float = 300.0) -> dict:
-    from game.sim import crew_events as ce
-    from game.sim.commands import SetAutopilot
     w = crew_world(
         HUB_WING, {"a": ("Ana", "rescue", ("suit", "lance", "crowbar", "respirator")),
                    "b": ("Ben", "medic", ("medkit",)), "v": ("Vic", "crew", ())},
