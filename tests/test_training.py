@@ -233,5 +233,6 @@ def test_the_debrief_score_of_an_unwatched_run_is_rebuilt_from_its_events():
     watched = run_exercise(rescue=True, seal_at_s=40.0)
     assert unwatched.total == pytest.approx(watched.total)
     # the events tell when she reached her spot; the tracker saw her cross the threshold
-    assert unwatched.rescue_times_s["Ann Lee"] == pytest.approx(watched.rescue_times_s["Ann Lee"], abs=4.0)
+    # (between the two she shuts the pressure door behind her: issue 15's discipline)
+    assert unwatched.rescue_times_s["Ann Lee"] == pytest.approx(watched.rescue_times_s["Ann Lee"], abs=8.0)
     assert unwatched.max == 100

@@ -51,7 +51,13 @@ class _Done(Result):
 
 @dataclass(frozen=True)
 class Failed(Result):
+    """It cannot go on: `reason` in words; where known, what blocks it
+    (`blocker`: a door, a wall, the air) and what would unblock it
+    (`unblock`: a tool and who has one, a door to unseal)."""
+
     reason: str
+    blocker: str = ""
+    unblock: str = ""
     ok: ClassVar[bool] = False
     done: ClassVar[bool] = True
 

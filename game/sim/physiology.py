@@ -65,6 +65,13 @@ _DOSE_PIO2 = np.array(
     [0.0] + [AIR_O2_FRACTION * (p - WATER_VAPOUR_MMHG) for p, _ in reversed(_FAA_TUC)] + [NO_DOSE_PIO2_MMHG]
 )
 _DOSE_RATE = np.array([1.0 / VACUUM_TUC_S] + [1.0 / t for _, t in reversed(_FAA_TUC)] + [0.0])
+
+
+def dose_rate(pio2_mmhg) -> np.ndarray:
+    """TUC dose gathered per second breathing this inspired PO2 (what `step_bodies` adds up)."""
+    return np.interp(pio2_mmhg, _DOSE_PIO2, _DOSE_RATE)
+
+
 TAU_DOSE_RECOVERY_S = 20.0  # with O2 back, dose 1 -> 0.5 in ~14 s: wakes in ~15 s
 
 # States, with hysteresis so a person at a threshold does not flicker. An
