@@ -226,8 +226,8 @@ def test_full_frame_has_clock_text_after_the_breach(display, level):
 
 # ------------------------------------------------------------------ menu
 
-def test_menu_lists_lessons_then_scenarios_and_not_the_benchmark(display):
-    ctx = Context(make_manager(SIZE), SIZE, LEVELS_DIR, None)
+def test_menu_lists_lessons_then_scenarios_and_not_the_benchmark(display, tmp_path):
+    ctx = Context(make_manager(SIZE), SIZE, LEVELS_DIR, None, settings_file=tmp_path / "settings.json")  # no scores yet
     menu = MenuState(ctx)
     menu.enter()
     names = [e.path.name for e in menu.entries]

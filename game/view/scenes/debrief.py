@@ -173,7 +173,7 @@ class DebriefState(State):
         self.ctx.manager.draw_ui(surface)
 
     def _reason(self) -> str:
-        return {"time": "the time limit was reached", "settled": "everyone accounted for",
+        return {"time": "the time limit was reached", "settled": "every objective decided",
                 "abandoned": "ended from the pause menu"}.get(self.d.reason, self.d.reason)
 
     def _draw_people(self, surface: pygame.Surface, rect: pygame.Rect) -> None:

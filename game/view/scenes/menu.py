@@ -19,6 +19,7 @@ from game.view import palette as P
 from game.view.campaign import LevelEntry, discover_levels
 from game.view.fonts import TEXT
 from game.view.hud import GAME_TITLE
+from game.view.outcome import objective_brief
 from game.view.layers import Backdrop
 from game.view.render import WorldRenderer
 from game.view.scenes.base import Context, Quit, State
@@ -70,8 +71,14 @@ def briefing_html(entry: LevelEntry) -> str:
         html.escape(m.briefing) if m.briefing else "<font color='#8c98aa'>No briefing.</font>",
     ]
     if lv.objectives:
+        try:
+            lines = objective_brief(create_world(lv))
+        except Exception:  # a level that cannot be built: its objectives as written
+            lines = [o.description or o.kind for o in lv.objectives]
         parts.append("<br><br><font color='#ff8c42'><b>Objectives</b></font><br>")
-        parts.append("<br>".join(f"- {html.escape(o.description or o.kind)}" for o in lv.objectives))
+        parts.append("<br>".join(f"- {html.escape(line)}" for line in lines))
+        parts.append("<br><font color='#8c98aa'>The level ends when every objective is decided, "
+                     "when the time limit passes, or when you end it (Esc).</font>")
     return "".join(parts)
 
 
