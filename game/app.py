@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 DEFAULT_SIZE = (1280, 720)
-MIN_SIZE = (800, 480)
+MIN_SIZE = (1024, 640)  # the smallest window everything is laid out for (issue 16)
 FPS = 60
 WINDOW_TITLE = "Breach Protocol"
 

@@ -14,6 +14,7 @@ from game.app import _headless, headless_play
 from game.sim import commands as C
 from game.sim.level import EventDef, ModuleDef, ObjectiveDef
 from game.sim.world import create_world, run_until
+from game.sim.words import short_name
 from game.view import objective_panel
 from game.view.countdowns import STEADY_SHARE, Countdowns
 from game.view.outcome import Watch, doors_to_seal, objective_brief, objective_rows
@@ -131,3 +132,9 @@ def test_a_countdown_moves_with_the_clock_when_nothing_in_the_air_changed():
         # the limit the issue sets: the time that passed, plus 10 %
         if math.isfinite(a) and math.isfinite(b):
             assert abs(b - a) <= (t1 - t0) + STEADY_SHARE * a + 1e-6
+
+
+def test_a_title_is_not_taken_for_a_first_name():
+    assert short_name("Dr. Mei Chen") == "Mei"  # was "Dr." in menus, comms and the report
+    assert short_name("Alexis Moreau") == "Alexis"
+    assert short_name("Commander Rivera") == "Commander Rivera"
