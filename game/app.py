@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 DEFAULT_SIZE = (1280, 720)
-MIN_SIZE = (800, 480)
+MIN_SIZE = (1024, 640)  # the smallest window everything is laid out for (issue 16)
 FPS = 60
 WINDOW_TITLE = "Breach Protocol"
 
@@ -53,6 +53,27 @@ def init_audio(settings: settings_mod.Settings | None = None) -> Audio:
 def _init_video() -> None:
     pygame.display.init()
     pygame.font.init()
+
+
+# SDL's stand-ins when no screen can be reached: drawing works, but nobody sees it.
+_INVISIBLE_DRIVERS = ("offscreen", "dummy")
+
+
+def no_display_reason() -> str | None:
+    """Why no window can be shown here, or None if one can.
+
+    Without a display SDL quietly falls back to an invisible driver and the game
+    would run unseen for ever; a driver the user asked for by name
+    (SDL_VIDEODRIVER=dummy, as tests and screenshots do) is taken as meant.
+    """
+    try:
+        pygame.display.init()
+    except pygame.error as exc:
+        return f"no display could be opened ({exc})"
+    driver = pygame.display.get_driver()
+    if driver in _INVISIBLE_DRIVERS and not os.environ.get("SDL_VIDEODRIVER"):
+        return "no display found (neither DISPLAY nor WAYLAND_DISPLAY leads to one)"
+    return None
 
 
 def themed(scale: float = 1.0) -> dict | None:
@@ -149,7 +170,14 @@ def make_context(size: tuple[int, int], seed: int | None = None, settings_file: 
 def run_app(start_level: str | None = None, seed: int | None = None,
             first_state: "Callable[[Context], State] | None" = None) -> int:
     """Open the game window (menu, straight into `start_level`, or `first_state(ctx)`,
-    e.g. the editor or an exercise); returns an exit code."""
+    e.g. the editor or an exercise); returns an exit code (2 when there is no display)."""
+    reason = no_display_reason()
+    if reason is not None:
+        pygame.quit()
+        print(f"Breach Protocol needs a window: {reason}.\n"
+              "Headless commands still work: python main.py sim|validate|report|batch, "
+              "or play LEVEL --screenshot OUT.png.", file=sys.stderr)
+        return 2
     _init_video()
     ctx = make_context(DEFAULT_SIZE, seed)
     screen = _set_mode(ctx.settings.fullscreen)

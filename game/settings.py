@@ -188,3 +188,52 @@ def save(settings: Settings, path: Path | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, settings.to_json())
     return path
+
+
+# ------------------------------------------------------------- best scores
+
+SCORES_FILE = "scores.json"
+
+
+@dataclass(frozen=True)
+class Best:
+    """The best run of one level so far: score out of 100 and its grade."""
+
+    total: float
+    grade: str
+
+
+def scores_path(settings_file: Path | None = None) -> Path:
+    """Best scores live beside the settings file (the user's config folder)."""
+    return (settings_path() if settings_file is None else Path(settings_file)).parent / SCORES_FILE
+
+
+def load_scores(path: Path) -> dict[str, Best]:
+    """Best score by level file name; a missing or damaged file is no scores yet, never a crash."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    out: dict[str, Best] = {}
+    if not isinstance(data, dict) or not isinstance(data.get("best"), dict):
+        return out
+    for level, entry in data["best"].items():
+        try:
+            out[str(level)] = Best(float(entry["total"]), str(entry["grade"]))
+        except (TypeError, KeyError, ValueError):
+            continue  # one bad line costs that level's record only
+    return out
+
+
+def record_score(path: Path, level: str, total: float, grade: str) -> bool:
+    """Keep `total` as the level's best if it beats the stored one; True if it did.
+    Raises OSError if the file cannot be written."""
+    scores = load_scores(path)
+    old = scores.get(level)
+    if old is not None and old.total >= total:
+        return False
+    scores[level] = Best(round(float(total), 1), grade)
+    body = {"format_version": FORMAT_VERSION, "best": {k: asdict(v) for k, v in sorted(scores.items())}}
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(body, indent=2) + "\n")
+    return True

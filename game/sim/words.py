@@ -72,6 +72,20 @@ def rooms_beside(world: "World", cell: Cell) -> list[str]:
     return sides
 
 
+TITLES = ("dr", "dr.", "prof", "prof.", "commander", "captain", "capt.", "lt.", "sgt.", "chief")
+
+
+def short_name(name: str) -> str:
+    """A name as the crew say it on the radio: the first name, past a title
+    ("Dr. Mei Chen" is "Mei", not "Dr."); a title with a single name keeps both."""
+    words = name.split()
+    while len(words) > 2 and words[0].lower() in TITLES:
+        words = words[1:]
+    if len(words) == 2 and words[0].lower() in TITLES:
+        return " ".join(words)  # "Commander Rivera"
+    return words[0] if words else name
+
+
 def person_name(world: "World", person_id: int) -> str:
     """A person by name (an id the world does not know is named as such, not guessed)."""
     return world.people[person_id].name if 0 <= person_id < len(world.people) else f"person {person_id}"

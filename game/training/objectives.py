@@ -33,6 +33,7 @@ INJURY_CREDIT = (1.0, 0.75, 0.4, 0.15)
 
 Scorer = Callable[["World", Tracker, ObjectiveDef], tuple[float, str]]
 Settled = Callable[["World", Tracker, int], bool]
+Decided = Callable[["World", Tracker, ObjectiveDef], bool]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,19 @@ class ObjectiveKind:
     # settled (safe, or beyond help). The exercise ends early once everyone so
     # named is settled; kinds without it leave the ending to the clock.
     settled: Settled | None = None
+    # Whether nothing the player does from now on can change this objective's
+    # score (won, lost for good, or as good as it will get). A level ends early
+    # only when every objective is decided: never while one can still be won.
+    # None: decided once everyone it names is settled (kinds with `settled`), else at once.
+    decided: Decided | None = None
+
+    def is_decided(self, w: World, tr: Tracker, ob: ObjectiveDef) -> bool:
+        """Whether the objective `ob` of this kind can no longer change."""
+        if self.decided is not None:
+            return self.decided(w, tr, ob)
+        if self.settled is not None:
+            return tr.breach_s is not None and all(self.settled(w, tr, i) for i in named(w, ob))
+        return True
 
 
 def since(tr: Tracker, t: float | None) -> float | None:
@@ -221,16 +235,43 @@ def _conserve_o2(w: World, tr: Tracker, ob: ObjectiveDef) -> tuple[float, str]:
     return min(1.0, left / start), f"{left:.1f} of {start:.1f} kg of the O2 reserve left"
 
 
+def _all_settled(settled: Settled, ids: Callable[["World", Tracker, ObjectiveDef], list[int]]) -> Decided:
+    """Decided once every person the objective is about is settled by `settled`."""
+    return lambda w, tr, ob: tr.breach_s is not None and all(settled(w, tr, i) for i in ids(w, tr, ob))
+
+
+def _safe_or_dead(w: World, tr: Tracker, person_id: int) -> bool:
+    return int(w.bodies.state[person_id]) == DEAD or breathing_safely(w, person_id)
+
+
+def _seal_decided(w: World, tr: Tracker, ob: ObjectiveDef) -> bool:
+    # a late seal still earns LATE_CREDIT, so a passed deadline does not decide it
+    return tr.breach_s is not None and all(d in tr.sealed_s for d in tr.boundary_doors)
+
+
+def _survey_decided(w: World, tr: Tracker, ob: ObjectiveDef) -> bool:
+    return _survey(w, tr, ob)[0] >= 1.0
+
+
+def _everyone(w: World, tr: Tracker, ob: ObjectiveDef) -> list[int]:
+    return _people(w, ob, [p.id for p in w.people])
+
+
+def _evacuees(w: World, tr: Tracker, ob: ObjectiveDef) -> list[int]:
+    return _people(w, ob, at_risk(tr))
+
+
 OBJECTIVE_KINDS: dict[str, ObjectiveKind] = {
     k.name: k
     for k in (
-        ObjectiveKind("survive", _survive),
-        ObjectiveKind("injury", _injury),
-        ObjectiveKind("rescue", _rescue, settled=_rescue_settled),
-        ObjectiveKind("evacuate", _evacuate, settled=_evacuate_settled),
-        ObjectiveKind("seal", _seal),
-        ObjectiveKind("survey", _survey),
-        ObjectiveKind("conserve_o2", _conserve_o2),
+        ObjectiveKind("survive", _survive, decided=_all_settled(_safe_or_dead, _everyone)),
+        ObjectiveKind("injury", _injury, decided=_all_settled(_safe_or_dead, _everyone)),
+        ObjectiveKind("rescue", _rescue, settled=_rescue_settled, decided=_all_settled(_rescue_settled, rescue_targets)),
+        ObjectiveKind("evacuate", _evacuate, settled=_evacuate_settled,
+                      decided=_all_settled(_evacuate_settled, _evacuees)),
+        ObjectiveKind("seal", _seal, decided=_seal_decided),
+        ObjectiveKind("survey", _survey, decided=_survey_decided),
+        ObjectiveKind("conserve_o2", _conserve_o2),  # the reserve only goes down: as good now as it will be
     )
 }
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from game.sim import crew_events as ce
 from game.sim import events as ev
 from game.sim.tiles import Tile
-from game.sim.words import live_clock, place_name, rooms_beside
+from game.sim.words import live_clock, place_name, rooms_beside, short_name
 
 if TYPE_CHECKING:
     from game.sim.world import World
@@ -72,7 +72,7 @@ def _pressure_door(world: "World", door_id: int) -> bool:
 
 
 def _first(name: str) -> str:
-    return name.split()[0] if name else name
+    return short_name(name) if name else name
 
 
 def _crew_line(e: ev.Event, world: "World") -> tuple[str, str] | None:

@@ -3,9 +3,11 @@
 The level's objectives say what matters; their kinds (game.training.objectives)
 judge them and game.training.scoring weighs them. This only watches the run for
 the play scene: the exercise ends when the time limit is reached, or when every
-person an objective names is settled (by that objective kind's own rule) and
-nobody left alive is still breathing bad air. The debrief presents the score's
-rows and adds the figures only a live watch sees (lowest saturations).
+objective is decided (by its kind's own rule: nothing the player does can change
+its score any more) and nobody left alive is still breathing bad air; never
+while an objective can still be won. `objective_rows` is the in-game tracker's
+view of the same judgement. The debrief presents the score's rows and adds the
+figures only a live watch sees (lowest saturations).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import numpy as np
 
 from game.sim import events as ev
 from game.sim.physiology import DEAD, INJURY_NAMES, STATE_NAMES
+from game.sim.tiles import Tile
+from game.sim.words import duration
 from game.training.objectives import kind_of, named
 from game.training.scoring import ObjectiveScore, Score, score
 from game.training.tracker import Tracker
@@ -36,6 +40,76 @@ class PersonLine:
     lowest_spo2: float
     delivered_s: float | None
     target: bool  # named by a rescue objective
+
+
+@dataclass(frozen=True)
+class ObjectiveRow:
+    """One line of the objective tracker: how it stands now, and its deadline."""
+
+    description: str
+    fraction: float  # 0..1 achieved so far
+    detail: str  # in words, from the objective kind's scorer
+    decided: bool  # nothing can change it any more
+    left_s: float | None  # seconds to its deadline (negative: passed); None if it has none or the clock has not started
+    within_s: float | None
+
+    @property
+    def done(self) -> bool:
+        return self.fraction >= 1.0 - 1e-9
+
+
+def objective_rows(world: "World", tracker: Tracker) -> list[ObjectiveRow]:
+    """Each objective of the level as it stands, judged by its kind (the score's own rule)."""
+    rows = []
+    for ob in world.level.objectives:
+        kind = kind_of(ob)
+        frac, detail = kind.score(world, tracker, ob)
+        left = None
+        if ob.within_s is not None and tracker.breach_s is not None:
+            left = tracker.breach_s + ob.within_s - world.time_s
+        rows.append(ObjectiveRow(ob.description or ob.kind, float(frac), detail, kind.is_decided(world, tracker, ob),
+                                 left, ob.within_s))
+    return rows
+
+
+def doors_to_seal(world: "World", tracker: Tracker | None = None) -> list[str]:
+    """The bulkheads and hatches a seal objective counts: those of the breached modules once
+    the hull has gone, before that those of the modules the level's first breach will hole."""
+    if tracker is not None and tracker.boundary_doors:
+        return [world.doors[d].label for d in tracker.boundary_doors]
+    grid = world.grid
+    first = next((e for e in world.level.events if e.kind == "breach" and e.chance >= 1.0 and "at" in e.params), None)
+    if first is None:
+        return []
+    bx, by = first.params["at"]
+    holed = {int(grid.module_id[by + dy, bx + dx]) for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1))
+             if grid.in_bounds(bx + dx, by + dy) and grid.module_id[by + dy, bx + dx] >= 0}
+    out = []
+    for d in world.doors:
+        if d.kind not in (Tile.BULKHEAD, Tile.HATCH):
+            continue
+        if any(grid.in_bounds(d.x + dx, d.y + dy) and int(grid.module_id[d.y + dy, d.x + dx]) in holed
+               for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1))):
+            out.append(d.label)
+    return out
+
+
+def objective_brief(world: "World") -> list[str]:
+    """Each objective for the briefing: what it asks, its deadline, and what counts."""
+    out = []
+    for ob in world.level.objectives:
+        line = ob.description or ob.kind
+        terms = []
+        if ob.within_s is not None:
+            terms.append(f"within {duration(ob.within_s)} of the breach")
+        if ob.kind == "seal":
+            doors = doors_to_seal(world)
+            if doors:
+                terms.append("counts: " + ", ".join(doors))
+        if ob.people and ob.kind not in ("rescue",):
+            terms.append("who: " + ", ".join(ob.people))
+        out.append(line + (f" ({'; '.join(terms)})" if terms else ""))
+    return out
 
 
 @dataclass
@@ -97,18 +171,18 @@ class Watch:
     def finished(self, world: World, trends=None) -> str | None:
         """Why the exercise is over, or None while it goes on.
 
-        Over when the clock runs out, or when everyone an objective names is
-        settled and nobody alive is still at risk (breathing air that is, or
-        at its current rate will become, hypoxic: the same test as the
-        at-risk cards).
+        Over when the clock runs out, or when every objective is decided and
+        nobody alive is still at risk (breathing air that is, or at its
+        current rate will become, hypoxic: the same test as the at-risk cards).
         """
         if world.time_s >= world.level.meta.time_limit_s:
             return "time"
         if world.breach_time_s is None:
             return None
-        if not self.waiting:
-            return None  # nothing to settle: only the clock ends it
-        if not all(settled(world, self.tracker, i) for i, settled in self.waiting):
+        objectives = world.level.objectives
+        if not objectives:
+            return None  # nothing to decide: only the clock (or the player) ends it
+        if not all(kind_of(o).is_decided(world, self.tracker, o) for o in objectives):
             return None
         if at_risk(world, trends).any():
             return None

@@ -17,7 +17,7 @@ import pygame
 
 from game.sim.physiology import ARMSTRONG_LIMIT_BAR
 from game.sim.roles import ROLES
-from game.sim.words import duration
+from game.sim.words import duration, short_name
 from game.view import glyphs, hud, ui
 from game.view import palette as P
 from game.view.agents import Activity
@@ -287,7 +287,7 @@ def draw_inspector(surface: pygame.Surface, rect: pygame.Rect, world: "World", s
             ui.text(surface, "Then: " + ", ".join(act.queued), (inner.x, y), 11, P.TEXT_DIM, max_w=inner.w)
             y += px(16)
     if len(selected) > 1 and y < inner.bottom - px(14):
-        others = ", ".join(world.people[i].name.split()[0] for i in selected[1:4])
+        others = ", ".join(short_name(world.people[i].name) for i in selected[1:4])
         more = f" and {len(selected) - 4} more" if len(selected) > 4 else ""
         ui.text(surface, f"Also selected: {others}{more}", (inner.x, inner.bottom - px(14)), 11, P.ACCENT, max_w=inner.w)
 

@@ -9,6 +9,7 @@ import pygame_gui
 from pygame_gui.core import ObjectID
 
 from game.levelio.problems import LevelError
+from game.settings import record_score, scores_path
 from game.sim.words import NO_TIME, mission_clock
 from game.sim.world import World, create_world
 from game.training.scoring import Score
@@ -17,7 +18,8 @@ from game.view import palette as P
 from game.view.layers import Backdrop
 from game.view.outcome import Debrief
 from game.view.scenes.base import Context, State
-from game.view.scenes.menu import MenuState, discover_levels
+from game.view.campaign import next_level
+from game.view.scenes.menu import MenuState
 from game.view.scenes.play import PlayState
 from game.view.ui import px
 
@@ -46,19 +48,19 @@ class DebriefState(State):
         self.backdrop = Backdrop(seed=77)
         self.buttons: dict[str, pygame_gui.elements.UIButton] = {}
         self.scroll = 0
-        self.next_path = self._next_level()
+        self.next_path = next_level(ctx.levels_dir, level_path)
+        self.new_best = self._keep_best()
 
-    def _next_level(self) -> Path | None:
-        if not self.level_path:
-            return None
-        entries = [e for e in discover_levels(self.ctx.levels_dir) if e.ok]
-        here = Path(self.level_path).resolve()
-        paths = [e.path.resolve() for e in entries]
-        if here in paths:
-            i = paths.index(here)
-            if i + 1 < len(paths):
-                return entries[i + 1].path
-        return None
+    def _keep_best(self) -> bool:
+        """Remember the score if it beats this level's best, for the menu of the next launch."""
+        if not self.level_path or self.d.reason == "abandoned":
+            return False
+        try:
+            return record_score(scores_path(self.ctx.settings_file), Path(self.level_path).name,
+                                self.d.score.total, self.d.score.grade)
+        except OSError as exc:  # the game goes on; the player is told once
+            self.ctx.notice = f"Best score could not be saved: {exc.strerror or exc}"
+            return False
 
     def enter(self) -> None:
         w, h = self.ctx.size
@@ -135,7 +137,7 @@ class DebriefState(State):
             ("SEALED", d.sealed_text or clock(d.sealed_s), P.TEXT if d.sealed_s is not None or d.sealed_text else P.TEXT_DIM),
             ("O2 USED", f"{d.o2_used_kg:.1f} kg", P.TEXT),
         ]
-        figures.insert(0, ("SCORE  OF 100", score_text(d.score), P.ACCENT))
+        figures.insert(0, ("NEW BEST  OF 100" if self.new_best else "SCORE  OF 100", score_text(d.score), P.ACCENT))
         x = m
         y = px(136)
         for cap, val, col in figures:
@@ -171,7 +173,7 @@ class DebriefState(State):
         self.ctx.manager.draw_ui(surface)
 
     def _reason(self) -> str:
-        return {"time": "the time limit was reached", "settled": "everyone accounted for",
+        return {"time": "the time limit was reached", "settled": "every objective decided",
                 "abandoned": "ended from the pause menu"}.get(self.d.reason, self.d.reason)
 
     def _draw_people(self, surface: pygame.Surface, rect: pygame.Rect) -> None:

@@ -24,7 +24,7 @@ from game.sim import commands as C
 from game.sim.atmosphere import FEED_MAX_G_S
 from game.sim.tiles import Tile
 from game.sim.world import TICK_S, World, create_world, step
-from game.view import hud, panels, ui
+from game.view import hud, objective_panel, panels, ui
 from game.view.agents import Activity, AgentNotes, activity
 from game.view.context_menu import ContextMenu
 from game.view.countdowns import Countdowns
@@ -60,7 +60,7 @@ class PlayState(State):
         self.lay = panels.layout(ctx.size)
         self.renderer = WorldRenderer(world)
         self.renderer.palette = ctx.settings.palette
-        self.camera = self.renderer.new_camera(self.lay.viewport, self.lay.map_free)
+        self.camera = self.renderer.new_camera(self.lay.viewport, self.map_focus())
         self.paused = paused
         self.speed = 1
         self.accumulator_s = 0.0
@@ -125,12 +125,30 @@ class PlayState(State):
         return self.panels.autopilot_pill()
 
     # ---------------------------------------------------------------- layout
+    def tracker_rect(self) -> pygame.Rect | None:
+        """Where the objective tracker stands (None for a level without objectives)."""
+        n = len(self.world.level.objectives)
+        return objective_panel.panel_rect(self.lay.map_free, n) if n else None
+
+    def map_focus(self) -> pygame.Rect:
+        """The part of the screen the map is fitted into: clear of every panel and the tracker."""
+        tracker = self.tracker_rect()
+        if tracker is None:
+            return self.lay.map_free
+        g = self.world.grid
+        return objective_panel.map_focus(self.lay.map_free, tracker, g.width, g.height)
+
+    def refit(self) -> None:
+        """Fit the whole map into the room the panels leave (on start, resize or a new UI scale)."""
+        self.camera.set_viewport(self.lay.viewport, self.map_focus())
+        self.camera.fit()
+
     def enter(self) -> None:
         ui.set_scale(self.ctx.settings.ui_scale)
         lay = panels.layout(self.ctx.size)  # the window or the UI scale may have changed while away
         if lay != self.lay:
             self.lay = lay
-            self.camera.set_viewport(lay.viewport, lay.map_free)
+            self.refit()
             self.panels.relayout()
         self.renderer.palette = self.ctx.settings.palette
         self.input.rebuild_keymap()
@@ -149,7 +167,8 @@ class PlayState(State):
     def resize(self, size: tuple[int, int]) -> None:
         super().resize(size)
         self.lay = panels.layout(size)
-        self.camera.set_viewport(self.lay.viewport, self.lay.map_free)
+        self.refit()
+        self.panels.relayout()
         if self.feed_buttons:
             self.leave()
             self.enter()

@@ -19,14 +19,19 @@ from pygame_gui.core import ObjectID
 from game.settings import ACTIONS
 from game.sim.roles import ROLES
 from game.sim.words import duration
-from game.view import hud, overlays, panels, ui
+from game.view import hud, objective_panel, overlays, panels, ui
 from game.view import palette as P
+from game.view.outcome import objective_rows
 from game.view.ui import px
 
 if TYPE_CHECKING:
     from game.view.scenes.play import PlayState
 
 PANEL_REFRESH_S = 0.1  # the HUD's numbers are redrawn at most ten times a second
+# ...and at least this often, whatever the speed: at 4x nearly every frame runs a
+# tick and leaves no room, and the panels took turns in a fixed order, so the
+# last one (life support) could wait for tens of seconds.
+PANEL_MAX_AGE_S = 0.4
 MOUSE_HELP = (
     ("Left click / drag", "select crew (Shift adds)"),
     ("Right click", "orders for what is under the cursor"),
@@ -55,6 +60,7 @@ class PlayPanels:
         self._cache: dict[str, tuple] = {}
         self._hits: dict[str, list[tuple[pygame.Rect, int]]] = {}
         self._built = False  # a panel was redrawn this frame (one non-urgent redraw a frame)
+        self.redraws: dict[str, list[float]] = {}  # panel -> clock_s of its redraws (recent ones), to measure refresh
 
     def relayout(self) -> None:
         """The layout changed: every panel is redrawn at its new size."""
@@ -121,16 +127,28 @@ class PlayPanels:
         if entry is not None:
             surf, old_key, old_urgent, built = entry
             fresh = surf.get_size() == rect.size and old_urgent == urgent
-            if fresh and (old_key == key or play.clock_s - built < PANEL_REFRESH_S or not play.plan.room(play.speed)
-                          or self._built):
+            age = play.clock_s - built
+            overdue = old_key != key and age >= PANEL_MAX_AGE_S
+            if fresh and not overdue and (old_key == key or age < PANEL_REFRESH_S or not play.plan.room(play.speed)
+                                          or self._built):
                 return surf
         self._built = True
+        times = self.redraws.setdefault(name, [])
+        times.append(play.clock_s)
+        if len(times) > 256:
+            del times[:128]
         surf = pygame.Surface(rect.size, pygame.SRCALPHA)
         hits = draw(surf, -rect.x, -rect.y) or []
         surf = ui.screen_format(surf)
         self._hits[name] = [(r.move(rect.x, rect.y), pid) for r, pid in hits]
         self._cache[name] = (surf, key, urgent, play.clock_s)
         return surf
+
+    def refresh_hz(self, name: str, over_s: float) -> float:
+        """How many times a second the panel `name` was redrawn over the last `over_s` seconds."""
+        now = self.play.clock_s
+        n = sum(1 for t in self.redraws.get(name, ()) if now - t <= over_s)
+        return n / over_s
 
     def draw_panels(self, surface: pygame.Surface) -> None:
         """The at-risk strip and the dock's four panels, each cached on its own: a panel is
@@ -182,6 +200,12 @@ class PlayPanels:
             panels.draw_life_support(surf, lay.life.move(dx, dy), world, countdowns.trends.bar_per_min(world))
 
         surface.blit(self.cached("life", lay.life, (tick,), (scale,), life), lay.life)
+        tracker = play.tracker_rect()
+        if tracker is not None:
+            def objectives(surf, dx, dy):
+                objective_panel.draw(surf, tracker.move(dx, dy), objective_rows(world, play.watch.tracker))
+
+            surface.blit(self.cached("objectives", tracker, (tick // 5,), (scale,), objectives), tracker)
         self.hits = self._hits.get("strip", []) + self._hits.get("crew", [])
         self.draw_legends(surface)
 
