@@ -17,7 +17,12 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from game.sim.crew_timeline import order_churn  # noqa: E402
-from tests.discipline_levels import airlock_rescue, containment_run, first_rescue_target  # noqa: E402
+from tests.discipline_levels import (  # noqa: E402
+    airlock_rescue,
+    containment_run,
+    first_rescue_target,
+    suit_up_run,
+)
 
 
 def main() -> int:
@@ -29,6 +34,10 @@ def main() -> int:
     print(f"1 airlock: delivered {sum(r['delivered_s'] is not None for r in air)}/{n}, "
           f"both hatches open {sum(r['both_open'] for r in air)}/{n}, "
           f"safe side fell at most {100 * max(r['fall'] for r in air):.2f} %")
+    suit = [suit_up_run(s) for s in seeds]
+    print(f"2 suit up: delivered alive {sum(r['delivered_s'] is not None and r['alive'] for r in suit)}/{n}, "
+          f"suited up {sum(len(r['suited']) for r in suit) / n:.1f} per run, unsuited seconds in the holed wing "
+          f"{sum(r['unsuited_exposed_s'] for r in suit):.1f}, delivered by {max(r['delivered_s'] or 0 for r in suit):.0f} s")
     cont = [containment_run(s) for s in seeds]
     print(f"3 containment: wall cuts {sum(r['wall_cuts'] for r in cont)}, delivered "
           f"{sum(r['delivered_s'] is not None for r in cont)}/{n}, hub lowest {min(r['hub_low_bar'] for r in cont):.3f} bar")

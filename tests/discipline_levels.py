@@ -59,6 +59,44 @@ def airlock_rescue(seed: int = 1, leave_open: bool = False, limit_s: float = 400
             "alive": w.person_state(vic.id) != "dead"}
 
 
+# ------------------------------------------------------------------ 2. suits from a locker
+# Three rescuers in the medical bay without suits, the suits in a locker by
+# the door; a casualty out cold beyond a hatch in a holed wing whose air
+# would harm anyone who walked in unsuited.
+SUIT_UP = """
+HHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
+H.........H..................H
+H.a.b.c...h...........v......H
+H.........H..................H
+HHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
+"""
+
+
+def suit_up_run(seed: int = 1, limit_s: float = 400.0) -> dict:
+    """The autopilot with Vic down in the holed wing: who put on a suit, whether
+    anyone unsuited ever stood in the wing's air, when Vic was brought in."""
+    w = crew_world(
+        SUIT_UP, {"a": ("Ana", "rescue", ("respirator",)), "b": ("Ben", "rescue", ("respirator",)),
+                  "c": ("Cal", "rescue", ()), "v": ("Vic", "crew", ())},
+        rooms={"Medical bay": ((2, 2), "medbay"), "Wing": ((20, 2), "quarters")},
+        modules={"Base": (2, 2), "Wing": (20, 2)}, doors={(10, 2): "closed"},
+        lockers=(LockerDef("Suit locker", (8, 1), ("suit", "suit", "suit")),),
+        events=[EventDef(0.0, "breach", {"at": (25, 0), "area_cm2": 150.0})], seed=seed,
+    )
+    vic = w.person_by_name("Vic")
+    knock_out(w, vic, 50.0)
+    w.submit(SetAutopilot(on=True))
+    exposed = 0.0  # seconds any unsuited responder stood in the holed wing
+    while w.time_s < limit_s and vic.delivered_s is None:
+        step(w)
+        for p in w.people:
+            if p.on_duty and not p.suited and w.grid.module_at(*p.cell) == "Wing":
+                exposed += 0.1
+    suited = [p.name for p in w.people if p.on_duty and p.suited]
+    return {"world": w, "suited": suited, "unsuited_exposed_s": exposed, "delivered_s": vic.delivered_s,
+            "alive": w.person_state(vic.id) != "dead"}
+
+
 # ------------------------------------------------------------------ 6. a door that sticks
 STUCK = """
 HHHHHHHHHHHHH

@@ -13,7 +13,7 @@ from game.sim.events import CommandRejected
 from game.sim.explain import explain
 from game.sim.level import LockerDef
 from game.sim.world import run_until, step
-from tests.discipline_levels import airlock_rescue, containment_run, first_rescue_target, stuck_world
+from tests.discipline_levels import airlock_rescue, containment_run, first_rescue_target, stuck_world, suit_up_run
 
 SEEDS = (1, 2, 3)  # the benchmark (benchmarks/discipline_levels.py) runs twenty
 
@@ -34,6 +34,20 @@ def test_told_to_leave_the_hatches_open_the_crew_does_and_the_safe_side_pays():
     got = airlock_rescue(1, leave_open=True)
     assert got["both_open"]
     assert got["fall"] > 0.05  # the whole wing's leak reaches the medical bay
+
+
+# ------------------------------------------------------------------ 2. suits and kit
+
+
+def test_the_autopilot_suits_a_rescuer_up_and_only_the_suited_go_into_the_holed_wing():
+    for seed in SEEDS[:2]:
+        got = suit_up_run(seed)
+        # before: nobody in a suit, the hatch sealed at 3 s, Vic dead in the wing
+        assert got["delivered_s"] is not None and got["alive"], seed
+        assert len(got["suited"]) == 1, got["suited"]  # one suit is enough for one casualty
+        assert got["unsuited_exposed_s"] == 0.0, seed
+        w = got["world"]
+        assert w.crew.lockers[0].count("suit") == 2  # the suit came out of the locker
 
 
 # ------------------------------------------------------------------ 6. reasons

@@ -10,7 +10,7 @@ between a breached module and a sound one, the modules are all of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -32,7 +32,8 @@ from game.sim.navigation import (
     needs_force,
     path_time_s,
 )
-from game.sim.people import Evac
+from game.sim.module_actions import TakeKit
+from game.sim.people import SUIT_SPEED_M_S, Evac
 from game.sim.perception import module_doors
 from game.sim.physiology import DEAD, UNCONSCIOUS, dose_rate, inspired_po2_mmhg
 from game.sim.planner import grid_for, team_profile, walkable_neighbours
@@ -144,6 +145,25 @@ def _in_hand(world: "World") -> list[tuple[str, str, object, tuple[int, int]]]:
     return out
 
 
+def getting_suit(p: "Person") -> bool:
+    """Is a suit from a locker in `p`'s plan (or in hand)?"""
+    return any(isinstance(a, TakeKit) and a.item == "suit" for a in ([p.action] if p.action else []) + p.plan)
+
+
+def suits_left(world: "World") -> int:
+    """Suits still in the lockers, less those someone is already on the way to take."""
+    stock = sum(items.count("suit") for items in world.crew.lockers)
+    return stock - sum(1 for q in world.people if getting_suit(q)) if stock else 0
+
+
+def _access_profile(world: "World", lead: "Person", team: list["Person"], contain: bool):
+    """The team's profile for the way in: suited if anyone is, or a suit is left in a locker."""
+    prof = team_profile(world, lead, team, contain=contain)
+    if not prof.suited and (any(q.suited for q in team) or suits_left(world) > 0):
+        prof = replace(prof, suited=True, speed_m_s=min(prof.speed_m_s, SUIT_SPEED_M_S))
+    return prof
+
+
 ROUTE_KEEP_FACTOR = 1.25  # a way already chosen is kept unless a new one is this much quicker
 ROUTE_KEEP_S = 30.0
 ROUTE_REVIEW_TICKS = 100  # a still-open way is looked at afresh every ten seconds
@@ -163,7 +183,7 @@ def access_route(world: "World", victim: "Person") -> list[tuple[int, int]]:
     start = cs.medbay_anchor(world)
     if start is None:
         return []
-    prof = team_profile(world, lead, team, contain=True)
+    prof = _access_profile(world, lead, team, contain=True)
     key = ("access", cs.nav_version, cs.hazard_version, prof, victim.cell)
     got = cs.caches.grids.get(key)
     old = cs.access.get(victim.id)
@@ -178,7 +198,7 @@ def access_route(world: "World", victim: "Person") -> list[tuple[int, int]]:
         grid = grid_for(world, prof)
         best = find_path_to_any(grid, start, [victim.cell])
         if not best:
-            grid = grid_for(world, team_profile(world, lead, team, contain=False))
+            grid = grid_for(world, _access_profile(world, lead, team, contain=False))
             best = find_path_to_any(grid, start, [victim.cell])
         got = best
         old = cs.access.get(victim.id)
