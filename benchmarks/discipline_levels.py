@@ -20,6 +20,7 @@ from game.sim.crew_timeline import order_churn  # noqa: E402
 from tests.discipline_levels import (  # noqa: E402
     airlock_rescue,
     containment_run,
+    cut_hole_run,
     first_rescue_target,
     suit_up_run,
 )
@@ -41,6 +42,10 @@ def main() -> int:
     cont = [containment_run(s) for s in seeds]
     print(f"3 containment: wall cuts {sum(r['wall_cuts'] for r in cont)}, delivered "
           f"{sum(r['delivered_s'] is not None for r in cont)}/{n}, hub lowest {min(r['hub_low_bar'] for r in cont):.3f} bar")
+    holes = [cut_hole_run(s) for s in seeds]
+    done = [r["patched_s"] for r in holes if r["patched_s"] is not None]
+    print(f"3 cut hole: cut {sum(r['cuts'] for r in holes)}, patched {len(done)}/{n}"
+          f"{f' by {max(done):.0f} s' if done else ''}, casualty alive {sum(r['alive'] for r in holes)}/{n}")
     left = [first_rescue_target(s, 120.0) for s in seeds]
     firsts = sum(r["orders"][0] == "fit a respirator on Far" for r in left)
     wasted = sum(sum(order_churn(r["world"].events).values()) for r in left)

@@ -97,6 +97,45 @@ def suit_up_run(seed: int = 1, limit_s: float = 400.0) -> dict:
             "alive": w.person_state(vic.id) != "dead"}
 
 
+# ------------------------------------------------------------------ 3b. a cut hole, patched
+# The medical bay, an empty annex behind a hatch, and a holed wing beyond the
+# annex's module wall, with no door: the only way to Vic is a cut.
+CUT_IN = """
+HHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
+H........H.....=.............H
+H.a......h.....=........v....H
+H........H.....=.............H
+HHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
+"""
+CUT_WALL = (15, 2)
+
+
+def cut_hole_run(seed: int = 1, limit_s: float = 700.0) -> dict:
+    """The autopilot cuts in to Vic (out cold, a respirator on) and brings him
+    out: whether the hole is plated over after, when, and the lowest the
+    medical bay fell."""
+    w = crew_world(
+        CUT_IN, {"a": ("Ana", "rescue", ("suit", "lance", "respirator")), "v": ("Vic", "crew", ())},
+        rooms={"Medical bay": ((2, 2), "medbay"), "Annex": ((12, 2), "corridor"), "Wing": ((20, 2), "quarters")},
+        modules={"Base": (2, 2), "Annex": (12, 2), "Wing": (20, 2)}, doors={(9, 2): "closed"},
+        events=[EventDef(0.0, "breach", {"at": (24, 0), "area_cm2": 20.0})], seed=seed,
+    )
+    vic = w.person_by_name("Vic")
+    knock_out(w, vic, 50.0)
+    vic.respirator_on = True
+    w.submit(SetAutopilot(on=True))
+    patched_s = None
+    low = 1.0
+    while w.time_s < limit_s and patched_s is None:
+        step(w)
+        low = min(low, float(w.compartments.pressure_bar[w.compartments.index_at(2, 2)]))
+        if any(isinstance(e, ce.HolePatched) for e in w.events[-5:]):
+            patched_s = w.time_s
+    cuts = [e for e in w.events if isinstance(e, ce.WallCut)]
+    return {"world": w, "cuts": len(cuts), "delivered_s": vic.delivered_s, "patched_s": patched_s,
+            "holes_left": list(w.crew.holes), "medbay_low_bar": low, "alive": w.person_state(vic.id) != "dead"}
+
+
 # ------------------------------------------------------------------ 6. a door that sticks
 STUCK = """
 HHHHHHHHHHHHH

@@ -13,7 +13,14 @@ from game.sim.events import CommandRejected
 from game.sim.explain import explain
 from game.sim.level import LockerDef
 from game.sim.world import run_until, step
-from tests.discipline_levels import airlock_rescue, containment_run, first_rescue_target, stuck_world, suit_up_run
+from tests.discipline_levels import (
+    airlock_rescue,
+    containment_run,
+    cut_hole_run,
+    first_rescue_target,
+    stuck_world,
+    suit_up_run,
+)
 
 SEEDS = (1, 2, 3)  # the benchmark (benchmarks/discipline_levels.py) runs twenty
 
@@ -48,6 +55,18 @@ def test_the_autopilot_suits_a_rescuer_up_and_only_the_suited_go_into_the_holed_
         assert got["unsuited_exposed_s"] == 0.0, seed
         w = got["world"]
         assert w.crew.lockers[0].count("suit") == 2  # the suit came out of the locker
+
+
+def test_a_hole_the_crew_cut_into_a_holed_module_is_plated_over_once_they_are_through():
+    got = cut_hole_run(1)
+    assert got["cuts"] == 1 and got["alive"]
+    # before: the hole stayed open for good; now it is patched (cut done at
+    # about 208 s, then 90 s of plating: HOLE_PATCH_S)
+    assert got["patched_s"] is not None and not got["holes_left"]
+    w = got["world"]
+    assert int(w.grid.tiles[2, 15]) == 2  # a wall again (Tile.WALL)
+    vic = w.person_by_name("Vic")
+    assert w.grid.module_at(*vic.cell) == "Base"  # not shut in: he was out before it was plated
 
 
 # ------------------------------------------------------------------ 6. reasons

@@ -176,6 +176,8 @@ def _command_for(p: "Person", j: Job) -> C.Command:
         return C.InspectModule(person_id=p.id, module=j.target)
     if j.kind == "patch":
         return C.PatchBreach(person_id=p.id, breach_id=j.target)
+    if j.kind == "patch_hole":
+        return C.PatchHole(person_id=p.id, cell=tuple(j.target))
     if j.kind == "treat":
         return C.Treat(person_id=p.id, target_id=j.target)
     raise ValueError(j.kind)

@@ -29,6 +29,7 @@ from game.sim.actions import (
     Hold,
     Inspect,
     Patch,
+    PatchHole,
     PickUp,
     Pry,
     PutDown,
@@ -401,6 +402,23 @@ PATCH = OrderKind(
 )
 
 
+def _plan_patch_hole(world: "World", p: Person, o: Order):
+    cell = tuple(o.target)
+    if cell not in world.crew.holes:
+        return DONE
+    goals = [c for c in walkable_neighbours(world, cell) if not world.crew.seen.blocked[c[1], c[0]]]
+    if p.cell in goals:
+        return [PatchHole(cell)]
+    return plan_at(world, p, goals, o, place_name(world, cell), [PatchHole(cell)])
+
+
+PATCH_HOLE = OrderKind(
+    "patch_hole", C.PatchHole, FLOOR, lambda world, cell: f"patch the cut hole at {place_name(world, cell)}",
+    plan=_plan_patch_hole,
+    menu=MenuEntry(lambda c: "Patch the cut hole here", MenuGroup.SHIP, lambda c: c.target.cell in c.world.crew.holes),
+)
+
+
 def locker_stands(world: "World", item: str) -> dict[tuple[int, int], int]:
     """Floor beside (or on) each locker that still holds `item`: cell -> locker index."""
     stands: dict[tuple[int, int], int] = {}
@@ -442,5 +460,5 @@ DON_SUIT = OrderKind("don_suit", C.DonSuit, NOBODY, lambda world, _: "put on a s
 
 # in the order they are registered (the menu groups them; see `MenuGroup`)
 CREW_ORDERS: tuple[OrderKind, ...] = (
-    RESCUE, FIT_RESPIRATOR, TREAT, PRY, CUT, CLEAR, PATCH, MOVE, SEAL, INSPECT, HOLD, DON_SUIT,
+    RESCUE, FIT_RESPIRATOR, TREAT, PRY, CUT, CLEAR, PATCH, PATCH_HOLE, MOVE, SEAL, INSPECT, HOLD, DON_SUIT,
 )

@@ -84,6 +84,27 @@ def pressure_door(world: "World", door: "Door") -> bool:
     return hi > 0.0 and (hi - float(p_bar.min())) / hi > PRESSURE_STEP
 
 
+def pressure_boundary(world: "World", cell: tuple[int, int]) -> bool:
+    """Is the wall at `cell` one that holds air apart: a module wall, a wall
+    between two modules, or one with different air on its two sides?"""
+    x, y = cell
+    if int(world.grid.tiles[y, x]) == int(Tile.MODULE_WALL):
+        return True
+    sides = [
+        (nx, ny) for nx, ny in ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1))
+        if world.grid.in_bounds(nx, ny) and int(world.grid.tiles[ny, nx]) in (T_FLOOR, T_CUT)
+    ]
+    if len({world.grid.module_at(*c) for c in sides}) > 1:
+        return True
+    if len(sides) < 2:
+        return False
+    xs = np.array([c[0] for c in sides], dtype=np.intp)
+    ys = np.array([c[1] for c in sides], dtype=np.intp)
+    p_bar, _ = air_at(world, xs, ys)
+    hi = float(p_bar.max())
+    return hi > 0.0 and (hi - float(p_bar.min())) / hi > PRESSURE_STEP
+
+
 def owe_closing(world: "World", p: "Person", door: "Door") -> None:
     """`p` has just opened `door`: shut it behind them, unless told to leave it."""
     if p.order is not None and door.id not in world.crew.held_open:

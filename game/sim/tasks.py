@@ -17,7 +17,7 @@ import numpy as np
 
 from game.sim.action_base import can_act
 from game.sim.care_actions import FIT_RESPIRATOR_S, TREAT_S
-from game.sim.cut_actions import Cut, CutBeam
+from game.sim.cut_actions import HOLE_PATCH_S, Cut, CutBeam
 from game.sim.door_actions import Pry
 from game.sim.evacuation import field
 from game.sim.module_actions import INSPECT_MIN_S, INSPECT_S_PER_CELL, PATCH_BASE_S, PATCH_MAX_CM2, PATCH_S_PER_CM2
@@ -44,7 +44,9 @@ if TYPE_CHECKING:
     from game.sim.world import World
 
 # How much a job is worth, in seconds a responder would travel for it.
-PRIORITY = {"fit": 900.0, "open": 800.0, "extract": 600.0, "treat": 400.0, "patch": 150.0, "survey": 60.0}
+PRIORITY = {
+    "fit": 900.0, "open": 800.0, "extract": 600.0, "treat": 400.0, "patch_hole": 250.0, "patch": 150.0, "survey": 60.0,
+}
 KNOWN_AT_ONCE_CM2 = 50.0  # a hole this big sets off the alarm; smaller ones are found by looking
 
 
@@ -386,6 +388,13 @@ def jobs(world: "World") -> list[Job]:
                 f"patch:{bid}", "patch", bid, spots[0], roles=("rescue", "engineer", "technician"), suit=True,
                 work_s=PATCH_BASE_S + PATCH_S_PER_CM2 * b.area_m2 * 1e4, priority=PRIORITY["patch"],
             )
+    for cell in cs.holes:
+        stand = _hole_stand(world, cell)
+        if stand is None or _hole_in_use(world, cell):
+            continue
+        key = f"patch_hole:{cell[0]},{cell[1]}"
+        out[key] = Job(key, "patch_hole", cell, stand, suit=bool(cs.seen.unsafe_cells[stand[1], stand[0]]),
+                       work_s=HOLE_PATCH_S, priority=PRIORITY["patch_hole"])
     for mid, module in enumerate(world.grid.modules):
         if module in cs.surveyed:
             continue
@@ -405,6 +414,30 @@ def jobs(world: "World") -> list[Job]:
             work_s=max(INSPECT_MIN_S, cells * INSPECT_S_PER_CELL), priority=PRIORITY["survey"],
         )
     return [out[k] for k in sorted(out)]
+
+
+def _hole_stand(world: "World", cell: tuple[int, int]) -> tuple[int, int] | None:
+    """Where to stand to plate over a cut hole: its safe side, if it has one."""
+    cs = world.crew
+    spots = walkable_neighbours(world, cell)
+    safe = [c for c in spots if world.grid.module_at(*c) not in cs.seen.breached_modules
+            and not cs.seen.unsafe_cells[c[1], c[0]]]
+    return (safe or spots or [None])[0]
+
+
+def _hole_in_use(world: "World", cell: tuple[int, int]) -> bool:
+    """Is the crew not through a cut hole yet: someone's way in or out goes
+    through it, or someone alive is still in a holed module beside it?"""
+    cs = world.crew
+    if any(cell in route for route in cs.access.values()):
+        return True
+    sides = {world.grid.module_at(*c) for c in walkable_neighbours(world, cell)} & cs.seen.breached_modules
+    for p in world.people:
+        if p.cell == cell or cell in p.path or any(isinstance(a, Walk) and cell in a.cells for a in p.plan):
+            return True
+        if sides and int(world.bodies.state[p.id]) != DEAD and world.grid.module_at(*p.cell) in sides:
+            return True
+    return False
 
 
 def team_profile_or_none(world: "World"):
