@@ -19,6 +19,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 from game.sim.crew_timeline import order_churn  # noqa: E402
 from tests.discipline_levels import (  # noqa: E402
     airlock_rescue,
+    behind_crowd_run,
     containment_run,
     cut_hole_run,
     first_rescue_target,
@@ -50,6 +51,10 @@ def main() -> int:
     firsts = sum(r["orders"][0] == "fit a respirator on Far" for r in left)
     wasted = sum(sum(order_churn(r["world"].events).values()) for r in left)
     print(f"4 time left: Far reached first {firsts}/{n}; superseded or re-issued orders {wasted}")
+    crowd = [behind_crowd_run(s) for s in seeds]
+    safe = [r["safe_s"] for r in crowd if r["safe_s"] is not None]
+    print(f"5 behind a crowd: longest wait {max(r['longest_wait_s'] for r in crowd):.1f} s, safe {len(safe)}/{n}"
+          f"{f' by {max(safe):.0f} s' if safe else ''}")
     return 0
 
 

@@ -136,6 +136,40 @@ def cut_hole_run(seed: int = 1, limit_s: float = 700.0) -> dict:
             "holes_left": list(w.crew.holes), "medbay_low_bar": low, "alive": w.person_state(vic.id) != "dead"}
 
 
+# ------------------------------------------------------------------ 5. behind a crowd
+# Eve in a holed wing's lower passage; the quickest way out is along it to
+# the lower bulkhead, but Kit lies out cold in the one-cell passage. The way
+# round (up the far end and back along the upper passage) is longer.
+BEHIND = """
+HHHHHHHHHHHHHHHHHHHH
+H.....B............H
+H.....H.##########.H
+H.....H.##########.H
+H.....B.k.....e....H
+HHHHHHHHHHHHHHHHHHHH
+"""
+
+
+def behind_crowd_run(seed: int = 1, limit_s: float = 200.0) -> dict:
+    """How long Eve stands behind Kit before going round, and when she is safe."""
+    w = crew_world(
+        BEHIND, {"k": ("Kit", "crew", ()), "e": ("Eve", "crew", ())},
+        rooms={"Hub": ((2, 2), "quarters"), "Wing": ((12, 1), "quarters")},
+        modules={"Hub": (2, 2), "Wing": (12, 1)}, doors={(6, 1): "closed", (6, 4): "closed"},
+        events=[EventDef(0.0, "breach", {"at": (12, 0), "area_cm2": 30.0})], seed=seed,
+    )
+    kit, eve = w.person_by_name("Kit"), w.person_by_name("Eve")
+    knock_out(w, kit, 500.0)
+    longest = waited = 0.0
+    while w.time_s < limit_s and not (eve.evac == "safe" and w.grid.module_at(*eve.cell) == "Hub"):
+        before = eve.cell
+        step(w)
+        waited = waited + 0.1 if eve.cell == before and eve.evac == "moving" else 0.0
+        longest = max(longest, waited)
+    safe = w.grid.module_at(*eve.cell) == "Hub"
+    return {"world": w, "longest_wait_s": longest, "safe_s": w.time_s if safe else None}
+
+
 # ------------------------------------------------------------------ 6. a door that sticks
 STUCK = """
 HHHHHHHHHHHHH

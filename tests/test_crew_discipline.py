@@ -15,6 +15,7 @@ from game.sim.level import LockerDef
 from game.sim.world import run_until, step
 from tests.discipline_levels import (
     airlock_rescue,
+    behind_crowd_run,
     containment_run,
     cut_hole_run,
     first_rescue_target,
@@ -67,6 +68,17 @@ def test_a_hole_the_crew_cut_into_a_holed_module_is_plated_over_once_they_are_th
     assert int(w.grid.tiles[2, 15]) == 2  # a wall again (Tile.WALL)
     vic = w.person_by_name("Vic")
     assert w.grid.module_at(*vic.cell) == "Base"  # not shut in: he was out before it was plated
+
+
+# ------------------------------------------------------------------ 5. no churn
+
+
+def test_an_evacuee_held_up_behind_someone_in_the_passage_goes_round_after_a_bounded_wait():
+    got = behind_crowd_run(1)
+    # before: Eve stood behind Kit until the run's end (126 s) and was impaired;
+    # now she waits REROUTE_AFTER_S (5 s, plus a recheck) and takes the long way
+    assert got["longest_wait_s"] <= 7.0
+    assert got["safe_s"] is not None
 
 
 # ------------------------------------------------------------------ 6. reasons
