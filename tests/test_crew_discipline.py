@@ -10,9 +10,10 @@ from game.sim import crew_events as ce
 from game.sim.commands import PryOpen, Rescue
 from game.sim.crew_timeline import order_churn
 from game.sim.events import CommandRejected
-from game.sim.explain import explain
+from game.sim.explain import explain, locker_contents
 from game.sim.level import LockerDef
 from game.sim.world import run_until, step
+from game.view.messages import describe_all
 from tests.discipline_levels import (
     airlock_rescue,
     behind_crowd_run,
@@ -151,3 +152,13 @@ def test_the_churn_count_sees_an_order_replaced_and_one_given_again_for_nothing(
            done(90, "rescue Elena"), taken(90.2, "rescue Elena"), done(90.3, "rescue Elena")]  # again, for nothing
     assert order_churn(log) == {"superseded": 1, "reissued": 1}
     assert order_churn(log[:1] + [done(60, "pry 4-14 door")]) == {"superseded": 0, "reissued": 0}
+
+
+def test_the_lockers_say_what_is_left_in_them_and_the_comms_log_says_who_took_what():
+    got = suit_up_run(1)
+    w = got["world"]
+    assert locker_contents(w) == ["Suit locker: 2 suits"]  # three at the start, one put on
+    lines = [text for _, text, _ in describe_all(w.events, w)]
+    assert any("has put on a suit from the Suit locker" in t for t in lines)
+    hole = cut_hole_run(1)["world"]
+    assert any("plated over the cut hole" in text for _, text, _ in describe_all(hole.events, hole))
