@@ -432,8 +432,13 @@ def _hole_in_use(world: "World", cell: tuple[int, int]) -> bool:
     if any(cell in route for route in cs.access.values()):
         return True
     sides = {world.grid.module_at(*c) for c in walkable_neighbours(world, cell)} & cs.seen.breached_modules
+    mine = f"patch_hole:{cell[0]},{cell[1]}"
     for p in world.people:
-        if p.cell == cell or cell in p.path or any(isinstance(a, Walk) and cell in a.cells for a in p.plan):
+        if p.cell == cell:
+            return True
+        if cs.jobs.get(p.id) in ("return", mine) and p.on_duty:
+            continue  # the one who will plate it, or a responder going home: they go round once it is shut
+        if cell in p.path or any(isinstance(a, Walk) and cell in a.cells for a in p.plan):
             return True
         if sides and int(world.bodies.state[p.id]) != DEAD and world.grid.module_at(*p.cell) in sides:
             return True
