@@ -1,4 +1,4 @@
-"""Command-line entry: `python main.py [play|sim|validate|edit|convert|replay|report|batch] ...`.
+"""Command-line entry: `python main.py [play|sim|validate|edit|convert|replay|report|batch|host|join] ...`.
 
 Every subcommand turns bad input into a readable message and an exit code,
 never a traceback.
@@ -11,7 +11,7 @@ import csv
 import json
 import sys
 
-from game import __version__
+from game import __version__, net_app
 from game.app import run_app, screenshot
 from game.atomicfile import atomic_writer
 from game.editor.cli import cmd_convert
@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     conv.add_argument("input", metavar="IN", help="level to read (.toml or .tmj)")
     conv.add_argument("output", metavar="OUT", help="file to write (.toml or .tmj)")
     training_cli.add_parsers(sub)
+    net_app.add_parsers(sub)
     return parser
 
 
@@ -182,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_replay(args)
         if args.command == "report":
             return cmd_report(args)
+        if args.command == "host":
+            return net_app.cmd_host(args)
+        if args.command == "join":
+            return net_app.cmd_join(args)
         if args.command == "batch":
             return training_cli.cmd_batch(args, _load)
 
