@@ -33,7 +33,9 @@ class NetThread:
         return asyncio.run_coroutine_threadsafe(coro, self.loop)  # type: ignore[arg-type]
 
     def call(self, fn: Callable[..., object], *args: object) -> None:
-        self.loop.call_soon_threadsafe(fn, *args)
+        """Run `fn` on the network thread; dropped once the network has stopped."""
+        if not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(fn, *args)
 
     def stop(self, timeout_s: float = 2.0) -> None:
         """Cancel what still runs on the loop (writers waiting for messages), then stop it."""

@@ -78,7 +78,7 @@ def command(data: Any) -> Command:
     try:
         return read_command(data, "command")
     except ReplayError as exc:
-        raise ProtocolError(str(exc)) from None
+        raise ProtocolError(str(exc).replace("the replay file is corrupted: ", "")) from None
 
 
 def hashes(msg: dict[str, Any]) -> list[tuple[int, str]]:
