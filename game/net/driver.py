@@ -94,9 +94,10 @@ class Driver:
     _live: bool = False
 
     # --------------------------------------------------------------- input
-    def pump(self, max_ticks: int = 1 << 30, paced_ticks: int | None = None) -> int:
+    def pump(self, max_ticks: int = 1 << 30, paced_ticks: int | None = None,
+             around_step: Callable[[bool], None] | None = None) -> int:
         """Read what arrived, then run closed frames (at most `max_ticks`; `paced_ticks` when the
-        clock allows fewer); returns the ticks run."""
+        clock allows fewer); returns the ticks run. `around_step(before)` is called either side of each."""
         for raw in self.link.drain():
             self._handle(raw)
         f = self.follower
@@ -107,7 +108,11 @@ class Driver:
         n = 0
         while n < budget and f.can_step() and f.world.tick < end:
             self._give_due()
+            if around_step is not None:
+                around_step(True)
             f.step()
+            if around_step is not None:
+                around_step(False)
             n += 1
         if not self._live and f.world.tick + f.delay > f.closed_through:
             self._live = True
