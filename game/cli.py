@@ -11,13 +11,15 @@ import csv
 import json
 import sys
 
-from game import __version__, net_app
+from game import __version__
 from game.app import run_app, screenshot
 from game.atomicfile import atomic_writer
 from game.editor.cli import cmd_convert
 from game.editor_app import cmd_edit
 from game.levelio.load import load_level, validate_file
 from game.levelio.problems import LevelError
+from game.net_app import add_parsers as add_net_parsers
+from game.net_app import cmd_host, cmd_join
 from game.paths import DEFAULT_LEVEL
 from game.sim.commands import SetAutopilot
 from game.sim.report import TRACE_HEADER, trace_rows, world_summary
@@ -75,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     conv.add_argument("input", metavar="IN", help="level to read (.toml or .tmj)")
     conv.add_argument("output", metavar="OUT", help="file to write (.toml or .tmj)")
     training_cli.add_parsers(sub)
-    net_app.add_parsers(sub)
+    add_net_parsers(sub)
     return parser
 
 
@@ -184,9 +186,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             return cmd_report(args)
         if args.command == "host":
-            return net_app.cmd_host(args)
+            return cmd_host(args)
         if args.command == "join":
-            return net_app.cmd_join(args)
+            return cmd_join(args)
         if args.command == "batch":
             return training_cli.cmd_batch(args, _load)
 

@@ -17,7 +17,7 @@ from websockets.sync.client import connect
 from game.levelio.load import load_level
 from game.net.client import Client
 from game.net.driver import Driver, ScriptLine, run_headless
-from game.net.host import BAD_TOKEN, Host
+from game.net.host import BAD_TOKEN, STALLED, Host
 from game.net.protocol import MAX_PEER_MESSAGE_BYTES, encode
 from game.net.seats import Seat, SeatKind, parse_seats
 from game.paths import DEFAULT_LEVEL
@@ -31,9 +31,9 @@ ALEXIS, HASSAN = 30, 32  # Module Four's crew ids (levels/module4.toml, file ord
 LIMIT_S = 60.0
 
 
-def start_host(seats: str, until_s: float) -> Host:
+def start_host(seats: str, until_s: float, stall_s: float = 15.0) -> Host:
     host = Host(LEVEL, 4, parse_seats(seats, LEVEL), "tok", Seat("host", SeatKind.OBSERVER), round(until_s * 10),
-                autostart=True, log=lambda line: None)
+                autostart=True, log=lambda line: None, stall_s=stall_s)
     host.listen("127.0.0.1", 0)
     return host
 
@@ -89,6 +89,10 @@ def test_a_hostile_peer_is_refused_while_the_exercise_goes_on():
                 refused += [reply["why"]] if reply["t"] == "refused" else []
             assert "not JSON" in refused[1] and "SelfDestruct" in refused[4] and "already past" in refused[8]
             assert "Alexis may not order person 32" in refused[9] and "control room" in refused[10]
+            for n in range(60):  # a flood of comms lines: past the burst, the rate limit refuses them
+                ws.send(encode("say", tick=350, say=f"spam {n}"))
+            while "rate limit" not in json.loads(ws.recv(5)).get("why", ""):
+                pass
             ws.send("x" * (MAX_PEER_MESSAGE_BYTES + 1))  # an oversized frame: the connection is closed
             with pytest.raises(ConnectionClosed) as closed:
                 while True:
@@ -107,6 +111,23 @@ def test_a_hostile_peer_is_refused_while_the_exercise_goes_on():
         assert f.record.command_seats == ["Alexis"]  # only its own order went through
         assert [(r["seat"], r["command"]["type"]) for r in f.record.refused] == [("Alexis", "MoveTo"), ("Alexis", "SetO2Feed")]
     assert mine.follower.record.refused == honest.follower.record.refused
+
+
+def test_a_silent_peer_cannot_hold_the_exercise_for_ever():
+    host = start_host("coordinator", until_s=10, stall_s=1.0)
+    mine = Driver(host.local, 100)
+    t_host = in_thread(mine)
+    try:
+        with connect(f"ws://127.0.0.1:{host.port}") as ws:
+            ws.send(encode("join", seat="coordinator", token="tok"))
+            with pytest.raises(ConnectionClosed) as closed:  # it joins, then never promises a frame
+                while True:
+                    ws.recv(10)
+            assert closed.value.rcvd.code == STALLED
+        t_host.join(LIMIT_S)
+    finally:
+        host.close()
+    assert mine.end is not None and mine.follower.world.tick == 100  # the others played on to the end
 
 
 def test_a_peer_whose_world_diverges_stops_the_exercise_at_the_tick(tmp_path):

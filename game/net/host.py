@@ -34,9 +34,10 @@ MESSAGES_PER_S = 4000.0  # lockstep's own traffic at hundreds of ticks a second 
 ORDERS_PER_S = 20.0  # commands and comms lines a person can give
 MAX_STRIKES = 50  # refused messages before a peer is disconnected
 DONE_WAIT_S = 10.0  # how long the end waits for a peer's final hash
+STALL_S = 15.0  # a peer that holds every frame back this long is disconnected (it may rejoin)
 
 # Close codes (4000-4999 are the application's own)
-BAD_TOKEN, BAD_JOIN, NO_SEAT, SEAT_TAKEN, TOO_MANY_STRIKES = 4001, 4002, 4003, 4004, 4005
+BAD_TOKEN, BAD_JOIN, NO_SEAT, SEAT_TAKEN, TOO_MANY_STRIKES, STALLED = 4001, 4002, 4003, 4004, 4005, 4006
 
 
 @dataclass
@@ -65,6 +66,7 @@ class Host:
         delay_ticks: int = P.DEFAULT_DELAY_TICKS,
         autostart: bool = False,
         log: Callable[[str], None] | None = None,
+        stall_s: float = STALL_S,
     ) -> None:
         self.level = level
         self.level_toml = level_text(level)
@@ -74,6 +76,7 @@ class Host:
         self.token = token
         self.schedule = Schedule(delay_ticks, until_tick)
         self.autostart = autostart
+        self.stall_s = stall_s
         self.peers: dict[str, Peer] = {}
         self.started = False
         self.stopped: str | None = None
@@ -85,6 +88,7 @@ class Host:
         self.port = 0
         self.local = Link()
         self._end_timer: asyncio.TimerHandle | None = None
+        self._progress: tuple[int, float] = (-1, 0.0)  # (frames closed, when that last changed)
 
     # ------------------------------------------------------------- running
     def listen(self, bind: str, port: int) -> int:
@@ -153,6 +157,27 @@ class Host:
         for name in self.peers:
             self.schedule.join(name)
         self._broadcast(P.encode("start"))
+        self._progress = (self.schedule.issued_through, asyncio.get_running_loop().time())
+        asyncio.get_running_loop().create_task(self._watch_stalls())
+
+    async def _watch_stalls(self) -> None:
+        """Lockstep waits for the slowest peer; one that promises nothing for STALL_S is let go,
+        so a silent (or hostile) peer cannot hold the exercise for ever."""
+        loop = asyncio.get_running_loop()
+        while not self.stopped:
+            await asyncio.sleep(min(1.0, self.stall_s / 4))
+            issued = self.schedule.issued_through
+            if issued != self._progress[0]:
+                self._progress = (issued, loop.time())
+                continue
+            if loop.time() - self._progress[1] < self.stall_s:
+                continue
+            for name, through in list(self.schedule.ready.items()):
+                peer = self.peers.get(name)
+                if through <= issued and peer is not None and peer.address != "local":
+                    self.refuse(peer, f"no promise for {self.stall_s:.0f} s: disconnected")
+                    peer.close(STALLED, "holding the exercise back")
+            self._progress = (issued, loop.time())
 
     async def _handle(self, ws: ServerConnection) -> None:
         address = f"{ws.remote_address[0]}:{ws.remote_address[1]}" if ws.remote_address else "?"

@@ -27,7 +27,7 @@ PROTOCOL = "breach-protocol-lockstep/1"
 MAX_PEER_MESSAGE_BYTES = 16 * 1024  # a command or a comms line is well under 1 KiB; more is hostile
 MAX_HOST_MESSAGE_BYTES = 64 * 1024 * 1024  # a welcome carries the level and the command log so far
 HASH_EVERY_TICKS = 20  # peers compare state hashes every 2 simulated seconds (a hash costs about a tick)
-DEFAULT_DELAY_TICKS = 3  # input delay: a command given at tick t runs at t + 3 (300 ms): covers 200 ms round trips
+DEFAULT_DELAY_TICKS = 4  # input delay: a command given at tick t runs at t + 4 (400 ms): covers 200 ms round trips with a tick to spare
 MAX_AHEAD_TICKS = 600  # a command may be stamped at most a simulated minute ahead
 MAX_HASHES = 64  # state hashes in one ready message
 
