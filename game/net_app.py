@@ -279,6 +279,15 @@ class NetPlayState(PlayState):
                 self.banner = (d.error or "Exercise over: every seat ended on the same state.", self.clock_s + 3600)
         return nxt
 
+    def draw(self, surface: pygame.Surface) -> None:
+        super().draw(surface)
+        if self.seat.authority.crew is Reach.TEAM:  # the station's sensors are the control room's, not a lead's
+            for rect, what in ((self.lay.strip, "At-risk crew: the coordinator's sensors"),
+                               (self.lay.life, "Life support: the coordinator's sensors")):
+                inner = ui.panel(surface, rect)
+                pygame.draw.rect(surface, P.SPACE, inner)
+                ui.text(surface, what, inner.topleft, 12, P.TEXT_DIM, max_w=inner.w)
+
     def frame_figures(self) -> dict[str, float]:
         """Frame times (real ms between frames) and how many frames the network kept a tick waiting."""
         f = list(self.perf.frame_ms)

@@ -64,6 +64,11 @@ def test_a_lead_joins_from_the_lobby_sees_the_teams_rooms_orders_the_team_and_ca
         said = scene.driver.follower.record.messages[0]
         assert said.seat == "Alexis" and said.text.startswith("need a crowbar at ")
         assert any("[Alexis] need a crowbar" in line[1] for line in scene.comms.lines)
+        frame = pygame.Surface(DEFAULT_SIZE)
+        scene.draw(frame)  # the life-support panel is the coordinator's: a lead's shows none of its readings
+        life = frame.subsurface(scene.lay.life)
+        bright = pygame.transform.average_color(life.subsurface(life.get_rect().inflate(-40, -60)))
+        assert max(bright[:3]) < 25  # blank: the panel with readings averages about 40
         scene.leave()
     finally:
         client.close()
