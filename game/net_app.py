@@ -31,9 +31,10 @@ from game.net.seats import Reach, SeatError
 from game.net.visibility import visible_cells
 from game.sim import commands as C
 from game.sim.atmosphere import FEED_MAX_G_S
-from game.sim.world import TICK_S
+from game.sim.world import TICK_S, World
 from game.sim.words import mission_clock, place_name
 from game.view import palette as P
+from game.view.layers import person_at
 from game.view import ui
 from game.view.perf import percentile
 from game.view.scenes.base import Context, Quit, State
@@ -46,6 +47,19 @@ QUICK_CALLS = (  # the comms channel's quick calls: {place} is where the seat's 
     ("Casualty", "casualty at {place}"),
     ("Clear", "{place} is clear"),
 )
+# The instructor's injects in the window: a key arms one, the next click on the map places it.
+INJECT_KEYS = {pygame.K_b: "breach", pygame.K_j: "door jam", pygame.K_w: "worsen"}
+
+
+def inject_at(world: World, kind: str, cell: tuple[int, int], person: int | None) -> C.Command | None:
+    """The inject an instructor's click makes: a breach at the cell, the door there jammed,
+    the person there worse; None when the click has nothing to inject on."""
+    if kind == "breach":
+        return C.InjectBreach(cell=cell)
+    if kind == "door jam":
+        door = world.door_at.get(cell)
+        return C.InjectDoorJam(door_id=door) if door is not None else None
+    return C.InjectWorsen(person_id=person, spo2_drop=0.15, injury_s=30.0) if person is not None else None
 
 
 class NetRun:
@@ -131,6 +145,7 @@ class NetPlayState(PlayState):
         self._seen_notices = 0
         self._visible_tick = -1
         self.entry: pygame_gui.elements.UITextEntryLine | None = None
+        self.arming: str | None = None  # the instructor's inject waiting for a click
         self.call_buttons: dict[pygame_gui.elements.UIButton, str] = {}
         self._refresh_view()
 
@@ -216,11 +231,31 @@ class NetPlayState(PlayState):
             self.entry.set_text_length_limit(200)
             self.entry.focus()
             return None
+        if self.seat.authority.injects and self._inject_event(event):
+            return None
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and self.entry is not None:
             self.entry.kill()
             self.entry = None
             return None
         return super().handle_event(event)
+
+    def _inject_event(self, event: pygame.event.Event) -> bool:
+        """B, J or W arms an inject, a click places it; True if the event was the instructor's."""
+        if event.type == pygame.KEYDOWN and event.key in INJECT_KEYS and self.entry is None:
+            self.arming = INJECT_KEYS[event.key]
+            self.banner = (f"Click where: {self.arming}. Esc cancels.", self.clock_s + 60.0)
+            return True
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and self.arming:
+            self.arming, self.banner = None, None
+            return True
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.arming:
+            wx, wy = self.camera.screen_to_world(*event.pos)
+            person = person_at(self.world, self.camera, event.pos, self.interpolated_positions())
+            cmd = inject_at(self.world, self.arming, (int(wx), int(wy)), person)
+            if cmd is not None and self.driver.give(cmd):
+                self.arming, self.banner = None, None
+            return True
+        return False
 
     def _sync_channel(self) -> None:
         f = self.driver.follower

@@ -13,8 +13,10 @@ from game.net.client import Client
 from game.net.driver import Driver, run_headless
 from game.net.host import Host
 from game.net.seats import Seat, SeatKind, parse_seats
-from game.net_app import QUICK_CALLS, LobbyState, NetPlayState, NetRun
+from game.net_app import QUICK_CALLS, LobbyState, NetPlayState, NetRun, inject_at
 from game.paths import DEFAULT_LEVEL, LEVELS_DIR
+from game.sim import commands as C
+from game.sim.world import create_world
 from game.view.scenes.base import Context
 
 LEVEL = load_level(DEFAULT_LEVEL)
@@ -73,3 +75,13 @@ def test_a_lead_joins_from_the_lobby_sees_the_teams_rooms_orders_the_team_and_ca
     finally:
         client.close()
         host.close()
+
+
+def test_the_instructors_click_makes_the_inject_the_key_armed():
+    world = create_world(LEVEL)
+    door = world.doors[0]
+    assert inject_at(world, "breach", (20, 3), None) == C.InjectBreach(cell=(20, 3))
+    assert inject_at(world, "door jam", (door.x, door.y), None) == C.InjectDoorJam(door_id=door.id)
+    assert inject_at(world, "door jam", (20, 3), None) is None  # no door there: nothing is sent
+    assert inject_at(world, "worsen", (20, 3), MEI).person_id == MEI
+    assert inject_at(world, "worsen", (20, 3), None) is None
