@@ -1,4 +1,4 @@
-"""Command-line entry: `python main.py [play|sim|validate|edit|convert|replay|report|batch] ...`.
+"""Command-line entry: `python main.py [play|sim|validate|edit|convert|replay|report|batch|host|join] ...`.
 
 Every subcommand turns bad input into a readable message and an exit code,
 never a traceback.
@@ -18,6 +18,8 @@ from game.editor.cli import cmd_convert
 from game.editor_app import cmd_edit
 from game.levelio.load import load_level, validate_file
 from game.levelio.problems import LevelError
+from game.net_app import add_parsers as add_net_parsers
+from game.net_app import cmd_host, cmd_join
 from game.paths import DEFAULT_LEVEL
 from game.sim.commands import SetAutopilot
 from game.sim.report import TRACE_HEADER, trace_rows, world_summary
@@ -75,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     conv.add_argument("input", metavar="IN", help="level to read (.toml or .tmj)")
     conv.add_argument("output", metavar="OUT", help="file to write (.toml or .tmj)")
     training_cli.add_parsers(sub)
+    add_net_parsers(sub)
     return parser
 
 
@@ -182,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_replay(args)
         if args.command == "report":
             return cmd_report(args)
+        if args.command == "host":
+            return cmd_host(args)
+        if args.command == "join":
+            return cmd_join(args)
         if args.command == "batch":
             return training_cli.cmd_batch(args, _load)
 

@@ -24,6 +24,8 @@ LAYERS: list[tuple[str, int]] = [
     ("game.levelio", 2),
     ("game.training_app", 7),  # the replay window and the report's map pictures
     ("game.training", 3),
+    ("game.net_app", 7),  # the lobby and the seats' windows
+    ("game.net", 3),  # lockstep over the network: needs only sim, levelio and training
     ("game.settings", 4),
     ("game.audio", 4),
     ("game.view.scenes", 5),

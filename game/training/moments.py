@@ -19,6 +19,7 @@ from game.sim import events as E
 from game.sim.orders import ORDER_KINDS
 from game.sim.words import door_name, person_name, place_name
 from game.sim.world import TICK_S
+from game.training.exercise import ExerciseRecord
 
 if TYPE_CHECKING:
     from game.sim.world import World
@@ -33,10 +34,11 @@ GROUP_OVER = 3  # more state changes than this in one tick become one line
 class Moment:
     tick: int
     time_s: float
-    who: str  # "sim", "trainee", "instructor", "autopilot"
+    who: str  # "sim", "trainee", "instructor", "autopilot", "comms"
     text: str
     severity: str  # alarm, warn, info, good
     key: bool = False  # worth a map snapshot and a jump-to entry
+    seat: str = ""  # in a multi-seat exercise, the seat that gave the order or said it
 
 
 def who_sent(cmd: C.Command) -> str:
@@ -74,14 +76,22 @@ def describe_command(cmd: C.Command, world: World) -> str:
 _KEY_EVENTS = (E.BreachOpened, E.EquipmentFailed, E.ConditionWorsened)
 
 
-def moments(world: World, describe: EventWords, commands: list[C.Command] | None = None) -> list[Moment]:
+def moments(
+    world: World, describe: EventWords, commands: list[C.Command] | None = None,
+    exercise: ExerciseRecord | None = None,
+) -> list[Moment]:
     """Events and commands of `world` so far, in tick order (commands first within a tick).
 
     `describe` gives an event's words (the comms log's); events it leaves out are not moments.
+    A multi-seat exercise's record names the seat behind each command and adds its comms messages.
     """
     commands = world.command_log if commands is None else commands
+    seats = exercise.command_seats if exercise is not None else []
     out: list[Moment] = []
-    for cmd in commands:
+    if exercise is not None:
+        out += [Moment(m.tick, m.tick * TICK_S, "comms", m.text, "info", seat=exercise.seat_label(m.seat))
+                for m in exercise.messages]
+    for i, cmd in enumerate(commands):
         t = cmd.tick * TICK_S
         who = who_sent(cmd)
         out.append(
@@ -92,6 +102,7 @@ def moments(world: World, describe: EventWords, commands: list[C.Command] | None
                 describe_command(cmd, world),
                 "warn" if who == "instructor" else "info",
                 key=who == "instructor",
+                seat=exercise.seat_label(seats[i]) if i < len(seats) else "",
             )
         )
     evs = world.events

@@ -28,6 +28,7 @@ from game.levelio.save import level_to_toml
 from game.sim.commands import COMMAND_TYPES, Command, CommandFormatError, command_from_dict
 from game.sim.level import Level
 from game.sim.world import TICK_S, World, create_world, state_hash, step
+from game.training.exercise import ExerciseRecord, exercise_from_dict
 
 FORMAT = "breach-protocol-replay"
 FORMAT_VERSION = 1
@@ -70,6 +71,7 @@ class Replay:
     game_version: str = __version__
     recorded_by: str = "sim"
     branch_of: dict[str, Any] | None = None  # {"file": ..., "tick": ...} for a take-over
+    exercise: ExerciseRecord | None = None  # seats, who gave each command, comms (a networked exercise)
     format_version: int = FORMAT_VERSION
 
     @property
@@ -99,6 +101,8 @@ class Replay:
             body["level"]["toml"] = level_text(self.level)
         if self.branch_of:
             body["branch_of"] = dict(self.branch_of)
+        if self.exercise is not None:
+            body["exercise"] = self.exercise.to_dict()
         body["checksum"] = _checksum(body)
         return body
 
@@ -212,7 +216,7 @@ def replay_from_dict(data: Any, name: str = "<replay>", level_file: str | Path |
     commands = []
     last = 0
     for i, cd in enumerate(raw_cmds):
-        cmd = _command(cd, i, name)
+        cmd = _command(cd, f"command #{i + 1}", name)
         _need(
             last <= cmd.tick <= end_tick,
             name,
@@ -235,6 +239,12 @@ def replay_from_dict(data: Any, name: str = "<replay>", level_file: str | Path |
     _need(isinstance(game_version, str), name, "'game_version' is not text")
     recorded_by = data.get("recorded_by", "")
     _need(isinstance(recorded_by, str), name, "'recorded_by' is not text")
+    exercise = None
+    if data.get("exercise") is not None:
+        try:
+            exercise = exercise_from_dict(data["exercise"], len(commands))
+        except ValueError as exc:
+            raise ReplayError(f"{name}: the replay file is corrupted: {exc}") from None
     return Replay(
         level=level,
         level_sha256=recorded_sha,
@@ -247,6 +257,7 @@ def replay_from_dict(data: Any, name: str = "<replay>", level_file: str | Path |
         game_version=game_version,
         recorded_by=recorded_by,
         branch_of=branch,
+        exercise=exercise,
     )
 
 
@@ -303,26 +314,32 @@ def _field_ok(annotation: Any, value: Any) -> bool:
     return False
 
 
-def _command(cd: Any, i: int, name: str) -> Command:
-    _need(isinstance(cd, dict), name, f"command #{i + 1} is not an object")
+def read_command(cd: Any, name: str = "<command>") -> Command:
+    """A command from its `to_dict` form, each field checked against its declared type, as a
+    replay's are (the network's commands come in this way too); raises ReplayError."""
+    return _command(cd, "the command", name)
+
+
+def _command(cd: Any, which: str, name: str) -> Command:
+    _need(isinstance(cd, dict), name, f"{which} is not an object")
     kind = cd.get("type")
     cls = COMMAND_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise ReplayError(f"{name}: command #{i + 1} has type {kind!r}, which this game version does not know")
-    _need(_is_int(cd.get("tick")) and cd["tick"] >= 0, name, f"command #{i + 1} has no tick")
+        raise ReplayError(f"{name}: {which} has type {kind!r}, which this game version does not know")
+    _need(_is_int(cd.get("tick")) and cd["tick"] >= 0, name, f"{which} has no tick")
     for f in fields(cls):
         if f.name in cd:
             _need(
                 _field_ok(f.type, cd[f.name]),
                 name,
-                f"command #{i + 1} ({kind}) has a bad '{f.name}': {cd[f.name]!r:.40}",
+                f"{which} ({kind}) has a bad '{f.name}': {cd[f.name]!r:.40}",
             )
         elif f.default is MISSING and f.default_factory is MISSING:  # type: ignore[misc]
-            raise ReplayError(f"{name}: the replay file is corrupted: command #{i + 1} ({kind}) lacks '{f.name}'")
+            raise ReplayError(f"{name}: the replay file is corrupted: {which} ({kind}) lacks '{f.name}'")
     try:
         return command_from_dict(cd)
     except CommandFormatError as exc:
-        raise ReplayError(f"{name}: the replay file is corrupted: command #{i + 1}: {exc}") from None
+        raise ReplayError(f"{name}: the replay file is corrupted: {which}: {exc}") from None
 
 
 # ------------------------------------------------------------------ recording

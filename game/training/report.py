@@ -165,7 +165,7 @@ def analyse(
         run = run_unattended(replay.level, replay.seed, replay.end_time_s, autopilot=True)
         ap_score, ap_world = run.score, run.world
         note = f"The autopilot played the same level with the same seed for the same {replay.end_time_s:.0f} s."
-    return Analysis(replay, world, final, samples, shots, moments(world, describe), ap_score, ap_world, note, faithful)
+    return Analysis(replay, world, final, samples, shots, moments(world, describe, exercise=replay.exercise), ap_score, ap_world, note, faithful)
 
 
 # ------------------------------------------------------------------ charts
@@ -414,7 +414,7 @@ def _timeline(a: Analysis) -> str:
         ms = [m for m in ms if id(m) in chosen]
     b = a.world.breach_time_s
     rows = "".join(
-        f"<tr><td class='t'>{mission_clock(m.time_s, b)}</td><td><span class='who w-{m.who}'>{_esc(m.who)}</span></td>"
+        f"<tr><td class='t'>{mission_clock(m.time_s, b)}</td><td><span class='who w-{m.who}'>{_esc(m.seat or m.who)}</span></td>"
         f"<td class='s-{m.severity}'>{_esc(m.text)}</td></tr>"
         for m in ms
     )

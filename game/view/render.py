@@ -73,6 +73,7 @@ class WorldRenderer:
         self.defer_map = False
         self.last_labels: list[tuple[str, str]] = []  # (room, number) drawn last frame (tests read it)
         self.last_arrow_labels: list[tuple[str, pygame.Rect]] = []
+        self.visible: np.ndarray | None = None  # bool [y, x]: a seat sees only these cells (game.net.visibility)
 
     @property
     def overlay(self) -> str | None:
@@ -154,7 +155,22 @@ class WorldRenderer:
         if marks is not None:
             self._draw_countdown_tags(surface, camera, positions, marks)
             self._draw_pings(surface, camera, marks)
+        if self.visible is not None:
+            self._draw_unseen(surface, camera, self.visible)
         surface.set_clip(old_clip)
+
+    def _draw_unseen(self, surface: pygame.Surface, camera: Camera, visible: np.ndarray) -> None:
+        """Cover what a seat cannot see, everything drawn on it included."""
+        x0, y0, x1, y1 = camera.visible_cells(visible.shape[1], visible.shape[0])
+        if x1 <= x0 or y1 <= y0:
+            return
+        s = camera.tile_px
+        dark = np.ascontiguousarray(~visible[y0:y1, x0:x1].T).astype(np.uint8) * 255
+        small = pygame.Surface((x1 - x0, y1 - y0), pygame.SRCALPHA)
+        small.fill((*P.SPACE, 0))
+        pygame.surfarray.pixels_alpha(small)[:] = dark
+        ox, oy = camera.origin_px
+        surface.blit(pygame.transform.scale(small, ((x1 - x0) * s, (y1 - y0) * s)), (ox + x0 * s, oy + y0 * s))
 
     # -------------------------------------------------------------- marks
     def _pos(self, positions: np.ndarray | None, i: int) -> tuple[float, float]:
