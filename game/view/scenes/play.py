@@ -56,7 +56,7 @@ class PlayState(State):
         super().__init__(ctx)
         self.world = world
         self.level_path = level_path
-        ui.set_scale(ctx.settings.ui_scale)
+        ui.set_scale(ctx.settings.ui_scale, ctx.size)
         self.lay = panels.layout(ctx.size)
         self.renderer = WorldRenderer(world)
         self.renderer.palette = ctx.settings.palette
@@ -144,7 +144,7 @@ class PlayState(State):
         self.camera.fit()
 
     def enter(self) -> None:
-        ui.set_scale(self.ctx.settings.ui_scale)
+        ui.set_scale(self.ctx.settings.ui_scale, self.ctx.size)
         lay = panels.layout(self.ctx.size)  # the window or the UI scale may have changed while away
         if lay != self.lay:
             self.lay = lay
@@ -166,6 +166,7 @@ class PlayState(State):
 
     def resize(self, size: tuple[int, int]) -> None:
         super().resize(size)
+        ui.set_scale(self.ctx.settings.ui_scale, size)
         self.lay = panels.layout(size)
         self.refit()
         self.panels.relayout()
@@ -188,7 +189,7 @@ class PlayState(State):
                     self.selected.append(i)
         else:
             self.selected = list(dict.fromkeys(ids))
-        if self.selected and self.lay.crew is not None:
+        if self.selected and self.panels.shows("crew"):
             self.panels.crew_panel.ensure_visible(self.lay.crew, self.selected[0])
 
     def centre_on_selection(self) -> None:

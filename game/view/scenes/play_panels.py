@@ -61,6 +61,38 @@ class PlayPanels:
         self._hits: dict[str, list[tuple[pygame.Rect, int]]] = {}
         self._built = False  # a panel was redrawn this frame (one non-urgent redraw a frame)
         self.redraws: dict[str, list[float]] = {}  # panel -> clock_s of its redraws (recent ones), to measure refresh
+        self.tab = "comms"  # in a narrow window comms and crew share a place: the one shown
+
+    def shows(self, name: str) -> bool:
+        """Whether the panel `name` ("comms" or "crew") is on screen now."""
+        lay = self.play.lay
+        rect = lay.crew if name == "crew" else lay.comms
+        return rect is not None and (not lay.tabbed or self.tab == name)
+
+    def tab_rects(self) -> dict[str, pygame.Rect]:
+        """Where the comms and crew tabs are, in a narrow window (empty otherwise)."""
+        lay = self.play.lay
+        if not lay.tabbed:
+            return {}
+        out, x = {}, lay.comms.x + px(2)
+        for name, words in self._tab_names().items():
+            out[name] = pygame.Rect(x, lay.comms.y + px(2), ui.text_size(words, 11, "bold")[0] + px(16), px(22))
+            x = out[name].right + px(2)
+        return out
+
+    def _tab_names(self) -> dict[str, str]:
+        return {"comms": "COMMS", "crew": f"CREW  {len(self.play.world.people)}"}
+
+    def draw_tabs(self, surface: pygame.Surface) -> None:
+        """Two tabs over the shared panel's title: the one shown bright and underlined."""
+        names = self._tab_names()
+        for name, r in self.tab_rects().items():
+            on = self.tab == name
+            pygame.draw.rect(surface, (24, 30, 42) if on else (14, 17, 24), r, border_radius=px(3))
+            ui.text(surface, names[name], (r.x + px(8), r.centery), 11, P.TEXT if on else P.TEXT_DIM, "bold",
+                    anchor="midleft")
+            if on:
+                pygame.draw.line(surface, P.ACCENT, (r.x + px(8), r.bottom - 2), (r.x + px(32), r.bottom - 2), 2)
 
     def relayout(self) -> None:
         """The layout changed: every panel is redrawn at its new size."""
@@ -85,13 +117,13 @@ class PlayPanels:
         self.feed_buttons = {}
 
     def speed_box(self) -> pygame.Rect:
-        box = pygame.Rect(0, 8, 132, hud.TOP_BAR_H - 16)
-        box.right = self.play.ctx.size[0] - 12
-        return box
+        return hud.speed_box(self.play.ctx.size[0])
 
     def autopilot_pill(self) -> pygame.Rect:
-        r = pygame.Rect(0, 9, 150, hud.TOP_BAR_H - 18)
-        r.right = hud.clock_rect(self.play.ctx.size[0]).left - 14
+        """Left of the clock, sized to its words; the level's title stops short of it."""
+        w = ui.text_size("AUTOPILOT OFF", 12, "bold")[0] + px(36)
+        r = pygame.Rect(0, px(9), w, hud.top_bar_h() - px(18))
+        r.right = hud.clock_rect(self.play.ctx.size[0]).left - px(14)
         return r
 
     # --------------------------------------------------------------- draw
@@ -106,7 +138,7 @@ class PlayPanels:
             pygame.draw.rect(surface, P.ACCENT, play.input.box, 1)
         if hover is not None and play.menu is None:
             self.draw_person_tag(surface, hover, positions)
-        play.top_bar.draw(surface, hud.hud_info(play.world, play.speed, play.paused))
+        play.top_bar.draw(surface, hud.hud_info(play.world, play.speed, play.paused), self.autopilot_pill().left - px(10))
         self.draw_autopilot(surface)
         self.draw_panels(surface)
         self.draw_banner(surface)
@@ -166,7 +198,7 @@ class PlayPanels:
             return panels.draw_strip(surf, lay.strip.move(dx, dy), world, countdowns, set(sel))
 
         surface.blit(self.cached("strip", lay.strip, (tick, countdowns.projections), (sel, scale), strip), lay.strip)
-        if lay.crew is not None:
+        if self.shows("crew"):
             mouse = play.input.mouse
             hover_row = None
             if lay.crew.collidepoint(mouse):
@@ -179,7 +211,7 @@ class PlayPanels:
             key = (tick, len(world.command_log), len(world.events))
             urgent = (sel, hover_row, self.crew_panel.scroll, scale)
             surface.blit(self.cached("crew", lay.crew, key, urgent, crew), lay.crew)
-        if lay.comms is not None:
+        if self.shows("comms"):
             def comms(surf, dx, dy):
                 play.comms.draw(surf, lay.comms.move(dx, dy))
 
@@ -206,7 +238,8 @@ class PlayPanels:
                 objective_panel.draw(surf, tracker.move(dx, dy), objective_rows(world, play.watch.tracker))
 
             surface.blit(self.cached("objectives", tracker, (tick // 5,), (scale,), objectives), tracker)
-        self.hits = self._hits.get("strip", []) + self._hits.get("crew", [])
+        self.hits = self._hits.get("strip", []) + (self._hits.get("crew", []) if self.shows("crew") else [])
+        self.draw_tabs(surface)
         self.draw_legends(surface)
 
     def draw_legends(self, surface: pygame.Surface) -> None:
@@ -248,10 +281,11 @@ class PlayPanels:
         on = self.play.autopilot_on()
         r = self.autopilot_pill()
         colour = P.GLYPH_OPEN if on else P.TEXT_DIM
-        pygame.draw.rect(surface, P.CLOCK_BG, r, border_radius=5)
-        pygame.draw.rect(surface, colour if on else P.HUD_LINE, r, 1, border_radius=5)
-        pygame.draw.circle(surface, colour, (r.x + 13, r.centery), 4 if on else 3, 0 if on else 1)
-        ui.text(surface, "AUTOPILOT " + ("ON" if on else "OFF"), (r.x + 24, r.centery), 12, colour, "bold", anchor="midleft")
+        pygame.draw.rect(surface, P.CLOCK_BG, r, border_radius=px(5))
+        pygame.draw.rect(surface, colour if on else P.HUD_LINE, r, 1, border_radius=px(5))
+        pygame.draw.circle(surface, colour, (r.x + px(13), r.centery), px(4) if on else px(3), 0 if on else 1)
+        ui.text(surface, "AUTOPILOT " + ("ON" if on else "OFF"), (r.x + px(24), r.centery), 12, colour, "bold",
+                anchor="midleft")
 
     def draw_banner(self, surface: pygame.Surface) -> None:
         banner = self.play.banner
