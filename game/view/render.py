@@ -23,6 +23,7 @@ from game.view.camera import Camera
 from game.view.debris_layer import DebrisLayer
 from game.view.effects import AirFlow, Sparks, draw_cut_glow
 from game.view.fonts import TEXT
+from game.view.ui import px
 from game.view.layers import (
     Backdrop, BreachLayer, LabelSprites, PressureTint, draw_people, draw_room_labels, person_radius, room_labels,
 )
@@ -32,9 +33,11 @@ from game.view.overlays import Overlay, OverlayPainter, overlay
 if TYPE_CHECKING:
     from game.sim.world import World
     from game.view.agents import Activity
+    from game.view.orders import Route
 
 SELECT = P.ACCENT
 PATH = (255, 190, 120)
+PREVIEW = (120, 220, 255)  # a route not yet ordered: cool, apart from the warm planned paths
 MOVING = ("walk", "evacuate")  # actions that only go somewhere: no work marker where they end
 
 
@@ -46,6 +49,22 @@ class Marks:
     activities: dict[int, "Activity"] = field(default_factory=dict)  # selected or working people
     countdowns: list[tuple[int, float, float]] = field(default_factory=list)  # (person, ttu, ttd), most urgent first
     pings: list[tuple[tuple[int, int], float]] = field(default_factory=list)  # (cell, age 0..1) order acknowledged
+    preview: tuple["Route", ...] = ()  # the hovered menu order's routes, before it is given
+
+
+def _dotted(surface: pygame.Surface, pts: list[tuple[int, int]], s: int, colour, bold: bool = False) -> None:
+    """A dotted line through screen points `pts`, the dots spaced by the tile size `s`."""
+    dot = max(2, s // 6) + (2 if bold else 0)
+    gap = max(5, s // 2)
+    carry = 0.0
+    for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+        seg = math.hypot(bx - ax, by - ay)
+        d = carry
+        while d < seg:
+            t = d / seg
+            pygame.draw.circle(surface, colour, (round(ax + (bx - ax) * t), round(ay + (by - ay) * t)), dot // 2 + 1)
+            d += gap
+        carry = d - seg
 
 
 class WorldRenderer:
@@ -154,6 +173,7 @@ class WorldRenderer:
         if marks is not None:
             self._draw_countdown_tags(surface, camera, positions, marks)
             self._draw_pings(surface, camera, marks)
+            self._draw_preview(surface, camera, positions, marks)
         surface.set_clip(old_clip)
 
     # -------------------------------------------------------------- marks
@@ -172,18 +192,21 @@ class WorldRenderer:
                 continue
             x, y = self._pos(positions, i)
             pts = [camera.world_to_screen(x, y)] + [camera.cell_centre(cx, cy) for cx, cy in p.path]
-            dot = max(2, s // 6)
-            gap = max(5, s // 2)
-            carry = 0.0
-            for (ax, ay), (bx, by) in zip(pts, pts[1:]):
-                seg = math.hypot(bx - ax, by - ay)
-                d = carry
-                while d < seg:
-                    t = d / seg
-                    pygame.draw.circle(surface, PATH, (round(ax + (bx - ax) * t), round(ay + (by - ay) * t)), dot // 2 + 1)
-                    d += gap
-                carry = d - seg
+            _dotted(surface, pts, s, PATH)
             glyphs.goal_marker(surface, pts[-1], s, SELECT)
+
+    def _draw_preview(self, surface: pygame.Surface, camera: Camera, positions, marks: Marks) -> None:
+        """The hovered order's routes, before it is given: a bright dotted line and the walk's time at its end."""
+        s = camera.tile_px
+        for route in marks.preview:
+            pts = [camera.world_to_screen(*self._pos(positions, route.person))]
+            pts += [camera.cell_centre(cx, cy) for cx, cy in route.cells]
+            _dotted(surface, pts, s, PREVIEW, bold=True)
+            glyphs.goal_marker(surface, pts[-1], s, PREVIEW)
+            img = TEXT.render(duration(route.time_s), px(13), PREVIEW, "bold", shadow=P.TEXT_SHADOW)
+            box = img.get_rect(midbottom=(pts[-1][0], pts[-1][1] - s // 2 - 2)).inflate(8, 2)
+            pygame.draw.rect(surface, (12, 14, 20), box, border_radius=4)
+            surface.blit(img, img.get_rect(center=box.center))
 
     def _draw_queue(self, surface: pygame.Surface, camera: Camera, marks: Marks) -> None:
         """Where each selected person's current and queued work happens, numbered in order."""

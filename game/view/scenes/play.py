@@ -31,7 +31,7 @@ from game.view.countdowns import Countdowns
 from game.view.debris_layer import debris_at
 from game.view.layers import person_at
 from game.view.messages import describe_all, describe_all_keyed
-from game.view.orders import available_orders, target_at
+from game.view.orders import acknowledgement, menu_orders, target_at
 from game.view.outcome import Watch, critical_events
 from game.view.perf import FrameStats
 from game.view.render import Marks, WorldRenderer
@@ -46,6 +46,7 @@ MAX_STEPS_PER_FRAME = 8  # past this the game slows down instead of spiralling
 MAX_FRAME_DT_S = 0.25
 PING_S = 0.6
 BANNER_S = 5.0
+ACK_S = 4.0  # an order's acknowledgement stays this long (real seconds, so it shows while paused too)
 FEED_STEP_G_S = 5.0
 
 
@@ -80,6 +81,7 @@ class PlayState(State):
         self.director = SoundDirector(ctx.sound, world)
         self.banner: tuple[str, float] | None = None
         self.pings: list[tuple[tuple[int, int], float]] = []
+        self.acks: list[tuple[str, float]] = []  # (what was ordered, clock_s): every order is acknowledged on screen
         self.clock_s = 0.0  # real seconds since the scene started, for animations
         self._acts: dict[int, Activity] = {}
         self._acts_key: tuple | None = None
@@ -222,8 +224,9 @@ class PlayState(State):
                 if pid == piece:
                     heavy = hv
         target = target_at(self.world, cell, person, piece, heavy)
-        orders = available_orders(self.world, target, self.actors())
-        self.menu = ContextMenu(self.ctx.manager, pos, self._describe_target(target), orders, self.ctx.size, cell)
+        orders, greyed = menu_orders(self.world, target, self.actors())
+        self.menu = ContextMenu(self.ctx.manager, pos, self._describe_target(target), orders, self.ctx.size, cell,
+                                greyed)
         return self.menu
 
     def _describe_target(self, t) -> str:
@@ -245,6 +248,7 @@ class PlayState(State):
         self.close_menu()
         if cell is not None:
             self.pings.append((cell, self.clock_s))
+        self.acks = self.acks[-2:] + [(acknowledgement(self.world, order, self.paused), self.clock_s)]
         self.ctx.sound.play("order")
 
     def close_menu(self) -> None:
@@ -427,6 +431,7 @@ class PlayState(State):
         self.director.update(self.world, dt, self.paused, any(a.cutting for a in working.values()),
                              any(a.prying for a in working.values()))
         self.pings = [(c, t) for c, t in self.pings if self.clock_s - t < PING_S]
+        self.acks = [(a, t) for a, t in self.acks if self.clock_s - t < ACK_S]
         if self.banner is not None and self.clock_s > self.banner[1]:
             self.banner = None
         if not self.finished:
@@ -453,7 +458,9 @@ class PlayState(State):
         acts = self._frame_activities()
         shown = {i: a for i, a in acts.items() if i in self.selected or a.cutting or a.progress is not None}
         pings = [(c, (self.clock_s - t) / PING_S) for c, t in self.pings]
-        return Marks(tuple(self.selected), shown, self.countdowns.endangered(self.world.time_s), pings)
+        preview = self.menu.hovered(self.input.mouse) if self.menu is not None else None
+        return Marks(tuple(self.selected), shown, self.countdowns.endangered(self.world.time_s), pings,
+                     preview.routes if preview is not None else ())
 
     def draw(self, surface: pygame.Surface) -> None:
         t0 = time.perf_counter()

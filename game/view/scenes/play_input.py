@@ -173,8 +173,13 @@ class PlayInput:
             play.centre_on_selection()
         elif action == "legend":
             play.show_legend = not play.show_legend
-        elif action == "help":
-            play.show_help = not play.show_help
+        elif action == "help":  # off, the keys, the orders, off
+            if not play.show_help:
+                play.show_help, play.panels.help_page = True, "keys"
+            elif play.panels.help_page == "keys":
+                play.panels.help_page = "orders"
+            else:
+                play.show_help = False
         elif action == "perf":
             play.perf.visible = not play.perf.visible
         elif action == "autopilot":

@@ -17,6 +17,7 @@ import pygame_gui
 from pygame_gui.core import ObjectID
 
 from game.settings import ACTIONS
+from game.sim.orders import ORDER_KINDS
 from game.sim.roles import ROLES
 from game.sim.words import duration
 from game.view import hud, objective_panel, overlays, panels, ui
@@ -62,6 +63,8 @@ class PlayPanels:
         self._built = False  # a panel was redrawn this frame (one non-urgent redraw a frame)
         self.redraws: dict[str, list[float]] = {}  # panel -> clock_s of its redraws (recent ones), to measure refresh
         self.tab = "comms"  # in a narrow window comms and crew share a place: the one shown
+        self.help_page = "keys"  # F1 shows the keys, then the orders
+        self.help_rect: pygame.Rect | None = None  # where the help page was last drawn
 
     def shows(self, name: str) -> bool:
         """Whether the panel `name` ("comms" or "crew") is on screen now."""
@@ -142,6 +145,7 @@ class PlayPanels:
         self.draw_autopilot(surface)
         self.draw_panels(surface)
         self.draw_banner(surface)
+        self.draw_acks(surface)
         if play.targeting == "feed" and play.camera.viewport.collidepoint(play.input.mouse):
             self.draw_target_cursor(surface)
         if play.show_help:
@@ -300,6 +304,23 @@ class PlayPanels:
         pygame.draw.rect(surface, P.BREACH_RING if auto else P.ACCENT, rect, 1, border_radius=px(4))
         ui.text(surface, text, rect.center, 14, P.TEXT, "bold", anchor="center")
 
+    def draw_acks(self, surface: pygame.Surface) -> None:
+        """The orders just given, newest lowest, just above the dock: each one said back, paused or not."""
+        lay = self.play.lay
+        y = lay.map_free.bottom - px(6)
+        for text, _t in reversed(self.play.acks):
+            w, h = ui.text_size(text, 13, "bold")
+            rect = pygame.Rect(0, 0, min(w + px(36), lay.size[0] - px(16)), h + px(8))
+            rect.midbottom = (lay.map_free.centerx, y)
+            pygame.draw.rect(surface, (18, 30, 26), rect, border_radius=px(4))
+            pygame.draw.rect(surface, P.GLYPH_OPEN, rect, 1, border_radius=px(4))
+            tick = (rect.x + px(10), rect.centery)
+            pygame.draw.lines(surface, P.GLYPH_OPEN, False, [(tick[0], tick[1]), (tick[0] + px(4), tick[1] + px(4)),
+                                                             (tick[0] + px(11), tick[1] - px(5))], 2)
+            ui.text(surface, text, (rect.x + px(26), rect.centery), 13, P.TEXT, "bold", anchor="midleft",
+                    max_w=rect.w - px(32))
+            y = rect.top - px(4)
+
     def draw_target_cursor(self, surface: pygame.Surface) -> None:
         play = self.play
         mouse = play.input.mouse
@@ -325,12 +346,55 @@ class PlayPanels:
         rows = [(self.play.ctx.settings.key_for(a).upper(), what) for a, (_, what) in ACTIONS.items()]
         return rows + list(MOUSE_HELP)
 
+    def order_rows(self) -> list[tuple[str, str]]:
+        """(order, how to give it) for every order in the right-click menu, from the sim's registry."""
+        rows = []
+        for kind in ORDER_KINDS:
+            if kind.menu is None:
+                continue
+            name = kind.key.replace("_remote", " (remote)").replace("_", " ").capitalize()
+            if kind.remote:
+                how = f"Right-click {kind.aim.what}; the control room does it, no one needs selecting"
+            elif kind.aim.field is None:
+                how = "Select crew, right-click anywhere on the map"
+            else:
+                how = f"Select crew, right-click {kind.aim.what}"
+            rows.append((name, how))
+        return rows
+
     def draw_help(self, surface: pygame.Surface) -> None:
+        """F1's pages: the keys, then the orders (F1 again turns the page, Esc closes)."""
+        if self.help_page == "orders":
+            self.draw_order_help(surface)
+        else:
+            self.draw_key_help(surface)
+
+    def draw_order_help(self, surface: pygame.Surface) -> None:
+        rows = self.order_rows()
+        w = min(px(720), self.play.lay.size[0] - px(16))
+        h = px(34) + len(rows) * px(19) + px(30)
+        rect = pygame.Rect(0, 0, w, h)
+        rect.center = self.play.lay.map_free.center
+        rect.clamp_ip(pygame.Rect(0, hud.top_bar_h(), *self.play.lay.size))
+        self.help_rect = rect
+        inner = ui.panel(surface, rect, "ORDERS  (F1: close)  -  greyed in the menu: why not, and what would fix it",
+                         accent=P.ACCENT)
+        for i, (name, how) in enumerate(rows):
+            y = inner.y + i * px(19)
+            ui.text(surface, name, (inner.x, y), 12, P.ACCENT, "bold", max_w=px(150))
+            ui.text(surface, how, (inner.x + px(156), y), 12, P.TEXT, max_w=inner.w - px(160))
+        ui.text(surface, "Hover an order in the menu to see the route and its time before you give it.",
+                (inner.x, inner.y + len(rows) * px(19) + px(6)), 12, P.TEXT_DIM, max_w=inner.w)
+
+    def draw_key_help(self, surface: pygame.Surface) -> None:
         rows = self.help_rows()
         w, h = px(520), px(34) + ((len(rows) + 1) // 2) * px(19) + px(10)
         rect = pygame.Rect(0, 0, w, h)
         rect.center = self.play.lay.map_free.center
-        inner = ui.panel(surface, rect, "KEYS  (change them in Settings)", accent=P.ACCENT)
+        rect.clamp_ip(pygame.Rect(0, hud.top_bar_h(), *self.play.lay.size))
+        self.help_rect = rect
+        inner = ui.panel(surface, rect, f"KEYS  (change them in Settings)   {self.play.ctx.settings.key_for('help').upper()}: "
+                         "the orders", accent=P.ACCENT)
         half = (len(rows) + 1) // 2
         for i, (k, what) in enumerate(rows):
             col, row = divmod(i, half)
