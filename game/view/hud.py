@@ -200,12 +200,12 @@ def draw_hint(surface: pygame.Surface, text: str) -> None:
     surface.blit(img, (surface.get_width() - img.get_width() - 12, surface.get_height() - img.get_height() - 8))
 
 
-LEGEND_DOORS = ("open", "closed", "jammed", "sealed")
+LEGEND_DOORS = ("open", "closed", "sticking", "jammed", "sealed", "blocked")
 LEGEND_PEOPLE = ("conscious", "impaired", "unconscious", "dead")
 
 
 def legend_size() -> tuple[int, int]:
-    return 300, 116
+    return 360, 116
 
 
 _legend_cache: pygame.Surface | None = None
@@ -227,7 +227,7 @@ def _render_legend() -> pygame.Surface:
     pygame.draw.rect(panel, P.HUD_LINE, rect, 1, border_radius=4)
     head = TEXT.render("KEY", 11, P.TEXT_DIM, "bold")
     panel.blit(head, (10, 6))
-    col_w = (w - 20) // 4
+    col_w = (w - 20) // len(LEGEND_DOORS)
     cell = 20
     y = 26
     for i, state in enumerate(LEGEND_DOORS):
@@ -236,6 +236,7 @@ def _render_legend() -> pygame.Surface:
         cap = TEXT.render(state, 11, P.TEXT, "regular")
         panel.blit(cap, (x + (col_w - cap.get_width()) // 2, y + cell + 2))
     y += cell + 22
+    col_w = (w - 20) // len(LEGEND_PEOPLE)
     for i, state in enumerate(LEGEND_PEOPLE):
         x = 10 + i * col_w
         glyphs.person(panel, (x + col_w // 2, y + 10), 6, P.ROLE_DEFAULT, state)

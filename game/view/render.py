@@ -155,6 +155,7 @@ class WorldRenderer:
             self.tint.draw(surface, world, camera, stale_ok=self.defer)
         self.breaches.draw(surface, world, camera, phase)
         self.debris.draw(surface, world, camera, alpha, stale_ok=self.defer)
+        self._draw_blocked_doors(surface, camera)
         if ov is not None and ov.arrows is not None:
             self.last_arrow_labels = self.painter.draw(surface, world, camera, ov, self.palette)
         else:
@@ -175,6 +176,14 @@ class WorldRenderer:
             self._draw_pings(surface, camera, marks)
             self._draw_preview(surface, camera, positions, marks)
         surface.set_clip(old_clip)
+
+    def _draw_blocked_doors(self, surface: pygame.Surface, camera: Camera) -> None:
+        """A warning triangle over each doorway something has fallen into (over the debris itself)."""
+        blocked = self.world.crew.seen.blocked
+        gsize = max(6, round(camera.tile_px * 0.5))
+        for d in self.world.doors:
+            if blocked[d.y, d.x]:
+                glyphs.state_glyph(surface, camera.cell_centre(d.x, d.y), gsize, "blocked")
 
     # -------------------------------------------------------------- marks
     def _pos(self, positions: np.ndarray | None, i: int) -> tuple[float, float]:
@@ -210,7 +219,7 @@ class WorldRenderer:
 
     def _draw_queue(self, surface: pygame.Surface, camera: Camera, marks: Marks) -> None:
         """Where each selected person's current and queued work happens, numbered in order."""
-        size = max(10, min(14, camera.tile_px - 2))
+        size = max(px(12), min(px(14), camera.tile_px - 2))
         taken: dict[tuple[int, int], int] = {}
         for i in marks.selected:
             p = self.world.people[i]
@@ -260,8 +269,9 @@ class WorldRenderer:
         s = camera.tile_px
         r = person_radius(s)
         placed: list[pygame.Rect] = []
+        names = self.label_sprites.rects if self.show_labels else []  # room names stay readable
         view = camera.viewport
-        size = max(10, min(14, s - 2))
+        size = max(px(12), min(px(14), s - 2))
         for pid, ttu, ttd in marks.countdowns[:14]:
             state = self.world.person_state(pid)
             if state == "unconscious":
@@ -272,10 +282,14 @@ class WorldRenderer:
                 continue
             sx, sy = camera.world_to_screen(*self._pos(positions, pid))
             img = TEXT.render(txt, size, colour, "bold")
-            rect = img.get_rect(midbottom=(sx, sy - r - 4))
-            pill = rect.inflate(8, 2)
-            if not view.contains(pill) or any(pill.colliderect(o) for o in placed):
-                continue
+            for spot in ({"midbottom": (sx, sy - r - 4)}, {"midtop": (sx, sy + r + 4)},
+                         {"midleft": (sx + r + 6, sy)}, {"midright": (sx - r - 6, sy)}):
+                rect = img.get_rect(**spot)  # above, else below, right or left: wherever it covers nothing
+                pill = rect.inflate(8, 2)
+                if view.contains(pill) and pill.collidelist(placed) < 0 and pill.collidelist(names) < 0:
+                    break
+            else:
+                continue  # no room here: the at-risk strip still has this person's countdown
             placed.append(pill)
             pygame.draw.rect(surface, (12, 14, 20), pill, border_radius=4)
             pygame.draw.rect(surface, colour, pill, 1, border_radius=4)
