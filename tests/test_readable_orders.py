@@ -133,3 +133,51 @@ def test_f1_has_a_page_of_every_order_in_the_menu_with_how_to_give_it(display):
     play.draw(surface)
     assert play.panels.help_rect is not None and play.panels.help_rect.h > 200
     play.leave()
+
+
+def test_each_door_state_has_its_own_look_in_grey_too(display):
+    from game.sim.tiles import Tile
+    from game.view import glyphs
+    looks = ("open", "closed", "sticking", "jammed", "sealed", "blocked")
+    grey = {}
+    for look in looks:
+        surf = pygame.Surface((24, 24))
+        glyphs.door(surf, surf.get_rect(), Tile.DOOR, look if look != "blocked" else "closed", True)
+        if look == "blocked":
+            glyphs.state_glyph(surf, surf.get_rect().center, 12, "blocked")
+        g = pygame.transform.grayscale(surf)
+        grey[look] = pygame.image.tobytes(g, "RGB")
+    assert len(set(grey.values())) == len(looks), "two door states look the same without colour"
+
+
+def test_hovering_a_door_tells_what_it_is_and_what_can_be_ordered(display):
+    w = create_world(_jammed())
+    play = headless_play(w, SIZE)
+    play.select([w.person_by_name("Bo Kim").id])
+    lines = [t for t, _ in play.panels.tips.lines(w, w.doors[0].cell, play.actors())]
+    assert "jammed" in lines[1] and any("Pry" in t for t in lines)
+    room = [t for t, _ in play.panels.tips.lines(w, (8, 2), play.actors())]
+    assert room[0] == "East" and "bar" in room[1]
+    play.leave()
+
+
+def test_people_on_one_cell_are_drawn_apart_and_each_can_be_picked(display):
+    from game.view.layers import person_at
+    w = create_world(_jammed())
+    for p in w.people:
+        p.x, p.y = 3.5, 2.5
+    play = headless_play(w, SIZE)
+    pos = play.interpolated_positions()
+    picked = {person_at(w, play.camera, play.camera.world_to_screen(*xy), pos) for xy in pos}
+    assert picked == {p.id for p in w.people}
+    play.leave()
+
+
+def test_map_text_is_at_least_12_px_and_grows_with_the_ui_scale(display):
+    from game.view import ui
+    from game.view.layers import label_sizes
+    ui.set_scale(1.0)
+    assert min(label_sizes(10)) >= 12
+    ui.set_scale(2.0)
+    assert min(label_sizes(10)) >= 24
+    ui.set_scale(1.0)

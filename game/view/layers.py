@@ -398,6 +398,30 @@ def draw_people(
         pygame.draw.circle(surface, P.TEXT, (int(sx[highlight]), int(sy[highlight])), r + 5, 1)
 
 
+SPREAD_M = 0.3  # people on one cell are drawn this far apart around its middle, so each can be seen and picked
+
+
+def spread(positions: np.ndarray) -> np.ndarray:
+    """`positions` with people who stand on one cell fanned out around it (drawing and picking only:
+    the sim's positions are not touched)."""
+    if len(positions) < 2:
+        return positions
+    cells = np.floor(positions).astype(np.int64)
+    keys = cells[:, 0] * 100_003 + cells[:, 1]
+    uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    if counts.max() < 2:
+        return positions
+    out = positions.copy()
+    for g in np.nonzero(counts > 1)[0].tolist():
+        members = np.nonzero(inverse == g)[0]
+        n = len(members)
+        angles = np.arange(n) * (2 * np.pi / n)
+        centre = positions[members].mean(axis=0)
+        out[members, 0] = centre[0] + SPREAD_M * np.cos(angles)
+        out[members, 1] = centre[1] + SPREAD_M * np.sin(angles)
+    return out
+
+
 def person_at(world: "World", camera: Camera, screen_pos: tuple[int, int], positions: np.ndarray | None = None) -> int | None:
     """The person drawn under a screen point, nearest first, or None."""
     if not world.people:

@@ -29,7 +29,7 @@ from game.view.agents import Activity, AgentNotes, activity
 from game.view.context_menu import ContextMenu
 from game.view.countdowns import Countdowns
 from game.view.debris_layer import debris_at
-from game.view.layers import person_at
+from game.view.layers import person_at, spread
 from game.view.messages import describe_all, describe_all_keyed
 from game.view.orders import acknowledgement, menu_orders, target_at
 from game.view.outcome import Watch, critical_events
@@ -217,17 +217,21 @@ class PlayState(State):
         cell = (int(np.floor(wx)), int(np.floor(wy)))
         positions = self.interpolated_positions()
         person = person_at(self.world, self.camera, pos, positions)
-        piece = debris_at(self.world, wx, wy, self.renderer.debris)
-        heavy = False
-        if piece is not None:
-            for pid, _k, _x, _y, _a, _l, _w, hv in self.renderer.debris.pieces(self.world):
-                if pid == piece:
-                    heavy = hv
+        piece, heavy = self.debris_under(wx, wy)
         target = target_at(self.world, cell, person, piece, heavy)
         orders, greyed = menu_orders(self.world, target, self.actors())
         self.menu = ContextMenu(self.ctx.manager, pos, self._describe_target(target), orders, self.ctx.size, cell,
                                 greyed)
         return self.menu
+
+    def debris_under(self, wx: float, wy: float) -> tuple[int | None, bool]:
+        """The debris piece drawn at world point (wx, wy), and whether it is heavy."""
+        piece = debris_at(self.world, wx, wy, self.renderer.debris)
+        if piece is None:
+            return None, False
+        heavy = next((hv for pid, _k, _x, _y, _a, _l, _w, hv in self.renderer.debris.pieces(self.world) if pid == piece),
+                     False)
+        return piece, heavy
 
     def _describe_target(self, t) -> str:
         if t.person is not None:
@@ -389,12 +393,12 @@ class PlayState(State):
     def interpolated_positions(self) -> np.ndarray:
         cur = self._positions()
         if self.prev_xy.shape != cur.shape:
-            return cur
+            return spread(cur)
         jump = np.hypot(*(cur - self.prev_xy).T) > 2.0  # teleports are not walked
         a = self.alpha
         out = self.prev_xy + (cur - self.prev_xy) * a
         out[jump] = cur[jump]
-        return out
+        return spread(out)
 
     def activities(self) -> dict[int, Activity]:
         """Everyone's current doing, worked out once per tick."""

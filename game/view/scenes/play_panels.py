@@ -23,6 +23,7 @@ from game.sim.words import duration
 from game.view import hud, objective_panel, overlays, panels, ui
 from game.view import palette as P
 from game.view.outcome import objective_rows
+from game.view.tooltips import Tooltips
 from game.view.ui import px
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class PlayPanels:
         self.redraws: dict[str, list[float]] = {}  # panel -> clock_s of its redraws (recent ones), to measure refresh
         self.tab = "comms"  # in a narrow window comms and crew share a place: the one shown
         self.help_page = "keys"  # F1 shows the keys, then the orders
+        self.tips = Tooltips()
         self.help_rect: pygame.Rect | None = None  # where the help page was last drawn
 
     def shows(self, name: str) -> bool:
@@ -141,6 +143,8 @@ class PlayPanels:
             pygame.draw.rect(surface, P.ACCENT, play.input.box, 1)
         if hover is not None and play.menu is None:
             self.draw_person_tag(surface, hover, positions)
+        elif play.menu is None and play.input.box is None and not play.show_help:
+            self.draw_thing_tag(surface)
         play.top_bar.draw(surface, hud.hud_info(play.world, play.speed, play.paused), self.autopilot_pill().left - px(10))
         self.draw_autopilot(surface)
         self.draw_panels(surface)
@@ -402,6 +406,21 @@ class PlayPanels:
             y = inner.y + row * px(19)
             ui.text(surface, k, (x, y), 12, P.ACCENT, "mono", max_w=px(110))
             ui.text(surface, what, (x + px(112), y), 12, P.TEXT, max_w=inner.w // 2 - px(116))
+
+    def draw_thing_tag(self, surface: pygame.Surface) -> None:
+        """The tooltip of the door, locker, debris or room under the mouse."""
+        play = self.play
+        mouse = play.input.mouse
+        if not play.camera.viewport.collidepoint(mouse) or play.input.over_panels(mouse):
+            return
+        tracker = play.tracker_rect()
+        if tracker is not None and tracker.collidepoint(mouse):
+            return
+        wx, wy = play.camera.screen_to_world(*mouse)
+        piece, heavy = play.debris_under(wx, wy)
+        lines = self.tips.lines(play.world, play.input.map_cell(mouse), play.actors(), piece, heavy)
+        if lines:
+            hud.draw_tag(surface, mouse, lines)
 
     def draw_person_tag(self, surface: pygame.Surface, i: int, positions: np.ndarray) -> None:
         play = self.play
