@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pygame
 
+from game.sim.doors import Door
 from game.sim.navigation import needs_force
 from game.sim.tiles import IS_DOOR, Tile
 from game.view import glyphs
@@ -59,8 +60,10 @@ def floor_colours(world: "World") -> np.ndarray:
 
 
 def door_look(door) -> str:
-    """How a door is drawn: its state, or "sticking" for a closed door a bare hand will not shift."""
-    return "sticking" if door.state == "closed" and needs_force(door) else str(door.state)
+    """How a door is drawn: its state, or "sticking" for a closed door a bare hand will not shift
+    (the editor's doors, drawn by state alone, are not the sim's `Door`)."""
+    sticks = isinstance(door, Door) and door.state == "closed" and needs_force(door)
+    return "sticking" if sticks else str(door.state)
 
 
 def door_horizontal(tiles: np.ndarray, x: int, y: int) -> bool:

@@ -106,7 +106,8 @@ def menu_orders(world: "World", target: Target, actors: tuple[int, ...]) -> tupl
     Greyed are the orders the player might reach for that the sim would refuse
     for a reason something can change: a way blocked, kit nobody has, a
     sealed or jammed door. An order with nothing to do (open an open door)
-    is left out."""
+    is left out. While orders already given wait for the next tick, what
+    they may change is not judged: the registry's offer stands."""
     ctx = MenuContext(world, target, actors)
     ready: list[Order] = []
     greyed: list[Order] = []
@@ -126,7 +127,9 @@ def menu_orders(world: "World", target: Target, actors: tuple[int, ...]) -> tupl
         if all(moot for _, _, moot in tried):
             continue
         label = menu.label(ctx)
-        if offered and (not refusals or (not kind.remote and len(refusals) < len(cmds))):
+        # orders given but not yet carried out (while paused) may clear the way: then the sim decides
+        unsure = bool(world.pending)
+        if offered and (not refusals or unsure or (not kind.remote and len(refusals) < len(cmds))):
             # someone can: the order goes to all (the sim refuses the rest, and the comms log says why)
             ready.append(Order(kind.key, label, cmds, None, routes))
             continue
