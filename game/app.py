@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 DEFAULT_SIZE = (1280, 720)
-MIN_SIZE = (1024, 640)  # the smallest window everything is laid out for (issue 16)
+MIN_SIZE = (1024, 640)  # the smallest window everything is laid out for (issue 16): ui.LAYOUT_SIZE
 FPS = 60
 WINDOW_TITLE = "Breach Protocol"
 
@@ -117,7 +117,7 @@ def _fonts_in(theme: dict | None) -> list[dict]:
 
 def make_manager(size: tuple[int, int], scale: float = 1.0) -> pygame_gui.UIManager:
     """A pygame_gui manager themed by assets/theme.json (default look if it is missing), at a UI scale."""
-    theme = themed(scale)
+    theme = themed(ui.fitted_scale(scale, size))
     manager = pygame_gui.UIManager(size, theme, enable_live_theme_updates=False)
     try:
         with warnings.catch_warnings():
@@ -159,7 +159,7 @@ def make_context(size: tuple[int, int], seed: int | None = None, settings_file: 
     """Settings loaded (a damaged file becomes the defaults and a notice), sound opened, UI themed."""
     loaded = settings_mod.load(settings_file)
     s = loaded.settings
-    ui.set_scale(s.ui_scale)
+    ui.set_scale(s.ui_scale, size)
     ctx = Context(make_manager(size, s.ui_scale), size, LEVELS_DIR, seed, s,
                   init_audio(s) if audio else Audio(s, enable=False), settings_file, loaded.message)
     if loaded.message:
@@ -195,7 +195,7 @@ def run_app(start_level: str | None = None, seed: int | None = None,
         if want_full != is_full:
             screen = _set_mode(want_full)
         c.size = screen.get_size()
-        ui.set_scale(c.settings.ui_scale)
+        ui.set_scale(c.settings.ui_scale, c.size)
         c.manager = make_manager(c.size, c.settings.ui_scale)
 
     ctx.apply_settings = apply_settings
@@ -215,8 +215,14 @@ def run_app(start_level: str | None = None, seed: int | None = None,
                     screen = pygame.display.get_surface()
                     new = screen.get_size()
                     if new != ctx.size:
-                        ctx.manager.set_window_resolution(new)
-                        state.resize(new)
+                        if ui.fitted_scale(ctx.settings.ui_scale, new) != ui.fitted_scale(ctx.settings.ui_scale, ctx.size):
+                            state.leave()  # the UI scale in use changes: a new themed manager, the scene rebuilt in it
+                            ctx.manager = make_manager(new, ctx.settings.ui_scale)
+                            state.resize(new)
+                            state.enter()
+                        else:
+                            ctx.manager.set_window_resolution(new)
+                            state.resize(new)
                     continue
                 if ctx.manager.process_events(event):
                     continue  # a click on a button is not also a click on the map
@@ -274,7 +280,7 @@ def headless_play(world: "World", size: tuple[int, int] = DEFAULT_SIZE, paused: 
     """A PlayState on `world` with no window (for screenshots, tests and timing); silent unless `audio`."""
     _headless()
     s = replace(settings_mod.Settings(), **settings)
-    ui.set_scale(s.ui_scale)
+    ui.set_scale(s.ui_scale, size)
     ctx = Context(make_manager(size, s.ui_scale), size, LEVELS_DIR, None, s, init_audio(s) if audio else Audio(s, enable=False))
     state = PlayState(ctx, world, paused=paused)
     state.enter()
@@ -283,13 +289,14 @@ def headless_play(world: "World", size: tuple[int, int] = DEFAULT_SIZE, paused: 
 
 
 def render_play_frame(world: "World", size: tuple[int, int] = DEFAULT_SIZE, paused: bool = True,
-                      overlay: str | None = None, select: list[int] | None = None, warmup_s: float = 0.0) -> pygame.Surface:
+                      overlay: str | None = None, select: list[int] | None = None, warmup_s: float = 0.0,
+                      ui_scale: float = 1.0) -> pygame.Surface:
     """One full play frame (map + HUD + panels) of `world`, drawn off-screen.
 
     `warmup_s` runs the world that much further inside the scene first, so
     pressure trends, countdowns and air streaks have a history to show.
     """
-    state = headless_play(world, size, paused)
+    state = headless_play(world, size, paused, ui_scale=ui_scale)
     if warmup_s > 0:
         state.run_for(warmup_s)
     state.renderer.overlay = overlay
@@ -302,12 +309,14 @@ def render_play_frame(world: "World", size: tuple[int, int] = DEFAULT_SIZE, paus
     return surface
 
 
-def screenshot(level: Level, level_path: str, seed: int | None, at_s: float, out_png: str) -> int:
-    """Run `level` headless to `at_s` seconds and save one 1280x720 play frame as a PNG."""
+def screenshot(level: Level, level_path: str, seed: int | None, at_s: float, out_png: str,
+               size: tuple[int, int] = DEFAULT_SIZE, ui_scale: float = 1.0) -> int:
+    """Run `level` headless to `at_s` seconds and save one play frame (a window of `size`
+    at `ui_scale`) as a PNG."""
     world = create_world(level, seed)
     warm = min(at_s, 8.0)
     run_until(world, at_s - warm)
-    surface = render_play_frame(world, DEFAULT_SIZE, paused=False, warmup_s=warm)
+    surface = render_play_frame(world, size, paused=False, warmup_s=warm, ui_scale=ui_scale)
     out = Path(out_png)
     if out.parent and not out.parent.exists():
         out.parent.mkdir(parents=True, exist_ok=True)

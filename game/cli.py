@@ -12,7 +12,7 @@ import json
 import sys
 
 from game import __version__
-from game.app import run_app, screenshot
+from game.app import DEFAULT_SIZE, MIN_SIZE, run_app, screenshot
 from game.atomicfile import atomic_writer
 from game.editor.cli import cmd_convert
 from game.editor_app import cmd_edit
@@ -41,6 +41,16 @@ def _positive(text: str) -> float:
     return value
 
 
+def _window_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT") from None
+    if w < MIN_SIZE[0] or h < MIN_SIZE[1]:
+        raise argparse.ArgumentTypeError(f"{text!r} is below the smallest window, {MIN_SIZE[0]}x{MIN_SIZE[1]}")
+    return w, h
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="main.py",
@@ -54,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=int, default=None, help="random seed (default: the level's)")
     play.add_argument("--screenshot", metavar="OUT.png", help="render one frame to a PNG and exit")
     play.add_argument("--at", type=_positive, default=0.0, metavar="SECONDS", help="simulated time of the screenshot")
+    play.add_argument("--size", type=_window_size, default=DEFAULT_SIZE, metavar="WxH",
+                      help="window size of the screenshot (default 1280x720)")
+    play.add_argument("--ui-scale", type=float, default=1.0, metavar="K", help="UI scale of the screenshot (1.0 to 2.0)")
     training_cli.add_record_options(play, play=True)
 
     sim = sub.add_parser("sim", help="run a level headless", description="Run a level without a window and report.")
@@ -162,7 +175,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         return 1
 
     if args.screenshot:
-        return screenshot(level, args.level, args.seed, args.at, args.screenshot)
+        return screenshot(level, args.level, args.seed, args.at, args.screenshot, args.size, args.ui_scale)
     if args.record or args.instructor:
         return run_app(start_level=args.level, seed=args.seed, first_state=exercise_state(level, args))
     return run_app(start_level=args.level, seed=args.seed)

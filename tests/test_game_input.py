@@ -86,8 +86,9 @@ def key(state, k):
 
 
 def screen_of(state, world, name):
+    """Where `name` is drawn (people sharing a cell are drawn fanned out around it)."""
     p = world.person_by_name(name)
-    return state.camera.world_to_screen(p.x, p.y)
+    return state.camera.world_to_screen(*state.interpolated_positions()[p.id])
 
 
 def choose_order(state, order_key: str):

@@ -23,7 +23,8 @@ def _dim(c: P.Colour, f: float) -> P.Colour:
 # --------------------------------------------------------------------- doors
 
 def state_glyph(surface: pygame.Surface, centre: Point, size: int, state: str) -> None:
-    """The door-state mark: open ring, closed dot, jammed cross, sealed padlock."""
+    """The door-state mark: open ring, closed dot, sticking diamond, jammed cross, sealed padlock,
+    blocked warning triangle."""
     cx, cy = centre
     r = max(2, size // 2)
     w = max(1, size // 6)
@@ -41,6 +42,16 @@ def state_glyph(surface: pygame.Surface, centre: Point, size: int, state: str) -
             pygame.draw.line(surface, P.GLYPH_LIGHT, (cx - k, cy - dx * k), (cx + k, cy + dx * k), w + 1)
     elif state == "sealed":
         padlock(surface, centre, size)
+    elif state == "sticking":  # closed, but warped: a hollow diamond (a bare hand will not shift it)
+        pts = [(cx, cy - r - 1), (cx + r + 1, cy), (cx, cy + r + 1), (cx - r - 1, cy)]
+        pygame.draw.polygon(surface, P.GLYPH_DARK, pts)
+        pygame.draw.polygon(surface, P.SEAL_AMBER, pts, max(2, w + 1))
+    elif state == "blocked":  # something lies in the doorway: a warning triangle
+        pts = [(cx, cy - r - 1), (cx + r + 1, cy + r), (cx - r - 1, cy + r)]
+        pygame.draw.polygon(surface, P.GLYPH_DARK, [(x, y) for x, y in pts], 0)
+        inner = [(cx, cy - r + 2), (cx + r - 2, cy + r - 2), (cx - r + 2, cy + r - 2)]
+        pygame.draw.polygon(surface, P.HAZARD_YELLOW, inner)
+        pygame.draw.line(surface, P.GLYPH_DARK, (cx, cy - r // 3), (cx, cy + r // 3), max(1, w))
 
 
 def padlock(surface: pygame.Surface, centre: Point, size: int) -> None:
@@ -115,6 +126,8 @@ def door(surface: pygame.Surface, rect: pygame.Rect, kind: Tile, state: str, hor
             pygame.draw.rect(surface, P.JAM_RED if state == "jammed" else P.BULKHEAD_SLAB, slab)
             if state == "sealed":
                 _hazard(surface, slab.inflate(-2, -2) if min(slab.size) > 4 else slab, P.SEAL_AMBER)
+            elif state == "sticking":
+                _notches(surface, slab, horizontal)
         state_glyph(surface, centre, gsize, state)
         return
 
@@ -129,7 +142,21 @@ def door(surface: pygame.Surface, rect: pygame.Rect, kind: Tile, state: str, hor
         pygame.draw.rect(surface, colour, slab)
         if state == "sealed":
             _hazard(surface, slab, P.SEAL_AMBER)
+        elif state == "sticking":
+            _notches(surface, slab, horizontal)
     state_glyph(surface, centre, gsize, state)
+
+
+def _notches(surface: pygame.Surface, slab: pygame.Rect, horizontal: bool) -> None:
+    """Dark cross-notches along a slab: a warped door, apart from a closed one in grey too."""
+    n = max(2, (slab.w if horizontal else slab.h) // 4)
+    for k in range(1, n, 2):
+        if horizontal:
+            x = slab.x + k * slab.w // n
+            pygame.draw.line(surface, P.GLYPH_DARK, (x, slab.top), (x, slab.bottom - 1), 2)
+        else:
+            y = slab.y + k * slab.h // n
+            pygame.draw.line(surface, P.GLYPH_DARK, (slab.left, y), (slab.right - 1, y), 2)
 
 
 # -------------------------------------------------------------------- people

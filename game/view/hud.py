@@ -1,9 +1,10 @@
 """The heads-up display drawn over the map: top bar, clock, speed, crew counts, legend, tags.
 
-Layout contract (tests rely on it): the top bar is TOP_BAR_H px tall across
-the whole window, and the mission clock is always drawn inside
-`clock_rect(window_width)`: a CLOCK_W x CLOCK_H box centred horizontally,
-CLOCK_TOP px from the top (at 1280 px wide: x 550..730, y 4..40).
+Layout contract (tests rely on it): the top bar is `top_bar_h()` px tall
+across the whole window (TOP_BAR_H at 100 %, scaled with the UI), and the
+mission clock is always drawn inside `clock_rect(window_width)`: a CLOCK_W x
+CLOCK_H box (scaled) centred horizontally, CLOCK_TOP px from the top (at 1280
+px wide and 100 %: x 550..730, y 4..40).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from game.sim.words import live_clock
 from game.view import glyphs
 from game.view import palette as P
 from game.view.fonts import TEXT
+from game.view import ui
+from game.view.ui import px
 
 if TYPE_CHECKING:
     from game.sim.world import World
@@ -30,9 +33,22 @@ CLOCK_TOP = 4
 GAME_TITLE = "BREACH PROTOCOL"
 
 
+def top_bar_h() -> int:
+    """The top bar's height at the UI scale in use."""
+    return px(TOP_BAR_H)
+
+
 def clock_rect(window_w: int) -> pygame.Rect:
     """Where the mission clock is drawn, for a window `window_w` px wide."""
-    return pygame.Rect(window_w // 2 - CLOCK_W // 2, CLOCK_TOP, CLOCK_W, CLOCK_H)
+    w = px(CLOCK_W)
+    return pygame.Rect(window_w // 2 - w // 2, px(CLOCK_TOP), w, px(CLOCK_H))
+
+
+def speed_box(window_w: int) -> pygame.Rect:
+    """The pause/speed box at the right end of the top bar (a click there pauses)."""
+    box = pygame.Rect(0, px(8), px(132), top_bar_h() - px(16))
+    box.right = window_w - px(12)
+    return box
 
 
 @dataclass(frozen=True)
@@ -75,71 +91,77 @@ class TopBar:
         self._bar_key: tuple | None = None
 
     def _background(self, w: int) -> pygame.Surface:
-        if self._bg is None or self._bg.get_width() != w:
-            bg = pygame.Surface((w, TOP_BAR_H))
+        h = top_bar_h()
+        if self._bg is None or self._bg.get_size() != (w, h):
+            bg = pygame.Surface((w, h))
             bg.fill(P.HUD_BG)
-            pygame.draw.line(bg, P.HUD_LINE, (0, TOP_BAR_H - 1), (w, TOP_BAR_H - 1))
-            pygame.draw.line(bg, P.ACCENT, (0, TOP_BAR_H - 2), (min(w, 220), TOP_BAR_H - 2), 1)
+            pygame.draw.line(bg, P.HUD_LINE, (0, h - 1), (w, h - 1))
+            pygame.draw.line(bg, P.ACCENT, (0, h - 2), (min(w, px(220)), h - 2), 1)
             self._bg = bg
         return self._bg
 
-    def draw(self, surface: pygame.Surface, info: HudInfo) -> None:
+    def draw(self, surface: pygame.Surface, info: HudInfo, title_right: int | None = None) -> None:
+        """The bar across `surface`; the title and level name stop short of `title_right` (the autopilot pill)."""
         w = surface.get_width()
-        key = (w, info.level_name, live_clock(info.time_s, info.breach_time_s), info.breach_time_s is None,
+        key = (w, px(100), title_right, info.level_name, live_clock(info.time_s, info.breach_time_s), info.breach_time_s is None,
                info.speed, info.paused, info.conscious, info.impaired, info.unconscious, info.dead)
         if key != self._bar_key or self._bar is None:
-            bar = pygame.Surface((w, TOP_BAR_H))
+            bar = pygame.Surface((w, top_bar_h()))
             if pygame.display.get_init() and pygame.display.get_surface() is not None:
                 bar = bar.convert()
-            self._draw_bar(bar, info)
+            self._draw_bar(bar, info, title_right if title_right is not None else clock_rect(w).left - px(14))
             self._bar, self._bar_key = bar, key
         surface.blit(self._bar, (0, 0))
 
-    def _draw_bar(self, surface: pygame.Surface, info: HudInfo) -> None:
+    def _draw_bar(self, surface: pygame.Surface, info: HudInfo, title_right: int) -> None:
+        """Left: the game's mark, title and the level (the title gives way first, then the
+        level name is cut short, so neither runs under `title_right`)."""
         w = surface.get_width()
         surface.blit(self._background(w), (0, 0))
-        mid = TOP_BAR_H // 2
-        # left: game mark and level
-        pygame.draw.polygon(surface, P.ACCENT, [(16, mid), (23, mid - 7), (30, mid), (23, mid + 7)])
-        pygame.draw.polygon(surface, P.HUD_BG, [(20, mid), (23, mid - 3), (26, mid), (23, mid + 3)])
-        title = TEXT.render(GAME_TITLE, 14, P.ACCENT, "bold")
-        surface.blit(title, (40, mid - title.get_height() // 2))
-        x = 40 + title.get_width() + 14
-        pygame.draw.line(surface, P.HUD_LINE, (x, 10), (x, TOP_BAR_H - 10))
-        name = TEXT.render(info.level_name, 17, P.TEXT, "regular")
-        surface.blit(name, (x + 14, mid - name.get_height() // 2))
+        mid = top_bar_h() // 2
+        k = px(7)
+        pygame.draw.polygon(surface, P.ACCENT, [(px(16), mid), (px(16) + k, mid - k), (px(16) + 2 * k, mid), (px(16) + k, mid + k)])
+        pygame.draw.polygon(surface, P.HUD_BG, [(px(20), mid), (px(23), mid - px(3)), (px(26), mid), (px(23), mid + px(3))])
+        title = TEXT.render(GAME_TITLE, px(14), P.ACCENT, "bold")
+        name_w = TEXT.render(info.level_name, px(17), P.TEXT, "regular").get_width()
+        x = px(40)
+        if x + title.get_width() + px(28) + min(name_w, px(120)) <= title_right:
+            surface.blit(title, (x, mid - title.get_height() // 2))
+            x += title.get_width() + px(14)
+            pygame.draw.line(surface, P.HUD_LINE, (x, px(10)), (x, top_bar_h() - px(10)))
+            x += px(14)
+        ui.text(surface, info.level_name, (x, mid), 17, P.TEXT, anchor="midleft", max_w=max(px(20), title_right - x))
         self._draw_clock(surface, info)
-        right = self._draw_speed(surface, info, w - 12)
-        self._draw_counts(surface, info, right - 18, clock_rect(w).right + 16)
+        right = self._draw_speed(surface, info, w - px(12))
+        self._draw_counts(surface, info, right - px(18), clock_rect(w).right + px(16))
 
     def _draw_clock(self, surface: pygame.Surface, info: HudInfo) -> None:
         rect = clock_rect(surface.get_width())
         text = live_clock(info.time_s, info.breach_time_s)
         running = info.breach_time_s is not None
-        pygame.draw.rect(surface, P.CLOCK_BG, rect, border_radius=6)
-        pygame.draw.rect(surface, P.BREACH_RING if running else P.HUD_LINE, rect, 1, border_radius=6)
-        img = TEXT.render(text, 24, P.CLOCK_TEXT if running else P.CLOCK_IDLE, "mono")
+        pygame.draw.rect(surface, P.CLOCK_BG, rect, border_radius=px(6))
+        pygame.draw.rect(surface, P.BREACH_RING if running else P.HUD_LINE, rect, 1, border_radius=px(6))
+        img = TEXT.render(text, px(24), P.CLOCK_TEXT if running else P.CLOCK_IDLE, "mono")
         surface.blit(img, img.get_rect(center=rect.center))
 
     def _draw_speed(self, surface: pygame.Surface, info: HudInfo, right: int) -> int:
         """The pause/speed box; returns its left edge."""
-        box = pygame.Rect(0, 8, 132, TOP_BAR_H - 16)
-        box.right = right
+        box = speed_box(right + px(12))
         paused = info.paused
-        pygame.draw.rect(surface, P.CLOCK_BG, box, border_radius=5)
-        pygame.draw.rect(surface, P.SEAL_AMBER if paused else P.HUD_LINE, box, 1, border_radius=5)
-        cx, cy = box.x + 16, box.centery
+        pygame.draw.rect(surface, P.CLOCK_BG, box, border_radius=px(5))
+        pygame.draw.rect(surface, P.SEAL_AMBER if paused else P.HUD_LINE, box, 1, border_radius=px(5))
+        cx, cy = box.x + px(16), box.centery
         if paused:  # two bars
-            pygame.draw.rect(surface, P.SEAL_AMBER, (cx - 6, cy - 7, 4, 14))
-            pygame.draw.rect(surface, P.SEAL_AMBER, (cx + 1, cy - 7, 4, 14))
-            label = TEXT.render("PAUSED", 14, P.SEAL_AMBER, "bold")
+            pygame.draw.rect(surface, P.SEAL_AMBER, (cx - px(6), cy - px(7), px(4), px(14)))
+            pygame.draw.rect(surface, P.SEAL_AMBER, (cx + px(1), cy - px(7), px(4), px(14)))
+            label = TEXT.render("PAUSED", px(14), P.SEAL_AMBER, "bold")
         else:  # one triangle per doubling of speed
             n = {1: 1, 2: 2, 4: 3}.get(info.speed, 1)
             for k in range(n):
-                tx = cx - 6 + k * 7
-                pygame.draw.polygon(surface, P.GLYPH_OPEN, [(tx, cy - 6), (tx + 8, cy), (tx, cy + 6)])
-            label = TEXT.render(f"{info.speed}x", 15, P.TEXT, "bold")
-        surface.blit(label, (box.right - label.get_width() - 12, cy - label.get_height() // 2))
+                tx = cx - px(6) + k * px(7)
+                pygame.draw.polygon(surface, P.GLYPH_OPEN, [(tx, cy - px(6)), (tx + px(8), cy), (tx, cy + px(6))])
+            label = TEXT.render(f"{info.speed}x", px(15), P.TEXT, "bold")
+        surface.blit(label, (box.right - label.get_width() - px(12), cy - label.get_height() // 2))
         return box.left
 
     def _draw_counts(self, surface: pygame.Surface, info: HudInfo, right: int, limit: int) -> None:
@@ -154,20 +176,20 @@ class TopBar:
             ("unconscious", info.unconscious, P.UNCONSCIOUS),
             ("dead", info.dead, P.DEAD),
         ]
-        nums = [TEXT.render(str(n), 16, colour if n else P.TEXT_DIM, "bold") for _, n, colour in items]
-        cap = TEXT.render("CREW", 11, P.TEXT_DIM, "bold")
-        width = sum(n.get_width() + 42 for n in nums)
+        nums = [TEXT.render(str(n), px(16), colour if n else P.TEXT_DIM, "bold") for _, n, colour in items]
+        cap = TEXT.render("CREW", px(11), P.TEXT_DIM, "bold")
+        width = sum(n.get_width() + px(42) for n in nums)
         if right - width < limit:
             return
         show_cap = right - width - cap.get_width() >= limit
         x = right
-        cy = TOP_BAR_H // 2
+        cy = top_bar_h() // 2
         for (state, _, _), num in zip(reversed(items), reversed(nums)):
             x -= num.get_width()
             surface.blit(num, (x, cy - num.get_height() // 2))
-            x -= 24
-            glyphs.person(surface, (x + 10, cy), 6, P.ROLE_DEFAULT, state)
-            x -= 18
+            x -= px(24)
+            glyphs.person(surface, (x + px(10), cy), px(6), P.ROLE_DEFAULT, state)
+            x -= px(18)
         if show_cap:
             surface.blit(cap, (x - cap.get_width(), cy - cap.get_height() // 2))
 
@@ -178,12 +200,12 @@ def draw_hint(surface: pygame.Surface, text: str) -> None:
     surface.blit(img, (surface.get_width() - img.get_width() - 12, surface.get_height() - img.get_height() - 8))
 
 
-LEGEND_DOORS = ("open", "closed", "jammed", "sealed")
+LEGEND_DOORS = ("open", "closed", "sticking", "jammed", "sealed", "blocked")
 LEGEND_PEOPLE = ("conscious", "impaired", "unconscious", "dead")
 
 
 def legend_size() -> tuple[int, int]:
-    return 300, 116
+    return 360, 116
 
 
 _legend_cache: pygame.Surface | None = None
@@ -205,7 +227,7 @@ def _render_legend() -> pygame.Surface:
     pygame.draw.rect(panel, P.HUD_LINE, rect, 1, border_radius=4)
     head = TEXT.render("KEY", 11, P.TEXT_DIM, "bold")
     panel.blit(head, (10, 6))
-    col_w = (w - 20) // 4
+    col_w = (w - 20) // len(LEGEND_DOORS)
     cell = 20
     y = 26
     for i, state in enumerate(LEGEND_DOORS):
@@ -214,6 +236,7 @@ def _render_legend() -> pygame.Surface:
         cap = TEXT.render(state, 11, P.TEXT, "regular")
         panel.blit(cap, (x + (col_w - cap.get_width()) // 2, y + cell + 2))
     y += cell + 22
+    col_w = (w - 20) // len(LEGEND_PEOPLE)
     for i, state in enumerate(LEGEND_PEOPLE):
         x = 10 + i * col_w
         glyphs.person(panel, (x + col_w // 2, y + 10), 6, P.ROLE_DEFAULT, state)
@@ -224,17 +247,17 @@ def _render_legend() -> pygame.Surface:
 
 def draw_tag(surface: pygame.Surface, anchor: tuple[int, int], lines: list[tuple[str, tuple[int, int, int]]]) -> None:
     """A small box of text lines beside a point on the map (hovered person)."""
-    imgs = [TEXT.render(t, 13 if i else 14, c, "bold" if i == 0 else "regular") for i, (t, c) in enumerate(lines)]
-    w = max(i.get_width() for i in imgs) + 16
-    h = sum(i.get_height() for i in imgs) + 10
-    rect = pygame.Rect(anchor[0] + 14, anchor[1] - h - 8, w, h)
+    imgs = [TEXT.render(t, px(13) if i else px(14), c, "bold" if i == 0 else "regular") for i, (t, c) in enumerate(lines)]
+    w = max(i.get_width() for i in imgs) + px(16)
+    h = sum(i.get_height() for i in imgs) + px(10)
+    rect = pygame.Rect(anchor[0] + px(14), anchor[1] - h - px(8), w, h)
     sw, sh = surface.get_size()
-    rect.clamp_ip(pygame.Rect(4, TOP_BAR_H + 4, sw - 8, sh - TOP_BAR_H - 8))
+    rect.clamp_ip(pygame.Rect(4, top_bar_h() + 4, sw - 8, sh - top_bar_h() - 8))
     panel = pygame.Surface(rect.size, pygame.SRCALPHA)
     panel.fill((*P.HUD_BG, 230))
     surface.blit(panel, rect)
     pygame.draw.rect(surface, P.HUD_LINE, rect, 1, border_radius=3)
-    y = rect.y + 5
+    y = rect.y + px(5)
     for img in imgs:
-        surface.blit(img, (rect.x + 8, y))
+        surface.blit(img, (rect.x + px(8), y))
         y += img.get_height()

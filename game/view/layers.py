@@ -15,7 +15,7 @@ from game.view import palette as P
 from game.view.camera import Camera
 from game.view.fonts import TEXT
 from game.view.overlays import PRESSURE_NUMBER, Overlay
-from game.view.ui import screen_format
+from game.view.ui import px, screen_format
 
 if TYPE_CHECKING:
     from game.sim.world import World
@@ -119,6 +119,17 @@ def _run(mask: np.ndarray, i: int) -> tuple[int, int]:
     return lo, hi
 
 
+MIN_MAP_TEXT_PX = 12  # no text on the map is smaller than this at 100 % (issue 16)
+
+
+def label_sizes(tile_px: int) -> tuple[int, int]:
+    """Font sizes of a room's name and its number at `tile_px`: growing with the zoom,
+    never under MIN_MAP_TEXT_PX at the UI scale in use."""
+    floor = px(MIN_MAP_TEXT_PX)
+    size = max(floor + 1, min(max(20, floor + 4), round(tile_px * 0.85)))
+    return size, max(floor, size - 2)
+
+
 class LabelSprites:
     """Each room's label (name and number, laid out for the room and tile size) rendered once
     and kept, so a frame is one batched blit however many rooms there are; while the camera
@@ -128,21 +139,21 @@ class LabelSprites:
         self._cache: dict[tuple, list[tuple[pygame.Surface, int, int]]] = {}
         self.frame_key: tuple | None = None
         self.frame: tuple[list, list] = ([], [])
+        self.rects: list[pygame.Rect] = []  # where the labels drawn last stand (countdown tags keep off them)
 
     def parts(self, lab: RoomLabel, s: int, name_txt: str, value: str, colour, on_overlay: bool) -> list[tuple[pygame.Surface, int, int]]:
         """(image, dx, dy) pieces relative to the label's anchor: the centre of its top row."""
-        key = (lab.room_id, s, value, colour, on_overlay)
+        size, small = label_sizes(s)
+        key = (lab.room_id, s, size, value, colour, on_overlay)
         got = self._cache.get(key)
         if got is not None:
             return got
-        size = max(10, min(20, round(s * 0.85)))
-        small = max(9, size - 2)
         room_w = lab.width_cells * s
         name = TEXT.render(name_txt, size, P.TEXT, "bold", shadow=P.TEXT_SHADOW)
-        if name.get_width() > room_w + s and size > 9:  # crowded: a size smaller, then nothing
+        if name.get_width() > room_w + 2 * s and size - 2 >= px(MIN_MAP_TEXT_PX):  # crowded: a size smaller
             name = TEXT.render(name_txt, size - 2, P.TEXT, "bold", shadow=P.TEXT_SHADOW)
-            if name.get_width() > room_w + s:
-                name = None
+        if name.get_width() > room_w + 2 * s:
+            name = None  # then nothing: a name never runs far over its neighbours
         pr = TEXT.render(value, small, colour, "bold" if on_overlay else "regular", shadow=P.TEXT_SHADOW)
         if pr.get_width() > room_w + s // 2:
             pr = None  # a number that does not fit its room is left out rather than spill over the next
@@ -196,7 +207,7 @@ def draw_room_labels(
         return []
     sprites = sprites or _LABEL_SPRITES
     s = camera.tile_px
-    small = max(9, max(10, min(20, round(s * 0.85))) - 2)
+    small = label_sizes(s)[1]
     ox, oy = camera.origin_px
     view = camera.viewport.inflate(200, 60)
     cells = np.array([(lab.cell[0], lab.cell[1], lab.top) for lab in labels])
@@ -210,8 +221,8 @@ def draw_room_labels(
     mode = overlay.name if overlay is not None else None
     values = number.values(world)
     shown = np.where(ci >= 0, np.append(values, 0.0)[ci], 0.0)
-    key = (id(labels), s, ox, oy, camera.viewport.size, mode, np.round(shown * number.resolution).astype(np.int32).tobytes())
-    if key == sprites.frame_key or (stale_ok and sprites.frame_key is not None and sprites.frame_key[:6] == key[:6]):
+    key = (id(labels), s, small, ox, oy, camera.viewport.size, mode, np.round(shown * number.resolution).astype(np.int32).tobytes())
+    if key == sprites.frame_key or (stale_ok and sprites.frame_key is not None and sprites.frame_key[:7] == key[:7]):
         seq, drawn = sprites.frame
         surface.fblits(seq)
         return drawn
@@ -233,7 +244,7 @@ def draw_room_labels(
         seq.extend(parts)
         drawn.append((lab.text, value))
     surface.fblits(seq)
-    sprites.frame_key, sprites.frame = key, (seq, drawn)
+    sprites.frame_key, sprites.frame, sprites.rects = key, (seq, drawn), placed
     return drawn
 
 
@@ -385,6 +396,30 @@ def draw_people(
     surface.fblits(seq)
     if highlight is not None and visible[highlight]:
         pygame.draw.circle(surface, P.TEXT, (int(sx[highlight]), int(sy[highlight])), r + 5, 1)
+
+
+SPREAD_M = 0.3  # people on one cell are drawn this far apart around its middle, so each can be seen and picked
+
+
+def spread(positions: np.ndarray) -> np.ndarray:
+    """`positions` with people who stand on one cell fanned out around it (drawing and picking only:
+    the sim's positions are not touched)."""
+    if len(positions) < 2:
+        return positions
+    cells = np.floor(positions).astype(np.int64)
+    keys = cells[:, 0] * 100_003 + cells[:, 1]
+    uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    if counts.max() < 2:
+        return positions
+    out = positions.copy()
+    for g in np.nonzero(counts > 1)[0].tolist():
+        members = np.nonzero(inverse == g)[0]
+        n = len(members)
+        angles = np.arange(n) * (2 * np.pi / n)
+        centre = positions[members].mean(axis=0)
+        out[members, 0] = centre[0] + SPREAD_M * np.cos(angles)
+        out[members, 1] = centre[1] + SPREAD_M * np.sin(angles)
+    return out
 
 
 def person_at(world: "World", camera: Camera, screen_pos: tuple[int, int], positions: np.ndarray | None = None) -> int | None:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pygame
 
+from game.sim.doors import Door
+from game.sim.navigation import needs_force
 from game.sim.tiles import IS_DOOR, Tile
 from game.view import glyphs
 from game.view import palette as P
@@ -55,6 +57,13 @@ def floor_colours(world: "World") -> np.ndarray:
         [P.FLOOR_BY_KIND.get(r.kind, P.FLOOR_DEFAULT) for r in grid.rooms] + [P.FLOOR_DEFAULT], dtype=np.uint8
     )
     return kinds[np.where(grid.room_id >= 0, grid.room_id, len(grid.rooms))]
+
+
+def door_look(door) -> str:
+    """How a door is drawn: its state, or "sticking" for a closed door a bare hand will not shift
+    (the editor's doors, drawn by state alone, are not the sim's `Door`)."""
+    sticks = isinstance(door, Door) and door.state == "closed" and needs_force(door)
+    return "sticking" if sticks else str(door.state)
 
 
 def door_horizontal(tiles: np.ndarray, x: int, y: int) -> bool:
@@ -147,7 +156,7 @@ class MapLayer:
         self.floor_rgb = floor_colours(world)
         self.tiles = world.grid.tiles.copy()
         self.door_states = tuple(d.state for d in world.doors)
-        self.doors = [(d.x, d.y, d.kind, d.state) for d in world.doors]
+        self.doors = [(d.x, d.y, d.kind, door_look(d)) for d in world.doors]
         self._horizontal = {(d.x, d.y): door_horizontal(self.tiles, d.x, d.y) for d in world.doors}
         self._chunks: OrderedDict[tuple[int, int, int], pygame.Surface] = OrderedDict()
         self._cached_px = 0
@@ -177,7 +186,7 @@ class MapLayer:
         states = tuple(d.state for d in world.doors)
         if states != self.door_states or len(world.doors) != len(self.doors):
             old = {(x, y): st for x, y, _, st in self.doors}
-            self.doors = [(d.x, d.y, d.kind, d.state) for d in world.doors]
+            self.doors = [(d.x, d.y, d.kind, door_look(d)) for d in world.doors]
             changed += [(x, y) for x, y, _, st in self.doors if old.get((x, y)) != st]
             self.door_states = states
         if changed:

@@ -47,12 +47,13 @@ class Layout:
     life: pygame.Rect
     viewport: pygame.Rect  # where the map is drawn (under the panels too)
     map_free: pygame.Rect  # the part of it no panel covers: the camera fits the map here
+    tabbed: bool = False  # comms and crew share one rect, one shown at a time (a narrow window)
 
 
 def layout(size: tuple[int, int]) -> Layout:
     w, h = size
     m = px(8)
-    top_h = hud.TOP_BAR_H
+    top_h = hud.top_bar_h()
     strip = pygame.Rect(m, top_h + px(6), w - 2 * m, px(54))
     dock_h = min(px(216), max(px(150), h // 3))
     dock = pygame.Rect(0, h - dock_h, w, dock_h)
@@ -68,8 +69,10 @@ def layout(size: tuple[int, int]) -> Layout:
         crew = pygame.Rect(comms.right + gap, inner.y, crew_w, inner.h)
         insp = pygame.Rect(crew.right + gap, inner.y, insp_w, inner.h)
     elif inner.w >= life_w + insp_w + px(260) + 2 * gap:
+        # no room for both: the comms log and the crew list take turns in one place, under tabs
         comms_w = inner.w - life_w - insp_w - 2 * gap
         comms = pygame.Rect(inner.x, inner.y, comms_w, inner.h)
+        crew = comms.copy()
         insp = pygame.Rect(comms.right + gap, inner.y, insp_w, inner.h)
     else:
         insp_w = inner.w - life_w - gap
@@ -78,7 +81,8 @@ def layout(size: tuple[int, int]) -> Layout:
     viewport = pygame.Rect(0, top_h, w, max(1, h - top_h))
     free_top = strip.bottom + px(4)
     map_free = pygame.Rect(0, free_top, w, max(px(80), dock.top - free_top - px(4)))
-    return Layout(size, pygame.Rect(0, 0, w, top_h), strip, dock, comms, crew, insp, life, viewport, map_free)
+    return Layout(size, pygame.Rect(0, 0, w, top_h), strip, dock, comms, crew, insp, life, viewport, map_free,
+                  tabbed=crew is not None and crew == comms)
 
 
 # --------------------------------------------------------------- at-risk strip

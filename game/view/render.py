@@ -23,6 +23,7 @@ from game.view.camera import Camera
 from game.view.debris_layer import DebrisLayer
 from game.view.effects import AirFlow, Sparks, draw_cut_glow
 from game.view.fonts import TEXT
+from game.view.ui import px
 from game.view.layers import (
     Backdrop, BreachLayer, LabelSprites, PressureTint, draw_people, draw_room_labels, person_radius, room_labels,
 )
@@ -32,9 +33,11 @@ from game.view.overlays import Overlay, OverlayPainter, overlay
 if TYPE_CHECKING:
     from game.sim.world import World
     from game.view.agents import Activity
+    from game.view.orders import Route
 
 SELECT = P.ACCENT
 PATH = (255, 190, 120)
+PREVIEW = (120, 220, 255)  # a route not yet ordered: cool, apart from the warm planned paths
 MOVING = ("walk", "evacuate")  # actions that only go somewhere: no work marker where they end
 
 
@@ -46,6 +49,22 @@ class Marks:
     activities: dict[int, "Activity"] = field(default_factory=dict)  # selected or working people
     countdowns: list[tuple[int, float, float]] = field(default_factory=list)  # (person, ttu, ttd), most urgent first
     pings: list[tuple[tuple[int, int], float]] = field(default_factory=list)  # (cell, age 0..1) order acknowledged
+    preview: tuple["Route", ...] = ()  # the hovered menu order's routes, before it is given
+
+
+def _dotted(surface: pygame.Surface, pts: list[tuple[int, int]], s: int, colour, bold: bool = False) -> None:
+    """A dotted line through screen points `pts`, the dots spaced by the tile size `s`."""
+    dot = max(2, s // 6) + (2 if bold else 0)
+    gap = max(5, s // 2)
+    carry = 0.0
+    for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+        seg = math.hypot(bx - ax, by - ay)
+        d = carry
+        while d < seg:
+            t = d / seg
+            pygame.draw.circle(surface, colour, (round(ax + (bx - ax) * t), round(ay + (by - ay) * t)), dot // 2 + 1)
+            d += gap
+        carry = d - seg
 
 
 class WorldRenderer:
@@ -137,6 +156,7 @@ class WorldRenderer:
             self.tint.draw(surface, world, camera, stale_ok=self.defer)
         self.breaches.draw(surface, world, camera, phase)
         self.debris.draw(surface, world, camera, alpha, stale_ok=self.defer)
+        self._draw_blocked_doors(surface, camera)
         if ov is not None and ov.arrows is not None:
             self.last_arrow_labels = self.painter.draw(surface, world, camera, ov, self.palette)
         else:
@@ -155,6 +175,7 @@ class WorldRenderer:
         if marks is not None:
             self._draw_countdown_tags(surface, camera, positions, marks)
             self._draw_pings(surface, camera, marks)
+            self._draw_preview(surface, camera, positions, marks)
         if self.visible is not None:
             self._draw_unseen(surface, camera, self.visible)
         surface.set_clip(old_clip)
@@ -172,6 +193,14 @@ class WorldRenderer:
         ox, oy = camera.origin_px
         surface.blit(pygame.transform.scale(small, ((x1 - x0) * s, (y1 - y0) * s)), (ox + x0 * s, oy + y0 * s))
 
+    def _draw_blocked_doors(self, surface: pygame.Surface, camera: Camera) -> None:
+        """A warning triangle over each doorway something has fallen into (over the debris itself)."""
+        blocked = self.world.crew.seen.blocked
+        gsize = max(6, round(camera.tile_px * 0.5))
+        for d in self.world.doors:
+            if blocked[d.y, d.x]:
+                glyphs.state_glyph(surface, camera.cell_centre(d.x, d.y), gsize, "blocked")
+
     # -------------------------------------------------------------- marks
     def _pos(self, positions: np.ndarray | None, i: int) -> tuple[float, float]:
         if positions is not None and i < len(positions):
@@ -188,22 +217,25 @@ class WorldRenderer:
                 continue
             x, y = self._pos(positions, i)
             pts = [camera.world_to_screen(x, y)] + [camera.cell_centre(cx, cy) for cx, cy in p.path]
-            dot = max(2, s // 6)
-            gap = max(5, s // 2)
-            carry = 0.0
-            for (ax, ay), (bx, by) in zip(pts, pts[1:]):
-                seg = math.hypot(bx - ax, by - ay)
-                d = carry
-                while d < seg:
-                    t = d / seg
-                    pygame.draw.circle(surface, PATH, (round(ax + (bx - ax) * t), round(ay + (by - ay) * t)), dot // 2 + 1)
-                    d += gap
-                carry = d - seg
+            _dotted(surface, pts, s, PATH)
             glyphs.goal_marker(surface, pts[-1], s, SELECT)
+
+    def _draw_preview(self, surface: pygame.Surface, camera: Camera, positions, marks: Marks) -> None:
+        """The hovered order's routes, before it is given: a bright dotted line and the walk's time at its end."""
+        s = camera.tile_px
+        for route in marks.preview:
+            pts = [camera.world_to_screen(*self._pos(positions, route.person))]
+            pts += [camera.cell_centre(cx, cy) for cx, cy in route.cells]
+            _dotted(surface, pts, s, PREVIEW, bold=True)
+            glyphs.goal_marker(surface, pts[-1], s, PREVIEW)
+            img = TEXT.render(duration(route.time_s), px(13), PREVIEW, "bold", shadow=P.TEXT_SHADOW)
+            box = img.get_rect(midbottom=(pts[-1][0], pts[-1][1] - s // 2 - 2)).inflate(8, 2)
+            pygame.draw.rect(surface, (12, 14, 20), box, border_radius=4)
+            surface.blit(img, img.get_rect(center=box.center))
 
     def _draw_queue(self, surface: pygame.Surface, camera: Camera, marks: Marks) -> None:
         """Where each selected person's current and queued work happens, numbered in order."""
-        size = max(10, min(14, camera.tile_px - 2))
+        size = max(px(12), min(px(14), camera.tile_px - 2))
         taken: dict[tuple[int, int], int] = {}
         for i in marks.selected:
             p = self.world.people[i]
@@ -253,8 +285,9 @@ class WorldRenderer:
         s = camera.tile_px
         r = person_radius(s)
         placed: list[pygame.Rect] = []
+        names = self.label_sprites.rects if self.show_labels else []  # room names stay readable
         view = camera.viewport
-        size = max(10, min(14, s - 2))
+        size = max(px(12), min(px(14), s - 2))
         for pid, ttu, ttd in marks.countdowns[:14]:
             state = self.world.person_state(pid)
             if state == "unconscious":
@@ -265,10 +298,14 @@ class WorldRenderer:
                 continue
             sx, sy = camera.world_to_screen(*self._pos(positions, pid))
             img = TEXT.render(txt, size, colour, "bold")
-            rect = img.get_rect(midbottom=(sx, sy - r - 4))
-            pill = rect.inflate(8, 2)
-            if not view.contains(pill) or any(pill.colliderect(o) for o in placed):
-                continue
+            for spot in ({"midbottom": (sx, sy - r - 4)}, {"midtop": (sx, sy + r + 4)},
+                         {"midleft": (sx + r + 6, sy)}, {"midright": (sx - r - 6, sy)}):
+                rect = img.get_rect(**spot)  # above, else below, right or left: wherever it covers nothing
+                pill = rect.inflate(8, 2)
+                if view.contains(pill) and pill.collidelist(placed) < 0 and pill.collidelist(names) < 0:
+                    break
+            else:
+                continue  # no room here: the at-risk strip still has this person's countdown
             placed.append(pill)
             pygame.draw.rect(surface, (12, 14, 20), pill, border_radius=4)
             pygame.draw.rect(surface, colour, pill, 1, border_radius=4)

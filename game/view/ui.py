@@ -12,6 +12,9 @@ from game.view import palette as P
 from game.view.fonts import TEXT
 
 _scale = 1.0
+# The window the HUD is laid out for at 100 %: a larger UI scale takes a window that
+# much larger, so the scale in use is the player's, capped at what the window holds.
+LAYOUT_SIZE = (1024, 640)
 
 
 def screen_format(surf: pygame.Surface, alpha: bool = True) -> pygame.Surface:
@@ -21,9 +24,19 @@ def screen_format(surf: pygame.Surface, alpha: bool = True) -> pygame.Surface:
     return surf
 
 
-def set_scale(scale: float) -> None:
+def fitted_scale(scale: float, window: tuple[int, int] | None = None) -> float:
+    """The UI scale in use: the player's `scale`, no more than `window` can hold
+    (at 1024x640 everything is laid out at 100 %; 2560x1440 holds 200 %)."""
+    if window is None:
+        return float(scale)
+    room = min(window[0] / LAYOUT_SIZE[0], window[1] / LAYOUT_SIZE[1])
+    return max(min(1.0, float(scale)), min(float(scale), room))
+
+
+def set_scale(scale: float, window: tuple[int, int] | None = None) -> None:
+    """Scale the HUD by the player's `scale`, as far as `window` (when given) has room for."""
     global _scale
-    _scale = float(scale)
+    _scale = fitted_scale(scale, window)
 
 
 def scale() -> float:

@@ -29,9 +29,9 @@ from game.view.agents import Activity, AgentNotes, activity
 from game.view.context_menu import ContextMenu
 from game.view.countdowns import Countdowns
 from game.view.debris_layer import debris_at
-from game.view.layers import person_at
+from game.view.layers import person_at, spread
 from game.view.messages import describe_all, describe_all_keyed
-from game.view.orders import available_orders, target_at
+from game.view.orders import acknowledgement, menu_orders, target_at
 from game.view.outcome import Watch, critical_events
 from game.view.perf import FrameStats
 from game.view.render import Marks, WorldRenderer
@@ -46,6 +46,7 @@ MAX_STEPS_PER_FRAME = 8  # past this the game slows down instead of spiralling
 MAX_FRAME_DT_S = 0.25
 PING_S = 0.6
 BANNER_S = 5.0
+ACK_S = 4.0  # an order's acknowledgement stays this long (real seconds, so it shows while paused too)
 FEED_STEP_G_S = 5.0
 
 
@@ -56,7 +57,7 @@ class PlayState(State):
         super().__init__(ctx)
         self.world = world
         self.level_path = level_path
-        ui.set_scale(ctx.settings.ui_scale)
+        ui.set_scale(ctx.settings.ui_scale, ctx.size)
         self.lay = panels.layout(ctx.size)
         self.renderer = WorldRenderer(world)
         self.renderer.palette = ctx.settings.palette
@@ -80,6 +81,7 @@ class PlayState(State):
         self.director = SoundDirector(ctx.sound, world)
         self.banner: tuple[str, float] | None = None
         self.pings: list[tuple[tuple[int, int], float]] = []
+        self.acks: list[tuple[str, float]] = []  # (what was ordered, clock_s): every order is acknowledged on screen
         self.clock_s = 0.0  # real seconds since the scene started, for animations
         self._acts: dict[int, Activity] = {}
         self._acts_key: tuple | None = None
@@ -144,7 +146,7 @@ class PlayState(State):
         self.camera.fit()
 
     def enter(self) -> None:
-        ui.set_scale(self.ctx.settings.ui_scale)
+        ui.set_scale(self.ctx.settings.ui_scale, self.ctx.size)
         lay = panels.layout(self.ctx.size)  # the window or the UI scale may have changed while away
         if lay != self.lay:
             self.lay = lay
@@ -166,6 +168,7 @@ class PlayState(State):
 
     def resize(self, size: tuple[int, int]) -> None:
         super().resize(size)
+        ui.set_scale(self.ctx.settings.ui_scale, size)
         self.lay = panels.layout(size)
         self.refit()
         self.panels.relayout()
@@ -188,7 +191,7 @@ class PlayState(State):
                     self.selected.append(i)
         else:
             self.selected = list(dict.fromkeys(ids))
-        if self.selected and self.lay.crew is not None:
+        if self.selected and self.panels.shows("crew"):
             self.panels.crew_panel.ensure_visible(self.lay.crew, self.selected[0])
 
     def centre_on_selection(self) -> None:
@@ -214,16 +217,21 @@ class PlayState(State):
         cell = (int(np.floor(wx)), int(np.floor(wy)))
         positions = self.interpolated_positions()
         person = person_at(self.world, self.camera, pos, positions)
-        piece = debris_at(self.world, wx, wy, self.renderer.debris)
-        heavy = False
-        if piece is not None:
-            for pid, _k, _x, _y, _a, _l, _w, hv in self.renderer.debris.pieces(self.world):
-                if pid == piece:
-                    heavy = hv
+        piece, heavy = self.debris_under(wx, wy)
         target = target_at(self.world, cell, person, piece, heavy)
-        orders = available_orders(self.world, target, self.actors())
-        self.menu = ContextMenu(self.ctx.manager, pos, self._describe_target(target), orders, self.ctx.size, cell)
+        orders, greyed = menu_orders(self.world, target, self.actors())
+        self.menu = ContextMenu(self.ctx.manager, pos, self._describe_target(target), orders, self.ctx.size, cell,
+                                greyed)
         return self.menu
+
+    def debris_under(self, wx: float, wy: float) -> tuple[int | None, bool]:
+        """The debris piece drawn at world point (wx, wy), and whether it is heavy."""
+        piece = debris_at(self.world, wx, wy, self.renderer.debris)
+        if piece is None:
+            return None, False
+        heavy = next((hv for pid, _k, _x, _y, _a, _l, _w, hv in self.renderer.debris.pieces(self.world) if pid == piece),
+                     False)
+        return piece, heavy
 
     def _describe_target(self, t) -> str:
         if t.person is not None:
@@ -244,6 +252,7 @@ class PlayState(State):
         self.close_menu()
         if cell is not None:
             self.pings.append((cell, self.clock_s))
+        self.acks = self.acks[-2:] + [(acknowledgement(self.world, order, self.paused), self.clock_s)]
         self.ctx.sound.play("order")
 
     def close_menu(self) -> None:
@@ -384,12 +393,12 @@ class PlayState(State):
     def interpolated_positions(self) -> np.ndarray:
         cur = self._positions()
         if self.prev_xy.shape != cur.shape:
-            return cur
+            return spread(cur)
         jump = np.hypot(*(cur - self.prev_xy).T) > 2.0  # teleports are not walked
         a = self.alpha
         out = self.prev_xy + (cur - self.prev_xy) * a
         out[jump] = cur[jump]
-        return out
+        return spread(out)
 
     def activities(self) -> dict[int, Activity]:
         """Everyone's current doing, worked out once per tick."""
@@ -426,6 +435,7 @@ class PlayState(State):
         self.director.update(self.world, dt, self.paused, any(a.cutting for a in working.values()),
                              any(a.prying for a in working.values()))
         self.pings = [(c, t) for c, t in self.pings if self.clock_s - t < PING_S]
+        self.acks = [(a, t) for a, t in self.acks if self.clock_s - t < ACK_S]
         if self.banner is not None and self.clock_s > self.banner[1]:
             self.banner = None
         if not self.finished:
@@ -452,7 +462,9 @@ class PlayState(State):
         acts = self._frame_activities()
         shown = {i: a for i, a in acts.items() if i in self.selected or a.cutting or a.progress is not None}
         pings = [(c, (self.clock_s - t) / PING_S) for c, t in self.pings]
-        return Marks(tuple(self.selected), shown, self.countdowns.endangered(self.world.time_s), pings)
+        preview = self.menu.hovered(self.input.mouse) if self.menu is not None else None
+        return Marks(tuple(self.selected), shown, self.countdowns.endangered(self.world.time_s), pings,
+                     preview.routes if preview is not None else ())
 
     def draw(self, surface: pygame.Surface) -> None:
         t0 = time.perf_counter()

@@ -60,7 +60,7 @@ class PlayInput:
     def over_panels(self, pos: tuple[int, int]) -> bool:
         """True where a panel covers the map (clicks there are not map clicks)."""
         play = self.play
-        if play.lay.dock.collidepoint(pos) or pos[1] < hud.TOP_BAR_H:
+        if play.lay.dock.collidepoint(pos) or pos[1] < hud.top_bar_h():
             return True
         if any(r.collidepoint(pos) for r, _ in play.panels.hits if r.bottom <= play.lay.strip.bottom + 1):
             return True
@@ -97,9 +97,9 @@ class PlayInput:
             return self.key(event)
         if event.type == pygame.MOUSEWHEEL:
             pos = pygame.mouse.get_pos() if self.mouse == (-1, -1) else self.mouse
-            if play.lay.crew is not None and play.lay.crew.collidepoint(pos):
+            if play.panels.shows("crew") and play.lay.crew.collidepoint(pos):
                 play.panels.crew_panel.on_wheel(play.lay.crew, event.y)
-            elif play.lay.comms is not None and play.lay.comms.collidepoint(pos):
+            elif play.panels.shows("comms") and play.lay.comms.collidepoint(pos):
                 play.comms.on_wheel(event.y)
             elif event.y and not self.over_panels(pos):
                 play.camera.zoom_step(1 if event.y > 0 else -1, pos)
@@ -173,8 +173,13 @@ class PlayInput:
             play.centre_on_selection()
         elif action == "legend":
             play.show_legend = not play.show_legend
-        elif action == "help":
-            play.show_help = not play.show_help
+        elif action == "help":  # off, the keys, the orders, off
+            if not play.show_help:
+                play.show_help, play.panels.help_page = True, "keys"
+            elif play.panels.help_page == "keys":
+                play.panels.help_page = "orders"
+            else:
+                play.show_help = False
         elif action == "perf":
             play.perf.visible = not play.perf.visible
         elif action == "autopilot":
@@ -198,6 +203,10 @@ class PlayInput:
         if play.panels.autopilot_pill().collidepoint(pos):
             play.toggle_autopilot()
             return None
+        for name, r in play.panels.tab_rects().items():
+            if r.collidepoint(pos):
+                play.panels.tab = name
+                return None
         pid = self.panel_hit(pos)
         if pid is not None:
             now = play.clock_s

@@ -17,11 +17,13 @@ import pygame_gui
 from pygame_gui.core import ObjectID
 
 from game.settings import ACTIONS
+from game.sim.orders import ORDER_KINDS
 from game.sim.roles import ROLES
 from game.sim.words import duration
 from game.view import hud, objective_panel, overlays, panels, ui
 from game.view import palette as P
 from game.view.outcome import objective_rows
+from game.view.tooltips import Tooltips
 from game.view.ui import px
 
 if TYPE_CHECKING:
@@ -61,6 +63,41 @@ class PlayPanels:
         self._hits: dict[str, list[tuple[pygame.Rect, int]]] = {}
         self._built = False  # a panel was redrawn this frame (one non-urgent redraw a frame)
         self.redraws: dict[str, list[float]] = {}  # panel -> clock_s of its redraws (recent ones), to measure refresh
+        self.tab = "comms"  # in a narrow window comms and crew share a place: the one shown
+        self.help_page = "keys"  # F1 shows the keys, then the orders
+        self.tips = Tooltips()
+        self.help_rect: pygame.Rect | None = None  # where the help page was last drawn
+
+    def shows(self, name: str) -> bool:
+        """Whether the panel `name` ("comms" or "crew") is on screen now."""
+        lay = self.play.lay
+        rect = lay.crew if name == "crew" else lay.comms
+        return rect is not None and (not lay.tabbed or self.tab == name)
+
+    def tab_rects(self) -> dict[str, pygame.Rect]:
+        """Where the comms and crew tabs are, in a narrow window (empty otherwise)."""
+        lay = self.play.lay
+        if not lay.tabbed:
+            return {}
+        out, x = {}, lay.comms.x + px(2)
+        for name, words in self._tab_names().items():
+            out[name] = pygame.Rect(x, lay.comms.y + px(2), ui.text_size(words, 11, "bold")[0] + px(16), px(22))
+            x = out[name].right + px(2)
+        return out
+
+    def _tab_names(self) -> dict[str, str]:
+        return {"comms": "COMMS", "crew": f"CREW  {len(self.play.world.people)}"}
+
+    def draw_tabs(self, surface: pygame.Surface) -> None:
+        """Two tabs over the shared panel's title: the one shown bright and underlined."""
+        names = self._tab_names()
+        for name, r in self.tab_rects().items():
+            on = self.tab == name
+            pygame.draw.rect(surface, (24, 30, 42) if on else (14, 17, 24), r, border_radius=px(3))
+            ui.text(surface, names[name], (r.x + px(8), r.centery), 11, P.TEXT if on else P.TEXT_DIM, "bold",
+                    anchor="midleft")
+            if on:
+                pygame.draw.line(surface, P.ACCENT, (r.x + px(8), r.bottom - 2), (r.x + px(32), r.bottom - 2), 2)
 
     def relayout(self) -> None:
         """The layout changed: every panel is redrawn at its new size."""
@@ -85,13 +122,13 @@ class PlayPanels:
         self.feed_buttons = {}
 
     def speed_box(self) -> pygame.Rect:
-        box = pygame.Rect(0, 8, 132, hud.TOP_BAR_H - 16)
-        box.right = self.play.ctx.size[0] - 12
-        return box
+        return hud.speed_box(self.play.ctx.size[0])
 
     def autopilot_pill(self) -> pygame.Rect:
-        r = pygame.Rect(0, 9, 150, hud.TOP_BAR_H - 18)
-        r.right = hud.clock_rect(self.play.ctx.size[0]).left - 14
+        """Left of the clock, sized to its words; the level's title stops short of it."""
+        w = ui.text_size("AUTOPILOT OFF", 12, "bold")[0] + px(36)
+        r = pygame.Rect(0, px(9), w, hud.top_bar_h() - px(18))
+        r.right = hud.clock_rect(self.play.ctx.size[0]).left - px(14)
         return r
 
     # --------------------------------------------------------------- draw
@@ -106,10 +143,13 @@ class PlayPanels:
             pygame.draw.rect(surface, P.ACCENT, play.input.box, 1)
         if hover is not None and play.menu is None:
             self.draw_person_tag(surface, hover, positions)
-        play.top_bar.draw(surface, hud.hud_info(play.world, play.speed, play.paused))
+        elif play.menu is None and play.input.box is None and not play.show_help:
+            self.draw_thing_tag(surface)
+        play.top_bar.draw(surface, hud.hud_info(play.world, play.speed, play.paused), self.autopilot_pill().left - px(10))
         self.draw_autopilot(surface)
         self.draw_panels(surface)
         self.draw_banner(surface)
+        self.draw_acks(surface)
         if play.targeting == "feed" and play.camera.viewport.collidepoint(play.input.mouse):
             self.draw_target_cursor(surface)
         if play.show_help:
@@ -166,7 +206,7 @@ class PlayPanels:
             return panels.draw_strip(surf, lay.strip.move(dx, dy), world, countdowns, set(sel))
 
         surface.blit(self.cached("strip", lay.strip, (tick, countdowns.projections), (sel, scale), strip), lay.strip)
-        if lay.crew is not None:
+        if self.shows("crew"):
             mouse = play.input.mouse
             hover_row = None
             if lay.crew.collidepoint(mouse):
@@ -179,7 +219,7 @@ class PlayPanels:
             key = (tick, len(world.command_log), len(world.events))
             urgent = (sel, hover_row, self.crew_panel.scroll, scale)
             surface.blit(self.cached("crew", lay.crew, key, urgent, crew), lay.crew)
-        if lay.comms is not None:
+        if self.shows("comms"):
             def comms(surf, dx, dy):
                 play.comms.draw(surf, lay.comms.move(dx, dy))
 
@@ -206,7 +246,8 @@ class PlayPanels:
                 objective_panel.draw(surf, tracker.move(dx, dy), objective_rows(world, play.watch.tracker))
 
             surface.blit(self.cached("objectives", tracker, (tick // 5,), (scale,), objectives), tracker)
-        self.hits = self._hits.get("strip", []) + self._hits.get("crew", [])
+        self.hits = self._hits.get("strip", []) + (self._hits.get("crew", []) if self.shows("crew") else [])
+        self.draw_tabs(surface)
         self.draw_legends(surface)
 
     def draw_legends(self, surface: pygame.Surface) -> None:
@@ -248,10 +289,11 @@ class PlayPanels:
         on = self.play.autopilot_on()
         r = self.autopilot_pill()
         colour = P.GLYPH_OPEN if on else P.TEXT_DIM
-        pygame.draw.rect(surface, P.CLOCK_BG, r, border_radius=5)
-        pygame.draw.rect(surface, colour if on else P.HUD_LINE, r, 1, border_radius=5)
-        pygame.draw.circle(surface, colour, (r.x + 13, r.centery), 4 if on else 3, 0 if on else 1)
-        ui.text(surface, "AUTOPILOT " + ("ON" if on else "OFF"), (r.x + 24, r.centery), 12, colour, "bold", anchor="midleft")
+        pygame.draw.rect(surface, P.CLOCK_BG, r, border_radius=px(5))
+        pygame.draw.rect(surface, colour if on else P.HUD_LINE, r, 1, border_radius=px(5))
+        pygame.draw.circle(surface, colour, (r.x + px(13), r.centery), px(4) if on else px(3), 0 if on else 1)
+        ui.text(surface, "AUTOPILOT " + ("ON" if on else "OFF"), (r.x + px(24), r.centery), 12, colour, "bold",
+                anchor="midleft")
 
     def draw_banner(self, surface: pygame.Surface) -> None:
         banner = self.play.banner
@@ -265,6 +307,23 @@ class PlayPanels:
         pygame.draw.rect(surface, (60, 18, 14) if auto else (20, 26, 38), rect, border_radius=px(4))
         pygame.draw.rect(surface, P.BREACH_RING if auto else P.ACCENT, rect, 1, border_radius=px(4))
         ui.text(surface, text, rect.center, 14, P.TEXT, "bold", anchor="center")
+
+    def draw_acks(self, surface: pygame.Surface) -> None:
+        """The orders just given, newest lowest, just above the dock: each one said back, paused or not."""
+        lay = self.play.lay
+        y = lay.map_free.bottom - px(6)
+        for text, _t in reversed(self.play.acks):
+            w, h = ui.text_size(text, 13, "bold")
+            rect = pygame.Rect(0, 0, min(w + px(36), lay.size[0] - px(16)), h + px(8))
+            rect.midbottom = (lay.map_free.centerx, y)
+            pygame.draw.rect(surface, (18, 30, 26), rect, border_radius=px(4))
+            pygame.draw.rect(surface, P.GLYPH_OPEN, rect, 1, border_radius=px(4))
+            tick = (rect.x + px(10), rect.centery)
+            pygame.draw.lines(surface, P.GLYPH_OPEN, False, [(tick[0], tick[1]), (tick[0] + px(4), tick[1] + px(4)),
+                                                             (tick[0] + px(11), tick[1] - px(5))], 2)
+            ui.text(surface, text, (rect.x + px(26), rect.centery), 13, P.TEXT, "bold", anchor="midleft",
+                    max_w=rect.w - px(32))
+            y = rect.top - px(4)
 
     def draw_target_cursor(self, surface: pygame.Surface) -> None:
         play = self.play
@@ -291,12 +350,55 @@ class PlayPanels:
         rows = [(self.play.ctx.settings.key_for(a).upper(), what) for a, (_, what) in ACTIONS.items()]
         return rows + list(MOUSE_HELP)
 
+    def order_rows(self) -> list[tuple[str, str]]:
+        """(order, how to give it) for every order in the right-click menu, from the sim's registry."""
+        rows = []
+        for kind in ORDER_KINDS:
+            if kind.menu is None:
+                continue
+            name = kind.key.replace("_remote", " (remote)").replace("_", " ").capitalize()
+            if kind.remote:
+                how = f"Right-click {kind.aim.what}; the control room does it, no one needs selecting"
+            elif kind.aim.field is None:
+                how = "Select crew, right-click anywhere on the map"
+            else:
+                how = f"Select crew, right-click {kind.aim.what}"
+            rows.append((name, how))
+        return rows
+
     def draw_help(self, surface: pygame.Surface) -> None:
+        """F1's pages: the keys, then the orders (F1 again turns the page, Esc closes)."""
+        if self.help_page == "orders":
+            self.draw_order_help(surface)
+        else:
+            self.draw_key_help(surface)
+
+    def draw_order_help(self, surface: pygame.Surface) -> None:
+        rows = self.order_rows()
+        w = min(px(720), self.play.lay.size[0] - px(16))
+        h = px(34) + len(rows) * px(19) + px(30)
+        rect = pygame.Rect(0, 0, w, h)
+        rect.center = self.play.lay.map_free.center
+        rect.clamp_ip(pygame.Rect(0, hud.top_bar_h(), *self.play.lay.size))
+        self.help_rect = rect
+        inner = ui.panel(surface, rect, "ORDERS  (F1: close)  -  greyed in the menu: why not, and what would fix it",
+                         accent=P.ACCENT)
+        for i, (name, how) in enumerate(rows):
+            y = inner.y + i * px(19)
+            ui.text(surface, name, (inner.x, y), 12, P.ACCENT, "bold", max_w=px(150))
+            ui.text(surface, how, (inner.x + px(156), y), 12, P.TEXT, max_w=inner.w - px(160))
+        ui.text(surface, "Hover an order in the menu to see the route and its time before you give it.",
+                (inner.x, inner.y + len(rows) * px(19) + px(6)), 12, P.TEXT_DIM, max_w=inner.w)
+
+    def draw_key_help(self, surface: pygame.Surface) -> None:
         rows = self.help_rows()
         w, h = px(520), px(34) + ((len(rows) + 1) // 2) * px(19) + px(10)
         rect = pygame.Rect(0, 0, w, h)
         rect.center = self.play.lay.map_free.center
-        inner = ui.panel(surface, rect, "KEYS  (change them in Settings)", accent=P.ACCENT)
+        rect.clamp_ip(pygame.Rect(0, hud.top_bar_h(), *self.play.lay.size))
+        self.help_rect = rect
+        inner = ui.panel(surface, rect, f"KEYS  (change them in Settings)   {self.play.ctx.settings.key_for('help').upper()}: "
+                         "the orders", accent=P.ACCENT)
         half = (len(rows) + 1) // 2
         for i, (k, what) in enumerate(rows):
             col, row = divmod(i, half)
@@ -304,6 +406,21 @@ class PlayPanels:
             y = inner.y + row * px(19)
             ui.text(surface, k, (x, y), 12, P.ACCENT, "mono", max_w=px(110))
             ui.text(surface, what, (x + px(112), y), 12, P.TEXT, max_w=inner.w // 2 - px(116))
+
+    def draw_thing_tag(self, surface: pygame.Surface) -> None:
+        """The tooltip of the door, locker, debris or room under the mouse."""
+        play = self.play
+        mouse = play.input.mouse
+        if not play.camera.viewport.collidepoint(mouse) or play.input.over_panels(mouse):
+            return
+        tracker = play.tracker_rect()
+        if tracker is not None and tracker.collidepoint(mouse):
+            return
+        wx, wy = play.camera.screen_to_world(*mouse)
+        piece, heavy = play.debris_under(wx, wy)
+        lines = self.tips.lines(play.world, play.input.map_cell(mouse), play.actors(), piece, heavy)
+        if lines:
+            hud.draw_tag(surface, mouse, lines)
 
     def draw_person_tag(self, surface: pygame.Surface, i: int, positions: np.ndarray) -> None:
         play = self.play

@@ -42,7 +42,7 @@ class SettingsState(State):
 
     # ---------------------------------------------------------------- layout
     def enter(self) -> None:
-        ui.set_scale(self.ctx.settings.ui_scale)
+        ui.set_scale(self.ctx.settings.ui_scale, self.ctx.size)
         m = self.ctx.manager
         s = self.ctx.settings
         w, h = self.ctx.size
