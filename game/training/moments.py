@@ -39,12 +39,22 @@ class Moment:
     key: bool = False  # worth a map snapshot and a jump-to entry
 
 
+WHO = ("trainee", "autopilot", "instructor")  # who decides; "sim" is what happened
+
+
 def who_sent(cmd: C.Command) -> str:
-    if isinstance(cmd, C.INJECT_COMMANDS):
-        return "instructor"
-    if isinstance(cmd, C.SetAutopilot):
-        return "autopilot"
-    return "trainee"
+    """Who gave a command of the world's command log: the instructor (injects, the
+    freeze) or else the trainee, switching the autopilot on or off included.
+
+    The autopilot never writes to that log: its commands go through
+    `crew.ai_pending` into `crew.autopilot_log`, which `moments` reads apart.
+    """
+    return "instructor" if isinstance(cmd, C.INJECT_COMMANDS) else "trainee"
+
+
+def decision_counts(ms: list[Moment]) -> dict[str, int]:
+    """How many decisions each of the trainee, the autopilot and the instructor made."""
+    return {who: sum(1 for m in ms if m.who == who) for who in WHO}
 
 
 def describe_command(cmd: C.Command, world: World) -> str:
@@ -80,14 +90,14 @@ def moments(world: World, describe: EventWords, commands: list[C.Command] | None
     `describe` gives an event's words (the comms log's); events it leaves out are not moments.
     """
     commands = world.command_log if commands is None else commands
+    sent = [(cmd, who_sent(cmd)) for cmd in commands]
+    sent += [(cmd, "autopilot") for cmd in world.crew.autopilot_log]  # re-made by a replay, never recorded
     out: list[Moment] = []
-    for cmd in commands:
-        t = cmd.tick * TICK_S
-        who = who_sent(cmd)
+    for cmd, who in sent:
         out.append(
             Moment(
                 cmd.tick,
-                t,
+                cmd.tick * TICK_S,
                 who,
                 describe_command(cmd, world),
                 "warn" if who == "instructor" else "info",
@@ -115,9 +125,7 @@ def moments(world: World, describe: EventWords, commands: list[C.Command] | None
                 )
                 i = j
                 continue
-        if isinstance(e, CE.OrderTaken):
-            if e.source == "autopilot":  # the trainee's orders are already listed as their commands
-                out.append(Moment(e.tick, e.time_s, "autopilot", f"{e.person}: {e.order}", "info"))
+        if isinstance(e, CE.OrderTaken):  # every order is listed as the command that gave it, above
             i += 1
             continue
         line = describe(e, world)
