@@ -30,6 +30,7 @@ from game.view.context_menu import ContextMenu
 from game.view.countdowns import Countdowns
 from game.view.debris_layer import debris_at
 from game.view.layers import person_at
+from game.view.lesson_panel import LessonPanel
 from game.view.messages import describe_all, describe_all_keyed
 from game.view.orders import available_orders, target_at
 from game.view.outcome import Watch, critical_events
@@ -60,6 +61,7 @@ class PlayState(State):
         self.lay = panels.layout(ctx.size)
         self.renderer = WorldRenderer(world)
         self.renderer.palette = ctx.settings.palette
+        self.lesson = LessonPanel.for_world(world)  # a lesson level's goals and hints (None otherwise)
         self.camera = self.renderer.new_camera(self.lay.viewport, self.map_focus())
         self.paused = paused
         self.speed = 1
@@ -128,11 +130,11 @@ class PlayState(State):
     def tracker_rect(self) -> pygame.Rect | None:
         """Where the objective tracker stands (None for a level without objectives)."""
         n = len(self.world.level.objectives)
-        return objective_panel.panel_rect(self.lay.map_free, n) if n else None
+        return objective_panel.panel_rect(self.lay.map_free, n) if n and self.lesson is None else None
 
     def map_focus(self) -> pygame.Rect:
         """The part of the screen the map is fitted into: clear of every panel and the tracker."""
-        tracker = self.tracker_rect()
+        tracker = self.lesson.rect(self.lay.map_free) if self.lesson is not None else self.tracker_rect()
         if tracker is None:
             return self.lay.map_free
         g = self.world.grid
@@ -430,6 +432,8 @@ class PlayState(State):
             self.banner = None
         if not self.finished:
             reason = self.watch.finished(self.world, self.countdowns.trends)
+            if reason is None and self.lesson is not None and self.lesson.update(self):
+                reason = "lesson"
             if reason is not None:
                 return self.end(reason)
         return None
@@ -467,6 +471,8 @@ class PlayState(State):
             hover = person_at(world, self.camera, mouse, positions)
         self.renderer.draw(surface, self.camera, positions, phase, hover, self.alpha, self.marks(positions))
         self.panels.draw(surface, hover, positions)
+        if self.lesson is not None:
+            self.lesson.draw(surface, self.lesson.rect(self.lay.map_free), self.clock_s)
         self.ctx.manager.draw_ui(surface)
         draw_ms = (time.perf_counter() - t0) * 1000.0
         if frame_ms:
