@@ -95,3 +95,37 @@ def test_lesson1_select_and_move(display):
     order(s, (3, 3), "move")
     wait(s, step_done(s, 4))
     finish(s)
+
+
+def test_lesson2_doors_bulkheads_and_sealing_and_the_hint_when_refused(display):
+    w, s = start("lesson2_doors.toml")
+    click(s, at(s, "Ana Ruiz"))
+    order(s, (17, 3), "move")
+    wait(s, step_done(s, 1))
+    order(s, (13, 4), "close")
+    wait(s, step_done(s, 2), 5)
+    order(s, (13, 4), "seal_remote")
+    wait(s, step_done(s, 3), 5)
+    click(s, at(s, "Ana Ruiz"))
+    order(s, (3, 3), "move")
+    s.run_for(0.5)
+    s.update(0.0)
+    said = s.lesson.lesson.hint(s.clock_s)
+    assert said.startswith("Refused:") and "Hall bulkhead is sealed" in said and "Unseal" in said  # the hint answers
+    order(s, (13, 4), "unseal")
+    order(s, (3, 3), "move")
+    wait(s, step_done(s, 4))
+    finish(s)
+
+
+def test_lesson3_pry_and_cut(display):
+    w, s = start("lesson3_tools.toml")
+    click(s, at(s, "Ana Ruiz"))
+    order(s, (7, 4), "pry")
+    wait(s, step_done(s, 1), 200)
+    click(s, at(s, "Tom Berg"))
+    order(s, (15, 5), "cut")
+    wait(s, step_done(s, 2), 200)
+    order(s, (17, 3), "move")
+    wait(s, step_done(s, 3))
+    finish(s)

@@ -142,6 +142,7 @@ class Lesson:
                     continue
                 self.said = _fill(h.say, ev)
                 self.said_at_s = now_s
+                break  # the first hint that answers an event speaks: list the particular before the general
 
     def hint(self, now_s: float) -> str:
         """What the lesson says now: its answer to the player's last doing, else the
