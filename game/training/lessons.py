@@ -128,7 +128,8 @@ class Lesson:
             self.done_s[self.current] = now_s
             self.current += 1
             self.step_since_s = now_s
-            self.said = ""
+            if self.said_at_s < now_s:  # an answer to what just did it stays; older ones go with the step
+                self.said = ""
         return self.finished and not was
 
     def _listen(self, world: World, now_s: float) -> None:
