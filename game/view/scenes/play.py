@@ -58,7 +58,7 @@ class PlayState(State):
         self.world = world
         self.level_path = level_path
         ui.set_scale(ctx.settings.ui_scale)
-        self.lay = panels.layout(ctx.size)
+        self.lay = self.layout(ctx.size)
         self.renderer = WorldRenderer(world)
         self.renderer.palette = ctx.settings.palette
         self.lesson = LessonPanel.for_world(world)  # a lesson level's goals and hints (None otherwise)
@@ -127,6 +127,10 @@ class PlayState(State):
         return self.panels.autopilot_pill()
 
     # ---------------------------------------------------------------- layout
+    def layout(self, size: tuple[int, int]) -> panels.Layout:
+        """Where the panels and the map go; a scene with a docked panel of its own narrows the map's part."""
+        return panels.layout(size)
+
     def tracker_rect(self) -> pygame.Rect | None:
         """Where the objective tracker stands (None for a level without objectives)."""
         n = len(self.world.level.objectives)
@@ -147,7 +151,7 @@ class PlayState(State):
 
     def enter(self) -> None:
         ui.set_scale(self.ctx.settings.ui_scale)
-        lay = panels.layout(self.ctx.size)  # the window or the UI scale may have changed while away
+        lay = self.layout(self.ctx.size)  # the window or the UI scale may have changed while away
         if lay != self.lay:
             self.lay = lay
             self.refit()
@@ -168,7 +172,7 @@ class PlayState(State):
 
     def resize(self, size: tuple[int, int]) -> None:
         super().resize(size)
-        self.lay = panels.layout(size)
+        self.lay = self.layout(size)
         self.refit()
         self.panels.relayout()
         if self.feed_buttons:
