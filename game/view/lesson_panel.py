@@ -70,7 +70,7 @@ class LessonPanel:
         return pygame.Rect(map_area.x + px(8), map_area.y + px(2), w, min(h, map_area.h - px(4)))
 
     def _step_lines(self, goal: str, w: int) -> list[str]:
-        return wrap(goal, TEXT_PT, w - px(34))
+        return wrap(goal, TEXT_PT, w - px(34), "bold")  # measured bold: the current goal is drawn so
 
     @staticmethod
     def seen(play: PlayState) -> Seen:
