@@ -339,6 +339,18 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
     return level, r.problems, index
 
 
+def parse_lesson(text: str, file: str = "<lesson>") -> tuple[tuple[LessonStepDef, ...], tuple[LessonHintDef, ...], list[Problem]]:
+    """A lesson's `[[lesson_steps]]` and `[[lesson_hints]]` alone (as the Tiled export carries them)."""
+    index = LineIndex(text)
+    r = _Reader(file, index)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return (), (), [Problem(file, 1, f"the lesson is not valid TOML: {exc}")]
+    r.check_keys(data, {"lesson_steps", "lesson_hints"}, ())
+    return _lesson_steps(r, data), _lesson_hints(r, data), r.problems
+
+
 def _lesson_steps(r: _Reader, data: dict) -> tuple[LessonStepDef, ...]:
     """`[[lesson_steps]]`: a goal, the check that ticks it (and what that check reads), a hint."""
     out = []

@@ -128,11 +128,11 @@ def level_to_toml(level: Level) -> str:
         )
     for inj in level.injects:
         parts.append(_table("[[injects]]", [("at_s", inj.at_s), ("kind", inj.kind), ("note", inj.note or None)] + list(inj.params.items())))
-    parts += _lesson_tables(level)
+    parts += lesson_tables(level)
     return "\n\n".join(parts) + "\n"
 
 
-def _lesson_tables(level: Level) -> list[str]:
+def lesson_tables(level: Level) -> list[str]:
     """A lesson's steps and hints, as `[[lesson_steps]]` and `[[lesson_hints]]`."""
     out = [
         _table("[[lesson_steps]]", [("goal", s.goal), ("check", s.check)] + list(s.params.items())

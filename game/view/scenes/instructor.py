@@ -27,9 +27,8 @@ from game.training.session import Session
 from game.view.layers import person_at
 from game.view.scenes.base import Context, State
 from game.view.scenes.debrief import DebriefState
-from game.view.panels import Layout
 from game.view.scenes.play import PlayState
-from game.view.scenes.side_dock import SideDock
+from game.view.scenes.side_dock import Docked, SideDock
 from game.view.ui import px
 
 SAVE_EVERY_TICKS = 100
@@ -126,7 +125,7 @@ class ScoredDebrief(DebriefState):
         super().leave()
 
 
-class InstructorState(RecordedPlay):
+class InstructorState(Docked, RecordedPlay):
     """The exercise as the instructor runs it: the trainee's view plus a console."""
 
     def __init__(self, ctx: Context, world: World, level_path: str, session: Session, out_path: str | None) -> None:
@@ -140,24 +139,12 @@ class InstructorState(RecordedPlay):
         self._shown = ("", "")
         self._planned_seen = 0
 
-    def layout(self, size: tuple[int, int]) -> Layout:
-        """The play layout with the map moved out from under the docked console."""
-        return self.dock.narrow(super().layout(size))
-
     # -------------------------------------------------------------- console
     def enter(self) -> None:
         super().enter()
-        self._build_console()
+        self.build_docked()
 
-    def set_collapsed(self, on: bool) -> None:
-        """Fold the console to a tab at the edge (the map takes its room) or open it again."""
-        self.dock.collapsed = on
-        self.lay = self.layout(self.ctx.size)
-        self.refit()
-        self.panels.relayout()
-        self._build_console()
-
-    def _build_console(self) -> None:
+    def build_docked(self) -> None:
         m = self.ctx.manager
         self._ui = {}
         self.console = c = self.dock.build(m, self.lay)

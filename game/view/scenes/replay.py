@@ -24,9 +24,8 @@ from game.training.session import Session
 from game.view.messages import describe
 from game.view.scenes.base import Context, State
 from game.view.scenes.instructor import RecordedPlay
-from game.view.panels import Layout
 from game.view.scenes.play import PlayState
-from game.view.scenes.side_dock import SideDock
+from game.view.scenes.side_dock import Docked, SideDock
 from game.view.ui import px
 
 SPEEDS = (1, 2, 4, 8, 16, 32)
@@ -37,7 +36,7 @@ WINDOW_SIZE = (420, 360)  # the docked controls' width; their height is what the
 WHO_TAG = {"sim": "", "trainee": "Order: ", "instructor": "", "autopilot": "Autopilot: "}  # injects say so themselves
 
 
-class ReplayState(PlayState):
+class ReplayState(Docked, PlayState):
     """A replay in the window. Keys: Space pause, [ ] speed, Left/Right seek 10 s
     (Shift: 60 s), Home/End, T take over."""
 
@@ -69,23 +68,11 @@ class ReplayState(PlayState):
         self.hint: tuple[str, float] | None = None
 
     # ---------------------------------------------------------------- UI
-    def layout(self, size: tuple[int, int]) -> Layout:
-        """The play layout with the map moved out from under the docked controls."""
-        return self.dock.narrow(super().layout(size))
-
     def enter(self) -> None:
         super().enter()
-        self._build_controls()
+        self.build_docked()
 
-    def set_collapsed(self, on: bool) -> None:
-        """Fold the controls to a tab at the edge (the map takes their room) or open them again."""
-        self.dock.collapsed = on
-        self.lay = self.layout(self.ctx.size)
-        self.refit()
-        self.panels.relayout()
-        self._build_controls()
-
-    def _build_controls(self) -> None:
+    def build_docked(self) -> None:
         m = self.ctx.manager
         self._ui = {}
         self._moments: list[Moment] = []

@@ -98,3 +98,26 @@ class SideDock:
             and self.toggle_button is not None
             and event.ui_element is self.toggle_button
         )
+
+
+class Docked:
+    """For a play scene with a docked panel: set `self.dock` before the scene's
+    __init__ makes its layout, and build the panel's contents in `build_docked`.
+    The map's part of the layout is narrowed by the dock; folding re-lays out and refits."""
+
+    dock: SideDock
+
+    def layout(self, size: tuple[int, int]) -> Layout:
+        """The play layout with the map moved out from under the dock."""
+        return self.dock.narrow(super().layout(size))  # type: ignore[misc]
+
+    def set_collapsed(self, on: bool) -> None:
+        """Fold the panel to a tab at the edge (the map takes its room) or open it again."""
+        self.dock.collapsed = on
+        self.lay = self.layout(self.ctx.size)  # type: ignore[attr-defined]
+        self.refit()  # type: ignore[attr-defined]
+        self.panels.relayout()  # type: ignore[attr-defined]
+        self.build_docked()
+
+    def build_docked(self) -> None:
+        raise NotImplementedError
