@@ -13,9 +13,12 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game.sim.commands import InjectWorsen, MoveTo, SealDoor
-from game.sim.world import create_world
+from game.sim.commands import InjectWorsen, MoveTo, SealDoor, SetAutopilot
+from game.sim.crew_events import OrderTaken
+from game.sim.world import create_world, run_until
+from game.training.moments import decision_counts, moments
 from game.training.replay import Recorder, run_recorded
+from game.training.report import decisions_summary
 from tests.training_levels import BULKHEAD, SICK_BAY, exercise_level
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,3 +121,22 @@ def test_the_screenshot_shows_a_dark_header_over_a_light_page(report, tmp_path):
     assert sum(page[:3]) > 600, "the page behind the sections is light"
     colours = {tuple(img.get_at((x, y))[:3]) for x in range(0, 1280, 37) for y in range(0, 2400, 53)}
     assert len(colours) > 40, "charts and snapshots, not a blank page"
+
+
+def test_each_decision_is_credited_to_whoever_made_it():
+    """The trainee hands the crew to the autopilot and the instructor makes Bo worse:
+    the autopilot's orders are its own, the switch is the trainee's, the inject the instructor's."""
+    world = create_world(exercise_level(), 2)
+    world.submit(SetAutopilot(on=True))
+    run_until(world, 5.0)
+    world.submit(InjectWorsen(person_id=1, spo2_drop=0.1))
+    run_until(world, 40.0)
+    ms = moments(world, lambda e, w: None)
+    counts = decision_counts(ms)
+    by_autopilot = world.crew.autopilot_log  # remote ones (the O2 feed) included: they take no OrderTaken
+    assert by_autopilot, "the autopilot decided nothing: nothing to attribute"
+    assert counts == {"trainee": 1, "autopilot": len(by_autopilot), "instructor": 1}
+    assert [m.text for m in ms if m.who == "trainee"] == ["Autopilot on"]
+    assert not [e for e in world.events if isinstance(e, OrderTaken) and e.source == "player"]
+    summary = decisions_summary(ms)
+    assert summary.startswith(f"1 decisions by the trainee, {len(by_autopilot)} by the autopilot, 1 instructor")

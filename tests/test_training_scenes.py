@@ -220,3 +220,64 @@ def test_play_instructor_opens_the_console_on_the_level_with_its_plan(display, t
     args.instructor = False
     plain = exercise_state(level, args)(ctx())
     assert type(plain) is RecordedPlay and plain.session.planned is None
+
+
+def _map_on_screen(state) -> pygame.Rect:
+    """Where the whole station is drawn now."""
+    g = state.world.grid
+    x0, y0 = state.camera.world_to_screen(0, 0)
+    x1, y1 = state.camera.world_to_screen(g.width, g.height)
+    return pygame.Rect(x0, y0, x1 - x0, y1 - y0)
+
+
+def _fold(state):
+    return state.handle_event(pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, {"ui_element": state.dock.toggle_button}))
+
+
+def _docked_beside_the_map(state, side: str):
+    """The panel stands at its edge, the map is drawn beside it (never under it), and folding it
+    gives the map that room back; the comms log and the at-risk strip stay uncovered."""
+    panel = state.dock.panel.get_abs_rect()
+    assert (panel.left == 0) if side == "left" else (panel.right == SIZE[0])
+    assert not panel.colliderect(state.camera.viewport) and not panel.colliderect(_map_on_screen(state))
+    assert not panel.colliderect(state.lay.strip) and not panel.colliderect(state.lay.dock)
+    if state.lay.comms is not None:
+        assert not panel.colliderect(state.lay.comms)
+    width = state.camera.viewport.w
+    _fold(state)
+    assert state.dock.panel is None and state.camera.viewport.w > width  # the map took the room back
+    tab = state.dock.toggle_button.get_abs_rect()
+    assert not tab.colliderect(state.camera.viewport)
+    _fold(state)
+    assert state.dock.panel is not None and state.camera.viewport.w == width
+
+
+def test_the_instructor_console_is_docked_beside_the_map_and_folds(display, tmp_path):
+    world = create_world(exercise_level(), 1)
+    session = Session(world, "exercise.toml", injects=True, recorded_by="instructor")
+    state = InstructorState(ctx(), world, "exercise.toml", session, str(tmp_path / "x.json"))
+    state.enter()
+    run_frames(state, 2)
+    _docked_beside_the_map(state, "left")
+    # an inject still lands where the instructor clicks on the narrowed map
+    press(state, "debris")
+    pos = state.camera.world_to_screen(13.5, 2.5)
+    state.handle_event(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos))
+    (cmd,) = [c for c in world.pending if c.name == "InjectDebris"]
+    assert tuple(cmd.cell) == (13, 2)
+    state.leave()
+
+
+def test_the_replay_controls_are_docked_beside_the_map_and_fold(display, replay_path):
+    state = ReplayState(ctx(), Playback(load_replay(replay_path)), str(replay_path))
+    state.enter()
+    run_frames(state, 2)
+    _docked_beside_the_map(state, "right")
+    _fold(state)
+    state.paused = False
+    run_frames(state, 10)
+    assert state.world.tick > 0
+    nxt = state.seek(0)  # back to the start: a fresh scene, the controls still folded
+    nxt = switch(state, nxt)
+    assert nxt.dock.collapsed and nxt.dock.panel is None
+    nxt.leave()

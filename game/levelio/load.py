@@ -19,12 +19,16 @@ from game.sim.level import (
     EVENT_PARAMS,
     FORMAT_VERSION,
     INJECT_PARAMS,
+    LESSON_CHECKS,
+    LESSON_HINT_AFTER_S,
     AirlockDef,
     CrewDef,
     DoorDef,
     EventDef,
     HullSectionDef,
     InjectDef,
+    LessonHintDef,
+    LessonStepDef,
     Level,
     LifeSupport,
     LockerDef,
@@ -40,7 +44,7 @@ _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 TOP_KEYS = {
     "format_version", "meta", "life_support", "legend", "map", "rooms", "modules",
     "hull_sections", "doors", "crew", "lockers", "events", "objectives", "injects",
-    "airlocks",
+    "airlocks", "lesson_steps", "lesson_hints",
 }
 META_KEYS = {
     "name", "author", "briefing", "time_limit_s", "ceiling_height_m",
@@ -329,8 +333,62 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
         objectives=objectives,
         injects=tuple(injects),
         airlocks=airlocks,
+        lesson_steps=_lesson_steps(r, data),
+        lesson_hints=_lesson_hints(r, data),
     )
     return level, r.problems, index
+
+
+def parse_lesson(text: str, file: str = "<lesson>") -> tuple[tuple[LessonStepDef, ...], tuple[LessonHintDef, ...], list[Problem]]:
+    """A lesson's `[[lesson_steps]]` and `[[lesson_hints]]` alone (as the Tiled export carries them)."""
+    index = LineIndex(text)
+    r = _Reader(file, index)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return (), (), [Problem(file, 1, f"the lesson is not valid TOML: {exc}")]
+    r.check_keys(data, {"lesson_steps", "lesson_hints"}, ())
+    return _lesson_steps(r, data), _lesson_hints(r, data), r.problems
+
+
+def _lesson_steps(r: _Reader, data: dict) -> tuple[LessonStepDef, ...]:
+    """`[[lesson_steps]]`: a goal, the check that ticks it (and what that check reads), a hint."""
+    out = []
+    for p, t in r.tables(data, "lesson_steps"):
+        check = r.get(t, "check", p, "str", None, required=True)
+        spec = LESSON_CHECKS.get(check) if check else None
+        if check is not None and spec is None:
+            r.problem(p + ("check",), f"unknown lesson check '{check}' (known: {', '.join(LESSON_CHECKS)})")
+        params: dict[str, Any] = {}
+        if spec is not None:
+            r.check_keys(t, {"goal", "check", "hint", "hint_after_s"} | set(spec), p)
+            for name, (required, tag) in spec.items():
+                value = r.get(t, name, p, tag, None, required=required)
+                if value is not None:
+                    params[name] = value
+        out.append(LessonStepDef(
+            goal=r.get(t, "goal", p, "str", "?", required=True),
+            check=check or "?",
+            params=params,
+            hint=r.get(t, "hint", p, "str", ""),
+            hint_after_s=r.get(t, "hint_after_s", p, "nonneg", LESSON_HINT_AFTER_S),
+        ))
+    return tuple(out)
+
+
+def _lesson_hints(r: _Reader, data: dict) -> tuple[LessonHintDef, ...]:
+    """`[[lesson_hints]]`: what the lesson says when the player does something (an event happens)."""
+    return tuple(
+        LessonHintDef(
+            on=r.get(t, "on", p, "str", "?", required=True),
+            say=r.get(t, "say", p, "str", "", required=True),
+            step=r.get(t, "step", p, "count", None),
+            field=r.get(t, "field", p, "str", ""),
+            value=r.get(t, "value", p, "str", ""),
+        )
+        for p, t in r.tables(data, "lesson_hints")
+        if r.check_keys(t, {"on", "say", "step", "field", "value"}, p)
+    )
 
 
 def read_text(path: str | Path) -> tuple[str | None, list[Problem]]:

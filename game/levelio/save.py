@@ -128,7 +128,23 @@ def level_to_toml(level: Level) -> str:
         )
     for inj in level.injects:
         parts.append(_table("[[injects]]", [("at_s", inj.at_s), ("kind", inj.kind), ("note", inj.note or None)] + list(inj.params.items())))
+    parts += lesson_tables(level)
     return "\n\n".join(parts) + "\n"
+
+
+def lesson_tables(level: Level) -> list[str]:
+    """A lesson's steps and hints, as `[[lesson_steps]]` and `[[lesson_hints]]`."""
+    out = [
+        _table("[[lesson_steps]]", [("goal", s.goal), ("check", s.check)] + list(s.params.items())
+               + [("hint", s.hint or None), ("hint_after_s", s.hint_after_s)])
+        for s in level.lesson_steps
+    ]
+    out += [
+        _table("[[lesson_hints]]", [("on", h.on), ("say", h.say), ("step", h.step), ("field", h.field or None),
+                                    ("value", h.value or None)])
+        for h in level.lesson_hints
+    ]
+    return out
 
 
 def save_level(level: Level, path: str | Path) -> None:

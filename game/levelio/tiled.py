@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from game.atomicfile import write_atomic
-from game.levelio.load import load_level
-from game.levelio.save import save_level
+from game.levelio.load import load_level, parse_lesson
+from game.levelio.save import lesson_tables, save_level
 from game.sim.level import (
     EVENT_PARAMS,
     FORMAT_VERSION,
@@ -225,6 +225,8 @@ def level_to_tmj(level: Level, image: str | None = None, tile_px: int = TILE_PX)
     props = [_prop("format_version", "int", level.format_version)]
     props += [_prop(k, t, getattr(m, k)) for k, t in META_PROPS]
     props += [_prop(k, t, getattr(ls, k)) for k, t in LIFE_PROPS]
+    if level.lesson_steps or level.lesson_hints:  # a lesson travels as its own TOML tables in one map property
+        props.append(_prop("lesson", "string", "\n\n".join(lesson_tables(level)) + "\n"))
 
     o = _Objects(tile_px, tile_px)
     layers: list[dict] = [{
@@ -522,9 +524,13 @@ def load_tmj(path: str | Path) -> Level:
         # objects of other types (notes, decoration) are Tiled's business, not the level's
     if injects:
         tables["injects"] = injects
+    steps, hints, problems = parse_lesson(_str(props, "lesson"), f"{where}: the 'lesson' property")
+    if problems:
+        raise TiledError("; ".join(str(p) for p in problems))
     return Level(
         meta=meta, rows=tuple(rows), legend=legend, life_support=life,
         **{k: tuple(v) for k, v in tables.items()}, format_version=version,
+        lesson_steps=steps, lesson_hints=hints,
     )
 
 

@@ -7,6 +7,8 @@ import numpy as np
 
 from game.levelio.locate import LineIndex
 from game.levelio.problems import Problem
+from game.sim import crew_events  # noqa: F401  (its events are kinds a lesson hint may wait for)
+from game.sim.events import Event
 from game.sim.grid import floor_regions, module_regions
 from game.sim.level import (
     CONDITIONS,
@@ -216,6 +218,47 @@ def check_level(level: Level, index: LineIndex, file: str) -> list[Problem]:
         for who in ob.people:
             if who not in names:
                 add(where("objectives", i, "people"), f"objective names '{who}', who is not in the crew")
+    out += check_lesson(level, index, file)
+    return out
+
+
+def _event_kinds() -> set[str]:
+    """The names of every kind of event the sim emits (subclasses of Event, crew events included)."""
+    kinds, todo = set(), [Event]
+    while todo:
+        cls = todo.pop()
+        kinds.add(cls.__name__)
+        todo += cls.__subclasses__()
+    return kinds
+
+
+def check_lesson(level: Level, index: LineIndex, file: str) -> list[Problem]:
+    """A lesson's steps name people, rooms and doors that exist, in states they can take;
+    its hints answer kinds of events the sim has and steps the lesson has."""
+    out: list[Problem] = []
+    people = {c.name for c in level.crew}
+    rooms = {r.label for r in level.rooms}
+    doors = {d.name for d in level.doors if d.name}
+    for i, st in enumerate(level.lesson_steps):
+        def bad(key: str, message: str, i: int = i) -> None:
+            out.append(Problem(file, index.line("lesson_steps", i, key), message))
+
+        prm = st.params
+        for who in prm.get("people", ()):
+            if who not in people:
+                bad("people", f"lesson step {i + 1} names '{who}', who is not in the crew")
+        if "room" in prm and prm["room"] not in rooms:
+            bad("room", f"lesson step {i + 1} names the room '{prm['room']}', which the level does not have")
+        if "door" in prm and prm["door"] not in doors:
+            bad("door", f"lesson step {i + 1} names the door '{prm['door']}': no [[doors]] entry has that name")
+        if "state" in prm and prm["state"] not in DOOR_STATES:
+            bad("state", f"door state '{prm['state']}' is unknown (known: {', '.join(DOOR_STATES)})")
+    kinds = _event_kinds()
+    for i, h in enumerate(level.lesson_hints):
+        if h.on not in kinds:
+            out.append(Problem(file, index.line("lesson_hints", i, "on"), f"lesson hint waits for '{h.on}', which is no kind of event"))
+        if h.step is not None and h.step > len(level.lesson_steps):
+            out.append(Problem(file, index.line("lesson_hints", i, "step"), f"lesson hint names step {h.step}; the lesson has {len(level.lesson_steps)}"))
     return out
 
 

@@ -48,6 +48,23 @@ INJECT_PARAMS: dict[str, dict[str, tuple[bool, str]]] = {
     "worsen": {"person": (True, "str"), "spo2_drop": (False, "nonneg"), "injury_s": (False, "nonneg")},
 }
 
+# Lesson steps (`[[lesson_steps]]`): what each kind of check reads -> (required, type tag).
+# A step is a goal the player ticks off by doing it; game.training.lessons judges each
+# kind (a test holds the two lists equal).
+LESSON_CHECKS: dict[str, dict[str, tuple[bool, str]]] = {
+    "selected": {"people": (True, "strlist")},  # exactly these people are selected
+    "in_room": {"people": (True, "strlist"), "room": (True, "str")},
+    "door": {"door": (True, "str"), "state": (True, "str")},  # the named door is in that state
+    "respirator": {"people": (True, "strlist")},  # wearing one
+    "carrying": {"people": (True, "strlist")},  # being carried or escorted by someone
+    "feed_room": {"room": (True, "str")},  # the O2 feed is sent to this room
+    "feed_rate": {"min_g_s": (False, "nonneg"), "max_g_s": (False, "nonneg")},
+    "overlay": {"overlay": (True, "str")},  # this map overlay is shown
+    "cut": {"at": (True, "cell")},  # a hole has been cut here
+    "speed": {"speed": (True, "count")},  # the clock runs at least this fast
+}
+LESSON_HINT_AFTER_S = 20.0  # a step's hint shows after this long on it, unless the level says
+
 
 @dataclass(frozen=True)
 class Meta:
@@ -150,6 +167,30 @@ class InjectDef:
 
 
 @dataclass(frozen=True)
+class LessonStepDef:
+    """One goal of a lesson: its words, how it is checked, and the hint for a player stuck on it."""
+
+    goal: str
+    check: str
+    params: dict[str, Any] = field(default_factory=dict)
+    hint: str = ""
+    hint_after_s: float = LESSON_HINT_AFTER_S
+
+
+@dataclass(frozen=True)
+class LessonHintDef:
+    """A lesson's answer to something the player did: when an event of kind `on`
+    happens (its `field` equal to `value`, if given; while step `step` is the
+    current one, if given), say `say` (which may name the event's fields: {reason})."""
+
+    on: str
+    say: str
+    step: int | None = None  # 1-based, as the file counts steps
+    field: str = ""
+    value: str = ""
+
+
+@dataclass(frozen=True)
 class Level:
     meta: Meta
     rows: tuple[str, ...]
@@ -166,6 +207,8 @@ class Level:
     injects: tuple[InjectDef, ...] = ()
     format_version: int = FORMAT_VERSION
     airlocks: tuple[AirlockDef, ...] = ()
+    lesson_steps: tuple[LessonStepDef, ...] = ()  # a lesson level's goals, in order
+    lesson_hints: tuple[LessonHintDef, ...] = ()
 
     @property
     def width(self) -> int:

@@ -41,12 +41,22 @@ class Moment:
     seat: str = ""  # in a multi-seat exercise, the seat that gave the order or said it
 
 
+WHO = ("trainee", "autopilot", "instructor")  # who decides; "sim" is what happened
+
+
 def who_sent(cmd: C.Command) -> str:
-    if isinstance(cmd, C.INJECT_COMMANDS):
-        return "instructor"
-    if isinstance(cmd, C.SetAutopilot):
-        return "autopilot"
-    return "trainee"
+    """Who gave a command of the world's command log: the instructor (injects, the
+    freeze) or else the trainee, switching the autopilot on or off included.
+
+    The autopilot never writes to that log: its commands go through
+    `crew.ai_pending` into `crew.autopilot_log`, which `moments` reads apart.
+    """
+    return "instructor" if isinstance(cmd, C.INJECT_COMMANDS) else "trainee"
+
+
+def decision_counts(ms: list[Moment]) -> dict[str, int]:
+    """How many decisions each of the trainee, the autopilot and the instructor made."""
+    return {who: sum(1 for m in ms if m.who == who) for who in WHO}
 
 
 def describe_command(cmd: C.Command, world: World) -> str:
@@ -91,18 +101,19 @@ def moments(
     if exercise is not None:
         out += [Moment(m.tick, m.tick * TICK_S, "comms", m.text, "info", seat=exercise.seat_label(m.seat))
                 for m in exercise.messages]
-    for i, cmd in enumerate(commands):
-        t = cmd.tick * TICK_S
-        who = who_sent(cmd)
+    sent = [(cmd, who_sent(cmd), exercise.seat_label(seats[i]) if i < len(seats) else "")
+            for i, cmd in enumerate(commands)]
+    sent += [(cmd, "autopilot", "") for cmd in world.crew.autopilot_log]  # re-made by a replay, never recorded
+    for cmd, who, seat in sent:
         out.append(
             Moment(
                 cmd.tick,
-                t,
+                cmd.tick * TICK_S,
                 who,
                 describe_command(cmd, world),
                 "warn" if who == "instructor" else "info",
                 key=who == "instructor",
-                seat=exercise.seat_label(seats[i]) if i < len(seats) else "",
+                seat=seat,
             )
         )
     evs = world.events
@@ -126,9 +137,7 @@ def moments(
                 )
                 i = j
                 continue
-        if isinstance(e, CE.OrderTaken):
-            if e.source == "autopilot":  # the trainee's orders are already listed as their commands
-                out.append(Moment(e.tick, e.time_s, "autopilot", f"{e.person}: {e.order}", "info"))
+        if isinstance(e, CE.OrderTaken):  # every order is listed as the command that gave it, above
             i += 1
             continue
         line = describe(e, world)

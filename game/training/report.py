@@ -30,7 +30,7 @@ from game.atomicfile import write_atomic
 from game.sim import events as E
 from game.sim.words import mission_clock
 from game.sim.world import TICK_S, World, state_hash
-from game.training.moments import EventWords, Moment, moments
+from game.training.moments import EventWords, Moment, decision_counts, moments
 from game.training.replay import Playback, Replay
 from game.training.runs import run_unattended
 from game.training.scoring import Score, score
@@ -402,6 +402,16 @@ def _comparison(a: Analysis) -> str:
     )
 
 
+def decisions_summary(ms: list[Moment]) -> str:
+    """Who decided how much, each counted apart: the trainee's orders, the autopilot's, the instructor's injects."""
+    n = decision_counts(ms)
+    happened = sum(1 for m in ms if m.who == "sim")
+    return (
+        f"{n['trainee']} decisions by the trainee, {n['autopilot']} by the autopilot, "
+        f"{n['instructor']} instructor injects, {happened} things that happened."
+    )
+
+
 def _timeline(a: Analysis) -> str:
     ms = a.moments
     dropped = 0
@@ -419,11 +429,8 @@ def _timeline(a: Analysis) -> str:
         for m in ms
     )
     extra = f"<p><small>{dropped} routine lines left out.</small></p>" if dropped else ""
-    decisions = sum(1 for m in a.moments if m.who in ("trainee", "autopilot"))
-    injects = sum(1 for m in a.moments if m.who == "instructor")
     return (
-        f"<p>{decisions} decisions by the trainee, {injects} instructor injects, "
-        f"{sum(1 for m in a.moments if m.who == 'sim')} things that happened.</p>"
+        f"<p>{_esc(decisions_summary(a.moments))}</p>"
         f"<table class='tl'><tr><th>Clock</th><th>Who</th><th>What</th></tr>{rows}</table>{extra}"
     )
 

@@ -28,11 +28,13 @@ from game.view.layers import person_at
 from game.view.scenes.base import Context, State
 from game.view.scenes.debrief import DebriefState
 from game.view.scenes.play import PlayState
+from game.view.scenes.side_dock import Docked, SideDock
+from game.view.ui import px
 
 SAVE_EVERY_TICKS = 100
 # an objective's row by how much of it was achieved (ObjectiveScore.status)
 STATUS_COLOURS = {"done": "#8fe3a6", "partly": "#ffd166", "not done": "#ff6a4d"}
-CONSOLE_SIZE = (360, 470)
+CONSOLE_SIZE = (360, 470)  # the docked console's width; its height is what the dock leaves
 
 
 class RecordedPlay(PlayState):
@@ -123,14 +125,15 @@ class ScoredDebrief(DebriefState):
         super().leave()
 
 
-class InstructorState(RecordedPlay):
+class InstructorState(Docked, RecordedPlay):
     """The exercise as the instructor runs it: the trainee's view plus a console."""
 
     def __init__(self, ctx: Context, world: World, level_path: str, session: Session, out_path: str | None) -> None:
+        self.dock = SideDock("left", CONSOLE_SIZE[0], "instructor console")  # before the layout is first made
         super().__init__(ctx, world, level_path, session, out_path, paused=True)
         self.frozen = False
         self.armed: str | None = None  # which inject the next map click places
-        self.console: pygame_gui.elements.UIWindow | None = None
+        self.console: pygame_gui.elements.UIPanel | None = None
         self._ui: dict[str, pygame_gui.core.UIElement] = {}
         self.inject_log: list[str] = []
         self._shown = ("", "")
@@ -139,15 +142,20 @@ class InstructorState(RecordedPlay):
     # -------------------------------------------------------------- console
     def enter(self) -> None:
         super().enter()
+        self.build_docked()
+
+    def build_docked(self) -> None:
         m = self.ctx.manager
-        w, h = CONSOLE_SIZE
-        rect = pygame.Rect(16, 70, w, h)
-        self.console = pygame_gui.elements.UIWindow(rect, m, window_display_title="Instructor console", resizable=False)
-        c = self.console
+        self._ui = {}
+        self.console = c = self.dock.build(m, self.lay)
+        if c is None:
+            return
         ui = self._ui
-        iw = w - 32
+        area = self.dock.content_rect(self.lay)
+        pygame_gui.elements.UILabel(pygame.Rect(area.x, px(6), area.w - px(30), px(22)), "Instructor console", m, container=c)
+        iw = area.w
         half = (iw - 6) // 2
-        y = 6
+        x0, y = area.x, area.y
         rows = (
             ("breach", "Breach at cursor"),
             ("debris", "Debris at cursor"),
@@ -157,39 +165,38 @@ class InstructorState(RecordedPlay):
             ("freeze", "Freeze exercise"),
         )
         for k, (key, text) in enumerate(rows):
-            x = 8 + (k % 2) * (half + 6)
+            x = x0 + (k % 2) * (half + 6)
             ui[key] = pygame_gui.elements.UIButton(pygame.Rect(x, y + (k // 2) * 32, half, 28), text, m, container=c)
         ui["fail"].set_tooltip("Then click a person: the chosen item stops working")
         ui["worse"].set_tooltip("Then click a person: saturation drops, some injury")
         y += 3 * 32 + 4
-        ui["area_label"] = pygame_gui.elements.UILabel(pygame.Rect(8, y, 130, 24), "Breach 40 cm2", m, container=c)
+        ui["area_label"] = pygame_gui.elements.UILabel(pygame.Rect(x0, y, 130, 24), "Breach 40 cm2", m, container=c)
         ui["area"] = pygame_gui.elements.UIHorizontalSlider(
-            pygame.Rect(140, y, iw - 132, 24), 40, (2, 400), m, container=c
+            pygame.Rect(x0 + 132, y, iw - 132, 24), 40, (2, 400), m, container=c
         )
         y += 30
         ui["debris_kind"] = pygame_gui.elements.UIDropDownMenu(
-            list(DEBRIS_KINDS), DEBRIS_KINDS[0], pygame.Rect(8, y, half, 28), m, container=c
+            list(DEBRIS_KINDS), DEBRIS_KINDS[0], pygame.Rect(x0, y, half, 28), m, container=c
         )
         ui["item"] = pygame_gui.elements.UIDropDownMenu(
-            list(EQUIPMENT), "respirator", pygame.Rect(14 + half, y, half, 28), m, container=c
+            list(EQUIPMENT), "respirator", pygame.Rect(x0 + 6 + half, y, half, 28), m, container=c
         )
         y += 34
         ui["status"] = pygame_gui.elements.UILabel(
-            pygame.Rect(8, y, iw, 22), "Pick an inject, then click the map.", m, container=c
+            pygame.Rect(x0, y, iw, 22), "Pick an inject, then click the map.", m, container=c
         )
         y += 26
-        ui["fire_next"] = pygame_gui.elements.UIButton(pygame.Rect(8, y, half, 26), "Fire next planned", m, container=c)
+        ui["fire_next"] = pygame_gui.elements.UIButton(pygame.Rect(x0, y, half, 26), "Fire next planned", m, container=c)
         ui["skip_next"] = pygame_gui.elements.UIButton(
-            pygame.Rect(14 + half, y, half, 26), "Skip next planned", m, container=c
+            pygame.Rect(x0 + 6 + half, y, half, 26), "Skip next planned", m, container=c
         )
         y += 30
-        ui["info"] = pygame_gui.elements.UITextBox("", pygame.Rect(8, y, iw, h - y - 40), m, container=c)
+        ui["info"] = pygame_gui.elements.UITextBox("", pygame.Rect(x0, y, iw, max(40, area.bottom - y)), m, container=c)
         self._refresh_console(force=True)
 
     def leave(self) -> None:
-        if self.console is not None:
-            self.console.kill()
-            self.console = None
+        self.dock.kill()
+        self.console = None
         self._ui = {}
         super().leave()
 
@@ -224,6 +231,9 @@ class InstructorState(RecordedPlay):
 
     # ---------------------------------------------------------------- input
     def handle_event(self, event: pygame.event.Event) -> State | None:
+        if self.dock.is_toggle(event):
+            self.set_collapsed(not self.dock.collapsed)
+            return None
         ui = self._ui
         if event.type == pygame_gui.UI_BUTTON_PRESSED and ui:
             el = event.ui_element
@@ -257,7 +267,7 @@ class InstructorState(RecordedPlay):
             and self.armed
             and self.camera.viewport.collidepoint(event.pos)
         ):
-            if self.console is not None and self.console.get_abs_rect().collidepoint(event.pos):
+            if self.console is not None and self.console.get_abs_rect().collidepoint(event.pos):  # never, docked beside the map
                 return super().handle_event(event)
             self.inject_at(event.pos)
             return None

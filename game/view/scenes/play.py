@@ -30,6 +30,7 @@ from game.view.context_menu import ContextMenu
 from game.view.countdowns import Countdowns
 from game.view.debris_layer import debris_at
 from game.view.layers import person_at, spread
+from game.view.lesson_panel import LessonPanel
 from game.view.messages import describe_all, describe_all_keyed
 from game.view.orders import acknowledgement, menu_orders, target_at
 from game.view.outcome import Watch, critical_events
@@ -58,9 +59,10 @@ class PlayState(State):
         self.world = world
         self.level_path = level_path
         ui.set_scale(ctx.settings.ui_scale, ctx.size)
-        self.lay = panels.layout(ctx.size)
+        self.lay = self.layout(ctx.size)
         self.renderer = WorldRenderer(world)
         self.renderer.palette = ctx.settings.palette
+        self.lesson = LessonPanel.for_world(world)  # a lesson level's goals and hints (None otherwise)
         self.camera = self.renderer.new_camera(self.lay.viewport, self.map_focus())
         self.paused = paused
         self.speed = 1
@@ -127,14 +129,18 @@ class PlayState(State):
         return self.panels.autopilot_pill()
 
     # ---------------------------------------------------------------- layout
+    def layout(self, size: tuple[int, int]) -> panels.Layout:
+        """Where the panels and the map go; a scene with a docked panel of its own narrows the map's part."""
+        return panels.layout(size)
+
     def tracker_rect(self) -> pygame.Rect | None:
         """Where the objective tracker stands (None for a level without objectives)."""
         n = len(self.world.level.objectives)
-        return objective_panel.panel_rect(self.lay.map_free, n) if n else None
+        return objective_panel.panel_rect(self.lay.map_free, n) if n and self.lesson is None else None
 
     def map_focus(self) -> pygame.Rect:
         """The part of the screen the map is fitted into: clear of every panel and the tracker."""
-        tracker = self.tracker_rect()
+        tracker = self.lesson.rect(self.lay.map_free) if self.lesson is not None else self.tracker_rect()
         if tracker is None:
             return self.lay.map_free
         g = self.world.grid
@@ -147,7 +153,7 @@ class PlayState(State):
 
     def enter(self) -> None:
         ui.set_scale(self.ctx.settings.ui_scale, self.ctx.size)
-        lay = panels.layout(self.ctx.size)  # the window or the UI scale may have changed while away
+        lay = self.layout(self.ctx.size)  # the window or the UI scale may have changed while away
         if lay != self.lay:
             self.lay = lay
             self.refit()
@@ -169,7 +175,7 @@ class PlayState(State):
     def resize(self, size: tuple[int, int]) -> None:
         super().resize(size)
         ui.set_scale(self.ctx.settings.ui_scale, size)
-        self.lay = panels.layout(size)
+        self.lay = self.layout(size)
         self.refit()
         self.panels.relayout()
         if self.feed_buttons:
@@ -440,6 +446,8 @@ class PlayState(State):
             self.banner = None
         if not self.finished:
             reason = self.watch.finished(self.world, self.countdowns.trends)
+            if reason is None and self.lesson is not None and self.lesson.update(self):
+                reason = "lesson"
             if reason is not None:
                 return self.end(reason)
         return None
@@ -479,6 +487,8 @@ class PlayState(State):
             hover = person_at(world, self.camera, mouse, positions)
         self.renderer.draw(surface, self.camera, positions, phase, hover, self.alpha, self.marks(positions))
         self.panels.draw(surface, hover, positions)
+        if self.lesson is not None:
+            self.lesson.draw(surface, self.lesson.rect(self.lay.map_free), self.clock_s)
         self.ctx.manager.draw_ui(surface)
         draw_ms = (time.perf_counter() - t0) * 1000.0
         if frame_ms:

@@ -25,16 +25,18 @@ from game.view.messages import describe
 from game.view.scenes.base import Context, State
 from game.view.scenes.instructor import RecordedPlay
 from game.view.scenes.play import PlayState
+from game.view.scenes.side_dock import Docked, SideDock
+from game.view.ui import px
 
 SPEEDS = (1, 2, 4, 8, 16, 32)
 SEEK_BUDGET_S = 0.03  # real seconds of re-simulation per frame while seeking
 SCOUT_BUDGET_S = 0.008  # real seconds per frame spent finding the run's key moments ahead
 MAX_STEPS_PER_FRAME = 400
-WINDOW_SIZE = (440, 360)
+WINDOW_SIZE = (420, 360)  # the docked controls' width; their height is what the dock leaves
 WHO_TAG = {"sim": "", "trainee": "Order: ", "instructor": "", "autopilot": "Autopilot: "}  # injects say so themselves
 
 
-class ReplayState(PlayState):
+class ReplayState(Docked, PlayState):
     """A replay in the window. Keys: Space pause, [ ] speed, Left/Right seek 10 s
     (Shift: 60 s), Home/End, T take over."""
 
@@ -48,6 +50,7 @@ class ReplayState(PlayState):
         speed_index: int = 0,
         scout: Scout | None = None,
     ) -> None:
+        self.dock = SideDock("right", WINDOW_SIZE[0], "replay controls")  # before the layout is first made
         super().__init__(ctx, playback.world, playback.replay.level_path, paused=True)
         self.playback = playback
         self.replay: Replay = playback.replay
@@ -58,7 +61,7 @@ class ReplayState(PlayState):
         self.speed = SPEEDS[speed_index]
         self.seek_target: int | None = seek_to
         self.scout = scout or Scout(self.replay)
-        self.window: pygame_gui.elements.UIWindow | None = None
+        self.window: pygame_gui.elements.UIPanel | None = None
         self._ui: dict[str, pygame_gui.core.UIElement] = {}
         self._listed = -1
         self._slider_tick = -1
@@ -67,48 +70,48 @@ class ReplayState(PlayState):
     # ---------------------------------------------------------------- UI
     def enter(self) -> None:
         super().enter()
+        self.build_docked()
+
+    def build_docked(self) -> None:
         m = self.ctx.manager
-        w, h = WINDOW_SIZE
-        rect = pygame.Rect(self.ctx.size[0] - w - 16, 70, w, h)
-        self.window = pygame_gui.elements.UIWindow(
-            rect, m, window_display_title=f"Replay: {self.replay.level_name}", resizable=False
-        )
-        c = self.window
-        inner_w = w - 32
+        self._ui = {}
+        self._moments: list[Moment] = []
+        self._listed = -1
+        self.window = c = self.dock.build(m, self.lay)
+        if c is None:
+            return
+        area = self.dock.content_rect(self.lay)
+        inner_w = area.w
+        x0, y0 = area.x, area.y
         ui = self._ui
-        ui["time"] = pygame_gui.elements.UILabel(pygame.Rect(8, 4, inner_w, 22), "", m, container=c)
+        pygame_gui.elements.UILabel(
+            pygame.Rect(px(34), px(6), area.w - px(34), px(22)), f"Replay: {self.replay.level_name}", m, container=c
+        )
+        ui["time"] = pygame_gui.elements.UILabel(pygame.Rect(x0, y0, inner_w, 22), "", m, container=c)
         ui["slider"] = pygame_gui.elements.UIHorizontalSlider(
-            pygame.Rect(8, 28, inner_w, 24), 0, (0, max(1, self.replay.end_tick)), m, container=c
+            pygame.Rect(x0, y0 + 24, inner_w, 24), 0, (0, max(1, self.replay.end_tick)), m, container=c
         )
         labels = (("back", "-10 s"), ("play", "Play"), ("fwd", "+10 s"), ("slower", "Slower"), ("faster", "Faster"))
         bw = (inner_w - 4 * 4) // len(labels)
         for k, (key, text) in enumerate(labels):
-            ui[key] = pygame_gui.elements.UIButton(pygame.Rect(8 + k * (bw + 4), 58, bw, 28), text, m, container=c)
+            ui[key] = pygame_gui.elements.UIButton(pygame.Rect(x0 + k * (bw + 4), y0 + 54, bw, 28), text, m, container=c)
         ui["take"] = pygame_gui.elements.UIButton(
-            pygame.Rect(8, 90, inner_w, 28), "Take over from here (T)", m, container=c
+            pygame.Rect(x0, y0 + 86, inner_w, 28), "Take over from here (T)", m, container=c
         )
         ui["take"].set_tooltip("Play on live from this moment (a what-if); recorded to its own replay file")
         ui["list_label"] = pygame_gui.elements.UILabel(
-            pygame.Rect(8, 124, inner_w, 20), "Jump to a moment:", m, container=c
+            pygame.Rect(x0, y0 + 120, inner_w, 20), "Jump to a moment:", m, container=c
         )
         ui["moments"] = pygame_gui.elements.UISelectionList(
-            pygame.Rect(8, 146, inner_w, h - 146 - 44), [], m, container=c
+            pygame.Rect(x0, y0 + 142, inner_w, max(40, area.bottom - y0 - 142)), [], m, container=c
         )
-        self._moments: list[Moment] = []
-        self._listed = -1
         self._refresh_ui()
 
     def leave(self) -> None:
-        if self.window is not None:
-            self.window.kill()
-            self.window = None
+        self.dock.kill()
+        self.window = None
         self._ui = {}
         super().leave()
-
-    def resize(self, size: tuple[int, int]) -> None:
-        super().resize(size)
-        if self.window is not None:
-            self.window.set_position((size[0] - WINDOW_SIZE[0] - 16, 70))
 
     def _refresh_ui(self) -> None:
         ui = self._ui
@@ -134,6 +137,9 @@ class ReplayState(PlayState):
 
     # ------------------------------------------------------------- input
     def handle_event(self, event: pygame.event.Event) -> State | None:
+        if self.dock.is_toggle(event):
+            self.set_collapsed(not self.dock.collapsed)
+            return None
         ui = self._ui
         if event.type == pygame_gui.UI_BUTTON_PRESSED and ui:
             el = event.ui_element
@@ -214,7 +220,7 @@ class ReplayState(PlayState):
             self.finished = None
             return None
         self.playback.seek_base(tick)
-        return ReplayState(
+        nxt = ReplayState(
             self.ctx,
             self.playback,
             self.replay_file,
@@ -223,6 +229,10 @@ class ReplayState(PlayState):
             speed_index=self.speed_index,
             scout=self.scout,
         )
+        if self.dock.collapsed:  # the controls stay folded across a seek back
+            nxt.dock.collapsed = True
+            nxt.lay = nxt.layout(self.ctx.size)
+        return nxt
 
     def jump_to(self, m: Moment) -> State | None:
         """A few seconds before the moment, paused, so it can be watched happen."""
