@@ -1,0 +1,98 @@
+"""Openings are links between separate rooms: a door that opens lets the air
+through by the orifice law, with a gust; nothing merges, nothing jumps."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from game.sim import debris
+from game.sim.atmosphere import air_at
+from game.sim.commands import CloseDoor, OpenDoor
+from game.sim.level import RoomDef
+from game.sim.world import create_world, run_until, step
+from tests.builders import ascii_level
+
+# Two rooms of 4 x 2 cells under a 2.5 m ceiling: 20 m3 each, a door between.
+TWO_ROOMS = """
+HHHHHHHHHHH
+H....#....H
+H....+....H
+HHHHHHHHHHH
+"""
+DOOR = (5, 2)
+
+
+def two_rooms(east_bar: float = 0.7):
+    level = ascii_level(TWO_ROOMS, doors={DOOR: "closed"}, ceiling_height_m=2.5)
+    rooms = (RoomDef("West", (2, 1)), RoomDef("East", (7, 1), pressure_bar=east_bar))
+    return create_world(dataclasses.replace(level, rooms=rooms), 1)
+
+
+def pressures(w) -> tuple[float, float]:
+    c = w.compartments
+    return float(c.pressure_bar[c.index_at(2, 1)]), float(c.pressure_bar[c.index_at(7, 1)])
+
+
+def test_the_rooms_are_twenty_cubic_metres_each_and_the_door_holds_no_air():
+    w = two_rooms()
+    assert w.compartments.count == 2
+    assert w.compartments.volume_m3.tolist() == [20.0, 20.0]
+    assert pressures(w) == pytest.approx((1.0, 0.7))
+
+
+def test_an_opened_door_equalises_the_rooms_in_seconds_with_a_gust_not_in_one_tick():
+    w = two_rooms()
+    w.submit(OpenDoor(door_id=w.door_at[DOOR]))
+    step(w)
+    gust = 0.0
+    within = None
+    while w.time_s < 20.0:
+        step(w)
+        gust = max(gust, abs(float(w.atmos.wind_x[DOOR[1], DOOR[0]])))
+        west, east = pressures(w)
+        if within is None and abs(west - east) <= 0.01 * max(west, east):
+            within = w.time_s
+    # the issue's bound: within 1 % after 1-10 s, not at once
+    assert within is not None and 1.0 <= within <= 10.0, within
+    west, east = pressures(w)
+    # 0.85 bar once the walls have evened the temperatures out (the room that gave is colder)
+    assert west == pytest.approx(0.85, abs=0.015) and east == pytest.approx(west, rel=1e-3)
+    assert gust > 50.0  # the jet through the opening door, m/s
+    # the rooms beside the door feel it too, blowing west to east
+    assert float(w.atmos.wind_x[2, 4]) >= 0.0
+
+
+def test_the_gust_through_a_doorway_pushes_loose_debris():
+    w = two_rooms(east_bar=0.3)
+    w.submit(OpenDoor(door_id=w.door_at[DOOR]))
+    step(w)
+    debris.spawn_debris(w, {"debris": "personal_effects", "at": DOOR, "count": 1})
+    start = debris.debris_records(w)[0]["position"]
+    run_until(w, 3.0)
+    end = debris.debris_records(w)[0]["position"]
+    assert end[0] > start[0] + 0.5  # blown east, out of the doorway
+
+
+def test_closing_a_door_in_still_air_changes_no_pressure_and_no_volume():
+    w = two_rooms(east_bar=1.0)
+    door = w.door_at[DOOR]
+    w.submit(OpenDoor(door_id=door))
+    run_until(w, 2.0)
+    volume = w.compartments.volume_m3.copy()
+    before = pressures(w)
+    w.submit(CloseDoor(door_id=door))
+    step(w)
+    after = pressures(w)
+    assert np.allclose(after, before, rtol=0.005)  # the issue's bound; in fact unchanged
+    assert w.compartments.volume_m3.tolist() == volume.tolist() == [20.0, 20.0]
+
+
+def test_a_person_in_an_open_doorway_breathes_the_rooms_air():
+    w = two_rooms(east_bar=1.0)
+    w.submit(OpenDoor(door_id=w.door_at[DOOR]))
+    run_until(w, 1.0)
+    p, f = air_at(w, np.array([DOOR[0]]), np.array([DOOR[1]]))
+    assert p[0] == pytest.approx(1.0, abs=0.01) and f[0] == pytest.approx(0.21)
