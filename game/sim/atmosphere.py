@@ -30,7 +30,7 @@ from game.sim.compartments import build_openings, relabel
 from game.sim.constants import CABIN_VAPOUR_FRACTION, M_N2, M_O2, T_K
 from game.sim.doors import OPEN_AREA_M2
 from game.sim.events import BreachPlugChanged, FireHazardRaised, O2ReserveExhausted, PersonStateChanged
-from game.sim.gas import Openings, add_gas, moles_for, step_gas
+from game.sim.gas import Openings, add_gas, moles_for, step_gas, warm_walls
 from game.sim.level import EventDef, Level
 from game.sim.state import derived, static, synced
 from game.sim.tiles import Tile
@@ -40,6 +40,10 @@ if TYPE_CHECKING:
     from game.sim.world import World
 
 FEED_MAX_G_S = 100.0  # the emergency feed's valve limit
+# The walls' heat, regulation, the wind's field and the fire flags change over
+# seconds: they run every SLOW_STAGE_S (the wind at once after a door, a hole or
+# a cut changes it), the first two exactly over the time gone by.
+SLOW_STAGE_S = 0.5
 # NASA treats more than ~30 % O2 as a raised flammability risk; below about
 # 0.1 bar of total pressure there is too little gas to sustain a fire.
 FIRE_O2_FRACTION = 0.30
@@ -109,6 +113,7 @@ class AtmosState:
     link_opening: np.ndarray = derived(default_factory=lambda: np.zeros(0, bool))  # open doorway or hole
     flow_kg_s: np.ndarray = derived(default_factory=lambda: np.zeros(0))  # per opening, the last step's
     wind_field: wind.WindField | None = derived(default=None)  # patterns per opening
+    slow_due_s: float = synced(default=0.0)  # time since the slow stages last ran
 
 
 def initial_state(level: Level, shape: tuple[int, int], n_doors: int = 0) -> AtmosState:
@@ -273,23 +278,29 @@ def step_atmosphere(world: "World", dt: float) -> None:
     if c.count == 0:
         return
     feed = _feed(world, dt)
-    if a.regulated.any():
-        _regulate(world, dt)
+    a.slow_due_s += dt
+    slow = a.slow_due_s >= SLOW_STAGE_S - 1e-9
+    if slow:  # walls and regulation work over tens of seconds: every half second, over the time gone by
+        warm_walls(c.n_o2 + c.n_other, c.temp_k, c.wall_w_k, a.slow_due_s)
+        if a.regulated.any():
+            _regulate(world, a.slow_due_s)
+        a.slow_due_s = 0.0
     if a.openings.a.size == 0 and feed is None:
         return
     if a.equalising:
         _free_leaves(world)
     if world.breaches:
         _apply_plugs(world)
-    flow, vo2, vother = step_gas(c.n_o2, c.n_other, c.volume_m3, a.openings, dt, a.outside_pa, feed,
-                                 c.temp_k, c.wall_w_k)
+    flow, vo2, vother = step_gas(c.n_o2, c.n_other, c.volume_m3, a.openings, dt, a.outside_pa, feed, c.temp_k)
     o2, other = float(vo2.sum()), float(vother.sum())
     a.vented_o2_mol += o2
     a.vented_other_mol += other
     a.vented_kg += o2 * M_O2 + other * M_N2
     a.flow_kg_s = flow
-    _update_wind(world, flow)
-    _flag_fire(world)
+    if slow or (a.wind_field is not None and a.wind_field.fresh):
+        _update_wind(world, flow)
+    if slow:
+        _flag_fire(world)
 
 
 def _feed(world: "World", dt: float) -> np.ndarray | None:

@@ -49,10 +49,11 @@ def add_gas(n_o2: np.ndarray, n_other: np.ndarray, temp_k: np.ndarray | None, d_
     (GAMMA * CV * T per mole), so filling a near-empty room warms it, as a tank does."""
     if temp_k is not None:
         n = n_o2 + n_other
-        dn = d_o2 + np.asarray(d_other, dtype=float)
-        total = n + dn
-        mixed = (n * temp_k + GAMMA * supply_temp_k * dn) / np.maximum(total, _TINY)
-        np.copyto(temp_k, mixed, where=(dn > 0.0) & (total > 0.0))
+        dn = d_o2 + d_other
+        heat = n * temp_k
+        heat += (GAMMA * supply_temp_k) * dn
+        n += dn
+        np.divide(heat, n, out=temp_k, where=n > _TINY)
     n_o2 += d_o2
     n_other += d_other
 
@@ -233,26 +234,23 @@ def _move_heat(n: np.ndarray, temp_k: np.ndarray, up: np.ndarray, down: np.ndarr
 
     What stays behind expands isentropically; each opening carries its share of the
     energy its upstream lost (from the outside: enthalpy at outside_temp_k), so the
-    energy of the compartments changes only by what crosses the hull.
+    energy of the compartments changes only by what crosses the hull. Energies are
+    in units of CV_MOL, which cancels.
     """
     slots = nc + 1
     out_n = np.bincount(up, moles, slots)[:nc]
-    kept = np.maximum(n - out_n, 0.0)
-    ratio = np.divide(kept, n, out=np.ones(nc), where=n > 0.0)
-    t_kept = temp_k * ratio ** (GAMMA - 1.0)
-    lost = np.empty(slots)
-    lost[:nc] = CV_MOL * (n * temp_k - kept * t_kept)  # energy each compartment gave
-    per_mol = np.empty(slots)
-    np.divide(lost[:nc], out_n, out=per_mol[:nc], where=out_n > 0.0)
-    per_mol[:nc][out_n <= 0.0] = 0.0
-    per_mol[nc] = GAMMA * CV_MOL * outside_temp_k
-    down_in = down < nc
-    energy_in = np.bincount(down[down_in], (moles * per_mol[up])[down_in], nc)
-    n_in = np.bincount(down[down_in], moles[down_in], nc)
-    total = kept + n_in
-    energy = CV_MOL * kept * t_kept + energy_in
-    np.divide(energy, CV_MOL * total, out=temp_k, where=total > _TINY)
-    np.maximum(temp_k, 1.0, out=temp_k)
+    kept = n - out_n
+    np.maximum(kept, 0.0, out=kept)
+    kept_heat = temp_k * (kept / np.maximum(n, _TINY)) ** (GAMMA - 1.0)  # T' of what stays...
+    kept_heat *= kept  # ...times its moles
+    per_mol = np.empty(slots)  # energy each mole leaving a compartment carries
+    np.subtract(n * temp_k, kept_heat, out=per_mol[:nc])
+    per_mol[:nc] /= np.maximum(out_n, _TINY)  # 0 where nothing left
+    per_mol[nc] = GAMMA * outside_temp_k
+    heat_in = np.bincount(down, moles * per_mol[up], slots)[:nc]
+    total = kept + np.bincount(down, moles, slots)[:nc]
+    kept_heat += heat_in
+    np.divide(kept_heat, total, out=temp_k, where=total > _TINY)
 
 
 def warm_walls(n: np.ndarray, temp_k: np.ndarray, wall_w_k: np.ndarray, dt: float,
