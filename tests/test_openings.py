@@ -8,6 +8,8 @@ import dataclasses
 import numpy as np
 import pytest
 
+from game.levelio.load import load_level, validate_file
+from game.levelio.save import level_to_toml
 from game.sim import debris
 from game.sim.atmosphere import air_at
 from game.sim.commands import CloseDoor, OpenDoor
@@ -96,3 +98,86 @@ def test_a_person_in_an_open_doorway_breathes_the_rooms_air():
     run_until(w, 1.0)
     p, f = air_at(w, np.array([DOOR[0]]), np.array([DOOR[1]]))
     assert p[0] == pytest.approx(1.0, abs=0.01) and f[0] == pytest.approx(0.21)
+
+
+def test_the_level_sets_the_outside_room_air_and_timed_door_events(tmp_path):
+    text = """
+format_version = 1
+[meta]
+name = "Orbit"
+outside_pressure_bar = 0.0
+[life_support]
+o2_kg = 1.0
+n2_kg = 2.0
+regulation = false
+regulation_max_g_s = 5.0
+[map]
+rows = '''
+HHHHHHHHHHH
+H....#....H
+H....+....H
+HHHHHHHHHHH
+'''
+[[rooms]]
+label = "West"
+at = [2, 1]
+[[rooms]]
+label = "East"
+at = [7, 1]
+pressure_bar = 0.7
+o2_fraction = 0.3
+temperature_k = 280.0
+[[doors]]
+at = [5, 2]
+[[events]]
+at_s = 3.0
+kind = "door_open"
+door = [5, 2]
+[[events]]
+at_s = 0.0
+kind = "breach"
+at = [10, 1]
+area_cm2 = 1.0
+"""
+    path = tmp_path / "orbit.toml"
+    path.write_text(text)
+    level = load_level(path)
+    assert validate_file(str(path)) == []
+    assert level_to_toml(level).count("outside_pressure_bar = 0.0") == 1  # the file keeps what it says
+    w = create_world(level, 1)
+    c = w.compartments
+    east = c.index_at(7, 1)
+    assert c.pressure_bar[east] == pytest.approx(0.7) and c.o2_fraction[east] == pytest.approx(0.3)
+    assert c.temp_k[east] == 280.0 and w.atmos.outside_pa == 0.0
+    assert not w.atmos.regulated.any()
+    run_until(w, 2.9)
+    assert not w.doors[0].is_open
+    run_until(w, 3.1)
+    assert w.doors[0].is_open
+
+
+def test_the_validator_names_bad_air_settings(tmp_path):
+    text = """
+format_version = 1
+[meta]
+name = "Bad"
+outside_pressure_bar = 2.0
+[map]
+rows = '''
+HHHHHH
+H....H
+HHHHHH
+'''
+[[rooms]]
+label = "Hot"
+at = [2, 1]
+temperature_k = 900.0
+[[events]]
+at_s = 1.0
+kind = "door_seal"
+door = [2, 1]
+"""
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    messages = " | ".join(str(p) for p in validate_file(str(path)))
+    assert "outside_pressure_bar" in messages and "temperature_k" in messages and "door_seal" in messages
