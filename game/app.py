@@ -15,14 +15,12 @@ import os
 import sys
 import time
 import warnings
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-ROOT = Path(__file__).resolve().parent.parent
-LEVELS_DIR = ROOT / "levels"
-THEME_PATH = ROOT / "assets" / "theme.json"
 DEFAULT_SIZE = (1280, 720)
-MIN_SIZE = (800, 480)
+MIN_SIZE = (1024, 640)  # the smallest window everything is laid out for (issue 16)
 FPS = 60
 WINDOW_TITLE = "Breach Protocol"
 
@@ -33,10 +31,18 @@ import pygame_gui  # noqa: E402
 
 from game import settings as settings_mod  # noqa: E402
 from game.audio import Audio, sound_disabled_by_env  # noqa: E402
+from game.paths import LEVELS_DIR, THEME_PATH  # noqa: E402
 from game.sim.level import Level  # noqa: E402
-from game.sim.world import World  # noqa: E402
+from game.sim.world import World, create_world, run_until  # noqa: E402
 from game.view import fonts, ui  # noqa: E402
-from game.view.scenes.base import Context, Quit, State  # noqa: E402
+from game.view.perf import percentile  # noqa: E402
+from game.view.scenes.base import EXITS, Context, Quit, State  # noqa: E402
+from game.view.scenes.debrief import DebriefState  # noqa: E402
+from game.view.scenes.menu import MenuState  # noqa: E402
+from game.view.scenes.play import PlayState  # noqa: E402
+
+# The scenes that lie above the play scene in the import order, for the ways back up to them.
+EXITS.set(menu=MenuState, debrief=DebriefState)
 
 
 def init_audio(settings: settings_mod.Settings | None = None) -> Audio:
@@ -47,6 +53,27 @@ def init_audio(settings: settings_mod.Settings | None = None) -> Audio:
 def _init_video() -> None:
     pygame.display.init()
     pygame.font.init()
+
+
+# SDL's stand-ins when no screen can be reached: drawing works, but nobody sees it.
+_INVISIBLE_DRIVERS = ("offscreen", "dummy")
+
+
+def no_display_reason() -> str | None:
+    """Why no window can be shown here, or None if one can.
+
+    Without a display SDL quietly falls back to an invisible driver and the game
+    would run unseen for ever; a driver the user asked for by name
+    (SDL_VIDEODRIVER=dummy, as tests and screenshots do) is taken as meant.
+    """
+    try:
+        pygame.display.init()
+    except pygame.error as exc:
+        return f"no display could be opened ({exc})"
+    driver = pygame.display.get_driver()
+    if driver in _INVISIBLE_DRIVERS and not os.environ.get("SDL_VIDEODRIVER"):
+        return "no display found (neither DISPLAY nor WAYLAND_DISPLAY leads to one)"
+    return None
 
 
 def themed(scale: float = 1.0) -> dict | None:
@@ -102,9 +129,6 @@ def make_manager(size: tuple[int, int], scale: float = 1.0) -> pygame_gui.UIMana
 
 
 def _first_state(ctx: Context, start_level: str | None) -> State:
-    from game.view.scenes.menu import MenuState
-    from game.view.scenes.play import PlayState
-
     if start_level:
         try:
             return PlayState.from_level_file(ctx, start_level)
@@ -146,7 +170,14 @@ def make_context(size: tuple[int, int], seed: int | None = None, settings_file: 
 def run_app(start_level: str | None = None, seed: int | None = None,
             first_state: "Callable[[Context], State] | None" = None) -> int:
     """Open the game window (menu, straight into `start_level`, or `first_state(ctx)`,
-    e.g. the editor or an exercise); returns an exit code."""
+    e.g. the editor or an exercise); returns an exit code (2 when there is no display)."""
+    reason = no_display_reason()
+    if reason is not None:
+        pygame.quit()
+        print(f"Breach Protocol needs a window: {reason}.\n"
+              "Headless commands still work: python main.py sim|validate|report|batch, "
+              "or play LEVEL --screenshot OUT.png.", file=sys.stderr)
+        return 2
     _init_video()
     ctx = make_context(DEFAULT_SIZE, seed)
     screen = _set_mode(ctx.settings.fullscreen)
@@ -177,7 +208,7 @@ def run_app(start_level: str | None = None, seed: int | None = None,
             dt = clock.tick(FPS) / 1000.0
             for event in pygame.event.get():
                 if event.type == pygame.QUIT:
-                    if getattr(state, "veto_quit", lambda: False)():
+                    if state.veto_quit():
                         continue  # e.g. the editor asks about unsaved work first
                     return 0
                 if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
@@ -241,10 +272,6 @@ def _headless() -> None:
 def headless_play(world: "World", size: tuple[int, int] = DEFAULT_SIZE, paused: bool = True, audio: bool = False,
                   **settings):
     """A PlayState on `world` with no window (for screenshots, tests and timing); silent unless `audio`."""
-    from dataclasses import replace
-
-    from game.view.scenes.play import PlayState
-
     _headless()
     s = replace(settings_mod.Settings(), **settings)
     ui.set_scale(s.ui_scale)
@@ -277,8 +304,6 @@ def render_play_frame(world: "World", size: tuple[int, int] = DEFAULT_SIZE, paus
 
 def screenshot(level: Level, level_path: str, seed: int | None, at_s: float, out_png: str) -> int:
     """Run `level` headless to `at_s` seconds and save one 1280x720 play frame as a PNG."""
-    from game.sim.world import create_world, run_until
-
     world = create_world(level, seed)
     warm = min(at_s, 8.0)
     run_until(world, at_s - warm)
@@ -300,8 +325,6 @@ def measure_frames(world: "World", frames: int = 600, fps: int = FPS, size: tupl
     into an off-screen surface, plus the UI manager's update. The scene's
     first frame (which builds the map cache) is drawn before timing starts.
     """
-    from game.view.perf import percentile
-
     state = headless_play(world, size, paused=False)
     state.speed = speed
     state.renderer.overlay = overlay

@@ -18,6 +18,7 @@ def atomic_writer(path: str | os.PathLike[str], binary: bool = False) -> Iterato
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as f:
+            _give_ordinary_mode(f.fileno(), path)
             yield f
             f.flush()
             os.fsync(f.fileno())
@@ -34,3 +35,16 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Replace `path` with `data` atomically: readers see the old file or the new one."""
     with atomic_writer(path, binary=isinstance(data, bytes)) as f:
         f.write(data)
+
+
+def _give_ordinary_mode(fd: int, path: Path) -> None:
+    """mkstemp makes the temporary owner-only (0600); a saved file gets what the
+    file it replaces had, or what the user's umask gives a new file."""
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)  # the only portable way to read the umask is to set it
+        os.umask(mask)
+        mode = 0o666 & ~mask
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)

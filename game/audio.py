@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pygame
 
+from game.paths import SOUNDS_DIR
 from game.settings import Settings
 
-SOUNDS_DIR = Path(__file__).resolve().parent.parent / "assets" / "sounds"
 # which volume slider each sound answers to
 GROUPS = {
     "klaxon": "alarm",

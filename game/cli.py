@@ -14,7 +14,8 @@ import sys
 from game import __version__
 from game.app import run_app, screenshot
 from game.atomicfile import atomic_writer
-from game.editor.cli import cmd_convert, cmd_edit
+from game.editor.cli import cmd_convert
+from game.editor_app import cmd_edit
 from game.levelio.load import load_level, validate_file
 from game.levelio.problems import LevelError
 from game.paths import DEFAULT_LEVEL
@@ -24,6 +25,7 @@ from game.sim.world import TICK_S, create_world
 from game.sim.world import run_until as plain_run_until
 from game.training import cli as training_cli
 from game.training.session import Session
+from game.training_app import cmd_replay, cmd_report
 from game.view.scenes.instructor import exercise_state
 
 
@@ -181,9 +183,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "convert":
             return cmd_convert(args)
         if args.command == "replay":
-            return training_cli.cmd_replay(args)
+            return cmd_replay(args)
         if args.command == "report":
-            return training_cli.cmd_report(args)
+            return cmd_report(args)
         if args.command == "batch":
             return training_cli.cmd_batch(args, _load)
 

@@ -15,6 +15,10 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+import platformdirs
+
+from game.atomicfile import write_atomic
+
 APP_NAME = "breach-protocol"
 CONFIG_ENV = "BREACH_PROTOCOL_CONFIG_DIR"
 FILE_NAME = "settings.json"
@@ -23,7 +27,8 @@ FORMAT_VERSION = 1
 UI_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5)
 PALETTES = ("viridis", "cividis")
 
-# action -> (default key, what it does); the order is the order the settings screen lists them
+# action -> (default key, what it does); the order is the order the settings screen lists them.
+# The map overlays add theirs (game.view.overlays registers each with `bind_action`).
 ACTIONS: dict[str, tuple[str, str]] = {
     "pause": ("space", "Pause / resume"),
     "speed_1": ("1", "Normal speed"),
@@ -37,15 +42,28 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "zoom_out": ("-", "Zoom out"),
     "centre": ("c", "Centre on selection"),
     "fit": ("home", "Show the whole map"),
-    "overlay_pressure": ("p", "Pressure overlay"),
-    "overlay_oxygen": ("o", "Oxygen overlay"),
-    "overlay_wind": ("v", "Wind overlay"),
     "autopilot": ("f6", "Crew autopilot on / off"),
     "legend": ("l", "Map key"),
     "help": ("f1", "Key help"),
     "perf": ("f3", "Frame and step times"),
     "menu": ("escape", "Pause menu"),
 }
+
+
+def bind_action(action: str, key: str, what: str, before: str | None = None) -> None:
+    """Add a bindable action with its default key, listed before `before` (else last)."""
+    if action in ACTIONS:
+        raise ValueError(f"the action {action!r} is already bound")
+    items = list(ACTIONS.items())
+    at = next((i for i, (a, _) in enumerate(items) if a == before), len(items))
+    items.insert(at, (action, (key, what)))
+    ACTIONS.clear()
+    ACTIONS.update(items)
+
+
+def unbind_action(action: str) -> None:
+    """Take a bindable action away again."""
+    del ACTIONS[action]
 
 
 @dataclass
@@ -66,9 +84,9 @@ class Settings:
     def with_key(self, action: str, key: str) -> "Settings":
         """A copy with `action` on `key`; an action that had `key` before swaps to the old key."""
         keys = dict(self.keys)
-        old = keys.get(action, ACTIONS[action][0])
-        for other, k in keys.items():
-            if k == key and other != action:
+        old = self.key_for(action)
+        for other in ACTIONS:
+            if other != action and self.key_for(other) == key:
                 keys[other] = old
         keys[action] = key
         return replace(self, keys=keys)
@@ -82,8 +100,6 @@ def config_dir() -> Path:
     env = os.environ.get(CONFIG_ENV)
     if env:
         return Path(env)
-    import platformdirs
-
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
@@ -168,9 +184,56 @@ def load(path: Path | None = None) -> Loaded:
 
 def save(settings: Settings, path: Path | None = None) -> Path:
     """Write the settings atomically (creating the directory); raises OSError if it cannot."""
-    from game.atomicfile import write_atomic
-
     path = settings_path() if path is None else Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, settings.to_json())
     return path
+
+
+# ------------------------------------------------------------- best scores
+
+SCORES_FILE = "scores.json"
+
+
+@dataclass(frozen=True)
+class Best:
+    """The best run of one level so far: score out of 100 and its grade."""
+
+    total: float
+    grade: str
+
+
+def scores_path(settings_file: Path | None = None) -> Path:
+    """Best scores live beside the settings file (the user's config folder)."""
+    return (settings_path() if settings_file is None else Path(settings_file)).parent / SCORES_FILE
+
+
+def load_scores(path: Path) -> dict[str, Best]:
+    """Best score by level file name; a missing or damaged file is no scores yet, never a crash."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    out: dict[str, Best] = {}
+    if not isinstance(data, dict) or not isinstance(data.get("best"), dict):
+        return out
+    for level, entry in data["best"].items():
+        try:
+            out[str(level)] = Best(float(entry["total"]), str(entry["grade"]))
+        except (TypeError, KeyError, ValueError):
+            continue  # one bad line costs that level's record only
+    return out
+
+
+def record_score(path: Path, level: str, total: float, grade: str) -> bool:
+    """Keep `total` as the level's best if it beats the stored one; True if it did.
+    Raises OSError if the file cannot be written."""
+    scores = load_scores(path)
+    old = scores.get(level)
+    if old is not None and old.total >= total:
+        return False
+    scores[level] = Best(round(float(total), 1), grade)
+    body = {"format_version": FORMAT_VERSION, "best": {k: asdict(v) for k, v in sorted(scores.items())}}
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(body, indent=2) + "\n")
+    return True

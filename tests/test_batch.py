@@ -12,6 +12,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import dask.distributed as distributed  # installed with the test tools (requirements-dev.txt)
 import pytest
 
 from game.sim.level import EventDef
@@ -47,18 +48,7 @@ def test_a_seed_gives_the_same_row_whatever_the_worker_count(serial_rows):
     assert parallel == serial_rows
 
 
-def _dask():
-    if os.environ.get("CI") == "true":  # .ci/run installs the extra: never skip there
-        import dask.distributed
-
-        return dask.distributed
-    return pytest.importorskip(
-        "dask.distributed", reason="dask[distributed] is an optional extra (requirements-cluster.txt)"
-    )
-
-
 def test_the_same_rows_on_a_dask_cluster(serial_rows):
-    distributed = _dask()
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
     ) as cluster:
@@ -107,7 +97,6 @@ def test_batch_command_writes_csv_shows_progress_and_a_summary(tmp_path):
 
 
 def test_an_unreachable_cluster_is_a_message_not_a_hang():
-    _dask()
     with pytest.raises(ClusterError, match="cannot reach a Dask scheduler at tcp://127.0.0.1:9"):
         run_batch(exercise_level(), [1], 1.0, cluster="tcp://127.0.0.1:9", cluster_timeout_s=1.0)
 

@@ -61,3 +61,13 @@ def test_bad_arguments_are_a_usage_message_not_a_traceback():
     res = run("sim", "no/such/level.toml")
     assert res.returncode == 1
     assert "Traceback" not in res.stderr and "cannot read" in res.stderr
+
+
+def test_the_headless_report_says_what_each_person_is_doing_in_the_inspectors_words():
+    res = run("sim", "levels/module4.toml", "--seed", "4", "--autopilot", "--until", "200", "--json")
+    assert res.returncode == 0, res.stderr
+    crew = json.loads(res.stdout)["crew"]
+    assert all(c["doing"] for c in crew)  # everyone is doing something, if only standing by
+    # three minutes in, the autopilot has responders on the trapped three: their "why" names it
+    tasked = [c for c in crew if c["why"].startswith("the autopilot: ")]
+    assert tasked and all(c["why"].endswith(c["doing"]) or c["blocked"] for c in tasked)

@@ -14,6 +14,8 @@ import pygame_gui  # noqa: E402
 import pytest  # noqa: E402
 
 from editor_driver import Driver  # noqa: E402
+from game.app import LEVELS_DIR, _init_video, make_manager  # noqa: E402
+from game.editor.scene import EditorState  # noqa: E402
 from game.editor import edits  # noqa: E402
 from game.editor.model import EditorModel, blank_level  # noqa: E402
 from game.levelio.load import load_level  # noqa: E402
@@ -27,8 +29,6 @@ SIZE = (1280, 720)
 
 @pytest.fixture(scope="module")
 def display():
-    from game.app import _init_video
-
     _init_video()
     pygame.display.set_mode(SIZE)  # mouse positions need a window this big
     yield
@@ -41,9 +41,6 @@ def _autosave_dir(tmp_path, monkeypatch):
 
 
 def editor(path=None, new_size=None, level=None):
-    from game.app import LEVELS_DIR, make_manager
-    from game.editor.scene import EditorState
-
     ctx = Context(make_manager(SIZE), SIZE, LEVELS_DIR, None)
     if level is not None:
         state = EditorState(ctx, EditorModel(level, path))
@@ -63,8 +60,8 @@ class Designer:
         return self.st.camera.cell_centre(x, y)
 
     def tool(self, key: str) -> None:
-        self.d.button(self.st.tool_buttons[key])
-        assert self.st.tool == key or key.startswith("tile:")
+        self.d.button(self.st.panels.tool_buttons[key])
+        assert self.st.tool.key == key or key.startswith("tile:")
 
     def click(self, x: int, y: int) -> None:
         self.d.click(self.cell(x, y))
@@ -73,14 +70,14 @@ class Designer:
         self.d.drag(self.cell(*a), self.cell(*b))
 
     def entry(self, key: str, text: str, form: str = "things") -> None:
-        w = self.st.forms[form].widgets[key]
+        w = self.st.panels.forms[form].widgets[key]
         self.d.click(w.rect.center)
         self.d.press(pygame.K_a, pygame.KMOD_CTRL)
         self.d.type(text)
         self.d.press(pygame.K_RETURN, unicode="\r")
 
     def choose(self, key: str, option: str, form: str = "things") -> None:
-        w = self.st.forms[form].widgets[key]
+        w = self.st.panels.forms[form].widgets[key]
         self.d.click(w.rect.center)
         lst = w.current_state.options_selection_list
         item = next(i for i in lst.item_list if i["text"] == option)
@@ -90,10 +87,10 @@ class Designer:
         self.d.click(item["button_element"].rect.center)
 
     def tab(self, key: str) -> None:
-        self.d.button(self.st.tabs.tabs[self.st.tab_ids[key]]["button"])
+        self.d.button(self.st.panels.tabs.tabs[self.st.panels.tab_ids[key]]["button"])
 
     def button(self, text: str) -> None:
-        self.d.button(next(b for b in self.st.buttons if b.alive() and b.visible and b.text == text))
+        self.d.button(next(b for b in self.st.panels.buttons if b.alive() and b.visible and b.text == text))
 
 
 def build_small_level(hands: Designer) -> None:
@@ -157,9 +154,9 @@ def build_small_level(hands: Designer) -> None:
     h.entry("time_limit_s", "900", form="meta")
     h.entry("reserve_o2_kg", "5", form="life")
     h.entry("feed_rate_g_s", "4", form="life")
-    h.d.click(h.st.briefing.rect.center)
+    h.d.click(h.st.panels.briefing.rect.center)
     h.d.type("A pinhole in the bunk room. Get Ana and Ben to the sick bay.")
-    h.d.click(h.st.validation_label.rect.center)  # leaving the box keeps what was typed
+    h.d.click(h.st.panels.validation_label.rect.center)  # leaving the box keeps what was typed
     h.tab("goals")
     h.button("+ Objective")
     h.entry("description", "Nobody dies", form="goals")
@@ -224,7 +221,7 @@ def test_brush_fill_eyedropper_undo_and_zoom_from_the_keyboard_and_mouse(display
     d.press(pygame.K_3, unicode="3")  # tile 3: module wall
     d.press(pygame.K_f, unicode="f")
     h.click(4, 6)
-    assert st.tool == "fill" and st.model.level.rows[6] == "H" + "=" * 14 + "H"
+    assert st.tool.key == "fill" and st.model.level.rows[6] == "H" + "=" * 14 + "H"
     d.click(h.cell(5, 2), button=3)  # right-click picks the wall back up
     assert st.tile_kind == "wall"
     d.press(pygame.K_z, pygame.KMOD_CTRL)
@@ -253,7 +250,7 @@ def test_copy_and_paste_a_region_with_the_mouse(display):
     h.drag((2, 2), (5, 4))
     d.press(pygame.K_c, pygame.KMOD_CTRL)
     d.press(pygame.K_v, pygame.KMOD_CTRL)
-    assert st.tool == "paste"
+    assert st.tool.key == "paste"
     h.click(12, 2)
     lv = st.model.level
     assert lv.rows[3][12:16] == lv.rows[3][2:6] == "###."
@@ -267,7 +264,7 @@ def test_playtest_refuses_a_level_that_cannot_run_and_says_why(display):
     st = d.state
     d.press(pygame.K_F5)
     assert d.state is st
-    windows = [e for e in st.ui if isinstance(e, pygame_gui.windows.UIMessageWindow)]
+    windows = [e for e in st.panels.ui if isinstance(e, pygame_gui.windows.UIMessageWindow)]
     assert windows and "Stuck stands on hull" in windows[-1].text_block.html_text
     assert "refused" in st.message
 
@@ -281,7 +278,7 @@ def test_clicking_a_problem_shows_it_on_the_map(display):
     d.frame()
     assert len(st.problems) == 1
     st.camera.centre_on(3, 5)
-    item = st.problem_list.item_list[0]
+    item = st.panels.problem_list.item_list[0]
     d.button(item["button_element"])
     assert st.flash is not None and st.flash[0] == (25, 0)
     assert st.selected == ("crew", 0)
@@ -297,7 +294,7 @@ def test_leaving_with_unsaved_changes_asks_first(display, tmp_path):
     assert st.model.dirty
     d.send(pygame.event.Event(pygame.QUIT))  # the window's close button
     assert d.state is st
-    dialogs = [e for e in st.ui if isinstance(e, pygame_gui.windows.UIConfirmationDialog)]
+    dialogs = [e for e in st.panels.ui if isinstance(e, pygame_gui.windows.UIConfirmationDialog)]
     assert dialogs and dialogs[-1].alive()
     d.button(dialogs[-1].confirm_button)
     assert d.switches[-1] == "Quit"
@@ -312,7 +309,7 @@ def test_an_autosave_is_offered_after_a_crash(display, tmp_path):
     d = editor(path)
     st = d.state
     assert st.model.level != first.level
-    dialogs = [e for e in st.ui if isinstance(e, pygame_gui.windows.UIConfirmationDialog)]
+    dialogs = [e for e in st.panels.ui if isinstance(e, pygame_gui.windows.UIConfirmationDialog)]
     assert dialogs
     d.button(dialogs[-1].confirm_button)
     assert st.model.level == first.level and st.model.dirty

@@ -17,6 +17,7 @@ from game.editor.whatif import format_tuc, what_if
 from game.levelio.load import load_level
 from game.levelio.save import level_to_toml
 from game.sim.level import DoorDef
+from game.sim.world import create_world, run_until
 
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIAL = load_level(ROOT / "levels" / "tutorial.toml")
@@ -195,10 +196,6 @@ def test_a_crash_leaves_a_recovery_file_newer_than_the_level(tmp_path):
 # ------------------------------------------------------------------ what-if
 
 def test_what_if_uses_the_sim_s_own_numbers_on_module_four():
-    from dataclasses import replace
-
-    from game.sim.world import create_world, run_until
-
     level = load_level(ROOT / "levels" / "module4.toml")
     result = what_if(level)
     by_label = {r.label: r for r in result.rooms if r.label}

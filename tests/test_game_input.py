@@ -350,19 +350,19 @@ def test_the_debrief_comes_when_the_rescue_is_done_and_offers_the_next_level(dis
     assert nxt.d.won and nxt.d.reason == "settled"
     assert nxt.d.rescued_s[0][1] is not None
     # from the debrief: on to the next level in the list, or back to the menu
-    for name in ("module4.toml", "tutorial.toml"):
+    for name in ("module4.toml", "tutorial.toml", "stress_station.toml"):
         shutil.copy(ROOT / "levels" / name, tmp_path / name)
     state.ctx.levels_dir = tmp_path
-    d = DebriefState(state.ctx, world, str(tmp_path / "module4.toml"), nxt.d)
+    d = DebriefState(state.ctx, world, str(tmp_path / "tutorial.toml"), nxt.d)
     state.leave()
     d.enter()
     d.draw(pygame.Surface(SIZE))
-    assert d.next_path is not None and d.next_path.name == "tutorial.toml"
+    assert d.next_path is not None and d.next_path.name == "module4.toml"  # the campaign's order, not the folder's
     going = click(d, d.buttons["next"].rect.center)
-    assert isinstance(going, PlayState) and going.world.level.meta.name.startswith("Tutorial")
-    d2 = DebriefState(state.ctx, world, str(tmp_path / "tutorial.toml"), nxt.d)
+    assert isinstance(going, PlayState) and going.world.level.meta.name == "Module Four"
+    d2 = DebriefState(state.ctx, world, str(tmp_path / "module4.toml"), nxt.d)
     d2.enter()
-    assert "next" not in d2.buttons  # the last level has no next
+    assert "next" not in d2.buttons  # the story's night is last; the benchmark station is never "next"
     assert isinstance(click(d2, d2.buttons["menu"].rect.center), MenuState)
     d2.leave()
 

@@ -23,23 +23,31 @@ import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
+from game.app import _headless, headless_play  # noqa: E402
 from game.levelio.load import load_level  # noqa: E402
+from game.sim import crew_events as ce  # noqa: E402
+from game.sim import events as ev  # noqa: E402
 from game.sim import physiology as ph  # noqa: E402
+from game.sim.commands import MoveTo  # noqa: E402
+from game.sim.debris import debris_view  # noqa: E402
 from game.sim.world import create_world, run_until, state_hash  # noqa: E402
-from game.view import colormaps  # noqa: E402
+from game.view import colormaps, hud, overlays, ui  # noqa: E402
 from game.view import palette as P  # noqa: E402
+from game.view.countdowns import Countdowns  # noqa: E402
+from game.view.debris_layer import BEAM_FLANGE, EFFECTS_COLOURS, HEAVY_RIM, KIND_EDGE, KIND_FILL  # noqa: E402
+from game.view.messages import describe, describe_all_keyed  # noqa: E402
+from game.view.panels import SEVERITY_RGB, CommsLog  # noqa: E402
+from tests.builders import ascii_world  # noqa: E402
 
 MODULE4 = ROOT / "levels" / "module4.toml"
 SIZE = (1280, 720)
 CORRIDOR = (30, 8)  # a floor cell of Corridor 4 nobody stands on, clear of debris
-CONTROL = (2, 4)  # a floor cell of the control room, in the intact hub
+CONTROL = (1, 4)  # a floor cell of the control room, in the intact hub, clear of its labels at any fitted zoom
 INK = ((236, 240, 246), (12, 14, 20))  # the overlay patterns' two inks
 
 
 @pytest.fixture(scope="module")
 def display():
-    from game.app import _headless
-
     _headless()
     yield
 
@@ -76,8 +84,6 @@ def world_thin_oxygen(level):
 
 
 def play(world, warmup_s: float = 0.0, **settings):
-    from game.app import headless_play
-
     state = headless_play(world, SIZE, paused=True, **settings)
     if warmup_s:
         state.run_for(warmup_s)
@@ -159,7 +165,7 @@ def test_wind_overlay_draws_arrows_along_the_corridor_with_speeds(display, level
     region_a = plain[x0:x1, y0:y1].reshape(-1, 3)
     region_b = windy[x0:x1, y0:y1].reshape(-1, 3)
     assert (np.abs(region_a - region_b).max(axis=1) > 40).sum() > 30 * s // 2  # arrows all along it
-    speeds = [t for t, _ in state.renderer.last_wind_labels]
+    speeds = [t for t, _ in state.renderer.last_arrow_labels]
     assert speeds and all(t.endswith("m/s") for t in speeds)
     top = float(np.hypot(world.atmos.wind_x, world.atmos.wind_y).max())
     assert any(abs(float(t.split()[0]) - top) < 0.1 for t in speeds)
@@ -184,12 +190,65 @@ def test_overlay_keys_toggle(display, level):
     assert state.renderer.overlay is None
 
 
+def test_an_overlay_registered_in_one_place_is_keyed_drawn_and_in_the_legend(display, level):
+    """Adding an overlay is one `register`: its key toggles it, the map shows its colours and
+    pattern, the legend its scale, and the key help and settings list its key."""
+    world = world_falling(level)
+    corridor = comp_index(world, CORRIDOR)
+
+    def marked(w):  # Corridor 4 at 0.1 ("low"), every other compartment at 0.9 ("fine")
+        v = np.full(w.compartments.count, 0.9)
+        v[corridor] = 0.1
+        return v
+
+    def stripes(band, gx, gy, s):  # vertical lines every 4 px
+        return np.broadcast_to((gx % 4) == 0, np.broadcast_shapes(np.shape(gx), np.shape(gy)))
+
+    test = overlays.Overlay("test_marks", "Test marks overlay", "t", "TEST  marks", marked,
+                            norm=lambda v: np.clip(v, 0, 1), ticks=(0, 0.5, 1),
+                            bands=(overlays.Band(0.5, "low"), overlays.Band(np.inf, "fine")), pattern=stripes)
+    overlays.register(test)
+    try:
+        state = play(world)
+        assert ("T", "Test marks overlay") in state.panels.help_rows()
+        plain = frame(state)
+        state.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_t, mod=0, unicode="t", scancode=0))
+        assert state.renderer.overlay == "test_marks"
+        over = frame(state)
+        corr = cell_block(over, state, CORRIDOR, inset=0)
+        ink = np.array([count_near(corr, c, 30) for c in INK]).sum()
+        assert ink >= state.camera.tile_px // 4  # the band's own stripes, in one of the two inks
+        fill = corr[np.abs(corr - np.median(corr, axis=0)).max(axis=1) < 40]
+        assert np.abs(np.median(fill, axis=0) - colormaps.colour("viridis", 0.1)).max() < 70
+        ctrl = cell_block(over, state, CONTROL)
+        assert sum(count_near(ctrl, c, 30) for c in INK) == 0  # "fine": no pattern
+        # its legend: drawn where the scene says, and not the pressure overlay's
+        rect = state.panels.legend_rects["overlay"]
+        assert rect.h == ui.px(overlays.legend_height(test))
+        ours = over[rect.left:rect.right, rect.top:rect.bottom]
+        before = plain[rect.left:rect.right, rect.top:rect.bottom].reshape(-1, 3)
+        for f in (0.1, 0.5, 0.9):  # the colour scale came with it
+            c = colormaps.colour("viridis", f)
+            assert count_near(ours.reshape(-1, 3), c, 6) >= count_near(before, c, 6) + 5
+        state.renderer.overlay = "pressure"
+        theirs = frame(state)[rect.left:rect.right, rect.top:rect.bottom]
+        assert (np.abs(ours - theirs).max(axis=2) > 40).sum() > 50
+    finally:
+        overlays.unregister("test_marks")
+    with pytest.raises(KeyError):
+        state.renderer.overlay = "test_marks"  # gone with its entry, not drawn as something else
+
+
+def test_an_unknown_overlay_is_an_error_not_oxygen(display, level):
+    state = play(create_world(level))
+    with pytest.raises(KeyError, match="no overlay called 'oxygenn'"):
+        state.renderer.overlay = "oxygenn"
+    assert state.renderer.overlay is None
+
+
 # ------------------------------------------------------------- the world
 
 def test_debris_is_drawn_where_the_sim_has_it(display, level):
-    from game.sim.debris import debris_view
-    from game.view.debris_layer import BEAM_FLANGE, EFFECTS_COLOURS, HEAVY_RIM, KIND_EDGE, KIND_FILL
-
     world = world_at(level, 30.0)
     v = debris_view(world)
     assert len(v.ids) > 0
@@ -229,8 +288,6 @@ def test_air_streaks_run_toward_the_breach_and_leave_the_sim_alone(display, leve
 
 
 def test_a_selected_walker_has_a_path_drawn_to_a_goal_marker(display, level):
-    from game.sim.commands import MoveTo
-
     world = create_world(level)
     alexis = world.person_by_name("Alexis Moreau").id
     world.submit(MoveTo(person_id=alexis, cell=(6, 12)))
@@ -248,9 +305,6 @@ def test_a_selected_walker_has_a_path_drawn_to_a_goal_marker(display, level):
 # ------------------------------------------------------------- countdowns
 
 def test_countdown_at_steady_air_agrees_with_the_physiology_model(display):
-    from tests.builders import ascii_world
-    from game.view.countdowns import Countdowns
-
     world = ascii_world(
         """
         HHHHHHH
@@ -292,8 +346,6 @@ def test_countdowns_follow_the_falling_pressure_and_fill_the_at_risk_strip(displ
 # ------------------------------------------------------------------- HUD
 
 def test_the_clock_and_the_o2_panel_are_on_screen(display, level):
-    from game.view import hud
-
     world = world_at(level, 30.0)
     state = play(world)
     px = frame(state)
@@ -328,18 +380,12 @@ def test_ui_scale_makes_the_panels_bigger(display, level):
     assert big.lay.dock.h > small.lay.dock.h
     assert big.lay.life.w > small.lay.life.w
     frame(big)  # and it draws
-    from game.view import ui
-
     ui.set_scale(1.0)
 
 
 # ------------------------------------------------------------------- comms
 
 def test_the_comms_log_tells_the_story_and_does_not_repeat_a_busy_door(display, level):
-    from game.sim import events as ev
-    from game.view.messages import describe, describe_all_keyed
-    from game.view.panels import SEVERITY_RGB, CommsLog
-
     world = world_at(level, 10.0)
     breach = next(e for e in world.events if isinstance(e, ev.BreachOpened))
     assert describe(breach, world)[1] == f"HULL BREACH at section four-delta ({breach.area_cm2:g} cm2)"
@@ -363,12 +409,6 @@ def test_the_comms_log_tells_the_story_and_does_not_repeat_a_busy_door(display, 
 
 
 def test_crew_events_have_lines_of_their_own(display, level):
-    try:
-        from game.sim import crew_events as ce
-    except ImportError:
-        pytest.skip("the sim has no crew events yet")
-    from game.view.messages import describe
-
     world = create_world(level)
     lines = [
         describe(ce.WallCut(tick=1, time_s=0.1, x=62, y=9, material="hatch", by="Hassan Karimi"), world),

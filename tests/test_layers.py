@@ -1,7 +1,9 @@
 """Imports point one way, and none of them closes a cycle.
 
-sim <- levelio <- training <- view <- editor <- app (scenes, app, cli): a module
-may import its own layer and the ones below it, never one above. The base
+sim <- levelio <- training <- view <- scenes <- editor <- app (app, cli): a module
+may import its own layer and the ones below it, never one above. The training
+layer never imports the view (the view shows what training works out); the
+editor is a screen like the scenes, and playtests with the play scene. The base
 modules (paths, atomic saving) import nothing of the game. Every import counts,
 wherever it stands in the file, except those only a type checker reads.
 """
@@ -20,17 +22,17 @@ LAYERS: list[tuple[str, int]] = [
     ("game.atomicfile", 0),
     ("game.sim", 1),
     ("game.levelio", 2),
-    ("game.training.cli", 6),  # opens the replay window: app level
+    ("game.training_app", 7),  # the replay window and the report's map pictures
     ("game.training", 3),
     ("game.settings", 4),
     ("game.audio", 4),
-    ("game.view.scenes", 6),
+    ("game.view.scenes", 5),
     ("game.view", 4),
-    ("game.editor", 5),
-    ("game.scenes", 6),
-    ("game.app", 6),
-    ("game.cli", 6),
-    ("game.__main__", 6),
+    ("game.editor_app", 7),
+    ("game.editor", 6),
+    ("game.app", 7),
+    ("game.cli", 7),
+    ("game.__main__", 7),
     ("game", 0),  # the package itself: its version
 ]
 

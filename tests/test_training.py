@@ -29,6 +29,7 @@ from game.sim.events import BreachOpened, CommandRejected, ConditionWorsened, De
 from game.sim.level import InjectDef, ObjectiveDef
 from game.sim.world import create_world, run_until, step
 from game.training.injects import is_frozen
+from game.training.scoring import score
 from game.training.session import Session
 from tests.training_levels import BULKHEAD, SICK_BAY, exercise_level, write_level
 
@@ -223,8 +224,6 @@ def test_a_level_without_objectives_is_scored_on_survival():
 
 def test_the_debrief_score_of_an_unwatched_run_is_rebuilt_from_its_events():
     """The play scene's debrief asks `score(world)` of a world no tracker watched."""
-    from game.training.scoring import score
-
     w = create_world(exercise_level(), 1)
     w.submit(MoveTo(person_id=0, cell=SICK_BAY))
     run_until(w, 40)
@@ -234,5 +233,6 @@ def test_the_debrief_score_of_an_unwatched_run_is_rebuilt_from_its_events():
     watched = run_exercise(rescue=True, seal_at_s=40.0)
     assert unwatched.total == pytest.approx(watched.total)
     # the events tell when she reached her spot; the tracker saw her cross the threshold
-    assert unwatched.rescue_times_s["Ann Lee"] == pytest.approx(watched.rescue_times_s["Ann Lee"], abs=4.0)
+    # (between the two she shuts the pressure door behind her: issue 15's discipline)
+    assert unwatched.rescue_times_s["Ann Lee"] == pytest.approx(watched.rescue_times_s["Ann Lee"], abs=8.0)
     assert unwatched.max == 100

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from argparse import Namespace
 from pathlib import Path
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
@@ -15,12 +16,15 @@ import pygame
 import pygame_gui
 import pytest
 
+from game.app import LEVELS_DIR, _init_video, make_manager
 from game.sim.commands import InjectBreach, MoveTo, SealDoor
 from game.sim.level import InjectDef
 from game.sim.world import create_world, state_hash
 from game.training.replay import Playback, Recorder, load_replay, run_recorded, verify
 from game.training.session import Session
 from game.view.scenes.base import Context
+from game.view.scenes.instructor import InstructorState, RecordedPlay, ScoredDebrief, exercise_state
+from game.view.scenes.replay import ReplayState
 from tests.training_levels import BULKHEAD, SICK_BAY, exercise_level
 
 SIZE = (1280, 720)
@@ -28,8 +32,6 @@ SIZE = (1280, 720)
 
 @pytest.fixture(scope="module")
 def display():
-    from game.app import _init_video
-
     _init_video()
     if pygame.display.get_surface() is None:
         pygame.display.set_mode((1, 1), pygame.HIDDEN)
@@ -37,8 +39,6 @@ def display():
 
 
 def ctx() -> Context:
-    from game.app import LEVELS_DIR, make_manager
-
     return Context(make_manager(SIZE), SIZE, LEVELS_DIR, None)
 
 
@@ -79,8 +79,6 @@ def replay_path(tmp_path_factory) -> Path:
 
 
 def test_the_viewer_plays_pauses_seeks_and_jumps_to_a_moment(display, replay_path):
-    from game.view.scenes.replay import ReplayState
-
     rep = load_replay(replay_path)
     recorded = dict(rep.hashes)
     state = ReplayState(ctx(), Playback(rep), str(replay_path))
@@ -114,8 +112,6 @@ def test_the_viewer_plays_pauses_seeks_and_jumps_to_a_moment(display, replay_pat
 
 
 def test_the_viewer_refuses_orders_and_says_how_to_take_over(display, replay_path):
-    from game.view.scenes.replay import ReplayState
-
     rep = load_replay(replay_path)
     state = ReplayState(ctx(), Playback(rep), str(replay_path))
     state.enter()
@@ -127,9 +123,6 @@ def test_the_viewer_refuses_orders_and_says_how_to_take_over(display, replay_pat
 
 
 def test_take_over_plays_on_live_and_records_a_branch_that_verifies(display, replay_path):
-    from game.view.scenes.instructor import RecordedPlay
-    from game.view.scenes.replay import ReplayState
-
     rep = load_replay(replay_path)
     state = ReplayState(ctx(), Playback(rep), str(replay_path))
     state.enter()
@@ -151,8 +144,6 @@ def test_take_over_plays_on_live_and_records_a_branch_that_verifies(display, rep
 
 
 def test_play_record_saves_as_it_goes_and_the_file_verifies(display, tmp_path):
-    from game.view.scenes.instructor import RecordedPlay
-
     world = create_world(exercise_level(), 1)
     out = tmp_path / "played.json"
     state = RecordedPlay(ctx(), world, "exercise.toml", Session(world, "exercise.toml", recorded_by="play"), str(out))
@@ -169,8 +160,6 @@ def test_play_record_saves_as_it_goes_and_the_file_verifies(display, tmp_path):
 
 
 def test_the_instructor_injects_at_the_cursor_freezes_and_fires_the_plan(display, tmp_path):
-    from game.view.scenes.instructor import InstructorState
-
     plan = (InjectDef(5.0, "worsen", {"person": "Bo Diaz", "spo2_drop": 0.2}, "Bo feels faint"),)
     world = create_world(exercise_level(injects=plan), 1)
     out = tmp_path / "exercise.json"
@@ -203,8 +192,6 @@ def test_the_instructor_injects_at_the_cursor_freezes_and_fires_the_plan(display
 
 
 def test_the_debrief_after_a_recorded_run_shows_the_score_breakdown(display, tmp_path):
-    from game.view.scenes.instructor import RecordedPlay, ScoredDebrief
-
     world = create_world(exercise_level(), 1)
     out = tmp_path / "played.json"
     state = RecordedPlay(ctx(), world, "exercise.toml", Session(world, "exercise.toml", recorded_by="play"), str(out))
@@ -224,10 +211,6 @@ def test_the_debrief_after_a_recorded_run_shows_the_score_breakdown(display, tmp
 
 
 def test_play_instructor_opens_the_console_on_the_level_with_its_plan(display, tmp_path):
-    from argparse import Namespace
-
-    from game.view.scenes.instructor import InstructorState, RecordedPlay, exercise_state
-
     plan = (InjectDef(5.0, "worsen", {"person": "Bo Diaz"}, "Bo feels faint"),)
     level = exercise_level(injects=plan)
     args = Namespace(level="exercise.toml", seed=None, record=str(tmp_path / "ex.json"), instructor=True)

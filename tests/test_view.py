@@ -22,14 +22,24 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 import pygame  # noqa: E402
+import pygame_gui  # noqa: E402
 import pytest  # noqa: E402
 
+import game.app as app  # noqa: E402
+from game.app import LEVELS_DIR, _init_video, make_manager  # noqa: E402
 from game.levelio.load import load_level  # noqa: E402
 from game.sim.commands import CloseDoor  # noqa: E402
+from game.sim.words import live_clock
 from game.sim.world import World, create_world, run_until, step  # noqa: E402
 from game.view import hud  # noqa: E402
 from game.view import palette as P  # noqa: E402
+from game.view.camera import Camera  # noqa: E402
 from game.view.scenes.base import Context  # noqa: E402
+from game.view.scenes.menu import MenuState  # noqa: E402
+from game.view import campaign  # noqa: E402
+from game.view.campaign import discover_levels  # noqa: E402
+from game.settings import record_score, scores_path  # noqa: E402
+from game.view.scenes.play import PlayState  # noqa: E402
 
 MODULE4 = ROOT / "levels" / "module4.toml"
 SIZE = (1280, 720)
@@ -41,8 +51,6 @@ CLOSED_DOOR = (64, 6)  # 4-13's door
 
 @pytest.fixture(scope="module")
 def display():
-    from game.app import _init_video
-
     _init_video()
     if pygame.display.get_surface() is None:
         pygame.display.set_mode((1, 1), pygame.HIDDEN)
@@ -56,9 +64,6 @@ def level():
 
 
 def make_play(world: World, size=SIZE):
-    from game.app import LEVELS_DIR, make_manager
-    from game.view.scenes.play import PlayState
-
     ctx = Context(make_manager(size), size, LEVELS_DIR, None)
     state = PlayState(ctx, world)
     state.enter()
@@ -190,10 +195,10 @@ def test_the_map_is_redrawn_only_when_a_door_changes(display, level):
 # ------------------------------------------------------------------- clock
 
 def test_clock_format():
-    assert hud.format_clock(12.0, None) == "--:--"
-    assert hud.format_clock(30.0, 0.0) == "T+00:30"
-    assert hud.format_clock(95.5, 5.0) == "T+01:30"
-    assert hud.format_clock(3600.0, 0.0) == "T+60:00"
+    assert live_clock(12.0, None) == "--:--"
+    assert live_clock(30.0, 0.0) == "T+00:30"
+    assert live_clock(95.5, 5.0) == "T+01:30"
+    assert live_clock(3600.0, 0.0) == "T+60:00"
 
 
 def test_clock_shows_time_since_breach_in_its_fixed_place(display):
@@ -221,34 +226,41 @@ def test_full_frame_has_clock_text_after_the_breach(display, level):
 
 # ------------------------------------------------------------------ menu
 
-def test_menu_lists_module_four_first_and_selected(display):
-    from game.app import LEVELS_DIR, make_manager
-    from game.view.scenes.menu import MenuState
-
-    ctx = Context(make_manager(SIZE), SIZE, LEVELS_DIR, None)
+def test_menu_lists_lessons_then_scenarios_and_not_the_benchmark(display, tmp_path):
+    ctx = Context(make_manager(SIZE), SIZE, LEVELS_DIR, None, settings_file=tmp_path / "settings.json")  # no scores yet
     menu = MenuState(ctx)
     menu.enter()
-    assert menu.entries[0].path.name == "module4.toml"
-    assert menu.texts[0] == "Module Four"
-    assert menu.selected == 0
+    names = [e.path.name for e in menu.entries]
+    shipped = [n for n in campaign.LESSONS if (LEVELS_DIR / n).is_file()]
+    assert names == shipped + list(campaign.SCENARIOS)
+    assert "stress_station.toml" not in names  # the benchmark: command line only
+    assert menu.selected == 0  # a newcomer starts at the first lesson
     items = menu.level_list.item_list
-    assert items[0]["text"] == "Module Four" and items[0]["selected"]
+    assert items[0]["selected"]
     assert menu.play_button.is_enabled
     surf = pygame.Surface(SIZE)
     menu.draw(surf)
     menu.leave()
 
 
-def test_a_broken_level_is_listed_with_its_error(display, tmp_path):
-    from game.app import make_manager
-    from game.view.scenes.menu import MenuState
+def test_best_scores_outlive_the_launch_and_the_menu_moves_on(display, tmp_path):
+    settings_file = tmp_path / "settings.json"
+    scores = scores_path(settings_file)
+    first = discover_levels(LEVELS_DIR)[0].path.name
+    assert record_score(scores, first, 71.0, "C")
+    assert not record_score(scores, first, 60.0, "D")  # a worse run keeps the best
+    ctx = Context(make_manager(SIZE), SIZE, LEVELS_DIR, None, settings_file=settings_file)
+    menu = MenuState(ctx)  # as on the next launch: read back from the file
+    assert menu.texts[0].endswith("best 71 C")  # the first entry is the one scored
+    assert menu.entries[menu.selected].path.name != first  # on to where they left off
 
+
+def test_a_broken_level_is_listed_with_its_error(display, tmp_path):
     shutil.copy(MODULE4, tmp_path / "module4.toml")
     (tmp_path / "aaa_broken.toml").write_text('format_version = 1\n[meta]\nname = "Oops"\n')
     ctx = Context(make_manager(SIZE), SIZE, tmp_path, None)
     menu = MenuState(ctx)
     menu.enter()
-    assert menu.texts[0] == "Module Four"
     broken = next(i for i, e in enumerate(menu.entries) if not e.ok)
     assert "aaa_broken.toml" in menu.texts[broken] and "map" in menu.texts[broken]
     menu.selected = broken
@@ -280,8 +292,6 @@ def test_fixed_timestep_speed_pause_and_interpolation(display, level):
 
 
 def test_camera_fit_zoom_and_round_trip(display, level):
-    from game.view.camera import Camera
-
     world = create_world(level)
     cam = Camera(pygame.Rect(0, 44, 1280, 676))
     cam.set_world_size(world.grid.width, world.grid.height)
@@ -304,9 +314,6 @@ def test_camera_fit_zoom_and_round_trip(display, level):
 # --------------------------------------------------------------- the app
 
 def test_app_loop_plays_pauses_resizes_and_returns_to_the_menu(display, monkeypatch, tmp_path):
-    import game.app as app
-    import pygame_gui
-
     monkeypatch.setenv("BREACH_PROTOCOL_CONFIG_DIR", str(tmp_path))  # never the player's own settings
     states = []
 

@@ -6,15 +6,18 @@ events, hull sections, grid, selection, tool previews, what-if overlay).
 from __future__ import annotations
 
 import math
+import time
 from types import SimpleNamespace
 
 import numpy as np
 import pygame
 
+from game.editor import edits
 from game.editor.whatif import WhatIf, format_tuc
 from game.sim.grid import Grid, build_grid
-from game.sim.level import Level
+from game.sim.level import EventDef, Level
 from game.sim.tiles import IS_DOOR, Tile
+from game.sim.words import duration
 from game.view import glyphs
 from game.view import palette as P
 from game.view.camera import Camera
@@ -221,7 +224,7 @@ class LevelPicture:
 
         for ev in level.events:
             p = ev.params
-            when = f"T+{int(ev.at_s) // 60}:{int(ev.at_s) % 60:02d}" + (f" {ev.chance:.0%}" if ev.chance < 1 else "")
+            when = f"T+{duration(ev.at_s)}" + (f" {ev.chance:.0%}" if ev.chance < 1 else "")
             if ev.kind == "debris_fall":
                 if "region" in p:
                     x0, y0, x1, y1 = p["region"]
@@ -306,3 +309,73 @@ def fill_cells(surface: pygame.Surface, camera: Camera, cells, colour, alpha: in
         px, py = ox + x * s, oy + y * s
         if view.colliderect((px, py, s, s)):
             surface.blit(tile, (px, py))
+
+
+def draw_selection(surface: pygame.Surface, cam: Camera, level: Level, selected: tuple[str, int] | None,
+                   region: tuple[tuple[int, int], tuple[int, int]] | None) -> None:
+    """The marked area, and a pulsing box round the selected thing."""
+    if region is not None:
+        r = cells_rect(cam, *region[0], *region[1])
+        pygame.draw.rect(surface, (120, 200, 255), r, 2)
+    if selected is None:
+        return
+    table, i = selected
+    items = getattr(level, table)
+    if i >= len(items):
+        return
+    item = items[i]
+    if table == "hull_sections":
+        r = cells_rect(cam, *item.rect)
+    elif isinstance(item, EventDef) and "region" in item.params:
+        r = cells_rect(cam, *item.params["region"])
+    else:
+        cell = edits.where(item)
+        if cell is None:
+            return
+        r = cells_rect(cam, *cell, *cell)
+    pulse = int(2 + 2 * (0.5 + 0.5 * math.sin(time.monotonic() * 6)))
+    pygame.draw.rect(surface, SELECT, r.inflate(4, 4), pulse)
+
+
+def draw_flash(surface: pygame.Surface, cam: Camera, cell: tuple[int, int], until: float) -> bool:
+    """A ring round a problem's cell until `until` (monotonic seconds); False once it is over."""
+    left = until - time.monotonic()
+    if left <= 0:
+        return False
+    c = cam.cell_centre(*cell)
+    s = cam.tile_px
+    r = int(s * (1.2 + 0.5 * abs(math.sin(left * 5))))
+    pygame.draw.circle(surface, PROBLEM, c, r, 3)
+    pygame.draw.rect(surface, PROBLEM, cells_rect(cam, *cell, *cell), 2)
+    return True
+
+
+def draw_whatif_key(surface: pygame.Surface, vp: pygame.Rect, result: WhatIf | None, error: str, updating: bool,
+                    has_breach: bool) -> None:
+    """The what-if overlay's caption and colour key, bottom left of the map."""
+    if error:
+        lines = [("What-if could not run: " + error, P.UNCONSCIOUS)]
+    elif result is None:
+        lines = [("What-if: computing..." if has_breach else "What-if: place a breach to see its effect", P.TEXT)]
+    else:
+        lines = [(f"WHAT-IF  {result.breaches} breach{'es' if result.breaches != 1 else ''}: time to unconsciousness, unprotected", P.TEXT)]
+        if updating:
+            lines[0] = (lines[0][0] + "  (updating)", P.TEXT)
+    box_w = max(TEXT.render(t, 13, c, "bold").get_width() for t, c in lines) + 20
+    box_h = 26 + (26 if result else 0)
+    box = pygame.Rect(vp.x + 10, vp.bottom - box_h - 10, max(box_w, 330), box_h)
+    bg = pygame.Surface(box.size, pygame.SRCALPHA)
+    bg.fill((12, 15, 22, 220))
+    surface.blit(bg, box)
+    pygame.draw.rect(surface, P.HUD_LINE, box, 1)
+    y = box.y + 5
+    for text, colour in lines:
+        surface.blit(TEXT.render(text, 13, colour, "bold"), (box.x + 10, y))
+        y += 20
+    if result is not None:
+        x = box.x + 10
+        for label, secs in (("< 2 min", 60), ("< 5 min", 200), ("< 10 min", 400), ("> 10 min", 900), ("safe", float("inf"))):
+            pygame.draw.rect(surface, tuc_colour(secs), (x, y + 3, 12, 12))
+            t = TEXT.render(label, 12, P.TEXT_DIM)
+            surface.blit(t, (x + 16, y + 1))
+            x += 16 + t.get_width() + 12

@@ -9,12 +9,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import platformdirs
+
 from game.atomicfile import write_atomic
 from game.editor.commands import Command
-from game.levelio.load import parse_level
+from game.levelio.load import parse_level, read_text
 from game.levelio.locate import LineIndex
 from game.levelio.problems import Problem
 from game.levelio.save import level_to_toml
+from game.levelio.tiled import TiledError, load_tmj
 from game.levelio.validate import check_level
 from game.sim.level import Level, Meta
 from game.sim.tiles import DEFAULT_LEGEND
@@ -29,8 +32,6 @@ def autosave_dir() -> Path:
     env = os.environ.get(AUTOSAVE_ENV)
     if env:
         return Path(env)
-    import platformdirs
-
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "autosave"
 
 
@@ -191,14 +192,10 @@ def load_for_editing(path: str | Path) -> Level:
     """A level to edit: problems are fine (the panel lists them), unreadable is not."""
     p = Path(path)
     if p.suffix.lower() in (".tmj", ".json"):
-        from game.levelio.tiled import TiledError, load_tmj
-
         try:
             return load_tmj(p)
         except TiledError as exc:
             raise ValueError(str(exc)) from None
-    from game.levelio.load import read_text
-
     text, problems = read_text(p)
     if text is None:
         raise ValueError("\n".join(str(x) for x in problems))

@@ -6,6 +6,8 @@ history, selection, tool and camera.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pygame
 
 from game.sim.world import World
@@ -15,15 +17,17 @@ from game.view.hud import TOP_BAR_H
 from game.view.scenes.base import Context, State
 from game.view.scenes.play import PlayState
 
+if TYPE_CHECKING:
+    from game.editor.scene import EditorState  # the editor imports this module to start a playtest
+
 BANNER = "PLAYTEST  -  Esc returns to the editor"
 
 
 class PlaytestState(PlayState):
     """Plays a world built from the editor's level; never touches the editor's model."""
 
-    def __init__(self, ctx: Context, world: World, editor: State) -> None:
-        path = getattr(getattr(editor, "model", None), "path", None)
-        super().__init__(ctx, world, str(path or ""))
+    def __init__(self, ctx: Context, world: World, editor: EditorState) -> None:
+        super().__init__(ctx, world, str(editor.model.path or ""))
         self.editor = editor
         self._back = False
 
@@ -34,8 +38,7 @@ class PlaytestState(PlayState):
 
     def veto_quit(self) -> bool:
         """Closing the window mid-playtest goes back to the editor to ask about unsaved work."""
-        model = getattr(self.editor, "model", None)
-        if model is not None and model.dirty:
+        if self.editor.model.dirty:
             self.editor.quit_after_confirm = True
             self._back = True
             return True

@@ -1,18 +1,16 @@
-"""The level editor scene: tool palette, map, properties, timeline, level
-settings, objectives, live validation and a status bar.
+"""The level editor scene: the editor's state (model, selection, current tool,
+camera) and its actions (edit, undo, save, open, playtest), with live
+validation and the what-if overlay run on worker threads keyed by the model's
+revision, so a big level never stalls the brush.
 
-Input becomes commands on the `EditorModel`; this module only lays out
-pygame_gui widgets, turns mouse and keys into those commands, and draws.
-Validation and the what-if overlay run on worker threads keyed by the
-model's revision, so a big level never stalls the brush.
+Its collaborators: `EditorPanels` (game.editor.panels) owns the widgets,
+`EditorInput` (game.editor.input) turns events into these actions, and each
+tool is an object in game.editor.tools that handles its own clicks and drags.
 """
 
 from __future__ import annotations
 
 import html
-import math
-import re
-import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -24,142 +22,30 @@ import pygame_gui
 from game.editor import edits, theme
 from game.editor.commands import ResizeMap, SetValue, SwapLevel
 from game.editor.drawing import (
-    HOVER,
-    PROBLEM,
-    SELECT,
-    TILE_SWATCH,
     LevelPicture,
-    cells_rect,
-    fill_cells,
+    draw_flash,
+    draw_selection,
+    draw_whatif_key,
 )
-from game.editor.forms import FieldError, Form, fields_for, parse_value, with_value
-from game.editor.model import EditorModel, blank_level, find_recovery, load_for_editing
+from game.editor.forms import FieldError, parse_value, with_value
+from game.editor.input import EditorInput
+from game.editor.model import EditorModel, blank_level, find_recovery, load_for_editing, validate_level
+from game.editor.panels import EditorPanels, layout
+from game.editor.playtest import PlaytestState
+from game.editor.tools import Tool, make_tools
+from game.editor.validation import Job, problem_target, validate
 from game.editor.whatif import WhatIf, WhatIfJob
 from game.levelio.problems import Problem
-from game.sim.level import EventDef, Level
+from game.levelio.tiled import save_tmj
+from game.sim.level import Level
+from game.sim.world import create_world
 from game.view import palette as P
 from game.view.camera import Camera
-from game.view.fonts import TEXT
 from game.view.scenes.base import Context, Quit, State
 
-TOOLBAR_H = 40
-STATUS_H = 26
-LEFT_W = 206
-RIGHT_W = 330
-BOTTOM_H = 128
 AUTOSAVE_EVERY_S = 15.0
 VALIDATE_DELAY_S = 0.25
 WHATIF_DELAY_S = 0.6
-PAN_KEYS_PX_S = 700.0
-
-TOOLS = (("select", "Select", "V"), ("brush", "Brush", "B"), ("rect", "Rectangle", "R"), ("fill", "Fill", "F"),
-         ("region", "Copy area", "C"), ("paste", "Paste", "Ctrl+V"))
-TILES = (("floor", "Floor"), ("wall", "Wall"), ("module_wall", "Mod. wall"), ("hull", "Hull"),
-         ("vacuum", "Vacuum"), ("cut", "Cut hole"))
-PLACE = (("door", "Door"), ("bulkhead", "Bulkhead"), ("hatch", "Hatch"), ("room", "Room label"),
-         ("module", "Module"), ("crew", "Person"), ("locker", "Locker"), ("section", "Hull section"),
-         ("breach", "Breach"), ("debris", "Debris fall"), ("jam", "Door jam"))
-TILE_TOOLS = ("brush", "rect", "fill")
-THING_TABLES = ("rooms", "modules", "hull_sections", "doors", "crew", "lockers")
-FILTERS = (("All", THING_TABLES), ("Rooms", ("rooms",)), ("Modules", ("modules",)), ("Doors", ("doors",)),
-           ("People", ("crew",)), ("Lockers", ("lockers",)), ("Hull sections", ("hull_sections",)))
-KIND_WORD = {"rooms": "Room", "modules": "Module", "hull_sections": "Section", "doors": "Door", "crew": "Person",
-             "lockers": "Locker", "events": "Event", "objectives": "Goal"}
-_CELL_RE = re.compile(r"(-?\d+),(-?\d+)")
-
-
-def _clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 60}:{s % 60:02d}"
-
-
-def thing_text(table: str, item: Any) -> str:
-    """One line in a list: what it is, what it is called, where it is."""
-    if table == "rooms":
-        return f"Room  {item.label}  ({item.kind})"
-    if table == "modules":
-        return f"Module  {item.name}"
-    if table == "hull_sections":
-        return f"Section  {item.name}  {item.rect[0]},{item.rect[1]}-{item.rect[2]},{item.rect[3]}"
-    if table == "doors":
-        return f"Door  {item.name or 'unnamed'}  {item.at[0]},{item.at[1]} {item.state}"
-    if table == "crew":
-        return f"Person  {item.name}  ({item.role})"
-    if table == "lockers":
-        return f"Locker  {item.name}  [{', '.join(item.contents)}]"
-    if table == "events":
-        where = edits.where(item)
-        at = f" @{where[0]},{where[1]}" if where else ""
-        chance = f"  {item.chance:.0%}" if item.chance < 1 else ""
-        return f"T+{_clock(item.at_s)}  {item.kind.replace('_', ' ')}{at}{chance}"
-    if table == "objectives":
-        return f"{item.kind}  x{item.weight:g}  {item.description}"
-    return str(item)
-
-
-class _Job:
-    """A function of the level run on a worker thread; the newest request wins."""
-
-    def __init__(self, fn: Callable[[Level], Any]) -> None:
-        self.fn = fn
-        self.revision = -1
-        self.result: Any = None
-        self._thread: threading.Thread | None = None
-
-    def start(self, level: Level, revision: int) -> None:
-        def run() -> None:
-            out = self.fn(level)
-            self.result, self.revision = out, revision
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-
-    @property
-    def busy(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def wait(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
-
-
-def _validate(level: Level) -> tuple[list[Problem], Any]:
-    from game.levelio.load import parse_level
-    from game.levelio.save import level_to_toml
-    from game.levelio.validate import check_level
-
-    text = level_to_toml(level)
-    parsed, problems, index = parse_level(text, "level")
-    if parsed is not None:
-        problems += check_level(parsed, index, "level")
-    return sorted(problems, key=lambda p: p.line), index
-
-
-def problem_target(level: Level, problem: Problem, index) -> tuple[tuple[int, int] | None, tuple[str, int] | None, str]:
-    """Where a problem is on the map, which thing it is about, and which tab shows it."""
-    ref = None
-    best: tuple = ()
-    for path, line in index.lines.items():
-        if line == problem.line and len(path) > len(best):
-            best = path
-    if len(best) >= 2 and isinstance(best[1], int) and best[0] in KIND_WORD:
-        table, i = best[0], best[1]
-        if i < len(getattr(level, table)):
-            ref = (table, i)
-    cell = None
-    m = _CELL_RE.search(problem.message)
-    if m:
-        cell = (int(m.group(1)), int(m.group(2)))
-    elif ref is not None:
-        cell = edits.where(getattr(level, ref[0])[ref[1]])
-    tab = "things"
-    if ref and ref[0] == "events":
-        tab = "timeline"
-    elif ref and ref[0] == "objectives":
-        tab = "goals"
-    elif best and best[0] in ("meta", "life_support", "format_version"):
-        tab = "level"
-    return cell, ref, tab
 
 
 class EditorState(State):
@@ -169,9 +55,10 @@ class EditorState(State):
         super().__init__(ctx)
         self.model = model
         self.picture = LevelPicture()
-        self.camera = Camera(self._rects()["map"])
+        self.camera = Camera(layout(ctx.size)["map"])
         self._fit_camera()
-        self.tool = "brush"
+        self.tools = make_tools()
+        self.tool: Tool = self.tools["brush"]
         self.tile_kind = "wall"
         self.selected: tuple[str, int] | None = None
         self.region: tuple[tuple[int, int], tuple[int, int]] | None = None
@@ -180,16 +67,14 @@ class EditorState(State):
         self.show_whatif = False
         self.hover: tuple[int, int] | None = None
         self.mouse = (0, 0)
-        self.drag: tuple | None = None
         self.panning = False
         self.flash: tuple[tuple[int, int], float] | None = None
         self.message = ""
         self.message_error = False
         self.problems: list[Problem] = []
         self._problem_index = None
-        self._problem_rows: list[tuple[str, Problem]] = []
         self._validated = -1
-        self._validate_job = _Job(_validate)
+        self._validate_job = Job(validate)
         self._whatif: WhatIfJob | None = None
         self._whatif_result: WhatIf | None = None
         self._whatif_revision = -1
@@ -203,12 +88,8 @@ class EditorState(State):
         self._filter = "All"
         self._focus = None
         self._briefing_shown = ""
-        self.ui: list[Any] = []
-        self.buttons: dict[Any, Callable[[], Any]] = {}
-        self.tool_buttons: dict[str, Any] = {}
-        self.forms: dict[str, Form | None] = {"things": None, "timeline": None, "goals": None, "meta": None, "life": None}
-        self._form_refs: dict[str, tuple[str, int] | None] = {"things": None, "timeline": None, "goals": None}
-        self._list_refs: dict[Any, dict[str, tuple[str, int]]] = {}
+        self.panels = EditorPanels(self)
+        self.input = EditorInput(self)
         self.quit_after_confirm = False
 
     # ------------------------------------------------------------ creation
@@ -227,19 +108,6 @@ class EditorState(State):
         return cls(ctx, model, find_recovery(model.path))
 
     # -------------------------------------------------------------- layout
-    def _rects(self) -> dict[str, pygame.Rect]:
-        w, h = self.ctx.size
-        body_h = h - TOOLBAR_H - STATUS_H
-        mid_w = max(100, w - LEFT_W - RIGHT_W)
-        return {
-            "toolbar": pygame.Rect(0, 0, w, TOOLBAR_H),
-            "left": pygame.Rect(0, TOOLBAR_H, LEFT_W, body_h),
-            "right": pygame.Rect(w - RIGHT_W, TOOLBAR_H, RIGHT_W, body_h),
-            "bottom": pygame.Rect(LEFT_W, h - STATUS_H - BOTTOM_H, mid_w, BOTTOM_H),
-            "status": pygame.Rect(0, h - STATUS_H, w, STATUS_H),
-            "map": pygame.Rect(LEFT_W, TOOLBAR_H, mid_w, max(50, body_h - BOTTOM_H)),
-        }
-
     def _fit_camera(self) -> None:
         self.camera.set_world_size(self.model.level.width, self.model.level.height)
         self.camera.fit(margin_px=20)
@@ -247,19 +115,13 @@ class EditorState(State):
     def enter(self) -> None:
         m = self.ctx.manager
         theme.apply(m)
-        r = self._rects()
+        r = layout(self.ctx.size)
         self.camera.set_viewport(r["map"])
-        self.ui = []
-        self.buttons = {}
-        self._build_toolbar(m, r["toolbar"])
-        self._build_left(m, r["left"])
-        self._build_right(m, r["right"])
-        self._build_bottom(m, r["bottom"])
-        self._build_status(m, r["status"])
+        self.panels.build(m, r)
         self._seen_revision = -1
         self._briefing_shown = None  # the new box is empty: fill it from the level
         self._refresh_all()
-        self._select_tool(self.tool)
+        self._select_tool(self.tool.key)
         if self._recovery is not None:
             rec, self._recovery = self._recovery, None
             if rec != self.model.level:
@@ -277,179 +139,14 @@ class EditorState(State):
 
     def leave(self) -> None:
         self._commit_focused()
-        for form in self.forms.values():
-            if form is not None:
-                form.kill()
-        self.forms = {k: None for k in self.forms}
-        for e in self.ui:
-            e.kill()
-        self.ui = []
-        self.buttons = {}
+        self.panels.kill()
         self._pending = {}
 
     def resize(self, size: tuple[int, int]) -> None:
         super().resize(size)
-        if self.ui:
+        if self.panels.ui:
             self.leave()
             self.enter()
-
-    def _button(self, rect, text: str, action: Callable[[], Any], container=None, tip: str | None = None,
-                object_id: str | None = None) -> pygame_gui.elements.UIButton:
-        b = pygame_gui.elements.UIButton(pygame.Rect(rect), text, self.ctx.manager, container=container,
-                                         tool_tip_text=tip, object_id=object_id)
-        self.buttons[b] = action
-        if container is None:
-            self.ui.append(b)
-        return b
-
-    def _build_toolbar(self, m, rect: pygame.Rect) -> None:
-        bar = pygame_gui.elements.UIPanel(rect, 1, m, object_id="#editor_toolbar")
-        self.ui.append(bar)
-        x = 6
-        groups = [
-            [("New", self.ask_new, "New level (Ctrl+N)"), ("Open", self.ask_open, "Open a level (Ctrl+O)"),
-             ("Save", self.save, "Save (Ctrl+S)"), ("Save as", self.ask_save_as, "Save under another name")],
-            [("Undo", self.undo, "Undo (Ctrl+Z)"), ("Redo", self.redo, "Redo (Ctrl+Y)")],
-            [("Copy", self.copy, "Copy the selected area (Ctrl+C)"), ("Paste", lambda: self._select_tool("paste"), "Paste (Ctrl+V)")],
-        ]
-        for group in groups:
-            for text, action, tip in group:
-                w = 58 if len(text) <= 5 else 72
-                self._button((x, 4, w, 30), text, action, container=bar, tip=tip, object_id="#editor_bar_button")
-                x += w + 4
-            x += 10
-        self.grid_button = self._button((x, 4, 62, 30), "Grid", self.toggle_grid, container=bar, tip="Grid lines (G)",
-                                       object_id="#editor_bar_button")
-        x += 66
-        self.whatif_button = self._button((x, 4, 84, 30), "What-if", self.toggle_whatif, container=bar,
-                                          tip="Time to unconsciousness in each room after the breach (W)",
-                                          object_id="#editor_bar_button")
-        x += 92
-        self.play_button = self._button((x, 4, 112, 30), "Playtest F5", self.request_playtest, container=bar,
-                                        tip="Play a copy of this level (F5)", object_id="#play_button")
-        x += 120
-        self.title_label = pygame_gui.elements.UILabel(pygame.Rect(x, 4, max(60, rect.w - x - 8), 30), "", m,
-                                                       container=bar, object_id="#editor_title")
-
-    def _build_left(self, m, rect: pygame.Rect) -> None:
-        panel = pygame_gui.elements.UIPanel(rect, 1, m, object_id="#editor_tools")
-        self.ui.append(panel)
-        self.tool_buttons = {}
-        y = 4
-        col_w = (rect.w - 18) // 2
-
-        def caption(text: str) -> None:
-            nonlocal y
-            pygame_gui.elements.UILabel(pygame.Rect(6, y, rect.w - 16, 20), text, m, container=panel,
-                                        object_id="#panel_caption")
-            y += 22
-
-        caption("TOOLS")
-        for i, (key, text, short) in enumerate(TOOLS):
-            b = self._button((6 + (i % 2) * (col_w + 4), y + (i // 2) * 32, col_w, 28), text,
-                             lambda k=key: self._select_tool(k), container=panel, tip=f"{text} ({short})",
-                             object_id="#editor_tool")
-            self.tool_buttons[key] = b
-        y += ((len(TOOLS) + 1) // 2) * 32 + 6
-        caption("TILES")
-        for i, (kind, text) in enumerate(TILES):
-            bx = 6 + (i % 2) * (col_w + 4)
-            by = y + (i // 2) * 32
-            swatch = pygame.Surface((10, 22))
-            swatch.fill(TILE_SWATCH[kind])
-            pygame.draw.rect(swatch, (0, 0, 0), swatch.get_rect(), 1)
-            pygame_gui.elements.UIImage(pygame.Rect(bx, by + 3, 10, 22), swatch, m, container=panel)
-            b = self._button((bx + 12, by, col_w - 12, 28), text, lambda k=kind: self._select_tile(k),
-                             container=panel, tip=f"Paint {text.lower()} with the brush, rectangle or fill",
-                             object_id="#editor_tool")
-            self.tool_buttons["tile:" + kind] = b
-        y += ((len(TILES) + 1) // 2) * 32 + 6
-        caption("PLACE")
-        for i, (key, text) in enumerate(PLACE):
-            b = self._button((6 + (i % 2) * (col_w + 4), y + (i // 2) * 32, col_w, 28), text,
-                             lambda k=key: self._select_tool(k), container=panel, tip=f"Click the map to place: {text.lower()}",
-                             object_id="#editor_tool")
-            self.tool_buttons[key] = b
-        y += ((len(PLACE) + 1) // 2) * 32 + 6
-        self.hint_box = pygame_gui.elements.UITextBox("", pygame.Rect(6, y, rect.w - 16, max(40, rect.h - y - 10)), m,
-                                                      container=panel, object_id="#tool_hint")
-
-    def _build_right(self, m, rect: pygame.Rect) -> None:
-        tabs = pygame_gui.elements.UITabContainer(rect, m, object_id="#editor_tabs")
-        self.ui.append(tabs)
-        self.tabs = tabs
-        self.tab_ids = {}
-        for key, title in (("things", "Things"), ("timeline", "Timeline"), ("level", "Level"), ("goals", "Goals")):
-            self.tab_ids[key] = tabs.add_tab(title, "#tab_title_button")
-        w = rect.w - 16
-
-        # things: filter, list, properties
-        c = tabs.get_tab_container(self.tab_ids["things"])
-        self.filter_menu = pygame_gui.elements.UIDropDownMenu([f for f, _ in FILTERS], self._filter,
-                                                              pygame.Rect(8, 8, w - 84, 28), m, container=c)
-        self._button((w - 70, 8, 78, 28), "Delete", self.delete_selected, container=c, tip="Delete the selected thing (Del)")
-        self.things_list = pygame_gui.elements.UISelectionList(pygame.Rect(8, 42, w, 200), [], m, container=c,
-                                                               object_id="#editor_list")
-        self.things_caption = pygame_gui.elements.UILabel(pygame.Rect(8, 248, w, 24), "Nothing selected", m,
-                                                          container=c, object_id="#panel_caption")
-        self.things_container = c
-
-        # timeline: add buttons, list, properties
-        c = tabs.get_tab_container(self.tab_ids["timeline"])
-        bw = (w - 8) // 3
-        for i, (text, key) in enumerate((("+ Breach", "breach"), ("+ Debris", "debris"), ("+ Door jam", "jam"))):
-            self._button((8 + i * (bw + 4), 8, bw, 28), text, lambda k=key: self._select_tool(k), container=c,
-                         tip="Then click the map where it happens")
-        self.events_list = pygame_gui.elements.UISelectionList(pygame.Rect(8, 42, w, 180), [], m, container=c,
-                                                               object_id="#editor_list")
-        self._button((w - 70, 228, 78, 26), "Delete", self.delete_selected, container=c)
-        self.timeline_caption = pygame_gui.elements.UILabel(pygame.Rect(8, 228, w - 84, 26), "", m, container=c,
-                                                            object_id="#panel_caption")
-        self.timeline_container = c
-
-        # level: meta, life support, map size, briefing
-        c = tabs.get_tab_container(self.tab_ids["level"])
-        self.level_container = c
-        lv = self.model.level
-        self.forms["meta"] = Form(m, c, pygame.Rect(8, 6, w, 0), fields_for(lv.meta, "meta"), lv.meta)
-        y = 6 + self.forms["meta"].height
-        self.forms["life"] = Form(m, c, pygame.Rect(8, y, w, 0), fields_for(lv.life_support, "life"), lv.life_support)
-        y += self.forms["life"].height + 2
-        pygame_gui.elements.UILabel(pygame.Rect(8, y, 112, 26), "map size", m, container=c, object_id="#form_label")
-        self.size_w = pygame_gui.elements.UITextEntryLine(pygame.Rect(120, y, 60, 26), m, container=c)
-        self.size_h = pygame_gui.elements.UITextEntryLine(pygame.Rect(184, y, 60, 26), m, container=c)
-        self._button((248, y, w - 240, 26), "Resize", self.resize_map, container=c)
-        y += 32
-        pygame_gui.elements.UILabel(pygame.Rect(8, y, w, 22), "BRIEFING", m, container=c, object_id="#panel_caption")
-        y += 22
-        self.briefing = pygame_gui.elements.UITextEntryBox(pygame.Rect(8, y, w, max(60, rect.h - y - 44)), "", m,
-                                                           container=c, object_id="#briefing_entry")
-
-        # goals: objectives
-        c = tabs.get_tab_container(self.tab_ids["goals"])
-        self._button((8, 8, (w - 4) // 2, 28), "+ Objective", self.add_objective, container=c)
-        self._button((8 + (w + 4) // 2, 8, (w - 4) // 2, 28), "Delete", self.delete_selected, container=c)
-        self.goals_list = pygame_gui.elements.UISelectionList(pygame.Rect(8, 42, w, 150), [], m, container=c,
-                                                              object_id="#editor_list")
-        self.goals_caption = pygame_gui.elements.UILabel(pygame.Rect(8, 198, w, 24), "Objectives and their score weights", m,
-                                                         container=c, object_id="#panel_caption")
-        self.goals_container = c
-
-    def _build_bottom(self, m, rect: pygame.Rect) -> None:
-        panel = pygame_gui.elements.UIPanel(rect, 1, m, object_id="#editor_validation")
-        self.ui.append(panel)
-        self.validation_label = pygame_gui.elements.UILabel(pygame.Rect(8, 2, rect.w - 16, 22), "VALIDATION", m,
-                                                            container=panel, object_id="#panel_caption")
-        self.problem_list = pygame_gui.elements.UISelectionList(pygame.Rect(6, 24, rect.w - 14, rect.h - 30), [], m,
-                                                                container=panel, object_id="#problem_list")
-
-    def _build_status(self, m, rect: pygame.Rect) -> None:
-        panel = pygame_gui.elements.UIPanel(rect, 1, m, object_id="#editor_status")
-        self.ui.append(panel)
-        self.status_left = pygame_gui.elements.UILabel(pygame.Rect(6, 0, rect.w // 2, rect.h - 2), "", m,
-                                                       container=panel, object_id="#status_text")
-        self.status_right = pygame_gui.elements.UILabel(pygame.Rect(rect.w // 2, 0, rect.w // 2 - 10, rect.h - 2), "", m,
-                                                        container=panel, object_id="#status_message")
 
     # -------------------------------------------------------------- refresh
     def _refresh_all(self) -> None:
@@ -466,88 +163,14 @@ class EditorState(State):
             if i >= len(getattr(lv, table)):
                 self.selected = None
         self._changed_at = time.monotonic()
-        if not self.ui:
-            return
-        self._fill_list(self.things_list, [t for f, ts in FILTERS if f == self._filter for t in ts])
-        self._fill_list(self.events_list, ["events"], sort_by_time=True)
-        self._fill_list(self.goals_list, ["objectives"])
-        self._sync_forms()
-        for key, form in (("meta", self.forms["meta"]), ("life", self.forms["life"])):
-            if form is not None:
-                form.refresh(lv.meta if key == "meta" else lv.life_support)
-        if not self.size_w.is_focused:
-            self.size_w.set_text(str(lv.width))
-        if not self.size_h.is_focused:
-            self.size_h.set_text(str(lv.height))
-        if lv.meta.briefing != self._briefing_shown and not self.briefing.is_focused:
-            self.briefing.set_text(lv.meta.briefing)
-            self._briefing_shown = lv.meta.briefing
-        self._update_title()
-
-    def _fill_list(self, widget, tables: list[str], sort_by_time: bool = False) -> None:
-        lv = self.model.level
-        rows: list[tuple[str, tuple[str, int]]] = []
-        for table in tables:
-            items = list(enumerate(getattr(lv, table)))
-            if sort_by_time:
-                items.sort(key=lambda p: p[1].at_s)
-            rows += [(thing_text(table, it), (table, i)) for i, it in items]
-        seen: dict[str, int] = {}
-        refs: dict[str, tuple[str, int]] = {}
-        texts: list[str] = []
-        for text, ref in rows:
-            n = seen.get(text, 0)
-            seen[text] = n + 1
-            if n:
-                text = f"{text}  ({n + 1})"
-            refs[text] = ref
-            texts.append(text)
-        old = self._list_refs.get(widget)
-        if old is None or list(old) != texts:
-            widget.set_item_list(texts)
-            self._list_refs[widget] = refs
-        chosen = next((t for t, r in refs.items() if r == self.selected), None)
-        mark_selected(widget, chosen)
-
-    def _sync_forms(self) -> None:
-        lv = self.model.level
-        sel = self.selected
-        places = {"things": (self.things_container, 276, THING_TABLES), "timeline": (self.timeline_container, 260, ("events",)),
-                  "goals": (self.goals_container, 226, ("objectives",))}
-        for key, (container, top, tables) in places.items():
-            ref = sel if sel is not None and sel[0] in tables else None
-            form = self.forms[key]
-            item = getattr(lv, ref[0])[ref[1]] if ref else None
-            same_shape = (
-                form is not None and ref == self._form_refs[key] and item is not None
-                and form.fields == fields_for(item, ref[0])
-            )
-            if same_shape:
-                form.refresh(item)
-                continue
-            if form is not None:
-                form.kill()
-                self.forms[key] = None
-            self._form_refs[key] = ref
-            if item is not None:
-                w = RIGHT_W - 16
-                self.forms[key] = Form(self.ctx.manager, container, pygame.Rect(8, top, w, 0), fields_for(item, ref[0]), item)
-        caption = "Pick something on the map or in the list"
-        if sel is not None and sel[0] in THING_TABLES:
-            caption = f"{KIND_WORD[sel[0]].upper()} PROPERTIES"
-        self.things_caption.set_text(caption)
-        self.timeline_caption.set_text(f"{len(lv.events)} events" if not (sel and sel[0] == "events") else "EVENT")
-
-    def _update_title(self) -> None:
-        star = " *" if self.model.dirty else ""
-        self.title_label.set_text(f"{self.model.level.meta.name}  -  {self.model.title}{star}")
+        self.panels.refresh()
 
     # ----------------------------------------------------------- messages
     def say(self, text: str, error: bool = False) -> None:
         self.message = text
         self.message_error = error
-        if self.ui:
-            self.status_right.set_text(text)
+        if self.panels.ui:
+            self.panels.status_right.set_text(text)
 
     def _confirm(self, text: str, action_name: str, on_ok: Callable[[], Any], on_cancel: Callable[[], Any] | None = None,
                  title: str = "Please confirm") -> None:
@@ -559,13 +182,13 @@ class EditorState(State):
         self._pending[dlg] = on_ok
         if on_cancel is not None:
             self._pending[("cancel", dlg)] = on_cancel
-        self.ui.append(dlg)
+        self.panels.ui.append(dlg)
 
     def _message_window(self, title: str, body_html: str) -> None:
         w, h = self.ctx.size
         win = pygame_gui.windows.UIMessageWindow(pygame.Rect(w // 2 - 260, h // 2 - 170, 520, 340), body_html,
                                                   self.ctx.manager, window_title=title)
-        self.ui.append(win)
+        self.panels.ui.append(win)
 
     def _file_dialog(self, title: str, on_pick: Callable[[str], Any], existing_only: bool) -> None:
         w, h = self.ctx.size
@@ -575,41 +198,24 @@ class EditorState(State):
             initial_file_path=start, allow_existing_files_only=existing_only, allowed_suffixes={".toml", ".tmj"},
         )
         self._pending[dlg] = on_pick
-        self.ui.append(dlg)
+        self.panels.ui.append(dlg)
 
     # -------------------------------------------------------------- tools
     def _select_tool(self, key: str) -> None:
         if key == "paste" and self.clip is None:
             self.say("Nothing to paste: select an area with Copy area, then Ctrl+C", error=True)
             return
-        self.tool = key
-        self.drag = None
-        for k, b in self.tool_buttons.items():
-            active = k == key or (k == "tile:" + self.tile_kind and key in TILE_TOOLS)
+        self.tool.cancel()
+        self.tool = self.tools[key]
+        for k, b in self.panels.tool_buttons.items():
+            active = k == key or (k == "tile:" + self.tile_kind and self.tool.paints)
             b.select() if active else b.unselect()
-        if self.ui:
-            self.hint_box.set_text(self._hint())
+        if self.panels.ui:
+            self.panels.hint_box.set_text(f"<b>{html.escape(key.replace('_', ' ').title())}</b><br>{self.tool.hint}")
 
     def _select_tile(self, kind: str) -> None:
         self.tile_kind = kind
-        self._select_tool(self.tool if self.tool in TILE_TOOLS else "brush")
-
-    def _hint(self) -> str:
-        hints = {
-            "select": "Click a thing to edit it; drag it to move. Drag on empty floor to mark an area.",
-            "brush": "Drag to paint. Right-click picks the tile under the cursor.",
-            "rect": "Drag a rectangle. Hold Shift for an outline only (walls around a room).",
-            "fill": "Click to fill the connected area of the same tile.",
-            "region": "Drag an area, then Ctrl+C to copy it.",
-            "paste": "Click where the copied area's top-left corner goes.",
-            "door": "Click a wall cell between two floors.", "bulkhead": "Click a module wall cell.",
-            "hatch": "Click a module wall cell (a tunnel hatch).", "room": "Click the floor of a room to name it.",
-            "module": "Click inside a module to name it.", "crew": "Click the floor where the person starts.",
-            "locker": "Click the floor where the locker stands.", "section": "Drag along the hull to name a section.",
-            "breach": "Click a hull cell: the breach opens there.", "debris": "Click a cell, or drag a region, where debris falls.",
-            "jam": "Click a door that jams.",
-        }
-        return f"<b>{html.escape(self.tool.replace('_', ' ').title())}</b><br>{hints.get(self.tool, '')}"
+        self._select_tool(self.tool.key if self.tool.paints else "brush")
 
     # ------------------------------------------------------------- editing
     def do(self, command) -> None:
@@ -634,16 +240,9 @@ class EditorState(State):
         self.selected = ref
         self._seen_revision = -1  # lists and forms follow the selection
         self._refresh_all()
-        if ref is not None and self.ui:
+        if ref is not None and self.panels.ui:
             tab = "timeline" if ref[0] == "events" else "goals" if ref[0] == "objectives" else "things"
-            self._show_tab(tab)
-
-    def _show_tab(self, key: str) -> None:
-        idx = self.tab_ids.get(key)
-        if idx is not None and self.tabs.current_container_index != idx:
-            self.tabs.switch_current_container(idx)
-            for i, tab in enumerate(self.tabs.tabs):
-                tab["button"].select() if i == idx else tab["button"].unselect()
+            self.panels.show_tab(tab)
 
     def delete_selected(self) -> None:
         if self.selected is None:
@@ -666,7 +265,7 @@ class EditorState(State):
 
     def resize_map(self) -> None:
         try:
-            w, h = int(self.size_w.get_text()), int(self.size_h.get_text())
+            w, h = int(self.panels.size_w.get_text()), int(self.panels.size_h.get_text())
         except ValueError:
             self.say("Map size must be two whole numbers", error=True)
             return
@@ -680,11 +279,11 @@ class EditorState(State):
 
     def toggle_grid(self) -> None:
         self.show_grid = not self.show_grid
-        self.grid_button.select() if self.show_grid else self.grid_button.unselect()
+        self.panels.grid_button.select() if self.show_grid else self.panels.grid_button.unselect()
 
     def toggle_whatif(self) -> None:
         self.show_whatif = not self.show_whatif
-        self.whatif_button.select() if self.show_whatif else self.whatif_button.unselect()
+        self.panels.whatif_button.select() if self.show_whatif else self.panels.whatif_button.unselect()
         if self.show_whatif and not any(e.kind == "breach" for e in self.model.level.events):
             self.say("What-if needs a breach: add one with the Breach tool", error=True)
 
@@ -695,7 +294,7 @@ class EditorState(State):
 
     # -------------------------------------------------------- form commits
     def _commit(self, widget, text: str | None = None) -> None:
-        for key, form in self.forms.items():
+        for key, form in self.panels.forms.items():
             if form is None:
                 continue
             f = form.field_of(widget)
@@ -718,7 +317,7 @@ class EditorState(State):
                 if new != lv.life_support:
                     self.do(SetValue("life_support", new, label=f"Set {f.caption}"))
             else:
-                ref = self._form_refs[key]
+                ref = self.panels._form_refs[key]
                 if ref is None:
                     return
                 item = getattr(lv, ref[0])[ref[1]]
@@ -728,19 +327,19 @@ class EditorState(State):
 
     def _commit_focused(self) -> None:
         """Apply a field the user typed into and then left without Enter."""
-        if not self.ui:
+        if not self.panels.ui:
             return
         focus = self._focus
         if focus is not None and focus.alive() and not focus.is_focused:
             self._commit_entry(focus)
-        if not self.briefing.is_focused and self.briefing.get_text() != self.model.level.meta.briefing \
-                and self.briefing.get_text() != self._briefing_shown:
-            text = self.briefing.get_text()
+        if not self.panels.briefing.is_focused and self.panels.briefing.get_text() != self.model.level.meta.briefing \
+                and self.panels.briefing.get_text() != self._briefing_shown:
+            text = self.panels.briefing.get_text()
             self._briefing_shown = text
             self.do(SetValue("meta", replace(self.model.level.meta, briefing=text), label="Edit briefing"))
 
     def _commit_entry(self, entry) -> None:
-        for form in self.forms.values():
+        for form in self.panels.forms.values():
             if form is not None:
                 f = form.field_of(entry)
                 if f is not None and entry.get_text().strip() != form.shown.get(f.key, ""):
@@ -749,7 +348,7 @@ class EditorState(State):
 
     def _track_focus(self) -> None:
         focused = None
-        for form in self.forms.values():
+        for form in self.panels.forms.values():
             if form is None:
                 continue
             for w in form.widgets.values():
@@ -759,7 +358,7 @@ class EditorState(State):
             old, self._focus = self._focus, focused
             if old is not None and old.alive():
                 self._commit_entry(old)
-        if self.ui and not self.briefing.is_focused and self.briefing.get_text() != self._briefing_shown:
+        if self.panels.ui and not self.panels.briefing.is_focused and self.panels.briefing.get_text() != self._briefing_shown:
             self._commit_focused()
 
     def _typing(self) -> bool:
@@ -779,13 +378,11 @@ class EditorState(State):
             self.say(f"Could not save: {exc.strerror or exc}", error=True)
             return
         self.say(f"Saved {path}")
-        self._update_title()
+        self.panels.update_title()
 
     def save_as(self, path: str) -> None:
         p = Path(path)
         if p.suffix.lower() == ".tmj":
-            from game.levelio.tiled import save_tmj
-
             try:
                 save_tmj(self.model.level, p)
             except OSError as exc:
@@ -801,7 +398,7 @@ class EditorState(State):
             self.say(f"Could not save: {exc.strerror or exc}", error=True)
             return
         self.say(f"Saved {p}")
-        self._update_title()
+        self.panels.update_title()
 
     def ask_save_as(self) -> None:
         self._file_dialog("Save level as (.toml, or .tmj to export to Tiled)", self.save_as, existing_only=False)
@@ -868,8 +465,6 @@ class EditorState(State):
     def request_playtest(self) -> State | None:
         """Play a copy of the level, or say why it cannot run."""
         self._commit_focused()
-        from game.editor.model import validate_level
-
         problems = validate_level(self.model.level)
         if problems:
             items = "<br>".join(f"- {html.escape(p.message)}" for p in problems[:12])
@@ -878,9 +473,6 @@ class EditorState(State):
                                  f"<b>This level cannot run until these problems are fixed:</b><br><br>{items}{more}")
             self.say(f"Playtest refused: {len(problems)} problem{'s' if len(problems) != 1 else ''}", error=True)
             return None
-        from game.editor.playtest import PlaytestState
-        from game.sim.world import create_world
-
         try:
             world = create_world(self.model.level, self.ctx.seed)
         except Exception as exc:  # a level that validates but the sim cannot build
@@ -891,85 +483,12 @@ class EditorState(State):
         return PlaytestState(self.ctx, world, self)
 
     # --------------------------------------------------------------- input
-    def cell_at(self, pos: tuple[int, int]) -> tuple[int, int]:
-        wx, wy = self.camera.screen_to_world(*pos)
-        return int(wx // 1), int(wy // 1)
-
     def handle_event(self, event: pygame.event.Event) -> State | None:
-        t = event.type
-        if t == pygame_gui.UI_BUTTON_PRESSED and event.ui_element in self.buttons:
-            out = self.buttons[event.ui_element]()
-            return out if isinstance(out, State) else self._take_next()
-        if t == pygame_gui.UI_CONFIRMATION_DIALOG_CONFIRMED:
-            action = self._pending.pop(event.ui_element, None)
-            self._pending.pop(("cancel", event.ui_element), None)
-            if action:
-                action()
-            return self._take_next()
-        if t == pygame_gui.UI_WINDOW_CLOSE:
-            self._pending.pop(event.ui_element, None)
-            cancel = self._pending.pop(("cancel", event.ui_element), None)
-            if cancel:
-                cancel()
-            return None
-        if t == pygame_gui.UI_FILE_DIALOG_PATH_PICKED:
-            action = self._pending.pop(event.ui_element, None)
-            if action:
-                action(event.text)
-            return None
-        if t == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION:
-            self._on_list_pick(event.ui_element, event.text)
-            return None
-        if t == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
-            if event.ui_element is self.filter_menu:
-                self._filter = event.text
-                self._seen_revision = -1
-                self._refresh_all()
-            else:
-                self._commit(event.ui_element, event.text)
-            return None
-        if t == pygame_gui.UI_TEXT_ENTRY_FINISHED:
-            if event.ui_element in (self.size_w, self.size_h):
-                self.resize_map()
-            else:
-                self._commit(event.ui_element)
-            return None
-        if t == pygame.KEYDOWN:
-            return self._on_key(event)
-        if t == pygame.MOUSEWHEEL:
-            if self.camera.viewport.collidepoint(pygame.mouse.get_pos()) or self.camera.viewport.collidepoint(self.mouse):
-                anchor = self.mouse if self.camera.viewport.collidepoint(self.mouse) else None
-                self.camera.zoom_step(1 if event.y > 0 else -1, anchor)
-            return None
-        if t == pygame.MOUSEBUTTONDOWN:
-            return self._on_mouse_down(event)
-        if t == pygame.MOUSEMOTION:
-            self._on_mouse_move(event)
-            return None
-        if t == pygame.MOUSEBUTTONUP:
-            self._on_mouse_up(event)
-            return None
-        return None
+        return self.input.handle(event)
 
     def _take_next(self) -> State | None:
         nxt, self._next = self._next, None
         return nxt
-
-    def _on_list_pick(self, widget, text: str) -> None:
-        if widget is self.problem_list:
-            row = next((p for t, p in self._problem_rows if t == text), None)
-            if row is not None:
-                self.show_problem(row)
-            return
-        refs = self._list_refs.get(widget, {})
-        ref = refs.get(text)
-        if ref is not None:
-            self.selected = ref
-            self._seen_revision = -1
-            self._refresh_all()
-            cell = edits.where(getattr(self.model.level, ref[0])[ref[1]])
-            if cell is not None and not self.camera.viewport.collidepoint(self.camera.cell_centre(*cell)):
-                self.camera.centre_on(cell[0] + 0.5, cell[1] + 0.5)
 
     def show_problem(self, problem: Problem) -> None:
         """Centre the map on a problem and mark it; select what it is about."""
@@ -980,195 +499,11 @@ class EditorState(State):
             self.selected = ref
             self._seen_revision = -1
             self._refresh_all()
-        self._show_tab(tab)
+        self.panels.show_tab(tab)
         if cell is not None:
             self.camera.centre_on(cell[0] + 0.5, cell[1] + 0.5)
             self.flash = (cell, time.monotonic() + 3.0)
         self.say(problem.message, error=True)
-
-    def _on_key(self, event) -> State | None:
-        ctrl = bool(event.mod & pygame.KMOD_CTRL)
-        shift = bool(event.mod & pygame.KMOD_SHIFT)
-        k = event.key
-        if k == pygame.K_F5:
-            return self.request_playtest()
-        if ctrl and k == pygame.K_s:
-            self.ask_save_as() if shift else self.save()
-            return None
-        if self._typing():
-            return None
-        if ctrl:
-            if k == pygame.K_z:
-                self.redo() if shift else self.undo()
-            elif k == pygame.K_y:
-                self.redo()
-            elif k == pygame.K_c:
-                self.copy()
-            elif k == pygame.K_v:
-                self._select_tool("paste")
-            elif k == pygame.K_o:
-                self.ask_open()
-            elif k == pygame.K_n:
-                self.ask_new()
-            elif k == pygame.K_q:
-                self.request_quit()
-                return self._take_next()
-            return None
-        shortcuts = {pygame.K_v: "select", pygame.K_b: "brush", pygame.K_r: "rect", pygame.K_f: "fill", pygame.K_c: "region"}
-        if k in shortcuts:
-            self._select_tool(shortcuts[k])
-        elif pygame.K_1 <= k <= pygame.K_6:
-            self._select_tile(TILES[k - pygame.K_1][0])
-        elif k == pygame.K_g:
-            self.toggle_grid()
-        elif k == pygame.K_w:
-            self.toggle_whatif()
-        elif k in (pygame.K_DELETE, pygame.K_BACKSPACE):
-            self.delete_selected()
-        elif k == pygame.K_HOME:
-            self._fit_camera()
-        elif k in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
-            self.camera.zoom_step(1)
-        elif k in (pygame.K_MINUS, pygame.K_KP_MINUS):
-            self.camera.zoom_step(-1)
-        elif k == pygame.K_ESCAPE:
-            if self.drag is not None or self.region is not None or self.selected is not None:
-                self.drag = None
-                self.region = None
-                self.select(None)
-            else:
-                self.request_quit()
-                return self._take_next()
-        return None
-
-    def _on_mouse_down(self, event) -> State | None:
-        if not self.camera.viewport.collidepoint(event.pos):
-            return None
-        if event.button == 2 or (event.button == 1 and pygame.key.get_mods() & pygame.KMOD_ALT):
-            self.panning = True
-            return None
-        cell = self.cell_at(event.pos)
-        lv = self.model.level
-        if event.button == 3:  # the eyedropper
-            kind = edits.kind_at(lv, cell)
-            if kind in dict(TILES):
-                self._select_tile(kind)
-                self.say(f"Picked {kind.replace('_', ' ')}")
-            return None
-        if event.button != 1:
-            return None
-        tool = self.tool
-        if tool == "select":
-            refs = edits.things_at(lv, cell)
-            if refs:
-                ref = refs[(refs.index(self.selected) + 1) % len(refs)] if self.selected in refs else refs[0]
-                self.select(ref)
-                self.drag = ("move", ref, cell, cell)
-            else:
-                self.select(None)
-                self.drag = ("region", cell, cell)
-        elif tool == "brush":
-            self.drag = ("brush", [cell], cell)
-        elif tool in ("rect", "section", "region", "debris"):
-            self.drag = (tool, cell, cell)
-        elif tool == "fill":
-            self.do(edits.flood_fill(lv, cell, self.tile_kind))
-        elif tool in ("door", "bulkhead", "hatch"):
-            state = "open" if tool == "bulkhead" else "closed"
-            self.do(edits.place_door(lv, cell, tool, state))
-            idx = next((i for i, d in enumerate(self.model.level.doors) if d.at == cell), None)
-            if idx is not None:
-                self.select(("doors", idx))
-        elif tool in ("room", "module", "crew", "locker"):
-            table = {"room": "rooms", "module": "modules", "crew": "crew", "locker": "lockers"}[tool]
-            cmd = edits.place(lv, table, cell)
-            if cmd is not None:
-                self.do(cmd)
-                self.select((table, len(getattr(self.model.level, table)) - 1))
-        elif tool == "breach":
-            if edits.kind_at(lv, cell) != "hull":
-                self.say("A breach opens in the hull: click a hull cell", error=True)
-            self.do(edits.add_event(lv, "breach", cell))
-            self.select(("events", len(self.model.level.events) - 1))
-        elif tool == "jam":
-            if not any(d.at == cell for d in lv.doors) and edits.kind_at(lv, cell) not in ("door", "bulkhead", "hatch"):
-                self.say("Only a door can jam: click a door", error=True)
-                return None
-            self.do(edits.add_event(lv, "door_jam", cell, at_s=0.0))
-            self.select(("events", len(self.model.level.events) - 1))
-        elif tool == "paste" and self.clip is not None:
-            self.do(edits.paste(lv, self.clip, cell))
-        return None
-
-    def _on_mouse_move(self, event) -> None:
-        self.mouse = event.pos
-        if self.panning:
-            self.camera.pan_px(*event.rel)
-            return
-        inside = self.camera.viewport.collidepoint(event.pos)
-        cell = self.cell_at(event.pos)
-        self.hover = cell if inside else None
-        if self.drag is None:
-            return
-        kind = self.drag[0]
-        if kind == "brush":
-            stroke, last = self.drag[1], self.drag[2]
-            if cell != last:
-                stroke += edits.line_cells(last, cell)[1:]
-                self.drag = ("brush", stroke, cell)
-        elif kind == "move":
-            self.drag = (kind, self.drag[1], self.drag[2], cell)
-        else:
-            self.drag = (kind, self.drag[1], cell)
-
-    def _on_mouse_up(self, event) -> None:
-        if event.button == 2 or (self.panning and event.button == 1):
-            self.panning = False
-            return
-        if event.button != 1 or self.drag is None:
-            return
-        drag, self.drag = self.drag, None
-        lv = self.model.level
-        kind = drag[0]
-        if kind == "brush":
-            self.do(edits.paint(lv, drag[1], self.tile_kind, label=f"Brush {self.tile_kind.replace('_', ' ')}"))
-        elif kind == "rect":
-            a, b = drag[1], drag[2]
-            cells = edits.rect_cells(a, b)
-            if pygame.key.get_mods() & pygame.KMOD_SHIFT:
-                x0, x1 = sorted((a[0], b[0]))
-                y0, y1 = sorted((a[1], b[1]))
-                cells = [(x, y) for x, y in cells if x in (x0, x1) or y in (y0, y1)]
-            self.do(edits.paint(lv, cells, self.tile_kind, label=f"Rectangle of {self.tile_kind.replace('_', ' ')}"))
-        elif kind == "section":
-            a, b = drag[1], drag[2]
-            rect = (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
-            cmd = edits.place(lv, "hull_sections", a, rect=rect)
-            if cmd is not None:
-                self.do(cmd)
-                self.select(("hull_sections", len(self.model.level.hull_sections) - 1))
-        elif kind == "debris":
-            a, b = drag[1], drag[2]
-            if a == b:
-                self.do(edits.add_event(lv, "debris_fall", a, at_s=10.0))
-            else:
-                region = (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
-                self.do(edits.add_event(lv, "debris_fall", None, at_s=10.0, region=region, count=4))
-            self.select(("events", len(self.model.level.events) - 1))
-        elif kind == "region":
-            self.region = (drag[1], drag[2])
-            x0, x1 = sorted((drag[1][0], drag[2][0]))
-            y0, y1 = sorted((drag[1][1], drag[2][1]))
-            self.say(f"Area {x1 - x0 + 1} x {y1 - y0 + 1} marked: Ctrl+C copies it")
-        elif kind == "move":
-            ref, start, end = drag[1], drag[2], drag[3]
-            if end != start:
-                table, i = ref
-                item = getattr(lv, table)[i]
-                origin = edits.where(item)
-                if origin is not None:
-                    target = (origin[0] + end[0] - start[0], origin[1] + end[1] - start[1])
-                    self.do(edits.move(lv, ref, target))
 
     # --------------------------------------------------------------- update
     def update(self, dt: float) -> State | None:
@@ -1176,7 +511,7 @@ class EditorState(State):
         if nxt is not None:
             return nxt
         if not self._typing():
-            self._pan_keys(dt)
+            self.input.pan_keys(dt)
         self._track_focus()
         self._refresh_all()
         now = time.monotonic()
@@ -1186,7 +521,7 @@ class EditorState(State):
         if job.revision == rev and self._validated != rev:
             self._validated = rev
             self.problems, self._problem_index = job.result
-            self._show_problems()
+            self.panels.show_problems()
         elif job.revision != rev and not job.busy and now - self._changed_at >= VALIDATE_DELAY_S:
             job.start(self.model.level, rev)
         self._update_whatif(now)
@@ -1198,33 +533,8 @@ class EditorState(State):
                     self.model.autosave()
                 except OSError as exc:
                     self.say(f"Autosave failed: {exc.strerror or exc}", error=True)
-        self._update_status()
+        self.panels.update_status()
         return None
-
-    def _pan_keys(self, dt: float) -> None:
-        keys = pygame.key.get_pressed()
-        dx = keys[pygame.K_LEFT] - keys[pygame.K_RIGHT]
-        dy = keys[pygame.K_UP] - keys[pygame.K_DOWN]
-        if dx or dy:
-            self.camera.pan_px(dx * PAN_KEYS_PX_S * dt, dy * PAN_KEYS_PX_S * dt)
-
-    def _show_problems(self) -> None:
-        if not self.ui:
-            return
-        rows = []
-        for p in self.problems:
-            text = f"line {p.line}: {p.message}"
-            while any(t == text for t, _ in rows):
-                text += " "
-            rows.append((text, p))
-        self._problem_rows = rows
-        self.problem_list.set_item_list([t for t, _ in rows])
-        n = len(self.problems)
-        self.validation_label.set_text(
-            "VALIDATION: the level is valid and can be playtested (F5)" if n == 0
-            else f"VALIDATION: {n} problem{'s' if n != 1 else ''} (click one to see it on the map)"
-        )
-        self._update_title()
 
     def wait_for_validation(self) -> None:
         """Run validation now and show it (tests and saving use this)."""
@@ -1236,7 +546,7 @@ class EditorState(State):
                 self._validate_job.wait()
         self._validated = rev
         self.problems, self._problem_index = self._validate_job.result
-        self._show_problems()
+        self.panels.show_problems()
 
     def _update_whatif(self, now: float) -> None:
         if not self.show_whatif:
@@ -1261,31 +571,6 @@ class EditorState(State):
         self._update_whatif(time.monotonic())
         return self._whatif_result
 
-    def _update_status(self) -> None:
-        if not self.ui:
-            return
-        lv = self.model.level
-        parts = []
-        if self.hover is not None and 0 <= self.hover[0] < lv.width and 0 <= self.hover[1] < lv.height:
-            x, y = self.hover
-            parts.append(f"{x},{y}  {edits.kind_at(lv, self.hover).replace('_', ' ')}")
-            grid = self.picture.grid
-            if grid is not None:
-                room = grid.room_at(x, y)
-                if room is not None:
-                    parts.append(room.label)
-        tool = self.tool if self.tool not in TILE_TOOLS else f"{self.tool}: {self.tile_kind.replace('_', ' ')}"
-        parts.append(tool)
-        parts.append(f"{lv.width} x {lv.height}")
-        parts.append(f"{self.camera.tile_px} px/m")
-        if self.show_whatif:
-            parts.append("what-if: computing" if self._whatif is not None else "what-if")
-        text = "   |   ".join(parts)
-        if self.status_left.text != text:
-            self.status_left.set_text(text)
-        if self.status_right.text != self.message:
-            self.status_right.set_text(self.message)
-
     # ----------------------------------------------------------------- draw
     def draw(self, surface: pygame.Surface) -> None:
         lv = self.model.level
@@ -1302,125 +587,17 @@ class EditorState(State):
             self.picture.draw_grid(surface, cam)
         self.picture.draw_things(surface, cam, lv)
         self.picture.draw_labels(surface, cam, lv, whatif)
-        self._draw_selection(surface)
+        draw_selection(surface, cam, lv, self.selected, self.region)
         self._draw_tool_preview(surface)
-        self._draw_flash(surface)
+        if self.flash is not None and not draw_flash(surface, cam, *self.flash):
+            self.flash = None
         if self.show_whatif:
-            self._draw_whatif_key(surface, whatif)
+            has_breach = any(e.kind == "breach" for e in lv.events)
+            draw_whatif_key(surface, cam.viewport, whatif, self._whatif_error, self._whatif is not None, has_breach)
         surface.set_clip(old_clip)
         self.ctx.manager.draw_ui(surface)
 
-    def _draw_selection(self, surface: pygame.Surface) -> None:
-        if self.region is not None:
-            r = cells_rect(self.camera, *self.region[0], *self.region[1])
-            pygame.draw.rect(surface, (120, 200, 255), r, 2)
-        if self.selected is None:
-            return
-        table, i = self.selected
-        items = getattr(self.model.level, table)
-        if i >= len(items):
-            return
-        item = items[i]
-        if table == "hull_sections":
-            r = cells_rect(self.camera, *item.rect)
-        elif isinstance(item, EventDef) and "region" in item.params:
-            r = cells_rect(self.camera, *item.params["region"])
-        else:
-            cell = edits.where(item)
-            if cell is None:
-                return
-            r = cells_rect(self.camera, *cell, *cell)
-        pulse = int(2 + 2 * (0.5 + 0.5 * math.sin(time.monotonic() * 6)))
-        pygame.draw.rect(surface, SELECT, r.inflate(4, 4), pulse)
-
     def _draw_tool_preview(self, surface: pygame.Surface) -> None:
-        cam = self.camera
-        colour = TILE_SWATCH.get(self.tile_kind, (200, 200, 200))
-        d = self.drag
-        if d is not None:
-            if d[0] == "brush":
-                fill_cells(surface, cam, d[1], colour)
-            elif d[0] == "rect":
-                a, b = d[1], d[2]
-                cells = edits.rect_cells(a, b)
-                if pygame.key.get_mods() & pygame.KMOD_SHIFT:
-                    x0, x1 = sorted((a[0], b[0]))
-                    y0, y1 = sorted((a[1], b[1]))
-                    cells = [(x, y) for x, y in cells if x in (x0, x1) or y in (y0, y1)]
-                fill_cells(surface, cam, cells, colour)
-                pygame.draw.rect(surface, HOVER, cells_rect(cam, *a, *b), 1)
-            elif d[0] in ("section", "region", "debris"):
-                pygame.draw.rect(surface, (120, 200, 255), cells_rect(cam, *d[1], *d[2]), 2)
-            elif d[0] == "move" and d[3] != d[2]:
-                item = getattr(self.model.level, d[1][0])[d[1][1]]
-                origin = edits.where(item)
-                if origin is not None:
-                    tx, ty = origin[0] + d[3][0] - d[2][0], origin[1] + d[3][1] - d[2][1]
-                    pygame.draw.rect(surface, SELECT, cells_rect(cam, tx, ty, tx, ty), 2)
-        if self.hover is None:
-            return
-        if self.tool == "paste" and self.clip is not None:
-            w, h = self.clip.size
-            x, y = self.hover
-            cells = [(x + dx, y + dy) for dy in range(h) for dx in range(w)]
-            fill_cells(surface, cam, cells, (120, 200, 255), 70)
-            pygame.draw.rect(surface, (120, 200, 255), cells_rect(cam, x, y, x + w - 1, y + h - 1), 1)
-        elif d is None:
-            pygame.draw.rect(surface, HOVER, cells_rect(cam, *self.hover, *self.hover), 1)
-
-    def _draw_flash(self, surface: pygame.Surface) -> None:
-        if self.flash is None:
-            return
-        cell, until = self.flash
-        left = until - time.monotonic()
-        if left <= 0:
-            self.flash = None
-            return
-        c = self.camera.cell_centre(*cell)
-        s = self.camera.tile_px
-        r = int(s * (1.2 + 0.5 * abs(math.sin(left * 5))))
-        pygame.draw.circle(surface, PROBLEM, c, r, 3)
-        pygame.draw.rect(surface, PROBLEM, cells_rect(self.camera, *cell, *cell), 2)
-
-    def _draw_whatif_key(self, surface: pygame.Surface, result: WhatIf | None) -> None:
-        from game.editor.drawing import tuc_colour
-
-        vp = self.camera.viewport
-        if self._whatif_error:
-            lines = [("What-if could not run: " + self._whatif_error, P.UNCONSCIOUS)]
-        elif result is None:
-            has = any(e.kind == "breach" for e in self.model.level.events)
-            lines = [("What-if: computing..." if has else "What-if: place a breach to see its effect", P.TEXT)]
-        else:
-            lines = [(f"WHAT-IF  {result.breaches} breach{'es' if result.breaches != 1 else ''}: time to unconsciousness, unprotected", P.TEXT)]
-            if self._whatif is not None:
-                lines[0] = (lines[0][0] + "  (updating)", P.TEXT)
-        box_w = max(TEXT.render(t, 13, c, "bold").get_width() for t, c in lines) + 20
-        box_h = 26 + (26 if result else 0)
-        box = pygame.Rect(vp.x + 10, vp.bottom - box_h - 10, max(box_w, 330), box_h)
-        bg = pygame.Surface(box.size, pygame.SRCALPHA)
-        bg.fill((12, 15, 22, 220))
-        surface.blit(bg, box)
-        pygame.draw.rect(surface, P.HUD_LINE, box, 1)
-        y = box.y + 5
-        for text, colour in lines:
-            surface.blit(TEXT.render(text, 13, colour, "bold"), (box.x + 10, y))
-            y += 20
-        if result is not None:
-            x = box.x + 10
-            for label, secs in (("< 2 min", 60), ("< 5 min", 200), ("< 10 min", 400), ("> 10 min", 900), ("safe", float("inf"))):
-                pygame.draw.rect(surface, tuc_colour(secs), (x, y + 3, 12, 12))
-                t = TEXT.render(label, 12, P.TEXT_DIM)
-                surface.blit(t, (x + 16, y + 1))
-                x += 16 + t.get_width() + 12
-
-
-def mark_selected(widget, text: str | None) -> None:
-    """Select one row of a pygame_gui selection list from code (None: no row)."""
-    for item in widget.item_list:
-        want = item["text"] == text
-        if item["selected"] != want:
-            item["selected"] = want
-            button = item.get("button_element")
-            if button is not None:
-                button.select() if want else button.unselect()
+        self.tool.draw_preview(self, surface)
+        if self.hover is not None:
+            self.tool.draw_hover(self, surface, self.hover)

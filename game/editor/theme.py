@@ -57,8 +57,5 @@ def apply(manager) -> None:
     """Merge the editor's theme entries into `manager`'s theme (once per manager)."""
     if id(manager) in _loaded:
         return
-    try:
-        manager.get_theme().load_theme(EDITOR_THEME)
-    except Exception:  # the default look still works
-        return
+    manager.get_theme().load_theme(EDITOR_THEME)
     _loaded.add(id(manager))

@@ -22,6 +22,7 @@ from scipy import ndimage
 from game.sim import atmosphere, physiology
 from game.sim.grid import floor_regions
 from game.sim.level import Level
+from game.sim.words import duration
 from game.sim.world import TICK_S, create_world, step_air
 
 STEP_S = 0.5  # the atmosphere and bodies integrate exactly over held conditions; 0.5 s tells the same story
@@ -165,5 +166,4 @@ def format_tuc(seconds: float) -> str:
     """'4:05' for a time to unconsciousness, 'safe' when it never comes."""
     if not math.isfinite(seconds):
         return "safe"
-    s = max(0, int(round(seconds)))
-    return f"{s // 60}:{s % 60:02d}"
+    return duration(seconds)

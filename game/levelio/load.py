@@ -19,6 +19,7 @@ from game.sim.level import (
     EVENT_PARAMS,
     FORMAT_VERSION,
     INJECT_PARAMS,
+    AirlockDef,
     CrewDef,
     DoorDef,
     EventDef,
@@ -39,6 +40,7 @@ _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 TOP_KEYS = {
     "format_version", "meta", "life_support", "legend", "map", "rooms", "modules",
     "hull_sections", "doors", "crew", "lockers", "events", "objectives", "injects",
+    "airlocks",
 }
 META_KEYS = {
     "name", "author", "briefing", "time_limit_s", "ceiling_height_m",
@@ -274,6 +276,14 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
         for p, t in r.tables(data, "lockers")
         if r.check_keys(t, {"name", "at", "contents"}, p)
     )
+    airlocks = tuple(
+        AirlockDef(
+            name=r.get(t, "name", p, "str", "airlock"),
+            doors=(r.get(t, "outer", p, "cell", (0, 0), required=True), r.get(t, "inner", p, "cell", (0, 0), required=True)),
+        )
+        for p, t in r.tables(data, "airlocks")
+        if r.check_keys(t, {"name", "outer", "inner"}, p)
+    )
     events = []
     for p, t in r.tables(data, "events"):
         kind = r.get(t, "kind", p, "str", None, required=True)
@@ -333,6 +343,7 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
         events=tuple(events),
         objectives=objectives,
         injects=tuple(injects),
+        airlocks=airlocks,
     )
     return level, r.problems, index
 

@@ -108,6 +108,8 @@ def level_to_toml(level: Level) -> str:
         )
     for lk in level.lockers:
         parts.append(_table("[[lockers]]", [("name", lk.name), ("at", lk.at), ("contents", lk.contents)]))
+    for al in level.airlocks:
+        parts.append(_table("[[airlocks]]", [("name", al.name), ("outer", al.doors[0]), ("inner", al.doors[1])]))
     for e in level.events:
         items = [("at_s", e.at_s), ("kind", e.kind)]
         if e.chance != 1.0:

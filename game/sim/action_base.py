@@ -23,6 +23,7 @@ import numpy as np
 from game.sim import crew_events as ce
 from game.sim.physiology import CONSCIOUS, IMPAIRED, speed_factor
 from game.sim.roles import ROLES
+from game.sim.words import place_name  # re-exported: actions name places in their reasons
 
 if TYPE_CHECKING:
     from game.sim.people import Person
@@ -50,7 +51,13 @@ class _Done(Result):
 
 @dataclass(frozen=True)
 class Failed(Result):
+    """It cannot go on: `reason` in words; where known, what blocks it
+    (`blocker`: a door, a wall, the air) and what would unblock it
+    (`unblock`: a tool and who has one, a door to unseal)."""
+
     reason: str
+    blocker: str = ""
+    unblock: str = ""
     ok: ClassVar[bool] = False
     done: ClassVar[bool] = True
 
@@ -86,25 +93,6 @@ def within_reach(person: "Person", other: "Person") -> bool:
     ax, ay = person.cell
     bx, by = other.cell
     return max(abs(ax - bx), abs(ay - by)) <= 1
-
-
-def place_name(world: "World", cell: tuple[int, int]) -> str:
-    door_id = world.door_at.get(tuple(cell))
-    if door_id is not None:
-        return world.doors[door_id].label
-    room = world.grid.room_at(*cell)
-    if room is not None:
-        return room.label
-    x, y = cell
-    sides = []
-    for nx, ny in ((x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)):
-        r = world.grid.room_at(nx, ny)
-        if r is not None and r.label not in sides:
-            sides.append(r.label)
-    if len(sides) >= 2:
-        return f"the wall between {sides[0]} and {sides[1]}"
-    module = world.grid.module_at(*cell)
-    return module or f"{cell[0]},{cell[1]}"
 
 
 class Action:

@@ -48,9 +48,11 @@ from game.sim.module_actions import (
     PATCH_BASE_S,
     PATCH_MAX_CM2,
     PATCH_S_PER_CM2,
+    TAKE_KIT_S,
     DonSuit,
     Inspect,
     Patch,
+    TakeKit,
 )
 from game.sim.movement import Crawl, Walk
 
@@ -62,6 +64,6 @@ __all__ = [
     "ClearDebris", "Cut", "CutBeam", "WaitForCell", "beam_at",
     "SEAL_S", "CloseDoor", "DoorWork", "OpenDoor", "Pry", "Seal", "WaitForDoor",
     "DON_SUIT_S", "INSPECT_MIN_S", "INSPECT_S_PER_CELL", "PATCH_BASE_S", "PATCH_MAX_CM2", "PATCH_S_PER_CM2",
-    "DonSuit", "Inspect", "Patch",
+    "DonSuit", "TakeKit", "TAKE_KIT_S", "Inspect", "Patch",
     "Crawl", "Walk",
 ]

@@ -39,6 +39,7 @@ MIN_THINK_GAP = 10  # ticks: and no more often than once a second
 REALLOCATE_EVERY = 100  # ticks: a fresh look even when nothing seems to have changed
 STICKY_S = 45.0  # keeping the job you have is worth this much travel
 FIELD_ROLES = ("rescue", "engineer", "technician", "medic")
+ASSESS_S = 2.5  # after the alarm: how fast each casualty's air is going is known before anyone is sent
 
 
 def submit(world: "World", cmd: C.Command, job: str = "") -> None:
@@ -156,6 +157,10 @@ def think(world: "World") -> None:
         return
     cs.last_think = world.tick
     cs.next_think = world.tick + THINK_EVERY
+    if cs.alarm_s is not None and world.time_s < cs.alarm_s + ASSESS_S:
+        jobs(world)  # a first look at the casualties' air, so its fall can be measured
+        cs.next_think = world.tick + MIN_THINK_GAP
+        return
     js = cs.caches.jobs_cache[1] if cs.caches.jobs_cache and cs.caches.jobs_cache[0] == versions else None
     if js is None:
         js = jobs(world)
@@ -185,6 +190,7 @@ def think(world: "World") -> None:
 def _hand_out(world: "World", agents: list["Person"], js: list[Job]) -> None:
     cs = world.crew
     plan = allocate(world, agents, js)
+    keys = {j.key for j in js}
     for p in agents:
         if p.carrying >= 0 or p.escorting >= 0:
             continue
@@ -193,6 +199,8 @@ def _hand_out(world: "World", agents: list["Person"], js: list[Job]) -> None:
         if j is None:
             if held == "return" and p.order is not None:
                 continue
+            if held is not None and held in keys and p.order is not None and p.order.source == "autopilot":
+                continue  # still to do and still theirs: a flickering flag or estimate does not drop it
             if p.order is not None and p.order.source == "autopilot" and p.carrying < 0 and p.escorting < 0:
                 submit(world, C.CancelOrder(person_id=p.id), "")
                 cs.jobs.pop(p.id, None)

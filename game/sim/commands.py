@@ -61,6 +61,13 @@ class CloseDoor(Command):
 
 
 @dataclass(frozen=True)
+class LeaveOpen(Command):
+    """Tell the crew to leave a door open behind them: pressure discipline is waived for it until it is closed."""
+
+    door_id: int = -1
+
+
+@dataclass(frozen=True)
 class SealDoor(Command):
     """Close and lock a bulkhead or hatch from the control room."""
 

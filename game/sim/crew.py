@@ -20,6 +20,8 @@ from game.sim import autopilot, evacuation
 from game.sim import crew_events as ce
 from game.sim.action_base import DONE, RUNNING, Failed, can_act, place_name, run
 from game.sim.care_actions import release
+from game.sim.discipline import close_now
+from game.sim.door_actions import CloseDoor
 from game.sim.movement import Walk
 from game.sim.navigation import T_CUT, T_FLOOR
 from game.sim.orders import next_plan, order_words
@@ -97,6 +99,8 @@ class CrewState:
     last_think: int = synced(default=-100)
     next_allocation: int = synced(default=0)
     think_version: tuple = synced(default=())  # the versions the last think saw
+    held_open: frozenset[int] = synced(default=frozenset())  # doors the player said to leave open
+    air_seen: dict[int, tuple] = synced(default_factory=dict)  # casualty id -> (time, inspired O2) at a reference look, at the latest; first seen
     # Derived and cached
     seen: Perception = derived(default_factory=Perception)
     caches: CrewCaches = cache(default_factory=CrewCaches)
@@ -419,6 +423,13 @@ def _tick_person(world: "World", p: Person, dt: float) -> bool:
     if not can_act(world, p):
         return p.order is not None and int(world.bodies.state[p.id]) < UNCONSCIOUS
     for _ in range(4):  # start the next action in the same tick when one ends
+        if p.closing:
+            door_id = close_now(world, p)
+            if door_id is not None:
+                # through a pressure door they opened: shut it, then go on as planned
+                if p.action is not None:
+                    p.plan.insert(0, p.action)
+                p.action = CloseDoor(door_id, only_if_last=True)
         if p.action is None:
             if p.order is not None and (not p.plan or not cs.plan_still_good(world, p)):
                 nxt = next_plan(world, p)

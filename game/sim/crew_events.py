@@ -134,3 +134,11 @@ class Sheltering(Event):
     person: str
     room: str
     reason: str
+
+
+@dataclass(frozen=True)
+class DoorHeldOpen(Event):
+    """The player told the crew to leave a door open behind them."""
+
+    door_id: int
+    door: str

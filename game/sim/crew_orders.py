@@ -20,7 +20,6 @@ from game.sim.actions import (
     ClearDebris,
     Cut,
     CutBeam,
-    DonSuit,
     Failed,
     FitRespirator,
     Hold,
@@ -30,6 +29,7 @@ from game.sim.actions import (
     Pry,
     PutDown,
     Seal,
+    TakeKit,
     Treat,
     next_to,
     within_reach,
@@ -52,7 +52,7 @@ from game.sim.order_kinds import (
 )
 from game.sim.people import Order, Person
 from game.sim.physiology import DEAD
-from game.sim.planner import own_profile, plan_to, team_profile, walkable_neighbours
+from game.sim.planner import own_profile, plan_to, team_profile, walkable_neighbours, who_has, why_no_way
 from game.sim.tiles import CUTTABLE, Tile
 from game.sim.words import place_name
 
@@ -81,7 +81,7 @@ def plan_at(
         # no way that keeps the breach shut off: the doctrine gives way to the rescue
         plan = plan_to(world, p, goals, profile_for(world, p, order, contain=False), what)
     if isinstance(plan, Failed):
-        return plan
+        return why_no_way(world, p, goals, what) if order.source == "player" else plan
     return plan + then
 
 
@@ -152,7 +152,7 @@ def _plan_pry(world: "World", p: Person, o: Order):
     if not needs_force(d):
         return Failed(f"{d.label} is {d.state}, not stuck")
     if not p.has("crowbar"):
-        return Failed("no crowbar")
+        return fetch(world, p, o, "crowbar")
     if next_to(p, d.cell) and p.cell != d.cell:
         return [Pry(d.id)]
     return plan_at(world, p, walkable_neighbours(world, d.cell), o, d.label, [Pry(d.id)])
@@ -170,7 +170,7 @@ def _plan_cut(world: "World", p: Person, o: Order):
     x, y = cell
     t = int(world.grid.tiles[y, x])
     if not p.has("lance"):
-        return Failed("no thermal lance")
+        return fetch(world, p, o, "lance")
     if t in (T_FLOOR, T_CUT):
         if not world.crew.seen.blocked[y, x]:
             return DONE
@@ -223,7 +223,7 @@ def _plan_fit(world: "World", p: Person, o: Order):
     if t.respirator_on or t.suited:
         return DONE
     if not p.has("respirator"):
-        return Failed("no respirator left")
+        return fetch(world, p, o, "respirator")
     if within_reach(p, t):
         return [FitRespirator(t.id)]
     return plan_at(world, p, [t.cell], o, t.name, [FitRespirator(t.id)])
@@ -302,7 +302,7 @@ def _plan_treat(world: "World", p: Person, o: Order):
     if t.treated_s is not None:
         return DONE
     if not p.has("medkit"):
-        return Failed("no medkit")
+        return fetch(world, p, o, "medkit")
     if t.in_care:
         return Failed(f"{t.name} is still being carried in")
     if within_reach(p, t):
@@ -352,28 +352,40 @@ PATCH = OrderKind(
 )
 
 
-def _plan_don_suit(world: "World", p: Person, o: Order):
-    if p.suited:
-        return DONE
-    cs = world.crew
+def locker_stands(world: "World", item: str) -> dict[tuple[int, int], int]:
+    """Floor beside (or on) each locker that still holds `item`: cell -> locker index."""
     stands: dict[tuple[int, int], int] = {}
     for i, lk in enumerate(world.level.lockers):
-        if "suit" not in cs.lockers[i]:
+        if item not in world.crew.lockers[i]:
             continue
         cell = tuple(lk.at)
         for c in [cell] + walkable_neighbours(world, cell):
             if world.grid.tiles[c[1], c[0]] in (T_FLOOR, T_CUT):
                 stands.setdefault(c, i)
+    return stands
+
+
+def fetch(world: "World", p: Person, o: Order, item: str) -> list[Action] | Failed:
+    """A planned step for kit `p` lacks: walk to the nearest locker holding
+    `item` and take it (the order is planned on from there once it is in hand)."""
+    stands = locker_stands(world, item)
     if not stands:
-        return Failed("no suit left in any locker")
+        return Failed(f"no {item}: {who_has(world, p, item)}", f"no {item}", who_has(world, p, item))
+    what = "a suit locker" if item == "suit" else f"a locker with a {item}"
     if p.cell in stands:
-        return [DonSuit(stands[p.cell])]
-    path_plan = plan_at(world, p, sorted(stands), o, "a suit locker", [])
+        return [TakeKit(stands[p.cell], item)]
+    path_plan = plan_at(world, p, sorted(stands), o, what, [])
     if isinstance(path_plan, Failed):
         return path_plan
     walks = [a for a in path_plan if isinstance(a, Walk)]
     end = walks[-1].cells[-1] if walks else p.cell
-    return path_plan + [DonSuit(stands.get(end, next(iter(stands.values()))))]
+    return path_plan + [TakeKit(stands.get(end, next(iter(stands.values()))), item)]
+
+
+def _plan_don_suit(world: "World", p: Person, o: Order):
+    if p.suited:
+        return DONE
+    return fetch(world, p, o, "suit")
 
 
 # no menu line: the autopilot suits people up; the player has no way to ask for it yet

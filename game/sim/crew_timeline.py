@@ -12,21 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 from game.sim import crew_events as ce
 from game.sim import events as ev
+from game.sim.words import place_name
 
 if TYPE_CHECKING:
     from game.sim.world import World
 
 
-def _place(world: "World", x: int, y: int) -> str:
-    room = world.grid.room_at(x, y)
-    if room is not None:
-        return room.label
-    return world.grid.module_at(x, y) or f"{x},{y}"
-
-
 def _door_place(world: "World", door_id: int) -> str:
     d = world.doors[door_id]
-    return world.grid.module_at(d.x, d.y) or _place(world, d.x, d.y)
+    return world.grid.module_at(d.x, d.y) or place_name(world, (d.x, d.y))
 
 
 def _row(e: ev.Event, actor, action: str, target: str = "", place: str = "", **extra) -> dict[str, Any]:
@@ -56,11 +50,11 @@ def describe(world: "World", e: ev.Event) -> dict[str, Any] | None:
     if isinstance(e, ce.AutopilotSet):
         return _row(e, "control", "autopilot on" if e.on else "autopilot off")
     if isinstance(e, ev.BreachOpened):
-        return _row(e, None, "breach", f"{e.area_cm2:g} cm2", e.section or _place(world, e.x, e.y))
+        return _row(e, None, "breach", f"{e.area_cm2:g} cm2", e.section or place_name(world, (e.x, e.y)))
     if isinstance(e, ev.DoorJammed):
         return _row(e, None, "jam", e.door, _door_place(world, e.door_id))
     if isinstance(e, ev.DebrisFell):
-        return _row(e, None, "debris fell", e.debris.replace("_", " "), _place(world, e.x, e.y))
+        return _row(e, None, "debris fell", e.debris.replace("_", " "), place_name(world, (e.x, e.y)))
     if isinstance(e, (ev.DoorOpened, ev.DoorClosed)):
         verb = "open" if isinstance(e, ev.DoorOpened) else "close"
         return _row(e, e.by or "control", verb, e.door, _door_place(world, e.door_id))
@@ -89,3 +83,42 @@ def timeline(world: "World") -> list[dict[str, Any]]:
         if row is not None:
             out.append(row)
     return out
+
+
+CHURN_REISSUE_S = 60.0  # the same order to the same person again this soon after it ended is churn
+
+
+def order_churn(events: list[ev.Event], source: str = "autopilot") -> dict[str, int]:
+    """Orders wasted by whoever gave them (`source`), counted off the event log:
+    `superseded`, an order replaced or cancelled before it was done;
+    `reissued`, the same order given again to the same person within
+    `CHURN_REISSUE_S` of it ending, or one that was done before it began
+    (it ended "done" with nothing done for it)."""
+    open_: dict[int, tuple[str, float, int, bool]] = {}  # person id -> (words, time taken, acts then, counted)
+    ended: dict[tuple[int, str], float] = {}
+    acts: dict[int, int] = {}
+    superseded = reissued = 0
+    for e in events:
+        if isinstance(e, ce.CrewActed):
+            acts[e.person_id] = acts.get(e.person_id, 0) + 1
+        elif isinstance(e, ce.OrderTaken):
+            if e.source != source:
+                open_.pop(e.person_id, None)
+                continue
+            if e.person_id in open_:
+                superseded += 1
+            before = ended.get((e.person_id, e.order))
+            again = before is not None and e.time_s - before <= CHURN_REISSUE_S
+            reissued += again
+            open_[e.person_id] = (e.order, e.time_s, acts.get(e.person_id, 0), again)
+        elif isinstance(e, ce.OrderFinished):
+            got = open_.pop(e.person_id, None)
+            if got is None:
+                continue
+            words, t0, acts0, counted = got
+            if e.outcome == "cancelled":
+                superseded += 1
+            elif not counted and e.outcome == "done" and acts.get(e.person_id, 0) == acts0 and e.time_s - t0 < 1.0:
+                reissued += 1
+            ended[(e.person_id, words)] = e.time_s
+    return {"superseded": superseded, "reissued": reissued}

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from game.sim import crew_events as ce
-from game.sim.action_base import DONE, RUNNING, WAIT_GIVE_UP_S, Action, Failed, Result, Work, emit_done, next_to
+from game.sim.action_base import DONE, RUNNING, WAIT_GIVE_UP_S, Action, Failed, Result, Work, emit_done, next_to, run
+from game.sim.discipline import airlock_partner, hand_on, other_end_open, owe_closing, pressure_door
 from game.sim.events import DoorClosed, DoorOpened, DoorSealed
 from game.sim.movement import someone_following
 from game.sim.navigation import T_CUT, T_DOOR, force_s, needs_force
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from game.sim.world import World
 
 SEAL_S = 8.0  # locking a bulkhead's dogs by hand, after closing it
+AIRLOCK_WAIT_S = 60.0  # waiting for an airlock's other door to be shut before giving up
 
 
 class DoorWork(Work):
@@ -45,7 +47,40 @@ class DoorWork(Work):
 
 
 class OpenDoor(DoorWork):
+    """Open a closed door by hand. A pressure door is owed shutting behind;
+    an airlock door waits for the other end to be shut (shutting it first
+    if it is within reach)."""
+
     kind = "open"
+
+    def __init__(self, door_id: int) -> None:
+        super().__init__(door_id)
+        self.pressure = False  # read as it starts, while the door still holds the air apart
+        self.closer: "CloseDoor | None" = None  # shutting the airlock's other end first
+        self.waited_s = 0.0
+
+    def begin(self, world: "World", p: "Person") -> Result:
+        self.pressure = pressure_door(world, self.door(world))
+        return super().begin(world, p)
+
+    def step(self, world: "World", p: "Person", dt: float) -> Result:
+        d = self.door(world)
+        other = other_end_open(world, d) if d.state == "closed" else None
+        if other is None:
+            self.closer = None
+            return super().step(world, p, dt)
+        if self.closer is None and max(abs(p.cell[0] - other.x), abs(p.cell[1] - other.y)) <= 1:
+            self.closer = CloseDoor(other.id, only_if_last=True)
+        if self.closer is not None:
+            res = run(world, p, self.closer, dt)
+            if res is not RUNNING:
+                self.closer = None
+            return RUNNING
+        self.waited_s += dt
+        if self.waited_s > AIRLOCK_WAIT_S:
+            return Failed(f"the airlock's other door, {other.label}, stands open", f"{other.label} is open",
+                          f"shut {other.label} first")
+        return RUNNING
 
     def site(self) -> tuple:
         return ("open", self.door_id)
@@ -69,6 +104,11 @@ class OpenDoor(DoorWork):
         d = self.door(world)
         world.set_door_state(d, "open")
         world.emit(DoorOpened, door_id=d.id, door=d.label, by=p.name)
+        if self.pressure:
+            owe_closing(world, p, d)
+
+    def key(self) -> tuple:
+        return (*super().key(), self.pressure, self.closer.key() if self.closer else None, round(self.waited_s, 3))
 
 
 class CloseDoor(DoorWork):
@@ -89,9 +129,12 @@ class CloseDoor(DoorWork):
         return self.door(world).open_time_s
 
     def begin(self, world: "World", p: "Person") -> Result:
-        if self.only_if_last:
-            if someone_following(world, p, self.door(world)):
-                return DONE  # leave it for the one behind
+        if self.only_if_last and airlock_partner(world, self.door_id) is None:
+            # (an airlock door is always shut behind: whoever follows cycles it themselves)
+            q = someone_following(world, p, self.door(world))
+            if q is not None:
+                hand_on(world, p, self.door(world), q)
+                return DONE  # leave it for the one behind: it is theirs to shut
         return super().begin(world, p)
 
     def check(self, world: "World", p: "Person") -> Result:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from game.sim.state import static, synced
@@ -17,16 +18,28 @@ SEAL_LEAK_AREA_M2 = {Tile.DOOR: 6.0e-4, Tile.BULKHEAD: 2.0e-6, Tile.HATCH: 5.0e-
 OPEN_AREA_M2 = {Tile.DOOR: 1.8, Tile.BULKHEAD: 2.2, Tile.HATCH: 0.8}
 
 
+class DoorState(enum.StrEnum):
+    """A door's state (a string enum: it compares equal to the level file's word for it)."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+    JAMMED = "jammed"  # shut and stuck: pried or cut open, not opened
+    SEALED = "sealed"  # dogged shut: unsealed from the control room before it opens
+
+
 @dataclass
 class Door:
     id: int = static()
     x: int = static()
     y: int = static()
     kind: Tile = static()
-    state: str = synced()  # open, closed, jammed, sealed
+    state: DoorState = synced()
     name: str = static(default="")
     open_time_s: float = static(default=2.0)
     seal_leak_m2: float | None = static(default=None)  # this door's own seal, if the level sets one
+
+    def __post_init__(self) -> None:
+        self.state = DoorState(self.state)  # a word the level format does not know fails here
 
     @property
     def cell(self) -> tuple[int, int]:
@@ -34,7 +47,7 @@ class Door:
 
     @property
     def is_open(self) -> bool:
-        return self.state == "open"
+        return self.state is DoorState.OPEN
 
     @property
     def leak_area_m2(self) -> float:

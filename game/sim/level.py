@@ -128,6 +128,15 @@ class LockerDef:
 
 
 @dataclass(frozen=True)
+class AirlockDef:
+    """Two doors with a small room between, cycled one at a time (the crew infer
+    most airlocks from the map; a level can name one the map does not show)."""
+
+    name: str
+    doors: tuple[Cell, Cell]
+
+
+@dataclass(frozen=True)
 class EventDef:
     at_s: float
     kind: str
@@ -170,6 +179,7 @@ class Level:
     objectives: tuple[ObjectiveDef, ...] = ()
     injects: tuple[InjectDef, ...] = ()
     format_version: int = FORMAT_VERSION
+    airlocks: tuple[AirlockDef, ...] = ()
 
     @property
     def width(self) -> int:

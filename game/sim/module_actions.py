@@ -23,51 +23,68 @@ PATCH_BASE_S = 20.0
 PATCH_MAX_CM2 = 20.0  # larger holes are beyond a hand patch
 
 
-class DonSuit(Work):
-    """Take an emergency pressure suit from a locker and put it on (the suit
-    leaves the locker when it is on; two people cannot don the last one)."""
+TAKE_KIT_S = 5.0  # taking a tool or a mask off a locker's rack (MODELS.md: a quick-don mask in 5 s)
 
-    kind = "don_suit"
 
-    def __init__(self, locker: int) -> None:
+class TakeKit(Work):
+    """Take one item from a locker: a crowbar, lance, respirator or medkit in
+    seconds, a pressure suit in the minute it takes to put on. The item
+    leaves the locker when it is taken; two people cannot take the last one."""
+
+    kind = "take_kit"
+
+    def __init__(self, locker: int, item: str) -> None:
         super().__init__()
         self.locker = locker
+        self.item = item
         self._cell: tuple[int, int] | None = None  # the locker's cell, once checked
-        self._who = -1  # who is putting it on: each suit is one person's work
+        self._who = -1  # who is taking it: each item is one person's work
 
     @property
     def target(self) -> tuple[int, int] | None:
         return self._cell
 
     def site(self) -> tuple:
-        return ("suit", self.locker, self._who)
+        return (self.item, self.locker, self._who)
 
     def required_s(self, world: "World") -> float:
-        return DON_SUIT_S
+        return DON_SUIT_S if self.item == "suit" else TAKE_KIT_S
 
     def words(self, world: "World") -> str:
-        return f"put on a suit from the {world.level.lockers[self.locker].name}"
+        name = world.level.lockers[self.locker].name
+        return f"put on a suit from the {name}" if self.item == "suit" else f"take a {self.item} from the {name}"
 
     def check(self, world: "World", p: "Person") -> Result:
-        if p.suited:
+        if self.item == "suit" and p.suited:
             return DONE
         self._who = p.id
         lk = world.level.lockers[self.locker]
         self._cell = tuple(lk.at)
         others = sum(
             1 for q in world.people
-            if q is not p and isinstance(q.action, DonSuit) and q.action.locker == self.locker
+            if q is not p and isinstance(q.action, TakeKit) and q.action.locker == self.locker
+            and q.action.item == self.item
         )
-        if world.crew.lockers[self.locker].count("suit") <= others:
-            return Failed(f"no suit left in the {lk.name}")
+        if world.crew.lockers[self.locker].count(self.item) <= others:
+            return Failed(f"no {self.item} left in the {lk.name}")
         if not next_to(p, self._cell):
             return Failed(f"not at the {lk.name}")
         return RUNNING
 
     def finish(self, world: "World", p: "Person") -> None:
-        world.crew.lockers[self.locker].remove("suit")
-        p.equipment.append("suit")
-        emit_done(world, p, "don suit", world.level.lockers[self.locker].name, self._cell)
+        world.crew.lockers[self.locker].remove(self.item)
+        p.equipment.append(self.item)
+        verb = "don suit" if self.item == "suit" else f"take {self.item}"
+        emit_done(world, p, verb, world.level.lockers[self.locker].name, self._cell)
+
+
+class DonSuit(TakeKit):
+    """Take an emergency pressure suit from a locker and put it on."""
+
+    kind = "don_suit"
+
+    def __init__(self, locker: int) -> None:
+        super().__init__(locker, "suit")
 
 
 class Inspect(Work):

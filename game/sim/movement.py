@@ -160,8 +160,8 @@ class Crawl(Walk):
     kind = "crawl"
 
 
-def someone_following(world: "World", p: "Person", door: "Door") -> bool:
-    """Is anyone about to come through `door` after `p`? Then it stays open."""
+def someone_following(world: "World", p: "Person", door: "Door") -> "Person | None":
+    """Whoever is about to come through `door` after `p` (then it stays open for them), or None."""
     dx, dy = door.x, door.y
     for q in world.crew.movers(world):
         if q is p or not can_act(world, q):
@@ -170,12 +170,12 @@ def someone_following(world: "World", p: "Person", door: "Door") -> bool:
         if abs(qx - dx) + abs(qy - dy) > FOLLOW_M:
             continue
         if (qx, qy) == door.cell:
-            return True
+            return q
         if q.evac == Evac.MOVING and world.crew.upstream_of(world, q, door):
-            return True
+            return q
         if door.cell in q.path:
-            return True
+            return q
         for a in q.plan:
             if isinstance(a, Walk) and door.cell in a.cells:
-                return True
-    return False
+                return q
+    return None

@@ -55,6 +55,7 @@ class Profile:
     pry_skill: float = 1.0
     suited: bool = False  # unsuited people keep out of air that would harm them
     contain: bool = False  # keep out of doors that would open a breach onto people
+    guard: bool = False  # never cut a wall that keeps a breach from safe air (the autopilot's rule)
 
     def walk_cs(self) -> float:
         return CS_PER_S / max(self.speed_m_s, 1e-3)

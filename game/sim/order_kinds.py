@@ -39,6 +39,8 @@ class Refusal:
     would unblock it, can be added beside the reason without changing callers."""
 
     reason: str
+    blocker: str = ""  # what stands in the way: "4-15 door sticks"
+    unblock: str = ""  # what would clear it: "a crowbar: Hassan Karimi has one"
 
 
 # ---------------------------------------------------------------- what a click offers

@@ -19,6 +19,7 @@ from game.sim.actions import DONE, Action, Failed, Result, can_act
 from game.sim.atmosphere import FEED_MAX_G_S, refresh_feed
 from game.sim.crew_orders import CREW_ORDERS, who
 from game.sim.events import CommandRejected, DoorClosed, DoorOpened, DoorSealed, DoorUnsealed, O2FeedSet
+from game.sim.crew_events import DoorHeldOpen
 from game.sim.injects import apply_inject
 from game.sim.navigation import T_CUT, T_DOOR
 from game.sim.order_kinds import AIR, DOOR, NOBODY, MenuContext, MenuEntry, MenuGroup, OrderKind, OrderRegistry, Refusal
@@ -82,9 +83,12 @@ def _person_order(world: "World", kind: OrderKind, cmd: C.Command, source: str, 
     p.order = previous
     if isinstance(first, Failed):
         if source == "player":
-            return Refusal(f"{p.name}: {first.reason}")
+            p.blocked = first.reason  # the inspector says it too
+            return Refusal(f"{p.name}: {first.reason}", first.blocker, first.unblock)
         world.crew.autopilot_refused(world, p, job, first.reason)
         return None
+    if first is DONE and source == "autopilot":
+        return None  # done already (by someone else, a tick ago): no order for nothing
     world.crew.give_order(world, p, order, first)
     return None
 
@@ -137,6 +141,27 @@ def _set_door(state: str, event: type):
         world.set_door_state(door, state)
         world.emit(event, door_id=door.id, door=door.label)
     return apply
+
+
+def _can_leave_open(world: "World", cmd: C.LeaveOpen) -> Refusal | None:
+    d = world.doors[cmd.door_id]
+    if cmd.door_id in world.crew.held_open:
+        return Refusal(f"{d.label} is already to be left open")
+    if d.state not in ("open", "closed") or world.grid.tiles[d.y, d.x] == T_CUT:
+        return Refusal(f"{d.label} is {d.state}")
+    return None
+
+
+def _leave_open(world: "World", cmd: C.LeaveOpen, source: str) -> None:
+    d = world.doors[cmd.door_id]
+    world.crew.held_open = world.crew.held_open | {d.id}
+    world.emit(DoorHeldOpen, door_id=d.id, door=d.label)
+
+
+def _close_remote(world: "World", cmd: C.CloseDoor, source: str) -> None:
+    """Shut from control: and from now on the crew shut it behind them again."""
+    world.crew.held_open = world.crew.held_open - {cmd.door_id}
+    _set_door("closed", DoorClosed)(world, cmd, source)
 
 
 def _can_seal(world: "World", cmd: C.SealDoor) -> Refusal | None:
@@ -210,8 +235,14 @@ CONTROL_ROOM_ORDERS: tuple[OrderKind, ...] = (
     ),
     OrderKind(
         "close", C.CloseDoor, DOOR, lambda w, d: f"close {_door_label(w, d)}", remote=True,
-        check=_door_state("open"), apply=_set_door("closed", DoorClosed),
+        check=_door_state("open"), apply=_close_remote,
         menu=MenuEntry(_door_menu("Close"), MenuGroup.CONTROL_ROOM),
+    ),
+    OrderKind(
+        "leave_open", C.LeaveOpen, DOOR, lambda w, d: f"leave {_door_label(w, d)} open behind you", remote=True,
+        check=_can_leave_open, apply=_leave_open,
+        menu=MenuEntry(lambda c: f"Leave {c.target.door.label} open (no need to shut it behind)", MenuGroup.SHIP,
+                       lambda c: c.target.door is not None and c.target.door.id not in c.world.crew.held_open),
     ),
     OrderKind(
         "seal_remote", C.SealDoor, DOOR, lambda w, d: f"seal {_door_label(w, d)}", remote=True,

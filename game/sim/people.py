@@ -99,6 +99,7 @@ class Person:
     evac: Evac = synced(default=Evac.IDLE)
     delivered_s: float | None = synced(default=None)  # simulated time they reached the medical bay in care
     treated_s: float | None = synced(default=None)
+    closing: tuple = synced(default=())  # (door id, x, y): a door they opened from (x, y) and owe shutting behind them
 
     @property
     def suited(self) -> bool:

@@ -83,6 +83,14 @@ _DOSE_RATE_RAPID = np.array([1.0 / VACUUM_TUC_RAPID_S] + [1.0 / t for t in rever
 # whole exposure is rapid) and fades with the dose once the O2 is back.
 RECENT_TAU_S = 5.0
 RAPID_GAP_BAR = 0.25
+
+
+def dose_rate(pio2_mmhg) -> np.ndarray:
+    """TUC dose gathered per second breathing this inspired PO2 after a slow fall (the
+    standard column; `step_bodies` moves toward the rapid one after a fast fall)."""
+    return np.interp(pio2_mmhg, _DOSE_PIO2, _DOSE_RATE)
+
+
 TAU_DOSE_RECOVERY_S = 20.0  # with O2 back, dose 1 -> 0.5 in ~14 s: wakes in ~15 s
 
 # States, with hysteresis so a person at a threshold does not flicker. An
@@ -235,7 +243,7 @@ def step_bodies(
 
     # how fast the pressure fell: a gap below the recent pressure marks a rapid decompression
     gap = np.clip((bodies.p_recent_bar - pressure_bar) / RAPID_GAP_BAR, 0.0, 1.0)
-    std_rate = np.interp(pio2, _DOSE_PIO2, _DOSE_RATE)
+    std_rate = dose_rate(pio2)
     dosing = std_rate > 0.0
     rapid = np.maximum(bodies.rapid, gap)
     recent = pressure_bar + (bodies.p_recent_bar - pressure_bar) * math.exp(-dt / RECENT_TAU_S)

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from game.sim.action_base import Action, Failed, skill
+from game.sim.action_base import Action, Failed, place_name, skill
 from game.sim.cut_actions import ClearDebris, Cut, CutBeam, WaitForCell
-from game.sim.door_actions import CloseDoor, OpenDoor, Pry, WaitForDoor
+from game.sim.door_actions import OpenDoor, Pry, WaitForDoor
 from game.sim.movement import Crawl, Walk
 from game.sim.navigation import (
     CLEAR_S,
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from game.sim.people import Person
     from game.sim.world import World
 
-CLOSE_BEHIND = (Tile.BULKHEAD, Tile.HATCH)  # kinds a crew shuts behind them
 
 
 def own_profile(world: "World", p: "Person", contain: bool = False) -> Profile:
@@ -66,7 +65,40 @@ def team_profile(world: "World", p: "Person", team: list["Person"], contain: boo
         pry_skill=max((skill(q, "pry") for q in bars), default=1.0),
         suited=p.suited,
         contain=contain,
+        guard=True,
     )
+
+
+def protective_walls(world: "World") -> np.ndarray:
+    """Wall cells with a holed module's air on one side and a protected
+    module's on another: cutting one would let the leak into safe air."""
+    cs = world.crew
+    key = ("guard", cs.seen.breached_modules, cs.protected, cs.nav_version)
+    got = cs.caches.statics.get(key)
+    if got is None:
+        grid = world.grid
+        names = grid.modules
+        mid = grid.module_id
+        breached = np.isin(mid, [i for i, m in enumerate(names) if m in cs.seen.breached_modules])
+        breached |= cs.seen.unsafe_cells
+        safe = np.isin(mid, [i for i, m in enumerate(names) if m in cs.protected]) & ~cs.seen.unsafe_cells
+        walk = np.isin(grid.tiles, (T_FLOOR, T_CUT))
+        near_breach = _touching(breached & walk)
+        near_safe = _touching(safe & walk)
+        got = near_breach & near_safe & ~walk & ~np.isin(grid.tiles, (int(Tile.DOOR), int(Tile.BULKHEAD), int(Tile.HATCH)))
+        cs.caches.statics = {k: v for k, v in cs.caches.statics.items() if not (isinstance(k, tuple) and k[0] == "guard")}
+        cs.caches.statics[key] = got
+    return got
+
+
+def _touching(mask: np.ndarray) -> np.ndarray:
+    """Cells with a 4-neighbour in `mask`."""
+    out = np.zeros_like(mask)
+    out[1:, :] |= mask[:-1, :]
+    out[:-1, :] |= mask[1:, :]
+    out[:, 1:] |= mask[:, :-1]
+    out[:, :-1] |= mask[:, 1:]
+    return out
 
 
 def grid_for(world: "World", profile: Profile, start: tuple[int, int] | None = None) -> np.ndarray:
@@ -93,6 +125,8 @@ def grid_for(world: "World", profile: Profile, start: tuple[int, int] | None = N
             world.grid.tiles, world.doors, profile, cs.seen.blocked, cs.seen.slow, closed,
             cs.seen.kept_shut if profile.contain else frozenset(),
         )
+        if profile.guard and profile.lance and cs.seen.breached_modules:
+            grid[protective_walls(world)] = 0
         if len(cs.caches.grids) > 64:
             cs.caches.grids.clear()
         cs.caches.grids[key] = grid
@@ -134,7 +168,6 @@ def actions_for_path(
     out: list[Action] = []
     run: list[tuple[int, int]] = []
     run_crawl = False
-    close_after: int | None = None
 
     def flush() -> None:
         nonlocal run
@@ -153,19 +186,11 @@ def actions_for_path(
         x, y = cell
         t = int(tiles[y, x])
         door_id = world.door_at.get(cell)
-        if close_after is not None:
-            add(cell, t == T_CUT)
-            flush()
-            out.append(CloseDoor(close_after, only_if_last=True))
-            close_after = None
-            continue
         if door_id is not None and t != T_CUT:
             d = world.doors[door_id]
             if d.state == "closed" and not needs_force(d):
                 flush()
-                out.append(OpenDoor(d.id))
-                if d.kind in CLOSE_BEHIND:
-                    close_after = d.id
+                out.append(OpenDoor(d.id))  # a pressure door is shut behind (game.sim.discipline)
             elif needs_force(d):
                 flush()
                 # The route was costed on the team's quicker way through; do
@@ -204,6 +229,63 @@ def plan_to(
     if isinstance(path, Failed):
         return path
     return actions_for_path(world, p, path, profile)
+
+
+def who_has(world: "World", p: "Person", item: str) -> str:
+    """Where `p` could get `item`: the nearest able person carrying one, else a
+    locker still holding some, else that nobody has one."""
+    x, y = p.cell
+    able = [
+        q for q in world.people
+        if q is not p and q.has(item) and int(world.bodies.state[q.id]) in (CONSCIOUS, IMPAIRED)
+    ]
+    if able:
+        q = min(able, key=lambda q: (abs(q.cell[0] - x) + abs(q.cell[1] - y), q.id))
+        return f"{q.name} has one"
+    for i, lk in enumerate(world.level.lockers):
+        n = world.crew.lockers[i].count(item)
+        if n:
+            return f"the {lk.name} holds {n}"
+    return "nobody has one"
+
+
+def why_no_way(world: "World", p: "Person", goals: list[tuple[int, int]], what: str) -> Failed:
+    """Why `p` cannot get to `goals`: the first thing on the way a fully kitted
+    crew would get through that `p` cannot, and what would unblock it."""
+    full = Profile(speed_m_s=p.base_speed_m_s(), lance=True, crowbar=True, suited=True)
+    grid = cost_grid(world.grid.tiles, world.doors, full, world.crew.seen.blocked, world.crew.seen.slow)
+    sealed = [d for d in world.doors if d.state == "sealed" and world.grid.tiles[d.y, d.x] != T_CUT]
+    for d in sealed:
+        grid[d.y, d.x] = max(1, int(full.walk_cs()))
+    path = find_path_to_any(grid, p.cell, goals)
+    where = f"no way to {what}" if what else "no way there"
+    if not path:
+        return Failed(f"{where}: nothing gets through, whatever the kit")
+    cs = world.crew
+    own = int(world.compartments.labels[p.cell[1], p.cell[0]])
+    for cell in path:
+        x, y = cell
+        t = int(world.grid.tiles[y, x])
+        door_id = world.door_at.get(cell)
+        blocker = unblock = ""
+        if door_id is not None and t != T_CUT:
+            d = world.doors[door_id]
+            if d.state == "sealed":
+                blocker, unblock = f"{d.label} is sealed", "unseal it from the control room"
+            elif needs_force(d) and not (p.has("crowbar") or p.has("lance")):
+                how = "is jammed" if d.state == "jammed" else "sticks"
+                blocker, unblock = f"{d.label} {how}", f"a crowbar: {who_has(world, p, 'crowbar')}"
+        elif not WALKABLE[t] and not p.has("lance"):
+            blocker, unblock = f"{place_name(world, cell)} is in the way", f"a thermal lance: {who_has(world, p, 'lance')}"
+        elif cs.seen.blocked[y, x] and not p.has("lance"):
+            blocker = f"a fallen beam blocks {place_name(world, cell)}"
+            unblock = f"a thermal lance: {who_has(world, p, 'lance')}"
+        if not blocker and not p.suited and cs.seen.unsafe_cells[y, x] and world.compartments.labels[y, x] != own:
+            blocker = f"the air in {place_name(world, cell)} would harm anyone without a suit"
+            unblock = f"a suit: {who_has(world, p, 'suit')}"
+        if blocker:
+            return Failed(f"{where}: {blocker}; {unblock}", blocker, unblock)
+    return Failed(where)
 
 
 def walkable_neighbours(world: "World", cell: tuple[int, int]) -> list[tuple[int, int]]:

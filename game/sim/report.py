@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from game.sim.atmosphere import fogged
 from game.sim.crew_timeline import timeline
 from game.sim.debris import debris_records
 from game.sim.evacuation import in_danger
-from game.sim.atmosphere import fogged
+from game.sim.explain import explain
 from game.sim.physiology import INJURY_NAMES, STATE_NAMES
 from game.sim.world import World, state_hash
 
@@ -18,6 +19,7 @@ def world_summary(world: "World", level_path: str, score: dict[str, Any] | None 
     b = world.bodies
     for p in world.people:
         room = world.grid.room_at(int(p.x), int(p.y))
+        told = explain(world, p.id)  # the inspector's words for what they are doing and why
         crew.append(
             {
                 "name": p.name,
@@ -29,6 +31,9 @@ def world_summary(world: "World", level_path: str, score: dict[str, Any] | None 
                 "state": STATE_NAMES[int(b.state[p.id])],
                 "hypoxic_injury": INJURY_NAMES[int(b.injury[p.id])],
                 "outcome": outcome(world, p),
+                "doing": told.doing,
+                "why": told.why,
+                "blocked": told.blocked,
             }
         )
     out = {

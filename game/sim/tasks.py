@@ -34,7 +34,7 @@ from game.sim.navigation import (
 )
 from game.sim.people import Evac
 from game.sim.perception import module_doors
-from game.sim.physiology import DEAD, NO_DOSE_PIO2_MMHG, UNCONSCIOUS, inspired_po2_mmhg
+from game.sim.physiology import DEAD, UNCONSCIOUS, dose_rate, inspired_po2_mmhg
 from game.sim.planner import grid_for, team_profile, walkable_neighbours
 from game.sim.tiles import LANCE_S_PER_M, MATERIALS, WALKABLE, Tile
 
@@ -85,9 +85,9 @@ def casualties(world: "World") -> list["Person"]:
     module_id = world.grid.module_id
     states = world.bodies.state
     for p in world.people:
-        if p.on_duty or p.delivered_s is not None:
-            continue
         state = int(states[p.id])
+        if (p.on_duty and state < UNCONSCIOUS) or p.delivered_s is not None:
+            continue  # a responder who collapses is a casualty like anyone else
         if state == DEAD:
             continue
         x, y = int(p.x), int(p.y)
@@ -124,10 +124,17 @@ def _in_hand(world: "World") -> list[tuple[str, str, object, tuple[int, int]]]:
     """Obstacles the autopilot's people are working on now: (key, verb, target, where they stand)."""
 
     out = []
+    tiles = world.grid.tiles
     for p in world.people:
-        if p.order is None or p.order.source != "autopilot":
-            continue
+        if p.order is None or p.order.source != "autopilot" or not p.order.job.startswith("open:"):
+            continue  # a cut on the way to some other job is that job's, not one of its own
         a = p.action
+        if isinstance(a, Pry) and world.doors[a.door_id].is_open:
+            continue  # done this tick: nothing left in hand (the order ends on its own)
+        if isinstance(a, Cut) and WALKABLE[int(tiles[a.cell[1], a.cell[0]])]:
+            continue
+        if isinstance(a, CutBeam) and not world.crew.seen.blocked[a.cell[1], a.cell[0]]:
+            continue
         if isinstance(a, Pry):
             out.append((f"open:door:{a.door_id}", "pry", a.door_id, p.cell))
         elif isinstance(a, Cut):
@@ -216,24 +223,67 @@ def _obstacles(world: "World", path: list[tuple[int, int]]) -> list[tuple[str, A
 
 
 URGENT_S = 300.0  # the most a casualty's plight adds to the worth of their jobs
+LEFT_HORIZON_S = 1200.0  # time left beyond this adds nothing to a casualty's urgency
+PROJECT_STEP_S = 10.0
+TREND_MIN_S = 2.0  # the air's fall is measured over at least this long
 
 
-def urgency_s(world: "World", v: "Person") -> float:
-    """How pressing a casualty is: passed out, or breathing thin air (a room
-    losing its air fast through a warped door comes before a sound one)."""
-
-    if int(world.bodies.state[v.id]) >= UNCONSCIOUS:
-        return URGENT_S
-    if v.respirator_on or v.suited:
-        return 0.0
+def _pio2_at(world: "World", v: "Person") -> float:
     c = world.compartments
     i = c.index_at(*v.cell)
     if i < 0:
+        return 0.0
+    return float(inspired_po2_mmhg(c.pressure_bar[i:i + 1], c.o2_fraction[i:i + 1], 0)[0])
+
+
+def sample_air(world: "World", people: list["Person"]) -> None:
+    """Note the O2 each casualty breathes, so its fall can be measured: against
+    a reference sample that moves up once it is `6 * TREND_MIN_S` old."""
+    cs = world.crew
+    now = round(world.time_s, 3)
+    for v in people:
+        pio2 = round(_pio2_at(world, v), 4)
+        got = cs.air_seen.get(v.id)
+        if got is None:
+            cs.air_seen[v.id] = (now, pio2, now, pio2, now)
+        elif now - got[0] > 6 * TREND_MIN_S:
+            cs.air_seen[v.id] = (got[2], got[3], now, pio2, got[4])
+        else:
+            cs.air_seen[v.id] = (got[0], got[1], now, pio2, got[4])
+
+
+def trend_known(world: "World", v: "Person") -> bool:
+    """Has their air been watched long enough (since first seen) to know how fast it goes?"""
+    got = world.crew.air_seen.get(v.id)
+    return got is not None and got[2] - got[4] >= TREND_MIN_S
+
+
+def time_left_s(world: "World", v: "Person") -> float:
+    """Predicted seconds until `v` passes out: the O2 they breathe projected on
+    at the rate it has been falling, dosed by physiology's own time-of-useful-
+    consciousness model from the dose they already carry (inf: not at risk)."""
+    if v.respirator_on or v.suited:
+        return np.inf
+    pio2 = _pio2_at(world, v)
+    got = world.crew.air_seen.get(v.id)
+    rate = 0.0  # mmHg per second
+    if got is not None and got[2] > got[0]:
+        rate = max(0.0, (got[1] - got[3]) / (got[2] - got[0]))
+    t = np.arange(0.0, LEFT_HORIZON_S, PROJECT_STEP_S)
+    dose = float(world.bodies.dose[v.id]) + np.cumsum(dose_rate(np.maximum(0.0, pio2 - rate * t)) * PROJECT_STEP_S)
+    over = np.flatnonzero(dose >= 1.0)
+    return float(t[over[0]]) if over.size else np.inf
+
+
+def urgency_s(world: "World", v: "Person") -> float:
+    """How pressing a casualty is, by time left: passed out is the most
+    pressing; then whoever will pass out first, as the HUD's countdowns say."""
+    if int(world.bodies.state[v.id]) >= UNCONSCIOUS:
         return URGENT_S
-    pio2 = float(inspired_po2_mmhg(c.pressure_bar[i:i + 1], c.o2_fraction[i:i + 1], 0)[0])
-    # from nothing at sea-level air (about 150 mmHg) to the full amount at the no-dose line
-    frac = (150.0 - pio2) / (150.0 - NO_DOSE_PIO2_MMHG)
-    return URGENT_S * 0.8 * min(1.0, max(0.0, frac))
+    left = time_left_s(world, v)
+    if not np.isfinite(left):
+        return 0.0
+    return URGENT_S * 0.8 * (1.0 - min(left, LEFT_HORIZON_S) / LEFT_HORIZON_S)
 
 
 def jobs(world: "World") -> list[Job]:
@@ -243,11 +293,14 @@ def jobs(world: "World") -> list[Job]:
     team = cs.team(world)
     bars = sum(1 for q in team if q.has("crowbar"))
     victims = casualties(world)
+    sample_air(world, victims)
     for gone in set(cs.access) - {v.id for v in victims}:
         del cs.access[gone]
     for v in victims:
-        urgent = urgency_s(world, v)
         supplied = v.respirator_on or v.suited
+        if not supplied and not trend_known(world, v) and int(world.bodies.state[v.id]) < UNCONSCIOUS:
+            continue  # how fast their air is going is not known yet: a moment's look first, then no switching
+        urgent = urgency_s(world, v)
         if v.in_care:
             # on the way out: clear what stands between them and the medical bay
             for key, target, stand, secs, verb in _obstacles(world, access_route(world, v)):
@@ -403,7 +456,7 @@ def doors_to_close(world: "World") -> list[int]:
     out = []
     for did, sides in module_doors(world):
         d = world.doors[did]
-        if not d.is_open or world.grid.tiles[d.y, d.x] == T_CUT or not (sides & cs.protected):
+        if not d.is_open or world.grid.tiles[d.y, d.x] == T_CUT or not (sides & cs.protected) or did in cs.held_open:
             continue
         i = c.index_at(d.x, d.y)
         if i < 0 or not cs.unsafe_comp(i):

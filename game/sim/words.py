@@ -18,9 +18,9 @@ Cell = tuple[int, int]
 NO_TIME = "--:--"  # a clock with nothing to count from yet (no breach), or a countdown that never ends
 
 
-def duration(seconds: float) -> str:
+def duration(seconds: float | None) -> str:
     """A span of time as M:SS (H:MM:SS from an hour): deadlines, countdowns, time taken."""
-    if not math.isfinite(seconds):
+    if seconds is None or not math.isfinite(seconds):
         return NO_TIME
     s = max(0, int(seconds))
     if s >= 3600:
@@ -40,9 +40,14 @@ def mission_clock(time_s: float, breach_s: float | None) -> str:
     return f"T{sign}{s // 60:02d}:{s % 60:02d}"
 
 
+def live_clock(time_s: float, breach_s: float | None) -> str:
+    """The clock as the crew watch it during play: it starts at the first breach, --:-- before it."""
+    return NO_TIME if breach_s is None else mission_clock(time_s, breach_s)
+
+
 def place_name(world: "World", cell: Cell) -> str:
     """A cell as people on board would say it: a door by its label, a floor cell by its
-    room, a wall by the rooms either side, else its module, else its coordinates."""
+    room, a wall by the rooms either side, else by its module, else its coordinates."""
     x, y = int(cell[0]), int(cell[1])
     door_id = world.door_at.get((x, y))
     if door_id is not None:
@@ -50,16 +55,35 @@ def place_name(world: "World", cell: Cell) -> str:
     room = world.grid.room_at(x, y)
     if room is not None:
         return room.label
+    sides = rooms_beside(world, (x, y))
+    if len(sides) >= 2:
+        return f"the wall between {sides[0]} and {sides[1]}"
+    return world.grid.module_at(x, y) or f"{x},{y}"
+
+
+def rooms_beside(world: "World", cell: Cell) -> list[str]:
+    """The rooms touching a wall or door cell, west, east, north, south, each named once."""
+    x, y = int(cell[0]), int(cell[1])
     sides: list[str] = []
     for nx, ny in ((x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)):
         r = world.grid.room_at(nx, ny)
         if r is not None and r.label not in sides:
             sides.append(r.label)
-    if len(sides) >= 2:
-        return f"the wall between {sides[0]} and {sides[1]}"
-    if sides:
-        return f"the wall of {sides[0]}"
-    return world.grid.module_at(x, y) or f"{x},{y}"
+    return sides
+
+
+TITLES = ("dr", "dr.", "prof", "prof.", "commander", "captain", "capt.", "lt.", "sgt.", "chief")
+
+
+def short_name(name: str) -> str:
+    """A name as the crew say it on the radio: the first name, past a title
+    ("Dr. Mei Chen" is "Mei", not "Dr."); a title with a single name keeps both."""
+    words = name.split()
+    while len(words) > 2 and words[0].lower() in TITLES:
+        words = words[1:]
+    if len(words) == 2 and words[0].lower() in TITLES:
+        return " ".join(words)  # "Commander Rivera"
+    return words[0] if words else name
 
 
 def person_name(world: "World", person_id: int) -> str:

@@ -20,7 +20,7 @@ from game.sim import crew as crew_system
 from game.sim.breaches import Breach
 from game.sim.commands import Command
 from game.sim.compartments import Compartments, initial_compartments
-from game.sim.doors import OPEN_TIME_S, Door
+from game.sim.doors import DoorState, OPEN_TIME_S, Door
 from game.sim.events import Event
 from game.sim.grid import Grid, build_grid
 from game.sim.level import Level
@@ -96,7 +96,7 @@ class World:
     def set_door_state(self, door: Door, state: str) -> None:
         """Change a door's state, marking the gas topology for rebuild."""
         was_open = door.is_open
-        door.state = state
+        door.state = DoorState(state)
         if door.is_open != was_open:
             self.door_open[door.y, door.x] = door.is_open
             debris.tiles_changed(self, [(door.x, door.y)])

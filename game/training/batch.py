@@ -20,16 +20,17 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from game.levelio.load import parse_level
+from game.levelio.save import level_to_toml
 from game.sim.level import Level
+from game.sim.words import duration
+from game.training.runs import final_hash, run_unattended
 
 Row = dict[str, Any]
 
 
 def run_seed(level_toml: str, seed: int, until_s: float, autopilot: bool = True) -> Row:
     """One unattended run, summarised as a flat row (runs in a worker)."""
-    from game.levelio.load import parse_level
-    from game.training.runs import final_hash, run_unattended
-
     level, problems, _ = parse_level(level_toml, "<batch level>")
     if level is None or problems:
         raise ValueError(f"the level cannot be read in the worker: {problems[:1]}")
@@ -65,7 +66,7 @@ class Progress:
 
     def __post_init__(self) -> None:
         self.start = time.monotonic()
-        self.tty = hasattr(self.out, "isatty") and self.out.isatty()
+        self.tty = self.out.isatty()
         self._last_tenth = -1
         self._last_line = self.start
 
@@ -78,7 +79,7 @@ class Progress:
         fill = int(self.width * self.done / max(1, self.total))
         line = (
             f"[{'#' * fill}{'.' * (self.width - fill)}] {self.done}/{self.total} runs  "
-            f"{rate * 60:.1f}/min  ETA {int(eta) // 60}:{int(eta) % 60:02d}"
+            f"{rate * 60:.1f}/min  ETA {duration(eta)}"
         )
         if self.tty:
             self.out.write("\r" + line + ("\n" if self.done == self.total else ""))
@@ -103,8 +104,6 @@ def run_batch(
     cluster_timeout_s: float = 10.0,
 ) -> list[Row]:
     """Every seed's row, sorted by seed. `cluster` is a Dask scheduler address."""
-    from game.levelio.save import level_to_toml
-
     text = level_to_toml(level)
     seeds = list(dict.fromkeys(int(s) for s in seeds))
     rows: list[Row] = []
@@ -132,7 +131,7 @@ class ClusterError(Exception):
 def _on_cluster(
     address: str, text: str, seeds: list[int], until_s: float, autopilot: bool, on_done, timeout_s: float
 ) -> list[Row]:
-    try:
+    try:  # optional (requirements-cluster.txt) and slow to import: only when a cluster is asked for
         from dask.distributed import Client
         from dask.distributed import as_completed as dask_completed
     except ImportError:
@@ -174,11 +173,6 @@ def csv_text(rows: list[Row]) -> str:
     return buf.getvalue()
 
 
-def _clock(s: float) -> str:
-    s = int(round(s))
-    return f"{s // 60}:{s % 60:02d}"
-
-
 def summary(rows: list[Row], level_name: str, until_s: float) -> str:
     """What a designer reads: survival per person, rescue times, score distribution."""
     if not rows:
@@ -210,7 +204,7 @@ def summary(rows: list[Row], level_name: str, until_s: float) -> str:
             if times.size:
                 q = np.percentile(times, [10, 50, 90])
                 lines.append(
-                    f"  {name:<20} rescued in {times.size}/{n}: p10 {_clock(q[0])}, median {_clock(q[1])}, p90 {_clock(q[2])}"
+                    f"  {name:<20} rescued in {times.size}/{n}: p10 {duration(q[0])}, median {duration(q[1])}, p90 {duration(q[2])}"
                 )
             else:
                 lines.append(f"  {name:<20} never rescued")

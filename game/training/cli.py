@@ -1,13 +1,22 @@
 """The training subcommands of `main.py`: replay, report and batch.
 
 `game.cli` adds these parsers and calls these functions; each turns bad input
-into a message and an exit code, never a traceback.
+into a message and an exit code, never a traceback. The parts that open a
+window or draw the map (watching a replay, the report's snapshots) are the
+app's: game.training_app.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+
+from game import __version__
+from game.atomicfile import atomic_writer
+from game.sim.level import Level
+from game.training.batch import ClusterError, Progress, default_workers, run_batch, summary, write_csv
+from game.training.replay import Replay, ReplayError, load_replay, verify
 
 
 def _count(text: str) -> int:
@@ -97,9 +106,8 @@ def add_record_options(p: argparse.ArgumentParser, play: bool) -> None:
         p.add_argument("--injects", action="store_true", help="fire the level's planned instructor injects on schedule")
 
 
-def _load_replay(file: str, level: str | None):
-    from game.training.replay import ReplayError, load_replay
-
+def load_replay_or_say(file: str, level: str | None) -> Replay | None:
+    """The replay, or None after printing why it cannot be read."""
     try:
         return load_replay(file, level)
     except ReplayError as exc:
@@ -107,65 +115,19 @@ def _load_replay(file: str, level: str | None):
         return None
 
 
-def cmd_replay(args: argparse.Namespace) -> int:
-    rep = _load_replay(args.file, args.level)
-    if rep is None:
-        return 1
-    if not args.verify:
-        from game.view.scenes.replay import run_viewer
-
-        return run_viewer(rep, args.file)
-    from game.training.replay import verify
-
-    if rep.game_version != _version():
+def cmd_verify(args: argparse.Namespace, rep: Replay) -> int:
+    """Re-simulate the replay headless; 0 if every recorded hash matches."""
+    if rep.game_version != __version__:
         print(
-            f"{args.file}: note: recorded with game version {rep.game_version or '?'}, this is {_version()}",
+            f"{args.file}: note: recorded with game version {rep.game_version or '?'}, this is {__version__}",
             file=sys.stderr,
         )
     result = verify(rep)
-    if result.ok:
-        print(result.message(args.file))
-        return 0
     print(result.message(args.file))
-    return 1
+    return 0 if result.ok else 1
 
 
-def _version() -> str:
-    from game import __version__
-
-    return __version__
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    rep = _load_replay(args.file, args.level)
-    if rep is None:
-        return 1
-    from game.training.report import write_report
-
-    def say(msg: str) -> None:
-        print(f"report: {msg}", file=sys.stderr)
-
-    try:
-        a = write_report(
-            rep, args.file, args.out, snapshots=not args.no_snapshots, compare=not args.no_compare, progress=say
-        )
-    except OSError as exc:
-        print(f"{args.out}: cannot write the report: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # the replay names something this sim cannot run: say so, do not crash
-        print(
-            f"{args.file}: cannot re-simulate the replay for the report: {type(exc).__name__}: {exc}", file=sys.stderr
-        )
-        return 1
-    print(
-        f"{args.out}: after-action report for {rep.level_name}, seed {rep.seed}: score {a.score.total:.1f} ({a.score.grade})"
-    )
-    return 0
-
-
-def cmd_batch(args: argparse.Namespace, load) -> int:
-    from game.training.batch import ClusterError, Progress, default_workers, run_batch, summary, write_csv
-
+def cmd_batch(args: argparse.Namespace, load: Callable[[str], Level | None]) -> int:
     level = load(args.level)
     if level is None:
         return 1
@@ -181,8 +143,6 @@ def cmd_batch(args: argparse.Namespace, load) -> int:
         print(exc, file=sys.stderr)
         return 1
     if args.out:
-        from game.atomicfile import atomic_writer
-
         try:
             with atomic_writer(args.out) as f:
                 write_csv(rows, f)

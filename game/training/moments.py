@@ -2,20 +2,29 @@
 who decided what (commands), in tick order.
 
 Shared by the after-action report, the replay viewer's jump-to-event list and
-the instructor console's log.
+the instructor console's log. The words for events are the comms log's
+(game.view.messages.describe); training does not import the view, so whoever
+asks for moments passes them in as `EventWords`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from game.sim import commands as C
+from game.sim import crew_events as CE
 from game.sim import events as E
+from game.sim.orders import ORDER_KINDS
+from game.sim.words import door_name, person_name, place_name
 from game.sim.world import TICK_S
 
 if TYPE_CHECKING:
     from game.sim.world import World
+
+# One event as a comms-log line (clock, text, severity), or None to leave it out.
+EventWords = Callable[[E.Event, "World"], "tuple[str, str, str] | None"]
 
 GROUP_OVER = 3  # more state changes than this in one tick become one line
 
@@ -30,109 +39,46 @@ class Moment:
     key: bool = False  # worth a map snapshot and a jump-to entry
 
 
-def clock(time_s: float, breach_s: float | None) -> str:
-    """T+MM:SS after the first breach; T-MM:SS before it."""
-    base = breach_s if breach_s is not None else 0.0
-    t = int(round(time_s - base))
-    sign = "-" if t < 0 else "+"
-    t = abs(t)
-    return f"T{sign}{t // 60:02d}:{t % 60:02d}"
-
-
-def _place(world: World, x: int, y: int) -> str:
-    room = world.grid.room_at(int(x), int(y))
-    return room.label if room else f"{x},{y}"
-
-
-def _person(world: World, pid: int) -> str:
-    return world.people[pid].name if 0 <= pid < len(world.people) else f"person {pid}"
-
-
-def _door(world: World, did: int) -> str:
-    return world.doors[did].label if 0 <= did < len(world.doors) else f"door {did}"
-
-
 def who_sent(cmd: C.Command) -> str:
     if isinstance(cmd, C.INJECT_COMMANDS):
         return "instructor"
-    if type(cmd).__name__ == "SetAutopilot" or getattr(cmd, "source", "") == "autopilot":
+    if isinstance(cmd, C.SetAutopilot):
         return "autopilot"
     return "trainee"
 
 
 def describe_command(cmd: C.Command, world: World) -> str:
-    """A command in words, e.g. 'Seal Bulkhead 4-west'."""
-    if isinstance(cmd, C.MoveTo):
-        return f"Send {_person(world, cmd.person_id)} to {_place(world, *cmd.cell)}"
-    if isinstance(cmd, C.OpenDoor):
-        return f"Open {_door(world, cmd.door_id)}"
-    if isinstance(cmd, C.CloseDoor):
-        return f"Close {_door(world, cmd.door_id)}"
-    if isinstance(cmd, C.SealDoor):
-        return f"Seal {_door(world, cmd.door_id)}"
-    if isinstance(cmd, C.UnsealDoor):
-        return f"Unseal {_door(world, cmd.door_id)}"
-    if isinstance(cmd, C.SetO2Feed):
-        where = _place(world, *cmd.target) if cmd.target is not None else "the breached module"
-        return f"O2 feed {cmd.rate_g_s:g} g/s to {where}"
+    """A command in words: an order as the order registry says it ("Hassan Karimi: cut through
+    4-14 door", "Seal Bulkhead 4-west"), an inject or a switch as the instructor would."""
+    kind = ORDER_KINDS.for_command(type(cmd))
+    if kind is not None:
+        words = kind.words_for(world, cmd)
+        return words[:1].upper() + words[1:] if kind.remote else f"{person_name(world, cmd.person_id)}: {words}"
     if isinstance(cmd, C.InjectBreach):
-        return f"Inject: hull breach of {cmd.area_cm2:g} cm2 near {_place(world, *cmd.cell)}"
+        return f"Inject: hull breach of {cmd.area_cm2:g} cm2 near {place_name(world, cmd.cell)}"
     if isinstance(cmd, C.InjectDebris):
-        return f"Inject: {cmd.count} x {cmd.debris.replace('_', ' ')} falls in {_place(world, *cmd.cell)}"
+        return f"Inject: {cmd.count} x {cmd.debris.replace('_', ' ')} falls in {place_name(world, cmd.cell)}"
     if isinstance(cmd, C.InjectDoorJam):
-        return f"Inject: {_door(world, cmd.door_id)} jams"
+        return f"Inject: {door_name(world, cmd.door_id)} jams"
     if isinstance(cmd, C.InjectEquipmentFailure):
-        return f"Inject: {_person(world, cmd.person_id)}'s {cmd.item} fails"
+        return f"Inject: {person_name(world, cmd.person_id)}'s {cmd.item} fails"
     if isinstance(cmd, C.InjectWorsen):
-        return f"Inject: {_person(world, cmd.person_id)} gets worse (SpO2 -{cmd.spo2_drop * 100:.0f} pts)"
+        return f"Inject: {person_name(world, cmd.person_id)} gets worse (SpO2 -{cmd.spo2_drop * 100:.0f} pts)"
     if isinstance(cmd, C.FreezeExercise):
         return "Exercise frozen" if cmd.on else "Exercise resumed"
-    if type(cmd).__name__ == "SetAutopilot":
-        return "Autopilot " + ("on" if getattr(cmd, "on", True) else "off")
-    return _generic(cmd, world)
-
-
-def _generic(cmd: C.Command, world: World) -> str:
-    """Any other order in words: 'Pry open: Hassan Karimi, 4-14 door'."""
-    import re
-
-    words = re.sub(r"(?<!^)([A-Z])", r" \1", cmd.name).lower().capitalize()
-    parts = []
-    for k, v in cmd.to_dict().items():
-        if k in ("type", "tick"):
-            continue
-        if k in ("person_id", "target_id") and isinstance(v, int):
-            parts.append(_person(world, v))
-        elif k == "door_id" and isinstance(v, int):
-            parts.append(_door(world, v))
-        elif k == "cell" and isinstance(v, list) and len(v) == 2:
-            parts.append(_place(world, *v))
-        elif isinstance(v, bool):
-            parts.append(f"{k} {'on' if v else 'off'}")
-        else:
-            parts.append(str(v))
-    return f"{words}: {', '.join(parts)}" if parts else words
-
-
-def describe_event(event: E.Event, world: World) -> tuple[str, str] | None:
-    """(text, severity) for one event, or None for the routine ones: the comms log's words."""
-    try:
-        from game.view.messages import describe
-    except Exception:  # no view available: a plain line
-        describe = None
-    if describe is not None:
-        line = describe(event, world)
-        if line is not None:
-            return line[1], line[2]
-        return None
-    return None if isinstance(event, E.PersonArrived) else (event.kind, "info")
+    if isinstance(cmd, C.SetAutopilot):
+        return "Autopilot " + ("on" if cmd.on else "off")
+    raise KeyError(f"no words for the command {cmd.name}")  # a new kind of command: say it here
 
 
 _KEY_EVENTS = (E.BreachOpened, E.EquipmentFailed, E.ConditionWorsened)
 
 
-def moments(world: World, commands: list[C.Command] | None = None) -> list[Moment]:
-    """Events and commands of `world` so far, in tick order (commands first within a tick)."""
+def moments(world: World, describe: EventWords, commands: list[C.Command] | None = None) -> list[Moment]:
+    """Events and commands of `world` so far, in tick order (commands first within a tick).
+
+    `describe` gives an event's words (the comms log's); events it leaves out are not moments.
+    """
     commands = world.command_log if commands is None else commands
     out: list[Moment] = []
     for cmd in commands:
@@ -169,18 +115,17 @@ def moments(world: World, commands: list[C.Command] | None = None) -> list[Momen
                 )
                 i = j
                 continue
-        source = getattr(e, "source", None)
-        if e.kind == "OrderTaken" and source != "autopilot":
-            i += 1  # the trainee's order is already listed as their command
+        if isinstance(e, CE.OrderTaken):
+            if e.source == "autopilot":  # the trainee's orders are already listed as their commands
+                out.append(Moment(e.tick, e.time_s, "autopilot", f"{e.person}: {e.order}", "info"))
+            i += 1
             continue
-        d = describe_event(e, world)
-        if e.kind == "OrderTaken" and source == "autopilot":
-            out.append(Moment(e.tick, e.time_s, "autopilot", f"{e.person}: {e.order}", "info"))
-        elif d is not None:
+        line = describe(e, world)
+        if line is not None:
             key = isinstance(e, _KEY_EVENTS) or (
                 isinstance(e, E.PersonStateChanged) and e.state in ("unconscious", "dead")
             )
-            out.append(Moment(e.tick, e.time_s, "sim", d[0], d[1], key=key))
+            out.append(Moment(e.tick, e.time_s, "sim", line[1], line[2], key=key))
         i += 1
     out.sort(key=lambda m: (m.tick, m.who == "sim"))
     return out

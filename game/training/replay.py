@@ -21,6 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from game import __version__
+from game.atomicfile import write_atomic
+from game.levelio.load import load_level, parse_level
+from game.levelio.problems import LevelError
+from game.levelio.save import level_to_toml
 from game.sim.commands import COMMAND_TYPES, Command, CommandFormatError, command_from_dict
 from game.sim.level import Level
 from game.sim.world import TICK_S, World, create_world, state_hash, step
@@ -39,8 +43,6 @@ class ReplayError(Exception):
 
 def level_text(level: Level) -> str:
     """The level's canonical TOML text: what its content hash is taken over."""
-    from game.levelio.save import level_to_toml
-
     return level_to_toml(level)
 
 
@@ -105,8 +107,6 @@ class Replay:
 
     def save(self, path: str | Path, embed_level: bool = True) -> None:
         """Write atomically: an interrupted save never leaves half a replay."""
-        from game.atomicfile import write_atomic
-
         write_atomic(path, self.to_json(embed_level))
 
     # ------------------------------------------------------------ re-running
@@ -252,9 +252,6 @@ def replay_from_dict(data: Any, name: str = "<replay>", level_file: str | Path |
 
 def _replay_level(lv: dict, recorded_sha: str, level_path: str, name: str, level_file: str | Path | None) -> Level:
     """The level the run was recorded on: the embedded copy, or a file that matches it."""
-    from game.levelio.load import load_level, parse_level
-    from game.levelio.problems import LevelError
-
     embedded = lv.get("toml")
     if level_file is None and embedded is not None:
         _need(isinstance(embedded, str), name, "the embedded level is not text")

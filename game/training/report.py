@@ -6,6 +6,10 @@ snapshots with the game's own renderer at key moments, and scoring the run;
 then it runs the autopilot on the same level and seed for comparison.
 Charts are inline SVG from matplotlib; snapshots are base64 PNGs; the CSS is
 inline. Nothing is fetched when the page is opened.
+
+The page uses two things from the layers above training, passed in by the
+caller (game.training_app): the comms log's words for events, and the game's
+renderer for the map snapshots.
 """
 
 from __future__ import annotations
@@ -13,20 +17,25 @@ from __future__ import annotations
 import base64
 import html
 import io
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import matplotlib
 import numpy as np
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
 
 from game import __version__
+from game.atomicfile import write_atomic
+from game.sim import events as E
+from game.sim.words import mission_clock
 from game.sim.world import TICK_S, World, state_hash
-from game.training.moments import Moment, clock, moments
+from game.training.moments import EventWords, Moment, moments
 from game.training.replay import Playback, Replay
-from game.training.runs import autopilot_available, run_unattended
-from game.training.scoring import Score, Tracker, score
+from game.training.runs import run_unattended
+from game.training.scoring import Score, score
+from game.training.tracker import Tracker
 
-SNAPSHOT_SIZE = (1280, 720)
 MAX_SNAPSHOTS = 6
 MIN_SNAPSHOT_GAP_S = 20.0
 MAX_TIMELINE = 300
@@ -77,28 +86,20 @@ class Analysis:
     faithful: bool = True  # the re-simulation ended in the recorded final state
 
 
-def _png(world: World) -> bytes:
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    import pygame
-
-    from game.app import render_play_frame
-
-    surface = render_play_frame(world, SNAPSHOT_SIZE, paused=True)
-    buf = io.BytesIO()
-    pygame.image.save(surface, buf, "snapshot.png")
-    return buf.getvalue()
+# A map picture of the world as the game draws it, as PNG bytes.
+Snapshotter = Callable[[World], bytes]
 
 
 def analyse(
     replay: Replay,
-    snapshots: bool = True,
+    describe: EventWords,
+    snapshot: Snapshotter | None = None,
     compare: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> Analysis:
-    """Re-simulate the replay and gather everything the page shows."""
+    """Re-simulate the replay and gather everything the page shows (map snapshots only given a `snapshot`)."""
     say = progress or (lambda _m: None)
+    snapshots = snapshot is not None
     pb = Playback(replay, snapshot_every_ticks=10**9)
     world = pb.world
     tracker = Tracker(world)
@@ -118,7 +119,7 @@ def analyse(
         if world.time_s - last_shot_s < MIN_SNAPSHOT_GAP_S:
             return
         last_shot_s = world.time_s
-        shots.append(Snapshot(world.tick, f"{clock(world.time_s, world.breach_time_s)}  {caption}", _png(world)))
+        shots.append(Snapshot(world.tick, f"{mission_clock(world.time_s, world.breach_time_s)}  {caption}", snapshot(world)))
 
     while not pb.at_end:
         pb.step()
@@ -130,15 +131,13 @@ def analyse(
             new = world.events[seen_events:]
             seen_events = len(world.events)
             for e in new:
-                kind = e.kind
-                state = getattr(e, "state", "")
-                if kind in ("EquipmentFailed", "ConditionWorsened"):
+                if isinstance(e, (E.EquipmentFailed, E.ConditionWorsened)):
                     shoot(f"instructor inject: {e.person}")
-                elif kind == "PersonStateChanged" and state == "dead":
+                elif isinstance(e, E.PersonStateChanged) and e.state == "dead":
                     shoot(f"{e.person} has died")
-                elif kind == "PersonStateChanged" and state == "unconscious":
+                elif isinstance(e, E.PersonStateChanged) and e.state == "unconscious":
                     shoot(f"{e.person} lost consciousness")
-                elif kind == "BreachOpened" and breach_shot_done:
+                elif isinstance(e, E.BreachOpened) and breach_shot_done:
                     shoot(f"a new breach at {e.section or f'{e.x},{e.y}'}")
         if (
             snapshots
@@ -155,26 +154,18 @@ def analyse(
     if not faithful:
         say("warning: this build does not re-simulate the replay to its recorded final state (see replay --verify)")
     if snapshots:
-        shots.append(Snapshot(world.tick, f"{clock(world.time_s, world.breach_time_s)}  end of the run", _png(world)))
+        shots.append(Snapshot(world.tick, f"{mission_clock(world.time_s, world.breach_time_s)}  end of the run", snapshot(world)))
 
     ap_score = None
     ap_world = None
     if not compare:
         note = "Comparison with the autopilot was not requested."
-    elif not autopilot_available():
-        note = (
-            "This build of the game has no crew autopilot yet, so there is no autopilot result to compare with. "
-            "Shown instead: the same level and seed with nobody giving any orders (the no-action baseline)."
-        )
-        say("running the no-action baseline on the same seed")
-        run = run_unattended(replay.level, replay.seed, replay.end_time_s, autopilot=False)
-        ap_score, ap_world = run.score, run.world
     else:
         say("running the autopilot on the same seed")
         run = run_unattended(replay.level, replay.seed, replay.end_time_s, autopilot=True)
         ap_score, ap_world = run.score, run.world
         note = f"The autopilot played the same level with the same seed for the same {replay.end_time_s:.0f} s."
-    return Analysis(replay, world, final, samples, shots, moments(world), ap_score, ap_world, note, faithful)
+    return Analysis(replay, world, final, samples, shots, moments(world, describe), ap_score, ap_world, note, faithful)
 
 
 # ------------------------------------------------------------------ charts
@@ -185,9 +176,7 @@ def _svg(fig) -> str:
     return text[text.index("<svg") :]
 
 
-def _figure(w: float, h: float):
-    from matplotlib.figure import Figure
-
+def _figure(w: float, h: float) -> Figure:
     fig = Figure(figsize=(w, h), dpi=100)
     fig.patch.set_facecolor("#ffffff")
     return fig
@@ -208,8 +197,6 @@ def _marks(ax, a: Analysis) -> None:
 
 def pressure_chart(a: Analysis) -> str:
     """One line per group of rooms that shared a pressure history."""
-    import matplotlib
-
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "pressure", "font.size": 9}):
         x = _minutes(a)
         data = np.array(a.samples.room_pressure_bar)  # [t, room]
@@ -246,9 +233,6 @@ def pressure_chart(a: Analysis) -> str:
 
 def saturation_chart(a: Analysis) -> str:
     """Every person's SpO2 as a heat strip, worst at the top."""
-    import matplotlib
-    from matplotlib.colors import LinearSegmentedColormap
-
     with matplotlib.rc_context(
         {"svg.fonttype": "none", "svg.hashsalt": "spo2", "font.size": 8, "svg.image_inline": True}
     ):
@@ -277,8 +261,6 @@ def saturation_chart(a: Analysis) -> str:
 
 def targets_chart(a: Analysis) -> str | None:
     """SpO2 lines for the people the rescue objectives name."""
-    import matplotlib
-
     names = [n for n in a.score.rescue_times_s]
     if not names:
         return None
@@ -367,7 +349,7 @@ def _people_table(a: Analysis) -> str:
         other = ap.get(p["name"])
         rows.append(
             f"<tr><td>{_esc(p['name'])}</td><td>{_esc(p['state'])}</td><td>{_esc(p['injury'])}</td>"
-            f"<td class='num'>{clock(p['rescued_s'], 0) if p['rescued_s'] is not None else '-'}</td>"
+            f"<td class='num'>{mission_clock(p['rescued_s'], 0) if p['rescued_s'] is not None else '-'}</td>"
             + (f"<td>{_esc(other['state'])}, {_esc(other['injury'])}</td>" if other else "")
             + "</tr>"
         )
@@ -388,7 +370,7 @@ def _people_table(a: Analysis) -> str:
 def _comparison(a: Analysis) -> str:
     if a.autopilot is None:
         return f"<div class='note'>{_esc(a.autopilot_note)}</div>"
-    label = "Autopilot" if autopilot_available() else "No orders (baseline)"
+    label = "Autopilot"
     t, o = a.score, a.autopilot
     rows = []
     for mine, theirs in zip(t.objectives, o.objectives):
@@ -403,18 +385,14 @@ def _comparison(a: Analysis) -> str:
     for name, ts in t.rescue_times_s.items():
         os_ = o.rescue_times_s.get(name)
         rows.append(
-            f"<tr><td>{_esc(name)} in the medical bay</td><td class='num'>{clock(ts, 0) if ts is not None else 'no'}</td>"
-            f"<td class='num'>{clock(os_, 0) if os_ is not None else 'no'}</td><td></td></tr>"
+            f"<tr><td>{_esc(name)} in the medical bay</td><td class='num'>{mission_clock(ts, 0) if ts is not None else 'no'}</td>"
+            f"<td class='num'>{mission_clock(os_, 0) if os_ is not None else 'no'}</td><td></td></tr>"
         )
     cards = (
         f"<div class='two'><div class='card'><h3>Trainee</h3><p class='big'>{t.total:.1f}<span class='grade g{t.grade}'>{t.grade}</span></p></div>"
         f"<div class='card'><h3>{label}, same seed</h3><p class='big'>{o.total:.1f}<span class='grade g{o.grade}'>{o.grade}</span></p></div></div>"
     )
-    note = (
-        f"<div class='note'>{_esc(a.autopilot_note)}</div>"
-        if not autopilot_available()
-        else f"<p>{_esc(a.autopilot_note)}</p>"
-    )
+    note = f"<p>{_esc(a.autopilot_note)}</p>"
     return (
         note
         + cards
@@ -436,7 +414,7 @@ def _timeline(a: Analysis) -> str:
         ms = [m for m in ms if id(m) in chosen]
     b = a.world.breach_time_s
     rows = "".join(
-        f"<tr><td class='t'>{clock(m.time_s, b)}</td><td><span class='who w-{m.who}'>{_esc(m.who)}</span></td>"
+        f"<tr><td class='t'>{mission_clock(m.time_s, b)}</td><td><span class='who w-{m.who}'>{_esc(m.who)}</span></td>"
         f"<td class='s-{m.severity}'>{_esc(m.text)}</td></tr>"
         for m in ms
     )
@@ -474,7 +452,7 @@ def render_html(a: Analysis, replay_name: str) -> str:
     summary = (
         f"{sc.alive} of {len(a.world.people)} alive"
         + (f"; died: {', '.join(dead[:5])}{'...' if len(dead) > 5 else ''}" if dead else "")
-        + f". Run length {clock(a.world.time_s, b)} after the breach."
+        + f". Run length {mission_clock(a.world.time_s, b)} after the breach."
     )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -505,11 +483,15 @@ def render_html(a: Analysis, replay_name: str) -> str:
 
 
 def write_report(
-    replay: Replay, replay_name: str, out: str, snapshots: bool = True, compare: bool = True, progress=None
+    replay: Replay,
+    replay_name: str,
+    out: str,
+    describe: EventWords,
+    snapshot: Snapshotter | None = None,
+    compare: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> Analysis:
     """Analyse the replay and write the page atomically to `out`."""
-    from game.atomicfile import write_atomic
-
-    a = analyse(replay, snapshots=snapshots, compare=compare, progress=progress)
+    a = analyse(replay, describe, snapshot=snapshot, compare=compare, progress=progress)
     write_atomic(out, render_html(a, replay_name))
     return a

@@ -1,5 +1,5 @@
-"""Running a level unattended: with the crew autopilot in charge when this build
-has one, otherwise with nobody giving orders (a baseline).
+"""Running a level unattended: with the crew autopilot in charge, or with
+nobody giving orders (a baseline).
 
 Batch runs and the report's "what the autopilot did on the same seed" both
 come from here, so they agree.
@@ -13,26 +13,8 @@ from dataclasses import dataclass
 from game.sim import commands as C
 from game.sim.level import Level
 from game.sim.world import TICK_S, World, create_world, state_hash, step
-from game.training.scoring import Score, Tracker, score
-
-
-def autopilot_available() -> bool:
-    """Whether the simulation has an autopilot that a command can switch on."""
-    return "SetAutopilot" in C.COMMAND_TYPES
-
-
-def autopilot_on_command() -> C.Command | None:
-    cls = C.COMMAND_TYPES.get("SetAutopilot")
-    if cls is None:
-        return None
-    try:
-        return cls(on=True)  # type: ignore[call-arg]
-    except TypeError:
-        return cls()
-
-
-def driver_name(autopilot: bool) -> str:
-    return "autopilot" if autopilot and autopilot_available() else "no orders"
+from game.training.scoring import Score, score
+from game.training.tracker import Tracker
 
 
 @dataclass
@@ -50,21 +32,18 @@ def run_unattended(
     autopilot: bool = True,
     each_tick: Callable[[World], None] | None = None,
 ) -> UnattendedRun:
-    """Run `level` from tick 0 to `until_s` with the autopilot (if any) in charge."""
+    """Run `level` from tick 0 to `until_s` with the autopilot in charge, or with nobody giving orders."""
     world = create_world(level, seed)
     tracker = Tracker(world)
-    use_ap = autopilot and autopilot_available()
-    if use_ap:
-        cmd = autopilot_on_command()
-        if cmd is not None:
-            world.submit(cmd)
+    if autopilot:
+        world.submit(C.SetAutopilot(on=True))
     target = round(until_s / TICK_S)
     while world.tick < target:
         step(world)
         tracker.observe()
         if each_tick is not None:
             each_tick(world)
-    return UnattendedRun(world, tracker, score(world, tracker), use_ap)
+    return UnattendedRun(world, tracker, score(world, tracker), autopilot)
 
 
 def final_hash(run: UnattendedRun) -> str:

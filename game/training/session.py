@@ -13,7 +13,8 @@ from pathlib import Path
 from game.sim.world import TICK_S, World, step
 from game.training.injects import PlannedInjects
 from game.training.replay import Recorder, Replay
-from game.training.scoring import Score, Tracker, score
+from game.training.scoring import Score, score
+from game.training.tracker import Tracker
 
 
 class Session:

@@ -16,7 +16,7 @@ from game.sim import events as ev
 from game.sim.explain import explain
 from game.sim.orders import ORDER_KINDS, command_words
 from game.sim.physiology import speed_factor
-from game.sim.words import mission_clock
+from game.sim.words import live_clock
 from game.sim.world import TICK_S
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class AgentNotes:
                 continue  # no order to one person (or to no one there: the sim rejected it)
             t = cmd.tick * TICK_S
             words = command_words(world, cmd)
-            self.last_order[cmd.person_id] = (t, f"your order at {mission_clock(t, world.breach_time_s)}: {words}")
+            self.last_order[cmd.person_id] = (t, f"{_your_order(t, world.breach_time_s)}: {words}")
             self.blocked.pop(cmd.person_id, None)
         self._cmds = len(log)
         for e in world.events[self._events:]:
@@ -94,6 +94,11 @@ def _eta(world: "World", person_id: int) -> tuple[float, float]:
     return dist, (dist / speed if speed > 0 else math.inf)
 
 
+def _your_order(time_s: float, breach_s: float | None) -> str:
+    """The player's order with the clock time it was given at, as the comms log stamps it."""
+    return "your order" if breach_s is None else f"your order at {live_clock(time_s, breach_s)}"
+
+
 def activity(world: "World", person_id: int, notes: AgentNotes | None = None) -> Activity:
     """What `person_id` is doing now, in words, with progress and reasons."""
     e = explain(world, person_id)
@@ -106,7 +111,7 @@ def activity(world: "World", person_id: int, notes: AgentNotes | None = None) ->
         kit = "respirator on" if p.respirator_on or p.suited else "needs a respirator and carrying out"
         return Activity("down", f"Unconscious ({kit})")
     if e.order is not None and e.order.source == "player":  # the player's own order keeps its time of giving
-        why = f"your order at {mission_clock(e.order.tick * TICK_S, world.breach_time_s)}: {e.order.words}"
+        why = f"{_your_order(e.order.tick * TICK_S, world.breach_time_s)}: {e.order.words}"
     elif e.why:
         why = e.why
     else:

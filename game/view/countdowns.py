@@ -37,6 +37,10 @@ REFRESH_S = 1.0  # simulated seconds between projections
 SAFE_SPO2 = 0.9
 TREND_WINDOW_S = 8.0  # the "current rate" is measured over this much simulated time
 MIN_RATE_PER_S = 1e-5  # slower decay than this is a steady room
+# A new projection may move a countdown by the time that passed plus this share of
+# it, unless the person's air changed (another room, a respirator): the figures a
+# player reads then count down steadily instead of swinging with the fitted rate.
+STEADY_SHARE = 0.10
 
 
 def step_dt(t: float) -> float:
@@ -147,6 +151,22 @@ def _schedule() -> tuple[np.ndarray, np.ndarray]:
     return dt, np.cumsum(dt)
 
 
+def _air_keys(world: "World", ids: np.ndarray) -> np.ndarray:
+    """For each person, their compartment and supply as one number: equal means the same air."""
+    xs = np.fromiter((int(world.people[i].x) for i in ids), dtype=np.int64, count=ids.size)
+    ys = np.fromiter((int(world.people[i].y) for i in ids), dtype=np.int64, count=ids.size)
+    comp = world.compartments.labels[ys, xs].astype(np.int64)
+    return comp * 16 + supplies(world)[ids].astype(np.int64)
+
+
+def _steady(old: float, new: float) -> float:
+    """`new` held within STEADY_SHARE of `old` (already counted down to the same moment)."""
+    if not (math.isfinite(old) and math.isfinite(new)) or old <= 0.0:
+        return new
+    slack = STEADY_SHARE * old
+    return min(max(new, old - slack), old + slack)
+
+
 STEP_DT_S, STEP_END_S = _schedule()
 STEP_MID_S = STEP_END_S - STEP_DT_S / 2
 
@@ -159,6 +179,7 @@ class _Job:
     frac: np.ndarray
     supply: np.ndarray
     started_s: float
+    air: np.ndarray  # [person] what their air is: compartment and supply, packed in one number
     states: np.ndarray  # [step, person] body state at each step's end, filled as the job runs
     start_state: np.ndarray
     k: int = 0  # steps done
@@ -191,6 +212,7 @@ class Countdowns:
         self._job: _Job | None = None
         self._result: dict[int, tuple[float, float]] = {}
         self._result_at_s = 0.0
+        self._air: dict[int, int] = {}  # person -> the air their published countdown was worked out for
         self._last_start_s = -math.inf
         self.projections = 0  # finished projections (tests read it)
         self._published = 0  # results published so far (finished or empty)
@@ -215,7 +237,8 @@ class Countdowns:
         # the air every step will breathe, all at once: a step is then just the body's own step
         p, f = _air_at(pressure[ids][None, :], frac[ids][None, :], kp[ids][None, :], ko[ids][None, :], STEP_MID_S[:, None])
         states = np.empty((STEP_DT_S.size, ids.size), dtype=copy.state.dtype)
-        self._job = _Job(ids, copy, p, f, supplies(world)[ids], world.time_s, states, copy.state.copy())
+        self._job = _Job(ids, copy, p, f, supplies(world)[ids], world.time_s, _air_keys(world, ids), states,
+                         copy.state.copy())
 
     def _advance(self, steps: int) -> bool:
         """Run the current job for up to `steps` steps; True when it has finished."""
@@ -230,8 +253,14 @@ class Countdowns:
             job.k = k + 1
         return job.finished()
 
-    def _publish(self, result: dict[int, tuple[float, float]], at_s: float) -> None:
-        self._result, self._result_at_s = result, at_s
+    def _publish(self, result: dict[int, tuple[float, float]], at_s: float,
+                 air: dict[int, int] | None = None) -> None:
+        air = air or {}
+        for pid, new in list(result.items()):
+            old = self.get(pid, at_s)
+            if old is not None and self._air.get(pid) == air.get(pid):
+                result[pid] = (_steady(old[0], new[0]), _steady(old[1], new[1]))
+        self._result, self._result_at_s, self._air = result, at_s, air
         self._published += 1
 
     def update(self, world: "World", steps: int = STEPS_PER_FRAME) -> None:
@@ -245,7 +274,7 @@ class Countdowns:
             job = self._job
             ttu, ttd = job.times()
             self._publish({int(i): (float(u), float(d)) for i, u, d in zip(job.ids.tolist(), ttu.tolist(), ttd.tolist())},
-                          job.started_s)
+                          job.started_s, dict(zip(job.ids.tolist(), job.air.tolist())))
             self._job = None
             self.projections += 1
 

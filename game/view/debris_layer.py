@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pygame
 
+from game.sim.debris import DebrisView, debris_view
 from game.view.camera import Camera
+from game.view.ui import screen_format
 
 if TYPE_CHECKING:
-    from game.sim.debris import DebrisView
     from game.sim.world import World
 
 KIND_FILL = {
@@ -63,34 +64,24 @@ class DebrisLayer:
     def snapshot(self, world: "World") -> None:
         """Call before a sim step: where every piece is now becomes 'previous'."""
         v = self._view(world)
-        if v is None:
-            self.prev = {}
-            return
         self.prev = {
             int(i): (float(x), float(y), float(a))
             for i, (x, y), a in zip(v.ids.tolist(), v.position_m.tolist(), v.angle_rad.tolist())
         }
 
-    def _view(self, world: "World") -> "DebrisView | None":
+    def _view(self, world: "World") -> DebrisView:
         """The sim's debris arrays, read once per tick (bodies only move in a step)."""
-        key = (id(world), world.tick, getattr(world.physics, "version", 0))
+        key = (id(world), world.tick, world.physics.version)
         if key == self._vkey:
             return self._v
-        try:
-            from game.sim.debris import debris_view
-        except ImportError:  # pragma: no cover - a sim without debris
-            return None
-        try:
-            self._v = debris_view(world)
-        except Exception:  # drawing must never take the game down
-            self._v = None
+        self._v = debris_view(world)
         self._vkey = key
         return self._v
 
     def pieces(self, world: "World", alpha: float = 1.0) -> list[tuple[int, str, float, float, float, float, float, bool]]:
         """(id, kind, x, y, angle, length, width, heavy) for every live piece, interpolated."""
         v = self._view(world)
-        if v is None or len(v.ids) == 0:
+        if len(v.ids) == 0:
             return []
         xs, ys, angs = self._placed(v, alpha)
         return [
@@ -195,8 +186,6 @@ class DebrisLayer:
         pygame.draw.polygon(surf, HEAVY_RIM if heavy else edge, poly, 2 if heavy and s >= 10 else 1)
         if len(self._sprites) > 6000:
             self._sprites.clear()
-        from game.view.ui import screen_format
-
         sprite = (screen_format(surf), -half, -half)
         self._sprites[key] = sprite
         return sprite

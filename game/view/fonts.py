@@ -9,20 +9,18 @@ string is rendered once and kept.
 from __future__ import annotations
 
 from collections import OrderedDict
-from importlib import resources
 from pathlib import Path
 
 import pygame
+import pygame_gui
 
 _FILES = {"regular": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf", "mono": "FiraCode-Regular.ttf"}
+_DATA = Path(pygame_gui.__file__).parent / "data"  # the fonts pygame_gui ships
 _fonts: dict[tuple[str, int], pygame.font.Font] = {}
 
 
 def _font_path(style: str) -> Path | None:
-    try:
-        path = Path(str(resources.files("pygame_gui.data").joinpath(_FILES[style])))
-    except (ModuleNotFoundError, KeyError):
-        return None
+    path = _DATA / _FILES[style]
     return path if path.is_file() else None
 
 

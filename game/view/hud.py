@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pygame
 
+from game.sim.tiles import Tile
+from game.sim.words import live_clock
 from game.view import glyphs
 from game.view import palette as P
 from game.view.fonts import TEXT
@@ -31,14 +33,6 @@ GAME_TITLE = "BREACH PROTOCOL"
 def clock_rect(window_w: int) -> pygame.Rect:
     """Where the mission clock is drawn, for a window `window_w` px wide."""
     return pygame.Rect(window_w // 2 - CLOCK_W // 2, CLOCK_TOP, CLOCK_W, CLOCK_H)
-
-
-def format_clock(time_s: float, breach_time_s: float | None) -> str:
-    """Mission clock: 'T+MM:SS' since the first breach, '--:--' before there is one."""
-    if breach_time_s is None:
-        return "--:--"
-    t = int(max(0.0, time_s - breach_time_s))
-    return f"T+{t // 60:02d}:{t % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -91,7 +85,7 @@ class TopBar:
 
     def draw(self, surface: pygame.Surface, info: HudInfo) -> None:
         w = surface.get_width()
-        key = (w, info.level_name, format_clock(info.time_s, info.breach_time_s), info.breach_time_s is None,
+        key = (w, info.level_name, live_clock(info.time_s, info.breach_time_s), info.breach_time_s is None,
                info.speed, info.paused, info.conscious, info.impaired, info.unconscious, info.dead)
         if key != self._bar_key or self._bar is None:
             bar = pygame.Surface((w, TOP_BAR_H))
@@ -120,7 +114,7 @@ class TopBar:
 
     def _draw_clock(self, surface: pygame.Surface, info: HudInfo) -> None:
         rect = clock_rect(surface.get_width())
-        text = format_clock(info.time_s, info.breach_time_s)
+        text = live_clock(info.time_s, info.breach_time_s)
         running = info.breach_time_s is not None
         pygame.draw.rect(surface, P.CLOCK_BG, rect, border_radius=6)
         pygame.draw.rect(surface, P.BREACH_RING if running else P.HUD_LINE, rect, 1, border_radius=6)
@@ -204,8 +198,6 @@ def draw_legend(surface: pygame.Surface, topleft: tuple[int, int]) -> pygame.Rec
 
 
 def _render_legend() -> pygame.Surface:
-    from game.sim.tiles import Tile
-
     w, h = legend_size()
     panel = pygame.Surface((w, h), pygame.SRCALPHA)
     panel.fill((*P.HUD_BG, 215))

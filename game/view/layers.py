@@ -14,6 +14,8 @@ from game.view import glyphs
 from game.view import palette as P
 from game.view.camera import Camera
 from game.view.fonts import TEXT
+from game.view.overlays import PRESSURE_NUMBER, Overlay
+from game.view.ui import screen_format
 
 if TYPE_CHECKING:
     from game.sim.world import World
@@ -117,17 +119,6 @@ def _run(mask: np.ndarray, i: int) -> tuple[int, int]:
     return lo, hi
 
 
-def oxygen_colour(ppo2_kpa: float) -> tuple[int, int, int]:
-    """Text colour for a room's oxygen partial pressure, with the overlay's thresholds."""
-    if ppo2_kpa >= 16.0:
-        return (150, 226, 170)
-    if ppo2_kpa >= 12.0:
-        return (255, 209, 102)
-    if ppo2_kpa >= 9.0:
-        return (255, 159, 67)
-    return (255, 118, 106)
-
-
 class LabelSprites:
     """Each room's label (name and number, laid out for the room and tile size) rendered once
     and kept, so a frame is one batched blit however many rooms there are; while the camera
@@ -138,9 +129,9 @@ class LabelSprites:
         self.frame_key: tuple | None = None
         self.frame: tuple[list, list] = ([], [])
 
-    def parts(self, lab: RoomLabel, s: int, name_txt: str, value: str, colour, mode: str | None) -> list[tuple[pygame.Surface, int, int]]:
+    def parts(self, lab: RoomLabel, s: int, name_txt: str, value: str, colour, on_overlay: bool) -> list[tuple[pygame.Surface, int, int]]:
         """(image, dx, dy) pieces relative to the label's anchor: the centre of its top row."""
-        key = (lab.room_id, s, value, colour, mode)
+        key = (lab.room_id, s, value, colour, on_overlay)
         got = self._cache.get(key)
         if got is not None:
             return got
@@ -152,10 +143,10 @@ class LabelSprites:
             name = TEXT.render(name_txt, size - 2, P.TEXT, "bold", shadow=P.TEXT_SHADOW)
             if name.get_width() > room_w + s:
                 name = None
-        pr = TEXT.render(value, small, colour, "bold" if mode else "regular", shadow=P.TEXT_SHADOW)
+        pr = TEXT.render(value, small, colour, "bold" if on_overlay else "regular", shadow=P.TEXT_SHADOW)
         if pr.get_width() > room_w + s // 2:
             pr = None  # a number that does not fit its room is left out rather than spill over the next
-        elif mode:  # on a dark pill, so it reads over any overlay colour
+        elif on_overlay:  # on a dark pill, so it reads over any overlay colour
             pill = pygame.Surface((pr.get_width() + 6, pr.get_height()), pygame.SRCALPHA)
             pygame.draw.rect(pill, (10, 12, 18), pill.get_rect(), border_radius=3)
             pill.blit(pr, (3, 0))
@@ -189,11 +180,11 @@ _LABEL_SPRITES = LabelSprites()
 
 
 def draw_room_labels(
-    surface: pygame.Surface, world: "World", camera: Camera, labels: list[RoomLabel], mode: str | None = None,
+    surface: pygame.Surface, world: "World", camera: Camera, labels: list[RoomLabel], overlay: Overlay | None = None,
     sprites: LabelSprites | None = None, stale_ok: bool = False,
 ) -> list[tuple[str, str]]:
     """Room names along the top of each room, and a number for the room: its pressure
-    in bar, or in the oxygen overlay its O2 partial pressure in kPa (number and colour).
+    in bar, or what the overlay that is on says rooms show (oxygen: ppO2 in kPa), number and colour.
 
     When a row is too short for both lines, the number goes on the room's
     bottom row, so the middle of the room, where people are, stays clear.
@@ -215,9 +206,11 @@ def draw_room_labels(
     if not visible.any():
         return []
     ci = world.compartments.labels[cells[:, 1], cells[:, 0]] - 1
-    values = (world.compartments.ppo2_bar * 100.0) if mode == "oxygen" else world.compartments.pressure_bar
+    number = overlay.room_number if overlay is not None and overlay.room_number is not None else PRESSURE_NUMBER
+    mode = overlay.name if overlay is not None else None
+    values = number.values(world)
     shown = np.where(ci >= 0, np.append(values, 0.0)[ci], 0.0)
-    key = (id(labels), s, ox, oy, camera.viewport.size, mode, np.round(shown * (10 if mode == "oxygen" else 100)).astype(np.int32).tobytes())
+    key = (id(labels), s, ox, oy, camera.viewport.size, mode, np.round(shown * number.resolution).astype(np.int32).tobytes())
     if key == sprites.frame_key or (stale_ok and sprites.frame_key is not None and sprites.frame_key[:6] == key[:6]):
         seq, drawn = sprites.frame
         surface.fblits(seq)
@@ -229,13 +222,10 @@ def draw_room_labels(
         lab = labels[k]
         v = float(values[ci[k]]) if ci[k] >= 0 else 0.0
         room_w = lab.width_cells * s
-        if mode == "oxygen":
-            longp, shortp, colour = f"O2 {v:.1f} kPa", f"{v:.1f}", oxygen_colour(v)
-        else:
-            longp, shortp, colour = f"{v:.2f} bar", f"{v:.2f}", P.pressure_colour(v)
+        longp, shortp, colour = number.long.format(v), number.short.format(v), number.colour(v)
         value = longp if TEXT.render(longp, small, P.TEXT).get_width() <= room_w - 4 else shortp
         x0, y0 = int(sx[k]), int(sy[k])
-        parts = [(img, (x0 + dx, y0 + dy)) for img, dx, dy in sprites.parts(lab, s, lab.text, value, colour, mode)]
+        parts = [(img, (x0 + dx, y0 + dy)) for img, dx, dy in sprites.parts(lab, s, lab.text, value, colour, overlay is not None)]
         rects = [img.get_rect(topleft=pos) for img, pos in parts]
         if any(r.collidelist(placed) >= 0 for r in rects):
             continue
@@ -301,8 +291,6 @@ class PressureTint:
         return (np.sqrt(deficit) * self.MAX_ALPHA).astype(np.uint8)
 
     def _build(self, alpha: np.ndarray, s: int) -> pygame.Surface:
-        from game.view.ui import screen_format
-
         h, w = alpha.shape
         if self._small is None or self._small.get_size() != (w, h):
             self._small = pygame.Surface((w, h), pygame.SRCALPHA)
@@ -361,8 +349,6 @@ def person_sprite(radius: int, colour, state: str) -> tuple[pygame.Surface, int,
         surf = pygame.Surface((half * 2, half * 2), pygame.SRCALPHA)
         glyphs.person(surf, (half, half), radius, colour, state)
         box = surf.get_bounding_rect()
-        from game.view.ui import screen_format
-
         img = screen_format(surf.subsurface(box).copy())
         got = (img, box.x - half, box.y - half)
         _PERSON_SPRITES[key] = got

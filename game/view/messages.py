@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from game.sim import crew_events as ce
 from game.sim import events as ev
-from game.view.hud import format_clock
+from game.sim.tiles import Tile
+from game.sim.words import live_clock, place_name, rooms_beside, short_name
 
 if TYPE_CHECKING:
     from game.sim.world import World
@@ -25,24 +27,9 @@ DEBRIS_NAMES = {
 Line = tuple[str, str, str]  # (clock, text, severity)
 
 
-def _where(world: "World", x: int, y: int) -> str:
-    """A cell by its room, or for a wall or door the rooms either side of it."""
-    room = world.grid.room_at(x, y)
-    if room:
-        return room.label
-    sides = []
-    for dx, dy in ((0, -1), (0, 1), (-1, 0), (1, 0)):
-        r = world.grid.room_at(x + dx, y + dy)
-        if r is not None and r.label not in sides:
-            sides.append(r.label)
-    if len(sides) >= 2:
-        return f"{sides[0]} / {sides[1]}"
-    return sides[0] if sides else f"{x},{y}"
-
-
 def describe(event: ev.Event, world: "World") -> Line | None:
     """One comms-log line for an event, or None to leave it out."""
-    clock = format_clock(event.time_s, world.breach_time_s)
+    clock = live_clock(event.time_s, world.breach_time_s)
     if isinstance(event, ev.BreachOpened):
         where = f"section {event.section}" if event.section else f"{event.x},{event.y}"
         return clock, f"HULL BREACH at {where} ({event.area_cm2:g} cm2)", "alarm"
@@ -50,7 +37,7 @@ def describe(event: ev.Event, world: "World") -> Line | None:
         return clock, f"{event.door} is jammed in its frame", "warn"
     if isinstance(event, ev.DebrisFell):
         what = DEBRIS_NAMES.get(event.debris, event.debris.replace("_", " ").capitalize())
-        return clock, f"{what} came down in {_where(world, event.x, event.y)}", "warn"
+        return clock, f"{what} came down in {place_name(world, (event.x, event.y))}", "warn"
     if isinstance(event, (ev.DoorOpened, ev.DoorClosed)):
         verb = "opened" if isinstance(event, ev.DoorOpened) else "closed"
         if event.by and not _pressure_door(world, event.door_id):
@@ -81,80 +68,73 @@ def describe(event: ev.Event, world: "World") -> Line | None:
 
 
 def _pressure_door(world: "World", door_id: int) -> bool:
-    from game.sim.tiles import Tile
-
     return 0 <= door_id < len(world.doors) and world.doors[door_id].kind != Tile.DOOR
 
 
 def _first(name: str) -> str:
-    return name.split()[0] if name else name
+    return short_name(name) if name else name
 
 
 def _crew_line(e: ev.Event, world: "World") -> tuple[str, str] | None:
-    """Lines for what the crew did (the crew's own event kinds, read by name)."""
-    k = e.kind
-    g = lambda f, d="": getattr(e, f, d)  # noqa: E731
-    if k == "OrderTaken":
-        if g("source") == "player":
-            return f"{_first(g('person'))}: on it, {g('order')}", "info"
-        return f"Autopilot sends {g('person')} to {g('order')}", "info"
-    if k == "OrderFinished":
-        out = g("outcome")
-        if out == "done":
-            return f"{_first(g('person'))}: done, {g('order')}", "good"
-        if out == "cancelled":
+    """Lines for what the crew did and what the life support and the instructor changed."""
+    if isinstance(e, ce.OrderTaken):
+        if e.source == "player":
+            return f"{_first(e.person)}: on it, {e.order}", "info"
+        return f"Autopilot sends {e.person} to {e.order}", "info"
+    if isinstance(e, ce.OrderFinished):
+        if e.outcome == "done":
+            return f"{_first(e.person)}: done, {e.order}", "good"
+        if e.outcome == "cancelled":
             return None
-        return f"{_first(g('person'))} cannot {g('order')}: {out}", "warn"
-    if k == "CrewActed":
-        if g("outcome", "done") == "done":
+        return f"{_first(e.person)} cannot {e.order}: {e.outcome}", "warn"
+    if isinstance(e, ce.CrewActed):
+        if e.outcome == "done":
             return None  # the specific event says it better
-        what = " ".join(w for w in (g("action"), g("target")) if w)
-        return f"{_first(g('actor'))} could not {what}: {g('outcome')}", "warn"
-    if k == "AutopilotSet":
-        return ("Autopilot on: the coordinator AI is tasking the crew" if g("on") else
+        what = " ".join(w for w in (e.action, e.target) if w)
+        return f"{_first(e.actor)} could not {what}: {e.outcome}", "warn"
+    if isinstance(e, ce.AutopilotSet):
+        return ("Autopilot on: the coordinator AI is tasking the crew" if e.on else
                 "Autopilot off: the crew take your orders"), "info"
-    if k == "DoorPried":
-        helpers = g("helpers", ())
-        return f"{g('door')} pried open by {g('by')}" + (f" with {', '.join(helpers)}" if helpers else ""), "good"
-    if k == "WallCut":
-        where = _where(world, g("x"), g("y"))
-        where = f"between {where.replace(' / ', ' and ')}" if " / " in where else f"at {where}"
-        return f"{_first(g('by'))} has cut through the {g('material').replace('_', ' ')} {where}", "good"
-    if k == "BeamCut":
-        return f"{_first(g('by'))} has cut the fallen beam in {_where(world, g('x'), g('y'))}", "good"
-    if k == "RespiratorFitted":
-        return f"{_first(g('by'))} fitted a respirator on {g('person')}", "good"
-    if k == "CasualtyTaken":
-        how = "is carrying" if g("how") == "carry" else "is walking out"
-        return f"{_first(g('by'))} {how} {g('person')}", "info"
-    if k == "PersonDelivered":
-        return f"{g('person')} is in the {g('room') or 'medical bay'}", "good"
-    if k == "PersonTreated":
-        return f"{_first(g('by'))} is treating {g('person')}", "good"
-    if k == "ModuleInspected":
-        n = g("breaches", 0)
-        return f"{g('module')} inspected by {_first(g('by'))}: " + (f"{n} hole(s) found" if n else "no damage"), \
+    if isinstance(e, ce.DoorPried):
+        return f"{e.door} pried open by {e.by}" + (f" with {', '.join(e.helpers)}" if e.helpers else ""), "good"
+    if isinstance(e, ce.WallCut):
+        sides = rooms_beside(world, (e.x, e.y))
+        where = f"between {sides[0]} and {sides[1]}" if len(sides) >= 2 else f"at {place_name(world, (e.x, e.y))}"
+        return f"{_first(e.by)} has cut through the {e.material.replace('_', ' ')} {where}", "good"
+    if isinstance(e, ce.BeamCut):
+        return f"{_first(e.by)} has cut the fallen beam in {place_name(world, (e.x, e.y))}", "good"
+    if isinstance(e, ce.RespiratorFitted):
+        return f"{_first(e.by)} fitted a respirator on {e.person}", "good"
+    if isinstance(e, ce.CasualtyTaken):
+        how = "is carrying" if e.how == "carry" else "is walking out"
+        return f"{_first(e.by)} {how} {e.person}", "info"
+    if isinstance(e, ce.PersonDelivered):
+        return f"{e.person} is in the {e.room or 'medical bay'}", "good"
+    if isinstance(e, ce.PersonTreated):
+        return f"{_first(e.by)} is treating {e.person}", "good"
+    if isinstance(e, ce.ModuleInspected):
+        n = e.breaches
+        return f"{e.module} inspected by {_first(e.by)}: " + (f"{n} hole(s) found" if n else "no damage"), \
             "warn" if n else "good"
-    if k == "BreachPatched":
-        return f"Breach at {g('section') or 'the hull'} patched by {_first(g('by'))}", "good"
-    if k == "EquipmentFailed":
-        return f"{g('person')}'s {g('item')} has failed", "alarm"
-    if k == "ConditionWorsened":
-        return f"{g('person')} has taken a turn for the worse (SpO2 {g('spo2', 0) * 100:.0f}%)", "alarm"
-    if k == "ExerciseFrozen":
-        return ("Exercise frozen by the instructor" if g("frozen") else "Exercise resumed"), "info"
-    if k == "BreachPlugChanged":
-        where = g("section") or "the hull"
-        if g("plug", 0) > 0:
-            return f"Debris sucked over the breach at {where}: {g('plug', 0) * 100:.0f}% of it covered", "good"
+    if isinstance(e, ce.BreachPatched):
+        return f"Breach at {e.section or 'the hull'} patched by {_first(e.by)}", "good"
+    if isinstance(e, ev.EquipmentFailed):
+        return f"{e.person}'s {e.item} has failed", "alarm"
+    if isinstance(e, ev.ConditionWorsened):
+        return f"{e.person} has taken a turn for the worse (SpO2 {e.spo2 * 100:.0f}%)", "alarm"
+    if isinstance(e, ev.ExerciseFrozen):
+        return ("Exercise frozen by the instructor" if e.frozen else "Exercise resumed"), "info"
+    if isinstance(e, ev.BreachPlugChanged):
+        where = e.section or "the hull"
+        if e.plug > 0:
+            return f"Debris sucked over the breach at {where}: {e.plug * 100:.0f}% of it covered", "good"
         return f"The debris over the breach at {where} has come away", "warn"
-    if k == "FireHazardRaised":
-        return f"Fire risk: {g('compartment')} at {g('o2_fraction', 0) * 100:.0f}% oxygen", "alarm"
-    if k == "O2ReserveExhausted":
+    if isinstance(e, ev.FireHazardRaised):
+        return f"Fire risk: {e.compartment} at {e.o2_fraction * 100:.0f}% oxygen", "alarm"
+    if isinstance(e, ev.O2ReserveExhausted):
         return "The emergency O2 reserve is empty", "alarm"
-    if k == "O2FeedSet":
-        rate = g("rate_g_s", 0.0)
-        return (f"O2 feed set to {rate:g} g/s into {g('target')}" if rate > 0 else "O2 feed stopped"), "info"
+    if isinstance(e, ev.O2FeedSet):
+        return (f"O2 feed set to {e.rate_g_s:g} g/s into {e.target}" if e.rate_g_s > 0 else "O2 feed stopped"), "info"
     return None
 
 
@@ -177,8 +157,8 @@ def topic(event: ev.Event) -> tuple | None:
     (crew passing through a bulkhead open and shut it again and again)."""
     if isinstance(event, (ev.DoorOpened, ev.DoorClosed)) and event.by:
         return ("door", event.door_id)
-    if event.kind in ("CrewActed", "OrderFinished") and getattr(event, "outcome", "done") not in ("done", "cancelled"):
-        return ("trouble", getattr(event, "person_id", -1))  # the latest snag per person is enough
+    if isinstance(event, (ce.CrewActed, ce.OrderFinished)) and event.outcome not in ("done", "cancelled"):
+        return ("trouble", event.person_id)  # the latest snag per person is enough
     return None
 
 
@@ -195,7 +175,7 @@ def describe_all_keyed(events: list[ev.Event], world: "World") -> list[tuple[str
                 names = ", ".join(g.person for g in group[:2])
                 verb = STATE_VERBS.get(e.state, f"are {e.state}")
                 sev = "good" if e.state == "conscious" else ("alarm" if e.state in ("unconscious", "dead") else "warn")
-                out.append((format_clock(e.time_s, world.breach_time_s),
+                out.append((live_clock(e.time_s, world.breach_time_s),
                             f"{len(group)} crew {verb}: {names} and {len(group) - 2} more", sev, None))
                 i = j
                 continue

@@ -17,10 +17,11 @@ import pygame
 
 from game.sim.physiology import ARMSTRONG_LIMIT_BAR
 from game.sim.roles import ROLES
-from game.view import glyphs, hud
+from game.sim.words import duration, short_name
+from game.view import glyphs, hud, ui
 from game.view import palette as P
-from game.view import ui
 from game.view.agents import Activity
+from game.view.fonts import font
 from game.view.ui import px
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def draw_strip(
         ui.text(surface, f"+{more} more at risk", (card.x + px(12), card.y + px(8)), 13, P.TEXT, "bold")
         soonest = min(r[1] for r in rows[len(shown):])
         if soonest < 3600:
-            ui.text(surface, f"next out in {ui.format_duration(soonest)}", (card.x + px(12), card.y + px(28)), 12, P.TEXT_DIM)
+            ui.text(surface, f"next out in {duration(soonest)}", (card.x + px(12), card.y + px(28)), 12, P.TEXT_DIM)
     return hits
 
 
@@ -132,10 +133,10 @@ def _card(surface: pygame.Surface, card: pygame.Rect, world: "World", pid: int, 
         ui.text(surface, "DOWN", (x, y), 12, P.UNCONSCIOUS, "bold")
     else:
         r = ui.text(surface, "OUT", (x, y + px(1)), 10, P.TEXT_DIM, "bold")
-        ui.text(surface, ui.format_duration(ttu), (r.right + px(4), y - px(1)), 14, P.IMPAIRED if ttu < 300 else P.TEXT, "mono")
+        ui.text(surface, duration(ttu), (r.right + px(4), y - px(1)), 14, P.IMPAIRED if ttu < 300 else P.TEXT, "mono")
     x2 = card.x + card.w // 2 + px(4)
     r = ui.text(surface, "DIES", (x2, y + px(1)), 10, P.TEXT_DIM, "bold")
-    ui.text(surface, ui.format_duration(ttd), (r.right + px(4), y - px(1)), 14, P.UNCONSCIOUS if ttd < 300 else P.TEXT, "mono")
+    ui.text(surface, duration(ttd), (r.right + px(4), y - px(1)), 14, P.UNCONSCIOUS if ttd < 300 else P.TEXT, "mono")
 
 
 # ------------------------------------------------------------------ crew panel
@@ -261,7 +262,7 @@ def draw_inspector(surface: pygame.Surface, rect: pygame.Rect, world: "World", s
     y += px(19)
     if countdown is not None and state != "dead":
         ttu, ttd = countdown
-        txt = ("unconscious" if state == "unconscious" else f"out in {ui.format_duration(ttu)}") + f"   dies in {ui.format_duration(ttd)}"
+        txt = ("unconscious" if state == "unconscious" else f"out in {duration(ttu)}") + f"   dies in {duration(ttd)}"
         ui.text(surface, txt, (inner.x, y), 12, P.UNCONSCIOUS if ttd < 300 or state == "unconscious" else P.IMPAIRED, "bold")
         y += px(18)
     kit = ", ".join(p.equipment) if p.equipment else "no kit"
@@ -286,7 +287,7 @@ def draw_inspector(surface: pygame.Surface, rect: pygame.Rect, world: "World", s
             ui.text(surface, "Then: " + ", ".join(act.queued), (inner.x, y), 11, P.TEXT_DIM, max_w=inner.w)
             y += px(16)
     if len(selected) > 1 and y < inner.bottom - px(14):
-        others = ", ".join(world.people[i].name.split()[0] for i in selected[1:4])
+        others = ", ".join(short_name(world.people[i].name) for i in selected[1:4])
         more = f" and {len(selected) - 4} more" if len(selected) > 4 else ""
         ui.text(surface, f"Also selected: {others}{more}", (inner.x, inner.bottom - px(14)), 11, P.ACCENT, max_w=inner.w)
 
@@ -326,7 +327,7 @@ def draw_life_support(surface: pygame.Surface, rect: pygame.Rect, world: "World"
         lasts = a.reserve_o2_kg / (rate / 1000.0)
         ui.text(surface, f"Feed {rate:g} g/s to {where}", (inner.x, y), 12, P.TEXT, max_w=inner.w)
         y += px(16)
-        ui.text(surface, f"lasts {ui.format_duration(lasts)} at this rate", (inner.x, y), 11, P.TEXT_DIM)
+        ui.text(surface, f"lasts {duration(lasts)} at this rate", (inner.x, y), 11, P.TEXT_DIM)
     else:
         ui.text(surface, "Feed stopped" if a.reserve_o2_kg > 0 else "Reserve empty", (inner.x, y), 12, P.IMPAIRED, "bold")
         y += px(16)
@@ -379,6 +380,7 @@ class CommsLog:
         self.lines: list[tuple[str, str, str]] = []  # (clock, text, severity)
         self.topics: list[tuple | None] = []
         self.scroll = 0  # lines scrolled back from the newest
+        self.hint = ""  # the keys worth knowing, in the title bar (the play scene says which)
         self.version = 0  # bumped on every change to the lines (the scene redraws the log on it)
         self._wrap: dict[tuple[str, int, int], list[str]] = {}
 
@@ -410,8 +412,6 @@ class CommsLog:
         got = self._wrap.get(key)
         if got is not None:
             return got
-        from game.view.fonts import font
-
         f = font(size, "regular")
         out, cur = [], ""
         for word in text.split(" "):
@@ -430,9 +430,8 @@ class CommsLog:
     def draw(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         title = "COMMS" + (f"   {self.scroll} newer above, wheel to return" if self.scroll else "")
         inner = ui.panel(surface, rect, title, accent=P.ACCENT)
-        if not self.scroll:
-            ui.text(surface, "F1 keys  L map key  P O V overlays", (rect.right - px(8), rect.y + px(7)), 10, P.TEXT_DIM,
-                    anchor="topright")
+        if not self.scroll and self.hint:
+            ui.text(surface, self.hint, (rect.right - px(8), rect.y + px(7)), 10, P.TEXT_DIM, anchor="topright")
         if not self.lines:
             ui.text(surface, "All quiet.", (inner.x, inner.y), 12, P.TEXT_DIM)
             return

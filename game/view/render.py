@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pygame
 
+from game.sim.words import duration
 from game.view import glyphs
 from game.view import palette as P
 from game.view.camera import Camera
@@ -26,7 +27,7 @@ from game.view.layers import (
     Backdrop, BreachLayer, LabelSprites, PressureTint, draw_people, draw_room_labels, person_radius, room_labels,
 )
 from game.view.map_layer import MapLayer
-from game.view.overlays import GasOverlay, WindOverlay
+from game.view.overlays import Overlay, OverlayPainter, overlay
 
 if TYPE_CHECKING:
     from game.sim.world import World
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 SELECT = P.ACCENT
 PATH = (255, 190, 120)
+MOVING = ("walk", "evacuate")  # actions that only go somewhere: no work marker where they end
 
 
 @dataclass
@@ -58,20 +60,33 @@ class WorldRenderer:
         self.tint = PressureTint()
         self.breaches = BreachLayer()
         self.debris = DebrisLayer()
-        self.gas = GasOverlay()
-        self.wind = WindOverlay()
+        self.painter = OverlayPainter()
         self.air = AirFlow()
         self.sparks = Sparks()
         self.show_pressure = True
         self.show_labels = True
-        self.overlay: str | None = None  # None, "pressure", "oxygen", "wind"
+        self._overlay: Overlay | None = None
         self.palette = "viridis"
         # set by the scene for one frame: on a frame that ran a sim tick the wash, labels and
         # debris are last tick's (redrawn next frame); map patches wait for a frame of their own
         self.defer = False
         self.defer_map = False
         self.last_labels: list[tuple[str, str]] = []  # (room, number) drawn last frame (tests read it)
-        self.last_wind_labels: list[tuple[str, pygame.Rect]] = []
+        self.last_arrow_labels: list[tuple[str, pygame.Rect]] = []
+
+    @property
+    def overlay(self) -> str | None:
+        """The name of the overlay that is on (None: none)."""
+        return self._overlay.name if self._overlay is not None else None
+
+    @overlay.setter
+    def overlay(self, name: str | None) -> None:
+        """Switch to a registered overlay by name (an unknown name is an error) or off (None)."""
+        self._overlay = overlay(name) if name is not None else None
+
+    @property
+    def overlay_kind(self) -> Overlay | None:
+        return self._overlay
 
     def new_camera(self, viewport: pygame.Rect, focus: pygame.Rect | None = None) -> Camera:
         """A camera over `viewport`, fitted so the whole map shows inside `focus` (default: all of it)."""
@@ -114,14 +129,15 @@ class WorldRenderer:
         surface.set_clip(camera.viewport.clip(old_clip))
         self.backdrop.draw(surface, camera.viewport, camera)
         self.map.draw(surface, camera)
-        if self.overlay in ("pressure", "oxygen"):
-            self.gas.draw(surface, world, camera, self.overlay, self.palette)
+        ov = self._overlay
+        if ov is not None and ov.arrows is None:
+            self.painter.draw(surface, world, camera, ov, self.palette)
         elif self.show_pressure:
             self.tint.draw(surface, world, camera, stale_ok=self.defer)
         self.breaches.draw(surface, world, camera, phase)
         self.debris.draw(surface, world, camera, alpha, stale_ok=self.defer)
-        if self.overlay == "wind":
-            self.last_wind_labels = self.wind.draw(surface, world, camera, self.palette)
+        if ov is not None and ov.arrows is not None:
+            self.last_arrow_labels = self.painter.draw(surface, world, camera, ov, self.palette)
         else:
             self.air.draw(surface, camera)
         if marks is not None:
@@ -133,7 +149,7 @@ class WorldRenderer:
             self._draw_queue(surface, camera, marks)
         self.sparks.draw(surface, camera)
         if self.show_labels:
-            self.last_labels = draw_room_labels(surface, world, camera, self.labels, self.overlay, self.label_sprites,
+            self.last_labels = draw_room_labels(surface, world, camera, self.labels, ov, self.label_sprites,
                                                 stale_ok=self.defer)
         if marks is not None:
             self._draw_countdown_tags(surface, camera, positions, marks)
@@ -175,13 +191,11 @@ class WorldRenderer:
         taken: dict[tuple[int, int], int] = {}
         for i in marks.selected:
             p = self.world.people[i]
-            work = ([p.action] if getattr(p, "action", None) is not None else []) + list(getattr(p, "plan", []) or [])
+            work = ([p.action] if p.action is not None else []) + p.plan
             n = 0
             for a in work:
-                if str(getattr(a, "kind", "")).lower() in ("walk", "move", "evacuate"):
-                    continue
-                cell = getattr(a, "target", None)
-                if not (isinstance(cell, tuple) and len(cell) == 2):
+                cell = a.target
+                if a.kind in MOVING or cell is None:
                     continue
                 n += 1
                 cx, cy = camera.cell_centre(int(cell[0]), int(cell[1]))
@@ -228,9 +242,9 @@ class WorldRenderer:
         for pid, ttu, ttd in marks.countdowns[:14]:
             state = self.world.person_state(pid)
             if state == "unconscious":
-                txt, colour = f"dies {_mmss(ttd)}", P.UNCONSCIOUS
+                txt, colour = f"dies {duration(ttd)}", P.UNCONSCIOUS
             elif ttu < 600:
-                txt, colour = f"out {_mmss(ttu)}", P.IMPAIRED if ttu > 120 else P.UNCONSCIOUS
+                txt, colour = f"out {duration(ttu)}", P.IMPAIRED if ttu > 120 else P.UNCONSCIOUS
             else:
                 continue
             sx, sy = camera.world_to_screen(*self._pos(positions, pid))
@@ -251,10 +265,3 @@ class WorldRenderer:
             rad = int(s * (0.4 + 1.2 * age))
             k = 1.0 - age
             pygame.draw.circle(surface, (int(255 * k), int(190 * k), int(120 * k)), (cx, cy), rad, 2)
-
-
-def _mmss(seconds: float) -> str:
-    if seconds == math.inf or seconds != seconds:
-        return "--"
-    t = max(0, int(seconds))
-    return f"{t // 60}:{t % 60:02d}"

@@ -32,11 +32,7 @@ def hiss_level(flow_kg_s: float) -> float:
 
 
 def leak_flow_kg_s(world: "World") -> float:
-    flow = getattr(world.atmos, "breach_flow_kg_s", None)
-    try:
-        return float(flow.sum()) if flow is not None and len(flow) else 0.0
-    except TypeError:
-        return 0.0
+    return float(world.atmos.breach_flow_kg_s.sum())
 
 
 class SoundDirector:

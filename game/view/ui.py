@@ -132,15 +132,5 @@ def spo2_colour(spo2: float):
     return P.UNCONSCIOUS
 
 
-def format_duration(seconds: float) -> str:
-    """'m:ss' under an hour, '>1 h' beyond, '--' for never."""
-    if seconds != seconds or seconds == float("inf"):
-        return "--"
-    if seconds >= 3600:
-        return ">1 h"
-    s = max(0, int(seconds))
-    return f"{s // 60}:{s % 60:02d}"
-
-
 def dim(colour, f: float):
     return (int(colour[0] * f), int(colour[1] * f), int(colour[2] * f))

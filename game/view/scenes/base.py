@@ -1,4 +1,5 @@
-"""The State protocol every scene follows, and what scenes share (the Context)."""
+"""The State protocol every scene follows, what scenes share (the Context), and the
+scenes' way back up the import order (`EXITS`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pygame
 import pygame_gui
 
 from game.audio import Audio
-from game.settings import Settings
+from game.settings import Settings, save
 
 
 @dataclass
@@ -36,8 +37,6 @@ class Context:
 
     def save_settings(self) -> str | None:
         """Write the settings; returns a message if that failed (the game goes on)."""
-        from game.settings import save
-
         try:
             save(self.settings, self.settings_file)
         except OSError as exc:
@@ -70,6 +69,10 @@ class State:
     def draw(self, surface: pygame.Surface) -> None:
         pass
 
+    def veto_quit(self) -> bool:
+        """True to keep the window open when the player closes it (e.g. to ask about unsaved work)."""
+        return False
+
 
 class Quit(State):
     """Returned by a scene to end the app."""
@@ -77,3 +80,33 @@ class Quit(State):
     def __init__(self, ctx: Context | None = None, code: int = 0) -> None:
         self.ctx = ctx  # type: ignore[assignment]
         self.code = code
+
+
+class Exits:
+    """The scenes a scene goes back up to: the menu starts the play scene and the debrief
+    restarts it, so the play, pause and settings scenes cannot import them in turn. The
+    app, which imports every scene, says which classes these are (`game.app`)."""
+
+    def __init__(self) -> None:
+        self._menu: Callable[..., State] | None = None
+        self._debrief: Callable[..., State] | None = None
+
+    def set(self, menu: Callable[..., State], debrief: Callable[..., State]) -> None:
+        self._menu, self._debrief = menu, debrief
+
+    def menu(self, ctx: Context, selected: str | None = None) -> State:
+        """The main menu, with the level at path `selected` chosen."""
+        return self._need(self._menu, "menu")(ctx, selected=selected)
+
+    def debrief(self, ctx: Context, world, level_path: str, debrief) -> State:
+        """The debrief of a finished exercise."""
+        return self._need(self._debrief, "debrief")(ctx, world, level_path, debrief)
+
+    @staticmethod
+    def _need(scene: Callable[..., State] | None, name: str) -> Callable[..., State]:
+        if scene is None:
+            raise RuntimeError(f"no {name} scene: import game.app, which sets the scenes' exits")
+        return scene
+
+
+EXITS = Exits()

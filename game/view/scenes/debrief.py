@@ -8,42 +8,39 @@ import pygame
 import pygame_gui
 from pygame_gui.core import ObjectID
 
-from game.view import glyphs
+from game.levelio.problems import LevelError
+from game.settings import record_score, scores_path
+from game.sim.words import NO_TIME, mission_clock
+from game.sim.world import World, create_world
+from game.training.scoring import Score
+from game.view import glyphs, ui
 from game.view import palette as P
-from game.view import ui
 from game.view.layers import Backdrop
 from game.view.outcome import Debrief
 from game.view.scenes.base import Context, State
+from game.view.campaign import next_level
+from game.view.scenes.menu import MenuState
+from game.view.scenes.play import PlayState
 from game.view.ui import px
 
-STATUS_COLOURS = {"done": (143, 227, 166), "failed": (255, 106, 77), "open": (255, 209, 102), "not tracked": P.TEXT_DIM}
+# an objective's row by how much of it was achieved (ObjectiveScore.status)
+STATUS_COLOURS = {"done": (143, 227, 166), "not done": (255, 106, 77), "partly": (255, 209, 102)}
 STATE_COLOURS = {"conscious": (143, 227, 166), "impaired": P.IMPAIRED, "unconscious": P.UNCONSCIOUS, "dead": P.DEAD}
 INJURY_COLOURS = {"none": P.TEXT_DIM, "mild": P.IMPAIRED, "moderate": (255, 140, 60), "severe": P.UNCONSCIOUS}
 
 
 def clock(t: float | None) -> str:
-    if t is None:
-        return "--"
-    s = max(0, int(t))
-    return f"T+{s // 60:02d}:{s % 60:02d}"
+    """A moment of the run, given in seconds since the breach, on the mission clock."""
+    return NO_TIME if t is None else mission_clock(t, 0.0)
 
 
-def score_text(score) -> str | None:
-    """A training score in a line, whatever shape it comes in."""
-    if score is None:
-        return None
-    if isinstance(score, (int, float)):
-        return f"{score:.0f}"
-    for name in ("total", "score", "value"):
-        v = getattr(score, name, None) if not isinstance(score, dict) else score.get(name)
-        if isinstance(v, (int, float)):
-            grade = getattr(score, "grade", None) if not isinstance(score, dict) else score.get("grade")
-            return f"{v:.0f}" + (f"  {grade}" if isinstance(grade, str) and len(grade) <= 2 else "")
-    return str(score)
+def score_text(score: Score) -> str:
+    """The training score in a line: total and grade."""
+    return f"{score.total:.0f}  {score.grade}"
 
 
 class DebriefState(State):
-    def __init__(self, ctx: Context, world, level_path: str, debrief: Debrief) -> None:
+    def __init__(self, ctx: Context, world: World, level_path: str, debrief: Debrief) -> None:
         super().__init__(ctx)
         self.world = world
         self.level_path = level_path
@@ -51,21 +48,19 @@ class DebriefState(State):
         self.backdrop = Backdrop(seed=77)
         self.buttons: dict[str, pygame_gui.elements.UIButton] = {}
         self.scroll = 0
-        self.next_path = self._next_level()
+        self.next_path = next_level(ctx.levels_dir, level_path)
+        self.new_best = self._keep_best()
 
-    def _next_level(self) -> Path | None:
-        from game.view.scenes.menu import discover_levels
-
-        if not self.level_path:
-            return None
-        entries = [e for e in discover_levels(self.ctx.levels_dir) if e.ok]
-        here = Path(self.level_path).resolve()
-        paths = [e.path.resolve() for e in entries]
-        if here in paths:
-            i = paths.index(here)
-            if i + 1 < len(paths):
-                return entries[i + 1].path
-        return None
+    def _keep_best(self) -> bool:
+        """Remember the score if it beats this level's best, for the menu of the next launch."""
+        if not self.level_path or self.d.reason == "abandoned":
+            return False
+        try:
+            return record_score(scores_path(self.ctx.settings_file), Path(self.level_path).name,
+                                self.d.score.total, self.d.score.grade)
+        except OSError as exc:  # the game goes on; the player is told once
+            self.ctx.notice = f"Best score could not be saved: {exc.strerror or exc}"
+            return False
 
     def enter(self) -> None:
         w, h = self.ctx.size
@@ -99,19 +94,14 @@ class DebriefState(State):
 
     def choose(self, key: str) -> State | None:
         self.ctx.sound.play("click")
-        from game.view.scenes.menu import MenuState
-        from game.view.scenes.play import PlayState
-
         if key == "menu":
             return MenuState(self.ctx, selected=self.level_path or None)
         if key == "replay":
-            from game.sim.world import create_world
-
             return PlayState(self.ctx, create_world(self.world.level, self.world.seed), self.level_path)
         if key == "next" and self.next_path is not None:
             try:
                 return PlayState.from_level_file(self.ctx, self.next_path)
-            except Exception:
+            except (LevelError, OSError):  # changed or gone since the list was made: the menu says why
                 return MenuState(self.ctx, selected=self.next_path)
         return None
 
@@ -147,9 +137,7 @@ class DebriefState(State):
             ("SEALED", d.sealed_text or clock(d.sealed_s), P.TEXT if d.sealed_s is not None or d.sealed_text else P.TEXT_DIM),
             ("O2 USED", f"{d.o2_used_kg:.1f} kg", P.TEXT),
         ]
-        st = score_text(d.score)
-        if st is not None:
-            figures.insert(0, ("SCORE  OF 100", st, P.ACCENT))
+        figures.insert(0, ("NEW BEST  OF 100" if self.new_best else "SCORE  OF 100", score_text(d.score), P.ACCENT))
         x = m
         y = px(136)
         for cap, val, col in figures:
@@ -161,28 +149,16 @@ class DebriefState(State):
         y += px(84)
         # left column: objectives and rescue times; right: everyone
         left = pygame.Rect(m, y, px(440), h - y - px(96))
-        scored = getattr(d.score, "objectives", None)
-        inner = ui.panel(surface, left, "OBJECTIVES  (points)" if scored else "OBJECTIVES", accent=P.ACCENT)
+        inner = ui.panel(surface, left, "OBJECTIVES  (points)", accent=P.ACCENT)
         yy = inner.y
-        if scored:  # game.training's breakdown: points of each objective, and why
-            for o in scored:
-                frac = float(getattr(o, "fraction", 0.0))
-                col = STATUS_COLOURS["done"] if frac >= 0.999 else (STATUS_COLOURS["failed"] if frac <= 0.001 else STATUS_COLOURS["open"])
-                ui.text(surface, f"{o.points:.0f}/{o.max_points:.0f}", (inner.x, yy), 12, col, "bold")
-                ui.text(surface, o.description or o.kind, (inner.x + px(52), yy), 13, P.TEXT, max_w=inner.w - px(52))
-                ui.bar(surface, pygame.Rect(inner.x, yy + px(20), px(40), px(4)), frac, col)
-                if o.detail:
-                    ui.text(surface, o.detail, (inner.x + px(52), yy + px(17)), 11, P.TEXT_DIM, max_w=inner.w - px(52))
-                yy += px(38)
-        else:
-            for o in d.objectives:
-                col = STATUS_COLOURS.get(o.status, P.TEXT)
-                mark = {"done": "OK", "failed": "FAIL", "open": "OPEN"}.get(o.status, "--")
-                ui.text(surface, mark, (inner.x, yy), 12, col, "bold")
-                ui.text(surface, o.description or o.kind, (inner.x + px(46), yy), 13, P.TEXT, max_w=inner.w - px(46))
-                if o.detail:
-                    ui.text(surface, o.detail, (inner.x + px(46), yy + px(17)), 11, P.TEXT_DIM, max_w=inner.w - px(46))
-                yy += px(38)
+        for o in d.objectives:  # the score's breakdown: points of each objective, and why
+            col = STATUS_COLOURS[o.status]
+            ui.text(surface, f"{o.points:.0f}/{o.max_points:.0f}", (inner.x, yy), 12, col, "bold")
+            ui.text(surface, o.description or o.kind, (inner.x + px(52), yy), 13, P.TEXT, max_w=inner.w - px(52))
+            ui.bar(surface, pygame.Rect(inner.x, yy + px(20), px(40), px(4)), o.fraction, col)
+            if o.detail:
+                ui.text(surface, o.detail, (inner.x + px(52), yy + px(17)), 11, P.TEXT_DIM, max_w=inner.w - px(52))
+            yy += px(38)
         if d.rescued_s:
             yy += px(6)
             ui.text(surface, "RESCUES", (inner.x, yy), 11, P.TEXT_DIM, "bold")
@@ -197,7 +173,7 @@ class DebriefState(State):
         self.ctx.manager.draw_ui(surface)
 
     def _reason(self) -> str:
-        return {"time": "the time limit was reached", "settled": "everyone accounted for",
+        return {"time": "the time limit was reached", "settled": "every objective decided",
                 "abandoned": "ended from the pause menu"}.get(self.d.reason, self.d.reason)
 
     def _draw_people(self, surface: pygame.Surface, rect: pygame.Rect) -> None:

@@ -18,15 +18,20 @@ import pygame_gui
 
 from game.sim import commands as C
 from game.sim.level import DEBRIS_KINDS, EQUIPMENT, Level
+from game.sim.words import mission_clock
 from game.sim.world import World, create_world
 from game.training.injects import describe_inject
-from game.training.moments import clock, describe_command
+from game.training.moments import describe_command
+from game.training.scoring import Score
 from game.training.session import Session
 from game.view.layers import person_at
 from game.view.scenes.base import Context, State
+from game.view.scenes.debrief import DebriefState
 from game.view.scenes.play import PlayState
 
 SAVE_EVERY_TICKS = 100
+# an objective's row by how much of it was achieved (ObjectiveScore.status)
+STATUS_COLOURS = {"done": "#8fe3a6", "partly": "#ffd166", "not done": "#ff6a4d"}
 CONSOLE_SIZE = (360, 470)
 
 
@@ -68,20 +73,16 @@ class RecordedPlay(PlayState):
         self.session.observe()
         self.save()
         nxt = super().end(reason)
-        try:
-            from game.view.scenes.debrief import DebriefState
-        except ImportError:
-            return nxt
         if type(nxt) is DebriefState:
             return ScoredDebrief(nxt.ctx, nxt.world, nxt.level_path, nxt.d, self.session.score(), self.out_path)
         return nxt
 
 
-def breakdown_html(score, replay_path: str | None = None) -> str:
+def breakdown_html(score: Score, replay_path: str | None = None) -> str:
     """The score and each objective's points, for a pygame_gui text box."""
     rows = [f"<font size=5><b>{score.total:.1f} / 100</b></font>  grade <b>{score.grade}</b><br>"]
     for o in score.objectives:
-        colour = "#8fe3a6" if o.fraction >= 0.999 else ("#ffd166" if o.fraction > 0 else "#ff6a4d")
+        colour = STATUS_COLOURS[o.status]
         rows.append(
             f"<font color='{colour}'><b>{o.points:.1f}</b> / {o.max_points:.1f}</font>  {html.escape(o.description or o.kind)}"
             f"<br><font color='#8c98aa'>{html.escape(o.detail)}</font>"
@@ -94,13 +95,7 @@ def breakdown_html(score, replay_path: str | None = None) -> str:
     return "<br>".join(rows)
 
 
-def _debrief_base():
-    from game.view.scenes.debrief import DebriefState
-
-    return DebriefState
-
-
-class ScoredDebrief(_debrief_base()):  # type: ignore[misc]
+class ScoredDebrief(DebriefState):
     """The debrief, with the training score's breakdown in a window of its own."""
 
     def __init__(self, ctx, world, level_path, debrief, score, replay_path: str | None) -> None:
@@ -213,7 +208,7 @@ class InstructorState(RecordedPlay):
         if planned is not None and planned.injects:
             lines.append("<br><b>Planned injects</b>")
             for inj, st in zip(planned.injects, planned.state):
-                when = clock(inj.at_s, b if b is not None else 0.0)
+                when = mission_clock(inj.at_s, b if b is not None else 0.0)
                 mark = {"pending": "", "fired": " (fired)", "skipped": " (skipped)"}[st]
                 colour = "#ffd166" if st == "pending" else "#8c98aa"
                 lines.append(f"<font color='{colour}'>{when} {html.escape(describe_inject(inj))}{mark}</font>")
@@ -314,7 +309,7 @@ class InstructorState(RecordedPlay):
 
     def _sent(self, cmd: C.Command) -> None:
         text = describe_command(cmd, self.world)
-        self.inject_log.append(f"{clock(self.world.time_s, self.world.breach_time_s)} {html.escape(text)}")
+        self.inject_log.append(f"{mission_clock(self.world.time_s, self.world.breach_time_s)} {html.escape(text)}")
         self._status(text[:48])
         self._refresh_console()
 
@@ -354,7 +349,7 @@ def exercise_state(level: Level, args) -> callable:
 
     def build(ctx: Context) -> State:
         world = create_world(level, args.seed)
-        instructor = bool(getattr(args, "instructor", False))
+        instructor = bool(args.instructor)
         out = args.record or (default_record_path(args.level) if instructor else None)
         session = Session(
             world, args.level, record=True, injects=instructor, recorded_by="instructor" if instructor else "play"

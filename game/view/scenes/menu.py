@@ -7,20 +7,25 @@ sees what is wrong instead of the game refusing to start.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from pathlib import Path
 
 import pygame
 import pygame_gui
 
-from game.sim.level import Level
+from game.settings import Best, load_scores, scores_path
+from game.sim.words import duration
+from game.sim.world import create_world
 from game.view import palette as P
+from game.view.campaign import LevelEntry, discover_levels
 from game.view.fonts import TEXT
 from game.view.hud import GAME_TITLE
+from game.view.outcome import objective_brief
 from game.view.layers import Backdrop
+from game.view.render import WorldRenderer
 from game.view.scenes.base import Context, Quit, State
+from game.view.scenes.play import PlayState
+from game.view.scenes.settings_menu import SettingsState
 
-DEFAULT_LEVEL_FILE = "module4.toml"  # listed first and selected: the story's night
 MARGIN = 48
 LIST_W = 360
 TITLE_TOP = 40
@@ -30,44 +35,11 @@ BUTTON_H = 46
 TAGLINE = "Hull breach response, in real time with pause"
 
 
-@dataclass
-class LevelEntry:
-    """A level file and either its loaded level or why it could not be loaded."""
-
-    path: Path
-    level: Level | None
-    error: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.level is not None
-
-    @property
-    def title(self) -> str:
-        return self.level.meta.name if self.level else self.path.name
-
-
-def discover_levels(levels_dir: Path, default_file: str = DEFAULT_LEVEL_FILE) -> list[LevelEntry]:
-    """Every *.toml in `levels_dir`, loaded; the default level first, then by file name."""
-    from game.levelio.load import load_level
-    from game.levelio.problems import LevelError
-
-    files = sorted(Path(levels_dir).glob("*.toml"), key=lambda p: (p.name != default_file, p.name.lower()))
-    out: list[LevelEntry] = []
-    for f in files:
-        try:
-            out.append(LevelEntry(f, load_level(f)))
-        except LevelError as exc:
-            out.append(LevelEntry(f, None, "\n".join(str(p) for p in exc.problems) or str(exc)))
-        except Exception as exc:  # a loader bug must not take the menu down with it
-            out.append(LevelEntry(f, None, f"{f}: could not be read ({type(exc).__name__}: {exc})"))
-    return out
-
-
-def list_text(entry: LevelEntry, taken: set[str]) -> str:
-    """The entry's line in the level list; unique, and a broken level shows its error."""
+def list_text(entry: LevelEntry, taken: set[str], best: Best | None = None) -> str:
+    """The entry's line in the level list: unique, with the best score so far;
+    a broken level shows its error."""
     if entry.ok:
-        text = entry.title
+        text = entry.title + (f"   -   best {best.total:.0f} {best.grade}" if best is not None else "")
     else:
         first = entry.error.splitlines()[0] if entry.error else "cannot be loaded"
         first = first.replace(str(entry.path), entry.path.name)
@@ -76,11 +48,6 @@ def list_text(entry: LevelEntry, taken: set[str]) -> str:
         text = f"{text} ({entry.path.name})"
     taken.add(text)
     return text
-
-
-def _clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 60}:{s % 60:02d}"
 
 
 def briefing_html(entry: LevelEntry) -> str:
@@ -95,7 +62,7 @@ def briefing_html(entry: LevelEntry) -> str:
     lv = entry.level
     assert lv is not None
     m = lv.meta
-    facts = [f"{len(lv.crew)} crew", f"time limit {_clock(m.time_limit_s)}", f"file {entry.path.name}"]
+    facts = [f"{len(lv.crew)} crew", f"time limit {duration(m.time_limit_s)}", f"file {entry.path.name}"]
     if m.author:
         facts.insert(0, f"by {html.escape(m.author)}")
     parts = [
@@ -104,8 +71,14 @@ def briefing_html(entry: LevelEntry) -> str:
         html.escape(m.briefing) if m.briefing else "<font color='#8c98aa'>No briefing.</font>",
     ]
     if lv.objectives:
+        try:
+            lines = objective_brief(create_world(lv))
+        except Exception:  # a level that cannot be built: its objectives as written
+            lines = [o.description or o.kind for o in lv.objectives]
         parts.append("<br><br><font color='#ff8c42'><b>Objectives</b></font><br>")
-        parts.append("<br>".join(f"- {html.escape(o.description or o.kind)}" for o in lv.objectives))
+        parts.append("<br>".join(f"- {html.escape(line)}" for line in lines))
+        parts.append("<br><font color='#8c98aa'>The level ends when every objective is decided, "
+                     "when the time limit passes, or when you end it (Esc).</font>")
     return "".join(parts)
 
 
@@ -115,9 +88,11 @@ class MenuState(State):
     def __init__(self, ctx: Context, selected: str | Path | None = None) -> None:
         super().__init__(ctx)
         self.entries = discover_levels(ctx.levels_dir)
+        self.best = load_scores(scores_path(ctx.settings_file))
         taken: set[str] = set()
-        self.texts = [list_text(e, taken) for e in self.entries]
-        self.selected = 0
+        self.texts = [list_text(e, taken, self.best.get(e.path.name)) for e in self.entries]
+        # a newcomer starts at the first lesson; a returning player where they left off
+        self.selected = next((i for i, e in enumerate(self.entries) if e.ok and e.path.name not in self.best), 0)
         if selected is not None:
             want = Path(selected).resolve()
             for i, e in enumerate(self.entries):
@@ -201,8 +176,6 @@ class MenuState(State):
             if event.ui_element is self.quit_button:
                 return Quit(self.ctx)
             if event.ui_element is self.settings_button:
-                from game.view.scenes.settings_menu import SettingsState
-
                 return SettingsState(self.ctx, back=MenuState(self.ctx, selected=self.entries[self.selected].path
                                                               if self.entries else None))
         elif event.type == pygame.KEYDOWN:
@@ -217,9 +190,6 @@ class MenuState(State):
         if not self.entries or not self.entries[self.selected].ok:
             return None
         entry = self.entries[self.selected]
-        from game.sim.world import create_world
-        from game.view.scenes.play import PlayState
-
         try:
             world = create_world(entry.level, self.ctx.seed)
         except Exception as exc:  # a level that validates but cannot be built
@@ -243,9 +213,6 @@ class MenuState(State):
         if entry is None or not entry.ok:
             return None
         try:
-            from game.sim.world import create_world
-            from game.view.render import WorldRenderer
-
             world = create_world(entry.level, self.ctx.seed)
             renderer = WorldRenderer(world)
             renderer.show_labels = False

@@ -6,9 +6,11 @@ import pygame
 import pygame_gui
 from pygame_gui.core import ObjectID
 
+from game.sim.words import live_clock
 from game.view import palette as P
 from game.view import ui
-from game.view.scenes.base import Context, Quit, State
+from game.view.scenes.base import EXITS, Context, Quit, State
+from game.view.scenes.settings_menu import SettingsState
 from game.view.ui import px
 
 BUTTONS = (
@@ -87,21 +89,13 @@ class PauseState(State):
         if key == "resume":
             return self._resume()
         if key == "settings":
-            from game.view.scenes.settings_menu import SettingsState
-
             return SettingsState(self.ctx, back=self)
         if key == "restart":
-            from game.sim.world import create_world
-            from game.view.scenes.play import PlayState
-
-            w = self.play.world
-            return PlayState(self.ctx, create_world(w.level, w.seed), self.play.level_path)
+            return self.play.restart()
         if key == "end":
             return self.play.end("abandoned")
         if key == "menu":
-            from game.view.scenes.menu import MenuState
-
-            return MenuState(self.ctx, selected=self.play.level_path or None)
+            return EXITS.menu(self.ctx, selected=self.play.level_path or None)
         if key == "quit":
             return Quit(self.ctx)
         return None
@@ -135,8 +129,6 @@ class PauseState(State):
         self.ctx.manager.draw_ui(surface)
         if self.panel is not None:
             ui.text(surface, self.play.world.level.meta.name, (rect.x + px(24), rect.y + px(18)), 15, P.TEXT, "bold")
-            from game.view.hud import format_clock
-
             w = self.play.world
-            ui.text(surface, format_clock(w.time_s, w.breach_time_s), (rect.right - px(24), rect.y + px(18)), 15,
+            ui.text(surface, live_clock(w.time_s, w.breach_time_s), (rect.right - px(24), rect.y + px(18)), 15,
                     P.CLOCK_TEXT, "mono", anchor="topright")

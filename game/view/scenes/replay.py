@@ -16,11 +16,14 @@ from pathlib import Path
 import pygame
 import pygame_gui
 
+from game.sim.words import mission_clock
 from game.sim.world import TICK_S
-from game.training.moments import Moment, clock, moments
+from game.training.moments import Moment, moments
 from game.training.replay import Playback, Recorder, Replay
 from game.training.session import Session
+from game.view.messages import describe
 from game.view.scenes.base import Context, State
+from game.view.scenes.instructor import RecordedPlay
 from game.view.scenes.play import PlayState
 
 SPEEDS = (1, 2, 4, 8, 16, 32)
@@ -112,8 +115,8 @@ class ReplayState(PlayState):
         if not ui:
             return
         b = self.world.breach_time_s
-        now = clock(self.world.time_s, b)
-        end = clock(self.replay.end_time_s, b)
+        now = mission_clock(self.world.time_s, b)
+        end = mission_clock(self.replay.end_time_s, b)
         state = "seeking..." if self.seek_target is not None else ("paused" if self.paused else f"x{self.speed}")
         if self.finished:
             state += ", run over"
@@ -126,7 +129,7 @@ class ReplayState(PlayState):
         if len(found) != self._listed:
             self._listed = len(found)
             self._moments = found
-            items = [f"{clock(m.time_s, self.scout.breach_s)}  {WHO_TAG.get(m.who, m.who)}{m.text}" for m in found]
+            items = [f"{mission_clock(m.time_s, self.scout.breach_s)}  {WHO_TAG.get(m.who, m.who)}{m.text}" for m in found]
             ui["moments"].set_item_list(items)
 
     # ------------------------------------------------------------- input
@@ -247,18 +250,11 @@ class ReplayState(PlayState):
 
     def _tick(self) -> bool:
         self.prev_xy = self._positions()
-        snap = getattr(self.renderer, "snapshot", None)
-        if snap is not None:
-            snap()
+        self.renderer.snapshot()
         if not self.playback.step():
             return False
-        for name in ("watch",):
-            obj = getattr(self, name, None)
-            if obj is not None and hasattr(obj, "update"):
-                obj.update(self.world)
-        cd = getattr(self, "countdowns", None)
-        if cd is not None and hasattr(cd, "trends"):
-            cd.trends.sample(self.world)
+        self.watch.update(self.world)
+        self.countdowns.trends.sample(self.world)
         return True
 
     def _seek_slice(self) -> int:
@@ -291,8 +287,6 @@ class ReplayState(PlayState):
     # ------------------------------------------------------------ take over
     def take_over(self) -> State:
         """Live play from this moment, recorded as a branch of this replay."""
-        from game.view.scenes.instructor import RecordedPlay
-
         tick = self.world.tick
         world = self.playback.branch()
         src = Path(self.replay_file) if self.replay_file else Path("replay.json")
@@ -306,7 +300,7 @@ class ReplayState(PlayState):
         )
         session = Session(world, self.replay.level_path, recorder=rec)
         self.ctx.notice = (
-            f"You have taken over at {clock(world.time_s, world.breach_time_s)}. This branch is recorded to {out.name}."
+            f"You have taken over at {mission_clock(world.time_s, world.breach_time_s)}. This branch is recorded to {out.name}."
         )
         return RecordedPlay(self.ctx, world, self.replay.level_path, session, str(out), paused=True)
 
@@ -315,7 +309,7 @@ class ReplayState(PlayState):
         if self.seek_target is not None:
             font = pygame.font.Font(None, 28)
             b = self.world.breach_time_s
-            text = font.render(f"Seeking to {clock(self.seek_target * TICK_S, b)}...", True, (255, 209, 102))
+            text = font.render(f"Seeking to {mission_clock(self.seek_target * TICK_S, b)}...", True, (255, 209, 102))
             surface.blit(text, text.get_rect(center=(surface.get_width() // 2, 90)))
 
 
@@ -346,13 +340,6 @@ class Scout:
         key = (len(w.events), self.done)
         if self._cache is None or key != self._seen:
             self._seen = key
-            found = moments(w, replay.commands)
+            found = moments(w, describe, replay.commands)
             self._cache = [m for m in found if m.who != "sim" or m.key]
         return self._cache
-
-
-def run_viewer(replay: Replay, replay_file: str) -> int:
-    """Open the window on a replay; returns the app's exit code."""
-    from game.app import run_app
-
-    return run_app(first_state=lambda ctx: ReplayState(ctx, Playback(replay), replay_file))

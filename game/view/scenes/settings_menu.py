@@ -12,11 +12,11 @@ import pygame
 import pygame_gui
 from pygame_gui.core import ObjectID
 
-from game.settings import ACTIONS, PALETTES, UI_SCALES, Settings
+from game.settings import ACTIONS, PALETTES, UI_SCALES, Settings, settings_path
 from game.view import palette as P
 from game.view import ui
 from game.view.layers import Backdrop
-from game.view.scenes.base import Context, State
+from game.view.scenes.base import EXITS, Context, State
 from game.view.ui import px
 
 VOLUMES = (("master_volume", "Master"), ("effects_volume", "Effects"), ("alarm_volume", "Alarms"),
@@ -173,9 +173,7 @@ class SettingsState(State):
     def close(self) -> State:
         if self.back is not None:
             return self.back
-        from game.view.scenes.menu import MenuState
-
-        return MenuState(self.ctx)
+        return EXITS.menu(self.ctx)
 
     # ------------------------------------------------------------------ draw
     def draw(self, surface: pygame.Surface) -> None:
@@ -211,6 +209,4 @@ class SettingsState(State):
 
 
 def _default_path() -> str:
-    from game.settings import settings_path
-
     return str(settings_path())
