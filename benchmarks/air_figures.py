@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import dataclasses
 import math
 import sys
 from pathlib import Path
@@ -30,10 +29,10 @@ from game.sim.gas import (  # noqa: E402
 )
 from game.sim.commands import CloseDoor, OpenDoor  # noqa: E402
 from game.sim.world import create_world, run_until, step  # noqa: E402
-from tests.test_openings import DOOR, pressures, two_rooms  # noqa: E402  (the rooms the tests open)
+from tests.test_module4 import module_four_clock  # noqa: E402  (the tests' own runs)
+from tests.test_openings import DOOR, open_and_watch, pressures, two_rooms  # noqa: E402
 
 MODULE4 = ROOT / "levels" / "module4.toml"
-TRAPPED = ("Tomas Reyes", "Elena Rodriguez", "Dale Jackson")
 ROWS: list[tuple[str, str, float, float]] = []
 
 
@@ -69,16 +68,7 @@ def gas_figures() -> None:
 
 
 def door_figures() -> None:
-    w = two_rooms()
-    w.submit(OpenDoor(door_id=w.door_at[DOOR]))
-    step(w)
-    within, gust = None, 0.0
-    while w.time_s < 20.0:
-        step(w)
-        gust = max(gust, abs(float(w.atmos.wind_x[DOOR[1], DOOR[0]])))
-        a, b = pressures(w)
-        if within is None and abs(a - b) <= 0.01 * max(a, b):
-            within = w.time_s
+    within, gust = open_and_watch(two_rooms())
     row("2 x 20 m3 at 1.0/0.7 bar: s to within 1 %", 5.5, within, "issue: 1-10 s")
     row("  gust in the doorway (m/s)", 199.0, gust, "choked jet c* ~199")
     still = two_rooms(1.0)
@@ -129,31 +119,21 @@ def body_figures() -> None:
 
 
 def module_four(seed: int, crew_aboard: bool) -> dict:
-    level = load_level(MODULE4)
-    if not crew_aboard:
-        level = dataclasses.replace(level, crew=tuple(c for c in level.crew if c.name in TRAPPED))
-    w = create_world(level, seed)
-    trapped = [w.person_by_name(n).id for n in TRAPPED]
-    start = moles_in_air(w)
-    out: dict = {}
-    while w.time_s < 25 * 60:
-        run_until(w, w.time_s + 5)
-        c = w.compartments
-        corridor = float(c.pressure_bar[c.index_at(40, 7)])
-        if w.time_s == 60:
-            out["fall in minute 1 (bar)"] = 1.0 - corridor
-        for mark in (0.48, 0.32):
-            if corridor <= mark:
-                out.setdefault(f"corridor at {mark} bar (min)", w.time_s / 60)
-        for k in trapped:
-            state = w.person_state(k)
-            if state in ("unconscious", "dead"):
-                out.setdefault("first LOC (min)", w.time_s / 60)
-            if state == "dead":
-                out.setdefault("first death (min)", w.time_s / 60)
-    loc = out.get("first LOC (min)", math.inf)
-    out["LOC after 0.48 (min)"] = loc - out.get("corridor at 0.48 bar (min)", math.nan)
-    out["LOC after 0.32 (min)"] = loc - out.get("corridor at 0.32 bar (min)", math.nan)
+    """The tests' Module Four clock, then on to 25 minutes for the books."""
+    clock = module_four_clock(crew_aboard, seed)
+    w = clock["world"]
+    loc = min(clock["out"].values(), default=math.inf)
+    out = {
+        "fall in minute 1 (bar)": clock["first_minute_bar"],
+        "corridor at 0.48 bar (min)": clock.get(0.48, math.nan),
+        "corridor at 0.32 bar (min)": clock.get(0.32, math.nan),
+        "first LOC (min)": loc,
+        "first death (min)": min(clock["dead"].values(), default=math.inf),
+        "LOC after 0.48 (min)": loc - clock.get(0.48, math.nan),
+        "LOC after 0.32 (min)": loc - clock.get(0.32, math.nan),
+    }
+    run_until(w, 25 * 60)
+    start = moles_in_air(create_world(w.level, seed))
     a = w.atmos
     supplied = a.supplied_o2_mol + a.supplied_other_mol
     vented = a.vented_o2_mol + a.vented_other_mol

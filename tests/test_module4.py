@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from pathlib import Path
 
@@ -93,9 +94,11 @@ def test_the_trapped_lose_consciousness_on_the_same_clock_with_nobody_else_aboar
     assert 9 <= min(alone["out"].values()) <= 13
 
 
+@functools.lru_cache(maxsize=4)
 def module_four_clock(crew_aboard: bool = True, seed: int = 4) -> dict:
     """Nobody acting: the corridor's first-minute fall, when it passes 0.48 and
-    0.32 bar, and when the trapped three pass out and die (minutes after the breach)."""
+    0.32 bar, and when the trapped three pass out and die (minutes after the breach).
+    Kept once per argument: two tests read the same run (they must not step its world)."""
     level = load_level(LEVEL)
     names = ("Tomas Reyes", "Elena Rodriguez", "Dale Jackson")
     if not crew_aboard:
