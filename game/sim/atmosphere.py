@@ -92,7 +92,6 @@ class AtmosState:
     nominal_mol: np.ndarray = derived(default_factory=lambda: np.zeros(0))  # what regulation tops up to
     names: list[str] = derived(default_factory=list)
     # Per breach:
-    wind_sources: list = derived(default_factory=list)  # unused since the wind is one solve (game.sim.wind)
     breach_flow_kg_s: np.ndarray = derived(default_factory=lambda: np.zeros(0))  # the last step's
     breach_opening: np.ndarray = derived(default_factory=lambda: np.zeros(0, np.intp))  # -1: vents nothing
     breach_plug: np.ndarray = synced(default_factory=lambda: np.zeros(0))  # share of each hole debris covers
