@@ -59,6 +59,117 @@ def airlock_rescue(seed: int = 1, leave_open: bool = False, limit_s: float = 400
             "alive": w.person_state(vic.id) != "dead"}
 
 
+# ------------------------------------------------------------------ 2. suits from a locker
+# Three rescuers in the medical bay without suits, the suits in a locker by
+# the door; a casualty out cold beyond a hatch in a holed wing whose air
+# would harm anyone who walked in unsuited.
+SUIT_UP = """
+HHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
+H.........H..................H
+H.a.b.c...h...........v......H
+H.........H..................H
+HHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
+"""
+
+
+def suit_up_run(seed: int = 1, limit_s: float = 400.0) -> dict:
+    """The autopilot with Vic down in the holed wing: who put on a suit, whether
+    anyone unsuited ever stood in the wing's air, when Vic was brought in."""
+    w = crew_world(
+        SUIT_UP, {"a": ("Ana", "rescue", ("respirator",)), "b": ("Ben", "rescue", ("respirator",)),
+                  "c": ("Cal", "rescue", ()), "v": ("Vic", "crew", ())},
+        rooms={"Medical bay": ((2, 2), "medbay"), "Wing": ((20, 2), "quarters")},
+        modules={"Base": (2, 2), "Wing": (20, 2)}, doors={(10, 2): "closed"},
+        lockers=(LockerDef("Suit locker", (8, 1), ("suit", "suit", "suit")),),
+        events=[EventDef(0.0, "breach", {"at": (25, 0), "area_cm2": 150.0})], seed=seed,
+    )
+    vic = w.person_by_name("Vic")
+    knock_out(w, vic, 50.0)
+    w.submit(SetAutopilot(on=True))
+    exposed = 0.0  # seconds any unsuited responder stood in the holed wing
+    while w.time_s < limit_s and vic.delivered_s is None:
+        step(w)
+        for p in w.people:
+            if p.on_duty and not p.suited and w.grid.module_at(*p.cell) == "Wing":
+                exposed += 0.1
+    suited = [p.name for p in w.people if p.on_duty and p.suited]
+    return {"world": w, "suited": suited, "unsuited_exposed_s": exposed, "delivered_s": vic.delivered_s,
+            "alive": w.person_state(vic.id) != "dead"}
+
+
+# ------------------------------------------------------------------ 3b. a cut hole, patched
+# The medical bay, an empty annex behind a hatch, and a holed wing beyond the
+# annex's module wall, with no door: the only way to Vic is a cut.
+CUT_IN = """
+HHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
+H........H.....=.............H
+H.a......h.....=........v....H
+H........H.....=.............H
+HHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
+"""
+CUT_WALL = (15, 2)
+
+
+def cut_hole_run(seed: int = 1, limit_s: float = 700.0) -> dict:
+    """The autopilot cuts in to Vic (out cold, a respirator on) and brings him
+    out: whether the hole is plated over after, when, and the lowest the
+    medical bay fell."""
+    w = crew_world(
+        CUT_IN, {"a": ("Ana", "rescue", ("suit", "lance", "respirator")), "v": ("Vic", "crew", ())},
+        rooms={"Medical bay": ((2, 2), "medbay"), "Annex": ((12, 2), "corridor"), "Wing": ((20, 2), "quarters")},
+        modules={"Base": (2, 2), "Annex": (12, 2), "Wing": (20, 2)}, doors={(9, 2): "closed"},
+        events=[EventDef(0.0, "breach", {"at": (24, 0), "area_cm2": 20.0})], seed=seed,
+    )
+    vic = w.person_by_name("Vic")
+    knock_out(w, vic, 50.0)
+    vic.respirator_on = True
+    w.submit(SetAutopilot(on=True))
+    patched_s = None
+    low = 1.0
+    while w.time_s < limit_s and patched_s is None:
+        step(w)
+        low = min(low, float(w.compartments.pressure_bar[w.compartments.index_at(2, 2)]))
+        if any(isinstance(e, ce.HolePatched) for e in w.events[-5:]):
+            patched_s = w.time_s
+    cuts = [e for e in w.events if isinstance(e, ce.WallCut)]
+    return {"world": w, "cuts": len(cuts), "delivered_s": vic.delivered_s, "patched_s": patched_s,
+            "holes_left": list(w.crew.holes), "medbay_low_bar": low, "alive": w.person_state(vic.id) != "dead"}
+
+
+# ------------------------------------------------------------------ 5. behind a crowd
+# Eve in a holed wing's lower passage; the quickest way out is along it to
+# the lower bulkhead, but Kit lies out cold in the one-cell passage. The way
+# round (up the far end and back along the upper passage) is longer.
+BEHIND = """
+HHHHHHHHHHHHHHHHHHHH
+H.....B............H
+H.....H.##########.H
+H.....H.##########.H
+H.....B.k.....e....H
+HHHHHHHHHHHHHHHHHHHH
+"""
+
+
+def behind_crowd_run(seed: int = 1, limit_s: float = 200.0) -> dict:
+    """How long Eve stands behind Kit before going round, and when she is safe."""
+    w = crew_world(
+        BEHIND, {"k": ("Kit", "crew", ()), "e": ("Eve", "crew", ())},
+        rooms={"Hub": ((2, 2), "quarters"), "Wing": ((12, 1), "quarters")},
+        modules={"Hub": (2, 2), "Wing": (12, 1)}, doors={(6, 1): "closed", (6, 4): "closed"},
+        events=[EventDef(0.0, "breach", {"at": (12, 0), "area_cm2": 30.0})], seed=seed,
+    )
+    kit, eve = w.person_by_name("Kit"), w.person_by_name("Eve")
+    knock_out(w, kit, 500.0)
+    longest = waited = 0.0
+    while w.time_s < limit_s and not (eve.evac == "safe" and w.grid.module_at(*eve.cell) == "Hub"):
+        before = eve.cell
+        step(w)
+        waited = waited + 0.1 if eve.cell == before and eve.evac == "moving" else 0.0
+        longest = max(longest, waited)
+    safe = w.grid.module_at(*eve.cell) == "Hub"
+    return {"world": w, "longest_wait_s": longest, "safe_s": w.time_s if safe else None}
+
+
 # ------------------------------------------------------------------ 6. a door that sticks
 STUCK = """
 HHHHHHHHHHHHH

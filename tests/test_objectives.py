@@ -4,6 +4,8 @@ appears in the after-action report."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from game.sim import level as sim_level
@@ -18,6 +20,7 @@ from game.training.scoring import score
 from game.view.messages import describe
 from game.view.outcome import Watch
 from game.view.scenes.instructor import breakdown_html
+from tests.discipline_levels import airlock_world
 from tests.training_levels import SICK_BAY, exercise_level
 
 
@@ -79,3 +82,17 @@ def test_an_unknown_kind_is_an_error_not_zero_points():
     with pytest.raises(KeyError, match="medic_on_watch"):
         score(w)
     assert objectives.OBJECTIVE_KINDS.get("medic_on_watch") is None
+
+
+def test_nobody_harmed_counts_a_responder_left_out_cold_not_only_the_dead():
+    # issue 15: a hub bled down until its medic passed out, and the score stayed 100
+    w = airlock_world(1)
+    w = create_world(replace(w.level, objectives=(ObjectiveDef("survive", "Nobody dies", 1.0),)), 1)
+    run_until(w, 3.0)
+    assert score(w).objectives[0].fraction == 1.0
+    ana = w.person_by_name("Ana")
+    w.bodies.dose[ana.id] = 50.0  # out cold in the medical bay, alive
+    run_until(w, 4.0)
+    row = score(w).objectives[0]
+    assert "left harmed: Ana (unconscious)" in row.detail
+    assert row.fraction == 1.0 - (1.0 - objectives.HARMED_CREDIT) / 2  # two people, one harmed

@@ -99,6 +99,30 @@ def test_the_unsuited_keep_out_of_a_venting_module_the_suited_go_through(kit, ex
         assert not (through & opened_by(w, "Ana")) and "door at 1,4" in opened_by(w, "Ana")
 
 
+LEAKY_LAB = """
+HHHHHHHHHHHHHHHHHH
+H..a..#.....=.....H
+H.....+.....B.....H
+H.....#.....=.....H
+HHHHHHHHHHHHHHHHHH
+"""
+
+
+def test_someone_in_a_holed_room_walks_out_through_the_hall_whose_air_still_holds():
+    # a 3 cm2 pinhole: the lab module vents over hours (tau ~ 0.84 V / (Cd A) min), so its
+    # hall is unsafe to walk into from sound air, but breathable: the way out for Ana in the lab
+    w = crew_world(
+        LEAKY_LAB, {"a": ("Ana", "crew", ())},
+        events=[EventDef(0.0, "breach", {"at": (3, 0), "area_cm2": 3.0})],
+        modules={"Lab module": (8, 2), "Habitat": (14, 2)}, doors={(6, 2): "closed", (12, 2): "open"},
+    )
+    run_until(w, 1.0)
+    assert w.crew.seen.unsafe_cells[2, 8] and not w.crew.seen.bad_air_cells[2, 8]  # the hall: venting, breathable
+    w.submit(MoveTo(person_id=0, cell=(15, 2)))
+    arrived = run_until_event(w, PersonArrived, 60)
+    assert arrived is not None and w.people[0].cell == (15, 2)
+
+
 LOOP = """
 HHHHHHHHHHHHHH
 H....=.......H

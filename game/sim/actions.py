@@ -39,7 +39,7 @@ from game.sim.care_actions import (
     Treat,
     release,
 )
-from game.sim.cut_actions import ClearDebris, Cut, CutBeam, WaitForCell, beam_at
+from game.sim.cut_actions import HOLE_PATCH_S, ClearDebris, Cut, CutBeam, PatchHole, WaitForCell, beam_at
 from game.sim.door_actions import SEAL_S, CloseDoor, DoorWork, OpenDoor, Pry, Seal, WaitForDoor
 from game.sim.module_actions import (
     DON_SUIT_S,
@@ -61,7 +61,7 @@ __all__ = [
     "emit_done", "next_to", "place_name", "run", "skill", "within_reach", "work_rate",
     "FIT_RESPIRATOR_S", "PICK_UP_S", "PUT_DOWN_S", "SUPPORT_S", "TREAT_S", "FitRespirator", "OnPerson", "PickUp",
     "PutDown", "Treat", "release",
-    "ClearDebris", "Cut", "CutBeam", "WaitForCell", "beam_at",
+    "ClearDebris", "Cut", "CutBeam", "WaitForCell", "beam_at", "HOLE_PATCH_S", "PatchHole",
     "SEAL_S", "CloseDoor", "DoorWork", "OpenDoor", "Pry", "Seal", "WaitForDoor",
     "DON_SUIT_S", "INSPECT_MIN_S", "INSPECT_S_PER_CELL", "PATCH_BASE_S", "PATCH_MAX_CM2", "PATCH_S_PER_CM2",
     "DonSuit", "TakeKit", "TAKE_KIT_S", "Inspect", "Patch",

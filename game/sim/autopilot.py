@@ -20,15 +20,19 @@ the world's command log, because a replay re-runs the autopilot from the
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from game.sim import commands as C
 from game.sim.action_base import can_act
+from game.sim.crew_orders import locker_stands
+from game.sim.module_actions import DON_SUIT_S
 from game.sim.navigation import CS_PER_S, UNREACHED, distance_field
+from game.sim.people import SUIT_SPEED_M_S
 from game.sim.planner import grid_for, team_profile
-from game.sim.tasks import Job, doors_to_close, jobs, seal_candidates
+from game.sim.tasks import Job, doors_to_close, getting_suit, jobs, seal_candidates, suits_left
 
 if TYPE_CHECKING:
     from game.sim.people import Person
@@ -55,7 +59,7 @@ def available(world: "World") -> list["Person"]:
     ]
 
 
-def _field_to(world: "World", p: "Person", site: tuple[int, int], contain: bool) -> np.ndarray:
+def _field_to(world: "World", p: "Person", site: tuple[int, int], contain: bool, suited: bool = False) -> np.ndarray:
     """Centiseconds from every cell to a job's site on `p`'s planning grid.
 
     One field per site (and kind of person), shared by everyone and kept while
@@ -65,6 +69,8 @@ def _field_to(world: "World", p: "Person", site: tuple[int, int], contain: bool)
     """
     cs = world.crew
     prof = team_profile(world, p, cs.team(world), contain=contain)
+    if suited and not prof.suited:
+        prof = replace(prof, suited=True, speed_m_s=min(prof.speed_m_s, SUIT_SPEED_M_S))
     key = ("to", cs.nav_version, cs.hazard_version, cs.slow_version, prof, site)
     got = cs.caches.grids.get(key)
     if got is None:
@@ -78,22 +84,37 @@ def _field_to(world: "World", p: "Person", site: tuple[int, int], contain: bool)
     return got
 
 
-def _eta_s(world: "World", p: "Person", site: tuple[int, int]) -> float:
+def _eta_s(world: "World", p: "Person", site: tuple[int, int], start: tuple[int, int] | None = None,
+           suited: bool = False) -> float:
+    """Seconds for `p` (from `start`, else where they stand) to reach `site`."""
     cs = world.crew
     contain = cs.contain_for(world, p)
-    x, y = p.cell
-    d = int(_field_to(world, p, site, contain)[y, x])
+    x, y = start or p.cell
+    d = int(_field_to(world, p, site, contain, suited)[y, x])
     if d >= UNREACHED and contain:
-        d = int(_field_to(world, p, site, False)[y, x])
+        d = int(_field_to(world, p, site, False, suited)[y, x])
     return np.inf if d >= UNREACHED else d / CS_PER_S
 
 
-def _eligible(p: "Person", j: Job) -> bool:
+def suit_eta_s(world: "World", p: "Person", site: tuple[int, int]) -> float:
+    """Seconds for unsuited `p` to reach `site` by way of the nearest suit
+    locker: the walk there, the minute to put the suit on, the walk on in it."""
+    best = np.inf
+    for stand in sorted(locker_stands(world, "suit")):
+        to_locker = _eta_s(world, p, stand)
+        if to_locker < best:
+            best = min(best, to_locker + DON_SUIT_S + _eta_s(world, p, site, stand, suited=True))
+    return best
+
+
+def _eligible(p: "Person", j: Job, suits: bool) -> bool:
+    """Can `p` take job `j`: role, kit, and a suit for bad air (worn, or for a
+    casualty's sake one from a locker, if `suits` are left)."""
     if p.role not in j.roles:
         return False
     if any(not p.has(k) for k in j.needs):
         return False
-    if j.suit and not p.suited:
+    if j.suit and not p.suited and not (suits and j.casualties):
         return False
     return True
 
@@ -109,23 +130,36 @@ def allocate(world: "World", agents: list["Person"], js: list[Job]) -> dict[int,
         if p.carrying >= 0 or p.escorting >= 0:
             continue  # a casualty in hand is not put down for something else
         free.append(p)
+    suits = suits_left(world)
+    # a suit is put on only for work nobody already suited can take (they will
+    # be free before a suit is on: Module Four's three suited rescuers)
+    covered = {j.key for j in js if any(q.suited and _eligible(q, j, False) for q in agents)}
     pairs = []
     for p in free:
         held = cs.jobs.get(p.id)
+        has_one = getting_suit(p)
         for j in js:
-            if not _eligible(p, j):
+            if not _eligible(p, j, suits > 0 or has_one):
                 continue
-            eta = _eta_s(world, p, j.site)
+            if has_one and held == j.key:
+                pairs.append((0, -np.inf, p.id, j.key))  # set out to suit up for it: it stays theirs
+                continue
+            suit_up = j.suit and not p.suited and not has_one
+            if suit_up and j.key in covered:
+                continue
+            eta = suit_eta_s(world, p, j.site) if j.suit and not p.suited else _eta_s(world, p, j.site)
             if not np.isfinite(eta):
                 continue
             cost = eta + j.work_s - j.priority - (STICKY_S if held == j.key else 0.0)
-            pairs.append((round(cost, 3), p.id, j.key))
+            # seats go to those already suited first; a suit is put on for what is left
+            pairs.append((int(suit_up), round(cost, 3), p.id, j.key))
     pairs.sort()
-    for _, pid, key in pairs:
-        if pid in out or seats[key] <= 0:
+    for suit_up, _, pid, key in pairs:
+        if pid in out or seats[key] <= 0 or (suit_up and suits <= 0):
             continue
         out[pid] = by_key[key]
         seats[key] -= 1
+        suits -= suit_up
     return out
 
 
@@ -142,6 +176,8 @@ def _command_for(p: "Person", j: Job) -> C.Command:
         return C.InspectModule(person_id=p.id, module=j.target)
     if j.kind == "patch":
         return C.PatchBreach(person_id=p.id, breach_id=j.target)
+    if j.kind == "patch_hole":
+        return C.PatchHole(person_id=p.id, cell=tuple(j.target))
     if j.kind == "treat":
         return C.Treat(person_id=p.id, target_id=j.target)
     raise ValueError(j.kind)

@@ -174,6 +174,14 @@ class PatchBreach(Command):
 
 
 @dataclass(frozen=True)
+class PatchHole(Command):
+    """Plate over a hole the crew cut in a pressure boundary."""
+
+    person_id: int = -1
+    cell: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True)
 class ClearDebris(Command):
     """Shift the light debris off a cell by hand."""
 

@@ -100,6 +100,7 @@ class CrewState:
     next_allocation: int = synced(default=0)
     think_version: tuple = synced(default=())  # the versions the last think saw
     held_open: frozenset[int] = synced(default=frozenset())  # doors the player said to leave open
+    holes: list[tuple[int, int]] = synced(default_factory=list)  # holes the crew cut in a pressure boundary, not yet patched
     air_seen: dict[int, tuple] = synced(default_factory=dict)  # casualty id -> (time, inspired O2) at a reference look, at the latest; first seen
     # Derived and cached
     seen: Perception = derived(default_factory=Perception)

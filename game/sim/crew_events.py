@@ -61,6 +61,15 @@ class WallCut(Event):
 
 
 @dataclass(frozen=True)
+class HolePatched(Event):
+    """A hole the crew cut in a pressure boundary was plated over once they were through."""
+
+    x: int
+    y: int
+    by: str
+
+
+@dataclass(frozen=True)
 class BeamCut(Event):
     debris_id: int
     x: int

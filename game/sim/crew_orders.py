@@ -10,10 +10,14 @@ to `CREW_ORDERS`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from game.sim import commands as C
 from game.sim.actions import (
+    DON_SUIT_S,
     DONE,
     PATCH_MAX_CM2,
     Action,
@@ -25,6 +29,7 @@ from game.sim.actions import (
     Hold,
     Inspect,
     Patch,
+    PatchHole,
     PickUp,
     Pry,
     PutDown,
@@ -50,9 +55,18 @@ from game.sim.order_kinds import (
     MenuGroup,
     OrderKind,
 )
-from game.sim.people import Order, Person
+from game.sim.people import SUIT_SPEED_M_S, Order, Person
 from game.sim.physiology import DEAD
-from game.sim.planner import own_profile, plan_to, team_profile, walkable_neighbours, who_has, why_no_way
+from game.sim.planner import (
+    own_profile,
+    plan_to,
+    route,
+    route_time_s,
+    team_profile,
+    walkable_neighbours,
+    who_has,
+    why_no_way,
+)
 from game.sim.tiles import CUTTABLE, Tile
 from game.sim.words import place_name
 
@@ -73,9 +87,14 @@ def profile_for(world: "World", p: Person, order: Order, contain: bool | None = 
 
 
 def plan_at(
-    world: "World", p: Person, goals: list[tuple[int, int]], order: Order, what: str, then: list[Action]
+    world: "World", p: Person, goals: list[tuple[int, int]], order: Order, what: str, then: list[Action],
+    suit_up: bool = True,
 ) -> list[Action] | Failed:
-    """Walk to one of `goals` (under the order's doctrine), then do `then`."""
+    """Walk to one of `goals` (under the order's doctrine), then do `then`; on
+    the autopilot's orders, suit up first if the best way crosses air that
+    would harm an unsuited body (nobody unsuited is planned into it)."""
+    if suit_up and order.source == "autopilot" and _needs_suit(world, p, goals, order):
+        return fetch(world, p, order, "suit")
     plan = plan_to(world, p, goals, profile_for(world, p, order), what)
     if isinstance(plan, Failed) and order.source == "autopilot":
         # no way that keeps the breach shut off: the doctrine gives way to the rescue
@@ -83,6 +102,37 @@ def plan_at(
     if isinstance(plan, Failed):
         return why_no_way(world, p, goals, what) if order.source == "player" else plan
     return plan + then
+
+
+def harmful_on_way(world: "World", p: Person, path: list[tuple[int, int]]) -> bool:
+    """Does `path` cross air that would harm an unsuited body (beyond the
+    compartment `p` stands in, which they must be able to leave)?"""
+    if not path:
+        return False
+    xs = np.fromiter((c[0] for c in path), dtype=np.intp, count=len(path))
+    ys = np.fromiter((c[1] for c in path), dtype=np.intp, count=len(path))
+    labels = world.compartments.labels
+    own = labels[p.cell[1], p.cell[0]]
+    return bool((world.crew.seen.unsafe_cells[ys, xs] & (labels[ys, xs] != own)).any())
+
+
+def _needs_suit(world: "World", p: Person, goals: list[tuple[int, int]], order: Order) -> bool:
+    """Unsuited, a suit in a locker, and the quickest way in a suit crosses bad
+    air and beats the best way without one by more than the minute to put it on."""
+    if p.suited or not world.crew.seen.unsafe_cells.any() or not locker_stands(world, "suit"):
+        return False
+    bare = profile_for(world, p, order)
+    suited = replace(bare, suited=True, speed_m_s=min(bare.speed_m_s, SUIT_SPEED_M_S))
+    path = route(world, p, goals, suited)
+    if isinstance(path, Failed) and order.source == "autopilot":
+        suited = replace(suited, contain=False)
+        path = route(world, p, goals, suited)
+    if isinstance(path, Failed) or not harmful_on_way(world, p, path):
+        return False
+    without = route(world, p, goals, bare)
+    if isinstance(without, Failed):
+        return True
+    return route_time_s(world, bare, p.cell, without) > route_time_s(world, suited, p.cell, path) + DON_SUIT_S
 
 
 # ---------------------------------------------------------------- what the menu asks
@@ -352,6 +402,23 @@ PATCH = OrderKind(
 )
 
 
+def _plan_patch_hole(world: "World", p: Person, o: Order):
+    cell = tuple(o.target)
+    if cell not in world.crew.holes:
+        return DONE
+    goals = [c for c in walkable_neighbours(world, cell) if not world.crew.seen.blocked[c[1], c[0]]]
+    if p.cell in goals:
+        return [PatchHole(cell)]
+    return plan_at(world, p, goals, o, place_name(world, cell), [PatchHole(cell)])
+
+
+PATCH_HOLE = OrderKind(
+    "patch_hole", C.PatchHole, FLOOR, lambda world, cell: f"patch the cut hole at {place_name(world, cell)}",
+    plan=_plan_patch_hole,
+    menu=MenuEntry(lambda c: "Patch the cut hole here", MenuGroup.SHIP, lambda c: c.target.cell in c.world.crew.holes),
+)
+
+
 def locker_stands(world: "World", item: str) -> dict[tuple[int, int], int]:
     """Floor beside (or on) each locker that still holds `item`: cell -> locker index."""
     stands: dict[tuple[int, int], int] = {}
@@ -374,7 +441,7 @@ def fetch(world: "World", p: Person, o: Order, item: str) -> list[Action] | Fail
     what = "a suit locker" if item == "suit" else f"a locker with a {item}"
     if p.cell in stands:
         return [TakeKit(stands[p.cell], item)]
-    path_plan = plan_at(world, p, sorted(stands), o, what, [])
+    path_plan = plan_at(world, p, sorted(stands), o, what, [], suit_up=False)
     if isinstance(path_plan, Failed):
         return path_plan
     walks = [a for a in path_plan if isinstance(a, Walk)]
@@ -393,5 +460,5 @@ DON_SUIT = OrderKind("don_suit", C.DonSuit, NOBODY, lambda world, _: "put on a s
 
 # in the order they are registered (the menu groups them; see `MenuGroup`)
 CREW_ORDERS: tuple[OrderKind, ...] = (
-    RESCUE, FIT_RESPIRATOR, TREAT, PRY, CUT, CLEAR, PATCH, MOVE, SEAL, INSPECT, HOLD, DON_SUIT,
+    RESCUE, FIT_RESPIRATOR, TREAT, PRY, CUT, CLEAR, PATCH, PATCH_HOLE, MOVE, SEAL, INSPECT, HOLD, DON_SUIT,
 )

@@ -16,6 +16,7 @@ from game.sim import debris
 from game.sim.action_base import DONE, RUNNING, WAIT_GIVE_UP_S, Action, Failed, OnCell, Result, Work, emit_done, next_to
 from game.sim.action_base import place_name
 from game.sim.debris_footprint import rect_distance
+from game.sim.discipline import pressure_boundary
 from game.sim.navigation import BEAM_WIDTH_M, CLEAR_S, T_CUT, T_FLOOR
 from game.sim.tiles import CUTTABLE, LANCE_S_PER_M, MATERIALS, Tile
 
@@ -86,11 +87,48 @@ class Cut(Lance):
         self.holds_lance = False
         what = MATERIALS[Tile(int(world.grid.tiles[y, x]))].name
         door_id = world.door_at.get(self.cell)
+        if door_id is None and pressure_boundary(world, self.cell):
+            world.crew.holes.append(self.cell)  # to be plated over once the crew are through
         world.set_tile(x, y, Tile.CUT)
         if door_id is not None:
             world.set_door_state(world.doors[door_id], "open")
         world.emit(ce.WallCut, x=x, y=y, material=what, by=p.name)
         emit_done(world, p, "cut", what.replace("_", " "), self.cell)
+
+
+HOLE_PATCH_S = 90.0  # bolting and sealing a plate over a metre-square cut (the game's assumption)
+
+
+class PatchHole(OnCell, Work):
+    """Plate over a hole the crew cut in a pressure boundary: the wall holds air again."""
+
+    kind = "patch_hole"
+
+    def site(self) -> tuple:
+        return ("patch_hole", self.cell)
+
+    def required_s(self, world: "World") -> float:
+        return HOLE_PATCH_S
+
+    def words(self, world: "World") -> str:
+        return f"patch the cut hole at {place_name(world, self.cell)}"
+
+    def check(self, world: "World", p: "Person") -> Result:
+        x, y = self.cell
+        if self.cell not in world.crew.holes or int(world.grid.tiles[y, x]) != T_CUT:
+            return DONE
+        if not next_to(p, self.cell) or p.cell == self.cell:
+            return Failed("not at the hole")
+        if any(q.cell == self.cell for q in world.people):
+            return Failed("someone is in the hole")
+        return RUNNING
+
+    def finish(self, world: "World", p: "Person") -> None:
+        x, y = self.cell
+        world.crew.holes.remove(self.cell)
+        world.set_tile(x, y, Tile.WALL)
+        world.emit(ce.HolePatched, x=x, y=y, by=p.name)
+        emit_done(world, p, "patch hole", "cut hole", self.cell)
 
 
 def beam_at(world: "World", cell: tuple[int, int]) -> int | None:

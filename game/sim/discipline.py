@@ -71,10 +71,19 @@ def pressure_door(world: "World", door: "Door") -> bool:
     bulkhead, hatch or airlock door, which are always kept shut)?"""
     if int(door.kind) in PRESSURE_DOORS or airlock_partner(world, door.id) is not None:
         return True
-    sides = [
-        (nx, ny) for nx, ny in ((door.x + 1, door.y), (door.x - 1, door.y), (door.x, door.y + 1), (door.x, door.y - 1))
+    return _air_differs(world, _floor_beside(world, door.cell))
+
+
+def _floor_beside(world: "World", cell: tuple[int, int]) -> list[tuple[int, int]]:
+    x, y = cell
+    return [
+        (nx, ny) for nx, ny in ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1))
         if world.grid.in_bounds(nx, ny) and int(world.grid.tiles[ny, nx]) in (T_FLOOR, T_CUT)
     ]
+
+
+def _air_differs(world: "World", sides: list[tuple[int, int]]) -> bool:
+    """Do these cells hold air that differs by more than a pressure step?"""
     if len(sides) < 2:
         return False
     xs = np.array([c[0] for c in sides], dtype=np.intp)
@@ -82,6 +91,16 @@ def pressure_door(world: "World", door: "Door") -> bool:
     p_bar, _ = air_at(world, xs, ys)
     hi = float(p_bar.max())
     return hi > 0.0 and (hi - float(p_bar.min())) / hi > PRESSURE_STEP
+
+
+def pressure_boundary(world: "World", cell: tuple[int, int]) -> bool:
+    """Is the wall at `cell` one that holds air apart: a module wall, a wall
+    between two modules, or one with different air on its two sides?"""
+    x, y = cell
+    if int(world.grid.tiles[y, x]) == int(Tile.MODULE_WALL):
+        return True
+    sides = _floor_beside(world, cell)
+    return len({world.grid.module_at(*c) for c in sides}) > 1 or _air_differs(world, sides)
 
 
 def owe_closing(world: "World", p: "Person", door: "Door") -> None:

@@ -47,6 +47,8 @@ MUSTER_DEPTH_CAP = 10  # blocked this long: step aside to a cell no nearer the g
 STOP_WHEN_BLOCKED_S = 2.0
 GIVE_WAY_S = 10.0
 RECHECK_TICKS = 2  # blocked: look for a gap every third tick
+REROUTE_AFTER_S = 5.0  # held up this long short of safety: find a way round whoever is in the way
+DETOUR_MAX_STEPS = 80
 
 
 # How each new field was made ("full" search, local "repair", "same" as the
@@ -188,6 +190,7 @@ class Evacuate(Action):
         self.stuck_s = 0.0
         self.recheck = 0
         self.opened: list[int] = []  # doors this person opened: shut them behind if last
+        self.detour: list[tuple[int, int]] = []  # a way round a crowd, taken after waiting behind it
 
     @property
     def target(self) -> tuple[int, int] | None:
@@ -200,7 +203,7 @@ class Evacuate(Action):
 
     def key(self) -> tuple:
         return (self.kind, self.nxt, self.came_from, self.sub.key() if self.sub else None, round(self.stuck_s, 2),
-                self.recheck, tuple(self.opened))
+                self.recheck, tuple(self.opened), tuple(self.detour))
 
     def interrupt(self, world: "World", p: "Person") -> None:
         if self.sub is not None:
@@ -233,7 +236,14 @@ class Evacuate(Action):
             best = None
             sidestep = self.stuck_s >= SIDESTEP_AFTER_S
             c0 = int(clear[y, x])
-            for n in ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)):
+            if self.detour:
+                n = self.detour[0]
+                if occ[n[1], n[0]] in (0, me) and max(abs(n[0] - x), abs(n[1] - y)) == 1:
+                    best = (int(f[n[1], n[0]]), n)
+                    self.detour.pop(0)
+                else:
+                    self.detour = []  # someone in the way again: wait, then look afresh
+            for n in () if best is not None else ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)):
                 if occ[n[1], n[0]] not in (0, me) or n == self.came_from:
                     continue
                 v = int(f[n[1], n[0]])
@@ -252,6 +262,11 @@ class Evacuate(Action):
                     return DONE
                 if self.stuck_s >= GIVE_WAY_S and _safe_cell(world, p.cell):
                     return DONE  # packed in by the crowd, but inside: stay put
+                if self.stuck_s >= REROUTE_AFTER_S and not _safe_cell(world, p.cell):
+                    # the wait behind a crowd is bounded: take a way round it
+                    self.detour = _way_round(world, p)
+                    self.stuck_s = 0.0
+                    self.recheck = 0
                 return RUNNING
             n = best[1]
             door_id = world.door_at.get(n)
@@ -283,6 +298,44 @@ class Evacuate(Action):
             if d.is_open and world.grid.tiles[d.y, d.x] != T_CUT and (d.kind != T_DOOR or d.id in self.opened):
                 self.sub = CloseDoor(d.id, only_if_last=True)
         return RUNNING
+
+
+def _way_round(world: "World", p: "Person") -> list[tuple[int, int]]:
+    """Cells to a safe place that keep off everyone else's cell (where the
+    crowd stands now, or a reservation nobody holds any more is let go)."""
+    occ = world.crew.occupant
+    me = p.id + 1
+    for k in np.unique(occ[(occ != 0) & (occ != me)]):
+        q = world.people[int(k) - 1]
+        held = q.action.nxt if isinstance(q.action, Evacuate) else None
+        stale = (occ == k)
+        stale[q.cell[1], q.cell[0]] = False
+        if held is not None:
+            stale[held[1], held[0]] = False
+        occ[stale] = 0  # a cell kept by someone who has moved on
+    made = world.crew.caches.statics.get("evac_made")
+    if made is None:
+        return []
+    _, cost, seeds = made
+    cost = cost.copy()
+    cost[(occ != 0) & (occ != me)] = 0
+    dist = seeded_field(cost, seeds)
+    x, y = p.cell
+    if int(dist[y, x]) >= UNREACHED:
+        return []
+    out: list[tuple[int, int]] = []
+    for _ in range(DETOUR_MAX_STEPS):
+        here = int(dist[y, x])
+        nxt = min(
+            ((int(dist[ny, nx]), (nx, ny)) for nx, ny in ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1))
+             if world.grid.in_bounds(nx, ny)),
+            default=None,
+        )
+        if nxt is None or nxt[0] >= here:
+            break
+        x, y = nxt[1]
+        out.append(nxt[1])
+    return out
 
 
 def _safe_cell(world: "World", cell: tuple[int, int]) -> bool:

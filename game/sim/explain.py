@@ -140,3 +140,14 @@ def describe(world: "World", person_id: int) -> str:
     if e.blocked:
         line += f" [blocked: {e.blocked}]"
     return line
+
+
+def locker_contents(world: "World") -> list[str]:
+    """Each locker and what is left in it ("Rescue locker: 3 suits, 4 respirators"),
+    for the inspector: kit comes out of them, so what is left is worth knowing."""
+    out = []
+    for lk, items in zip(world.level.lockers, world.crew.lockers):
+        counts = {item: items.count(item) for item in dict.fromkeys(items)}
+        what = ", ".join(f"{n} {item}{'s' if n > 1 else ''}" for item, n in counts.items()) or "empty"
+        out.append(f"{lk.name}: {what}")
+    return out

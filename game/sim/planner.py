@@ -101,11 +101,23 @@ def _touching(mask: np.ndarray) -> np.ndarray:
     return out
 
 
+def barred_air(world: "World", own: int) -> np.ndarray:
+    """Cells an unsuited person may not enter, for one standing in compartment label `own`
+    (> 0 only when that compartment's air is unsafe: they may leave it through air that does not harm yet)."""
+    cs = world.crew
+    if own <= 0:
+        return cs.seen.unsafe_cells
+    return cs.seen.bad_air_cells & (world.compartments.labels != own)
+
+
 def grid_for(world: "World", profile: Profile, start: tuple[int, int] | None = None) -> np.ndarray:
     """The cost grid for a profile, cached until the world changes under it.
 
     The unsuited keep out of compartments whose air would harm them, except
-    the one they stand in (they have to be able to leave it).
+    the one they stand in (they have to be able to leave it). Someone already
+    in unsafe air may cross any air that does not harm yet on the way out, as
+    a technician leaves a holed lab by its hall; from sound air, nobody
+    unsuited walks into a venting module.
     """
     cs = world.crew
     own = -1
@@ -113,14 +125,12 @@ def grid_for(world: "World", profile: Profile, start: tuple[int, int] | None = N
         lab = int(world.compartments.labels[start[1], start[0]])
         if lab > 0 and cs.unsafe_comp(lab - 1):
             own = lab
-    key = (cs.nav_version, cs.hazard_version, cs.slow_version, profile, own)
+    key = (cs.nav_version, cs.hazard_version, cs.bad_air_version, cs.slow_version, profile, own)
     grid = cs.caches.grids.get(key)
     if grid is None:
         closed = None
         if not profile.suited:
-            closed = cs.seen.unsafe_cells
-            if own > 0:
-                closed = closed & (world.compartments.labels != own)
+            closed = barred_air(world, own)
         grid = cost_grid(
             world.grid.tiles, world.doors, profile, cs.seen.blocked, cs.seen.slow, closed,
             cs.seen.kept_shut if profile.contain else frozenset(),
@@ -263,6 +273,8 @@ def why_no_way(world: "World", p: "Person", goals: list[tuple[int, int]], what: 
         return Failed(f"{where}: nothing gets through, whatever the kit")
     cs = world.crew
     own = int(world.compartments.labels[p.cell[1], p.cell[0]])
+    own = own if own > 0 and cs.unsafe_comp(own - 1) else -1
+    barred = barred_air(world, own)
     for cell in path:
         x, y = cell
         t = int(world.grid.tiles[y, x])
@@ -280,7 +292,7 @@ def why_no_way(world: "World", p: "Person", goals: list[tuple[int, int]], what: 
         elif cs.seen.blocked[y, x] and not p.has("lance"):
             blocker = f"a fallen beam blocks {place_name(world, cell)}"
             unblock = f"a thermal lance: {who_has(world, p, 'lance')}"
-        if not blocker and not p.suited and cs.seen.unsafe_cells[y, x] and world.compartments.labels[y, x] != own:
+        if not blocker and not p.suited and barred[y, x]:
             blocker = f"the air in {place_name(world, cell)} would harm anyone without a suit"
             unblock = f"a suit: {who_has(world, p, 'suit')}"
         if blocker:

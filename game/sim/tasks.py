@@ -10,14 +10,14 @@ between a breached module and a sound one, the modules are all of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from game.sim.action_base import can_act
 from game.sim.care_actions import FIT_RESPIRATOR_S, TREAT_S
-from game.sim.cut_actions import Cut, CutBeam
+from game.sim.cut_actions import HOLE_PATCH_S, Cut, CutBeam
 from game.sim.door_actions import Pry
 from game.sim.evacuation import field
 from game.sim.module_actions import INSPECT_MIN_S, INSPECT_S_PER_CELL, PATCH_BASE_S, PATCH_MAX_CM2, PATCH_S_PER_CM2
@@ -32,7 +32,8 @@ from game.sim.navigation import (
     needs_force,
     path_time_s,
 )
-from game.sim.people import Evac
+from game.sim.module_actions import TakeKit
+from game.sim.people import SUIT_SPEED_M_S, Evac
 from game.sim.perception import module_doors
 from game.sim.physiology import DEAD, UNCONSCIOUS, dose_rate, inspired_po2_mmhg
 from game.sim.planner import grid_for, team_profile, walkable_neighbours
@@ -43,7 +44,9 @@ if TYPE_CHECKING:
     from game.sim.world import World
 
 # How much a job is worth, in seconds a responder would travel for it.
-PRIORITY = {"fit": 900.0, "open": 800.0, "extract": 600.0, "treat": 400.0, "patch": 150.0, "survey": 60.0}
+PRIORITY = {
+    "fit": 900.0, "open": 800.0, "extract": 600.0, "treat": 400.0, "patch_hole": 250.0, "patch": 150.0, "survey": 60.0,
+}
 KNOWN_AT_ONCE_CM2 = 50.0  # a hole this big sets off the alarm; smaller ones are found by looking
 
 
@@ -144,6 +147,25 @@ def _in_hand(world: "World") -> list[tuple[str, str, object, tuple[int, int]]]:
     return out
 
 
+def getting_suit(p: "Person") -> bool:
+    """Is a suit from a locker in `p`'s plan (or in hand)?"""
+    return any(isinstance(a, TakeKit) and a.item == "suit" for a in ([p.action] if p.action else []) + p.plan)
+
+
+def suits_left(world: "World") -> int:
+    """Suits still in the lockers, less those someone is already on the way to take."""
+    stock = sum(items.count("suit") for items in world.crew.lockers)
+    return stock - sum(1 for q in world.people if getting_suit(q)) if stock else 0
+
+
+def _access_profile(world: "World", lead: "Person", team: list["Person"], contain: bool):
+    """The team's profile for the way in: suited if anyone is, or a suit is left in a locker."""
+    prof = team_profile(world, lead, team, contain=contain)
+    if not prof.suited and (any(q.suited for q in team) or suits_left(world) > 0):
+        prof = replace(prof, suited=True, speed_m_s=min(prof.speed_m_s, SUIT_SPEED_M_S))
+    return prof
+
+
 ROUTE_KEEP_FACTOR = 1.25  # a way already chosen is kept unless a new one is this much quicker
 ROUTE_KEEP_S = 30.0
 ROUTE_REVIEW_TICKS = 100  # a still-open way is looked at afresh every ten seconds
@@ -163,7 +185,7 @@ def access_route(world: "World", victim: "Person") -> list[tuple[int, int]]:
     start = cs.medbay_anchor(world)
     if start is None:
         return []
-    prof = team_profile(world, lead, team, contain=True)
+    prof = _access_profile(world, lead, team, contain=True)
     key = ("access", cs.nav_version, cs.hazard_version, prof, victim.cell)
     got = cs.caches.grids.get(key)
     old = cs.access.get(victim.id)
@@ -178,7 +200,7 @@ def access_route(world: "World", victim: "Person") -> list[tuple[int, int]]:
         grid = grid_for(world, prof)
         best = find_path_to_any(grid, start, [victim.cell])
         if not best:
-            grid = grid_for(world, team_profile(world, lead, team, contain=False))
+            grid = grid_for(world, _access_profile(world, lead, team, contain=False))
             best = find_path_to_any(grid, start, [victim.cell])
         got = best
         old = cs.access.get(victim.id)
@@ -366,6 +388,13 @@ def jobs(world: "World") -> list[Job]:
                 f"patch:{bid}", "patch", bid, spots[0], roles=("rescue", "engineer", "technician"), suit=True,
                 work_s=PATCH_BASE_S + PATCH_S_PER_CM2 * b.area_m2 * 1e4, priority=PRIORITY["patch"],
             )
+    for cell in cs.holes:
+        stand = _hole_stand(world, cell)
+        if stand is None or _hole_in_use(world, cell):
+            continue
+        key = f"patch_hole:{cell[0]},{cell[1]}"
+        out[key] = Job(key, "patch_hole", cell, stand, suit=bool(cs.seen.unsafe_cells[stand[1], stand[0]]),
+                       work_s=HOLE_PATCH_S, priority=PRIORITY["patch_hole"])
     for mid, module in enumerate(world.grid.modules):
         if module in cs.surveyed:
             continue
@@ -385,6 +414,35 @@ def jobs(world: "World") -> list[Job]:
             work_s=max(INSPECT_MIN_S, cells * INSPECT_S_PER_CELL), priority=PRIORITY["survey"],
         )
     return [out[k] for k in sorted(out)]
+
+
+def _hole_stand(world: "World", cell: tuple[int, int]) -> tuple[int, int] | None:
+    """Where to stand to plate over a cut hole: its safe side, if it has one."""
+    cs = world.crew
+    spots = walkable_neighbours(world, cell)
+    safe = [c for c in spots if world.grid.module_at(*c) not in cs.seen.breached_modules
+            and not cs.seen.unsafe_cells[c[1], c[0]]]
+    return (safe or spots or [None])[0]
+
+
+def _hole_in_use(world: "World", cell: tuple[int, int]) -> bool:
+    """Is the crew not through a cut hole yet: someone's way in or out goes
+    through it, or someone alive is still in a holed module beside it?"""
+    cs = world.crew
+    if any(cell in route for route in cs.access.values()):
+        return True
+    sides = {world.grid.module_at(*c) for c in walkable_neighbours(world, cell)} & cs.seen.breached_modules
+    mine = f"patch_hole:{cell[0]},{cell[1]}"
+    for p in world.people:
+        if p.cell == cell:
+            return True
+        if cs.jobs.get(p.id) in ("return", mine) and p.on_duty:
+            continue  # the one who will plate it, or a responder going home: they go round once it is shut
+        if cell in p.path or any(isinstance(a, Walk) and cell in a.cells for a in p.plan):
+            return True
+        if sides and int(world.bodies.state[p.id]) != DEAD and world.grid.module_at(*p.cell) in sides:
+            return True
+    return False
 
 
 def team_profile_or_none(world: "World"):

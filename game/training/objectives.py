@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from game.sim.level import ObjectiveDef
-from game.sim.physiology import DEAD, INJURY_NAMES, STATE_NAMES
+from game.sim.physiology import CONSCIOUS, DEAD, INJURY_NAMES, STATE_NAMES
 from game.sim.words import duration
 from game.training.tracker import Tracker
 
@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 LATE_CREDIT = 0.5  # a rescue or evacuation done, but after the objective's time
 # Credit for a survivor by hypoxic injury grade (none, mild, moderate, severe).
 INJURY_CREDIT = (1.0, 0.75, 0.4, 0.15)
+# Credit for a responder or bystander left impaired, out cold or in bad air at
+# the end: harmed, though alive (issue 15: a hub bled down until its medic and
+# coordinator passed out scored 100).
+HARMED_CREDIT = 0.5
 
 Scorer = Callable[["World", Tracker, ObjectiveDef], tuple[float, str]]
 Settled = Callable[["World", Tracker, int], bool]
@@ -111,6 +115,20 @@ def breathing_safely(w: World, person_id: int) -> bool:
 
 
 # ------------------------------------------------------------------ kinds
+def left_harmed(w: World, tr: Tracker, person_id: int) -> str:
+    """How a responder or bystander (not one caught in the breach, nor one
+    brought to the medical bay) is left harmed though alive: '' if not."""
+    p = w.people[person_id]
+    if person_id in at_risk(tr) or p.delivered_s is not None:
+        return ""  # the rescue and injury objectives judge those
+    state = int(w.bodies.state[person_id])
+    if state == DEAD:
+        return ""
+    if state != CONSCIOUS:
+        return STATE_NAMES[state]
+    return "" if breathing_safely(w, person_id) else "in danger"
+
+
 def _survive(w: World, tr: Tracker, ob: ObjectiveDef) -> tuple[float, str]:
     state = w.bodies.state
     ids = _people(w, ob, [p.id for p in w.people])
@@ -118,10 +136,13 @@ def _survive(w: World, tr: Tracker, ob: ObjectiveDef) -> tuple[float, str]:
         return 1.0, "nobody to keep alive"
     alive = [i for i in ids if state[i] != DEAD]
     dead = [i for i in ids if state[i] == DEAD]
+    harmed = {i: how for i in alive if (how := left_harmed(w, tr, i))}
     text = f"{len(alive)} of {len(ids)} alive"
     if dead:
         text += f"; died: {_names(w, dead)}"
-    return len(alive) / len(ids), text
+    if harmed:
+        text += "; left harmed: " + ", ".join(f"{w.people[i].name} ({how})" for i, how in list(harmed.items())[:4])
+    return (len(alive) - (1.0 - HARMED_CREDIT) * len(harmed)) / len(ids), text
 
 
 def _injury(w: World, tr: Tracker, ob: ObjectiveDef) -> tuple[float, str]:

@@ -75,6 +75,15 @@ def _first(name: str) -> str:
     return short_name(name) if name else name
 
 
+def _kit_line(e: ce.CrewActed) -> tuple[str, str] | None:
+    """Kit out of a locker: a suit put on, a tool or mask taken."""
+    if e.action == "don suit":
+        return f"{_first(e.actor)} has put on a suit from the {e.target}", "info"
+    if e.action.startswith("take "):
+        return f"{_first(e.actor)} took a {e.action[5:]} from the {e.target}", "info"
+    return None
+
+
 def _crew_line(e: ev.Event, world: "World") -> tuple[str, str] | None:
     """Lines for what the crew did and what the life support and the instructor changed."""
     if isinstance(e, ce.OrderTaken):
@@ -89,7 +98,7 @@ def _crew_line(e: ev.Event, world: "World") -> tuple[str, str] | None:
         return f"{_first(e.person)} cannot {e.order}: {e.outcome}", "warn"
     if isinstance(e, ce.CrewActed):
         if e.outcome == "done":
-            return None  # the specific event says it better
+            return _kit_line(e)  # for the rest the specific event says it better
         what = " ".join(w for w in (e.action, e.target) if w)
         return f"{_first(e.actor)} could not {what}: {e.outcome}", "warn"
     if isinstance(e, ce.AutopilotSet):
@@ -101,6 +110,10 @@ def _crew_line(e: ev.Event, world: "World") -> tuple[str, str] | None:
         sides = rooms_beside(world, (e.x, e.y))
         where = f"between {sides[0]} and {sides[1]}" if len(sides) >= 2 else f"at {place_name(world, (e.x, e.y))}"
         return f"{_first(e.by)} has cut through the {e.material.replace('_', ' ')} {where}", "good"
+    if isinstance(e, ce.HolePatched):
+        return f"{_first(e.by)} has plated over the cut hole at {place_name(world, (e.x, e.y))}", "good"
+    if isinstance(e, ce.DoorHeldOpen):
+        return f"{e.door} is to be left open: the crew will not shut it behind them", "warn"
     if isinstance(e, ce.BeamCut):
         return f"{_first(e.by)} has cut the fallen beam in {place_name(world, (e.x, e.y))}", "good"
     if isinstance(e, ce.RespiratorFitted):

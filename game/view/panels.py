@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pygame
 
+from game.sim.explain import locker_contents
 from game.sim.physiology import ARMSTRONG_LIMIT_BAR
 from game.sim.roles import ROLES
 from game.sim.words import duration, short_name
@@ -242,6 +243,12 @@ def draw_inspector(surface: pygame.Surface, rect: pygame.Rect, world: "World", s
         hints = ("Click a person, or drag a box", "round several. Shift adds.", "Right-click the map for orders.")
         for i, h in enumerate(hints):
             ui.text(surface, h, (inner.x, inner.y + px(24 + 17 * i)), 12, P.TEXT_DIM)
+        y = inner.y + px(24 + 17 * len(hints) + 8)
+        for line in locker_contents(world):  # kit the crew can still take
+            if y > inner.bottom - px(14):
+                break
+            ui.text(surface, line, (inner.x, y), 11, P.TEXT, max_w=inner.w)
+            y += px(15)
         return
     pid = selected[0]
     p = world.people[pid]
