@@ -23,7 +23,7 @@ from game.net_app import cmd_host, cmd_join
 from game.paths import DEFAULT_LEVEL
 from game.sim.commands import SetAutopilot
 from game.sim.report import TRACE_HEADER, trace_rows, world_summary
-from game.sim.world import create_world
+from game.sim.world import TICK_S, create_world
 from game.sim.world import run_until as plain_run_until
 from game.training import cli as training_cli
 from game.training.session import Session
@@ -74,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=int, default=None, help="random seed (default: the level's)")
     sim.add_argument("--until", type=_positive, default=60.0, metavar="SECONDS", help="simulated seconds to run (default 60)")
     sim.add_argument("--json", action="store_true", help="print one JSON object with the final state")
-    sim.add_argument("--trace", metavar="OUT.csv", help="write pressures, oxygen and bodies once per simulated second")
+    sim.add_argument("--trace", metavar="OUT.csv", help="write pressures, oxygen, temperatures, stores and bodies")
+    sim.add_argument("--trace-every", type=_positive, default=1.0, metavar="SECONDS",
+                     help="simulated seconds between trace rows (default 1; 0.1 or 0 writes every tick)")
     sim.add_argument("--autopilot", action="store_true", help="hand the crew to the coordinator autopilot from the start")
     training_cli.add_record_options(sim, play=False)
 
@@ -126,7 +128,7 @@ def cmd_sim(args: argparse.Namespace) -> int:
         world.submit(SetAutopilot(on=True))  # tick 0, in the command log: a replay re-runs it
     session = Session(world, args.level, record=bool(args.record), injects=args.injects)  # scores, records, injects
     if args.trace:
-        if not _run_traced(world, args.until, args.trace, session.run_until):
+        if not _run_traced(world, args.until, args.trace, session.run_until, args.trace_every):
             return 1
     else:
         session.run_until(args.until)
@@ -144,8 +146,9 @@ def cmd_sim(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_traced(world, until_s: float, out: str, run_until=None) -> bool:
-    """Run to `until_s`, writing a trace row set every simulated second."""
+def _run_traced(world, until_s: float, out: str, run_until=None, every_s: float = 1.0) -> bool:
+    """Run to `until_s`, writing a trace row set every `every_s` simulated seconds
+    (every tick when that is a tick or less)."""
 
 
     if run_until is None:
@@ -156,13 +159,14 @@ def _run_traced(world, until_s: float, out: str, run_until=None) -> bool:
         with atomic_writer(out) as f:
             writer = csv.writer(f)
             writer.writerow(TRACE_HEADER)
-            second = 0
+            ticks = max(1, round(every_s / TICK_S))  # whole ticks, so times do not drift
+            k = 0
             while True:
-                run_until(min(second, until_s))
+                run_until(min(k * ticks * TICK_S, until_s))
                 writer.writerows(trace_rows(world))
-                if second >= until_s:
+                if k * ticks * TICK_S >= until_s - 1e-9:
                     break
-                second += 1
+                k += 1
     except OSError as exc:
         print(f"{out}: cannot write the trace: {exc.strerror or exc}", file=sys.stderr)
         return False

@@ -171,6 +171,22 @@ def test_wind_overlay_draws_arrows_along_the_corridor_with_speeds(display, level
     assert any(abs(float(t.split()[0]) - top) < 0.1 for t in speeds)
 
 
+def test_temperature_overlay_shows_degrees_and_draws_the_fog(display, level):
+    world = world_falling(level)
+    c = world.compartments
+    corridor = comp_index(world, CORRIDOR)
+    c.temp_k[corridor] = 250.0  # vented air, chilled well below its dew point
+    state = play(world)
+    state.renderer.overlay = "temperature"
+    img = frame(state)
+    labels = dict(state.renderer.last_labels)
+    assert labels["Corridor 4"] in ("-23 \u00b0C", "-23\u00b0")
+    assert overlays.TEMPERATURE.band_index(overlays._dew_margin_k(world))[corridor] == 0  # "fog"
+    # the fogged corridor carries the pattern; the warm control room does not
+    assert sum(count_near(cell_block(img, state, CORRIDOR), ink, 30) for ink in INK) >= 1
+    assert sum(count_near(cell_block(img, state, CONTROL), ink, 30) for ink in INK) == 0
+
+
 def test_overlay_palettes_are_switchable(display, level):
     world = world_falling(level)
     a = play(world, palette="viridis")

@@ -28,17 +28,17 @@ def total_moles(world) -> float:
     return float(np.sum(c.n_o2) + np.sum(c.n_other))
 
 
-def test_opening_a_door_joins_two_rooms_of_air_and_closing_splits_them():
+def test_opening_a_door_links_two_rooms_of_air_and_closing_unlinks_them():
     w = ascii_world(TWO_ROOMS, people={"a": ("Ann", "crew", ())})
-    assert w.compartments.count == 2
+    west, east = w.compartments.index_at(2, 2), w.compartments.index_at(8, 2)
+    assert w.compartments.count == 2 and not atmosphere.joined(w, west, east)
     w.submit(OpenDoor(door_id=w.door_at[(5, 2)]))
     step(w)
-    assert w.compartments.count == 1
-    assert w.compartments.index_at(2, 2) == w.compartments.index_at(8, 2)
+    assert w.compartments.count == 2 and atmosphere.joined(w, west, east)  # rooms stay separate volumes
     w.submit(CloseDoor(door_id=w.door_at[(5, 2)]))
     step(w)
-    assert w.compartments.count == 2
-    assert np.allclose(w.compartments.pressure_bar, 1.0, atol=0.01)  # life support tops up the doorway
+    assert w.compartments.count == 2 and not atmosphere.joined(w, west, east)
+    assert np.allclose(w.compartments.pressure_bar, 1.0, atol=1e-9)  # the doorway held no gas
 
 
 def test_a_relabel_moves_gas_with_the_cells_and_loses_none():
@@ -46,14 +46,16 @@ def test_a_relabel_moves_gas_with_the_cells_and_loses_none():
     w.compartments.n_o2[0] *= 0.5  # one room at lower pressure
     before = total_moles(w)
     door = w.doors[w.door_at[(5, 2)]]
+    rooms = w.compartments.n_o2.copy()
     w.set_door_state(door, "open")
     atmosphere.rebuild_topology(w)
-    assert w.compartments.count == 1
+    assert w.compartments.count == 2
     assert total_moles(w) == pytest.approx(before, rel=1e-12)
     w.set_door_state(door, "closed")
     atmosphere.rebuild_topology(w)
     assert w.compartments.count == 2
     assert total_moles(w) == pytest.approx(before, rel=1e-12)
+    assert w.compartments.n_o2.tolist() == rooms.tolist()  # a relabel alone moves nothing
 
 
 def test_a_person_walks_to_a_cell_opening_the_door_on_the_way():
@@ -69,7 +71,7 @@ def test_a_person_walks_to_a_cell_opening_the_door_on_the_way():
     # six metres at walking pace plus two seconds for the door
     expected = 6 / WALK_SPEED_M_S + 2.0
     assert arrived[0].time_s == pytest.approx(expected, abs=3 * TICK_S)
-    assert w.compartments.count == 1  # she left the door open
+    assert atmosphere.joined(w, w.compartments.index_at(2, 2), w.compartments.index_at(8, 2))  # she left the door open
 
 
 def test_a_jammed_door_stops_a_move_with_a_reason():

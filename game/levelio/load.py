@@ -48,7 +48,10 @@ TOP_KEYS = {
 }
 META_KEYS = {
     "name", "author", "briefing", "time_limit_s", "ceiling_height_m",
-    "nominal_pressure_bar", "o2_fraction", "seed",
+    "nominal_pressure_bar", "o2_fraction", "seed", "outside_pressure_bar",
+}
+LIFE_SUPPORT_KEYS = {
+    "reserve_o2_kg", "feed_rate_g_s", "o2_kg", "n2_kg", "regulation", "regulation_max_g_s", "regulation_tau_s",
 }
 
 
@@ -136,6 +139,8 @@ def _convert(v: Any, kind: str) -> tuple[bool, Any, str]:
         return ok, tuple(v) if ok else v, "a list of names"
     if kind == "debris":
         return isinstance(v, str), v, "a debris kind"
+    if kind == "bool":
+        return isinstance(v, bool), v, "true or false"
     raise ValueError(kind)
 
 
@@ -172,16 +177,23 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
         nominal_pressure_bar=r.get(meta_t, "nominal_pressure_bar", mp, "pos", 1.0),
         o2_fraction=r.get(meta_t, "o2_fraction", mp, "frac", 0.21),
         seed=r.get(meta_t, "seed", mp, "int", 1),
+        outside_pressure_bar=r.get(meta_t, "outside_pressure_bar", mp, "nonneg", Meta.outside_pressure_bar),
     )
 
     ls_t = data.get("life_support", {})
     if not isinstance(ls_t, dict):
         r.problem(("life_support",), "'life_support' must be a table")
         ls_t = {}
-    r.check_keys(ls_t, {"reserve_o2_kg", "feed_rate_g_s"}, ("life_support",))
+    r.check_keys(ls_t, LIFE_SUPPORT_KEYS, ("life_support",))
+    lp = ("life_support",)
     life = LifeSupport(
-        reserve_o2_kg=r.get(ls_t, "reserve_o2_kg", ("life_support",), "nonneg", 0.0),
-        feed_rate_g_s=r.get(ls_t, "feed_rate_g_s", ("life_support",), "nonneg", 0.0),
+        reserve_o2_kg=r.get(ls_t, "reserve_o2_kg", lp, "nonneg", 0.0),
+        feed_rate_g_s=r.get(ls_t, "feed_rate_g_s", lp, "nonneg", 0.0),
+        o2_kg=r.get(ls_t, "o2_kg", lp, "nonneg", LifeSupport.o2_kg),
+        n2_kg=r.get(ls_t, "n2_kg", lp, "nonneg", LifeSupport.n2_kg),
+        regulation=r.get(ls_t, "regulation", lp, "bool", LifeSupport.regulation),
+        regulation_max_g_s=r.get(ls_t, "regulation_max_g_s", lp, "nonneg", LifeSupport.regulation_max_g_s),
+        regulation_tau_s=r.get(ls_t, "regulation_tau_s", lp, "pos", LifeSupport.regulation_tau_s),
     )
 
     legend = dict(DEFAULT_LEGEND)
@@ -220,9 +232,12 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
             label=r.get(t, "label", p, "str", "?", required=True),
             at=r.get(t, "at", p, "cell", (0, 0), required=True),
             kind=r.get(t, "kind", p, "str", "quarters"),
+            pressure_bar=r.get(t, "pressure_bar", p, "nonneg", None),
+            o2_fraction=r.get(t, "o2_fraction", p, "nonneg", None),
+            temperature_k=r.get(t, "temperature_k", p, "pos", None),
         )
         for p, t in r.tables(data, "rooms")
-        if r.check_keys(t, {"label", "at", "kind"}, p)
+        if r.check_keys(t, {"label", "at", "kind", "pressure_bar", "o2_fraction", "temperature_k"}, p)
     )
     modules = tuple(
         ModuleDef(name=r.get(t, "name", p, "str", "?", required=True), at=r.get(t, "at", p, "cell", (0, 0), required=True))

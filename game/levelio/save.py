@@ -3,6 +3,7 @@ inline, the map as a block. Saving is atomic."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 from typing import Any
@@ -79,15 +80,17 @@ def level_to_toml(level: Level) -> str:
                 ("nominal_pressure_bar", m.nominal_pressure_bar),
                 ("o2_fraction", m.o2_fraction),
                 ("seed", m.seed),
+                ("outside_pressure_bar", m.outside_pressure_bar),
             ],
         )
     )
     ls = level.life_support
-    parts.append(_table("[life_support]", [("reserve_o2_kg", ls.reserve_o2_kg), ("feed_rate_g_s", ls.feed_rate_g_s)]))
+    parts.append(_table("[life_support]", [(f.name, getattr(ls, f.name)) for f in dataclasses.fields(ls)]))
     parts.append(_table("[legend]", [(_str(ch), name) for ch, name in level.legend.items()]))
     parts.append("[map]\nrows = " + _block("\n".join(level.rows) + "\n"))
     for r in level.rooms:
-        parts.append(_table("[[rooms]]", [("label", r.label), ("at", r.at), ("kind", r.kind)]))
+        parts.append(_table("[[rooms]]", [("label", r.label), ("at", r.at), ("kind", r.kind), ("pressure_bar", r.pressure_bar),
+                                          ("o2_fraction", r.o2_fraction), ("temperature_k", r.temperature_k)]))
     for mo in level.modules:
         parts.append(_table("[[modules]]", [("name", mo.name), ("at", mo.at)]))
     for s in level.hull_sections:

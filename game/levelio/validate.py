@@ -44,6 +44,15 @@ def check_level(level: Level, index: LineIndex, file: str) -> list[Problem]:
         add(where("meta", "ceiling_height_m"), "ceiling_height_m must be between 1.8 and 10 metres")
     if not 0.2 <= m.nominal_pressure_bar <= 1.5:
         add(where("meta", "nominal_pressure_bar"), "nominal_pressure_bar must be between 0.2 and 1.5 bar")
+    if m.outside_pressure_bar >= m.nominal_pressure_bar:
+        add(where("meta", "outside_pressure_bar"), "outside_pressure_bar must be below the habitat's nominal pressure")
+    for i, r in enumerate(level.rooms):
+        if r.pressure_bar is not None and r.pressure_bar > 1.5:
+            add(where("rooms", i, "pressure_bar"), f"room {r.label}: pressure_bar must be at most 1.5 bar")
+        if r.o2_fraction is not None and r.o2_fraction > 1.0:
+            add(where("rooms", i, "o2_fraction"), f"room {r.label}: o2_fraction must be at most 1")
+        if r.temperature_k is not None and not 150.0 <= r.temperature_k <= 400.0:
+            add(where("rooms", i, "temperature_k"), f"room {r.label}: temperature_k must be between 150 and 400 K")
 
     for ch, name in level.legend.items():
         if name not in TILE_BY_NAME:
@@ -176,10 +185,12 @@ def check_level(level: Level, index: LineIndex, file: str) -> list[Problem]:
                 add(where("events", i, "at"), f"a breach must be on hull; {at[0]},{at[1]} is {'outside the map' if not inside(at) else TILE_NAMES[tile(at)]}")
             elif not _beside(GAS_PASSABLE[tiles] | IS_DOOR[tiles], at):
                 add(where("events", i, "at"), f"the breach at {at[0]},{at[1]} has no room behind it")
-        if ev.kind == "door_jam" and "door" in p:
+        if ev.kind in ("door_jam", "door_open", "door_close", "door_seal") and "door" in p:
             at = p["door"]
             if not inside(at) or not IS_DOOR[tiles[at[1], at[0]]]:
-                add(where("events", i, "door"), f"door_jam names {at[0]},{at[1]}, where there is no door")
+                add(where("events", i, "door"), f"{ev.kind} names {at[0]},{at[1]}, where there is no door")
+            elif ev.kind == "door_seal" and tiles[at[1], at[0]] == Tile.DOOR:
+                add(where("events", i, "door"), f"door_seal names a room door at {at[0]},{at[1]}: only bulkheads and hatches seal")
         if ev.kind == "debris_fall":
             if p.get("debris") not in DEBRIS_KINDS:
                 add(where("events", i, "debris"), f"debris kind '{p.get('debris')}' is unknown (known: {', '.join(DEBRIS_KINDS)})")

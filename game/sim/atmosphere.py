@@ -1,11 +1,20 @@
-"""The atmosphere system: gas topology, leaks, life support, wind, and what
-people breathe.
+"""The atmosphere system: gas topology, openings, life support and its
+stores, wind, and what people breathe.
 
-Owns the glue between compartments (where the gas is), `gas` (how it flows)
-and `physiology` (what it does to people). Life support has two parts: the
-ordinary regulation that holds every compartment of an unbreached module at
-its nominal atmosphere, and the emergency O2 reserve, fed into the breached
-module automatically unless the coordinator redirects, raises or stops it.
+Owns the glue between compartments (where the gas is), `gas` (how it flows),
+`wind` (how it moves through the rooms) and `physiology` (what it does to
+people). Every mole comes from somewhere: life support draws on finite stores
+the level declares, and the books (`supplied_*`, `vented_*`) balance the gas
+in the compartments to rounding. Life support has two parts: the ordinary
+regulation that tops rooms of an unbreached module back up from its O2 and
+N2 tanks, no faster than its valves, and the emergency O2 reserve, fed into
+the breached module automatically unless the coordinator redirects, raises
+or stops it.
+
+Doors: a door that opens against a pressure difference is held on its seal
+by it (0.3 bar on a doorway is tens of kilonewtons), so at first only its
+equalising crack passes gas; the leaf swings free once the difference
+across it is small enough for a hand (or a servo) to move it.
 """
 
 from __future__ import annotations
@@ -15,42 +24,48 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import tcod.path
 
-from game.sim import debris, physiology
+from game.sim import debris, physiology, wind
 from game.sim.compartments import build_openings, relabel
-from game.sim.constants import M_N2, M_O2, MARS_PRESSURE_BAR, MARS_PRESSURE_PA
+from game.sim.constants import CABIN_VAPOUR_FRACTION, M_N2, M_O2, T_K
+from game.sim.doors import OPEN_AREA_M2
 from game.sim.events import BreachPlugChanged, FireHazardRaised, O2ReserveExhausted, PersonStateChanged
-from game.sim.gas import Openings, moles_for, step_gas
+from game.sim.gas import Openings, add_gas, moles_for, step_gas, warm_walls
 from game.sim.level import EventDef, Level
 from game.sim.state import derived, static, synced
+from game.sim.tiles import Tile
 from game.sim.timeline import ordered_events
 
 if TYPE_CHECKING:
     from game.sim.world import World
 
-REGULATION_TAU_S = 20.0  # how fast normal life support restores an intact module
 FEED_MAX_G_S = 100.0  # the emergency feed's valve limit
+# The walls' heat, regulation, the wind's field and the fire flags change over
+# seconds: they run every SLOW_STAGE_S (the wind at once after a door, a hole or
+# a cut changes it), the first two exactly over the time gone by.
+SLOW_STAGE_S = 0.5
 # NASA treats more than ~30 % O2 as a raised flammability risk; below about
 # 0.1 bar of total pressure there is too little gas to sustain a fire.
 FIRE_O2_FRACTION = 0.30
 FIRE_MIN_PRESSURE_BAR = 0.10
-AIR_DENSITY_KG_M3 = 1.2
+
+# Openings. A doorway's discharge coefficient (a square-edged opening, 0.6-0.8);
+# a seal's or a ragged hole's 0.6. A hole cut with a lance is a crawl-through,
+# about 0.8 m x 0.7 m.
+DOORWAY_CD = 0.7
+SEAL_CD = 0.6
+CUT_AREA_M2 = 0.55
+CUT_CD = 0.6
+# A door opened against a pressure difference passes gas through a crack (a
+# light door's leaf ~1 cm off its seal along its 2 m edge) or, for bulkheads and hatches,
+# through their pressure-equalisation valve, until the force on the leaf is
+# below what moves it: a hard push for a door, the servo for the others.
+EQUALISE_AREA_M2 = {Tile.DOOR: 0.02, Tile.BULKHEAD: 0.002, Tile.HATCH: 0.002}
+LEAF_FREE_N = {Tile.DOOR: 300.0, Tile.BULKHEAD: 4000.0, Tile.HATCH: 1500.0}
 
 
 def _no_openings() -> Openings:
     return Openings(np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0), np.zeros(0))
-
-
-@dataclass
-class WindSource:
-    """One breach's flow pattern: wind per kg/s of leak on each cell it draws from."""
-
-    opening: int  # index into the openings, -1 if the breach has no room behind it
-    cells: np.ndarray  # flat [y * w + x] indices of the vented compartment
-    ux: np.ndarray  # m/s per kg/s, one per cell
-    uy: np.ndarray
-    speed: np.ndarray  # m/s per kg/s on every flat cell of the grid (0 where it draws nothing)
 
 
 @dataclass
@@ -61,7 +76,7 @@ class AtmosState:
     first_breach_s: float | None = synced(default=None)
     openings: Openings = derived(default_factory=_no_openings)  # rebuilt with the topology
     vented_kg: float = synced(default=0.0)
-    # Air velocity on every cell, m/s, [y, x]: toward the breaches, from the last step's flows.
+    # Air velocity on every cell, m/s, [y, x]: from the last step's flows (game.sim.wind).
     wind_x: np.ndarray = derived(default_factory=lambda: np.zeros((0, 0), np.float32))
     wind_y: np.ndarray = derived(default_factory=lambda: np.zeros((0, 0), np.float32))
     reserve_o2_kg: float = synced(default=0.0)
@@ -77,24 +92,63 @@ class AtmosState:
     nominal_mol: np.ndarray = derived(default_factory=lambda: np.zeros(0))  # what regulation tops up to
     names: list[str] = derived(default_factory=list)
     # Per breach:
-    wind_sources: list[WindSource] = derived(default_factory=list)
     breach_flow_kg_s: np.ndarray = derived(default_factory=lambda: np.zeros(0))  # the last step's
     breach_opening: np.ndarray = derived(default_factory=lambda: np.zeros(0, np.intp))  # -1: vents nothing
     breach_plug: np.ndarray = synced(default_factory=lambda: np.zeros(0))  # share of each hole debris covers
+    # The world outside the hull, from the level.
+    outside_pa: float = static(default=600.0)
+    # Regulation's stores, and the books: every mole in or out of the compartments.
+    store_o2_kg: float = synced(default=0.0)
+    store_n2_kg: float = synced(default=0.0)
+    regulated_kg: float = synced(default=0.0)  # drawn by regulation so far
+    supplied_o2_mol: float = synced(default=0.0)  # into the compartments, from any store
+    supplied_other_mol: float = synced(default=0.0)
+    vented_o2_mol: float = synced(default=0.0)  # out through the hull (negative: drawn in)
+    vented_other_mol: float = synced(default=0.0)
+    # Per door: is its leaf free (an open door whose pressure difference let it swing open)?
+    leaf_open: np.ndarray = synced(default_factory=lambda: np.zeros(0, bool))
+    door_opening: np.ndarray = derived(default_factory=lambda: np.zeros(0, np.intp))  # -1: no opening
+    equalising: list[int] = derived(default_factory=list)  # open doors still held on their seal
+    link_opening: np.ndarray = derived(default_factory=lambda: np.zeros(0, bool))  # open doorway or hole
+    flow_kg_s: np.ndarray = derived(default_factory=lambda: np.zeros(0))  # per opening, the last step's
+    wind_field: wind.WindField | None = derived(default=None)  # patterns per opening
+    slow_due_s: float = synced(default=0.0)  # time since the slow stages last ran
 
 
-def initial_state(level: Level, shape: tuple[int, int]) -> AtmosState:
+def initial_state(level: Level, shape: tuple[int, int], n_doors: int = 0) -> AtmosState:
+    ls = level.life_support
     return AtmosState(
         timeline=ordered_events(level.events),
         wind_x=np.zeros(shape, np.float32),
         wind_y=np.zeros(shape, np.float32),
-        reserve_o2_kg=level.life_support.reserve_o2_kg,
-        feed_rate_g_s=level.life_support.feed_rate_g_s,
+        reserve_o2_kg=ls.reserve_o2_kg,
+        feed_rate_g_s=ls.feed_rate_g_s,
+        outside_pa=level.meta.outside_pressure_bar * 1e5,
+        store_o2_kg=ls.o2_kg,
+        store_n2_kg=ls.n2_kg,
+        leaf_open=np.zeros(n_doors, bool),
     )
 
 
+def set_room_air(world: "World") -> None:
+    """Fill the rooms whose starting air the level sets (pressure, O2 fraction, temperature)."""
+    c = world.compartments
+    meta = world.level.meta
+    for r in world.level.rooms:
+        if r.pressure_bar is None and r.o2_fraction is None and r.temperature_k is None:
+            continue
+        i = c.index_at(*r.at)
+        if i < 0:
+            continue
+        temp = T_K if r.temperature_k is None else float(r.temperature_k)
+        p = meta.nominal_pressure_bar if r.pressure_bar is None else float(r.pressure_bar)
+        f = meta.o2_fraction if r.o2_fraction is None else float(r.o2_fraction)
+        n = float(moles_for(p * 1e5, c.volume_m3[i], temp))
+        c.n_o2[i], c.n_other[i], c.temp_k[i] = n * f, n * (1.0 - f), temp
+
+
 def compartment_modules(world: "World") -> list[set[int]]:
-    """The module ids each compartment touches (an open bulkhead joins two)."""
+    """The module ids each compartment touches."""
     c = world.compartments
     labels = c.labels.ravel()
     mods = world.grid.module_id.ravel().astype(np.int64) + 1
@@ -133,35 +187,69 @@ def compartment_names(world: "World") -> list[str]:
     return out
 
 
+def _door_link(world: "World", d) -> tuple[float, float]:
+    """(area m2, Cd) a door passes now: its seal shut, its crack or valve while
+    held, the doorway once its leaf is free."""
+    if not d.is_open:
+        return d.leak_area_m2, SEAL_CD
+    if world.atmos.leaf_open[d.id]:
+        return OPEN_AREA_M2[d.kind], DOORWAY_CD
+    return EQUALISE_AREA_M2[d.kind], SEAL_CD
+
+
 def rebuild_topology(world: "World") -> None:
-    """Relabel compartments and gather every leak path after a change."""
+    """Relabel compartments and gather every opening after a change."""
     grid = world.grid
     a = world.atmos
     world.compartments = relabel(world.compartments, grid.tiles, world.door_open, world.level.meta.ceiling_height_m)
-    leaks = [(d.x, d.y, d.leak_area_m2, 0.6) for d in world.doors if not d.is_open]
-    n_doors = len(leaks)
-    leaks += [(b.x, b.y, b.area_m2, b.cd) for b in world.breaches]
-    a.openings, source = build_openings(world.compartments.labels, grid.tiles, leaks)
+    c = world.compartments
+    tiles = grid.tiles
+    a.leaf_open &= np.array([d.is_open for d in world.doors], dtype=bool)
+    doors = [d for d in world.doors if tiles[d.y, d.x] != Tile.CUT]
+    links = [(d.x, d.y, *_door_link(world, d)) for d in doors]
+    cut_ys, cut_xs = np.nonzero(tiles == Tile.CUT)
+    links += [(x, y, CUT_AREA_M2, CUT_CD) for y, x in zip(cut_ys.tolist(), cut_xs.tolist())]
+    n_links = len(links)
+    links += [(b.x, b.y, b.area_m2, b.cd) for b in world.breaches]
+    a.openings, source = build_openings(c.labels, tiles, links)
+    is_link = np.zeros(n_links + len(world.breaches), bool)
+    is_link[:len(doors)] = [d.is_open for d in doors]
+    is_link[len(doors):n_links] = True
+    a.link_opening = is_link[source] if source.size else np.zeros(0, bool)
+    a.door_opening = np.full(len(world.doors), -1, dtype=np.intp)
     breach_opening = np.full(len(world.breaches), -1, dtype=np.intp)
     for k, src in enumerate(source.tolist()):
-        if src >= n_doors:
-            breach_opening[src - n_doors] = k
-    n = world.compartments.count
-    mods = compartment_modules(world)
-    vented = {int(a.openings.a[k]) for k in breach_opening.tolist() if k >= 0}
-    breached_modules = set().union(*(mods[i] for i in vented)) if vented else set()
-    a.regulated = np.array([not (m & breached_modules) and i not in vented for i, m in enumerate(mods)], dtype=bool)
-    a.in_breached = np.array([bool(m & breached_modules) or i in vented for i, m in enumerate(mods)], dtype=bool)
+        if src < len(doors):
+            a.door_opening[doors[src].id] = k
+        elif src >= n_links:
+            breach_opening[src - n_links] = k
+    a.equalising = [d.id for d in doors if d.is_open and not a.leaf_open[d.id] and a.door_opening[d.id] >= 0]
+    _mark_breached(world, breach_opening)
+    n = c.count
     refresh_feed(world)
     a.fire_hazard = np.zeros(n, dtype=bool)
-    a.fire_min_mol = moles_for(FIRE_MIN_PRESSURE_BAR * 1e5, world.compartments.volume_m3)
-    a.nominal_mol = moles_for(world.level.meta.nominal_pressure_bar * 1e5, world.compartments.volume_m3)
+    a.fire_min_mol = moles_for(FIRE_MIN_PRESSURE_BAR * 1e5, c.volume_m3)
+    a.nominal_mol = moles_for(world.level.meta.nominal_pressure_bar * 1e5, c.volume_m3)
     a.names = compartment_names(world)
-    a.wind_sources = [_wind_source(world, int(k), b.x, b.y) for k, b in zip(breach_opening.tolist(), world.breaches)]
     a.breach_flow_kg_s = np.zeros(len(world.breaches))
     a.breach_opening = breach_opening
     a.breach_plug = np.zeros(len(world.breaches))  # the new openings have the full holes: plugging is applied again
+    a.flow_kg_s = np.zeros(a.openings.a.size)
+    a.wind_field = wind.build(c.labels, tiles, a.openings, world.level.meta.ceiling_height_m, links, source)
     world.topology_dirty = False
+
+
+def _mark_breached(world: "World", breach_opening: np.ndarray) -> None:
+    """Which compartments are in the breach (vented, or in a module with a vented
+    room) and which regulation holds. A sound room open to a breached one is not
+    in the breach: its air drains through the opening, and regulation fights that
+    from its tanks, no faster than its valves."""
+    a = world.atmos
+    mods = compartment_modules(world)
+    vented = {int(a.openings.a[k]) for k in breach_opening.tolist() if k >= 0}
+    breached_modules = set().union(*(mods[i] for i in vented)) if vented else set()
+    a.in_breached = np.array([bool(m & breached_modules) or i in vented for i, m in enumerate(mods)], dtype=bool)
+    a.regulated = ~a.in_breached & bool(world.level.life_support.regulation)
 
 
 def refresh_feed(world: "World") -> None:
@@ -182,78 +270,70 @@ def refresh_feed(world: "World") -> None:
     a.feed_share = share
 
 
-def _wind_source(world: "World", opening: int, hole_x: int, hole_y: int) -> WindSource:
-    """Flow toward a breach: down the walking distance from the hole, at the
-    speed that carries the leak through the cross-section at that distance
-    (a half-sphere near the hole, the width of the room further away)."""
-    empty = np.zeros(0)
-    if opening < 0:
-        return WindSource(-1, np.zeros(0, np.intp), empty, empty, np.zeros(world.grid.tiles.size))
-    c = world.compartments
-    comp = int(world.atmos.openings.a[opening])
-    mask = c.labels == comp + 1
-    h, w = mask.shape
-    dist = np.full((h, w), np.iinfo(np.int32).max, dtype=np.int32)
-    for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
-        x, y = hole_x + dx, hole_y + dy
-        if 0 <= x < w and 0 <= y < h and mask[y, x]:
-            dist[y, x] = 0
-    tcod.path.dijkstra2d(dist, mask.astype(np.int32), 2, 3, out=dist)
-    ys, xs = np.nonzero(mask)
-    d = dist[ys, xs].astype(np.float64) / 2.0
-    reach = d < 1e6
-    ys, xs, d = ys[reach], xs[reach], d[reach]
-    width = np.bincount(np.round(d * 2).astype(np.intp))
-    front = width[np.round(d * 2).astype(np.intp)].astype(np.float64)
-    height = world.level.meta.ceiling_height_m
-    area = np.minimum(front * height, 2 * math.pi * (d + 0.5) ** 2)
-    speed = 1.0 / (AIR_DENSITY_KG_M3 * np.maximum(area, 0.5))
-    big = np.float64(1e9)
-    padded = np.pad(np.where(mask, dist, big).astype(np.float64), 1, constant_values=big)
-    here = np.where(mask, dist, 0).astype(np.float64)
-    left = padded[1:-1, :-2]
-    right = padded[1:-1, 2:]
-    up = padded[:-2, 1:-1]
-    down = padded[2:, 1:-1]
-    gx = np.where(left < here, -1.0, 0.0) + np.where(right < here, 1.0, 0.0)
-    gy = np.where(up < here, -1.0, 0.0) + np.where(down < here, 1.0, 0.0)
-    gx, gy = gx[ys, xs], gy[ys, xs]
-    # Cells beside the hole blow straight into it.
-    at_hole = d == 0
-    gx[at_hole] = np.sign(hole_x - xs[at_hole])
-    gy[at_hole] = np.sign(hole_y - ys[at_hole])
-    norm = np.hypot(gx, gy)
-    norm[norm == 0] = 1.0
-    dense = np.zeros(h * w)
-    dense[ys * w + xs] = speed * (np.hypot(gx, gy) > 0)
-    return WindSource(opening, ys * w + xs, gx / norm * speed, gy / norm * speed, dense)
-
-
 def step_atmosphere(world: "World", dt: float) -> None:
-    """Life support, then gas flow, then the wind and fire flags it leaves."""
+    """Life support, then door leaves, then gas flow, then the wind and fire flags it leaves."""
     c = world.compartments
     a = world.atmos
     if c.count == 0:
         return
-    feed = None
-    if a.reserve_o2_kg > 0 and a.feed_rate_g_s > 0 and a.feed_share.any():
-        kg = min(a.feed_rate_g_s * dt / 1000.0, a.reserve_o2_kg)
-        a.reserve_o2_kg -= kg
-        a.fed_o2_kg += kg
-        feed = a.feed_share * (kg / M_O2 / dt)
-        if a.reserve_o2_kg <= 1e-12:
-            a.reserve_o2_kg = 0.0
-            world.emit(O2ReserveExhausted, fed_kg=round(a.fed_o2_kg, 3))
-    if a.regulated.any():
-        _regulate(world, dt)
+    feed = _feed(world, dt)
+    a.slow_due_s += dt
+    slow = a.slow_due_s >= SLOW_STAGE_S - 1e-9
+    if slow:  # walls and regulation work over tens of seconds: every half second, over the time gone by
+        warm_walls(c.n_o2 + c.n_other, c.temp_k, c.wall_w_k, a.slow_due_s)
+        if a.regulated.any():
+            _regulate(world, a.slow_due_s)
+        a.slow_due_s = 0.0
     if a.openings.a.size == 0 and feed is None:
         return
+    if a.equalising:
+        _free_leaves(world)
     if world.breaches:
         _apply_plugs(world)
-    flow, vo2, vother = step_gas(c.n_o2, c.n_other, c.volume_m3, a.openings, dt, MARS_PRESSURE_PA, feed)
-    a.vented_kg += float(vo2.sum()) * M_O2 + float(vother.sum()) * M_N2
-    _update_wind(world, flow)
-    _flag_fire(world)
+    flow, vo2, vother = step_gas(c.n_o2, c.n_other, c.volume_m3, a.openings, dt, a.outside_pa, feed, c.temp_k)
+    o2, other = float(vo2.sum()), float(vother.sum())
+    a.vented_o2_mol += o2
+    a.vented_other_mol += other
+    a.vented_kg += o2 * M_O2 + other * M_N2
+    a.flow_kg_s = flow
+    if slow or (a.wind_field is not None and a.wind_field.fresh):
+        _update_wind(world, flow)
+    if slow:
+        _flag_fire(world)
+
+
+def _feed(world: "World", dt: float) -> np.ndarray | None:
+    """The emergency O2 this step, mol/s per compartment, drawn from the reserve."""
+    a = world.atmos
+    if not (a.reserve_o2_kg > 0 and a.feed_rate_g_s > 0 and a.feed_share.any()):
+        return None
+    kg = min(a.feed_rate_g_s * dt / 1000.0, a.reserve_o2_kg)
+    a.reserve_o2_kg -= kg
+    a.fed_o2_kg += kg
+    a.supplied_o2_mol += kg / M_O2
+    if a.reserve_o2_kg <= 1e-12:
+        a.reserve_o2_kg = 0.0
+        world.emit(O2ReserveExhausted, fed_kg=round(a.fed_o2_kg, 3))
+    return a.feed_share * (kg / M_O2 / dt)
+
+
+def _free_leaves(world: "World") -> None:
+    """Let the leaf of each held door swing open once the force on it is small."""
+    a = world.atmos
+    c = world.compartments
+    p = np.append(c.pressure_bar * 1e5, a.outside_pa)
+    still = []
+    for did in a.equalising:
+        d = world.doors[did]
+        k = int(a.door_opening[did])
+        dp = abs(float(p[a.openings.a[k]] - p[a.openings.b[k]]))
+        if dp * OPEN_AREA_M2[d.kind] <= LEAF_FREE_N[d.kind]:
+            a.leaf_open[did] = True
+            a.openings.area_m2[k] = OPEN_AREA_M2[d.kind]
+            a.openings.cd[k] = DOORWAY_CD
+        else:
+            still.append(did)
+    a.equalising = still
 
 
 def _apply_plugs(world: "World") -> None:
@@ -272,33 +352,43 @@ def _apply_plugs(world: "World") -> None:
 
 
 def _regulate(world: "World", dt: float) -> None:
-    """Top intact compartments back up to the level's nominal atmosphere."""
+    """Top intact compartments back up to the nominal O2 and N2, from the tanks,
+    no faster than the valves allow; an empty tank stops its gas."""
     c = world.compartments
+    a = world.atmos
     meta = world.level.meta
-    deficit = np.where(world.atmos.regulated, world.atmos.nominal_mol - (c.n_o2 + c.n_other), 0.0)
-    np.maximum(deficit, 0.0, out=deficit)
-    if not deficit.any():
+    ls = world.level.life_support
+    n_now = c.n_o2 + c.n_other
+    if not (a.regulated & (n_now < a.nominal_mol * (1.0 - 1e-9))).any():
         return
-    add = deficit * -math.expm1(-dt / REGULATION_TAU_S)
-    c.n_o2 += add * meta.o2_fraction
-    c.n_other += add * (1.0 - meta.o2_fraction)
+    target = a.nominal_mol * (T_K / c.temp_k)  # the nominal pressure at the air's temperature
+    k = -math.expm1(-dt / ls.regulation_tau_s)
+    want_o2 = np.where(a.regulated, np.maximum(target * meta.o2_fraction - c.n_o2, 0.0), 0.0) * k
+    want_n2 = np.where(a.regulated, np.maximum(target * (1.0 - meta.o2_fraction) - c.n_other, 0.0), 0.0) * k
+    kg_o2, kg_n2 = float(want_o2.sum()) * M_O2, float(want_n2.sum()) * M_N2
+    valve = ls.regulation_max_g_s * dt / 1000.0
+    scale = min(1.0, valve / (kg_o2 + kg_n2)) if kg_o2 + kg_n2 > 0 else 0.0
+    s_o2 = min(scale, a.store_o2_kg / kg_o2) if kg_o2 > 0 else 0.0
+    s_n2 = min(scale, a.store_n2_kg / kg_n2) if kg_n2 > 0 else 0.0
+    if s_o2 <= 0.0 and s_n2 <= 0.0:
+        return
+    d_o2, d_n2 = want_o2 * s_o2, want_n2 * s_n2
+    add_gas(c.n_o2, c.n_other, c.temp_k, d_o2, d_n2)
+    used_o2, used_n2 = kg_o2 * s_o2, kg_n2 * s_n2
+    a.store_o2_kg = max(0.0, a.store_o2_kg - used_o2)
+    a.store_n2_kg = max(0.0, a.store_n2_kg - used_n2)
+    a.regulated_kg += used_o2 + used_n2
+    a.supplied_o2_mol += float(d_o2.sum())
+    a.supplied_other_mol += float(d_n2.sum())
 
 
 def _update_wind(world: "World", flow: np.ndarray) -> None:
     a = world.atmos
-    if not a.wind_sources:
-        return
-    wx = a.wind_x.reshape(-1)
-    wy = a.wind_y.reshape(-1)
-    wx.fill(0.0)
-    wy.fill(0.0)
-    for k, src in enumerate(a.wind_sources):
-        if src.opening < 0:
-            continue
-        mdot = abs(float(flow[src.opening]))
-        a.breach_flow_kg_s[k] = mdot
-        wx[src.cells] += src.ux * mdot
-        wy[src.cells] += src.uy * mdot
+    for k, opening in enumerate(a.breach_opening.tolist()):
+        a.breach_flow_kg_s[k] = abs(float(flow[opening])) if opening >= 0 else 0.0
+    if a.wind_field is not None:
+        o = a.openings
+        wind.update(a.wind_field, world.compartments, flow, a.wind_x, a.wind_y, o.cd, o.area_m2, o.a, o.b)
 
 
 def _flag_fire(world: "World") -> None:
@@ -306,12 +396,41 @@ def _flag_fire(world: "World") -> None:
     a = world.atmos
     n = c.n_o2 + c.n_other
     # O2 fraction over FIRE_O2_FRACTION and pressure over FIRE_MIN_PRESSURE_BAR, in moles
-    hazard = (c.n_o2 > FIRE_O2_FRACTION * n) & (n > a.fire_min_mol)
+    hazard = (c.n_o2 > FIRE_O2_FRACTION * n) & (n * c.temp_k > a.fire_min_mol * T_K)
     new = hazard & ~a.fire_hazard
     if new.any():
         for i in np.nonzero(new)[0].tolist():
             world.emit(FireHazardRaised, compartment=a.names[i], o2_fraction=round(float(c.o2_fraction[i]), 3))
     a.fire_hazard = hazard
+
+
+def joined(world: "World", i: int, j: int) -> bool:
+    """Whether an open doorway or hole links compartments i and j (seals and cracks do not count)."""
+    o = world.atmos.openings
+    if world.topology_dirty:
+        rebuild_topology(world)
+        o = world.atmos.openings
+    pair = ((o.a == i) & (o.b == j)) | ((o.a == j) & (o.b == i))
+    return bool((pair & world.atmos.link_opening).any())
+
+
+def dew_point_k(pressure_bar: np.ndarray) -> np.ndarray:
+    """Dew point of the cabin's water vapour at this total pressure (Magnus formula):
+    the vapour's share stays put while the pressure, and so its partial pressure, falls."""
+    vapour_hpa = np.maximum(np.asarray(pressure_bar) * 1000.0 * CABIN_VAPOUR_FRACTION, 1e-6)
+    g = np.log(vapour_hpa / 6.112)
+    return 273.15 + 243.12 * g / (17.62 - g)
+
+
+def fogged(c) -> np.ndarray:
+    """Compartments whose air has cooled below its dew point: a mist forms."""
+    return c.temp_k < dew_point_k(c.pressure_bar)
+
+
+def moles_in_air(world: "World") -> float:
+    """All the gas in the compartments, mol: what the books balance."""
+    c = world.compartments
+    return float(c.n_o2.sum() + c.n_other.sum())
 
 
 def breathing_conditions(world: "World") -> tuple[np.ndarray, np.ndarray]:
@@ -328,7 +447,7 @@ def air_at(world: "World", xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, 
     """Pressure (bar) and O2 fraction of the air in each of these cells (outside air where there is none)."""
     c = world.compartments
     idx = c.labels[ys, xs] - 1
-    p_bar = np.append(c.pressure_bar, MARS_PRESSURE_BAR)
+    p_bar = np.append(c.pressure_bar, world.atmos.outside_pa / 1e5)
     frac = np.append(c.o2_fraction, 0.0)
     return p_bar[idx], frac[idx]  # idx -1 reads the appended outside values
 

@@ -135,24 +135,17 @@ def _wake_sleepers(world: "World", st: PhysicsState, sc: _Scratch, dt: float) ->
     """Wake sleeping pieces the wind there would move; returns how many were woken.
 
     Sleeping pieces do not move, so their cells and thresholds are kept from
-    one full read to the next. The wind is each breach's fixed pattern times
-    its flow, so a bound on the worst piece costs a few multiplications; only
-    when it could be reached are the pieces looked at one by one (a gather
-    and a compare).
+    one full read to the next; a look is a gather of the wind at their cells
+    and a compare.
     """
     if sc.sleepers is None:
         _read(st)
         sleeping = sc.live_idx[sc.asleep[sc.live_idx]]
         sc.sleepers = (sleeping, _cells(st, sc.state[sleeping]), sc.u2_wake[sleeping])
-        sc.wake_gains = None
     sleeping, flat, u2_wake = sc.sleepers
     atmos = world.atmos
     sc.next_wake_tick = world.tick + WAKE_CHECK_TICKS
     if sleeping.size == 0 or atmos.wind_x.shape != st.passable.shape:
-        return 0
-    bound = _wind_bound(world, sc)  # at least sqrt of the worst u2 / u2_wake below
-    if bound is not None and bound < 0.5:
-        sc.next_wake_tick = world.tick + CALM_CHECK_TICKS
         return 0
     wx = atmos.wind_x.take(flat)  # sleeping pieces lie on passable cells: valid indices
     wy = atmos.wind_y.take(flat)
@@ -175,21 +168,6 @@ def _wake_sleepers(world: "World", st: PhysicsState, sc: _Scratch, dt: float) ->
     sc.stall_flat[sleeping[sel]] = flat[sel]
     zero = np.zeros(sel.size)
     return _apply_drag(world, st, sc, sleeping[sel], flat[sel], wx[sel], wy[sel], zero, zero, dt)
-
-
-def _wind_bound(world: "World", sc: _Scratch) -> float | None:
-    """An upper bound on the sleepers' worst wind speed over their wake speed
-    (None if the wind is not the breaches' patterns): the sum over breaches
-    of its flow times its pattern's worst ratio over the sleepers."""
-    atmos = world.atmos
-    sources = atmos.wind_sources
-    if not sources or len(sources) != atmos.breach_flow_kg_s.size:
-        return None  # no breaches, or a wind set by hand
-    if sc.wake_gains is None or sc.wake_gains[0] is not sources:
-        _, flat, u2_wake = sc.sleepers
-        inv = 1.0 / np.sqrt(u2_wake)
-        sc.wake_gains = (sources, [float((src.speed[flat] * inv).max()) for src in sources])
-    return sum(g * abs(float(m)) for g, m in zip(sc.wake_gains[1], atmos.breach_flow_kg_s.tolist()))
 
 
 def _move_body(st: PhysicsState, sc: _Scratch, j: int, x: float, y: float) -> None:

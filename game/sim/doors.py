@@ -11,8 +11,9 @@ from game.sim.tiles import Tile
 # Seconds to open or close by hand (doors) or by servo (bulkheads, hatches).
 OPEN_TIME_S = {Tile.DOOR: 2.0, Tile.BULKHEAD: 4.0, Tile.HATCH: 5.0}
 # Effective leak area of a closed seal, m2: room doors are light sliding doors
-# with brush seals; bulkheads and hatches are pressure-rated.
-SEAL_LEAK_AREA_M2 = {Tile.DOOR: 2.0e-4, Tile.BULKHEAD: 2.0e-6, Tile.HATCH: 5.0e-6}
+# with brush seals, which pass about 1 cm2 per metre of edge (5.8 m round a
+# 0.9 m x 2 m leaf: 6 cm2); bulkheads and hatches are pressure-rated.
+SEAL_LEAK_AREA_M2 = {Tile.DOOR: 6.0e-4, Tile.BULKHEAD: 2.0e-6, Tile.HATCH: 5.0e-6}
 # Effective open area of a fully open doorway, m2.
 OPEN_AREA_M2 = {Tile.DOOR: 1.8, Tile.BULKHEAD: 2.2, Tile.HATCH: 0.8}
 

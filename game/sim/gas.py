@@ -1,15 +1,18 @@
 """Gas flow between compartments: ideal-gas state, orifice flow and the per-tick update.
 
 Owns only the atmosphere's numbers: moles of O2 and of everything else (treated as N2)
-per compartment, moved through `Openings`. Pure numpy, deterministic, no clock, no random.
+and a temperature per compartment, moved through `Openings`. Pure numpy, deterministic,
+no clock, no random.
 
-The model is isothermal: every compartment stays at T_K. Real air cools as it expands,
-but a habitat leak lasts minutes and the walls, furniture and people keep feeding heat
-back, so the slow isothermal blowdown is the one to match; the adiabatic closed form is
-kept as the fast-blowdown bound (it falls up to GAMMA times faster at first).
-Mass flow follows the orifice law with R_AIR; the moles moved are that mass over the
-upstream mix's molar mass. For 21 % O2 that is 28.84 g/mol against the 28.97 implied by
-R_AIR, so a leak runs 0.45 % faster than the closed form's tau.
+Temperature: gas leaving a compartment lets what stays behind expand isentropically
+(T' = T (n'/n)^(GAMMA-1)), and carries exactly the internal energy it took with it to
+the compartment it enters, so a fast blowdown follows the adiabatic closed form. Walls
+give heat back at a conductance (W/K) per compartment, T relaxing exactly toward the
+wall temperature over the step; a slow leak, whose gas the walls keep warm, follows the
+isothermal closed form. Without a temperature array the step is isothermal at T_K.
+Mass flow follows the orifice law with R_AIR at the upstream temperature; the moles
+moved are that mass over the upstream mix's molar mass. For 21 % O2 that is 28.84 g/mol
+against the 28.97 implied by R_AIR, so a leak runs 0.45 % faster than the closed form's tau.
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from math import sqrt
 
 import numpy as np
 
-from game.sim.constants import GAMMA, M_N2, M_O2, MARS_PRESSURE_PA, R, R_AIR, T_K
+from game.sim.constants import CV_MOL, GAMMA, M_N2, M_O2, MARS_PRESSURE_PA, MARS_TEMPERATURE_K, R, R_AIR, T_K
 
 
 _RT = R * T_K
@@ -30,14 +33,29 @@ _SQRT_K = sqrt(2.0 * GAMMA / ((GAMMA - 1.0) * R_AIR * T_K))  # subsonic orifice 
 _TINY = 1e-300  # keeps 0/0 at 0 without a masked divide
 
 
-def pressure_pa(n_mol: np.ndarray, volume_m3: np.ndarray) -> np.ndarray:
-    """Ideal-gas pressure at T_K; the sim stores moles so partial pressures follow for free."""
-    return np.asarray(n_mol, dtype=float) * _RT / np.asarray(volume_m3, dtype=float)
+def pressure_pa(n_mol: np.ndarray, volume_m3: np.ndarray, temp_k: np.ndarray | float = T_K) -> np.ndarray:
+    """Ideal-gas pressure; the sim stores moles so partial pressures follow for free."""
+    return np.asarray(n_mol, dtype=float) * R * np.asarray(temp_k, dtype=float) / np.asarray(volume_m3, dtype=float)
 
 
-def moles_for(pressure_pa: np.ndarray, volume_m3: np.ndarray) -> np.ndarray:
-    """Moles that give `pressure_pa` in `volume_m3` at T_K (to fill compartments from a level)."""
-    return np.asarray(pressure_pa, dtype=float) * np.asarray(volume_m3, dtype=float) / _RT
+def moles_for(pressure_pa: np.ndarray, volume_m3: np.ndarray, temp_k: np.ndarray | float = T_K) -> np.ndarray:
+    """Moles that give `pressure_pa` in `volume_m3` at `temp_k` (to fill compartments from a level)."""
+    return np.asarray(pressure_pa, dtype=float) * np.asarray(volume_m3, dtype=float) / (R * np.asarray(temp_k, dtype=float))
+
+
+def add_gas(n_o2: np.ndarray, n_other: np.ndarray, temp_k: np.ndarray | None, d_o2: np.ndarray,
+            d_other: np.ndarray | float = 0.0, supply_temp_k: float = T_K) -> None:
+    """Let gas in from a pressurised store, in place. The gas brings its enthalpy
+    (GAMMA * CV * T per mole), so filling a near-empty room warms it, as a tank does."""
+    if temp_k is not None:
+        n = n_o2 + n_other
+        dn = d_o2 + d_other
+        heat = n * temp_k
+        heat += (GAMMA * supply_temp_k) * dn
+        n += dn
+        np.divide(heat, n, out=temp_k, where=n > _TINY)
+    n_o2 += d_o2
+    n_other += d_other
 
 
 def _flow_factor(ratio: np.ndarray) -> np.ndarray:
@@ -126,7 +144,9 @@ class Openings:
 
 def step_gas(n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.ndarray, openings: Openings,
              dt: float, outside_pressure_pa: float = MARS_PRESSURE_PA,
-             o2_feed_mol_s: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+             o2_feed_mol_s: np.ndarray | None = None, temp_k: np.ndarray | None = None,
+             wall_w_k: np.ndarray | None = None,
+             outside_temp_k: float = MARS_TEMPERATURE_K) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Advance the gas by dt in place; return (flow_kg_s per opening, +a->b, mean over the
     step; vented_o2_mol and vented_other_mol per compartment, negative when drawn in).
 
@@ -137,17 +157,22 @@ def step_gas(n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.ndarray, openi
     (and inflows) scaled so their total stays within the flow-weighted mean of the eq's,
     so it never ends below the lowest (above the highest) pair equilibrium it touches:
     no new extremes, no negative gas, a vented room never sucked below the outside.
-    The feed goes in first, so the flows see this tick's pressures.
+    The feed goes in first, so the flows see this tick's pressures. With `temp_k` the
+    temperatures move too (see the module's docstring); `wall_w_k` is each compartment's
+    wall conductance, W/K.
     """
     if o2_feed_mol_s is not None:
-        n_o2 += o2_feed_mol_s * dt
+        add_gas(n_o2, n_other, temp_k, o2_feed_mol_s * dt)
     nc = n_o2.shape[0]
     slots = nc + 1  # compartments, then OUTSIDE; state arrays hold two copies (see _tables)
     ab, ba, scatter = openings._tables(nc)
 
     n = n_o2 + n_other
+    t_slot = np.empty(slots)
+    t_slot[:nc] = T_K if temp_k is None else temp_k
+    t_slot[nc] = outside_temp_k
     pa_per_mol = np.zeros(2 * slots)  # OUTSIDE has infinite volume
-    np.divide(_RT, volume_m3, out=pa_per_mol[:nc])
+    np.divide(R * t_slot[:nc], volume_m3, out=pa_per_mol[:nc])
     pa_per_mol[slots:] = pa_per_mol[:slots]
     p = np.empty(2 * slots)
     np.multiply(n, pa_per_mol[:nc], out=p[:nc])
@@ -167,6 +192,8 @@ def step_gas(n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.ndarray, openi
     q_dt = openings.cd * openings.area_m2
     q_dt *= p_ud[0] * (dt * _SQRT_K) / molar_mass
     q_dt *= _flow_factor(p_ud[1] / np.maximum(p_ud[0], _TINY))
+    if temp_k is not None:
+        q_dt *= np.sqrt(T_K / np.maximum(t_slot[ud[0]], 1.0))  # the orifice law's 1/sqrt(T_up)
     x = np.expm1(q_dt / np.minimum(neg_eq, -_TINY))
     x *= neg_eq
 
@@ -182,6 +209,8 @@ def step_gas(n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.ndarray, openi
     lim_ud = lim[ud]
     x *= np.maximum(lim_ud[0], lim_ud[1])  # now -x
 
+    if temp_k is not None:
+        _move_heat(n, temp_k, ud[0], ud[1] - slots, -x, nc, outside_temp_k)
     signed = np.copysign(x, gap, out=x)  # moles a -> b
     w = np.empty((4, x.shape[0]))
     np.multiply(signed, f_up, out=w[0])
@@ -192,6 +221,43 @@ def step_gas(n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.ndarray, openi
     n_other += moved[1, :nc]
     np.maximum(n_o2, 0.0, out=n_o2)  # only rounding can dip below 0 here
     np.maximum(n_other, 0.0, out=n_other)
+    if temp_k is not None and wall_w_k is not None:
+        warm_walls(n_o2 + n_other, temp_k, wall_w_k, dt)
     signed *= molar_mass
     signed /= dt
     return signed, moved[0, nc:], moved[1, nc:]
+
+
+def _move_heat(n: np.ndarray, temp_k: np.ndarray, up: np.ndarray, down: np.ndarray,
+               moles: np.ndarray, nc: int, outside_temp_k: float) -> None:
+    """Temperatures after `moles` move up -> down (slot nc is the outside), in place.
+
+    What stays behind expands isentropically; each opening carries its share of the
+    energy its upstream lost (from the outside: enthalpy at outside_temp_k), so the
+    energy of the compartments changes only by what crosses the hull. Energies are
+    in units of CV_MOL, which cancels.
+    """
+    slots = nc + 1
+    out_n = np.bincount(up, moles, slots)[:nc]
+    kept = n - out_n
+    np.maximum(kept, 0.0, out=kept)
+    kept_heat = temp_k * (kept / np.maximum(n, _TINY)) ** (GAMMA - 1.0)  # T' of what stays...
+    kept_heat *= kept  # ...times its moles
+    per_mol = np.empty(slots)  # energy each mole leaving a compartment carries
+    np.subtract(n * temp_k, kept_heat, out=per_mol[:nc])
+    per_mol[:nc] /= np.maximum(out_n, _TINY)  # 0 where nothing left
+    per_mol[nc] = GAMMA * outside_temp_k
+    heat_in = np.bincount(down, moles * per_mol[up], slots)[:nc]
+    total = kept + np.bincount(down, moles, slots)[:nc]
+    kept_heat += heat_in
+    np.divide(kept_heat, total, out=temp_k, where=total > _TINY)
+
+
+def warm_walls(n: np.ndarray, temp_k: np.ndarray, wall_w_k: np.ndarray, dt: float,
+               wall_temp_k: float = T_K) -> None:
+    """Relax each compartment's air toward the wall temperature over dt, exactly for
+    a heat flow wall_w_k * (T_wall - T) into n moles of CV_MOL each."""
+    keep = np.exp(-wall_w_k * dt / (CV_MOL * np.maximum(n, _TINY)))
+    temp_k -= wall_temp_k
+    temp_k *= keep
+    temp_k += wall_temp_k

@@ -36,6 +36,9 @@ EVENT_PARAMS: dict[str, dict[str, tuple[bool, str]]] = {
         "angle_deg": (False, "num"),
     },
     "door_jam": {"door": (True, "cell")},
+    "door_open": {"door": (True, "cell")},
+    "door_close": {"door": (True, "cell")},
+    "door_seal": {"door": (True, "cell")},
 }
 
 # Planned instructor injects (`[[injects]]`): kind -> parameters, as above.
@@ -76,14 +79,22 @@ class Meta:
     nominal_pressure_bar: float = 1.0
     o2_fraction: float = 0.21
     seed: int = 1
+    outside_pressure_bar: float = 0.006  # what a breach vents to: Mars by default, 0 in orbit
 
 
 @dataclass(frozen=True)
 class LifeSupport:
-    """The habitat's emergency O2 reserve and its automatic feed."""
+    """The habitat's stores and what draws on them: the emergency O2 reserve
+    and its feed, and the ordinary regulation that tops intact rooms up to the
+    nominal atmosphere from its own O2 and N2 tanks, no faster than its valves."""
 
     reserve_o2_kg: float = 0.0
     feed_rate_g_s: float = 0.0
+    o2_kg: float = 20.0  # regulation's O2 tank
+    n2_kg: float = 60.0  # regulation's N2 (diluent) tank
+    regulation: bool = True
+    regulation_max_g_s: float = 20.0  # all regulation valves together
+    regulation_tau_s: float = 20.0  # how fast it closes a room's deficit, below the valve limit
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,9 @@ class RoomDef:
     label: str
     at: Cell  # any floor cell inside; the room is the floor region around it
     kind: str = "quarters"
+    pressure_bar: float | None = None  # starting air, if not the level's nominal
+    o2_fraction: float | None = None
+    temperature_k: float | None = None
 
 
 @dataclass(frozen=True)

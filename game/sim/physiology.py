@@ -3,9 +3,12 @@
 Owns the `Bodies` arrays (one row per person, struct-of-arrays) and the step
 that advances everybody at once. Chain per step: breathed gas -> inspired PO2
 -> alveolar PO2 -> arterial PO2 (first-order lag) -> saturation (Severinghaus).
-Consciousness follows a time-of-useful-consciousness dose on inspired PO2;
-injury accumulates while unconscious and deeply desaturated; death comes from
-injury or from time below the Armstrong limit. Pure numpy, deterministic.
+Consciousness follows a time-of-useful-consciousness dose on inspired PO2,
+between the FAA's standard column and its rapid-decompression column by how
+fast the inspired O2 fell (a memory each body keeps); injury accumulates
+while unconscious and deeply desaturated; death comes when the injury dose
+and the exposure dose below the Armstrong limit (continuous in pressure)
+together reach one. Pure numpy, deterministic.
 """
 
 from __future__ import annotations
@@ -30,12 +33,15 @@ _SUIT_PIO2_MMHG = SUIT_PRESSURE_BAR * MMHG_PER_BAR - WATER_VAPOUR_MMHG
 
 # Alveolar gas equation. PaCO2 falls linearly from 40 to 25 mmHg as inspired PO2
 # drops from 120 to 60 mmHg (hypoxic hyperventilation). The ramp is what puts
-# steady saturation at 8,000-17,500 ft inside the measured ranges.
+# steady saturation at 8,000-17,500 ft inside the measured ranges. Below 40 mmHg
+# PaCO2 falls in proportion to PIO2 (there is less and less O2 to exchange for
+# it), so alveolar PO2 stays a quarter of PIO2 or more and reaches zero only
+# with it: no early clamp.
 RESPIRATORY_QUOTIENT = 0.8
 PACO2_REST_MMHG, PACO2_HYPERVENTILATING_MMHG = 40.0, 25.0
 HYPERVENTILATION_PIO2_MMHG = (60.0, 120.0)
-_PACO2_PIO2 = np.array(HYPERVENTILATION_PIO2_MMHG)
-_PACO2 = np.array([PACO2_HYPERVENTILATING_MMHG, PACO2_REST_MMHG])
+_PACO2_PIO2 = np.array([0.0, 40.0, *HYPERVENTILATION_PIO2_MMHG])
+_PACO2 = np.array([0.0, PACO2_HYPERVENTILATING_MMHG, PACO2_HYPERVENTILATING_MMHG, PACO2_REST_MMHG])
 
 # Arterial PO2 lags alveolar PO2 (lung and blood O2 stores). Lagging PO2 rather
 # than saturation gives the flat-then-steep fall seen at altitude: 62 s fits
@@ -58,17 +64,30 @@ _FAA_TUC = (
     (121.8, 10.5),  # 43,000 ft, 9-12 s
     (87.0, 10.5),  # 50,000 ft, 9-12 s
 )
+# The rapid-decompression column, same rows: about half (tuc_table.csv).
+_FAA_TUC_RAPID = (750.0, 300.0, 150.0, 82.5, 45.0, 22.5, 8.5, 5.0, 5.0)
 VACUUM_TUC_S = 10.0  # no inspired O2 at all: conscious 9-12 s
+VACUUM_TUC_RAPID_S = 5.0  # the rapid column's floor (43,000 ft and above)
 NO_DOSE_PIO2_MMHG = 83.0  # at or above this, no TUC dose accrues and the dose heals
 # Dose rate (1/TUC) interpolated linearly in PIO2, falling to zero at 83 mmHg.
 _DOSE_PIO2 = np.array(
     [0.0] + [AIR_O2_FRACTION * (p - WATER_VAPOUR_MMHG) for p, _ in reversed(_FAA_TUC)] + [NO_DOSE_PIO2_MMHG]
 )
 _DOSE_RATE = np.array([1.0 / VACUUM_TUC_S] + [1.0 / t for _, t in reversed(_FAA_TUC)] + [0.0])
+_DOSE_RATE_RAPID = np.array([1.0 / VACUUM_TUC_RAPID_S] + [1.0 / t for t in reversed(_FAA_TUC_RAPID)] + [0.0])
+# How fast the pressure fell (the rapid column is about decompression: the lungs'
+# gas expands out, taking their O2 store; breathing a bad gas at a steady pressure
+# is not it): each body keeps the ambient pressure low-passed over RECENT_TAU_S; a
+# gap of RAPID_GAP_BAR between that and now (sea level to 25,000 ft within ~10 s)
+# counts as a rapid decompression. The memory of it lasts while the dose runs (the
+# whole exposure is rapid) and fades with the dose once the O2 is back.
+RECENT_TAU_S = 5.0
+RAPID_GAP_BAR = 0.25
 
 
 def dose_rate(pio2_mmhg) -> np.ndarray:
-    """TUC dose gathered per second breathing this inspired PO2 (what `step_bodies` adds up)."""
+    """TUC dose gathered per second breathing this inspired PO2 after a slow fall (the
+    standard column; `step_bodies` moves toward the rapid one after a fast fall)."""
     return np.interp(pio2_mmhg, _DOSE_PIO2, _DOSE_RATE)
 
 
@@ -82,13 +101,19 @@ LOC_DOSE = 1.0
 
 # Injury accrues only while unconscious: at full rate (1 s per s) at or below
 # 40 % SpO2, not at all above 75 %, linear between. Thresholds in equivalent
-# seconds of anoxia: injury from ~4 min, death a further ~5 min later.
+# seconds of anoxia: injury from ~4 min, death a further ~4 min later (MODELS.md:
+# 4-6; the low end, which the story's eleven and seventeen minutes ask for).
 INJURY_FULL_SPO2, INJURY_NONE_SPO2 = 0.40, 0.75
 _INJURY_2SPO2 = np.array([2 * INJURY_FULL_SPO2, 2 * INJURY_NONE_SPO2])  # sum of two saturations
 _INJURY_RATE = np.array([1.0, 0.0])
 INJURY_GRADE_S = np.array([60.0, 150.0, 240.0])  # mild, moderate, severe (>=)
-DEATH_INJURY_S = 540.0
-VACUUM_DEATH_S = 150.0  # survivable to ~90 s, death likely after 2-4 min
+DEATH_INJURY_S = 480.0
+VACUUM_DEATH_S = 170.0  # with the injury dose: survivable to ~90 s, dead after ~2.2 min
+# Exposure below the Armstrong limit: the dose rate ramps from 0 at VACUUM_ONSET_BAR
+# to 1 at VACUUM_FULL_BAR (body fluids boil at 47 mmHg at 37 C; tissue pressure and
+# cooler skin spread the onset), so death does not jump as a room crosses the line.
+# Death comes when injury/DEATH_INJURY_S + exposure/VACUUM_DEATH_S reaches 1.
+VACUUM_ONSET_BAR, VACUUM_FULL_BAR = 0.085, 0.045
 
 _HORIZON_S = 12 * 3600.0  # time_to_* answers math.inf past this much simulated time
 
@@ -100,9 +125,12 @@ class Bodies:
     spo2: np.ndarray = synced()  # arterial O2 saturation, fraction 0..1
     dose: np.ndarray = synced()  # TUC dose; consciousness lost at >= 1; keeps growing, so long exposures wake slower
     injury_dose_s: np.ndarray = synced()  # equivalent seconds of anoxia while unconscious; never decreases
-    vacuum_s: np.ndarray = synced()  # seconds below the Armstrong limit unprotected; never decreases
+    vacuum_s: np.ndarray = synced()  # exposure dose below the Armstrong limit unprotected, s; never decreases
     state: np.ndarray = synced()  # int8 CONSCIOUS..DEAD
     injury: np.ndarray = synced()  # int8 worst grade reached; not healed here (brain injury heals over weeks)
+    # How fast the pressure fell (None: not yet known, filled from the first step's air).
+    p_recent_bar: np.ndarray | None = synced(default=None)  # ambient pressure low-passed over RECENT_TAU_S
+    rapid: np.ndarray | None = synced(default=None)  # 0 slow .. 1 rapid decompression, remembered
 
     @classmethod
     def new(cls, n: int) -> "Bodies":
@@ -114,6 +142,8 @@ class Bodies:
             vacuum_s=np.zeros(n),
             state=np.zeros(n, dtype=np.int8),
             injury=np.zeros(n, dtype=np.int8),
+            p_recent_bar=np.full(n, SEA_LEVEL_BAR),
+            rapid=np.zeros(n),
         )
 
     def __len__(self) -> int:
@@ -122,13 +152,25 @@ class Bodies:
     def append(self) -> int:
         """Add one healthy person (arrays are reallocated); returns their index."""
         extra = Bodies.new(1)
+        self._fill_memory(None)
         for f in fields(self):
             setattr(self, f.name, np.concatenate([getattr(self, f.name), getattr(extra, f.name)]))
         return len(self) - 1
 
     def copy(self) -> "Bodies":
         """An independent snapshot (for what-if runs and tests)."""
-        return Bodies(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
+        return Bodies(**{f.name: None if getattr(self, f.name) is None else getattr(self, f.name).copy()
+                         for f in fields(self)})
+
+    def _fill_memory(self, pressure_bar: np.ndarray | None) -> None:
+        """Give bodies made without a memory of the pressure's fall one: as if
+        they had been at this pressure (or sea level) for a while."""
+        n = len(self.spo2)
+        if self.p_recent_bar is None or self.p_recent_bar.shape != (n,):
+            self.p_recent_bar = (np.full(n, SEA_LEVEL_BAR) if pressure_bar is None
+                                 else np.array(np.broadcast_to(pressure_bar, (n,)), dtype=float))
+        if self.rapid is None or self.rapid.shape != (n,):
+            self.rapid = np.zeros(n)
 
 
 def _inspired(pressure_bar, o2_fraction, supply) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -185,19 +227,29 @@ def step_bodies(
     are frozen (saturation 0).
     """
     pio2, fio2, unsuited = _inspired(pressure_bar, o2_fraction, supply)
-    pao2 = alveolar_po2_mmhg(pio2, fio2)  # 0 below the Armstrong limit unless suited
+    pao2 = alveolar_po2_mmhg(pio2, fio2)
+    bodies._fill_memory(pressure_bar)
     old_state, old_spo2 = bodies.state, bodies.spo2
     alive = old_state != DEAD
 
+    # exposure below the Armstrong limit, 0..1, continuous in pressure
+    exposure = np.clip((VACUUM_ONSET_BAR - np.asarray(pressure_bar, dtype=float)) / (VACUUM_ONSET_BAR - VACUUM_FULL_BAR),
+                       0.0, 1.0) * unsuited
     po2 = np.interp(old_spo2, _CURVE_SPO2, _CURVE_PO2)
-    keep = np.where(pao2 > po2, math.exp(-dt / TAU_RISE_S), math.exp(-dt / TAU_FALL_S))
-    exposed = np.less(pressure_bar, ARMSTRONG_LIMIT_BAR) & unsuited
-    if exposed.any():
-        keep[exposed] = math.exp(-dt / TAU_VACUUM_S)
+    inv_tau = np.where(pao2 > po2, 1.0 / TAU_RISE_S, 1.0 / TAU_FALL_S)
+    inv_tau += exposure * (1.0 / TAU_VACUUM_S - inv_tau)  # boiling strips the blood's O2
+    keep = np.exp(-dt * inv_tau)
     spo2 = np.interp(pao2 + (po2 - pao2) * keep, _CURVE_PO2, _CURVE_SPO2)
 
-    rate = np.interp(pio2, _DOSE_PIO2, _DOSE_RATE)
-    dose = np.where(rate > 0.0, bodies.dose + rate * dt, bodies.dose * math.exp(-dt / TAU_DOSE_RECOVERY_S))
+    # how fast the pressure fell: a gap below the recent pressure marks a rapid decompression
+    gap = np.clip((bodies.p_recent_bar - pressure_bar) / RAPID_GAP_BAR, 0.0, 1.0)
+    std_rate = dose_rate(pio2)
+    dosing = std_rate > 0.0
+    rapid = np.maximum(bodies.rapid, gap)
+    recent = pressure_bar + (bodies.p_recent_bar - pressure_bar) * math.exp(-dt / RECENT_TAU_S)
+    rate = std_rate + rapid * (np.interp(pio2, _DOSE_PIO2, _DOSE_RATE_RAPID) - std_rate)
+    dose = np.where(dosing, bodies.dose + rate * dt, bodies.dose * math.exp(-dt / TAU_DOSE_RECOVERY_S))
+    rapid[~dosing] *= math.exp(-dt / TAU_DOSE_RECOVERY_S)  # forgotten once the O2 is back
 
     # Hysteresis: impairment starts at either threshold and clears only when
     # dose and saturation are both back past the milder pair; an unconscious
@@ -214,10 +266,10 @@ def step_bodies(
         injury_s = np.add(bodies.injury_dose_s, injury_rate * dt, out=bodies.injury_dose_s, where=was_out)
         grade = np.searchsorted(INJURY_GRADE_S, injury_s, side="right").astype(np.int8)
         np.maximum(bodies.injury, grade, out=bodies.injury)
-        state[injury_s >= DEATH_INJURY_S] = DEAD
-    if exposed.any():
-        vacuum_s = np.add(bodies.vacuum_s, dt, out=bodies.vacuum_s, where=exposed & alive)
-        state[vacuum_s >= VACUUM_DEATH_S] = DEAD
+    if exposure.any():
+        np.add(bodies.vacuum_s, exposure * dt, out=bodies.vacuum_s, where=alive)
+    if was_out.any() or exposure.any():
+        state[bodies.injury_dose_s / DEATH_INJURY_S + bodies.vacuum_s / VACUUM_DEATH_S >= 1.0] = DEAD
     spo2[state == DEAD] = 0.0  # no circulation after death
     changed = ((state != old_state) & alive).nonzero()[0]
 
@@ -225,52 +277,76 @@ def step_bodies(
     np.copyto(bodies.spo2, spo2, where=alive)
     np.copyto(bodies.dose, dose, where=alive)
     np.copyto(bodies.state, state, where=alive)
+    np.copyto(bodies.rapid, rapid, where=alive)
+    np.copyto(bodies.p_recent_bar, recent, where=alive)
     return changed
 
 
-def _time_until(pressure_bar: float, o2_fraction: float, supply: int, target: int) -> float:
+def _time_until(pressure_bar: float, o2_fraction: float, supply: int, target: int, drop_s: float) -> float:
     """Seconds from a healthy start until state >= target, by running step_bodies.
 
-    Coarse 1 s steps find the crossing; the last second is redone in 0.05 s steps.
+    With a finite `drop_s` the pressure falls linearly from sea level over that
+    long first, and the time counts from the end of the fall (as the FAA's
+    columns count from reaching altitude); otherwise the body starts as if it
+    got there slowly (a chamber ascent on oxygen, the mask then taken off). Coarse 1 s steps find the crossing;
+    the last second is redone in 0.05 s steps.
     """
     b = Bodies.new(1)
-    args = (np.array([pressure_bar], float), np.array([o2_fraction], float), np.array([supply], np.int8))
+    if not math.isfinite(drop_s):
+        b.p_recent_bar[:] = pressure_bar
+    frac, sup = np.array([o2_fraction], float), np.array([supply], np.int8)
+
+    def at(t: float) -> np.ndarray:
+        if math.isfinite(drop_s) and t < drop_s:
+            return np.array([SEA_LEVEL_BAR + (pressure_bar - SEA_LEVEL_BAR) * t / drop_s])
+        return np.array([pressure_bar], float)
+
+    coarse = 1.0 if not math.isfinite(drop_s) else min(1.0, max(0.05, drop_s / 10.0))
     t = 0.0
     while t < _HORIZON_S:
         before = b.copy()
-        step_bodies(b, *args, 1.0)
+        step_bodies(b, at(t), frac, sup, coarse)
         if b.state[0] >= target:
             b, fine_t = before, 0.0
-            while b.state[0] < target and fine_t < 2.0:
-                step_bodies(b, *args, 0.05)
+            while b.state[0] < target and fine_t < 2.0 * coarse:
+                step_bodies(b, at(t + fine_t), frac, sup, 0.05)
                 fine_t += 0.05
-            return t + fine_t
-        t += 1.0
+            return max(0.0, t + fine_t - (drop_s if math.isfinite(drop_s) else 0.0))
+        t += coarse
     return math.inf
 
 
+def vacuum_exposure(pressure_bar: float, supply: int = SUPPLY_AMBIENT) -> float:
+    """0..1: how hard the low pressure itself (body fluids boiling) hits an unsuited body."""
+    if supply == SUPPLY_SUIT:
+        return 0.0
+    return min(1.0, max(0.0, (VACUUM_ONSET_BAR - pressure_bar) / (VACUUM_ONSET_BAR - VACUUM_FULL_BAR)))
+
+
 def _never_hypoxic(pressure_bar: float, o2_fraction: float, supply: int) -> bool:
-    if pressure_bar < ARMSTRONG_LIMIT_BAR and supply != SUPPLY_SUIT:
+    if vacuum_exposure(pressure_bar, supply) > 0.0:
         return False
     pio2 = inspired_po2_mmhg(pressure_bar, o2_fraction, supply)
     return float(np.interp(pio2, _DOSE_PIO2, _DOSE_RATE)) == 0.0
 
 
-def time_to_unconsciousness(pressure_bar: float, o2_fraction: float, supply: int = SUPPLY_AMBIENT) -> float:
-    """Seconds of useful consciousness at constant conditions (math.inf if never)."""
+def time_to_unconsciousness(pressure_bar: float, o2_fraction: float, supply: int = SUPPLY_AMBIENT,
+                            drop_s: float = math.inf) -> float:
+    """Seconds of useful consciousness at these conditions (math.inf if never):
+    reached over `drop_s` seconds from sea level, or slowly (the default)."""
     if _never_hypoxic(pressure_bar, o2_fraction, supply):
         return math.inf
-    return _time_until(pressure_bar, o2_fraction, supply, UNCONSCIOUS)
+    return _time_until(pressure_bar, o2_fraction, supply, UNCONSCIOUS, drop_s)
 
 
-def time_to_death(pressure_bar: float, o2_fraction: float, supply: int = SUPPLY_AMBIENT) -> float:
-    """Seconds to death at constant conditions (math.inf if never)."""
+def time_to_death(pressure_bar: float, o2_fraction: float, supply: int = SUPPLY_AMBIENT,
+                  drop_s: float = math.inf) -> float:
+    """Seconds to death at these conditions (math.inf if never)."""
     if _never_hypoxic(pressure_bar, o2_fraction, supply):
         return math.inf
-    vacuum = pressure_bar < ARMSTRONG_LIMIT_BAR and supply != SUPPLY_SUIT
-    if not vacuum and steady_state_spo2(pressure_bar, o2_fraction, supply) >= INJURY_NONE_SPO2:
+    if vacuum_exposure(pressure_bar, supply) == 0.0 and steady_state_spo2(pressure_bar, o2_fraction, supply) >= INJURY_NONE_SPO2:
         return math.inf  # unconscious but never desaturated enough to be injured
-    return _time_until(pressure_bar, o2_fraction, supply, DEAD)
+    return _time_until(pressure_bar, o2_fraction, supply, DEAD, drop_s)
 
 
 _SPEED = np.array([1.0, 0.6, 0.0, 0.0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from game.sim.atmosphere import fogged
 from game.sim.crew_timeline import timeline
 from game.sim.debris import debris_records
 from game.sim.evacuation import in_danger
@@ -75,14 +76,20 @@ TRACE_HEADER = ("time_s", "entity", "name", "field", "value")
 
 
 def trace_rows(world: "World") -> list[tuple]:
-    """Long-format rows of the state now: compartments and people."""
+    """Long-format rows of the state now: compartments (pressure, O2, temperature,
+    fog), life support's stores, and people."""
     t = round(world.time_s, 3)
     c = world.compartments
     rows: list[tuple] = []
-    p_bar, ppo2 = c.pressure_bar, c.ppo2_bar
+    p_bar, ppo2, temp, fog = c.pressure_bar, c.ppo2_bar, c.temp_k, fogged(c)
     for i, name in enumerate(world.atmos.names):
         rows.append((t, "compartment", name, "pressure_bar", round(float(p_bar[i]), 5)))
         rows.append((t, "compartment", name, "ppo2_bar", round(float(ppo2[i]), 5)))
+        rows.append((t, "compartment", name, "temperature_k", round(float(temp[i]), 2)))
+        rows.append((t, "compartment", name, "fog", int(fog[i])))
+    a = world.atmos
+    for field, value in (("reserve_o2_kg", a.reserve_o2_kg), ("o2_kg", a.store_o2_kg), ("n2_kg", a.store_n2_kg)):
+        rows.append((t, "store", "life support", field, round(float(value), 4)))
     b = world.bodies
     for p in world.people:
         rows.append((t, "person", p.name, "spo2", round(float(b.spo2[p.id]), 4)))

@@ -6,11 +6,21 @@ from typing import TYPE_CHECKING
 
 from game.sim import debris
 from game.sim.breaches import Breach
-from game.sim.events import BreachOpened, DebrisFell, DoorJammed
+from game.sim.events import BreachOpened, DebrisFell, DoorClosed, DoorJammed, DoorOpened, DoorSealed
 from game.sim.level import EventDef
 
 if TYPE_CHECKING:
     from game.sim.world import World
+
+
+# Timed door events: what the door becomes, and what the log says. A scripted
+# opening is a door worked by its servo or by someone off-stage.
+_DOOR_EVENTS = {
+    "door_jam": ("jammed", DoorJammed),
+    "door_open": ("open", DoorOpened),
+    "door_close": ("closed", DoorClosed),
+    "door_seal": ("sealed", DoorSealed),
+}
 
 
 def ordered_events(events: tuple[EventDef, ...]) -> list[EventDef]:
@@ -41,13 +51,14 @@ def fire(world: "World", ev: EventDef) -> None:
             world.atmos.first_breach_s = world.time_s
         world.topology_dirty = True
         world.emit(BreachOpened, x=x, y=y, area_cm2=float(p["area_cm2"]), section=p.get("section", ""))
-    elif ev.kind == "door_jam":
+    elif ev.kind in _DOOR_EVENTS:
         door_id = world.door_at.get(tuple(p["door"]))
         if door_id is None:
             return
         door = world.doors[door_id]
-        world.set_door_state(door, "jammed")
-        world.emit(DoorJammed, door_id=door.id, door=door.label)
+        state, event = _DOOR_EVENTS[ev.kind]
+        world.set_door_state(door, state)
+        world.emit(event, door_id=door.id, door=door.label)
     elif ev.kind == "debris_fall":
         debris.spawn_debris(world, p)
         if "region" in p:

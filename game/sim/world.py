@@ -164,7 +164,9 @@ def create_world(level: Level, seed: int | None = None) -> World:
         door_open=door_open,
         door_at=door_at,
     )
-    world.atmos = atmosphere.initial_state(level, grid.tiles.shape)
+    world.atmos = atmosphere.initial_state(level, grid.tiles.shape, len(doors))
+    world.atmos.leaf_open[:] = [d.is_open for d in doors]  # open from the start: nothing holds them
+    atmosphere.set_room_air(world)
     atmosphere.rebuild_topology(world)
     world.physics = debris.create_physics(world)
     world.crew.setup(world)

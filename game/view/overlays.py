@@ -25,6 +25,7 @@ import numpy as np
 import pygame
 
 from game import settings
+from game.sim.atmosphere import dew_point_k
 from game.view import colormaps, ui
 from game.view import palette as P
 from game.view.camera import Camera
@@ -236,6 +237,41 @@ OXYGEN = register(Overlay(
 WIND = register(Overlay(
     "wind", "Wind overlay", "v", "WIND  m/s", _wind_speed, norm=wind_norm, ticks=(0.02, 0.1, 0.5, 1, 5),
     arrows=Arrows(_wind_vectors, min_speed=WIND_MIN_M_S, label_min=0.05, unit="m/s"),
+))
+# Air temperature against its dew point, K: venting air cools as it expands, and
+# below its dew point the cabin's water vapour condenses into a mist. The rooms
+# show the temperature itself; the fill and pattern show how near the mist is.
+DEW_MARGIN_BANDS = (
+    Band(0.0, "fog"),
+    Band(3.0, "misting"),
+    Band(math.inf, "clear"),
+)
+DEW_MARGIN_MAX_K = 30.0
+
+
+def _dew_margin_k(world: "World") -> np.ndarray:
+    c = world.compartments
+    return c.temp_k - dew_point_k(c.pressure_bar)
+
+
+def _temperature_c(world: "World") -> np.ndarray:
+    return world.compartments.temp_k - 273.15
+
+
+def temperature_colour(celsius: float) -> Colour:
+    """Text colour for a room's temperature: white when comfortable, blue as it chills."""
+    if celsius >= 15.0:
+        return (236, 240, 246)
+    if celsius >= 0.0:
+        return (150, 200, 255)
+    return (110, 160, 255)
+
+
+TEMPERATURE = register(Overlay(
+    "temperature", "Temperature and fog overlay", "k", "AIR  K above its dew point", _dew_margin_k,
+    norm=lambda v: np.clip(v / DEW_MARGIN_MAX_K, 0, 1), ticks=(0, 5, 10, 20, 30),
+    bands=DEW_MARGIN_BANDS, pattern=dots,
+    room_number=RoomNumber(_temperature_c, "{:.0f} \u00b0C", "{:.0f}\u00b0", temperature_colour, 1.0),
 ))
 
 

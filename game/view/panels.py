@@ -344,6 +344,11 @@ def draw_life_support(surface: pygame.Surface, rect: pygame.Rect, world: "World"
         y += px(16)
     buttons = life_support_buttons_rect(rect)
     y = buttons.bottom + px(8)
+    # regulation's own tanks: what tops the sound rooms up, and stops when they are dry
+    dry = a.store_o2_kg <= 0.0 or a.store_n2_kg <= 0.0
+    ui.text(surface, f"Regulation tanks  O2 {a.store_o2_kg:.1f} kg  N2 {a.store_n2_kg:.1f} kg", (inner.x, y), 11,
+            P.IMPAIRED if dry else P.TEXT_DIM, max_w=inner.w)
+    y += px(16)
     # compartments: lowest pressure first, each with its trend
     c = world.compartments
     names = a.names if len(a.names) == c.count else [f"#{i}" for i in range(c.count)]
