@@ -10,16 +10,9 @@ from game.sim.commands import OpenDoor
 from game.sim.level import CrewDef, RoomDef
 from game.sim.world import create_world, run_until
 from tests.builders import ascii_level
+from tests.test_openings import DOOR, TWO_ROOMS
 
-# Two rooms of 4 x 2 cells under a 2.5 m ceiling: 20 m3 each, a door between
-# (the issue's case; tests/test_openings.py checks the volumes and the equalising).
-TWO_ROOMS = """
-HHHHHHHHHHH
-H....#....H
-H....+....H
-HHHHHHHHHHH
-"""
-DOOR = (5, 2)
+# The issue's two 20 m3 rooms with a door between (tests/test_openings.py checks them).
 
 
 def person_in_the_doorway(east_bar: float):
