@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 THINK_EVERY = 20  # ticks: every two simulated seconds at least
 MIN_THINK_GAP = 10  # ticks: and no more often than once a second
 REALLOCATE_EVERY = 100  # ticks: a fresh look even when nothing seems to have changed
+# Jobs that keep the station in order rather than save someone: they go to
+# whoever is free, and never take a responder off the job in hand.
+HOUSEKEEPING = frozenset({"patch", "patch_hole", "inspect"})
 STICKY_S = 45.0  # keeping the job you have is worth this much travel
 FIELD_ROLES = ("rescue", "engineer", "technician", "medic")
 ASSESS_S = 2.5  # after the alarm: how fast each casualty's air is going is known before anyone is sent
@@ -138,9 +141,12 @@ def allocate(world: "World", agents: list["Person"], js: list[Job]) -> dict[int,
     for p in free:
         held = cs.jobs.get(p.id)
         has_one = getting_suit(p)
+        busy = held is not None and held in by_key  # on a job that still stands
         for j in js:
             if not _eligible(p, j, suits > 0 or has_one):
                 continue
+            if busy and held != j.key and j.kind in HOUSEKEEPING:
+                continue  # upkeep waits for free hands: it never takes anyone off work they hold
             if has_one and held == j.key:
                 pairs.append((0, -np.inf, p.id, j.key))  # set out to suit up for it: it stays theirs
                 continue

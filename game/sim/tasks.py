@@ -440,6 +440,8 @@ def _hole_in_use(world: "World", cell: tuple[int, int]) -> bool:
             continue  # the one who will plate it, or a responder going home: they go round once it is shut
         if cell in p.path or any(isinstance(a, Walk) and cell in a.cells for a in p.plan):
             return True
+        if p.on_duty:
+            continue  # a responder whose way is not through it goes round once it is shut (one plating the next hole too)
         if sides and int(world.bodies.state[p.id]) != DEAD and world.grid.module_at(*p.cell) in sides:
             return True
     return False
