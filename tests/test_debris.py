@@ -603,8 +603,8 @@ def test_only_people_near_heavy_debris_have_bodies_that_collide():
     body = w.physics.people[0]
     assert body.position == pytest.approx((8.5, 1.5))
     w.submit(MoveTo(person_id=0, cell=(1, 1)))
-    run_until(w, 20.0)
-    assert w.physics.tracked == [False]
+    run_until(w, 45.0)  # against the 60 m/s gale she hauls herself along at movement.HAUL_PACE; it may
+    assert w.people[0].cell[0] <= 4 and w.physics.tracked == [False]  # push her back a few metres, not to the beam
     assert next(iter(body.shapes)).filter.mask == 0  # a parked body touches nothing
 
 

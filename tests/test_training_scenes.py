@@ -198,14 +198,14 @@ def test_the_debrief_after_a_recorded_run_shows_the_score_breakdown(display, tmp
     state.enter()
     world.submit(MoveTo(person_id=0, cell=SICK_BAY))
     state.speed = 4
-    run_frames(state, 60)
+    run_frames(state, 90)  # she is in by about 30 s: the breach's draught slows her at the doorway
     debrief = switch(state, state.end("the instructor ended the exercise"))
     assert isinstance(debrief, ScoredDebrief)
     run_frames(debrief, 2)
     box = next(e for e in debrief.score_window.get_container().elements if isinstance(e, pygame_gui.elements.UITextBox))
     text = box.html_text
     assert "/ 100" in text and "Bring Ann to the sick bay" in text
-    assert re.search(r"Lee in at 0:[12]\d", text)
+    assert re.search(r"Lee in at 0:[1-3]\d", text)
     assert str(out) in text
     debrief.leave()
 

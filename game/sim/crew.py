@@ -3,7 +3,8 @@
 Owns `CrewState` (the world's record of work in progress on targets, what
 the crew perceives of debris and air, orders and the autopilot switch) and
 `step_crew`, which in one fixed order: notices what changed (debris, air,
-doors), stops whoever passed out, lets evacuees react, lets the autopilot
+doors), stops whoever passed out, lets the wind push whoever it
+knocks off their feet, lets evacuees react, lets the autopilot
 think, then advances every busy person's action. Idle people cost nothing.
 """
 
@@ -22,7 +23,7 @@ from game.sim.action_base import DONE, RUNNING, Failed, can_act, place_name, run
 from game.sim.care_actions import release
 from game.sim.discipline import close_now
 from game.sim.door_actions import CloseDoor
-from game.sim.movement import Walk
+from game.sim.movement import Walk, step_gusts
 from game.sim.navigation import T_CUT, T_FLOOR
 from game.sim.orders import next_plan, order_words
 from game.sim.people import Evac, Order, Person, is_on_duty
@@ -101,6 +102,7 @@ class CrewState:
     think_version: tuple = synced(default=())  # the versions the last think saw
     held_open: frozenset[int] = synced(default=frozenset())  # doors the player said to leave open
     holes: list[tuple[int, int]] = synced(default_factory=list)  # holes the crew cut in a pressure boundary, not yet patched
+    slides: dict[int, tuple[float, float, float]] = synced(default_factory=dict)  # person id -> (vx, vy, m slid) while a gust pushes them
     air_seen: dict[int, tuple] = synced(default_factory=dict)  # casualty id -> (time, inspired O2) at a reference look, at the latest; first seen
     # Derived and cached
     seen: Perception = derived(default_factory=Perception)
@@ -363,6 +365,7 @@ def step_crew(world: "World", dt: float) -> None:
     perceive(world)
     if world.tick % BODY_EVERY == 0 and not np.array_equal(world.bodies.state, cs.seen.last_state):
         _bodies_changed(world)
+    step_gusts(world, dt)
     evacuation.step_evacuation(world)
     if cs.autopilot:
         autopilot.think(world)

@@ -4,6 +4,9 @@ A `Walk` moves a person cell by cell along a route the planner made, at
 their pace (suit, casualty in hand, hypoxia), crawling through cut holes and
 wading through light debris; it stops with a reason if the way shuts in
 front of it (a door closed, a beam fell), so the plan is made again.
+The wind's drag on a standing body slows a walk into it and hurries one
+with it, and `step_gusts` pushes people who stand in a gale stronger
+than their footing along the flow, over walkable cells only.
 Evacuees step on their own (game.sim.evacuation) and never share a cell;
 responders on a job squeeze past.
 """
@@ -16,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from game.sim.action_base import DONE, RUNNING, Action, Failed, Result, can_act, place_name
+from game.sim.constants import M_N2, M_O2
 from game.sim.events import PersonArrived
 from game.sim.people import CRAWL_FACTOR, Evac
 from game.sim.physiology import speed_factor
@@ -27,6 +31,28 @@ if TYPE_CHECKING:
     from game.sim.world import World
 
 FOLLOW_M = 8  # someone this close (Manhattan) and heading through a door keeps it open
+
+# The wind on a body. Drag F = 1/2 rho Cd A u^2 with the drag area of a standing man,
+# Cd A = 0.84 m2 (Hoerner, Fluid-Dynamic Drag, 1965: D/q about 9 ft2; Cd 1.2 on a
+# frontal area of 0.7 m2). What a person can brace against is their shoes' friction,
+# mu m g: static mu 0.5 (the slip-resistance threshold usually taken as safe for
+# dry floors, ASTM D2047), a 75 kg body (ICRP reference adult male, 73 kg, clothed).
+# At 1 bar (rho 1.2 kg/m3) the wind beats the footing from about 27 m/s.
+BODY_DRAG_AREA_M2 = 1.2 * 0.7
+FOOT_FRICTION = 0.5
+BODY_MASS_KG = 75.0
+GRAVITY_M_S2 = 9.81
+GRIP_N = FOOT_FRICTION * BODY_MASS_KG * GRAVITY_M_S2
+# Below this wind speed the drag is under 5 % of the grip even in sea-level air
+# (rho 1.225): nobody notices, and nobody there is looked at.
+WIND_FELT_M_S = math.sqrt(0.05 * GRIP_N / (0.5 * 1.225 * BODY_DRAG_AREA_M2))
+# A walk with the wind goes at most this much faster (a run, about 2.4 m/s): the
+# walker checks their pace with their steps rather than be blown along.
+HURRY_MAX = 2.0
+# Into a wind that beats their footing a walker hauls themselves along walls and
+# door frames (a game assumption: a quarter of their pace), rather than stand for good.
+HAUL_PACE = 0.25
+MAX_SLIDE_M = 3.0  # a pushed person catches hold of something within a few cells
 
 
 _SPEED_BY_STATE = tuple(float(v) for v in speed_factor(np.arange(4)))
@@ -62,12 +88,47 @@ def effort(world: "World", cell: tuple[int, int]) -> float:
     return f
 
 
+def air_density_at(world: "World", x: int, y: int) -> float:
+    """kg/m3 of the air in a cell, from its compartment's gas (0 where there is none)."""
+    c = world.compartments
+    k = int(c.labels[y, x]) - 1
+    if k < 0 or k >= c.count:
+        return 0.0
+    return float((c.n_o2[k] * M_O2 + c.n_other[k] * M_N2) / c.volume_m3[k])
+
+
+def wind_here(world: "World", x: int, y: int) -> tuple[float, float]:
+    """The air's velocity (m/s) in a cell, (0, 0) where the wind is not laid out."""
+    wx, wy = world.atmos.wind_x, world.atmos.wind_y
+    if wx.shape != world.grid.tiles.shape:
+        return 0.0, 0.0
+    return float(wx[y, x]), float(wy[y, x])
+
+
+def drag_n(rho: float, ux: float, uy: float) -> tuple[float, float]:
+    """The wind's drag on a standing body (N, along the wind): 1/2 rho Cd A |u| u."""
+    k = 0.5 * rho * BODY_DRAG_AREA_M2 * math.hypot(ux, uy)
+    return k * ux, k * uy
+
+
+def wind_pace(world: "World", p: "Person", dx: float, dy: float) -> float:
+    """How the wind changes a walk along (dx, dy) (unit): 1 in still air, falling as the
+    drag against the walker nears their grip (HAUL_PACE beyond), up to HURRY_MAX with it."""
+    x, y = p.cell
+    ux, uy = wind_here(world, x, y)
+    if ux * ux + uy * uy < WIND_FELT_M_S * WIND_FELT_M_S:
+        return 1.0
+    fx, fy = drag_n(air_density_at(world, x, y), ux, uy)
+    return min(HURRY_MAX, max(HAUL_PACE, 1.0 + (fx * dx + fy * dy) / GRIP_N))
+
+
 def advance(world: "World", p: "Person", cell: tuple[int, int], budget_m: float) -> tuple[bool, float]:
     """Move toward a cell's centre with `budget_m` of clear-floor metres; (arrived, budget left)."""
     tx, ty = cell[0] + 0.5, cell[1] + 0.5
     dx, dy = tx - p.x, ty - p.y
     dist = math.hypot(dx, dy)
-    f = effort(world, cell)
+    pace = wind_pace(world, p, dx / dist, dy / dist) if dist > 0.0 else 1.0
+    f = effort(world, cell) / pace
     need = dist * f
     if need <= budget_m:
         p.x, p.y = tx, ty
@@ -179,3 +240,109 @@ def someone_following(world: "World", p: "Person", door: "Door") -> "Person | No
             if isinstance(a, Walk) and door.cell in a.cells:
                 return q
     return None
+
+
+# ---------------------------------------------------------------- gusts
+
+
+def _standing(p: "Person", world: "World") -> bool:
+    """On their feet and not on the move (walkers lean into the wind: `wind_pace`)."""
+    if p.carried_by >= 0 or p.escorted_by >= 0 or not can_act(world, p):
+        return False
+    a = p.action
+    return a is None or a.kind not in ("walk", "crawl", "evacuate")
+
+
+def step_gusts(world: "World", dt: float) -> None:
+    """Push people standing in a wind that beats their footing along it.
+
+    Only cells where the wind is above WIND_FELT_M_S are looked at (one numpy
+    mask), and only when some are, everybody's cell is compared with them.
+    A pushed body slides: drag on its speed relative to the air, against
+    kinetic friction (taken as the static mu), integrated over the tick; it
+    moves one axis at a time into walkable cells nobody stands on, stops at a
+    wall, a closed door or a person, and gets a hold after MAX_SLIDE_M that
+    they keep until the wind there no longer beats their footing.
+    """
+    cs = world.crew
+    wx, wy = world.atmos.wind_x, world.atmos.wind_y
+    slides = cs.slides
+    if wx.shape != world.grid.tiles.shape:
+        return
+    felt = wx * wx + wy * wy > WIND_FELT_M_S * WIND_FELT_M_S
+    if not slides and not felt.any():
+        return
+    w = felt.shape[1]
+    gale = set(np.flatnonzero(felt).tolist())
+    for p in world.people:
+        x, y = p.cell
+        if p.id not in slides and (y * w + x not in gale or not _standing(p, world)):
+            continue
+        _slide(world, p, slides.get(p.id), dt)
+
+
+def _slide(world: "World", p: "Person", was: tuple[float, float, float] | None, dt: float) -> None:
+    """One tick of the wind's push on `p` (slide state `was`: vx, vy, metres so far)."""
+    cs = world.crew
+    x, y = p.cell
+    ux, uy = wind_here(world, x, y)
+    rho = air_density_at(world, x, y)
+    vx, vy, slid = was if was is not None else (0.0, 0.0, 0.0)
+    fx, fy = drag_n(rho, ux - vx, uy - vy)
+    v = math.hypot(vx, vy)
+    if slid >= MAX_SLIDE_M - 1e-9:  # holding on to what stopped them until the gust eases
+        if math.hypot(fx, fy) <= GRIP_N:
+            cs.slides.pop(p.id, None)
+        return
+    if v == 0.0:
+        if math.hypot(fx, fy) <= GRIP_N:
+            cs.slides.pop(p.id, None)
+            return  # their feet hold
+        cs.stop(world, p)  # knocked off what they were doing: plan again once they stand
+    # kinetic friction against the motion (or, from rest, against the excess push)
+    nx, ny = (vx / v, vy / v) if v > 0.0 else (fx / math.hypot(fx, fy), fy / math.hypot(fx, fy))
+    ax = fx / BODY_MASS_KG - FOOT_FRICTION * GRAVITY_M_S2 * nx
+    ay = fy / BODY_MASS_KG - FOOT_FRICTION * GRAVITY_M_S2 * ny
+    nvx, nvy = vx + ax * dt, vy + ay * dt
+    if nvx * vx + nvy * vy < 0.0 or (v > 0.0 and math.hypot(nvx, nvy) < 1e-3):
+        nvx = nvy = 0.0  # friction has stopped them
+    ddx, ddy = nvx * dt, nvy * dt
+    left = MAX_SLIDE_M - slid
+    dist = math.hypot(ddx, ddy)
+    if dist > left:  # they catch hold within the few cells a push may carry them
+        ddx, ddy = ddx * left / dist, ddy * left / dist
+    n = max(1, math.ceil(max(abs(ddx), abs(ddy)) / 0.5))  # at most half a cell a step: no wall skipped
+    moved = 0.0
+    for _ in range(n):
+        for axis in (0, 1):
+            d = (ddx if axis == 0 else ddy) / n
+            if d == 0.0:
+                continue
+            nxp, nyp = (p.x + d, p.y) if axis == 0 else (p.x, p.y + d)
+            here, cell = p.cell, (int(nxp), int(nyp))
+            if cell != here and (passable_now(world, cell) is not None or cs.someone_at(world, cell)):
+                # against a wall, a shut door or someone: stop at the cell's edge
+                if axis == 0:
+                    nvx = ddx = 0.0
+                    p.x = min(max(p.x, here[0] + 0.05), here[0] + 0.95)
+                else:
+                    nvy = ddy = 0.0
+                    p.y = min(max(p.y, here[1] + 0.05), here[1] + 0.95)
+                continue
+            p.x, p.y = nxp, nyp
+            moved += abs(d)
+    slid += moved
+    if p.cell != (x, y):
+        carry_along(world, p)
+        cs.placed(world, p)
+    if (nvx == 0.0 and nvy == 0.0) or slid >= MAX_SLIDE_M - 1e-9:
+        # on their feet again, or holding on: back to a cell's middle
+        if slid >= MAX_SLIDE_M - 1e-9:
+            cs.slides[p.id] = (0.0, 0.0, slid)
+        else:
+            cs.slides.pop(p.id, None)
+        cx, cy = p.cell
+        p.x, p.y = cx + 0.5, cy + 0.5
+        carry_along(world, p)
+        return
+    cs.slides[p.id] = (nvx, nvy, slid)

@@ -1,0 +1,52 @@
+"""The gust through an opened doorway pushes a person standing in it toward
+the low side, by the drag on their body against their footing (game.sim.movement)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from game.sim import movement
+from game.sim.commands import OpenDoor
+from game.sim.level import CrewDef, RoomDef
+from game.sim.world import create_world, run_until
+from tests.builders import ascii_level
+from tests.test_openings import DOOR, TWO_ROOMS
+
+# The issue's two 20 m3 rooms with a door between (tests/test_openings.py checks them).
+
+
+def person_in_the_doorway(east_bar: float):
+    level = ascii_level(TWO_ROOMS, doors={DOOR: "closed"}, ceiling_height_m=2.5)
+    rooms = (RoomDef("West", (2, 1)), RoomDef("East", (7, 1), pressure_bar=east_bar))
+    crew = (CrewDef("Ana Petrova", "engineer", DOOR),)
+    w = create_world(dataclasses.replace(level, rooms=rooms, crew=crew), 1)
+    w.submit(OpenDoor(door_id=w.door_at[DOOR]))
+    return w, w.person_by_name("Ana Petrova")
+
+
+def test_the_gust_through_an_opened_door_pushes_a_person_toward_the_low_side():
+    w, p = person_in_the_doorway(0.7)
+    run_until(w, 10.0)
+    x, y = p.cell
+    assert x > DOOR[0]  # blown east, into the room at 0.7 bar
+    assert x - DOOR[0] <= movement.MAX_SLIDE_M  # a few cells at most
+    assert w.grid.tiles[y, x] == w.grid.tiles[1, 7]  # on the east room's floor, not in a wall
+    assert not w.crew.slides  # and on their feet again once the gust is spent
+
+
+def test_with_the_rooms_equal_nobody_is_moved():
+    w, p = person_in_the_doorway(1.0)
+    run_until(w, 10.0)
+    assert p.cell == DOOR
+
+
+def test_the_wind_slows_a_walk_into_it_and_hurries_one_with_it():
+    w, p = person_in_the_doorway(0.7)
+    run_until(w, 0.2)  # the door has opened: the jet blows east through it
+    p.x, p.y = DOOR[0] + 0.5, DOOR[1] + 0.5
+    assert w.atmos.wind_x[DOOR[1], DOOR[0]] > movement.WIND_FELT_M_S
+    assert movement.wind_pace(w, p, -1.0, 0.0) == movement.HAUL_PACE  # into a jet that beats the footing
+    assert movement.wind_pace(w, p, 1.0, 0.0) == movement.HURRY_MAX
+    still, q = person_in_the_doorway(1.0)
+    run_until(still, 0.2)
+    assert movement.wind_pace(still, q, -1.0, 0.0) == 1.0
