@@ -5,8 +5,9 @@ the window: a lobby that shows who sits where (the host starts from it), and
 the play scene as one seat sees it. That scene is the ordinary play scene
 with three things changed: the world moves only as the exercise's frames
 close (paced to the clock, never paused or sped up), the seat's orders go to
-the network instead of into the world, and a team lead's map shows only what
-the team can see. A comms channel (typed lines and quick calls) runs along
+the network instead of into the world, and a team lead's screen shows only
+what the team can see (one `Sight` for the map, the crew list, the comms
+log's event lines, the inspector and the tooltips). A comms channel (typed lines and quick calls) runs along
 the comms log.
 """
 
@@ -28,13 +29,14 @@ from game.net.client import Client
 from game.net.driver import Driver, Phase, ScriptError
 from game.net.host import Host
 from game.net.seats import Reach, SeatError
-from game.net.visibility import visible_cells
+from game.net.visibility import Sight, sight
 from game.sim import commands as C
 from game.sim.atmosphere import FEED_MAX_G_S
 from game.sim.world import TICK_S, World
 from game.sim.words import mission_clock, place_name
 from game.view import palette as P
 from game.view.layers import person_at
+from game.view.messages import describe_all_keyed
 from game.view import ui
 from game.view.perf import percentile
 from game.view.scenes.base import Context, Quit, State
@@ -144,6 +146,7 @@ class NetPlayState(PlayState):
         self._seen_messages = 0
         self._seen_notices = 0
         self._visible_tick = -1
+        self.sight = Sight()
         self.entry: pygame_gui.elements.UITextEntryLine | None = None
         self.arming: str | None = None  # the instructor's inject waiting for a click
         self.call_buttons: dict[pygame_gui.elements.UIButton, str] = {}
@@ -151,9 +154,22 @@ class NetPlayState(PlayState):
 
     # ------------------------------------------------------------ the seat
     def _refresh_view(self) -> None:
+        """What the seat sees at this tick, handed to the map and the panels alike."""
         if self.world.tick != self._visible_tick:
             self._visible_tick = self.world.tick
-            self.renderer.visible = visible_cells(self.world, self.seat)
+            self.sight = sight(self.world, self.seat)
+            self.renderer.visible = self.sight.cells
+            self.panels.sight = self.sight if self.sight.people is not None else None
+
+    def _sync_log(self, force: bool = False) -> None:
+        """The comms log hears of events the seat sees (the channel's lines reach every seat)."""
+        events = self.world.events
+        if self._seen_events >= len(events) and not force:
+            return
+        self._refresh_view()
+        new = [e for e in events[self._seen_events:] if self.sight.sees_event(self.world, e)]
+        self.comms.add(describe_all_keyed(new, self.world))
+        self._seen_events = len(events)
 
     def select(self, ids, add: bool = False) -> None:
         """A lead selects only their own team: no one else would take their orders."""

@@ -10,7 +10,7 @@ worked out here. Each panel's `draw` returns the clickable rows it drew.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 import pygame
@@ -163,7 +163,8 @@ class CrewPanel:
 
     def __init__(self) -> None:
         self.scroll = 0
-        self.order: list[int] = []
+        self.order: list[int] = []  # the rows, as last drawn
+        self._roster: list[int] = []  # everyone, in roster order
         self._order_for: int = -1
 
     def rows_visible(self, rect: pygame.Rect) -> int:
@@ -183,11 +184,14 @@ class CrewPanel:
             self.scroll = i - n + 1
 
     def draw(self, surface: pygame.Surface, rect: pygame.Rect, world: "World", selected: set[int],
-             tasks: dict[int, Activity], hover: tuple[int, int] | None) -> list[tuple[pygame.Rect, int]]:
-        if self._order_for != id(world) or len(self.order) != len(world.people):
-            self.order = roster_order(world)
+             tasks: dict[int, Activity], hover: tuple[int, int] | None,
+             sees: Callable[[int], bool] | None = None) -> list[tuple[pygame.Rect, int]]:
+        """The rows, of everyone or (a team lead's screen) of those `sees` says are in sight."""
+        if self._order_for != id(world) or len(self._roster) != len(world.people):
+            self._roster = roster_order(world)
             self._order_for = id(world)
-        inner = ui.panel(surface, rect, f"CREW  {len(world.people)}", accent=P.ACCENT)
+        self.order = self._roster if sees is None else [i for i in self._roster if sees(i)]
+        inner = ui.panel(surface, rect, f"CREW  {len(self.order)}", accent=P.ACCENT)
         n = self.rows_visible(rect)
         self.scroll = max(0, min(self.scroll, max(0, len(self.order) - n)))
         cols = {"name": inner.x + px(18), "spo2": inner.x + px(148), "kit": inner.x + px(214), "task": inner.x + px(272)}
@@ -240,7 +244,9 @@ class CrewPanel:
 # ------------------------------------------------------------------- inspector
 
 def draw_inspector(surface: pygame.Surface, rect: pygame.Rect, world: "World", selected: list[int],
-                   act: Activity | None, countdown: tuple[float, float] | None) -> None:
+                   act: Activity | None, countdown: tuple[float, float] | None,
+                   sees_cell: Callable[[tuple[int, int]], bool] | None = None) -> None:
+    """The first selected person in full; with nobody selected, the lockers (those `sees_cell` lets through)."""
     inner = ui.panel(surface, rect, "INSPECTOR", accent=P.ACCENT)
     if not selected:
         ui.text(surface, "Nobody selected.", (inner.x, inner.y), 13, P.TEXT_DIM)
@@ -248,7 +254,9 @@ def draw_inspector(surface: pygame.Surface, rect: pygame.Rect, world: "World", s
         for i, h in enumerate(hints):
             ui.text(surface, h, (inner.x, inner.y + px(24 + 17 * i)), 12, P.TEXT_DIM)
         y = inner.y + px(24 + 17 * len(hints) + 8)
-        for line in locker_contents(world):  # kit the crew can still take
+        lines = [line for lk, line in zip(world.level.lockers, locker_contents(world))
+                 if sees_cell is None or sees_cell(lk.at)]
+        for line in lines:  # kit the crew can still take
             if y > inner.bottom - px(14):
                 break
             ui.text(surface, line, (inner.x, y), 11, P.TEXT, max_w=inner.w)

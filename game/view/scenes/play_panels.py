@@ -27,6 +27,7 @@ from game.view.tooltips import Tooltips
 from game.view.ui import px
 
 if TYPE_CHECKING:
+    from game.net.visibility import Sight
     from game.view.scenes.play import PlayState
 
 PANEL_REFRESH_S = 0.1  # the HUD's numbers are redrawn at most ten times a second
@@ -67,6 +68,9 @@ class PlayPanels:
         self.help_page = "keys"  # F1 shows the keys, then the orders
         self.tips = Tooltips()
         self.help_rect: pygame.Rect | None = None  # where the help page was last drawn
+        # What this screen may show (a networked team lead's); None shows everything. The crew
+        # list, the inspector and the tags leave out what it does not see, as the map does.
+        self.sight: Sight | None = None
 
     def shows(self, name: str) -> bool:
         """Whether the panel `name` ("comms" or "crew") is on screen now."""
@@ -86,7 +90,8 @@ class PlayPanels:
         return out
 
     def _tab_names(self) -> dict[str, str]:
-        return {"comms": "COMMS", "crew": f"CREW  {len(self.play.world.people)}"}
+        n = len(self.play.world.people) if self.sight is None else len(self.crew_panel.order)
+        return {"comms": "COMMS", "crew": f"CREW  {n}"}
 
     def draw_tabs(self, surface: pygame.Surface) -> None:
         """Two tabs over the shared panel's title: the one shown bright and underlined."""
@@ -141,6 +146,8 @@ class PlayPanels:
             shade.fill((255, 140, 66, 40))
             surface.blit(shade, play.input.box)
             pygame.draw.rect(surface, P.ACCENT, play.input.box, 1)
+        if hover is not None and self.sight is not None and not self.sight.sees_person(hover):
+            hover = None  # someone in the dark is no one to this screen
         if hover is not None and play.menu is None:
             self.draw_person_tag(surface, hover, positions)
         elif play.menu is None and play.input.box is None and not play.show_help:
@@ -206,6 +213,7 @@ class PlayPanels:
             return panels.draw_strip(surf, lay.strip.move(dx, dy), world, countdowns, set(sel))
 
         surface.blit(self.cached("strip", lay.strip, (tick, countdowns.projections), (sel, scale), strip), lay.strip)
+        sight = self.sight
         if self.shows("crew"):
             mouse = play.input.mouse
             hover_row = None
@@ -214,7 +222,7 @@ class PlayPanels:
 
             def crew(surf, dx, dy):
                 return self.crew_panel.draw(surf, lay.crew.move(dx, dy), world, set(sel), play.activities(),
-                                            (mouse[0] + dx, mouse[1] + dy))
+                                            (mouse[0] + dx, mouse[1] + dy), sight and sight.sees_person)
 
             key = (tick, len(world.command_log), len(world.events))
             urgent = (sel, hover_row, self.crew_panel.scroll, scale)
@@ -231,7 +239,8 @@ class PlayPanels:
             acts = play.activities() if sel else {}
             panels.draw_inspector(surf, lay.inspector.move(dx, dy), world, list(sel),
                                   acts.get(first) if first is not None else None,
-                                  countdowns.get(first, world.time_s) if first is not None else None)
+                                  countdowns.get(first, world.time_s) if first is not None else None,
+                                  sight and sight.sees_cell)
 
         key = (tick, countdowns.projections, len(world.command_log), len(world.events)) if sel else None
         surface.blit(self.cached("inspector", lay.inspector, key, (sel, scale), inspector), lay.inspector)
@@ -417,8 +426,11 @@ class PlayPanels:
         if tracker is not None and tracker.collidepoint(mouse):
             return
         wx, wy = play.camera.screen_to_world(*mouse)
+        cell = play.input.map_cell(mouse)
+        if self.sight is not None and not self.sight.sees_cell(cell):
+            return  # the dark tells nothing: no door, locker or debris out of sight
         piece, heavy = play.debris_under(wx, wy)
-        lines = self.tips.lines(play.world, play.input.map_cell(mouse), play.actors(), piece, heavy)
+        lines = self.tips.lines(play.world, cell, play.actors(), piece, heavy)
         if lines:
             hud.draw_tag(surface, mouse, lines)
 
