@@ -12,7 +12,7 @@ from game.net.visibility import visible_cells
 from game.net_app import NetPlayState, NetRun
 from game.paths import LEVELS_DIR
 from game.sim import events as ev
-from game.view import panels, ui
+from game.view import hud, panels, ui
 from game.view.render import WorldRenderer
 from game.view.scenes.base import Context
 from tests.builders import ascii_level, ascii_world
@@ -108,6 +108,9 @@ def test_a_leads_crew_list_and_comms_leave_out_who_and_what_is_out_of_sight():
         assert max(row_of["lead:Ann"][:3]) < max(row_of["coordinator"][:3])  # Bo's row is drawn only on the coordinator's
         assert lead.panels.sight.sees_cell((7, 2)) and not lead.panels.sight.sees_cell((18, 2))
         assert coord.panels.sight is None  # the coordinator's panels show everything
+        heads = {n: hud.hud_info(s.world, sees=s.panels.sight and s.panels.sight.sees_person) for n, s in scenes.items()}
+        total = {n: h.conscious + h.impaired + h.unconscious + h.dead for n, h in heads.items()}
+        assert total == {"coordinator": 2, "lead:Ann": 1} and heads["lead:Ann"].impaired == 0  # the top bar's counts too
     finally:
         for scene in scenes.values():
             scene.leave()

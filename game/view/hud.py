@@ -9,6 +9,7 @@ px wide and 100 %: x 550..730, y 4..40).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -66,9 +67,13 @@ class HudInfo:
     dead: int = 0
 
 
-def hud_info(world: "World", speed: int = 1, paused: bool = False) -> HudInfo:
-    """Read what the HUD needs from a world."""
-    counts = np.bincount(world.bodies.state.astype(np.int64), minlength=4) if len(world.people) else [0, 0, 0, 0]
+def hud_info(world: "World", speed: int = 1, paused: bool = False,
+             sees: Callable[[int], bool] | None = None) -> HudInfo:
+    """Read what the HUD needs from a world; `sees` (a seat's sight) limits the crew counts to whom it sees."""
+    states = world.bodies.state.astype(np.int64)
+    if sees is not None:
+        states = states[[i for i in range(len(world.people)) if sees(i)]]
+    counts = np.bincount(states, minlength=4) if len(states) else [0, 0, 0, 0]
     return HudInfo(
         level_name=world.level.meta.name,
         time_s=world.time_s,

@@ -152,7 +152,7 @@ class PlayPanels:
             self.draw_person_tag(surface, hover, positions)
         elif play.menu is None and play.input.box is None and not play.show_help:
             self.draw_thing_tag(surface)
-        play.top_bar.draw(surface, hud.hud_info(play.world, play.speed, play.paused), self.autopilot_pill().left - px(10))
+        play.top_bar.draw(surface, hud.hud_info(play.world, play.speed, play.paused, self.sight and self.sight.sees_person), self.autopilot_pill().left - px(10))
         self.draw_autopilot(surface)
         self.draw_panels(surface)
         self.draw_banner(surface)
