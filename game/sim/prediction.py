@@ -212,12 +212,12 @@ def project(world: "World", ids: Iterable[int]) -> dict[int, tuple[float, float]
 
 def forecast(world: "World", ids: Iterable[int]) -> None:
     """Project these people (the autopilot's casualties) afresh if the last
-    projection is `REFRESH_S` old or left one of them out, once the trend is known."""
+    projection is `REFRESH_S` old or was for other people, once the trend is known."""
     tr = world.crew.air_trend
     ids = sorted(ids)
     if tr.span_s() < TREND_MIN_S:
         return  # how fast the air goes is not known yet: no figure rather than "never"
-    if world.time_s - tr.forecast_s < REFRESH_S and all(i in tr.forecast for i in ids):
+    if world.time_s - tr.forecast_s < REFRESH_S and sorted(tr.forecast) == ids:
         return
     tr.forecast = project(world, ids)
     tr.forecast_s = world.time_s

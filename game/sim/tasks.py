@@ -279,7 +279,9 @@ def jobs(world: "World") -> list[Job]:
     team = cs.team(world)
     bars = sum(1 for q in team if q.has("crowbar"))
     victims = casualties(world)
-    forecast(world, [v.id for v in victims])
+    # projected: those whose rank hangs on it (awake, breathing the room's air, not yet in hand)
+    forecast(world, [v.id for v in victims if not (v.in_care or v.respirator_on or v.suited)
+                     and int(world.bodies.state[v.id]) < UNCONSCIOUS])
     for gone in set(cs.access) - {v.id for v in victims}:
         del cs.access[gone]
     for v in victims:
