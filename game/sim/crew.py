@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from game.sim import autopilot, evacuation
+from game.sim import autopilot, evacuation, prediction
 from game.sim import crew_events as ce
 from game.sim.action_base import DONE, RUNNING, Failed, can_act, place_name, run
 from game.sim.care_actions import release
@@ -29,6 +29,7 @@ from game.sim.orders import next_plan, order_words
 from game.sim.people import Evac, Order, Person, is_on_duty
 from game.sim.perception import CrewCaches, Perception, perceive
 from game.sim.physiology import UNCONSCIOUS
+from game.sim.prediction import AirTrend
 from game.sim.state import cache, derived, synced
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class CrewState:
     held_open: frozenset[int] = synced(default=frozenset())  # doors the player said to leave open
     holes: list[tuple[int, int]] = synced(default_factory=list)  # holes the crew cut in a pressure boundary, not yet patched
     slides: dict[int, tuple[float, float, float]] = synced(default_factory=dict)  # person id -> (vx, vy, m slid) while a gust pushes them
-    air_seen: dict[int, tuple] = synced(default_factory=dict)  # casualty id -> (time, inspired O2) at a reference look, at the latest; first seen
+    air_trend: AirTrend = synced(default_factory=AirTrend)  # the air people breathe lately, and the autopilot's forecast
     # Derived and cached
     seen: Perception = derived(default_factory=Perception)
     caches: CrewCaches = cache(default_factory=CrewCaches)
@@ -367,6 +368,7 @@ def step_crew(world: "World", dt: float) -> None:
         _bodies_changed(world)
     step_gusts(world, dt)
     evacuation.step_evacuation(world)
+    prediction.sample(world)
     if cs.autopilot:
         autopilot.think(world)
     idle = []

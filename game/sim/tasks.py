@@ -35,7 +35,8 @@ from game.sim.navigation import (
 from game.sim.module_actions import TakeKit
 from game.sim.people import SUIT_SPEED_M_S, Evac
 from game.sim.perception import module_doors
-from game.sim.physiology import DEAD, UNCONSCIOUS, dose_rate, inspired_po2_mmhg
+from game.sim.physiology import DEAD, UNCONSCIOUS
+from game.sim.prediction import TREND_MIN_S, forecast, time_left
 from game.sim.planner import grid_for, team_profile, walkable_neighbours
 from game.sim.tiles import LANCE_S_PER_M, MATERIALS, WALKABLE, Tile
 
@@ -246,55 +247,18 @@ def _obstacles(world: "World", path: list[tuple[int, int]]) -> list[tuple[str, A
 
 URGENT_S = 300.0  # the most a casualty's plight adds to the worth of their jobs
 LEFT_HORIZON_S = 1200.0  # time left beyond this adds nothing to a casualty's urgency
-PROJECT_STEP_S = 10.0
-TREND_MIN_S = 2.0  # the air's fall is measured over at least this long
-
-
-def _pio2_at(world: "World", v: "Person") -> float:
-    c = world.compartments
-    i = c.index_at(*v.cell)
-    if i < 0:
-        return 0.0
-    return float(inspired_po2_mmhg(c.pressure_bar[i:i + 1], c.o2_fraction[i:i + 1], 0)[0])
-
-
-def sample_air(world: "World", people: list["Person"]) -> None:
-    """Note the O2 each casualty breathes, so its fall can be measured: against
-    a reference sample that moves up once it is `6 * TREND_MIN_S` old."""
-    cs = world.crew
-    now = round(world.time_s, 3)
-    for v in people:
-        pio2 = round(_pio2_at(world, v), 4)
-        got = cs.air_seen.get(v.id)
-        if got is None:
-            cs.air_seen[v.id] = (now, pio2, now, pio2, now)
-        elif now - got[0] > 6 * TREND_MIN_S:
-            cs.air_seen[v.id] = (got[2], got[3], now, pio2, got[4])
-        else:
-            cs.air_seen[v.id] = (got[0], got[1], now, pio2, got[4])
 
 
 def trend_known(world: "World", v: "Person") -> bool:
-    """Has their air been watched long enough (since first seen) to know how fast it goes?"""
-    got = world.crew.air_seen.get(v.id)
-    return got is not None and got[2] - got[4] >= TREND_MIN_S
+    """Has the air been watched long enough to know how fast it goes?"""
+    return world.crew.air_trend.span_s() >= TREND_MIN_S
 
 
 def time_left_s(world: "World", v: "Person") -> float:
-    """Predicted seconds until `v` passes out: the O2 they breathe projected on
-    at the rate it has been falling, dosed by physiology's own time-of-useful-
-    consciousness model from the dose they already carry (inf: not at risk)."""
-    if v.respirator_on or v.suited:
-        return np.inf
-    pio2 = _pio2_at(world, v)
-    got = world.crew.air_seen.get(v.id)
-    rate = 0.0  # mmHg per second
-    if got is not None and got[2] > got[0]:
-        rate = max(0.0, (got[1] - got[3]) / (got[2] - got[0]))
-    t = np.arange(0.0, LEFT_HORIZON_S, PROJECT_STEP_S)
-    dose = float(world.bodies.dose[v.id]) + np.cumsum(dose_rate(np.maximum(0.0, pio2 - rate * t)) * PROJECT_STEP_S)
-    over = np.flatnonzero(dose >= 1.0)
-    return float(t[over[0]]) if over.size else np.inf
+    """Predicted seconds until `v` passes out (inf: not at risk): the one
+    prediction (game.sim.prediction) the HUD's countdowns show too."""
+    got = time_left(world, v.id)
+    return got[0] if got is not None else np.inf
 
 
 def urgency_s(world: "World", v: "Person") -> float:
@@ -315,7 +279,9 @@ def jobs(world: "World") -> list[Job]:
     team = cs.team(world)
     bars = sum(1 for q in team if q.has("crowbar"))
     victims = casualties(world)
-    sample_air(world, victims)
+    # projected: those whose rank hangs on it (awake, breathing the room's air, not yet in hand)
+    forecast(world, [v.id for v in victims if not (v.in_care or v.respirator_on or v.suited)
+                     and int(world.bodies.state[v.id]) < UNCONSCIOUS])
     for gone in set(cs.access) - {v.id for v in victims}:
         del cs.access[gone]
     for v in victims:

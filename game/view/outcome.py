@@ -184,7 +184,7 @@ class Watch:
             return None  # nothing to decide: only the clock (or the player) ends it
         if not all(kind_of(o).is_decided(world, self.tracker, o) for o in objectives):
             return None
-        if at_risk(world, trends).any():
+        if at_risk(world).any():
             return None
         return "settled"
 
