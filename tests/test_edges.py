@@ -9,8 +9,11 @@ fail (the tests run as root in CI, and root ignores folder permissions).
 from __future__ import annotations
 
 import errno
+import json
+import math
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -23,9 +26,14 @@ if str(ROOT) not in sys.path:
 
 import pygame  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 import game.atomicfile as atomicfile  # noqa: E402
 from game.cli import main  # noqa: E402
+from game.levelio.load import load_level  # noqa: E402
+from game.sim.world import create_world  # noqa: E402
+from game.training.scoring import score  # noqa: E402
 
 MODULE4 = str(ROOT / "levels" / "module4.toml")
 
@@ -73,3 +81,146 @@ def test_a_screenshot_that_cannot_be_written_says_so_and_leaves_the_old_file(tmp
     assert "saved" not in captured.out
     assert out.read_bytes() == b"the picture from before"  # never a truncated PNG
     assert [p.name for p in tmp_path.iterdir()] == ["shot.png"]
+
+
+# ------------------------------------------------------------------ scores
+
+# A small level with every kind of number a level carries; the fuzz below puts
+# extreme values into one field at a time.
+LEVEL = """\
+format_version = 1
+
+[meta]
+name = "Edges"
+time_limit_s = 900.0
+seed = 1
+
+[life_support]
+reserve_o2_kg = 5.0
+feed_rate_g_s = 5.0
+
+[legend]
+" " = "vacuum"
+"." = "floor"
+"=" = "module_wall"
+"H" = "hull"
+"B" = "bulkhead"
+
+[map]
+rows = '''
+HHHHHHHHHHHHH
+H.....=.....H
+H.....B.....H
+HHHHHHHHHHHHH
+'''
+
+[[rooms]]
+label = "Lab"
+at = [2, 1]
+kind = "lab"
+temperature_k = 293.0
+
+[[rooms]]
+label = "Habitat"
+at = [9, 1]
+kind = "quarters"
+
+[[modules]]
+name = "Lab module"
+at = [2, 1]
+
+[[modules]]
+name = "Habitat module"
+at = [9, 1]
+
+[[hull_sections]]
+name = "lab-north"
+rect = [1, 0, 5, 0]
+
+[[doors]]
+at = [6, 2]
+state = "open"
+name = "Lab bulkhead"
+leak_cm2 = 1.0
+
+[[crew]]
+name = "Nia Osei"
+role = "technician"
+at = [2, 2]
+
+[[events]]
+at_s = 1.0
+kind = "breach"
+at = [3, 0]
+area_cm2 = 4.0
+section = "lab-north"
+
+[[objectives]]
+kind = "survive"
+weight = 1.0
+
+[[objectives]]
+kind = "seal"
+weight = 2.0
+within_s = 60.0
+
+[[objectives]]
+kind = "conserve_o2"
+weight = 0.5
+"""
+
+NUMBER_FIELDS = [  # (key, which occurrence in LEVEL) for every number the file above holds
+    ("time_limit_s", 0), ("reserve_o2_kg", 0), ("feed_rate_g_s", 0), ("temperature_k", 0), ("leak_cm2", 0),
+    ("at_s", 0), ("area_cm2", 0), ("weight", 0), ("weight", 1), ("weight", 2), ("within_s", 0),
+]
+
+
+def _with(key: str, nth: int, value: float) -> str:
+    head, sep, rest = LEVEL.partition(f"\n{key} = ")
+    for _ in range(nth):
+        more, sep2, rest = rest.partition(f"\n{key} = ")
+        head, sep = head + sep + more, sep2
+    return head + sep + repr(value) + rest[rest.index("\n"):]
+
+
+def _strict_json(text: str):
+    def refuse(constant: str):
+        raise AssertionError(f"--json printed {constant}, which is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_weights_near_the_float_limit_still_give_a_finite_score(tmp_path):
+    """The validator stops weights at 1000, but the score does not lean on it: weights of
+    1e308 once summed to infinity and made every objective NaN; only their ratios count."""
+    path = tmp_path / "w.toml"
+    path.write_text(LEVEL)
+    level = load_level(path)
+    huge = tuple(replace(o, weight=w) for o, w in zip(level.objectives, (1e308, 1e308, 0.5e308)))
+    result = score(create_world(replace(level, objectives=huge)))
+    assert [round(o.max_points, 6) for o in result.objectives] == [40.0, 40.0, 20.0]  # the ratios 2:2:1
+    assert math.isfinite(result.total) and 0 <= result.total <= 100
+
+
+def test_a_weight_past_the_limit_is_named_by_the_validator(tmp_path, capsys):
+    path = tmp_path / "w.toml"
+    path.write_text(_with("weight", 0, 1e308))
+    assert main(["validate", str(path)]) == 1
+    assert "weight must be at most 1000" in capsys.readouterr().out
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(NUMBER_FIELDS),
+       value=st.one_of(st.sampled_from([0.0, 5e-324, 1e-300, 1e30, 1e300, 1.7976931348623157e308]),
+                       st.floats(min_value=0.0, allow_nan=False, allow_infinity=False)))
+def test_sim_json_is_strict_json_for_any_number_the_validator_accepts(tmp_path, capsys, field, value):
+    path = tmp_path / "fuzz.toml"
+    path.write_text(_with(*field, value))
+    code = main(["sim", str(path), "--until", "3", "--json"])
+    out, err = capsys.readouterr()
+    if code == 1:  # refused: the validator said why, and nothing went to stdout
+        assert err.strip() and out == ""
+        return
+    assert code == 0
+    summary = _strict_json(out)
+    assert 0.0 <= summary["score"]["total"] <= 100.0
+    assert all(math.isfinite(o["points"]) for o in summary["score"]["objectives"])
