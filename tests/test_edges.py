@@ -12,7 +12,13 @@ import errno
 import json
 import math
 import os
+import re
+import socket
+import subprocess
 import sys
+import threading
+import time
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -224,3 +230,88 @@ def test_sim_json_is_strict_json_for_any_number_the_validator_accepts(tmp_path, 
     summary = _strict_json(out)
     assert 0.0 <= summary["score"]["total"] <= 100.0
     assert all(math.isfinite(o["points"]) for o in summary["score"]["objectives"])
+
+
+# ------------------------------------------------------------------ clusters
+
+def _batch(tmp_path, address: str) -> tuple[int, float]:
+    path = tmp_path / "level.toml"
+    path.write_text(LEVEL)
+    t0 = time.monotonic()
+    code = main(["batch", str(path), "--runs", "1", "--until", "1", "--cluster", address])
+    return code, time.monotonic() - t0
+
+
+@contextmanager
+def _listener(greeting: bytes):
+    """A TCP port where something that is not Dask answers: it sends `greeting` (maybe nothing)."""
+    server = socket.create_server(("127.0.0.1", 0))
+    conns = []
+
+    def serve():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            conns.append(conn)
+            if greeting:
+                conn.sendall(greeting)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        server.close()
+        for c in conns:
+            c.close()
+
+
+@pytest.mark.parametrize("greeting", [
+    b"",  # a web server waits for a request; Dask's client read its reply as a 3 EiB frame
+    b"SSH-2.0-OpenSSH_9.6\r\n",
+])
+def test_batch_at_a_port_where_something_else_answers_is_one_message(tmp_path, capsys, greeting):
+    with _listener(greeting) as address:
+        code, took = _batch(tmp_path, address)
+    err = capsys.readouterr().err
+    assert code == 1 and took < 10
+    assert f"something answers at {address}, but not a Dask scheduler" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 2  # the plan line, then why
+
+
+@pytest.mark.parametrize("address, words", [
+    ("tcp://not an address", "is not a Dask scheduler address"),  # hung 20 s, then an ignored exception
+    ("nonsense://x", "no such protocol 'nonsense'"),
+    ("tcp://127.0.0.1:99999", "a port from 1 to 65535"),
+    ("tcp://127.0.0.1:9", "cannot reach a Dask scheduler at tcp://127.0.0.1:9"),  # the discard port: refused
+])
+def test_batch_at_a_wrong_address_is_one_message_within_10_s(tmp_path, capsys, address, words):
+    code, took = _batch(tmp_path, address)
+    err = capsys.readouterr().err
+    assert code == 1 and took < 10
+    assert words in err and "Traceback" not in err and len(err.strip().splitlines()) == 2
+
+
+def test_a_cluster_that_cannot_import_the_game_says_how_to_fix_it(tmp_path, capsys):
+    """A real scheduler started outside the game's folder, with no game on its path."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    sched = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                              "--port", "0", "--no-dashboard"], cwd=tmp_path, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        address = None
+        for line in sched.stderr:
+            m = re.search(r"Scheduler at:\s+(tcp://\S+)", line)
+            if m:
+                address = m.group(1)
+                break
+        assert address, "the scheduler did not start"
+        code, took = _batch(tmp_path, address)
+    finally:
+        sched.terminate()
+        sched.wait(timeout=30)
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert "cannot import the game (No module named 'game')" in err
+    assert "install the game where the scheduler and workers run" in err and "ship it" in err
