@@ -37,6 +37,8 @@ from hypothesis import strategies as st  # noqa: E402
 
 import game.atomicfile as atomicfile  # noqa: E402
 from game.cli import main  # noqa: E402
+from game.editor import edits  # noqa: E402
+from game.editor.model import AUTOSAVE_ENV, EditorModel, blank_level, find_recovery  # noqa: E402
 from game.levelio.load import load_level  # noqa: E402
 from game.sim.world import create_world  # noqa: E402
 from game.training.scoring import score  # noqa: E402
@@ -315,3 +317,24 @@ def test_a_cluster_that_cannot_import_the_game_says_how_to_fix_it(tmp_path, caps
     assert code == 1 and "Traceback" not in err
     assert "cannot import the game (No module named 'game')" in err
     assert "install the game where the scheduler and workers run" in err and "ship it" in err
+
+
+# ------------------------------------------------------------------ autosave
+
+@pytest.mark.parametrize("name", [
+    "new\nline.toml",  # the raw path went into a TOML comment: its second line broke the file
+    "bell\x07.toml",
+    os.fsdecode(b"latin1 \xe9t\xe9.toml"),  # not UTF-8: the digest of the path raised UnicodeEncodeError
+    "x" * 250 + ".toml",  # the longest name Linux allows: the temporary's name ran past 255 bytes
+    "#hash ]\"'.toml",
+])
+def test_autosave_recovery_works_for_any_path_the_system_allows(tmp_path, monkeypatch, name):
+    monkeypatch.setenv(AUTOSAVE_ENV, str(tmp_path / "autosave"))
+    path = tmp_path / name
+    model = EditorModel(blank_level(10, 6), path)
+    model.save()
+    model.do(edits.paint(model.level, [(2, 2)], "wall"))
+    model.autosave()  # ...and the editor dies before saving
+    assert find_recovery(path) == model.level  # the next session is offered the work
+    model.discard_autosave()
+    assert find_recovery(path) is None
