@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import io
 import json
 import os
 import sys
@@ -30,6 +31,7 @@ import pygame  # noqa: E402  (after the prompt switch above)
 import pygame_gui  # noqa: E402
 
 from game import settings as settings_mod  # noqa: E402
+from game.atomicfile import write_atomic  # noqa: E402
 from game.audio import Audio, sound_disabled_by_env  # noqa: E402
 from game.paths import LEVELS_DIR, THEME_PATH  # noqa: E402
 from game.sim.level import Level  # noqa: E402
@@ -312,16 +314,23 @@ def render_play_frame(world: "World", size: tuple[int, int] = DEFAULT_SIZE, paus
 def screenshot(level: Level, level_path: str, seed: int | None, at_s: float, out_png: str,
                size: tuple[int, int] = DEFAULT_SIZE, ui_scale: float = 1.0) -> int:
     """Run `level` headless to `at_s` seconds and save one play frame (a window of `size`
-    at `ui_scale`) as a PNG."""
+    at `ui_scale`) as a PNG; exit code 1 with `OUT: cannot write: reason` if it cannot be saved.
+
+    The PNG is encoded in memory and saved atomically like every other file the game
+    writes: a full disk leaves the old file (or none), never a truncated picture, and a
+    missing folder is refused, not made."""
     world = create_world(level, seed)
     warm = min(at_s, 8.0)
     run_until(world, at_s - warm)
     surface = render_play_frame(world, size, paused=False, warmup_s=warm, ui_scale=ui_scale)
-    out = Path(out_png)
-    if out.parent and not out.parent.exists():
-        out.parent.mkdir(parents=True, exist_ok=True)
-    pygame.image.save(surface, str(out))
-    print(f"{level_path}: frame at {world.time_s:.1f} s saved to {out}")
+    png = io.BytesIO()
+    pygame.image.save(surface, png, "png")
+    try:
+        write_atomic(out_png, png.getvalue())
+    except OSError as exc:
+        print(f"{out_png}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"{level_path}: frame at {world.time_s:.1f} s saved to {out_png}")
     return 0
 
 

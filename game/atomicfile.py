@@ -9,13 +9,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+TMP_NAME_CHARS = 50  # at most 200 bytes in UTF-8, with room for the rest in 255
+
 
 @contextmanager
 def atomic_writer(path: str | os.PathLike[str], binary: bool = False) -> Iterator[IO]:
     """A file to write into; on success it replaces `path` in one rename, on
     any failure `path` is untouched and the temporary file is removed."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # The temporary's name carries the file's (cut short: a 250-byte name plus the
+    # random part and suffix would pass the 255 bytes a file name may have).
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:TMP_NAME_CHARS]}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as f:
             _give_ordinary_mode(f.fileno(), path)

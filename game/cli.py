@@ -137,7 +137,7 @@ def cmd_sim(args: argparse.Namespace) -> int:
     score = session.score()
     summary = world_summary(world, args.level, score=score.to_dict())
     if args.json:
-        print(json.dumps(summary))
+        print(json.dumps(summary, allow_nan=False))  # strict JSON: a NaN here is a bug to see, not to print
     else:
         print(f"{level.meta.name}: {summary['sim_time_s']:.1f} s simulated, seed {summary['seed']}, state {summary['state_hash']}")
         for c in summary["crew"]:

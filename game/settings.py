@@ -3,19 +3,24 @@
 Kept as JSON in the user's config directory (platformdirs), or in the
 directory named by BREACH_PROTOCOL_CONFIG_DIR. Saves are atomic, so a crash
 never leaves half a file; a file that cannot be read gives the defaults and a
-message for the player, never a crash. Keys are stored by pygame's key names
-("space", "f3"), so this module does not need pygame.
+message for the player, never a crash: a damaged field (wrong type, a number
+that is not finite, a key name pygame does not know, a key two actions share)
+goes back to its default alone, and the notice names the file and the fields.
+Keys are stored by pygame's key names ("space", "f3").
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import warnings
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+import pygame
 
 from game.atomicfile import write_atomic
 
@@ -107,36 +112,81 @@ def settings_path() -> Path:
     return config_dir() / FILE_NAME
 
 
-def _clamp01(v: Any) -> float:
-    return min(1.0, max(0.0, float(v)))
+def _finite(value: Any, what: str) -> float:
+    """`value` as a finite float; a NaN, an infinity or a 400-digit integer is damage, not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(what)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(f"{what}, not a number that large") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{what}, not {number}")
+    return number
 
 
-def _check(name: str, value: Any) -> Any:
+def is_key_name(name: Any) -> bool:
+    """True for a key name pygame knows ("space", "f3", "a"); the names pygame.key.name gives."""
+    if not isinstance(name, str) or not name:
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # key names need no pygame.init(); pygame warns regardless
+            pygame.key.key_code(name)
+    except (ValueError, pygame.error):
+        return False
+    return True
+
+
+def _keys(value: Any, notes: list[str]) -> dict[str, str]:
+    """Bindings from the file; an unknown key name, or a key an earlier action already holds,
+    goes back to the action's default (with a note), so every action keeps a key of its own."""
+    if not isinstance(value, dict):
+        raise TypeError("expected a table of action = key")
+    defaults = {a: k for a, (k, _) in ACTIONS.items()}
+    keys = dict(defaults)
+    for action, key in value.items():
+        if action not in ACTIONS:
+            continue  # an action this version no longer has: nothing to bind
+        if is_key_name(key):
+            keys[action] = key
+        else:
+            notes.append(f"keys.{action}: {key!r} is not a key name; back to {defaults[action]!r}")
+    # A key two actions share: the action whose default it is keeps it, else the first listed;
+    # the others go back to their defaults. Each pass puts at least one more action on its
+    # default and the defaults are all different, so this ends with no key shared.
+    while True:
+        holders: dict[str, list[str]] = {}
+        for action, key in keys.items():
+            holders.setdefault(key.lower(), []).append(action)
+        shared = [(k, acts) for k, acts in holders.items() if len(acts) > 1]
+        if not shared:
+            return keys
+        for key, actions in shared:
+            keeper = next((a for a in actions if defaults[a].lower() == key), actions[0])
+            for action in actions:
+                if action != keeper:
+                    notes.append(f"keys.{action}: {keys[action]!r} is also {keeper}'s key; back to {defaults[action]!r}")
+                    keys[action] = defaults[action]
+
+
+def _check(name: str, value: Any, notes: list[str]) -> Any:
     """The value for field `name`, or raise ValueError/TypeError saying why not."""
     if name.endswith("_volume"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError("a volume is a number from 0 to 1")
-        return _clamp01(value)
+        return min(1.0, max(0.0, _finite(value, "a volume is a number from 0 to 1")))
     if name in ("fullscreen", "auto_pause"):
         if not isinstance(value, bool):
             raise TypeError("expected true or false")
         return value
     if name == "ui_scale":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError("expected a number")
-        return min(UI_SCALES, key=lambda s: abs(s - float(value)))
+        scale = _finite(value, "expected a number")
+        return min(UI_SCALES, key=lambda s: abs(s - scale))
     if name == "palette":
         if value not in PALETTES:
             raise ValueError(f"expected one of {', '.join(PALETTES)}")
         return value
     if name == "keys":
-        if not isinstance(value, dict):
-            raise TypeError("expected a table of action = key")
-        keys = {a: k for a, (k, _) in ACTIONS.items()}
-        for action, key in value.items():
-            if action in ACTIONS and isinstance(key, str) and key:
-                keys[action] = key
-        return keys
+        return _keys(value, notes)
     raise KeyError(name)
 
 
@@ -150,10 +200,16 @@ def from_dict(data: Any) -> tuple[Settings, list[str]]:
         if f.name not in data:
             continue
         try:
-            values[f.name] = _check(f.name, data[f.name])
+            values[f.name] = _check(f.name, data[f.name], notes)
         except (TypeError, ValueError) as exc:
             notes.append(f"{f.name}: {exc}; using the default")
     return Settings(**values), notes
+
+
+def _json_int(text: str) -> float | int:
+    """An integer from the file; one too long for Python to read (over 4300 digits) is
+    infinite, so it spoils its own field (not finite) rather than the whole file."""
+    return int(text) if len(text) <= 4000 else math.inf
 
 
 @dataclass
@@ -173,7 +229,10 @@ def load(path: Path | None = None) -> Loaded:
     except OSError as exc:
         return Loaded(Settings(), path, f"Could not read {path}: {exc.strerror or exc}. Using default settings.")
     try:
-        settings, notes = from_dict(json.loads(raw.decode("utf-8")))
+        settings, notes = from_dict(json.loads(raw.decode("utf-8"), parse_int=_json_int))
+    except RecursionError:  # JSON nested thousands deep: Python's parser gives up, so do we
+        return Loaded(Settings(), path, f"{path} is damaged (nested too deep to read). "
+                      "Using default settings; saving will replace it.")
     except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
         return Loaded(Settings(), path, f"{path} is damaged ({exc}). Using default settings; saving will replace it.")
     msg = None

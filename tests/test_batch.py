@@ -16,7 +16,8 @@ import dask.distributed as distributed  # installed with the test tools (require
 import pytest
 
 from game.sim.level import EventDef
-from game.training.batch import ClusterError, run_batch, summary
+from game.training.batch import run_batch, summary
+from game.training.cluster import ClusterError
 from tests.training_levels import exercise_level, write_level
 
 ROOT = Path(__file__).resolve().parent.parent

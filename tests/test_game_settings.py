@@ -89,12 +89,56 @@ def test_a_corrupt_settings_file_gives_defaults_and_a_message(config_dir):
 def test_a_wrong_field_falls_back_alone(config_dir):
     (config_dir / "settings.json").write_text(json.dumps(
         {"master_volume": "loud", "effects_volume": 0.25, "palette": "rainbow", "ui_scale": 1.14,
-         "keys": {"pause": "p", "no_such_action": "x"}}))
+         "keys": {"pause": "j", "no_such_action": "x"}}))  # j is free ("p" is the pressure overlay's)
     loaded = S.load()
     s = loaded.settings
     assert s.master_volume == S.Settings().master_volume and s.palette == "viridis"
-    assert s.effects_volume == 0.25 and s.ui_scale == 1.15 and s.key_for("pause") == "p"
+    assert s.effects_volume == 0.25 and s.ui_scale == 1.15 and s.key_for("pause") == "j"
     assert "master_volume" in loaded.message and "palette" in loaded.message
+
+
+@pytest.mark.parametrize("body, field", [
+    ('{"master_volume": 1' + "0" * 400 + "}", "master_volume"),  # OverflowError in float() before
+    ('{"ui_scale": 1' + "0" * 5000 + "}", "ui_scale"),  # past Python's 4300-digit int limit
+    ('{"master_volume": NaN}', "master_volume"),  # muted the game silently before
+    ('{"alarm_volume": Infinity}', "alarm_volume"),
+    ('{"ui_scale": -1e999}', "ui_scale"),
+])
+def test_a_number_that_is_not_finite_is_a_damaged_field(config_dir, body, field):
+    (config_dir / "settings.json").write_text(body.replace("}", ', "effects_volume": 0.25}'))
+    loaded = S.load()
+    assert getattr(loaded.settings, field) == getattr(S.Settings(), field)
+    assert loaded.settings.effects_volume == 0.25  # the rest of the file still counts
+    assert str(config_dir / "settings.json") in loaded.message and field in loaded.message
+
+
+def test_json_nested_too_deep_gives_defaults_and_a_notice(config_dir):
+    (config_dir / "settings.json").write_text("[" * 100_000 + "]" * 100_000)  # RecursionError before
+    loaded = S.load()
+    assert loaded.settings == S.Settings()
+    assert str(config_dir / "settings.json") in loaded.message and "damaged" in loaded.message
+
+
+def test_an_unknown_key_name_goes_back_to_the_default_binding(config_dir):
+    (config_dir / "settings.json").write_text(json.dumps({"keys": {"pause": "notakey", "help": "f99", "centre": "g"}}))
+    loaded = S.load()
+    assert loaded.settings.key_for("pause") == "space" and loaded.settings.key_for("help") == "f1"
+    assert loaded.settings.key_for("centre") == "g"
+    assert "keys.pause" in loaded.message and "notakey" in loaded.message and "keys.help" in loaded.message
+
+
+def test_every_action_on_one_key_leaves_each_action_a_key_of_its_own(config_dir):
+    (config_dir / "settings.json").write_text(json.dumps({"keys": {a: "a" for a in S.ACTIONS}}))
+    loaded = S.load()
+    keys = [loaded.settings.key_for(a) for a in S.ACTIONS]
+    assert len(set(keys)) == len(S.ACTIONS)  # no action left without a key
+    assert loaded.settings.key_for("pan_left") == "a"  # "a" is its default: it keeps it
+    assert loaded.settings.key_for("pause") == "space"
+    assert "keys.pause" in loaded.message and "pan_left" in loaded.message
+    # a swap in the file (pause on c, centre on space) is no conflict and stands
+    (config_dir / "settings.json").write_text(json.dumps({"keys": {"pause": "c", "centre": "space"}}))
+    loaded = S.load()
+    assert loaded.message is None and loaded.settings.key_for("pause") == "c"
 
 
 def test_rebinding_a_taken_key_swaps_the_two_actions():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from game.sim.tiles import DEFAULT_LEGEND
 AUTOSAVE_ENV = "BREACH_PROTOCOL_AUTOSAVE_DIR"
 APP_NAME = "breach-protocol"
 UNDO_LIMIT = 500
+AUTOSAVE_HINT_CHARS = 40  # characters of the level's name in its autosave's: under 255 bytes with the digest
 
 
 def autosave_dir() -> Path:
@@ -40,8 +42,12 @@ def autosave_path(level_path: str | Path | None) -> Path:
     if level_path is None:
         return autosave_dir() / "untitled.toml.autosave"
     p = Path(level_path).resolve()
-    digest = hashlib.blake2b(str(p).encode(), digest_size=6).hexdigest()
-    return autosave_dir() / f"{p.stem}-{digest}.toml.autosave"
+    # The path's own bytes (os.fsencode keeps a name that is not UTF-8) pick the file;
+    # the stem is only a readable hint, cut to safe characters and a length any
+    # file system takes beside the digest.
+    digest = hashlib.blake2b(os.fsencode(p), digest_size=6).hexdigest()
+    hint = re.sub(r"[^\w .-]+", "_", p.stem)[:AUTOSAVE_HINT_CHARS]
+    return autosave_dir() / f"{hint}-{digest}.toml.autosave"
 
 
 def blank_level(width: int, height: int, name: str = "New level") -> Level:
@@ -158,7 +164,9 @@ class EditorModel:
             return None
         target = autosave_path(self.path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        origin = str(self.path.resolve()) if self.path else "untitled"
+        # ascii() keeps the comment one line of plain text whatever the path holds
+        # (a newline or a control character in it made the file unreadable TOML).
+        origin = ascii(str(self.path.resolve())) if self.path else "untitled"
         write_atomic(target, f"# Breach Protocol editor autosave of {origin}\n" + level_to_toml(self.level))
         self._autosaved_revision = self.revision
         return target

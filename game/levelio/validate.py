@@ -25,6 +25,7 @@ from game.sim.tiles import GAS_PASSABLE, IS_DOOR, TILE_BY_NAME, WALKABLE, Tile
 
 MAX_SIDE = 1000
 MAX_REPORTS_PER_RULE = 12
+MAX_OBJECTIVE_WEIGHT = 1000.0  # shipped levels use 0.5 to 3; a ratio past 1000:1 means nothing
 
 
 def check_level(level: Level, index: LineIndex, file: str) -> list[Problem]:
@@ -224,6 +225,9 @@ def check_level(level: Level, index: LineIndex, file: str) -> list[Problem]:
             add(where("injects", i), "worsen takes a spo2_drop of at most 0.6 and injury_s of at most 600")
 
     for i, ob in enumerate(level.objectives):
+        if ob.weight > MAX_OBJECTIVE_WEIGHT:
+            add(where("objectives", i, "weight"), f"an objective's weight must be at most {MAX_OBJECTIVE_WEIGHT:g} "
+                "(weights are shares of the score: only their ratios count)")
         if ob.kind not in OBJECTIVE_KINDS:
             add(where("objectives", i, "kind"), f"objective kind '{ob.kind}' is unknown (known: {', '.join(OBJECTIVE_KINDS)})")
         for who in ob.people:

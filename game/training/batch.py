@@ -24,6 +24,7 @@ from game.levelio.load import parse_level
 from game.levelio.save import level_to_toml
 from game.sim.level import Level
 from game.sim.words import duration
+from game.training.cluster import map_on_cluster
 from game.training.runs import final_hash, run_unattended
 
 Row = dict[str, Any]
@@ -101,7 +102,7 @@ def run_batch(
     cluster: str | None = None,
     autopilot: bool = True,
     on_done: Callable[[], None] | None = None,
-    cluster_timeout_s: float = 10.0,
+    cluster_timeout_s: float = 4.0,
 ) -> list[Row]:
     """Every seed's row, sorted by seed. `cluster` is a Dask scheduler address."""
     text = level_to_toml(level)
@@ -124,34 +125,10 @@ def run_batch(
     return sorted(rows, key=lambda r: r["seed"])
 
 
-class ClusterError(Exception):
-    """The Dask cluster cannot be used; the message says why."""
-
-
 def _on_cluster(
     address: str, text: str, seeds: list[int], until_s: float, autopilot: bool, on_done, timeout_s: float
 ) -> list[Row]:
-    try:  # optional (requirements-cluster.txt) and slow to import: only when a cluster is asked for
-        from dask.distributed import Client
-        from dask.distributed import as_completed as dask_completed
-    except ImportError:
-        raise ClusterError("--cluster needs Dask: python -m pip install -r requirements-cluster.txt") from None
-    try:
-        client = Client(address, timeout=f"{timeout_s}s", set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise ClusterError(f"cannot reach a Dask scheduler at {address}: {exc}") from None
-    try:
-        futures = client.map(
-            run_seed, [text] * len(seeds), seeds, [until_s] * len(seeds), [autopilot] * len(seeds), pure=False
-        )
-        rows = []
-        for fut in dask_completed(futures, loop=client.loop):
-            rows.append(fut.result())
-            if on_done:
-                on_done()
-        return rows
-    finally:
-        client.close()
+    return map_on_cluster(address, run_seed, [(text, s, until_s, autopilot) for s in seeds], on_done, timeout_s)
 
 
 def write_csv(rows: list[Row], out: TextIO) -> None:

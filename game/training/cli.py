@@ -15,7 +15,8 @@ from collections.abc import Callable
 from game import __version__
 from game.atomicfile import atomic_writer
 from game.sim.level import Level
-from game.training.batch import ClusterError, Progress, default_workers, run_batch, summary, write_csv
+from game.training.batch import Progress, default_workers, run_batch, summary, write_csv
+from game.training.cluster import ClusterError
 from game.training.replay import Replay, ReplayError, load_replay, verify
 
 

@@ -7,6 +7,7 @@ judged by its kind's entry in game.training.objectives; this only weighs them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -99,12 +100,17 @@ def score(world: World, tracker: Tracker | None = None) -> Score:
         tracker = watching(world) or Tracker.from_history(world)
     tracker.observe(force=True)
     objectives = world.level.objectives or DEFAULT_OBJECTIVES
-    total_w = sum(max(0.0, o.weight) for o in objectives) or 1.0
+    # Weights are relative: each is taken as a share of the largest first, so the sum
+    # stays between 1 and the number of objectives and cannot overflow to infinity
+    # (two weights of 1e308 made every score NaN).
+    top_w = max(max(0.0, o.weight) for o in objectives) or 1.0
+    shares = [max(0.0, o.weight) / top_w for o in objectives]
+    total_w = sum(shares) or 1.0
     out: list[ObjectiveScore] = []
-    for ob in objectives:
+    for ob, share in zip(objectives, shares):
         frac, detail = kind_of(ob).score(world, tracker, ob)
-        frac = float(min(1.0, max(0.0, frac)))
-        max_pts = 100.0 * max(0.0, ob.weight) / total_w
+        frac = float(min(1.0, max(0.0, frac))) if math.isfinite(frac) else 0.0
+        max_pts = 100.0 * share / total_w
         out.append(ObjectiveScore(ob.kind, ob.description, ob.weight, frac, frac * max_pts, max_pts, detail))
     rescue_names: dict[str, float | None] = {}
     for ob in objectives:
