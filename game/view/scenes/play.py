@@ -51,6 +51,9 @@ ACK_S = 4.0  # an order's acknowledgement stays this long (real seconds, so it s
 FEED_STEP_G_S = 5.0
 
 
+EFFECT_TICKS = 4  # run_for catches the cosmetic effects up this often: about as often as frames at 4x
+
+
 class PlayState(State):
     """A world being played, paused or fast-forwarded."""
 
@@ -362,12 +365,15 @@ class PlayState(State):
         """Step the sim `seconds` at once, feeding trends and particles as play would (screenshots, tests)."""
         end = self.world.tick + round(seconds / TICK_S)
         was, self.paused = self.paused, False
+        done = 0  # ticks stepped since the effects last caught up
         while self.world.tick < end:
             self.accumulator_s = TICK_S
-            n = self.advance(TICK_S / self.speed)
-            acts = self.activities()
-            working = {i: a for i, a in acts.items() if a.cutting or a.progress is not None}
-            self.renderer.advance_effects(n * TICK_S, Marks(activities=working))
+            done += self.advance(TICK_S / self.speed)
+            if done >= EFFECT_TICKS or self.world.tick >= end:  # sparks and flow particles, as a frame would
+                acts = self.activities()
+                working = {i: a for i, a in acts.items() if a.cutting or a.progress is not None}
+                self.renderer.advance_effects(done * TICK_S, Marks(activities=working))
+                done = 0
             if self.paused:  # auto-paused on the way: the caller decides
                 self.paused = False
         self.accumulator_s = 0.0
