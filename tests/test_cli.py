@@ -10,6 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from game.levelio.load import load_level
+from game.sim.commands import SetAutopilot
+from game.sim.report import world_summary
+from game.sim.world import create_world, run_until
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -64,10 +69,12 @@ def test_bad_arguments_are_a_usage_message_not_a_traceback():
 
 
 def test_the_headless_report_says_what_each_person_is_doing_in_the_inspectors_words():
-    res = run("sim", "levels/module4.toml", "--seed", "4", "--autopilot", "--until", "200", "--json")
-    assert res.returncode == 0, res.stderr
-    crew = json.loads(res.stdout)["crew"]
+    # what `sim --json` prints per person (game.sim.report.world_summary), without a process of its own
+    world = create_world(load_level(ROOT / "levels" / "module4.toml"), 4)
+    world.submit(SetAutopilot(on=True))
+    run_until(world, 150.0)
+    crew = world_summary(world, "levels/module4.toml")["crew"]
     assert all(c["doing"] for c in crew)  # everyone is doing something, if only standing by
-    # three minutes in, the autopilot has responders on the trapped three: their "why" names it
+    # by 2:30 the autopilot has responders on the trapped three: their "why" names it
     tasked = [c for c in crew if c["why"].startswith("the autopilot: ")]
     assert tasked and all(c["why"].endswith(c["doing"]) or c["blocked"] for c in tasked)
