@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from game.levelio.files import UnreadableFile, nesting_depth, read_capped
 from game.levelio.locate import LineIndex
 from game.levelio.problems import LevelError, Problem
 from game.levelio.validate import check_level
@@ -32,6 +34,7 @@ from game.sim.level import (
     ObjectiveDef,
     RoomDef,
 )
+from game.sim.limits import MAX_ENTRIES_PER_TABLE, MAX_NESTING, seed_problem
 from game.sim.tiles import DEFAULT_LEGEND
 
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -87,10 +90,15 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             self.problem((key,), f"'{key}' must be a list of [[{key}]] tables")
             return []
+        if len(value) > MAX_ENTRIES_PER_TABLE:
+            self.problem((key,), f"there are {len(value)} [[{key}]] tables; the limit is {MAX_ENTRIES_PER_TABLE}")
+            return []
         return [((key, i), v) for i, v in enumerate(value)]
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**40:
+        return "a number of more than 40 digits"  # repr() of a 5000-digit int raises
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -144,6 +152,12 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
         line = int(m.group(1)) if m else 1
         msg = _TOML_POS.sub("", msg).strip()
         return None, [Problem(file, line, f"not valid TOML: {msg}")], index
+    except RecursionError:
+        return None, [Problem(file, _deepest_line(text), f"arrays or tables are nested more than {MAX_NESTING} deep")], index
+    except ValueError as exc:  # a whole number of thousands of digits
+        return None, [Problem(file, _longest_number_line(text), f"not valid TOML: {exc}")], index
+    if nesting_depth(data, MAX_NESTING) > MAX_NESTING:
+        return None, [Problem(file, _deepest_line(text), f"arrays or tables are nested more than {MAX_NESTING} deep")], index
     r = _Reader(file, index)
     r.check_keys(data, TOP_KEYS, ())
     version = r.get(data, "format_version", (), "int", required=True)
@@ -167,6 +181,10 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
         o2_fraction=r.get(meta_t, "o2_fraction", mp, "frac", 0.21),
         seed=r.get(meta_t, "seed", mp, "int", 1),
     )
+    why = seed_problem(meta.seed)
+    if why is not None:
+        r.problem(mp + ("seed",), why)
+        meta = replace(meta, seed=1)
 
     ls_t = data.get("life_support", {})
     if not isinstance(ls_t, dict):
@@ -322,12 +340,25 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
     return level, r.problems, index
 
 
+def _deepest_line(text: str) -> int:
+    """The line with the most opening brackets: where a too-deep nesting is."""
+    lines = text.splitlines() or [""]
+    counts = [line.count("[") + line.count("{") for line in lines]
+    return counts.index(max(counts)) + 1
+
+
+def _longest_number_line(text: str) -> int:
+    lines = text.splitlines() or [""]
+    runs = [max((len(m) for m in re.findall(r"\d+", line)), default=0) for line in lines]
+    return runs.index(max(runs)) + 1
+
+
 def read_text(path: str | Path) -> tuple[str | None, list[Problem]]:
     """The file's text, or a problem saying why it cannot be read."""
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        return None, [Problem(str(path), 0, f"cannot read the file: {exc.strerror or exc}")]
+        raw = read_capped(path)
+    except UnreadableFile as exc:
+        return None, [Problem(str(path), 0, str(exc))]
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
