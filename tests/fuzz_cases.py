@@ -11,10 +11,12 @@ in child processes with a 10 s limit and prints the counts per kind.
 from __future__ import annotations
 
 import base64
+import functools
 import sys
 import gzip
 import json
 import os
+import struct
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -123,6 +125,12 @@ def _special(what: str, suffix: str) -> Callable[[Path], Path]:
 SPECIALS = ("dev_zero", "folder", "fifo", "missing", "symlink_loop", "huge_sparse")
 
 
+def _pick(rng: np.random.Generator, items):
+    """One of `items`, chosen by the seeded generator (any mix of types)."""
+    items = list(items)
+    return items[int(rng.integers(0, len(items)))]
+
+
 def _truncate(rng: np.random.Generator, raw: bytes) -> bytes:
     return raw[: int(rng.integers(0, len(raw)))]
 
@@ -158,27 +166,27 @@ def _level_mutation(rng: np.random.Generator, text: str, i: int) -> tuple[str, s
         return "missing line", "\n".join(lines[:j] + lines[j + 1 :])
     if kind == 3:
         headers = [j for j, line in enumerate(lines) if line.startswith("[")] or [0]
-        j = int(rng.choice(headers))
+        j = int(_pick(rng, headers))
         k = int(rng.integers(0, len(lines) + 1))
         return "duplicate section", "\n".join(lines[:k] + [lines[j]] + lines[k:])
     keyed = [j for j, line in enumerate(lines) if " = " in line and not line.startswith("rows")] or [0]
     if kind == 4:
-        j = int(rng.choice(keyed))
+        j = int(_pick(rng, keyed))
         key = lines[j].split(" = ")[0]
-        lines[j] = f"{key} = {rng.choice(WRONG_TOML)}"
+        lines[j] = f"{key} = {_pick(rng, WRONG_TOML)}"
         return "wrong type", "\n".join(lines)
     if kind == 5:
-        j = int(rng.choice(keyed))
+        j = int(_pick(rng, keyed))
         key = lines[j].split(" = ")[0]
-        lines[j] = f"{key} = {rng.choice(HUGE_TOML)}"
+        lines[j] = f"{key} = {_pick(rng, HUGE_TOML)}"
         return "huge or non-finite number", "\n".join(lines)
     if kind == 6:
-        seed = rng.choice(["-1", "-9223372036854775808", str(2**64), "1" + "0" * 100, "0", "9" * 5000])
+        seed = _pick(rng, ["-1", "-9223372036854775808", str(2**64), "1" + "0" * 100, "0", "9" * 5000])
         body = text.replace("[meta]\n", f"[meta]\nseed = {seed}\n", 1) if "seed" not in text else \
             "\n".join(f"seed = {seed}" if line.startswith("seed") else line for line in lines)
         return "seed out of range", body
     if kind == 7:
-        depth = int(rng.choice([40, 400, 1000, 5000]))
+        depth = int(_pick(rng, [40, 400, 1000, 5000]))
         opener, closer = ("[", "]") if rng.random() < 0.5 else ("{a=", "}")
         return "deep nesting", text + f"\nnested = {_deep(opener, closer, depth)}\n"
     if kind == 8:
@@ -187,7 +195,7 @@ def _level_mutation(rng: np.random.Generator, text: str, i: int) -> tuple[str, s
         return "giant map", _giant(rng)
     if kind == 10:
         return "random bytes", rng.bytes(int(rng.integers(0, 400)))
-    return "odd text", rng.choice([
+    return "odd text", _pick(rng, [
         "\ufeff" + text, text.replace("\n", "\r\n"), text.replace("Closet", "Clo\x00set"),
         text.encode("utf-16"), raw + b"\xff\xfe", text.replace("name", "\ud800name", 1),
     ])
@@ -196,14 +204,14 @@ def _level_mutation(rng: np.random.Generator, text: str, i: int) -> tuple[str, s
 def _nonsense(rng: np.random.Generator, text: str) -> str:
     x, y = (int(v) for v in rng.integers(-5, 12, 2))
     words = ["lava", "", "floor", "closed", "engineer", "x" * 300, "Ann", "breach"]
-    extra = rng.choice([
-        f'\n[[crew]]\nname = "{rng.choice(words)}"\nat = [{x}, {y}]\nrole = "{rng.choice(words)}"\n',
-        f'\n[[doors]]\nat = [{x}, {y}]\nstate = "{rng.choice(words)}"\n',
-        f'\n[[events]]\nat_s = {rng.integers(-5, 5)}\nkind = "{rng.choice(words)}"\nat = [{x}, {y}]\n',
-        f'\n[[objectives]]\nkind = "{rng.choice(words)}"\npeople = ["{rng.choice(words)}"]\n',
+    extra = _pick(rng, [
+        f'\n[[crew]]\nname = "{_pick(rng, words)}"\nat = [{x}, {y}]\nrole = "{_pick(rng, words)}"\n',
+        f'\n[[doors]]\nat = [{x}, {y}]\nstate = "{_pick(rng, words)}"\n',
+        f'\n[[events]]\nat_s = {rng.integers(-5, 5)}\nkind = "{_pick(rng, words)}"\nat = [{x}, {y}]\n',
+        f'\n[[objectives]]\nkind = "{_pick(rng, words)}"\npeople = ["{_pick(rng, words)}"]\n',
         f'\n[[hull_sections]]\nname = "s"\nrect = [{x}, {y}, {y}, {x}]\n',
-        f'\n[[rooms]]\nlabel = "{rng.choice(words)}"\nat = [{x}, {y}]\nkind = "{rng.choice(words)}"\n',
-        f'\n[[injects]]\nat_s = 1.0\nkind = "worsen"\nperson = "{rng.choice(words)}"\nspo2_drop = {rng.random() * 3}\n',
+        f'\n[[rooms]]\nlabel = "{_pick(rng, words)}"\nat = [{x}, {y}]\nkind = "{_pick(rng, words)}"\n',
+        f'\n[[injects]]\nat_s = 1.0\nkind = "worsen"\nperson = "{_pick(rng, words)}"\nspo2_drop = {rng.random() * 3}\n',
         '\n[[events]]\nat_s = 1.0\nkind = "debris_fall"\nregion = [0, 0, 99999, 99999]\ndebris = "beam"\n',
     ])
     return text + extra
@@ -212,16 +220,16 @@ def _nonsense(rng: np.random.Generator, text: str) -> str:
 def _giant(rng: np.random.Generator) -> str:
     shape = int(rng.integers(0, 5))
     if shape == 0:  # a square of tiny rooms: one compartment per floor cell
-        n = int(rng.choice([150, 300, 700]))
+        n = int(_pick(rng, [150, 300, 700]))
         rows = ["H" * n] + ["H" + "".join("." if (x % 2 and y % 2) else "#" for x in range(1, n - 1)) + "H" for y in range(1, n - 1)] + ["H" * n]
     elif shape == 1:  # one enormous hall
-        n = int(rng.choice([1000, 1500, 3000]))
+        n = int(_pick(rng, [1000, 1500, 3000]))
         rows = ["H" * n] + ["H" + "." * (n - 2) + "H" for _ in range(n - 2)] + ["H" * n]
     elif shape == 2:  # one endless corridor
-        n = int(rng.choice([5000, 100000, 1000000]))
+        n = int(_pick(rng, [5000, 100000, 1000000]))
         rows = ["H" * n, "H" + "." * (n - 2) + "H", "H" * n]
     elif shape == 3:  # a tall thin map
-        n = int(rng.choice([2000, 20000]))
+        n = int(_pick(rng, [2000, 20000]))
         rows = ["HHH"] + ["H.H"] * n + ["HHH"]
     else:  # a small map with a horde of crew and events
         n = 60
@@ -229,7 +237,7 @@ def _giant(rng: np.random.Generator) -> str:
     text = 'format_version = 1\n[meta]\nname = "Giant"\n[legend]\n"H" = "hull"\n"." = "floor"\n"#" = "wall"\n'
     text += "[map]\nrows = '''\n" + "\n".join(rows) + "\n'''\n"
     if shape == 4:
-        count = int(rng.choice([3000, 20000]))
+        count = int(_pick(rng, [3000, 20000]))
         text += "".join(f'[[crew]]\nname = "c{k}"\nat = [{1 + k % 58}, {1 + (k // 58) % 58}]\n' for k in range(count))
         text += "".join(f'[[events]]\nat_s = {k * 0.1}\nkind = "debris_fall"\nat = [5, 5]\ndebris = "panel"\n' for k in range(count))
     return text
@@ -276,28 +284,28 @@ def _replay_mutation(rng: np.random.Generator, base: dict, i: int) -> tuple[str,
         return "byte flips", _text_file("r.json", _flip(rng, text.encode()))
     doc = json.loads(text)
     if kind == 2:
-        key = str(rng.choice(sorted(doc)))
+        key = str(_pick(rng, sorted(doc)))
         doc[key] = WRONG_JSON[int(rng.integers(0, len(WRONG_JSON)))]
         return "wrong type", _text_file("r.json", json.dumps(_with_checksum(doc)))
     if kind == 3:
-        del doc[str(rng.choice(sorted(doc)))]
+        del doc[str(_pick(rng, sorted(doc)))]
         return "missing key", _text_file("r.json", json.dumps(_with_checksum(doc)))
     if kind == 4:
-        seed = rng.choice(["-1", str(2**64), "9" * 5000, "1e400", "-0", "NaN"])
+        seed = _pick(rng, ["-1", str(2**64), "9" * 5000, "1e400", "-0", "NaN"])
         raw = json.dumps(_with_checksum(doc)).replace(f'"seed": {doc["seed"]}', f'"seed": {seed}')
         return "seed out of range", _text_file("r.json", raw)
     if kind == 5:
-        return "level path elsewhere", _replay_pointing(doc, str(rng.choice(
+        return "level path elsewhere", _replay_pointing(doc, str(_pick(rng, 
             ["/dev/zero", "folder", "fifo", "missing", "/etc/passwd", "../../../../etc/hostname", "huge_sparse"])))
     if kind == 6:
-        depth = int(rng.choice([100, 1000, 100000]))
+        depth = int(_pick(rng, [100, 1000, 100000]))
         raw = json.dumps(_with_checksum(doc))[:-1] + ', "x": ' + _deep("[", "]", depth) + "}"
         return "deep nesting", _text_file("r.json", raw)
     if kind == 7:
         cmds = doc.get("commands") or [{"kind": "SetAutopilot", "tick": 0, "on": True}]
         proto = cmds[0]
-        n = int(rng.choice([1, 1000, 200000]))
-        field = str(rng.choice(sorted(proto)))
+        n = int(_pick(rng, [1, 1000, 200000]))
+        field = str(_pick(rng, sorted(proto)))
         bad = dict(proto, **{field: WRONG_JSON[int(rng.integers(0, len(WRONG_JSON)))]})
         doc["commands"] = [bad] * n
         return "bad commands", _text_file("r.json", json.dumps(_with_checksum(doc)))
@@ -311,7 +319,7 @@ def _replay_mutation(rng: np.random.Generator, base: dict, i: int) -> tuple[str,
                 lv["toml"] = mutated
                 lv["sha256"] = hashlib.sha256(mutated.encode("utf-8", "surrogatepass")).hexdigest()
         return "broken embedded level", _text_file("r.json", json.dumps(_with_checksum(doc)))
-    doc["end_tick"] = int(rng.choice([-1, 0, 10**9, 2**70]))
+    doc["end_tick"] = int(_pick(rng, [-1, 0, 10**9, 2**70]))
     doc["hashes"] = [[int(rng.integers(-5, 50)), "x"] for _ in range(int(rng.integers(0, 5)))]
     return "ticks out of order", _text_file("r.json", json.dumps(_with_checksum(doc)))
 
@@ -357,14 +365,14 @@ def settings_cases(seed: int, count: int) -> list[Case]:
         elif kind == 1:
             label, raw = "byte flips", _flip(rng, json.dumps(doc).encode())
         elif kind == 2:
-            doc[str(rng.choice(sorted(doc)))] = WRONG_JSON[int(rng.integers(0, len(WRONG_JSON)))]
+            doc[str(_pick(rng, sorted(doc)))] = WRONG_JSON[int(rng.integers(0, len(WRONG_JSON)))]
             label, raw = "wrong type", json.dumps(doc).encode()
         elif kind == 3:
-            label, raw = "deep nesting", ('{"keys": ' + _deep("[", "]", int(rng.choice([50, 1000, 100000]))) + "}").encode()
+            label, raw = "deep nesting", ('{"keys": ' + _deep("[", "]", int(_pick(rng, [50, 1000, 100000]))) + "}").encode()
         elif kind == 4:
-            label, raw = "huge number", json.dumps(doc).replace("0.8", str(rng.choice(["9" * 5000, "1e999", "-1e999"])), 1).encode()
+            label, raw = "huge number", json.dumps(doc).replace("0.8", str(_pick(rng, ["9" * 5000, "1e999", "-1e999"])), 1).encode()
         elif kind == 5:
-            doc["keys"] = {str(k): str(rng.choice(["", "x" * 1000, "space", "\x00"])) for k in range(int(rng.integers(0, 5000)))}
+            doc["keys"] = {str(k): str(_pick(rng, ["", "x" * 1000, "space", "\x00"])) for k in range(int(rng.integers(0, 5000)))}
             label, raw = "odd key bindings", json.dumps(doc).encode()
         else:
             label, raw = "random bytes", rng.bytes(int(rng.integers(0, 300)))
@@ -385,16 +393,25 @@ def _tmx_base() -> str:
 BOMB_MB = 512
 
 
+@functools.lru_cache(maxsize=None)
 def _bomb(compression: str) -> str:
-    """About 0.5 MB of base64 that inflates to BOMB_MB megabytes of zero tiles."""
+    """About 0.5 MB of base64 that inflates to BOMB_MB megabytes of zero tiles.
+
+    One megabyte of zeros is deflated once, ending on a full flush so the block
+    can be repeated as it is. The zlib checksum of n zeros is (n mod 65521) << 16 | 1;
+    the gzip one is left 0: a reader that checks it has already inflated it all."""
     block = b"\x00" * (1024 * 1024)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    piece = c.compress(block) + c.flush(zlib.Z_FULL_FLUSH)
+    tail = c.flush()
+    size = BOMB_MB << 20
+    adler = ((size % 65521) << 16) | 1
+    body = piece * BOMB_MB + tail
     if compression == "gzip":
-        c = zlib.compressobj(9, zlib.DEFLATED, 31)
+        data = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + body + struct.pack("<II", 0, size & 0xFFFFFFFF)
     else:
-        c = zlib.compressobj(9)
-    parts = [c.compress(block) for _ in range(BOMB_MB)]
-    parts.append(c.flush())
-    return base64.b64encode(b"".join(parts)).decode()
+        data = b"\x78\xda" + body + struct.pack(">I", adler)
+    return base64.b64encode(data).decode()
 
 
 def _tiled_mutation(rng: np.random.Generator, i: int) -> tuple[str, Callable[[Path], Path]]:
@@ -406,36 +423,31 @@ def _tiled_mutation(rng: np.random.Generator, i: int) -> tuple[str, Callable[[Pa
     if kind == 1:
         return "byte flips", _text_file("m.tmj", _flip(rng, json.dumps(doc).encode()))
     if kind == 2:
-        target = rng.choice(["tilewidth", "tileheight", "width", "height"])
+        target = _pick(rng, ["tilewidth", "tileheight", "width", "height"])
         holder = doc if rng.random() < 0.5 else layer
         holder[str(target)] = WRONG_JSON[int(rng.integers(0, len(WRONG_JSON)))] if rng.random() < 0.6 else 0
         return "bad size", _text_file("m.tmj", json.dumps(doc))
     if kind == 3:
         objs = [o for lyr in doc["layers"] for o in lyr.get("objects", [])]
         obj = objs[int(rng.integers(0, len(objs)))]
-        obj[str(rng.choice(["x", "y", "width", "height"]))] = WRONG_JSON[int(rng.integers(0, len(WRONG_JSON)))]
+        obj[str(_pick(rng, ["x", "y", "width", "height"]))] = WRONG_JSON[int(rng.integers(0, len(WRONG_JSON)))]
         return "bad object position", _text_file("m.tmj", json.dumps(doc))
     if kind == 4:
-        return "external reference", _tiled_reference(doc, str(rng.choice(
+        return "external reference", _tiled_reference(doc, str(_pick(rng, 
             ["/dev/zero", "folder", "fifo", "missing", "../outside.tsj", "/etc/passwd", "huge_sparse", "symlink_out"])),
-            str(rng.choice(["tileset", "template"])))
+            str(_pick(rng, ["tileset", "template"])))
     if kind == 5:
-        depth = int(rng.choice([100, 1000, 100000]))
+        depth = int(_pick(rng, [100, 1000, 100000]))
         raw = json.dumps(doc)[:-1] + ', "x": ' + _deep("[", "]", depth) + "}"
         return "deep JSON", _text_file("m.tmj", raw)
     if kind == 6:
-        depth = int(rng.choice([50, 500, 5000]))
-        group: dict = {"type": "group", "name": "g", "id": 99, "layers": [], "opacity": 1, "visible": True, "x": 0, "y": 0}
-        top = group
-        for d in range(depth):
-            inner = dict(group, layers=[], id=100 + d)
-            group["layers"] = [inner]
-            group = inner
-        doc["layers"].append(top)
-        return "deep group layers", _text_file("m.tmj", json.dumps(doc))
+        depth = int(_pick(rng, [50, 500, 5000]))
+        group = '{"type": "group", "name": "g", "opacity": 1, "visible": true, "x": 0, "y": 0, "layers": ['
+        raw = json.dumps(doc)[:-1].replace('"layers": [', '"layers": [' + group * depth + "]}" * depth + ", ", 1) + "}"
+        return "deep group layers", _text_file("m.tmj", raw)
     if kind == 7:
         text = _tmx_base()
-        return "XML not well formed", _text_file("m.tmx", text[: int(rng.integers(1, len(text)))] + rng.choice(["", "<", "&", "</map>"]))
+        return "XML not well formed", _text_file("m.tmx", text[: int(rng.integers(1, len(text)))] + _pick(rng, ["", "<", "&", "</map>"]))
     if kind == 8:
         laughs = '<!DOCTYPE map [<!ENTITY a "aaaaaaaaaa">' + "".join(
             f'<!ENTITY {chr(98 + k)} "' + f"&{chr(97 + k)};" * 10 + '">' for k in range(9)) + "]>"
@@ -446,21 +458,21 @@ def _tiled_mutation(rng: np.random.Generator, i: int) -> tuple[str, Callable[[Pa
         text = _tmx_base().replace("<map ", ext + "\n<map ", 1).replace('name="Quarters"', 'name="&x;"', 1)
         return "XML external entity", _text_file("m.tmx", text)
     if kind == 10:
-        compression = str(rng.choice(["zlib", "gzip"]))
+        compression = str(_pick(rng, ["zlib", "gzip"]))
         layer.update(encoding="base64", compression=compression, data=_bomb(compression))
         return "decompression bomb", _text_file("m.tmj", json.dumps(doc))
     if kind == 11:
         doc["infinite"] = True
         data = layer.pop("data")
-        layer["chunks"] = [{"x": int(rng.choice([0, -10**9, 10**9])), "y": 0, "width": layer["width"], "height": layer["height"], "data": data}]
+        layer["chunks"] = [{"x": int(_pick(rng, [0, -10**9, 10**9])), "y": 0, "width": layer["width"], "height": layer["height"], "data": data}]
         layer["startx"], layer["starty"] = 0, 0
         if rng.random() < 0.5:
-            layer["chunks"].append(dict(layer["chunks"][0], x=int(rng.choice([10**6, 2**31 - 16])), y=int(rng.choice([10**6, 5]))))
+            layer["chunks"].append(dict(layer["chunks"][0], x=int(_pick(rng, [10**6, 2**31 - 16])), y=int(_pick(rng, [10**6, 5]))))
         return "infinite map far out", _text_file("m.tmj", json.dumps(doc))
     if kind == 12:
-        doc["orientation"] = str(rng.choice(["isometric", "staggered", "hexagonal", "sideways", 7]))
+        doc["orientation"] = str(_pick(rng, ["isometric", "staggered", "hexagonal", "sideways", 7]))
         return "not orthogonal", _text_file("m.tmj", json.dumps(doc))
-    key = str(rng.choice(sorted(doc)))
+    key = str(_pick(rng, sorted(doc)))
     doc[key] = WRONG_JSON[int(rng.integers(0, len(WRONG_JSON)))]
     return "wrong type", _text_file("m.tmj", json.dumps(doc))
 

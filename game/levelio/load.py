@@ -16,7 +16,7 @@ from typing import Any
 from game.levelio.files import UnreadableFile, nesting_depth, read_capped
 from game.levelio.locate import LineIndex
 from game.levelio.problems import LevelError, Problem
-from game.levelio.validate import check_level
+from game.levelio.validate import check_level, map_size_problem
 from game.sim.level import (
     EVENT_PARAMS,
     FORMAT_VERSION,
@@ -34,7 +34,7 @@ from game.sim.level import (
     ObjectiveDef,
     RoomDef,
 )
-from game.sim.limits import MAX_ENTRIES_PER_TABLE, MAX_NESTING, seed_problem
+from game.sim.limits import MAX_ENTRIES_PER_TABLE, MAX_LEVEL_BYTES, MAX_NESTING, seed_problem
 from game.sim.tiles import DEFAULT_LEGEND
 
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -226,6 +226,10 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
             rows = tuple(raw)
         else:
             r.problem(("map", "rows"), "'rows' must be a multi-line string of map characters")
+        too_big = map_size_problem(max((len(row) for row in rows), default=0), len(rows))
+        if too_big:  # no use in a level, and too big to edit or convert
+            r.problem(("map", "rows"), too_big)
+            return None, r.problems, index
 
     rooms = tuple(
         RoomDef(
@@ -356,7 +360,7 @@ def _longest_number_line(text: str) -> int:
 def read_text(path: str | Path) -> tuple[str | None, list[Problem]]:
     """The file's text, or a problem saying why it cannot be read."""
     try:
-        raw = read_capped(path)
+        raw = read_capped(path, MAX_LEVEL_BYTES)
     except UnreadableFile as exc:
         return None, [Problem(str(path), 0, str(exc))]
     try:

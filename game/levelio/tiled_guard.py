@@ -254,7 +254,10 @@ class Sandbox:
             return self.copies[key]
         if len(self.copies) >= MAX_EXTERNAL_FILES:
             fail(owner, f"the map names more than {MAX_EXTERNAL_FILES} tilesets and templates")
-        kind, doc = read_doc(target)
+        try:
+            kind, doc = read_doc(target)
+        except TiledError as exc:
+            raise TiledError(f"{owner}: its {what} '{source[:80]}' cannot be used: {exc}") from None
         if kind != want:
             fail(target, f"a {'.tmx' if want == 'xml' else '.tmj'} map's {what} must be saved as "
                          f"{'XML (.tsx / .tx)' if want == 'xml' else 'JSON (.tsj / .tj)'} too")

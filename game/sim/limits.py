@@ -25,8 +25,10 @@ MAX_OBJECTS = 20_000  # every object of a Tiled map, all layers together
 # Structure of a file: TOML tables/arrays, JSON arrays/objects, XML elements, Tiled group layers.
 MAX_NESTING = 32  # a level needs 3, a Tiled map about 6
 
-# Bytes. A 512 x 256 level is about 130 kB; a replay of two hours of orders a few MB.
-MAX_FILE_BYTES = 16 * 1024 * 1024
+# Bytes. A 512 x 256 level is about 130 kB (the stress station 97 kB); a replay
+# embeds its level and holds a few MB of orders for two hours of play.
+MAX_LEVEL_BYTES = 1024 * 1024
+MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_SETTINGS_BYTES = 1024 * 1024
 MAX_DECOMPRESSED_BYTES = MAX_MAP_CELLS * 4 * 4  # a Tiled layer's tile ids, four bytes each, with room to spare
 MAX_EXTERNAL_FILES = 64  # tilesets and templates one Tiled map may name
