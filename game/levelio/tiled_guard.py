@@ -217,6 +217,20 @@ def check_tile_data(file: Path, where: str, data: Any, encoding: str | None, com
 
 # ------------------------------------------------------------------ the whole map
 
+def _check_map_header(file: Path, attrs: dict, infinite: bool) -> None:
+    """Orientation, tile size and map size: what any map must get right (an XML map's attributes or a JSON map)."""
+    orientation = attrs.get("orientation", "orthogonal")
+    if orientation != "orthogonal":
+        fail(file, f"the map is {str(orientation)[:40]}; only orthogonal maps can become levels "
+                   f"(Map > Map Properties > Orientation in Tiled)")
+    for key in ("tilewidth", "tileheight"):
+        _whole(file, attrs.get(key), f"the map's {key}", 1, MAX_TILE_PX)
+    w = _whole(file, attrs.get("width"), "the map's width", 1, 10**6 if infinite else MAX_MAP_SIDE)
+    h = _whole(file, attrs.get("height"), "the map's height", 1, 10**6 if infinite else MAX_MAP_SIDE)
+    if not infinite and map_size_problem(w, h):
+        fail(file, map_size_problem(w, h))
+
+
 class Sandbox:
     """Checks a map and the files it names, writing checked copies into `out`."""
 
@@ -286,19 +300,10 @@ class Sandbox:
         if root.tag != "map":
             fail(file, f"not a Tiled map: its root element is <{root.tag[:40]}>")
         a = root.attrib
-        orientation = a.get("orientation", "orthogonal")
-        if orientation != "orthogonal":
-            fail(file, f"the map is {orientation[:40]}; only orthogonal maps can become levels "
-                       f"(Map > Map Properties > Orientation in Tiled)")
-        for key in ("tilewidth", "tileheight"):
-            _whole(file, a.get(key), f"the map's {key}", 1, MAX_TILE_PX)
         a.setdefault("infinite", "0")
         if a["infinite"] not in ("0", "1"):
             fail(file, f"the map's 'infinite' must be 0 or 1, not {a['infinite'][:20]!r}")
-        w = _whole(file, a.get("width"), "the map's width", 1, 10**6 if a["infinite"] == "1" else MAX_MAP_SIDE)
-        h = _whole(file, a.get("height"), "the map's height", 1, 10**6 if a["infinite"] == "1" else MAX_MAP_SIDE)
-        if a["infinite"] == "0" and map_size_problem(w, h):
-            fail(file, map_size_problem(w, h))
+        _check_map_header(file, a, a["infinite"] == "1")
         for key, default in (("nextlayerid", "1"), ("nextobjectid", "1"), ("renderorder", "right-down"),
                              ("tiledversion", ""), ("version", "1.0")):
             a.setdefault(key, default)
@@ -342,13 +347,17 @@ class Sandbox:
                 data.set("encoding", encoding := "csv")
             check_tile_data(file, name, data.text or "", encoding, compression, w, h)
             return
+        self._chunks(file, name, [(c, c.text or "") for c in chunks], encoding, compression)
+
+    def _chunks(self, file: Path, name: str, chunks: list[tuple[Any, Any]], encoding: str | None, compression: str | None) -> None:
+        """Check an infinite map's chunks (an XML element or a JSON object each, with its data)."""
         boxes = []
-        for chunk in chunks:
+        for chunk, data in chunks:
             cx = _whole(file, chunk.get("x"), f"{name}: a chunk's x", -(2**31), 2**31 - 1)
             cy = _whole(file, chunk.get("y"), f"{name}: a chunk's y", -(2**31), 2**31 - 1)
             cw = _whole(file, chunk.get("width"), f"{name}: a chunk's width", 1, MAX_MAP_SIDE)
             ch = _whole(file, chunk.get("height"), f"{name}: a chunk's height", 1, MAX_MAP_SIDE)
-            check_tile_data(file, f"{name} chunk at {cx},{cy}", chunk.text or "", encoding, compression, cw, ch)
+            check_tile_data(file, f"{name} chunk at {cx},{cy}", data, encoding, compression, cw, ch)
             boxes.append((cx, cy, cw, ch))
         self._chunk_extent(file, name, boxes)
 
@@ -436,19 +445,10 @@ class Sandbox:
     def _map_json(self, file: Path, doc: Any) -> None:
         if not isinstance(doc, dict) or doc.get("type", "map") != "map":
             fail(file, "not a Tiled map: a .tmj file holds one JSON object whose type is \"map\"")
-        orientation = doc.get("orientation", "orthogonal")
-        if orientation != "orthogonal":
-            fail(file, f"the map is {str(orientation)[:40]}; only orthogonal maps can become levels "
-                       f"(Map > Map Properties > Orientation in Tiled)")
-        for key in ("tilewidth", "tileheight"):
-            _whole(file, doc.get(key), f"the map's {key}", 1, MAX_TILE_PX)
         infinite = doc.setdefault("infinite", False)
         if not isinstance(infinite, bool):
             fail(file, "the map's 'infinite' must be true or false")
-        w = _whole(file, doc.get("width"), "the map's width", 1, 10**6 if infinite else MAX_MAP_SIDE)
-        h = _whole(file, doc.get("height"), "the map's height", 1, 10**6 if infinite else MAX_MAP_SIDE)
-        if not infinite and map_size_problem(w, h):
-            fail(file, map_size_problem(w, h))
+        _check_map_header(file, doc, infinite)
         for key, default in (("nextlayerid", 1), ("nextobjectid", 1), ("renderorder", "right-down"),
                              ("tiledversion", ""), ("version", "1.0")):
             doc.setdefault(key, default)
@@ -510,16 +510,7 @@ class Sandbox:
             fail(file, f"{name}: 'chunks' must be a list of chunk objects")
         layer.setdefault("startx", 0)
         layer.setdefault("starty", 0)
-        boxes = []
-        for chunk in chunks:
-            cx = _whole(file, chunk.get("x"), f"{name}: a chunk's x", -(2**31), 2**31 - 1)
-            cy = _whole(file, chunk.get("y"), f"{name}: a chunk's y", -(2**31), 2**31 - 1)
-            cw = _whole(file, chunk.get("width"), f"{name}: a chunk's width", 1, MAX_MAP_SIDE)
-            ch = _whole(file, chunk.get("height"), f"{name}: a chunk's height", 1, MAX_MAP_SIDE)
-            data = chunk.get("data")
-            check_tile_data(file, f"{name} chunk at {cx},{cy}", data, encoding, compression, cw, ch)
-            boxes.append((cx, cy, cw, ch))
-        self._chunk_extent(file, name, boxes)
+        self._chunks(file, name, [(c, c.get("data")) for c in chunks], encoding, compression)
 
     def _object_json(self, file: Path, obj: Any) -> None:
         if not isinstance(obj, dict):
