@@ -610,6 +610,11 @@ WORST = ("hang", "traceback", "unclear", "refused", "accepted")
 
 def measure(cases: list[Case], work: Path, verbose: bool = False) -> dict[str, dict[str, int]]:
     """Counts per kind: tried and the worst outcome of any command on each file."""
+    import game.app  # imported once here, so each forked child starts with the game loaded
+    import game.cli
+    import game.settings
+    import game.view.scenes.replay  # noqa: F401
+
     counts: dict[str, dict[str, int]] = {}
     slow = 0
     for n, case in enumerate(cases):
