@@ -197,3 +197,18 @@ def test_load_level_raises_one_error_listing_all_problems(tmp_path):
     with pytest.raises(LevelError) as info:
         load_level(path)
     assert len(info.value.problems) == 2
+
+
+def test_limits_are_refused_in_the_validators_words(tmp_path):
+    seed = write(tmp_path, GOOD.replace('name = "Closet"', 'name = "Closet"\nseed = -1'), "seed.toml")
+    digits = write(tmp_path, GOOD.replace('name = "Closet"', 'name = "Closet"\nseed = ' + "9" * 5000), "digits.toml")
+    deep = write(tmp_path, GOOD + "\nextra = " + "[" * 1000 + "]" * 1000 + "\n", "deep.toml")
+    rows = "\n".join(["H" * 600] + ["H" + "." * 598 + "H"] * 3 + ["H" * 600])
+    huge = write(tmp_path, GOOD.replace("HHHHHH\nH....H\nH.a..H\nHHHHHH", rows), "huge.toml")
+    assert [(p.line, p.message) for p in validate_file(seed)] == [
+        (5, "the seed must be a whole number from 0 to 9223372036854775807 (2**63 - 1)")]
+    assert [p.line for p in validate_file(digits)] == [5] and "thousands of digits" in validate_file(digits)[0].message
+    assert [(p.line, p.message) for p in validate_file(deep)] == [(len(GOOD.splitlines()) + 2, "arrays or tables are nested more than 32 deep")]
+    assert "the map is 600 x 5 cells; the limit is 512 on a side" in validate_file(huge)[0].message
+    assert validate_file("/dev/zero")[0].message == "is not an ordinary file (a device, pipe or socket)"
+    assert validate_file(tmp_path)[0].message == "is a folder, not a file"

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from game.levelio.files import UnreadableFile, nesting_depth, read_capped
 from game.levelio.locate import LineIndex
 from game.levelio.problems import LevelError, Problem
-from game.levelio.validate import check_level
+from game.levelio.validate import check_level, map_size_problem
 from game.sim.level import (
     EVENT_PARAMS,
     FORMAT_VERSION,
@@ -37,6 +39,7 @@ from game.sim.level import (
     ObjectiveDef,
     RoomDef,
 )
+from game.sim.limits import MAX_ENTRIES_PER_TABLE, MAX_LEVEL_BYTES, MAX_NESTING, seed_problem
 from game.sim.tiles import DEFAULT_LEGEND
 
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -96,10 +99,15 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             self.problem((key,), f"'{key}' must be a list of [[{key}]] tables")
             return []
+        if len(value) > MAX_ENTRIES_PER_TABLE:
+            self.problem((key,), f"there are {len(value)} [[{key}]] tables; the limit is {MAX_ENTRIES_PER_TABLE}")
+            return []
         return [((key, i), v) for i, v in enumerate(value)]
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**40:
+        return "a number of more than 40 digits"  # repr() of a 5000-digit int raises
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -155,6 +163,12 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
         line = int(m.group(1)) if m else 1
         msg = _TOML_POS.sub("", msg).strip()
         return None, [Problem(file, line, f"not valid TOML: {msg}")], index
+    except RecursionError:
+        return None, [Problem(file, _deepest_line(text), f"arrays or tables are nested more than {MAX_NESTING} deep")], index
+    except ValueError:  # Python refuses to read a whole number of more than 4300 digits
+        return None, [Problem(file, _longest_number_line(text), "not valid TOML: a number here has thousands of digits")], index
+    if nesting_depth(data, MAX_NESTING) > MAX_NESTING:
+        return None, [Problem(file, _deepest_line(text), f"arrays or tables are nested more than {MAX_NESTING} deep")], index
     r = _Reader(file, index)
     r.check_keys(data, TOP_KEYS, ())
     version = r.get(data, "format_version", (), "int", required=True)
@@ -179,6 +193,10 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
         seed=r.get(meta_t, "seed", mp, "int", 1),
         outside_pressure_bar=r.get(meta_t, "outside_pressure_bar", mp, "nonneg", Meta.outside_pressure_bar),
     )
+    why = seed_problem(meta.seed)
+    if why is not None:
+        r.problem(mp + ("seed",), why)
+        meta = replace(meta, seed=1)
 
     ls_t = data.get("life_support", {})
     if not isinstance(ls_t, dict):
@@ -226,6 +244,10 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
             rows = tuple(raw)
         else:
             r.problem(("map", "rows"), "'rows' must be a multi-line string of map characters")
+        too_big = map_size_problem(max((len(row) for row in rows), default=0), len(rows))
+        if too_big:  # no use in a level, and too big to edit or convert
+            r.problem(("map", "rows"), too_big)
+            return None, r.problems, index
 
     rooms = tuple(
         RoomDef(
@@ -406,12 +428,25 @@ def _lesson_hints(r: _Reader, data: dict) -> tuple[LessonHintDef, ...]:
     )
 
 
+def _deepest_line(text: str) -> int:
+    """The line with the most opening brackets: where a too-deep nesting is."""
+    lines = text.splitlines() or [""]
+    counts = [line.count("[") + line.count("{") for line in lines]
+    return counts.index(max(counts)) + 1
+
+
+def _longest_number_line(text: str) -> int:
+    lines = text.splitlines() or [""]
+    runs = [max((len(m) for m in re.findall(r"\d+", line)), default=0) for line in lines]
+    return runs.index(max(runs)) + 1
+
+
 def read_text(path: str | Path) -> tuple[str | None, list[Problem]]:
     """The file's text, or a problem saying why it cannot be read."""
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        return None, [Problem(str(path), 0, f"cannot read the file: {exc.strerror or exc}")]
+        raw = read_capped(path, MAX_LEVEL_BYTES)
+    except UnreadableFile as exc:
+        return None, [Problem(str(path), 0, str(exc))]
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:

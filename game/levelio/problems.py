@@ -21,3 +21,7 @@ class LevelError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class TiledError(Exception):
+    """A Tiled map that cannot become a level; the message names the file and says why."""

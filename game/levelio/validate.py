@@ -9,6 +9,7 @@ from game.levelio.locate import LineIndex
 from game.levelio.problems import Problem
 from game.sim import crew_events  # noqa: F401  (its events are kinds a lesson hint may wait for)
 from game.sim.events import Event
+from game.sim.compartments import label_cells
 from game.sim.grid import floor_regions, module_regions
 from game.sim.level import (
     CONDITIONS,
@@ -20,10 +21,10 @@ from game.sim.level import (
     Level,
     tiles_from_rows,
 )
+from game.sim.limits import MAX_COMPARTMENTS, MAX_MAP_CELLS, MAX_MAP_SIDE
 from game.sim.roles import ROLES
 from game.sim.tiles import GAS_PASSABLE, IS_DOOR, TILE_BY_NAME, WALKABLE, Tile
 
-MAX_SIDE = 1000
 MAX_REPORTS_PER_RULE = 12
 MAX_OBJECTIVE_WEIGHT = 1000.0  # shipped levels use 0.5 to 3; a ratio past 1000:1 means nothing
 
@@ -64,11 +65,16 @@ def check_level(level: Level, index: LineIndex, file: str) -> list[Problem]:
     if not rows:
         add(where("map"), "the map is empty")
         return out
-    if len(rows) > MAX_SIDE or level.width > MAX_SIDE:
-        add(where("map", "rows"), f"the map is larger than {MAX_SIDE} x {MAX_SIDE}")
+    size_problem = map_size_problem(level.width, len(rows))
+    if size_problem:
+        add(where("map", "rows"), size_problem)
         return out
     tiles = tiles_from_rows(rows, level.legend)
     h, w = tiles.shape
+    n_spaces = label_cells(tiles, np.zeros_like(tiles, dtype=bool))[1]
+    if n_spaces > MAX_COMPARTMENTS:
+        add(row0, f"the map has {n_spaces} separate air spaces with every door shut; the limit is {MAX_COMPARTMENTS}")
+        return out
     unknown = np.zeros((h, w), dtype=bool)
     for y, row in enumerate(rows):
         for x, ch in enumerate(row):
@@ -278,6 +284,14 @@ def check_lesson(level: Level, index: LineIndex, file: str) -> list[Problem]:
 
 
 TILE_NAMES = {t: t.name.lower().replace("_", " ") for t in Tile}
+
+
+def map_size_problem(width: int, height: int) -> str | None:
+    """Why a map of this size cannot be a level, or None if it can."""
+    if width > MAX_MAP_SIDE or height > MAX_MAP_SIDE or width * height > MAX_MAP_CELLS:
+        return (f"the map is {width} x {height} cells; the limit is {MAX_MAP_SIDE} on a side "
+                f"and {MAX_MAP_CELLS} cells in all")
+    return None
 
 
 def _beside(mask: np.ndarray, cell: tuple[int, int]) -> bool:
