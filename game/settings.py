@@ -22,6 +22,7 @@ from typing import Any
 import platformdirs
 import pygame
 
+from game.levelio.files import UnreadableFile, read_capped
 from game.atomicfile import write_atomic
 
 APP_NAME = "breach-protocol"
@@ -219,15 +220,18 @@ class Loaded:
     message: str | None = None  # for the player when something was wrong with the file
 
 
+MAX_SETTINGS_BYTES = 1024 * 1024  # a settings or scores file is a few kB: a megabyte is damage
+
+
 def load(path: Path | None = None) -> Loaded:
     """Read the settings file; a missing file is the defaults, a broken one the defaults and a message."""
     path = settings_path() if path is None else Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return Loaded(Settings(), path)
-    except OSError as exc:
-        return Loaded(Settings(), path, f"Could not read {path}: {exc.strerror or exc}. Using default settings.")
+    try:
+        raw = read_capped(path, MAX_SETTINGS_BYTES)  # an ordinary file, not /dev/zero or a pipe
+    except UnreadableFile as exc:
+        return Loaded(Settings(), path, f"Could not read {path}: it {exc}. Using default settings.")
     try:
         settings, notes = from_dict(json.loads(raw.decode("utf-8"), parse_int=_json_int))
     except RecursionError:  # JSON nested thousands deep: Python's parser gives up, so do we
@@ -270,8 +274,8 @@ def scores_path(settings_file: Path | None = None) -> Path:
 def load_scores(path: Path) -> dict[str, Best]:
     """Best score by level file name; a missing or damaged file is no scores yet, never a crash."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        data = json.loads(read_capped(path, MAX_SETTINGS_BYTES).decode("utf-8"))
+    except (UnreadableFile, UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError):
         return {}
     out: dict[str, Best] = {}
     if not isinstance(data, dict) or not isinstance(data.get("best"), dict):

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-import game.app
-import game.view.scenes.replay
+import game.cli
+import game.editor_app
+import game.training_app
 from game import settings
 from game.cli import main
 from tests.fuzz_cases import Case, level_cases, record_replay, replay_cases, settings_cases, tiled_cases
@@ -56,8 +57,9 @@ def time_limit(seconds: int) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def no_window(monkeypatch):
     """`edit` and `replay` stop where the window would open: everything before it is what is tested."""
-    monkeypatch.setattr(game.app, "run_app", lambda *a, **k: 0)
-    monkeypatch.setattr(game.view.scenes.replay, "run_viewer", lambda *a, **k: 0)
+    for module in (game.cli, game.editor_app, game.training_app):  # each holds the window's door by name
+        monkeypatch.setattr(module, "run_app", lambda *a, **k: 0)
+    monkeypatch.setattr(game.training_app, "run_viewer", lambda *a, **k: 0)
 
 
 def _answer(argv: list[str], path: Path, capsys) -> tuple[int, str]:

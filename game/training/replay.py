@@ -20,6 +20,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from game.levelio.files import UnreadableFile, read_capped
 from game import __version__
 from game.atomicfile import write_atomic
 from game.levelio.load import load_level, parse_level
@@ -136,9 +137,9 @@ def load_replay(path: str | Path, level_file: str | Path | None = None) -> Repla
     """
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise ReplayError(f"{name}: cannot read the replay: {exc.strerror or exc}") from None
+        raw = read_capped(path)  # an ordinary file within the size limit: never /dev/zero or a pipe
+    except UnreadableFile as exc:
+        raise ReplayError(f"{name}: cannot read the replay: {exc}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -154,6 +155,8 @@ def replay_from_json(text: str, name: str = "<replay>", level_file: str | Path |
         raise ReplayError(f"{name}: the replay file is corrupted or truncated: {where}") from None
     except RecursionError:
         raise ReplayError(f"{name}: the replay file is corrupted (nested too deeply)") from None
+    except ValueError:  # Python refuses whole numbers of thousands of digits: no replay holds one
+        raise ReplayError(f"{name}: the replay file is corrupted (a number thousands of digits long)") from None
     return replay_from_dict(data, name, level_file)
 
 
