@@ -24,7 +24,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
         print("edit --new: W and H must be 3 to 1000 cells", file=sys.stderr)
         return 2
     if path is not None and Path(path).suffix.lower() not in SUFFIXES:
-        print(f"{path}: the editor opens .toml levels or Tiled .tmj maps", file=sys.stderr)
+        print(f"{path}: the editor opens .toml levels or Tiled .tmx/.tmj maps", file=sys.stderr)
         return 2
     if path is not None and new_size is None and not Path(path).exists():
         new_size = (40, 24)  # a new file: it is created on the first save

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from game.editor.model import load_for_editing, validate_level
-from game.levelio.tiled import write_any
+from game.levelio.tiled import TILED_SUFFIXES, write_any
 
-SUFFIXES = (".toml", ".tmj", ".json")
+SUFFIXES = (".toml", *TILED_SUFFIXES)  # a level, or a Tiled map as Tiled saves it
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -17,7 +17,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     src, dst = Path(args.input), Path(args.output)
     for p in (src, dst):
         if p.suffix.lower() not in SUFFIXES:
-            print(f"{p}: convert reads and writes .toml levels and Tiled .tmj maps", file=sys.stderr)
+            print(f"{p}: convert reads and writes .toml levels and Tiled .tmx/.tmj maps", file=sys.stderr)
             return 2
     try:
         level = load_for_editing(src)

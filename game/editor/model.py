@@ -18,7 +18,7 @@ from game.levelio.load import parse_level, read_text
 from game.levelio.locate import LineIndex
 from game.levelio.problems import Problem
 from game.levelio.save import level_to_toml
-from game.levelio.tiled import TiledError, load_tmj
+from game.levelio.tiled import TILED_SUFFIXES, TiledError, load_tiled
 from game.levelio.validate import check_level
 from game.sim.level import Level, Meta
 from game.sim.tiles import DEFAULT_LEGEND
@@ -199,9 +199,9 @@ def find_recovery(level_path: str | Path | None) -> Level | None:
 def load_for_editing(path: str | Path) -> Level:
     """A level to edit: problems are fine (the panel lists them), unreadable is not."""
     p = Path(path)
-    if p.suffix.lower() in (".tmj", ".json"):
+    if p.suffix.lower() in TILED_SUFFIXES:
         try:
-            return load_tmj(p)
+            return load_tiled(p)
         except TiledError as exc:
             raise ValueError(str(exc)) from None
     text, problems = read_text(p)
