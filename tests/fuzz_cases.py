@@ -304,7 +304,7 @@ def _replay_mutation(rng: np.random.Generator, base: dict, i: int) -> tuple[str,
     if kind == 7:
         cmds = doc.get("commands") or [{"kind": "SetAutopilot", "tick": 0, "on": True}]
         proto = cmds[0]
-        n = int(_pick(rng, [1, 1000, 200000]))
+        n = int(_pick(rng, [1, 1000, 20000]))
         field = str(_pick(rng, sorted(proto)))
         bad = dict(proto, **{field: WRONG_JSON[int(rng.integers(0, len(WRONG_JSON)))]})
         doc["commands"] = [bad] * n
