@@ -22,6 +22,7 @@ from game.net_app import add_parsers as add_net_parsers
 from game.net_app import cmd_host, cmd_join
 from game.paths import DEFAULT_LEVEL
 from game.sim.commands import SetAutopilot
+from game.sim.limits import seed_problem
 from game.sim.report import TRACE_HEADER, trace_rows, world_summary
 from game.sim.world import TICK_S, create_world
 from game.sim.world import run_until as plain_run_until
@@ -51,6 +52,17 @@ def _window_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+    why = seed_problem(value)
+    if why is not None:
+        raise argparse.ArgumentTypeError(why)
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="main.py",
@@ -61,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     play = sub.add_parser("play", help="play a level in a window", description="Play a level in a window.")
     play.add_argument("level", nargs="?", default=str(DEFAULT_LEVEL), help="level file (default: Module Four)")
-    play.add_argument("--seed", type=int, default=None, help="random seed (default: the level's)")
+    play.add_argument("--seed", type=_seed, default=None, help="random seed (default: the level's)")
     play.add_argument("--screenshot", metavar="OUT.png", help="render one frame to a PNG and exit")
     play.add_argument("--at", type=_positive, default=0.0, metavar="SECONDS", help="simulated time of the screenshot")
     play.add_argument("--size", type=_window_size, default=DEFAULT_SIZE, metavar="WxH",
@@ -71,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sim = sub.add_parser("sim", help="run a level headless", description="Run a level without a window and report.")
     sim.add_argument("level", help="level file")
-    sim.add_argument("--seed", type=int, default=None, help="random seed (default: the level's)")
+    sim.add_argument("--seed", type=_seed, default=None, help="random seed (default: the level's)")
     sim.add_argument("--until", type=_positive, default=60.0, metavar="SECONDS", help="simulated seconds to run (default 60)")
     sim.add_argument("--json", action="store_true", help="print one JSON object with the final state")
     sim.add_argument("--trace", metavar="OUT.csv", help="write pressures, oxygen, temperatures, stores and bodies")

@@ -23,7 +23,7 @@ import platformdirs
 import pygame
 
 from game.levelio.files import UnreadableFile, read_capped
-from game.atomicfile import write_atomic
+from game.atomicfile import sweep_stale, write_atomic
 
 APP_NAME = "breach-protocol"
 CONFIG_ENV = "BREACH_PROTOCOL_CONFIG_DIR"
@@ -226,6 +226,7 @@ MAX_SETTINGS_BYTES = 1024 * 1024  # a settings or scores file is a few kB: a meg
 def load(path: Path | None = None) -> Loaded:
     """Read the settings file; a missing file is the defaults, a broken one the defaults and a message."""
     path = settings_path() if path is None else Path(path)
+    sweep_stale(path.parent, path.name)  # a save killed mid-write left its temporary: gone at start
     if not os.path.lexists(path):
         return Loaded(Settings(), path)
     try:

@@ -212,3 +212,14 @@ def test_limits_are_refused_in_the_validators_words(tmp_path):
     assert "the map is 600 x 5 cells; the limit is 512 on a side" in validate_file(huge)[0].message
     assert validate_file("/dev/zero")[0].message == "is not an ordinary file (a device, pipe or socket)"
     assert validate_file(tmp_path)[0].message == "is a folder, not a file"
+
+
+def test_a_seed_out_of_range_is_refused_by_every_command_that_takes_one(capsys):
+    tutorial = str(LEVELS[0].parent / "tutorial.toml")
+    for argv in (["sim", tutorial, "--seed", "-1"], ["play", tutorial, "--seed", "9" * 30]):
+        with pytest.raises(SystemExit) as info:
+            main(argv)
+        assert info.value.code == 2  # argparse's usage error, naming the option
+        assert "the seed must be a whole number from 0 to 9223372036854775807" in capsys.readouterr().err
+    assert main(["batch", tutorial, "--first-seed", "-5", "--runs", "1"]) == 2
+    assert "--first-seed -5" in capsys.readouterr().err

@@ -80,3 +80,14 @@ def test_the_folder_is_fsynced_after_the_rename(tmp_path, monkeypatch):
     monkeypatch.setattr(atomicfile.os, "fsync", record)
     write_atomic(tmp_path / "level.toml", "x = 1\n")
     assert synced == ["file", "folder"]
+
+
+def test_the_game_sweeps_a_killed_settings_save_at_start(tmp_path):
+    from game import settings
+
+    path = tmp_path / "settings.json"
+    settings.save(settings.Settings(), path)
+    _save_in_child(path, 0.02)
+    assert list(tmp_path.glob(".settings.json.*.tmp"))
+    assert settings.load(path).message is None
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]

@@ -16,7 +16,7 @@ from game.editor.model import validate_level
 from game.levelio.load import load_level
 from game.levelio.save import level_to_toml
 from game.levelio.load import validate_file
-from game.levelio.tiled import TiledError, load_tiled, load_tmj, save_tiled, save_tmj
+from game.levelio.tiled import TiledError, load_tiled, save_tiled
 from game.sim.events import BreachOpened, DebrisFell, DoorJammed
 from game.sim.world import create_world, run_until
 
@@ -29,8 +29,8 @@ LEVELS = sorted((ROOT / "levels").glob("*.toml"))
 def test_every_shipped_level_comes_back_equal_from_tiled(path, tmp_path):
     level = load_level(path)
     out = tmp_path / f"{path.stem}.tmj"
-    save_tmj(level, out)
-    back = load_tmj(out)
+    save_tiled(level, out)
+    back = load_tiled(out)
     assert back == level
     assert level_to_toml(back) == level_to_toml(level)  # and the saved text, line for line
     doc = json.loads(out.read_text())
@@ -41,8 +41,8 @@ def test_every_shipped_level_comes_back_equal_from_tiled(path, tmp_path):
 
 
 def test_maps_saved_by_tiled_load_with_either_object_type_spelling():
-    old = load_tmj(DATA / "tiled18_type.tmj")  # Tiled 1.8: "type" on objects and tiles
-    new = load_tmj(DATA / "tiled19_class.tmj")  # Tiled 1.9: "class"
+    old = load_tiled(DATA / "tiled18_type.tmj")  # Tiled 1.8: "type" on objects and tiles
+    new = load_tiled(DATA / "tiled19_class.tmj")  # Tiled 1.9: "class"
     assert old == new
     assert old.rows[4] == "H...#....H"  # a horizontally flipped wall tile is still a wall
     assert [r.label for r in old.rooms] == ["Quarters", "Lab"] and old.rooms[1].at == (7, 3)
@@ -56,7 +56,7 @@ def test_maps_saved_by_tiled_load_with_either_object_type_spelling():
 
 
 def test_an_imported_tiled_map_plays():
-    level = load_tmj(DATA / "tiled19_class.tmj")
+    level = load_tiled(DATA / "tiled19_class.tmj")
     world = create_world(level)
     run_until(world, 20.0)
     kinds = {type(e) for e in world.events}
@@ -71,10 +71,10 @@ def test_a_map_tiled_cannot_describe_as_a_level_says_why(tmp_path):
     bad = tmp_path / "bad.tmj"
     bad.write_text(json.dumps(doc))
     with pytest.raises(TiledError, match="lava"):
-        load_tmj(bad)
+        load_tiled(bad)
     bad.write_text("{not json")
     with pytest.raises(TiledError):
-        load_tmj(bad)
+        load_tiled(bad)
 
 
 def test_convert_command_goes_both_ways(tmp_path):

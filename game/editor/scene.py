@@ -36,7 +36,7 @@ from game.editor.tools import Tool, make_tools
 from game.editor.validation import Job, problem_target, validate
 from game.editor.whatif import WhatIf, WhatIfJob
 from game.levelio.problems import Problem
-from game.levelio.tiled import save_tmj
+from game.levelio.tiled import save_tiled
 from game.sim.level import Level
 from game.sim.world import create_world
 from game.view import palette as P
@@ -384,7 +384,7 @@ class EditorState(State):
         p = Path(path)
         if p.suffix.lower() == ".tmj":
             try:
-                save_tmj(self.model.level, p)
+                save_tiled(self.model.level, p)
             except OSError as exc:
                 self.say(f"Could not export: {exc.strerror or exc}", error=True)
                 return

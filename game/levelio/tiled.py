@@ -68,7 +68,3 @@ def write_any(level: Level, path: str | Path) -> None:
     else:
         save_level(level, path)
 
-
-# The editor and older callers name these; they read and write either Tiled format.
-load_tmj = load_tiled
-save_tmj = save_tiled

@@ -10,11 +10,16 @@ import zlib
 
 import numpy as np
 
+from game.sim.limits import seed_problem
+
 STREAMS = ("events", "debris", "ai")  # the timeline's chances, debris, the crew
 
 
 def make_streams(seed: int) -> dict[str, np.random.Generator]:
     """One independent generator per stream name, fixed by the seed alone."""
+    why = seed_problem(seed)
+    if why is not None:
+        raise ValueError(why)
     return {
         name: np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, zlib.crc32(name.encode())])))
         for name in STREAMS

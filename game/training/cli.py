@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+
+from game.sim.limits import seed_problem
 from collections.abc import Callable
 
 from game import __version__
@@ -134,6 +136,10 @@ def cmd_batch(args: argparse.Namespace, load: Callable[[str], Level | None]) -> 
         return 1
     until = args.until if args.until is not None else level.meta.time_limit_s
     seeds = range(args.first_seed, args.first_seed + args.runs)
+    why = seed_problem(seeds[0]) or seed_problem(seeds[-1])
+    if why is not None:
+        print(f"batch --first-seed {args.first_seed} --runs {args.runs}: {why}", file=sys.stderr)
+        return 2
     workers = args.workers or default_workers()
     where = f"Dask cluster {args.cluster}" if args.cluster else f"{workers} worker process{'es' if workers > 1 else ''}"
     print(f"{level.meta.name}: {args.runs} runs of {until:g} s on {where}", file=sys.stderr)

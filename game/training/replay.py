@@ -28,6 +28,7 @@ from game.levelio.problems import LevelError
 from game.levelio.save import level_to_toml
 from game.sim.commands import COMMAND_TYPES, Command, CommandFormatError, command_from_dict
 from game.sim.level import Level
+from game.sim.limits import seed_problem
 from game.sim.world import TICK_S, World, create_world, state_hash, step
 from game.training.exercise import ExerciseRecord, exercise_from_dict
 
@@ -199,7 +200,7 @@ def replay_from_dict(data: Any, name: str = "<replay>", level_file: str | Path |
     level = _replay_level(lv, recorded_sha, level_path, name, level_file)
 
     seed = data.get("seed")
-    _need(_is_int(seed) and 0 <= seed < 2**63, name, "'seed' is not a whole number from 0 up")
+    _need(seed_problem(seed) is None, name, f"'seed': {seed_problem(seed)}")
     tick_s = data.get("tick_s", TICK_S)
     if tick_s != TICK_S:
         raise ReplayError(
@@ -269,7 +270,10 @@ def _replay_level(lv: dict, recorded_sha: str, level_path: str, name: str, level
     embedded = lv.get("toml")
     if level_file is None and embedded is not None:
         _need(isinstance(embedded, str), name, "the embedded level is not text")
-        got = hashlib.sha256(embedded.encode("utf-8")).hexdigest()
+        try:
+            got = hashlib.sha256(embedded.encode("utf-8")).hexdigest()
+        except UnicodeEncodeError:  # JSON can spell half a surrogate pair, which is no text
+            raise ReplayError(f"{name}: the replay file is corrupted: the embedded level is not text") from None
         _need(got == recorded_sha, name, "the embedded level does not match its recorded hash")
         level, problems, _ = parse_level(embedded, f"{name} (embedded level)")
         if level is None or problems:
