@@ -13,9 +13,10 @@ import pytest
 from game.levelio.load import load_level, parse_level, validate_file
 from game.levelio.save import level_to_toml
 from game.sim import crew_events as ce
-from game.sim.commands import MoveTo, OpenDoor, PryOpen, Rescue, Treat
+from game.sim.commands import MoveTo, PryOpen, Rescue, Treat
 from game.sim.events import CommandRejected, DoorDamaged, DoorUnjammed, PersonArrived, WallDamaged
-from game.sim.level import AirlockDef, CrewDef, DoorDef, EventDef, LockerDef, ObjectiveDef
+from game.sim.level import AirlockDef, DoorDef, EventDef, LockerDef, ObjectiveDef
+from game.sim.navigation import PRY_S
 from game.sim.people import INJURY_SPEED, WALK_SPEED_M_S
 from game.sim.physiology import steady_state_spo2
 from game.sim.tiles import Tile
@@ -221,3 +222,156 @@ def test_starting_spo2_sets_the_body_and_shows_at_once():
     assert w.bodies.spo2[ann.id] > 0.9
     assert w.person_state(ann.id) == "conscious"
     assert w.bodies.spo2[w.person_by_name("Bo").id] == pytest.approx(steady_state_spo2(1.0, 0.21), abs=0.01)
+
+
+# ------------------------------------------------------------------ doors: pry time, airlock cycle
+
+TWO_ROOMS = """
+HHHHHHHHHHHHH
+H.....#.....H
+H.ab..+...c.H
+H.....#.....H
+HHHHHHHHHHHHH
+"""
+
+
+def test_a_doors_own_pry_time_sets_how_long_a_crowbar_takes():
+    def pried_at(pry_time_s):
+        w = crew_world(TWO_ROOMS, {"a": ("Ana", "rescue", ("crowbar",)), "b": ("Ben", "crew", ()), "c": ("Cai", "crew", ())},
+                       doors={(6, 2): "jammed"})
+        w = create_world(replace(w.level, doors=(DoorDef((6, 2), "jammed", pry_time_s=pry_time_s),)), 1)
+        w.submit(PryOpen(person_id=0, door_id=0))
+        return run_until_event(w, ce.DoorPried, 300).time_s
+
+    walk = 4 / WALK_SPEED_M_S  # Ana's four cells to the door; her role's pry skill is 1 (roles.py)
+    assert pried_at(20.0) == pytest.approx(20.0 + walk, abs=1.0)
+    assert pried_at(None) == pytest.approx(PRY_S[Tile.DOOR] + walk, abs=1.0)  # the kind's usual time
+
+
+LOCK = """
+HHHHHHHHHHHHHHHHH
+H.....#.#.......H
+H.a...h.h.......H
+H.....#.#.......H
+HHHHHHHHHHHHHHHHH
+"""
+
+
+def test_a_declared_airlocks_cycle_time_holds_its_door_while_the_air_beyond_differs():
+    def crossing_s(cycle_s, vented: bool) -> float:
+        """Seconds from Ana standing in the chamber to her reaching the far room."""
+        w = crew_world(LOCK, {"a": ("Ana", "rescue", ("suit",))}, doors={(6, 2): "closed", (8, 2): "closed"})
+        events = (EventDef(0.0, "breach", {"at": (16, 2), "area_cm2": 2000.0}),) if vented else ()
+        level = replace(w.level, airlocks=(AirlockDef("Lock", ((6, 2), (8, 2)), cycle_s=cycle_s),), events=events)
+        w = create_world(level, 1)
+        run_until(w, 60.0)  # the far side vents (or not)
+        w.submit(MoveTo(person_id=0, cell=(7, 2)))
+        while w.people[0].cell != (7, 2) and w.time_s < 200:
+            step(w)
+        t0 = w.time_s
+        w.submit(MoveTo(person_id=0, cell=(12, 2)))
+        while w.people[0].cell != (12, 2) and w.time_s < 500:
+            step(w)
+        assert w.people[0].cell == (12, 2)
+        return w.time_s - t0
+
+    plain = crossing_s(None, vented=True)
+    assert crossing_s(90.0, vented=True) - plain == pytest.approx(90.0, abs=2.0)  # the cycle, on top of the rest
+    assert crossing_s(90.0, vented=False) == pytest.approx(crossing_s(None, vented=False), abs=0.2)  # like air: none
+
+
+# ------------------------------------------------------------------ interior damage
+
+SEALED_PAIR = """
+HHHHHHHHHHHHH
+H.....#.....H
+H.....#.....H
+H.....#.....H
+HHHHHHHHHHHHH
+"""
+
+
+def damage_world(*events: EventDef, doors=None, text=SEALED_PAIR):
+    level = ascii_level(text, doors=doors, events=list(events))
+    return create_world(level, 1)
+
+
+def test_a_damaged_wall_leaks_between_its_rooms_and_a_big_hole_is_a_way_through():
+    w = damage_world(
+        EventDef(0.0, "breach", {"at": (12, 2), "area_cm2": 100.0}),
+        EventDef(30.0, "wall_damaged", {"at": (6, 2), "area_cm2": 20.0}),
+    )
+    west = lambda: float(w.compartments.pressure_bar[w.compartments.index_at(2, 2)])
+    run_until(w, 29.0)
+    assert west() == pytest.approx(1.0, abs=0.01)  # the wall holds the west room's air
+    run_until(w, 400.0)
+    assert west() < 0.5  # through a 20 cm2 hole it drains after the east room
+    assert int(w.grid.tiles[2, 6]) == Tile.WALL  # too small to crawl through
+    holed = next(e for e in w.events if isinstance(e, WallDamaged))
+    assert not holed.passable
+    assert "was holed (20 cm2)" in describe(holed, w)[1]
+
+    big = damage_world(EventDef(1.0, "wall_damaged", {"at": (6, 2), "area_cm2": 8000.0}))
+    run_until(big, 2.0)
+    assert int(big.grid.tiles[2, 6]) == Tile.CUT  # 0.8 m2 is past a cut hole's 0.55 m2: crawled like one
+    assert next(e for e in big.events if isinstance(e, WallDamaged)).passable
+
+
+DOORED = """
+HHHHHHHHHHHHH
+H.....#.....H
+H.....+.....H
+H.....#.....H
+HHHHHHHHHHHHH
+"""
+
+
+def test_a_damaged_door_leaks_more_and_jams_and_an_unjam_frees_it():
+    def west_after(*events):
+        w = damage_world(EventDef(0.0, "breach", {"at": (12, 2), "area_cm2": 100.0}), *events, text=DOORED,
+                         doors={(6, 2): "closed"})
+        run_until(w, 120.0)
+        return w, float(w.compartments.pressure_bar[w.compartments.index_at(2, 2)])
+
+    _, intact = west_after()
+    w, damaged = west_after(EventDef(10.0, "door_damaged", {"door": (6, 2), "leak_cm2": 60.0, "jam": True}))
+    # the room door's own seal passes 6 cm2 (doors.SEAL_LEAK_AREA_M2); ten times that drains the west room faster
+    assert damaged < intact - 0.1
+    assert w.doors[0].state == "jammed"
+    ev = next(e for e in w.events if isinstance(e, DoorDamaged))
+    assert (ev.leak_cm2, ev.jammed) == (60.0, True)
+    assert "was damaged: its seal leaks 60 cm2 and it is jammed" in describe(ev, w)[1]
+
+    w2, _ = west_after(EventDef(10.0, "door_jam", {"door": (6, 2)}), EventDef(50.0, "door_unjam", {"door": (6, 2)}))
+    assert w2.doors[0].state == "closed"
+    assert "came free" in describe(next(e for e in w2.events if isinstance(e, DoorUnjammed)), w2)[1]
+
+
+def test_a_secondary_breach_comes_on_some_seeds_and_not_others():
+    fired = set()
+    for seed in range(1, 13):
+        level = ascii_level(DOORED, events=[EventDef(5.0, "secondary_breach", {"at": (12, 2), "area_cm2": 10.0}, chance=0.5)])
+        w = create_world(level, seed)
+        run_until(w, 6.0)
+        fired.add(len(w.breaches))
+    assert fired == {0, 1}  # drawn from the events stream: a chance, not a certainty either way
+
+
+# ------------------------------------------------------------------ responders_safe
+
+
+def test_responders_safe_counts_a_responder_who_collapsed():
+    w = crew_world(ROOM, {"a": ("Ann", "crew", ()), "b": ("Bo", "medic", ())})
+    ob = ObjectiveDef("responders_safe", "Keep the team safe")
+    w = create_world(replace(w.level, objectives=(ob,)), 1)
+    tr = Tracker(w)
+    score = OBJECTIVE_KINDS["responders_safe"].score
+    run_until(w, 5.0)
+    assert score(w, tr, ob) == (1.0, "1 of 1 responders unharmed")  # Ann's role is crew: not a responder
+    w.bodies.dose[w.person_by_name("Bo").id] = 5.0  # a heavy hypoxic dose: he passes out at the next step
+    run_until(w, 10.0)
+    assert score(w, tr, ob) == (0.0, "0 of 1 responders unharmed: Bo collapsed")
+    # he comes round, but the collapse is on the record
+    run_until(w, 200.0)
+    assert w.person_state(w.person_by_name("Bo").id) != "unconscious"
+    assert score(w, tr, ob)[0] == 0.0

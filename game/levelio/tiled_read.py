@@ -39,6 +39,7 @@ from game.sim.level import (
     ModuleDef,
     ObjectiveDef,
     RoomDef,
+    from_v1_condition,
 )
 from game.sim.tiles import DEFAULT_LEGEND
 
@@ -381,8 +382,7 @@ def tiled_to_level(tmap: Any, path: Path) -> Level:
                 equipment=_parse_list(op.get("equipment", "")), condition=_str(op, "condition", "awake"),
                 injury=_str(op, "injury", "none"), spo2=_num(op, "spo2", None, here),
             ))
-            if tables["crew"][-1].condition == "injured":  # v1's word: an awake person with a mild injury
-                tables["crew"][-1] = replace(tables["crew"][-1], condition="awake", injury="mild")
+            tables["crew"][-1] = from_v1_condition(tables["crew"][-1])
         elif kind == "locker":
             tables["lockers"].append(LockerDef(name=name or "locker", at=place.cell(obj), contents=_parse_list(op.get("contents", ""))))
         elif kind == "objective":
