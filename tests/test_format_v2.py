@@ -12,6 +12,7 @@ import pytest
 
 from game.levelio.load import load_level, parse_level, validate_file
 from game.levelio.save import level_to_toml
+from game.levelio.tiled import load_tiled, save_tiled
 from game.sim import crew_events as ce
 from game.sim.commands import MoveTo, PryOpen, Rescue, Treat
 from game.sim.events import CommandRejected, DoorDamaged, DoorUnjammed, PersonArrived, WallDamaged
@@ -25,7 +26,7 @@ from game.training.objectives import OBJECTIVE_KINDS
 from game.training.tracker import Tracker
 from game.view.messages import describe
 from tests.builders import ascii_level
-from tests.test_crew_actions import crew_world, run_until_event
+from tests.test_crew_actions import TWO_ROOMS, crew_world, run_until_event
 
 ROOT = Path(__file__).resolve().parent.parent
 V1_FILE = ROOT / "tests" / "data" / "level_v1.toml"
@@ -226,15 +227,6 @@ def test_starting_spo2_sets_the_body_and_shows_at_once():
 
 # ------------------------------------------------------------------ doors: pry time, airlock cycle
 
-TWO_ROOMS = """
-HHHHHHHHHHHHH
-H.....#.....H
-H.ab..+...c.H
-H.....#.....H
-HHHHHHHHHHHHH
-"""
-
-
 def test_a_doors_own_pry_time_sets_how_long_a_crowbar_takes():
     def pried_at(pry_time_s):
         w = crew_world(TWO_ROOMS, {"a": ("Ana", "rescue", ("crowbar",)), "b": ("Ben", "crew", ()), "c": ("Cai", "crew", ())},
@@ -375,3 +367,25 @@ def test_responders_safe_counts_a_responder_who_collapsed():
     run_until(w, 200.0)
     assert w.person_state(w.person_by_name("Bo").id) != "unconscious"
     assert score(w, tr, ob)[0] == 0.0
+
+
+def test_tiled_carries_the_v2_keys_but_airlocks(tmp_path):
+    """Tiled keeps crew condition, injury and SpO2, pry times, locker counts, the
+    new events (with their cells) and max_injury; it has no place for airlocks."""
+    level = load_level(V1_FILE)
+    level = replace(
+        level,
+        crew=(replace(level.crew[0], condition="unconscious", spo2=0.9), level.crew[1]),
+        events=(
+            EventDef(5.0, "wall_damaged", {"at": (6, 1), "area_cm2": 20.0}),
+            EventDef(6.0, "door_damaged", {"door": (6, 2), "leak_cm2": 20.0, "jam": True}),
+            EventDef(7.0, "door_unjam", {"door": (6, 2)}),
+            EventDef(8.0, "secondary_breach", {"at": (14, 2), "area_cm2": 5.0}, chance=0.5),
+        ),
+        objectives=(ObjectiveDef("responders_safe", "Team unhurt", max_injury="mild"),),
+    )
+    path = tmp_path / "v2.tmj"
+    save_tiled(level, path)
+    back = load_tiled(path)
+    assert back.airlocks == ()
+    assert replace(back, airlocks=level.airlocks) == level

@@ -278,6 +278,8 @@ def _params(spec: dict[str, tuple[bool, str]], op: dict, here: str) -> dict[str,
             params[key] = _int(op, key, 1, here)
         elif tag in ("pos", "frac", "num", "nonneg"):
             params[key] = _num(op, key, None, here)
+        elif tag == "bool":
+            params[key] = op[key] if isinstance(op[key], bool) else str(op[key]).strip().lower() == "true"
         else:
             params[key] = str(op[key])
     return params
@@ -316,15 +318,12 @@ def _event_from(obj: Any, kind: str, op: dict, place: _Place, here: str) -> Even
     params = _params(spec, op, here)
     if not op.get("unplaced"):
         cell = place.cell(obj)
-        if kind == "breach":
-            params.setdefault("at", cell)
-        elif kind == "door_jam":
+        if "region" in spec and _is_area(obj):
+            params.setdefault("region", place.rect(obj))
+        elif "door" in spec:  # the object stands on the door (door events) or the cell (the rest)
             params.setdefault("door", cell)
-        elif kind == "debris_fall":
-            if _is_area(obj):
-                params.setdefault("region", place.rect(obj))
-            else:
-                params.setdefault("at", cell)
+        elif "at" in spec:
+            params.setdefault("at", cell)
     params = {k: params[k] for k in spec if k in params}  # the spec's order, so text round trips too
     return EventDef(at_s=_num(op, "at_s", 0.0, here), kind=kind, params=params, chance=_num(op, "chance", 1.0, here))
 
@@ -389,6 +388,7 @@ def tiled_to_level(tmap: Any, path: Path) -> Level:
             tables["objectives"].append(ObjectiveDef(
                 kind=_str(op, "kind", "survive"), description=name, weight=_num(op, "weight", 1.0, here),
                 people=_parse_list(op.get("people", "")), within_s=_num(op, "within_s", None, here),
+                max_injury=_str(op, "max_injury", "none"),
             ))
         elif kind == "inject":
             ik = _str(op, "kind")
