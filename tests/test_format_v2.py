@@ -3,13 +3,12 @@ maps, and how a format 1 file is read (migrated, with each change named)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from game import cli
 from game.levelio.load import load_level, parse_level, validate_file
 from game.levelio.save import level_to_toml
 from game.levelio.tiled import load_tiled, save_tiled
@@ -34,7 +33,7 @@ V1_FILE = ROOT / "tests" / "data" / "level_v1.toml"
 # ------------------------------------------------------------------ format 1 still loads
 
 
-def test_a_v1_file_loads_migrated_and_validate_names_each_field_it_changed():
+def test_a_v1_file_loads_migrated_and_validate_names_each_field_it_changed(capsys):
     level = load_level(V1_FILE)
     ann = level.crew[0]
     assert (ann.condition, ann.injury) == ("awake", "mild")  # v1 "injured"
@@ -53,9 +52,10 @@ def test_a_v1_file_loads_migrated_and_validate_names_each_field_it_changed():
     assert text[by_line_key(by_line, "outer/inner") - 1].startswith("outer = ")
     assert len(notes) == 4
 
-    out = subprocess.run([sys.executable, "main.py", "validate", str(V1_FILE)], cwd=ROOT, capture_output=True, text=True)
-    assert out.returncode == 0  # a migrated field is named, not a failure
-    assert f"{V1_FILE}:{by_line_key(by_line, 'injured')}: crew 'Ann Lee': v1 condition 'injured'" in out.stdout
+    assert cli.main(["validate", str(V1_FILE)]) == 0  # a migrated field is named, not a failure
+    out = capsys.readouterr().out
+    assert f"{V1_FILE}:{by_line_key(by_line, 'injured')}: crew 'Ann Lee': v1 condition 'injured'" in out
+    assert out.rstrip().endswith("ok (format v1, read as v2)")
 
 
 def by_line_key(by_line: dict[int, str], word: str) -> int:
