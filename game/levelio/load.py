@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from game.levelio.files import UnreadableFile, nesting_depth, read_capped
+from game.levelio.files import UnreadableFile, nesting_depth, read_capped, utf8_text
 from game.levelio.locate import LineIndex
 from game.levelio.problems import LevelError, Problem
 from game.levelio.validate import check_level, map_size_problem
@@ -448,8 +448,10 @@ def read_text(path: str | Path) -> tuple[str | None, list[Problem]]:
     except UnreadableFile as exc:
         return None, [Problem(str(path), 0, str(exc))]
     try:
-        return raw.decode("utf-8"), []
+        return utf8_text(raw), []
     except UnicodeDecodeError as exc:
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Notepad's "Unicode": a UTF-16 byte-order mark
+            return None, [Problem(str(path), 1, "the file is UTF-16 text; save it as UTF-8")]
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(str(path), line, "not UTF-8 text (is this a level file?)")]
 
@@ -459,9 +461,15 @@ def read_and_check(path: str | Path) -> tuple[Level | None, list[Problem]]:
     text, problems = read_text(path)
     if text is None:
         return None, problems
-    level, problems, index = parse_level(text, str(path))
+    return parse_and_check(text, str(path))
+
+
+def parse_and_check(text: str, file: str) -> tuple[Level | None, list[Problem]]:
+    """Parse and validate level text from anywhere (a file, a replay's embedded copy):
+    the level (None if unusable) and every problem, by line."""
+    level, problems, index = parse_level(text, file)
     if level is not None:
-        problems += check_level(level, index, str(path))
+        problems += check_level(level, index, file)
     return level, sorted(problems, key=lambda p: p.line)
 
 
