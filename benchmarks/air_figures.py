@@ -155,14 +155,18 @@ def main() -> int:
         print(f"{figure:<52} {ref:>10.4g} {model:>10.4g} {ratio:>7.3f}  {note}")
     print("\nModule Four, nobody acting (issue windows: 0.21-0.25; 6-10; 2-6; LOC 9-13; death 15-19)")
     for seed in range(4, 4 + args.seeds):
+        both = {}
         for aboard in (True, False):
-            got = module_four(seed, aboard)
+            got = both[aboard] = module_four(seed, aboard)
             books = got.pop("books")
             label = "with evacuees " if aboard else "trapped alone "
             print(f"seed {seed} {label}" + ", ".join(f"{k} {v:.2f}" for k, v in got.items()))
             if aboard:
                 print(f"  25 min books: supplied {books[0]:.3f} mol, vented {books[1]:.3f} mol, "
                       f"created {books[2]:.2e} mol (of {books[3]:.0f} held at the start)")
+        print(f"seed {seed} with evacuees minus alone: " + ", ".join(
+            f"{k} {both[True][k] - both[False][k]:+.2f}" for k in ("first LOC (min)", "first death (min)"))
+            + " (issue: within 1.5)")
     return 0
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import platformdirs
 import pygame
 
-from game.levelio.files import UnreadableFile, read_capped
+from game.levelio.files import UnreadableFile, read_capped, utf8_text
 from game.atomicfile import sweep_stale, write_atomic
 
 APP_NAME = "breach-protocol"
@@ -234,7 +234,7 @@ def load(path: Path | None = None) -> Loaded:
     except UnreadableFile as exc:
         return Loaded(Settings(), path, f"Could not read {path}: it {exc}. Using default settings.")
     try:
-        settings, notes = from_dict(json.loads(raw.decode("utf-8"), parse_int=_json_int))
+        settings, notes = from_dict(json.loads(utf8_text(raw), parse_int=_json_int))
     except RecursionError:  # JSON nested thousands deep: Python's parser gives up, so do we
         return Loaded(Settings(), path, f"{path} is damaged (nested too deep to read). "
                       "Using default settings; saving will replace it.")
@@ -275,7 +275,7 @@ def scores_path(settings_file: Path | None = None) -> Path:
 def load_scores(path: Path) -> dict[str, Best]:
     """Best score by level file name; a missing or damaged file is no scores yet, never a crash."""
     try:
-        data = json.loads(read_capped(path, MAX_SETTINGS_BYTES).decode("utf-8"))
+        data = json.loads(utf8_text(read_capped(path, MAX_SETTINGS_BYTES)))
     except (UnreadableFile, UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError):
         return {}
     out: dict[str, Best] = {}

@@ -9,6 +9,7 @@ fail (the tests run as root in CI, and root ignores folder permissions).
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import math
 import os
@@ -40,7 +41,7 @@ from game.cli import main  # noqa: E402
 from game.editor import edits  # noqa: E402
 from game.editor.model import AUTOSAVE_ENV, EditorModel, blank_level, find_recovery  # noqa: E402
 from game.levelio.load import load_level  # noqa: E402
-from game.sim.world import create_world  # noqa: E402
+from game.sim.world import create_world, run_until  # noqa: E402
 from game.training.scoring import score  # noqa: E402
 
 MODULE4 = str(ROOT / "levels" / "module4.toml")
@@ -338,3 +339,165 @@ def test_autosave_recovery_works_for_any_path_the_system_allows(tmp_path, monkey
     assert find_recovery(path) == model.level  # the next session is offered the work
     model.discard_autosave()
     assert find_recovery(path) is None
+
+
+# ------------------------------------------------- replays: their level, their folder
+
+from game.levelio.save import level_to_toml  # noqa: E402
+from game.sim.commands import InjectBreach, InjectDebris  # noqa: E402
+from game.sim.events import CommandRejected, DebrisFell  # noqa: E402
+from game.sim.level import EventDef, InjectDef  # noqa: E402
+from game.sim.limits import MAX_BREACH_CM2, MAX_DEBRIS_PER_FALL  # noqa: E402
+from game.training.replay import _checksum  # noqa: E402
+from tests.builders import ascii_level  # noqa: E402
+
+ROOM = """
+HHHHHHHH
+H..a...H
+H......H
+HHHHHHHH
+"""
+
+
+def _room_level(**kw):
+    return replace(ascii_level(ROOM, people={"a": ("Ann", "technician", ())}, rooms={"Room": (1, 1)}), **kw)
+
+
+def _recorded(tmp_path: Path) -> dict:
+    """A short run recorded by `sim` into a folder of its own, read back as JSON."""
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "room.toml").write_text(level_to_toml(_room_level()))
+    assert main(["sim", str(tmp_path / "room.toml"), "--until", "20", "--record", str(tmp_path / "runs" / "r.json")]) == 0
+    return json.loads((tmp_path / "runs" / "r.json").read_text())
+
+
+def _rewrite(data: dict, out: Path, **level) -> Path:
+    """Save `data` with its level block changed and its hashes made good again, as a forger would."""
+    data = json.loads(json.dumps(data))
+    data["level"].update(level)
+    if level.get("toml") is not None:
+        data["level"]["sha256"] = hashlib.sha256(level["toml"].encode()).hexdigest()
+    for k in [k for k, v in level.items() if v is None]:
+        data["level"].pop(k)
+    data.pop("checksum")
+    data["checksum"] = _checksum(data)
+    out.write_text(json.dumps(data))
+    return out
+
+
+@pytest.mark.parametrize("change, words", [
+    (("at = [3, 1]", "at = [40, 40]"), "line 50: Ann stands outside the map"),
+    (("at = [3, 1]", "at = [-1, -1]"), "line 50: Ann stands outside the map"),
+    (("[[crew]]", '[[events]]\nat_s = 5.0\nkind = "debris_fall"\ndebris = "piano"\nat = [2, 2]\n\n[[crew]]'),
+     "debris kind 'piano' is unknown"),
+])
+def test_a_replays_embedded_level_is_validated_before_it_is_simulated(tmp_path, capsys, change, words):
+    data = _recorded(tmp_path)
+    toml = data["level"]["toml"]
+    assert change[0] in toml
+    bad = _rewrite(data, tmp_path / "runs" / "bad.json", toml=toml.replace(change[0], change[1], 1))
+    capsys.readouterr()
+    assert main(["replay", str(bad), "--verify"]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}: the embedded level is not valid: " in err and words in err
+    assert "Traceback" not in err
+
+
+def test_a_replays_level_path_is_read_from_the_replays_own_folder(tmp_path, capsys, monkeypatch):
+    data = _recorded(tmp_path)
+    assert data["level"]["path"] == "../room.toml"  # written as seen from runs/, where a reader looks
+    bare = _rewrite(data, tmp_path / "runs" / "bare.json", toml=None)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the reader stands somewhere else: the path still resolves
+    capsys.readouterr()
+    assert main(["replay", str(bare), "--verify"]) == 0
+    assert "state hashes match" in capsys.readouterr().out
+    # A path the replay's folder does not hold is not looked for in the working folder.
+    (elsewhere / "room.toml").write_text(level_to_toml(_room_level()))
+    stray = _rewrite(data, tmp_path / "runs" / "stray.json", toml=None, path="room.toml")
+    assert main(["replay", str(stray), "--verify"]) == 1
+    assert f"{tmp_path / 'runs' / 'room.toml'}:0: cannot read the file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("where, words", [("/dev/zero", "not an ordinary file"), ("..", "is a folder, not a file")])
+def test_a_replays_level_path_must_name_a_regular_file(tmp_path, capsys, where, words):
+    data = _recorded(tmp_path)
+    odd = _rewrite(data, tmp_path / "runs" / "odd.json", toml=None, path=where)
+    capsys.readouterr()
+    assert main(["replay", str(odd), "--verify"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot load its level" in err and words in err and "Traceback" not in err
+
+
+def test_the_largest_seed_sim_accepts_is_recorded_and_replayed(tmp_path, capsys):
+    (tmp_path / "room.toml").write_text(level_to_toml(_room_level()))
+    top = str(2**63 - 1)  # game.sim.limits.MAX_SEED: the largest seed JSON readers keep exactly
+    assert main(["sim", str(tmp_path / "room.toml"), "--seed", top, "--until", "5", "--record", str(tmp_path / "r.json")]) == 0
+    assert json.loads((tmp_path / "r.json").read_text())["seed"] == 2**63 - 1
+    assert main(["replay", str(tmp_path / "r.json"), "--verify"]) == 0
+    with pytest.raises(SystemExit):
+        main(["sim", str(tmp_path / "room.toml"), "--seed", str(2**63), "--until", "5"])
+
+
+# --------------------------------------------------- what validates, runs
+
+def _problems(tmp_path: Path, capsys, level) -> str:
+    f = tmp_path / "l.toml"
+    f.write_text(level_to_toml(level))
+    capsys.readouterr()
+    main(["validate", str(f)])
+    return capsys.readouterr().out + capsys.readouterr().err
+
+
+@pytest.mark.parametrize("count, ok", [(MAX_DEBRIS_PER_FALL, True), (MAX_DEBRIS_PER_FALL + 1, False), (1000, False)])
+def test_a_debris_count_validates_exactly_when_the_sim_takes_it(tmp_path, capsys, count, ok):
+    planned = _room_level(injects=(InjectDef(5.0, "debris_fall", {"at": (4, 2), "debris": "personal_effects", "count": count}),))
+    said = _problems(tmp_path, capsys, planned)
+    assert ("pieces at a time" in said) is not ok
+    w = create_world(_room_level(), 1)
+    w.submit(InjectDebris(cell=(4, 2), debris="personal_effects", count=count))
+    run_until(w, 0.5)
+    fell = [e for e in w.events if isinstance(e, DebrisFell)]
+    refused = [e for e in w.events if isinstance(e, CommandRejected)]
+    assert (len(fell) == 1 and not refused) is ok
+
+
+@pytest.mark.parametrize("area, ok", [(MAX_BREACH_CM2, True), (MAX_BREACH_CM2 + 1, False)])
+def test_a_breach_size_validates_exactly_when_the_sim_takes_it(tmp_path, capsys, area, ok):
+    for table in ("events", "injects"):
+        entry = (EventDef if table == "events" else InjectDef)(5.0, "breach", {"at": (0, 1), "area_cm2": area})
+        said = _problems(tmp_path, capsys, _room_level(**{table: (entry,)}))
+        assert ("a breach may be at most" in said) is not ok, table
+    w = create_world(_room_level(), 1)
+    w.submit(InjectBreach(cell=(0, 1), area_cm2=area))
+    run_until(w, 0.5)
+    assert (not any(isinstance(e, CommandRejected) for e in w.events)) is ok
+
+
+@pytest.mark.parametrize("cell, what", [((0, 0), "hull"), ((0, 1), "hull")])
+def test_debris_cannot_be_planned_to_fall_on_hull(tmp_path, capsys, cell, what):
+    for table, cls in (("events", EventDef), ("injects", InjectDef)):
+        level = _room_level(**{table: (cls(5.0, "debris_fall", {"at": cell, "debris": "insulation"}),)})
+        assert f"debris falls at {cell[0]},{cell[1]}, which is {what}: it must fall on the floor of a room" in _problems(
+            tmp_path, capsys, level)
+
+
+def test_a_level_saved_with_a_byte_order_mark_loads_as_the_same_level(tmp_path, capsys):
+    text = level_to_toml(_room_level())
+    (tmp_path / "plain.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "notepad.toml").write_text(text, encoding="utf-8-sig")  # what Notepad writes
+    assert (tmp_path / "notepad.toml").read_bytes()[:3] == b"\xef\xbb\xbf"
+    assert load_level(tmp_path / "notepad.toml") == load_level(tmp_path / "plain.toml")
+    (tmp_path / "unicode.toml").write_text(text, encoding="utf-16")  # Notepad's "Unicode"
+    capsys.readouterr()
+    assert main(["validate", str(tmp_path / "unicode.toml")]) == 1
+    assert "the file is UTF-16 text; save it as UTF-8" in capsys.readouterr().out
+
+
+def test_a_replay_saved_with_a_byte_order_mark_still_verifies(tmp_path, capsys):
+    _recorded(tmp_path)
+    f = tmp_path / "runs" / "r.json"
+    f.write_bytes(b"\xef\xbb\xbf" + f.read_bytes())
+    capsys.readouterr()
+    assert main(["replay", str(f), "--verify"]) == 0

@@ -269,6 +269,26 @@ def test_rescue_from_vacuum_at_90_seconds_is_survivable():
     assert b.vacuum_s[0] == pytest.approx(90.0)
 
 
+def test_severe_hypoxaemia_while_still_awake_counts_toward_death_but_grades_no_injury():
+    # 28,000 ft after a slow fall: the standard column's 2.5-3 min of useful consciousness,
+    # while the blood falls to ~27 % SpO2 (below the heart's 30-45 % band) before it ends.
+    p = 0.3293  # tuc_table.csv
+    b = ph.Bodies.new(1)
+    b.p_recent_bar[:] = p
+    run(b, p, AIR, ph.SUPPLY_AMBIENT, 150.0)
+    assert b.state[0] == ph.IMPAIRED and b.spo2[0] < ph.ARREST_NONE_SPO2
+    assert b.arrest_dose_s[0] > 0.0  # the heart's clock runs while the person is still awake
+    assert b.injury_dose_s[0] == 0.0 and b.injury[0] == ph.INJURY_NONE  # the brain's does not
+    t, loc = 150.0, None
+    while b.state[0] != ph.DEAD and t < 1800:
+        run(b, p, AIR, ph.SUPPLY_AMBIENT, 1.0, dt=1.0)
+        t += 1.0
+        loc = t if loc is None and b.state[0] >= ph.UNCONSCIOUS else loc
+    # so death comes sooner after LOC than the brain's 8 minutes from LOC alone would give,
+    # and still minutes later (asphyxial arrest: 3-8 min after breathing stops)
+    assert 3 * 60 <= t - loc < ph.DEATH_INJURY_S
+
+
 def test_dead_stay_dead_with_oxygen_back():
     b = ph.Bodies.new(1)
     run(b, 0.0, 0.0, ph.SUPPLY_AMBIENT, 200.0, dt=1.0)
@@ -356,7 +376,8 @@ start = st.tuples(
 @given(start, st.lists(conditions, min_size=1, max_size=12))
 def test_invariants_hold_for_any_history(initial, history):
     spo2, dose, injury_s, vacuum_s, state = (np.array(x, float) for x in initial)
-    b = ph.Bodies(spo2, dose, injury_s, vacuum_s, state.astype(np.int8), np.zeros(N, np.int8))
+    b = ph.Bodies(spo2, dose, injury_s, vacuum_s, state.astype(np.int8), np.zeros(N, np.int8),
+                  arrest_dose_s=injury_s[::-1].copy())
     b.injury[:] = np.searchsorted(ph.INJURY_GRADE_S, injury_s, side="right")
     for p, f, s, dt, steps in history:
         args = (np.array(p), np.array(f), np.array(s, np.int8), dt)
@@ -369,6 +390,7 @@ def test_invariants_hold_for_any_history(initial, history):
             assert np.all(b.injury >= before.injury)  # so severe stays severe
             assert np.all(b.injury_dose_s >= before.injury_dose_s)
             assert np.all(b.vacuum_s >= before.vacuum_s)
+            assert np.all(b.arrest_dose_s >= before.arrest_dose_s)
             assert sorted(changed.tolist()) == np.flatnonzero(b.state != before.state).tolist()
 
 

@@ -63,6 +63,12 @@ def read_capped(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> by
     return b"".join(chunks)
 
 
+def utf8_text(raw: bytes) -> str:
+    """UTF-8 text, with the byte-order mark some editors (Notepad) put first taken off:
+    in UTF-8 it marks nothing, and TOML and JSON readers refuse it. Raises UnicodeDecodeError."""
+    return raw.decode("utf-8-sig")
+
+
 def inside_folder(path: Path, folder: Path) -> bool:
     """Whether `path`, with every link followed, lies inside `folder`."""
     try:

@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from game.levelio.files import UnreadableFile, nesting_depth, read_capped
+from game.levelio.files import UnreadableFile, nesting_depth, read_capped, utf8_text
 from game.levelio.locate import LineIndex
 from game.levelio.problems import LevelError, Problem
 from game.levelio.validate import check_level, map_size_problem
@@ -508,8 +508,10 @@ def read_text(path: str | Path) -> tuple[str | None, list[Problem]]:
     except UnreadableFile as exc:
         return None, [Problem(str(path), 0, str(exc))]
     try:
-        return raw.decode("utf-8"), []
+        return utf8_text(raw), []
     except UnicodeDecodeError as exc:
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Notepad's "Unicode": a UTF-16 byte-order mark
+            return None, [Problem(str(path), 1, "the file is UTF-16 text; save it as UTF-8")]
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(str(path), line, "not UTF-8 text (is this a level file?)")]
 
@@ -519,9 +521,18 @@ def read_and_check(path: str | Path) -> tuple[Level | None, list[Problem]]:
     text, problems = read_text(path)
     if text is None:
         return None, problems
-    level, problems, index = parse_level_noting(text, str(path))
+    return parse_and_check(text, str(path), notes=True)
+
+
+def parse_and_check(text: str, file: str, notes: bool = False) -> tuple[Level | None, list[Problem]]:
+    """Parse and validate level text from anywhere (a file, a replay's embedded copy):
+    the level (None if unusable) and every problem, by line; with `notes`, also
+    each v1 field read as its v2 form (`Problem.migrated`, not a fault)."""
+    level, problems, index = parse_level_noting(text, file)
+    if not notes:
+        problems = [p for p in problems if not p.migrated]
     if level is not None:
-        problems += check_level(level, index, str(path))
+        problems += check_level(level, index, file)
     return level, sorted(problems, key=lambda p: p.line)
 
 

@@ -28,7 +28,7 @@ from xml.parsers import expat
 
 import zstd
 
-from game.levelio.files import UnreadableFile, inside_folder, nesting_depth, read_capped
+from game.levelio.files import UnreadableFile, inside_folder, nesting_depth, read_capped, utf8_text
 from game.levelio.problems import TiledError
 from game.levelio.validate import map_size_problem
 from game.sim.limits import (
@@ -109,7 +109,7 @@ def read_doc(file: Path) -> tuple[str, Any]:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        text = raw.decode("utf-8")
+        text = utf8_text(raw)
     except UnicodeDecodeError as exc:
         fail(file, "not UTF-8 text (is this a Tiled file?)", raw[: exc.start].count(b"\n") + 1)
     if text.lstrip().startswith("<"):

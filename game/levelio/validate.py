@@ -23,11 +23,15 @@ from game.sim.level import (
     tiles_from_rows,
 )
 from game.sim.limits import (
+    MAX_BREACH_CM2,
     MAX_COMPARTMENTS,
     MAX_CYCLE_S,
+    MAX_DEBRIS_PER_FALL,
     MAX_MAP_CELLS,
     MAX_MAP_SIDE,
     MAX_PRY_TIME_S,
+    MAX_WORSEN_INJURY_S,
+    MAX_WORSEN_SPO2_DROP,
     MIN_START_SPO2,
 )
 from game.sim.roles import ROLES
@@ -235,8 +239,6 @@ def check_level(level: Level, index: LineIndex, file: str) -> list[Problem]:
             add(where("injects", i, "person"), f"inject names '{p['person']}', who is not in the crew")
         if inj.kind == "equipment_failure" and "item" in p and p["item"] not in EQUIPMENT:
             add(where("injects", i, "item"), f"equipment '{p['item']}' is unknown (known: {', '.join(EQUIPMENT)})")
-        if inj.kind == "worsen" and not (p.get("spo2_drop", 0.15) <= 0.6 and p.get("injury_s", 0.0) <= 600):
-            add(where("injects", i), "worsen takes a spo2_drop of at most 0.6 and injury_s of at most 600")
 
     for i, ob in enumerate(level.objectives):
         if ob.weight > MAX_OBJECTIVE_WEIGHT:
@@ -247,8 +249,47 @@ def check_level(level: Level, index: LineIndex, file: str) -> list[Problem]:
         for who in ob.people:
             if who not in names:
                 add(where("objectives", i, "people"), f"objective names '{who}', who is not in the crew")
+    out += check_amounts(level, tiles, index, file)
     out += check_lesson(level, index, file)
     out += check_v2(level, index, file, tiles)
+    return out
+
+
+def check_amounts(level: Level, tiles: np.ndarray, index: LineIndex, file: str) -> list[Problem]:
+    """What a timed event or a planned inject asks of the world stays within what the
+    world does at run time (game.sim.limits, the same numbers the sim refuses past),
+    and debris falls where there is a room for it to fall in: what validates, runs."""
+    out: list[Problem] = []
+    h, w = tiles.shape
+    room = GAS_PASSABLE[tiles] & ~IS_DOOR[tiles]
+
+    def bad(table: str, i: int, key: str, message: str) -> None:
+        out.append(Problem(file, index.line(table, i, key), message))
+
+    for table, entries in (("events", level.events), ("injects", level.injects)):
+        for i, e in enumerate(entries):
+            p = e.params
+            if e.kind in ("breach", "secondary_breach") and "area_cm2" in p and not float(p["area_cm2"]) <= MAX_BREACH_CM2:
+                bad(table, i, "area_cm2", f"a breach may be at most {MAX_BREACH_CM2:g} cm2 (a hole 50 cm across); "
+                    f"this one is {float(p['area_cm2']):g}")
+            if e.kind == "debris_fall":
+                if int(p.get("count", 1)) > MAX_DEBRIS_PER_FALL:
+                    bad(table, i, "count", f"debris comes down 1 to {MAX_DEBRIS_PER_FALL} pieces at a time, "
+                        f"not {p['count']} (split it into several falls)")
+                if "at" in p:
+                    x, y = p["at"]
+                    if 0 <= x < w and 0 <= y < h and not room[y, x]:
+                        bad(table, i, "at", f"debris falls at {x},{y}, which is {TILE_NAMES[Tile(int(tiles[y, x]))]}: "
+                            "it must fall on the floor of a room")
+                if "region" in p:
+                    x0, y0, x1, y1 = p["region"]
+                    if 0 <= x0 <= x1 < w and 0 <= y0 <= y1 < h and not room[y0:y1 + 1, x0:x1 + 1].any():
+                        bad(table, i, "region", f"the debris region {x0},{y0} to {x1},{y1} holds no floor of a room")
+            if e.kind == "worsen" and not (
+                float(p.get("spo2_drop", 0.0)) <= MAX_WORSEN_SPO2_DROP and float(p.get("injury_s", 0.0)) <= MAX_WORSEN_INJURY_S
+            ):
+                bad(table, i, "kind", f"worsen takes a spo2_drop of at most {MAX_WORSEN_SPO2_DROP:g} "
+                    f"and injury_s of at most {MAX_WORSEN_INJURY_S:g}")
     return out
 
 
@@ -328,6 +369,10 @@ def check_v2(level: Level, index: LineIndex, file: str, tiles: np.ndarray) -> li
             bad(("events", i, "at"), f"wall_damaged must name a wall or module wall; {x},{y} is {what}")
         elif not _between_floors(tiles, (x, y)):
             bad(("events", i, "at"), f"the wall at {x},{y} has no room on two opposite sides for a hole to join")
+        face_cm2 = level.meta.ceiling_height_m * 1e4  # the wall of one cell: a metre wide, floor to ceiling
+        if float(ev.params.get("area_cm2", 0.0)) > face_cm2:
+            bad(("events", i, "area_cm2"), f"a hole in one wall cell is at most {face_cm2:g} cm2 (1 m by the "
+                f"{level.meta.ceiling_height_m:g} m ceiling), not {float(ev.params['area_cm2']):g}")
     for i, ob in enumerate(level.objectives):
         if ob.max_injury not in INJURY_GRADES:
             bad(("objectives", i, "max_injury"), f"max_injury '{ob.max_injury}' is unknown (known: {', '.join(INJURY_GRADES)})")

@@ -13,6 +13,7 @@ import numpy as np
 from game.sim import commands as C
 from game.sim.events import CommandRejected, ConditionWorsened, EquipmentFailed, ExerciseFrozen
 from game.sim.level import DEBRIS_KINDS, EventDef
+from game.sim.limits import MAX_BREACH_CM2, MAX_DEBRIS_PER_FALL, MAX_WORSEN_INJURY_S, MAX_WORSEN_SPO2_DROP
 from game.sim.physiology import DEAD, INJURY_GRADE_S
 from game.sim.tiles import GAS_PASSABLE, IS_DOOR, Tile
 from game.sim.timeline import fire
@@ -20,7 +21,6 @@ from game.sim.timeline import fire
 if TYPE_CHECKING:
     from game.sim.world import World
 
-MAX_BREACH_CM2 = 2000.0
 SEARCH_M = 3  # a breach "at the cursor" lands on hull this close to it
 
 
@@ -75,8 +75,8 @@ def apply_inject(world: "World", cmd: C.Command) -> None:
         x, y = int(cmd.cell[0]), int(cmd.cell[1])
         if cmd.debris not in DEBRIS_KINDS:
             return _reject(world, cmd, f"unknown debris '{cmd.debris}'")
-        if not 1 <= int(cmd.count) <= 50:
-            return _reject(world, cmd, "debris comes down 1 to 50 pieces at a time")
+        if not 1 <= int(cmd.count) <= MAX_DEBRIS_PER_FALL:
+            return _reject(world, cmd, f"debris comes down 1 to {MAX_DEBRIS_PER_FALL} pieces at a time")
         if not world.grid.in_bounds(x, y) or world.compartments.index_at(x, y) < 0:
             return _reject(world, cmd, f"no room at {x},{y} for debris to fall in")
         fire(
@@ -104,8 +104,11 @@ def apply_inject(world: "World", cmd: C.Command) -> None:
             world.emit(EquipmentFailed, person_id=person.id, person=person.name, item=cmd.item)
             return None
         drop, injury_s = float(cmd.spo2_drop), float(cmd.injury_s)
-        if not (0.0 <= drop <= 0.6 and 0.0 <= injury_s <= 600.0):
-            return _reject(world, cmd, "worsen by a saturation drop of 0 to 0.6 and 0 to 600 s of injury")
+        if not (0.0 <= drop <= MAX_WORSEN_SPO2_DROP and 0.0 <= injury_s <= MAX_WORSEN_INJURY_S):
+            return _reject(
+                world, cmd,
+                f"worsen by a saturation drop of 0 to {MAX_WORSEN_SPO2_DROP:g} and 0 to {MAX_WORSEN_INJURY_S:g} s of injury",
+            )
         b = world.bodies
         if int(b.state[person.id]) == DEAD:
             return _reject(world, cmd, f"{person.name} is dead")

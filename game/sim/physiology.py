@@ -5,10 +5,11 @@ that advances everybody at once. Chain per step: breathed gas -> inspired PO2
 -> alveolar PO2 -> arterial PO2 (first-order lag) -> saturation (Severinghaus).
 Consciousness follows a time-of-useful-consciousness dose on inspired PO2,
 between the FAA's standard column and its rapid-decompression column by how
-fast the inspired O2 fell (a memory each body keeps); injury accumulates
-while unconscious and deeply desaturated; death comes when the injury dose
-and the exposure dose below the Armstrong limit (continuous in pressure)
-together reach one. Pure numpy, deterministic.
+fast the inspired O2 fell (a memory each body keeps); brain injury accumulates
+while unconscious and deeply desaturated, the heart's arrest dose while deeply
+desaturated awake or not; death comes when the worse of those two and the
+exposure dose below the Armstrong limit (continuous in pressure) together
+reach one. Pure numpy, deterministic.
 """
 
 from __future__ import annotations
@@ -99,8 +100,9 @@ IMPAIRED_DOSE, IMPAIRED_SPO2 = 0.5, 0.80  # enter impaired at either
 CLEAR_DOSE, CLEAR_SPO2 = 0.4, 0.83  # back to conscious only below/above both
 LOC_DOSE = 1.0
 
-# Injury accrues only while unconscious: at full rate (1 s per s) at or below
-# 40 % SpO2, not at all above 75 %, linear between. Thresholds in equivalent
+# Brain injury accrues only while unconscious (a brain still awake is still
+# supplied: chamber blackouts leave no injury): at full rate (1 s per s) at or
+# below 40 % SpO2, not at all above 75 %, linear between. Grades in equivalent
 # seconds of anoxia: injury from ~4 min, death a further ~4 min later (MODELS.md:
 # 4-6; the low end, which the story's eleven and seventeen minutes ask for).
 INJURY_FULL_SPO2, INJURY_NONE_SPO2 = 0.40, 0.75
@@ -108,11 +110,25 @@ _INJURY_2SPO2 = np.array([2 * INJURY_FULL_SPO2, 2 * INJURY_NONE_SPO2])  # sum of
 _INJURY_RATE = np.array([1.0, 0.0])
 INJURY_GRADE_S = np.array([60.0, 150.0, 240.0])  # mild, moderate, severe (>=)
 DEATH_INJURY_S = 480.0
+# Hypoxic cardiac arrest: the heart's clock toward the same death, awake or not.
+# The myocardium already extracts ~70 % of the O2 it is sent at rest, so in
+# hypoxaemia only coronary flow can make up for thin blood; a coronary flow
+# reserve of ~3-4x against a demand raised ~1.5x by the tachycardia covers
+# arterial content down to about 40-50 % of normal (SpO2 ~45 %). Below that the
+# failing heart lowers its own perfusion pressure and the spiral runs to
+# bradycardia, PEA and asystole (asphyxial arrest: 3-8 min after breathing stops,
+# saturation being under ~40 % from about the second minute). So the dose runs
+# from 0 at 45 % to full at 30 % (PaO2 ~19 mmHg) whether or not the person is
+# still awake, and death takes the worse of it and the brain's injury dose:
+# severe hypoxaemia that began while the person was still (barely) conscious
+# counts toward death, but does not grade a brain injury.
+ARREST_FULL_SPO2, ARREST_NONE_SPO2 = 0.30, 0.45
+_ARREST_2SPO2 = np.array([2 * ARREST_FULL_SPO2, 2 * ARREST_NONE_SPO2])
 VACUUM_DEATH_S = 170.0  # with the injury dose: survivable to ~90 s, dead after ~2.2 min
 # Exposure below the Armstrong limit: the dose rate ramps from 0 at VACUUM_ONSET_BAR
 # to 1 at VACUUM_FULL_BAR (body fluids boil at 47 mmHg at 37 C; tissue pressure and
 # cooler skin spread the onset), so death does not jump as a room crosses the line.
-# Death comes when injury/DEATH_INJURY_S + exposure/VACUUM_DEATH_S reaches 1.
+# Death comes when max(injury, arrest dose)/DEATH_INJURY_S + exposure/VACUUM_DEATH_S reaches 1.
 VACUUM_ONSET_BAR, VACUUM_FULL_BAR = 0.085, 0.045
 
 _HORIZON_S = 12 * 3600.0  # time_to_* answers math.inf past this much simulated time
@@ -131,6 +147,8 @@ class Bodies:
     # How fast the pressure fell (None: not yet known, filled from the first step's air).
     p_recent_bar: np.ndarray | None = synced(default=None)  # ambient pressure low-passed over RECENT_TAU_S
     rapid: np.ndarray | None = synced(default=None)  # 0 slow .. 1 rapid decompression, remembered
+    # equivalent seconds of anoxia the heart has borne, awake or not (None: none yet); never decreases
+    arrest_dose_s: np.ndarray | None = synced(default=None)
     # Out cold from a blow (a level's condition "unconscious"), not from hypoxia:
     # held unconscious whatever the air until treated (care_actions.Treat).
     knocked_out: np.ndarray | None = synced(default=None)
@@ -147,6 +165,7 @@ class Bodies:
             injury=np.zeros(n, dtype=np.int8),
             p_recent_bar=np.full(n, SEA_LEVEL_BAR),
             rapid=np.zeros(n),
+            arrest_dose_s=np.zeros(n),
             knocked_out=np.zeros(n, dtype=bool),
         )
 
@@ -175,6 +194,8 @@ class Bodies:
                                  else np.array(np.broadcast_to(pressure_bar, (n,)), dtype=float))
         if self.rapid is None or self.rapid.shape != (n,):
             self.rapid = np.zeros(n)
+        if self.arrest_dose_s is None or self.arrest_dose_s.shape != (n,):
+            self.arrest_dose_s = np.zeros(n)
         if self.knocked_out is None or self.knocked_out.shape != (n,):
             self.knocked_out = np.zeros(n, dtype=bool)
 
@@ -274,10 +295,15 @@ def step_bodies(
         injury_s = np.add(bodies.injury_dose_s, injury_rate * dt, out=bodies.injury_dose_s, where=was_out)
         grade = np.searchsorted(INJURY_GRADE_S, injury_s, side="right").astype(np.int8)
         np.maximum(bodies.injury, grade, out=bodies.injury)
+    arrest_rate = np.interp(old_spo2 + spo2, _ARREST_2SPO2, _INJURY_RATE)
+    arresting = alive & (arrest_rate > 0.0)
+    if arresting.any():  # the heart, awake or not (mean SpO2 over the step)
+        np.add(bodies.arrest_dose_s, arrest_rate * dt, out=bodies.arrest_dose_s, where=arresting)
     if exposure.any():
         np.add(bodies.vacuum_s, exposure * dt, out=bodies.vacuum_s, where=alive)
-    if was_out.any() or exposure.any():
-        state[bodies.injury_dose_s / DEATH_INJURY_S + bodies.vacuum_s / VACUUM_DEATH_S >= 1.0] = DEAD
+    if was_out.any() or exposure.any() or arresting.any():
+        hypoxia_s = np.maximum(bodies.injury_dose_s, bodies.arrest_dose_s)
+        state[hypoxia_s / DEATH_INJURY_S + bodies.vacuum_s / VACUUM_DEATH_S >= 1.0] = DEAD
     spo2[state == DEAD] = 0.0  # no circulation after death
     changed = ((state != old_state) & alive).nonzero()[0]
 

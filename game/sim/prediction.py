@@ -158,8 +158,8 @@ class Projection:
         pressure, frac = breathing_conditions(world)
         kp, ko = rates(world)
         b = world.bodies
-        copy = ph.Bodies(**{f: getattr(b, f)[ids].copy()
-                            for f in ("spo2", "dose", "injury_dose_s", "vacuum_s", "state", "injury")})
+        copy = ph.Bodies(**{f: getattr(b, f)[ids].copy() for f in (
+            "spo2", "dose", "injury_dose_s", "vacuum_s", "state", "injury", "arrest_dose_s")})
         # the air every step will breathe, all at once: a step is then just the body's own step
         p, f = _air_at(pressure[ids][None, :], frac[ids][None, :], kp[ids][None, :], ko[ids][None, :],
                        STEP_MID_S[:, None])

@@ -14,16 +14,17 @@ import copy
 import hashlib
 import json
 import math
+import os
 import re
 from collections.abc import Callable
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from game.levelio.files import UnreadableFile, read_capped
+from game.levelio.files import UnreadableFile, read_capped, utf8_text
 from game import __version__
 from game.atomicfile import write_atomic
-from game.levelio.load import load_level, parse_level
+from game.levelio.load import load_level, parse_and_check
 from game.levelio.problems import LevelError
 from game.levelio.save import level_to_toml
 from game.sim.commands import COMMAND_TYPES, Command, CommandFormatError, command_from_dict
@@ -112,8 +113,9 @@ class Replay:
         return json.dumps(self.to_dict(embed_level), indent=1) + "\n"
 
     def save(self, path: str | Path, embed_level: bool = True) -> None:
-        """Write atomically: an interrupted save never leaves half a replay."""
-        write_atomic(path, self.to_json(embed_level))
+        """Write atomically: an interrupted save never leaves half a replay. The level's
+        path is written relative to the replay's folder, where a reader looks for it."""
+        write_atomic(path, replace(self, level_path=_path_from(path, self.level_path)).to_json(embed_level))
 
     # ------------------------------------------------------------ re-running
     def commands_at(self) -> dict[int, list[Command]]:
@@ -130,6 +132,16 @@ class Replay:
 
 
 # -------------------------------------------------------------------- reading
+def _path_from(replay_path: str | Path, level_path: str) -> str:
+    """`level_path` (as given, relative to the working folder) as seen from the replay's folder."""
+    if not level_path:
+        return level_path
+    try:
+        return os.path.relpath(os.path.abspath(level_path), os.path.dirname(os.path.abspath(replay_path)))
+    except ValueError:  # another drive (Windows): no relative path exists
+        return os.path.abspath(level_path)
+
+
 def load_replay(path: str | Path, level_file: str | Path | None = None) -> Replay:
     """Read a replay file; raise ReplayError with a message a user can act on.
 
@@ -142,13 +154,15 @@ def load_replay(path: str | Path, level_file: str | Path | None = None) -> Repla
     except UnreadableFile as exc:
         raise ReplayError(f"{name}: cannot read the replay: {exc}") from None
     try:
-        text = raw.decode("utf-8")
+        text = utf8_text(raw)
     except UnicodeDecodeError:
         raise ReplayError(f"{name}: not a replay file (not UTF-8 text); it may be corrupted") from None
-    return replay_from_json(text, name, level_file)
+    return replay_from_json(text, name, level_file, folder=Path(path).parent)
 
 
-def replay_from_json(text: str, name: str = "<replay>", level_file: str | Path | None = None) -> Replay:
+def replay_from_json(
+    text: str, name: str = "<replay>", level_file: str | Path | None = None, folder: Path | None = None
+) -> Replay:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -158,7 +172,7 @@ def replay_from_json(text: str, name: str = "<replay>", level_file: str | Path |
         raise ReplayError(f"{name}: the replay file is corrupted (nested too deeply)") from None
     except ValueError:  # Python refuses whole numbers of thousands of digits: no replay holds one
         raise ReplayError(f"{name}: the replay file is corrupted (a number thousands of digits long)") from None
-    return replay_from_dict(data, name, level_file)
+    return replay_from_dict(data, name, level_file, folder)
 
 
 def _need(cond: bool, name: str, what: str) -> None:
@@ -170,7 +184,11 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def replay_from_dict(data: Any, name: str = "<replay>", level_file: str | Path | None = None) -> Replay:
+def replay_from_dict(
+    data: Any, name: str = "<replay>", level_file: str | Path | None = None, folder: Path | None = None
+) -> Replay:
+    """A replay from its parsed JSON. A level path it names is read from `folder` (the
+    replay's own), never from wherever the reader happens to stand."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ReplayError(f"{name}: not a Breach Protocol replay file")
     version = data.get("format_version")
@@ -197,7 +215,7 @@ def replay_from_dict(data: Any, name: str = "<replay>", level_file: str | Path |
     )
     level_path = lv.get("path", "")
     _need(isinstance(level_path, str), name, "'level.path' is not text")
-    level = _replay_level(lv, recorded_sha, level_path, name, level_file)
+    level = _replay_level(lv, recorded_sha, level_path, name, level_file, folder)
 
     seed = data.get("seed")
     _need(seed_problem(seed) is None, name, f"'seed': {seed_problem(seed)}")
@@ -265,7 +283,9 @@ def replay_from_dict(data: Any, name: str = "<replay>", level_file: str | Path |
     )
 
 
-def _replay_level(lv: dict, recorded_sha: str, level_path: str, name: str, level_file: str | Path | None) -> Level:
+def _replay_level(
+    lv: dict, recorded_sha: str, level_path: str, name: str, level_file: str | Path | None, folder: Path | None
+) -> Level:
     """The level the run was recorded on: the embedded copy, or a file that matches it."""
     embedded = lv.get("toml")
     if level_file is None and embedded is not None:
@@ -275,14 +295,18 @@ def _replay_level(lv: dict, recorded_sha: str, level_path: str, name: str, level
         except UnicodeEncodeError:  # JSON can spell half a surrogate pair, which is no text
             raise ReplayError(f"{name}: the replay file is corrupted: the embedded level is not text") from None
         _need(got == recorded_sha, name, "the embedded level does not match its recorded hash")
-        level, problems, _ = parse_level(embedded, f"{name} (embedded level)")
-        if level is None or problems:
-            first = problems[0] if problems else "unreadable"
-            raise ReplayError(f"{name}: the embedded level cannot be read by this game version: {first}")
+        level, problems = parse_and_check(embedded, "the embedded level")
+        if level is None or problems:  # validated like any level file: the run must not meet what a file could not hold
+            first = f"line {problems[0].line}: {problems[0].message}" if problems else "unreadable"
+            raise ReplayError(f"{name}: the embedded level is not valid: {first}")
         return level
-    source = level_file if level_file is not None else level_path
-    if not source:
+    if level_file is not None:
+        source: str | Path = level_file  # the user's own words, from where they stand
+    elif not level_path or folder is None:
         raise ReplayError(f"{name}: the replay does not carry its level; name the level file with --level")
+    else:
+        source = folder / level_path  # an absolute path stays itself
+    # read_capped (under load_level) takes a regular file only: never a device, a pipe or a folder
     try:
         level = load_level(source)
     except LevelError as exc:
