@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from game import cli
-from game.levelio.load import load_level, parse_level, validate_file
+from game.levelio.load import load_level, parse_and_check, parse_level, validate_file
 from game.levelio.save import level_to_toml
 from game.levelio.tiled import load_tiled, save_tiled
 from game.sim import crew_events as ce
@@ -60,6 +60,11 @@ def test_a_v1_file_loads_migrated_and_validate_names_each_field_it_changed(capsy
 
 def by_line_key(by_line: dict[int, str], word: str) -> int:
     return next(line for line, msg in by_line.items() if word in msg)
+
+
+def test_level_text_embedded_in_an_old_replay_is_read_without_faults():
+    level, problems = parse_and_check(V1_FILE.read_text(), "the embedded level")
+    assert problems == [] and level == load_level(V1_FILE)  # the replay's check refuses any problem: notes are none
 
 
 def test_a_v1_file_saved_is_v2_and_reads_back_equal_without_notes(tmp_path):
