@@ -49,14 +49,18 @@ class WhatIf:
         return {r.cell: r for r in self.rooms}
 
 
+# Timeline events that change where air goes (the rest move people or debris).
+AIR_EVENTS = ("breach", "secondary_breach", "door_jam", "door_unjam", "door_damaged", "wall_damaged")
+
+
 def breach_copy(level: Level, include_chance: bool = False) -> Level | None:
-    """The level with only what moves air: breaches and door jams; None if nothing breaches."""
+    """The level with only what moves air: breaches, door jams and interior damage; None if nothing breaches."""
     keep = tuple(
         e
         for e in level.events
-        if e.kind in ("breach", "door_jam") and (e.chance >= 1.0 or include_chance)
+        if e.kind in AIR_EVENTS and (e.chance >= 1.0 or include_chance)
     )
-    if not any(e.kind == "breach" for e in keep):
+    if not any(e.kind in ("breach", "secondary_breach") for e in keep):
         return None
     keep = tuple(replace(e, chance=1.0) for e in keep)
     return replace(level, crew=(), lockers=(), events=keep, objectives=())

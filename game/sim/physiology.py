@@ -149,6 +149,9 @@ class Bodies:
     rapid: np.ndarray | None = synced(default=None)  # 0 slow .. 1 rapid decompression, remembered
     # equivalent seconds of anoxia the heart has borne, awake or not (None: none yet); never decreases
     arrest_dose_s: np.ndarray | None = synced(default=None)
+    # Out cold from a blow (a level's condition "unconscious"), not from hypoxia:
+    # held unconscious whatever the air until treated (care_actions.Treat).
+    knocked_out: np.ndarray | None = synced(default=None)
 
     @classmethod
     def new(cls, n: int) -> "Bodies":
@@ -163,6 +166,7 @@ class Bodies:
             p_recent_bar=np.full(n, SEA_LEVEL_BAR),
             rapid=np.zeros(n),
             arrest_dose_s=np.zeros(n),
+            knocked_out=np.zeros(n, dtype=bool),
         )
 
     def __len__(self) -> int:
@@ -192,6 +196,8 @@ class Bodies:
             self.rapid = np.zeros(n)
         if self.arrest_dose_s is None or self.arrest_dose_s.shape != (n,):
             self.arrest_dose_s = np.zeros(n)
+        if self.knocked_out is None or self.knocked_out.shape != (n,):
+            self.knocked_out = np.zeros(n, dtype=bool)
 
 
 def _inspired(pressure_bar, o2_fraction, supply) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -280,6 +286,8 @@ def step_bodies(
     entering = impairing.view(np.int8) + (dose >= LOC_DOSE).view(np.int8)
     staying = impairing.view(np.int8) + lingering.view(np.int8)
     state = np.maximum(entering, np.minimum(old_state, staying))
+    if bodies.knocked_out.any():
+        state[bodies.knocked_out & (state < UNCONSCIOUS)] = UNCONSCIOUS
 
     was_out = old_state == UNCONSCIOUS
     if was_out.any():  # only the unconscious accumulate injury (mean SpO2 over the step)
