@@ -113,6 +113,7 @@ class AtmosState:
     link_opening: np.ndarray = derived(default_factory=lambda: np.zeros(0, bool))  # open doorway or hole
     flow_kg_s: np.ndarray = derived(default_factory=lambda: np.zeros(0))  # per opening, the last step's
     wind_field: wind.WindField | None = derived(default=None)  # patterns per opening
+    wind_memo: dict = cache(default_factory=dict)  # each room's wind patterns, kept for the next rebuild
     slow_due_s: float = synced(default=0.0)  # time since the slow stages last ran
 
 
@@ -236,7 +237,8 @@ def rebuild_topology(world: "World") -> None:
     a.breach_opening = breach_opening
     a.breach_plug = np.zeros(len(world.breaches))  # the new openings have the full holes: plugging is applied again
     a.flow_kg_s = np.zeros(a.openings.a.size)
-    a.wind_field = wind.build(c.labels, tiles, a.openings, world.level.meta.ceiling_height_m, links, source)
+    a.wind_field = wind.build(c.labels, tiles, a.openings, world.level.meta.ceiling_height_m, links, source,
+                              a.wind_memo)
     world.topology_dirty = False
 
 

@@ -1,0 +1,84 @@
+"""Work the tick keeps between ticks for speed (issue #18) gives what the work
+done afresh gives: the wind's patterns kept across a door's opening and
+shutting, and the gale cells the gusts keep until the wind changes."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from game.sim import wind
+from game.sim.commands import CloseDoor, OpenDoor
+from game.sim.level import CrewDef, RoomDef
+from game.sim.world import create_world, run_until, step
+from tests.builders import ascii_level
+from tests.test_gusts import person_in_the_doorway
+from tests.test_openings import DOOR
+
+# Three rooms in a row, the west one at 0.7 bar: a door to the middle one, the
+# middle one open to the east one through a doorway the test leaves alone.
+THREE_ROOMS = """
+HHHHHHHHHHHHHHHH
+H....#....#....H
+H....+....+....H
+HHHHHHHHHHHHHHHH
+"""
+WEST_DOOR, EAST_DOOR = (5, 2), (10, 2)
+
+
+def three_rooms():
+    level = ascii_level(THREE_ROOMS, doors={WEST_DOOR: "closed", EAST_DOOR: "open"}, ceiling_height_m=2.5)
+    rooms = (RoomDef("West", (2, 1), pressure_bar=0.7), RoomDef("Middle", (7, 1)), RoomDef("East", (12, 1)))
+    return create_world(dataclasses.replace(level, rooms=rooms), 1)
+
+
+def fresh_field(w) -> wind.WindField:
+    """The wind's patterns built with nothing kept."""
+    a = w.atmos
+    tiles = w.grid.tiles
+    doors = [d for d in w.doors]
+    links = [(d.x, d.y, 0.0, 0.0) for d in doors]
+    # the same links the topology used: doors first (no cuts, no breaches here)
+    source = np.array([next(i for i, d in enumerate(doors) if (d.x, d.y) == xy) for xy in _opening_cells(w)])
+    return wind.build(w.compartments.labels, tiles, a.openings, w.level.meta.ceiling_height_m, links, source)
+
+
+def _opening_cells(w) -> list[tuple[int, int]]:
+    return [(w.doors[did].x, w.doors[did].y) for did in sorted(
+        range(len(w.doors)), key=lambda did: int(w.atmos.door_opening[did])) if w.atmos.door_opening[did] >= 0]
+
+
+def test_the_wind_after_a_door_opens_and_shuts_is_the_wind_built_afresh():
+    w = three_rooms()
+    for cmd, until in ((OpenDoor(door_id=w.door_at[WEST_DOOR]), 5.0), (CloseDoor(door_id=w.door_at[WEST_DOOR]), 15.0)):
+        w.submit(cmd)
+        run_until(w, until)
+        kept, fresh = w.atmos.wind_field, fresh_field(w)
+        assert np.array_equal(kept.cells, fresh.cells)
+        assert np.array_equal(kept.px.toarray(), fresh.px.toarray())
+        assert np.array_equal(kept.py.toarray(), fresh.py.toarray())
+    # the wind blew west through the opened door while it was open: the patterns were used
+    assert len(w.atmos.wind_memo) >= 1
+
+
+def test_someone_who_steps_into_a_gale_is_pushed_though_the_wind_has_not_changed():
+    w, p = person_in_the_doorway(0.7)
+    p.x, p.y = DOOR[0] - 2.5, DOOR[1] + 0.5  # out of the jet while it starts
+    run_until(w, 0.2)
+    assert p.id not in w.crew.slides
+    p.x, p.y = DOOR[0] + 0.5, DOOR[1] + 0.5  # into the doorway between two wind updates
+    step(w)
+    assert p.id in w.crew.slides or p.cell != DOOR
+
+
+def test_a_wind_put_in_place_of_the_old_one_is_the_one_felt():
+    level = ascii_level(THREE_ROOMS, doors={WEST_DOOR: "closed", EAST_DOOR: "open"}, ceiling_height_m=2.5)
+    crew = (CrewDef("Ana Petrova", "engineer", (7, 1)),)
+    w = create_world(dataclasses.replace(level, crew=crew), 1)
+    run_until(w, 1.0)  # still air everywhere: nobody pushed
+    p = w.person_by_name("Ana Petrova")
+    assert p.cell == (7, 1) and not w.crew.slides
+    w.atmos.wind_x = np.full_like(w.atmos.wind_x, 60.0)  # a gale along the rooms, from elsewhere
+    step(w)
+    assert p.id in w.crew.slides or p.cell != (7, 1)
