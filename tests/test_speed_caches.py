@@ -1,14 +1,16 @@
 """Work the tick keeps between ticks for speed (issue #18) gives what the work
 done afresh gives: the wind's patterns kept across a door's opening and
-shutting, and the gale cells the gusts keep until the wind changes."""
+shutting, the gale cells the gusts keep until the wind changes, and the
+route search kept between searches on the same grid."""
 
 from __future__ import annotations
 
 import dataclasses
 
 import numpy as np
+import tcod.path
 
-from game.sim import wind
+from game.sim import navigation, wind
 from game.sim.commands import CloseDoor, OpenDoor
 from game.sim.level import CrewDef, RoomDef
 from game.sim.world import create_world, run_until, step
@@ -82,3 +84,22 @@ def test_a_wind_put_in_place_of_the_old_one_is_the_one_felt():
     w.atmos.wind_x = np.full_like(w.atmos.wind_x, 60.0)  # a gale along the rooms, from elsewhere
     step(w)
     assert p.id in w.crew.slides or p.cell != (7, 1)
+
+
+def _tcod_route(cost, start, goals):
+    """The route straight from tcod's path2d: what find_path_to_any must give."""
+    ij = tcod.path.path2d(cost, start_points=[start[::-1]], end_points=[g[::-1] for g in goals],
+                          cardinal=1, diagonal=None, check_bounds=False)
+    return [(int(j), int(i)) for i, j in ij[1:]]
+
+
+def test_the_kept_route_search_finds_tcods_routes_even_after_the_grid_changes_in_place():
+    w = three_rooms()
+    cost = navigation.walk_cost_grid(w.grid.tiles, w.doors)
+    searches = [((1, 1), [(14, 2)]), ((14, 1), [(1, 2), (7, 1)]), ((7, 2), [(2, 1)]), ((3, 2), [(12, 1)])]
+    for start, goals in searches:
+        assert navigation.find_path_to_any(cost, start, goals) == _tcod_route(cost, start, goals)
+    cost[1:3, 10] = 0  # the east doorway walled up, in the same array
+    assert navigation.find_path_to_any(cost, (7, 1), [(12, 1)]) == [] == _tcod_route(cost, (7, 1), [(12, 1)])
+    for start, goals in searches[:3]:
+        assert navigation.find_path_to_any(cost, start, goals) == _tcod_route(cost, start, goals)
