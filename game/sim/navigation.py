@@ -12,6 +12,7 @@ small change, such as one door, rather than searched again in full).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -253,7 +254,10 @@ def find_path_to_any(cost: np.ndarray, start: tuple[int, int], goals: list[tuple
         cost[sy, sx] = 1
     if SEARCH_LOG is not None:
         SEARCH_LOG.append(("path", cost, [(sy, sx)], ends))
-    ij = _SEARCH.path(cost, (sy, sx), ends)
+    search = getattr(_SEARCHES, "search", None)
+    if search is None:
+        search = _SEARCHES.search = _Search()
+    ij = search.path(cost, (sy, sx), ends)
     if len(ij) < 2:
         return []
     return list(zip(ij[1:, 1].tolist(), ij[1:, 0].tolist()))
@@ -268,7 +272,9 @@ class _Search:
     grid is kept while the grid is unchanged (compared, not trusted), and one
     pathfinder is reset for each search: its distances to the maximum, its
     traversal to each cell's own index, its frontier emptied, which is the
-    state a new pathfinder starts in. Only a cache: nothing here is state."""
+    state a new pathfinder starts in. Only a cache: nothing here is state.
+    One per thread (runs of a batch may share a process: tcod searches
+    without the GIL)."""
 
     def __init__(self) -> None:
         self.source: np.ndarray | None = None  # the grid the graph was made for
@@ -315,7 +321,7 @@ def _same_but_start(search: _Search, cost: np.ndarray) -> bool:
     return np.array_equal(kept, cost)
 
 
-_SEARCH = _Search()
+_SEARCHES = threading.local()
 
 
 def distance_field(cost: np.ndarray, sources: np.ndarray) -> np.ndarray:
