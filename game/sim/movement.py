@@ -271,11 +271,11 @@ def step_gusts(world: "World", dt: float) -> None:
     if wx.shape != world.grid.tiles.shape:
         return
     # The wind is written every slow stage, not every tick: its gale cells are kept till it changes.
-    key = (id(wx), id(wy), atmos.wind_stamp)
-    if cs.caches.gale_key != key:
+    seen = cs.caches.gale_key  # (the arrays themselves, held so their ids cannot be reused; the stamp)
+    if not seen or seen[0] is not wx or seen[1] is not wy or seen[2] != atmos.wind_stamp:
         felt = wx * wx + wy * wy > WIND_FELT_M_S * WIND_FELT_M_S
         cs.caches.gale = frozenset(np.flatnonzero(felt).tolist())
-        cs.caches.gale_key = key
+        cs.caches.gale_key = (wx, wy, atmos.wind_stamp)
     gale = cs.caches.gale
     if not slides and not gale:
         return

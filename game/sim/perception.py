@@ -65,7 +65,7 @@ class CrewCaches:
     shelter_seen: tuple = cache(default=())
     occ_ref: Any = cache(default=None)  # the debris occupancy last looked at
     gale: frozenset = cache(default=frozenset())  # flat cells whose wind beats a standing person's footing
-    gale_key: tuple = cache(default=())  # the wind arrays and stamp `gale` was made from
+    gale_key: tuple = cache(default=())  # the wind arrays and their stamp `gale` was made from
 
 
 def perceive(world: "World") -> None:
