@@ -421,9 +421,11 @@ def team_profile_or_none(world: "World"):
 
 
 def seal_candidates(world: "World") -> list[int]:
-    """Bulkheads and hatches between a breached module and a sound one that
+    """Bulkheads and hatches between a breached module and any other that
     nobody needs any more: every evacuee is out, sheltering or down, and no
-    responder's plan goes through."""
+    responder's plan goes through. A door the doctrine kept shut is sealed once
+    closed; a way the crew opened (a pried hatch) once nobody's way goes through
+    it, since the seal shuts it too: the holed module ends cut off on every side."""
     cs = world.crew
     if not cs.seen.breached_modules:
         return []
@@ -438,10 +440,10 @@ def seal_candidates(world: "World") -> list[int]:
             if m is not None:
                 sides.add(m)
         inside = sides & cs.seen.breached_modules
-        if not inside or not (sides - cs.seen.breached_modules) or d.is_open:
+        if not inside or not (sides - cs.seen.breached_modules):
             continue
-        if d.id not in cs.seen.kept_shut:
-            continue  # only the doors between the breach and people: a way the crew uses stays theirs
+        if d.is_open and d.id in cs.seen.kept_shut:
+            continue  # held open on purpose ("leave it open") or in use: the debt system shuts it
         if _still_needed(world, d, inside):
             continue
         out.append(d.id)

@@ -162,7 +162,7 @@ def analyse(
         note = "Comparison with the autopilot was not requested."
     else:
         say("running the autopilot on the same seed")
-        run = run_unattended(replay.level, replay.seed, replay.end_time_s, autopilot=True)
+        run = run_unattended(replay.level, replay.seed, replay.end_time_s, autopilot=True, to_the_end=False)
         ap_score, ap_world = run.score, run.world
         note = f"The autopilot played the same level with the same seed for the same {replay.end_time_s:.0f} s."
     return Analysis(replay, world, final, samples, shots, moments(world, describe, exercise=replay.exercise), ap_score, ap_world, note, faithful)

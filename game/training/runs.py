@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from game.sim import commands as C
 from game.sim.level import Level
 from game.sim.world import TICK_S, World, create_world, state_hash, step
+from game.training.ending import over
 from game.training.scoring import Score, score
 from game.training.tracker import Tracker
 
@@ -31,8 +32,11 @@ def run_unattended(
     until_s: float,
     autopilot: bool = True,
     each_tick: Callable[[World], None] | None = None,
+    to_the_end: bool = True,
 ) -> UnattendedRun:
-    """Run `level` from tick 0 to `until_s` with the autopilot in charge, or with nobody giving orders."""
+    """Run `level` from tick 0 with the autopilot in charge, or with nobody giving orders,
+    until `until_s` or, with `to_the_end`, until the exercise is over as a player's would be
+    (game.training.ending): a batch row is a whole game, not a fixed stretch of clock."""
     world = create_world(level, seed)
     tracker = Tracker(world)
     if autopilot:
@@ -43,6 +47,8 @@ def run_unattended(
         tracker.observe()
         if each_tick is not None:
             each_tick(world)
+        if to_the_end and over(world, tracker) is not None:
+            break
     return UnattendedRun(world, tracker, score(world, tracker), autopilot)
 
 

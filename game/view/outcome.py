@@ -23,8 +23,8 @@ from game.sim.tiles import Tile
 from game.sim.words import duration
 from game.training.objectives import kind_of, named
 from game.training.scoring import ObjectiveScore, Score, score
+from game.training.ending import over
 from game.training.tracker import Tracker
-from game.view.countdowns import at_risk
 
 if TYPE_CHECKING:
     from game.sim.world import World
@@ -169,24 +169,8 @@ class Watch:
 
     # ----------------------------------------------------------------- end
     def finished(self, world: World, trends=None) -> str | None:
-        """Why the exercise is over, or None while it goes on.
-
-        Over when the clock runs out, or when every objective is decided and
-        nobody alive is still at risk (breathing air that is, or at its
-        current rate will become, hypoxic: the same test as the at-risk cards).
-        """
-        if world.time_s >= world.level.meta.time_limit_s:
-            return "time"
-        if world.breach_time_s is None:
-            return None
-        objectives = world.level.objectives
-        if not objectives:
-            return None  # nothing to decide: only the clock (or the player) ends it
-        if not all(kind_of(o).is_decided(world, self.tracker, o) for o in objectives):
-            return None
-        if at_risk(world).any():
-            return None
-        return "settled"
+        """Why the exercise is over, or None while it goes on (game.training.ending's rule)."""
+        return over(world, self.tracker)
 
     # -------------------------------------------------------------- debrief
     def debrief(self, world: World, reason: str) -> Debrief:
