@@ -19,14 +19,22 @@ from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
+import numpy as np  # noqa: E402
+
+import make_drill  # noqa: E402
 from game.levelio.load import load_level  # noqa: E402
-from game.sim import atmosphere  # noqa: E402
+from game.sim import atmosphere, debris  # noqa: E402
+from game.sim import crew as crew_system  # noqa: E402
+from game.sim import world as world_mod  # noqa: E402
 from game.sim.world import BODY_EVERY, TICK_S, create_world, run_until  # noqa: E402
+from game.view.perf import percentile  # noqa: E402
 
 MODULE4 = ROOT / "levels" / "module4.toml"
+DRILL = ROOT / "benchmarks" / "drill.toml"
 STRESS = ROOT / "levels" / "stress_station.toml"
 
 
@@ -90,6 +98,130 @@ def bench_frames(quick: bool) -> dict[str, float]:
         "stress_frame_p50_ms": statistics.median(r["frame_p50_ms"] for r in st),
         "stress_frame_p95_ms": statistics.median(r["frame_p95_ms"] for r in st),
     }
+
+
+class _Stopwatch:
+    """Adds up the time spent inside the sim stages a frame runs, by owner:
+    physics (debris), crew (people and the autopilot), air (gas and bodies).
+    Each stage is wrapped where world.step looks it up; `restore` undoes it."""
+
+    STAGES = (("physics", debris, "step_physics"), ("crew", crew_system, "step_crew"),
+              ("air", world_mod, "step_air"), ("air", atmosphere, "step_bodies"))
+
+    def __init__(self) -> None:
+        self.ms = {name: 0.0 for name, _, _ in self.STAGES}
+        self.saved = []
+        for name, module, attr in self.STAGES:
+            fn = getattr(module, attr)
+            self.saved.append((module, attr, fn))
+            setattr(module, attr, self._timed(name, fn))
+
+    def _timed(self, name: str, fn: Callable) -> Callable:
+        def run(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.ms[name] += (time.perf_counter() - t0) * 1000.0
+        return run
+
+    def take(self) -> dict[str, float]:
+        out, self.ms = self.ms, {k: 0.0 for k in self.ms}
+        return out
+
+    def restore(self) -> None:
+        for module, attr, fn in self.saved:
+            setattr(module, attr, fn)
+
+
+def drill_world(seed: int = 1):
+    """The drill's world with its orders given (they apply at the first tick)."""
+    world = create_world(load_level(DRILL), seed)
+    for cmd in make_drill.drill_commands(world.level):
+        world.submit(cmd)
+    return world
+
+
+def bench_drill_frames(quick: bool) -> tuple[dict[str, float | None], list[dict[str, float]]]:
+    """Frames through the station drill at 1280x720 in the game's own loop, 60 FPS at 1x.
+
+    The whole drill (DRILL_S simulated seconds, 3,000 frames) is timed; with
+    --quick only the 10 s from just before the breach. Each frame notes the
+    people who moved in the last tick and the debris bodies awake (read
+    outside the timing), and the time inside the sim stages by owner, so the
+    worst frames can be told apart: the view's draw, the crew, the physics.
+    Returns the figures and the per-frame rows (for the phase table).
+    """
+    import pygame
+
+    from game.app import measure_frames
+
+    pygame.init()
+    world = drill_world()
+    start = make_drill.BREACH_S - 2.0 if quick else 0.0
+    seconds = 10.0 if quick else make_drill.DRILL_S
+    run_until(world, start)
+    space = world.physics.space
+    rows: list[dict[str, float]] = []
+    seen = {"tick": -1, "moving": 0, "awake": 0}
+    last_xy = np.array([(p.x, p.y) for p in world.people])
+    watch = _Stopwatch()
+
+    def note(frame_ms: float, update_ms: float, draw_ms: float) -> None:
+        nonlocal last_xy
+        if world.tick != seen["tick"]:  # people and bodies only change on a tick
+            xy = np.array([(p.x, p.y) for p in world.people])
+            seen["moving"] = int(np.count_nonzero(np.any(xy != last_xy, axis=1)))
+            last_xy = xy
+            seen["awake"] = sum(1 for b in space.bodies if b.body_type == b.DYNAMIC and not b.is_sleeping)
+            seen["tick"] = world.tick
+        rows.append({"t": world.time_s, "frame": frame_ms, "update": update_ms, "draw": draw_ms,
+                     "moving": seen["moving"], "awake": seen["awake"], **watch.take()})
+
+    try:
+        watch.take()
+        measure_frames(world, frames=round(seconds * 60), after_frame=note, auto_pause=False)
+    finally:
+        watch.restore()
+    return _drill_figures(rows), rows
+
+
+def _drill_figures(rows: list[dict[str, float]]) -> dict[str, float | None]:
+    frame = [r["frame"] for r in rows]
+    after = [r for r in rows if make_drill.BREACH_S <= r["t"] < make_drill.BREACH_S + 10.0]
+    worst = sorted(rows, key=lambda r: r["frame"])[int(0.99 * (len(rows) - 1))]
+    out: dict[str, float | None] = {
+        "drill_frame_p50_ms": percentile(frame, 50),
+        "drill_frame_p95_ms": percentile(frame, 95),
+        "drill_frame_p99_ms": percentile(frame, 99),
+        "drill_after_breach_frame_p95_ms": percentile([r["frame"] for r in after], 95) if after else None,
+        "drill_after_breach_frame_p99_ms": percentile([r["frame"] for r in after], 99) if after else None,
+        "drill_people_moving_median": statistics.median(r["moving"] for r in rows),
+        "drill_bodies_awake_max": max(r["awake"] for r in rows),
+        "drill_p99_frame_people_moving": worst["moving"],
+        "drill_p99_frame_bodies_awake": worst["awake"],
+    }
+    for part in ("draw", "physics", "crew", "air"):
+        out[f"drill_{part}_p95_ms"] = percentile([r[part] for r in rows], 95)
+    return out
+
+
+def drill_phases(rows: list[dict[str, float]]) -> list[str]:
+    """A line per stretch of the drill: frame p95/p99 beside the people moving and bodies awake then."""
+    b = make_drill.BREACH_S
+    cuts = [(0.0, make_drill.FALL_END_S + 1.0, "debris falling"), (make_drill.FALL_END_S + 1.0, b, "walking"),
+             (b, b + 3.0, "breach +0-3 s"), (b + 3.0, b + 10.0, "breach +3-10 s"), (b + 10.0, 1e9, "after")]
+    lines = [f"{'drill stretch':<18} {'frames':>6} {'p95 ms':>7} {'p99 ms':>7} {'draw95':>7} {'phys95':>7} "
+             f"{'crew95':>7} {'moving':>7} {'awake':>6}"]
+    for t0, t1, name in cuts:
+        part = [r for r in rows if t0 <= r["t"] < t1]
+        if not part:
+            continue
+        p = lambda key, q=95: percentile([r[key] for r in part], q)  # noqa: E731
+        lines.append(f"{name:<18} {len(part):>6} {p('frame'):7.1f} {p('frame', 99):7.1f} {p('draw'):7.1f} "
+                     f"{p('physics'):7.1f} {p('crew'):7.1f} {statistics.median(r['moving'] for r in part):7.0f} "
+                     f"{max(r['awake'] for r in part):6.0f}")
+    return lines
 
 
 def main() -> int:
