@@ -12,6 +12,9 @@ with the autopilot in charge, in simulated seconds per wall second.
   module4_headless_speedup  full autopilot run (30 simulated minutes), sim s / wall s
   module4_tick_ms         wall ms per tick in that run
   module4_crew_ms_per_tick  of which the crew system (actions, evacuation, autopilot)
+  drill_headless_speedup  the station-wide drill (benchmarks/make_drill.py) headless,
+                          its whole length with its orders, sim s / wall s
+  drill_tick_ms           wall ms per tick in that run
 
 Run alone: `python benchmarks/bench_crew.py [--repeat N] [--quick]`.
 """
@@ -31,6 +34,7 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
+import make_drill  # noqa: E402  (beside this file: on the path when run alone or from run.py)
 import tcod.path  # noqa: E402
 
 from game.levelio.load import load_level  # noqa: E402
@@ -41,6 +45,7 @@ from game.sim.world import TICK_S, create_world, run_until, step  # noqa: E402
 
 MODULE4 = ROOT / "levels" / "module4.toml"
 STRESS = ROOT / "levels" / "stress_station.toml"
+DRILL = ROOT / "benchmarks" / "drill.toml"
 
 
 def _median(fn, repeat: int) -> float:
@@ -180,12 +185,28 @@ def bench_headless(repeat: int, sim_s: float = 1800.0) -> dict[str, float]:
     }
 
 
+def bench_drill_headless(repeat: int) -> dict[str, float]:
+    """The drill from its first tick (the debris falling, the breach, everyone
+    walking) to its end, headless: the issue's figure is >= 50x real time."""
+    level = load_level(DRILL)
+
+    def run() -> None:
+        world = create_world(level, 1)
+        for cmd in make_drill.drill_commands(level):
+            world.submit(cmd)
+        run_until(world, make_drill.DRILL_S)
+
+    wall = _median(run, repeat)
+    return {"drill_headless_speedup": make_drill.DRILL_S / wall, "drill_tick_ms": 1000 * wall * TICK_S / make_drill.DRILL_S}
+
+
 def bench(repeat: int) -> dict[str, float]:
     out: dict[str, float] = {}
     out.update(bench_pathfinder(repeat))
     out.update(bench_replan_module4(repeat))
     out.update(bench_replan_stress(repeat))
     out.update(bench_headless(max(1, repeat // 3)))
+    out.update(bench_drill_headless(1))
     return out
 
 

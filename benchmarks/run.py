@@ -228,10 +228,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.add_argument("--quick", action="store_true", help="fewer repeats, for a smoke run")
+    parser.add_argument("--scaling", action="store_true",
+                        help="only the tick cost at 1x, 2x, 4x and 8x the drill's people and debris, and its exponent")
     args = parser.parse_args()
     repeat = 3 if args.quick else 7
     results: dict[str, float] = {}
     sys.path.insert(0, str(ROOT / "benchmarks"))
+    if args.scaling:  # slow (the 8x drill is 3,200 people and 40,000 debris): on its own
+        import bench_scaling
+
+        scaling = bench_scaling.bench()
+        print(json.dumps({k: round(v, 4) for k, v in scaling.items()}) if args.json
+              else "\n".join(f"{k:<28}  {v:10.3f}" for k, v in scaling.items()))
+        return 0
     import bench_crew
     import bench_physics
 

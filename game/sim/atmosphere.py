@@ -27,12 +27,12 @@ import numpy as np
 
 from game.sim import debris, physiology, wind
 from game.sim.compartments import build_openings, relabel
-from game.sim.constants import CABIN_VAPOUR_FRACTION, M_N2, M_O2, T_K
+from game.sim.constants import CABIN_VAPOUR_FRACTION, M_N2, M_O2, T_K, R
 from game.sim.doors import OPEN_AREA_M2
 from game.sim.events import BreachPlugChanged, FireHazardRaised, O2ReserveExhausted, PersonStateChanged
 from game.sim.gas import Openings, add_gas, moles_for, step_gas, warm_walls
 from game.sim.level import EventDef, Level
-from game.sim.state import derived, static, synced
+from game.sim.state import cache, derived, static, synced
 from game.sim.tiles import Tile
 from game.sim.timeline import ordered_events
 
@@ -79,6 +79,7 @@ class AtmosState:
     # Air velocity on every cell, m/s, [y, x]: from the last step's flows (game.sim.wind).
     wind_x: np.ndarray = derived(default_factory=lambda: np.zeros((0, 0), np.float32))
     wind_y: np.ndarray = derived(default_factory=lambda: np.zeros((0, 0), np.float32))
+    wind_stamp: int = cache(default=0)  # bumped whenever wind_x / wind_y are written: what reads them may cache
     reserve_o2_kg: float = synced(default=0.0)
     feed_rate_g_s: float = synced(default=0.0)
     feed_target: tuple[int, int] | None = synced(default=None)  # None: the breached module(s)
@@ -112,6 +113,7 @@ class AtmosState:
     link_opening: np.ndarray = derived(default_factory=lambda: np.zeros(0, bool))  # open doorway or hole
     flow_kg_s: np.ndarray = derived(default_factory=lambda: np.zeros(0))  # per opening, the last step's
     wind_field: wind.WindField | None = derived(default=None)  # patterns per opening
+    wind_memo: dict = cache(default_factory=dict)  # each room's wind patterns, kept for the next rebuild
     slow_due_s: float = synced(default=0.0)  # time since the slow stages last ran
 
 
@@ -235,7 +237,8 @@ def rebuild_topology(world: "World") -> None:
     a.breach_opening = breach_opening
     a.breach_plug = np.zeros(len(world.breaches))  # the new openings have the full holes: plugging is applied again
     a.flow_kg_s = np.zeros(a.openings.a.size)
-    a.wind_field = wind.build(c.labels, tiles, a.openings, world.level.meta.ceiling_height_m, links, source)
+    a.wind_field = wind.build(c.labels, tiles, a.openings, world.level.meta.ceiling_height_m, links, source,
+                              a.wind_memo)
     world.topology_dirty = False
 
 
@@ -321,12 +324,20 @@ def _free_leaves(world: "World") -> None:
     """Let the leaf of each held door swing open once the force on it is small."""
     a = world.atmos
     c = world.compartments
-    p = np.append(c.pressure_bar * 1e5, a.outside_pa)
+    # Every tick while a door is held (often for the whole run, on the breached
+    # room's door): only the two sides of each held door are looked at, in
+    # floats, with the arithmetic of `pressure_bar` (so the same numbers).
+    n_o2, n_other, vol, temp = c.n_o2.tolist(), c.n_other.tolist(), c.volume_m3.tolist(), c.temp_k.tolist()
+
+    def p_pa(i: int) -> float:
+        return a.outside_pa if i < 0 else (n_o2[i] + n_other[i]) * R * temp[i] / vol[i] / 1e5 * 1e5
+
+    o_a, o_b = a.openings.a, a.openings.b
     still = []
     for did in a.equalising:
         d = world.doors[did]
         k = int(a.door_opening[did])
-        dp = abs(float(p[a.openings.a[k]] - p[a.openings.b[k]]))
+        dp = abs(p_pa(int(o_a[k])) - p_pa(int(o_b[k])))
         if dp * OPEN_AREA_M2[d.kind] <= LEAF_FREE_N[d.kind]:
             a.leaf_open[did] = True
             a.openings.area_m2[k] = OPEN_AREA_M2[d.kind]
@@ -389,6 +400,7 @@ def _update_wind(world: "World", flow: np.ndarray) -> None:
     if a.wind_field is not None:
         o = a.openings
         wind.update(a.wind_field, world.compartments, flow, a.wind_x, a.wind_y, o.cd, o.area_m2, o.a, o.b)
+        a.wind_stamp += 1
 
 
 def _flag_fire(world: "World") -> None:

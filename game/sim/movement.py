@@ -265,20 +265,24 @@ def step_gusts(world: "World", dt: float) -> None:
     they keep until the wind there no longer beats their footing.
     """
     cs = world.crew
-    wx, wy = world.atmos.wind_x, world.atmos.wind_y
+    atmos = world.atmos
+    wx, wy = atmos.wind_x, atmos.wind_y
     slides = cs.slides
     if wx.shape != world.grid.tiles.shape:
         return
-    felt = wx * wx + wy * wy > WIND_FELT_M_S * WIND_FELT_M_S
-    if not slides and not felt.any():
+    # The wind is written every slow stage, not every tick: its gale cells are kept till it changes.
+    key = (id(wx), id(wy), atmos.wind_stamp)
+    if cs.caches.gale_key != key:
+        felt = wx * wx + wy * wy > WIND_FELT_M_S * WIND_FELT_M_S
+        cs.caches.gale = frozenset(np.flatnonzero(felt).tolist())
+        cs.caches.gale_key = key
+    gale = cs.caches.gale
+    if not slides and not gale:
         return
-    w = felt.shape[1]
-    gale = set(np.flatnonzero(felt).tolist())
+    w = wx.shape[1]
     for p in world.people:
-        x, y = p.cell
-        if p.id not in slides and (y * w + x not in gale or not _standing(p, world)):
-            continue
-        _slide(world, p, slides.get(p.id), dt)
+        if p.id in slides or (int(p.y) * w + int(p.x) in gale and _standing(p, world)):
+            _slide(world, p, slides.get(p.id), dt)
 
 
 def _slide(world: "World", p: "Person", was: tuple[float, float, float] | None, dt: float) -> None:

@@ -12,6 +12,7 @@ small change, such as one door, rather than searched again in full).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -253,10 +254,74 @@ def find_path_to_any(cost: np.ndarray, start: tuple[int, int], goals: list[tuple
         cost[sy, sx] = 1
     if SEARCH_LOG is not None:
         SEARCH_LOG.append(("path", cost, [(sy, sx)], ends))
-    ij = tcod.path.path2d(cost, start_points=[(sy, sx)], end_points=ends, cardinal=1, diagonal=None, check_bounds=False)
+    search = getattr(_SEARCHES, "search", None)
+    if search is None:
+        search = _SEARCHES.search = _Search()
+    ij = search.path(cost, (sy, sx), ends)
     if len(ij) < 2:
         return []
     return list(zip(ij[1:, 1].tolist(), ij[1:, 0].tolist()))
+
+
+class _Search:
+    """tcod's `path2d(cost, [start], ends, cardinal=1)`, the same search step
+    for step, without its set-up on every call: path2d copies the grid, builds
+    a graph and allocates two grid-sized arrays (a coordinate grid made with
+    meshgrid among them) each time, work that grows with the station while
+    the A* itself grows with the route. Here the graph over a copy of the
+    grid is kept while the grid is unchanged (compared, not trusted), and one
+    pathfinder is reset for each search: its distances to the maximum, its
+    traversal to each cell's own index, its frontier emptied, which is the
+    state a new pathfinder starts in. Only a cache: nothing here is state.
+    One per thread (runs of a batch may share a process: tcod searches
+    without the GIL)."""
+
+    def __init__(self) -> None:
+        self.source: np.ndarray | None = None  # the grid the graph was made for
+        self.cost: np.ndarray | None = None  # the graph's own copy (the start cell set to 1 in a search)
+        self.pf: tcod.path.Pathfinder | None = None
+        self.travel0: np.ndarray | None = None
+
+    def path(self, cost: np.ndarray, start: tuple[int, int], ends: list[tuple[int, int]]) -> np.ndarray:
+        if self.source is not cost or self.cost is None or self.cost.shape != cost.shape or not _same_but_start(self, cost):
+            self.source = cost
+            self.cost = np.copy(cost)
+            graph = tcod.path.SimpleGraph(cost=self.cost, cardinal=1, diagonal=0)
+            self.pf = tcod.path.Pathfinder(graph)
+            self.travel0 = self.pf.traversal.copy()
+            self.start = None
+        else:
+            pf = self.pf
+            pf.distance[...] = UNREACHED
+            pf.traversal[...] = self.travel0
+            pf.rebuild_frontier()
+        pf = self.pf
+        if self.start is not None:
+            self.cost[self.start] = cost[self.start]
+        self.start = start
+        self.cost[start] = 1  # as path2d: the start is always enterable
+        for ij in ends:
+            pf.add_root(ij)
+        out = pf.path_from(start)
+        if pf.distance[start] == UNREACHED:
+            return np.zeros((0, 2), dtype=np.intc)
+        return out
+
+
+def _same_but_start(search: _Search, cost: np.ndarray) -> bool:
+    """Whether the kept copy still matches `cost` (bar the cell a search set to 1)."""
+    kept = search.cost
+    st = search.start
+    if st is not None:
+        was = kept[st]
+        kept[st] = cost[st]
+        same = np.array_equal(kept, cost)
+        kept[st] = was
+        return same
+    return np.array_equal(kept, cost)
+
+
+_SEARCHES = threading.local()
 
 
 def distance_field(cost: np.ndarray, sources: np.ndarray) -> np.ndarray:

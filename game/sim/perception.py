@@ -64,6 +64,8 @@ class CrewCaches:
     evac_key: tuple = cache(default=())
     shelter_seen: tuple = cache(default=())
     occ_ref: Any = cache(default=None)  # the debris occupancy last looked at
+    gale: frozenset = cache(default=frozenset())  # flat cells whose wind beats a standing person's footing
+    gale_key: tuple = cache(default=())  # the wind arrays and stamp `gale` was made from
 
 
 def perceive(world: "World") -> None:

@@ -68,8 +68,14 @@ def _faces(labels: np.ndarray, vol: np.ndarray, x: int, y: int, comp: int) -> li
 
 
 def build(labels: np.ndarray, tiles: np.ndarray, openings: Openings, ceiling_m: float,
-          links: list[tuple], source: np.ndarray) -> WindField:
-    """Solve the potential flow of every opening over the rooms on its two sides."""
+          links: list[tuple], source: np.ndarray, memo: dict | None = None) -> WindField:
+    """Solve the potential flow of every opening over the rooms on its two sides.
+
+    `memo` keeps each room's patterns between builds, by the room's cells and
+    its openings' faces: a door that opens or shuts changes the rooms on its
+    two sides, and every other room's solve is the one already made (on a
+    station of many modules that is most of them). It ends holding this
+    topology's rooms only."""
     h, w = labels.shape
     vol = volume_cells(tiles)
     vol_labels = np.where(vol, labels, 0)
@@ -99,9 +105,13 @@ def build(labels: np.ndarray, tiles: np.ndarray, openings: Openings, ceiling_m: 
     rows_x, rows_y, cols, vals_x, vals_y = [], [], [], [], []
     all_cells, all_comp = [], []
     base = 0
+    used: dict = {}
     for comp in sorted(per_comp):
         cells = order[starts[comp + 1]:starts[comp + 2]]
-        fx, fy = _patterns(cells, w, h, per_comp[comp])
+        key = (w, h, cells.tobytes(), tuple((sign, tuple(faces)) for _, sign, faces in per_comp[comp]))
+        got = memo.get(key) if memo is not None else None
+        fx, fy = got if got is not None else _patterns(cells, w, h, per_comp[comp])
+        used[key] = (fx, fy)
         ks = np.array([k for k, _, _ in per_comp[comp]])
         r, c = np.nonzero(fx != 0.0)
         rows_x.append(r + base)
@@ -114,6 +124,9 @@ def build(labels: np.ndarray, tiles: np.ndarray, openings: Openings, ceiling_m: 
         all_cells.append(cells)
         all_comp.append(np.full(cells.size, comp))
         base += cells.size
+    if memo is not None:
+        memo.clear()
+        memo.update(used)
     nk = openings.a.size
     if all_cells:
         cx_cols = np.concatenate(cols[0::2])
