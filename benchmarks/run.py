@@ -8,6 +8,7 @@ this script is where speed is measured.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import resource
@@ -224,16 +225,63 @@ def drill_phases(rows: list[dict[str, float]]) -> list[str]:
     return lines
 
 
+# Each figure's target (issue 18 and the first round's README table): key -> (op, bound, unit).
+TARGETS: dict[str, tuple[str, float, str]] = {
+    "drill_frame_p95_ms": ("<=", 16.7, "ms"),
+    "drill_frame_p99_ms": ("<=", 25.0, "ms"),
+    "physics_awake_ratio": ("<=", 0.6, "x plain Space.step"),
+    "module4_headless_speedup": (">=", 1000.0, "x real time"),
+    "drill_headless_speedup": (">=", 50.0, "x real time"),
+    "batch_runs_per_min": (">=", 100.0, "runs/min"),
+    "scaling_exponent": ("<=", 1.0, ""),
+    "module4_frame_p99_ms": ("<=", 8.0, "ms"),
+    "stress_frame_p95_ms": ("<=", 16.7, "ms"),
+    "physics_overhead_ratio": ("<=", 1.5, "x"),
+    "replan_all_ms": ("<=", 5.0, "ms"),
+    "pathfinder_ratio": ("<=", 1.5, "x"),
+    "level_load_ms": ("<=", 50.0, "ms"),
+    "peak_rss_mb": ("<=", 300.0, "MB"),
+}
+
+
+def _optional(module: str, function: str, why: str, keys: tuple[str, ...], *args, **kwargs) -> dict:
+    """A figure another benchmark module provides: its result, or each key as None
+    with the reason when the module or function is not there (never a made-up value)."""
+    try:
+        fn = getattr(importlib.import_module(module), function)
+    except (ImportError, AttributeError):
+        return {k: None for k in keys} | {f"{k}_missing": f"{module}.{function} is not there yet ({why})" for k in keys}
+    return fn(*args, **kwargs)
+
+
+def beside_targets(results: dict[str, float | None]) -> dict[str, dict]:
+    """Every figure as {value, target, met}; a missing one keeps its reason."""
+    out: dict[str, dict] = {}
+    for k, v in results.items():
+        if k.endswith("_missing"):
+            continue
+        entry: dict = {"value": None if v is None else round(float(v), 4)}
+        if k in TARGETS:
+            op, bound, unit = TARGETS[k]
+            entry["target"] = f"{op} {bound:g} {unit}".strip()
+            entry["met"] = None if v is None else (v <= bound if op == "<=" else v >= bound)
+        if f"{k}_missing" in results:
+            entry["missing"] = results[f"{k}_missing"]
+        out[k] = entry
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    parser.add_argument("--quick", action="store_true", help="fewer repeats, for a smoke run")
+    parser.add_argument("--json", action="store_true", help="print one JSON object, each figure beside its target")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer repeats and 10 s of the drill round its breach, no scaling run: a smoke run")
     parser.add_argument("--scaling", action="store_true",
                         help="only the tick cost at 1x, 2x, 4x and 8x the drill's people and debris, and its exponent")
+    parser.add_argument("--drill-only", action="store_true", help="only the drill's frames (with its phase table)")
     args = parser.parse_args()
     repeat = 3 if args.quick else 7
-    results: dict[str, float] = {}
-    sys.path.insert(0, str(ROOT / "benchmarks"))
+    results: dict[str, float | None] = {}
     if args.scaling:  # slow (the 8x drill is 3,200 people and 40,000 debris): on its own
         import bench_scaling
 
@@ -241,21 +289,39 @@ def main() -> int:
         print(json.dumps({k: round(v, 4) for k, v in scaling.items()}) if args.json
               else "\n".join(f"{k:<28}  {v:10.3f}" for k, v in scaling.items()))
         return 0
-    import bench_crew
-    import bench_physics
+    phases: list[str] = []
+    if not args.drill_only:
+        import bench_crew
+        import bench_physics
 
-    results.update(bench_level_load(repeat * 3))
-    results.update(bench_atmosphere(repeat))
-    results.update(bench_physics.bench(max(1, repeat // 2)))
-    results.update(bench_crew.bench(max(1, repeat // 2)))
-    results.update(bench_frames(args.quick))
+        results.update(bench_level_load(repeat * 3))
+        results.update(bench_atmosphere(repeat))
+        results.update(bench_physics.bench(max(1, repeat // 2)))
+        results.update(_optional("bench_physics", "bench_awake_ratio", "helper phys, issue 18 point 3",
+                                 ("physics_awake_ratio",), max(1, repeat // 2)))
+        results.update(bench_crew.bench(max(1, repeat // 2)))
+        results.update(_optional("bench_batch", "bench", "helper speed, issue 18 point 5", ("batch_runs_per_min",)))
+        if args.quick:
+            results["scaling_exponent"] = None
+            results["scaling_exponent_missing"] = "not run with --quick (python benchmarks/run.py --scaling)"
+        else:
+            results.update(_optional("bench_scaling", "bench", "helper speed, issue 18 point 6", ("scaling_exponent",)))
+        results.update(bench_frames(args.quick))
+    drill, rows = bench_drill_frames(args.quick)
+    results.update(drill)
+    phases = drill_phases(rows)
     results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if args.json:
-        print(json.dumps({k: round(v, 4) for k, v in results.items()}))
-    else:
-        width = max(len(k) for k in results)
-        for k, v in results.items():
-            print(f"{k:<{width}}  {v:10.3f}")
+        print(json.dumps(beside_targets(results)))
+        return 0
+    width = max(len(k) for k in results)
+    for k, e in beside_targets(results).items():
+        value = "missing" if e["value"] is None else f"{e['value']:10.3f}"
+        target = f"  target {e['target']}" + ("" if e["met"] is None else ("  met" if e["met"] else "  NOT MET")) \
+            if "target" in e else ""
+        print(f"{k:<{width}}  {value:>10}{target}" + (f"  ({e['missing']})" if "missing" in e else ""))
+    print()
+    print("\n".join(phases))
     return 0
 
 

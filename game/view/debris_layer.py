@@ -73,6 +73,7 @@ class DebrisLayer:
         self._still_key: tuple | None = None
         self._still: pygame.Surface | None = None
         self._still_n = 0
+        self._painted = np.zeros(0, dtype=bool)  # which pieces (in the view's order) the still layer holds
         self._moving_seq: list = []
         self._looks_key: tuple | None = None
         self._looks_cache: tuple[list[tuple], list[bool]] = ([], [])
@@ -156,28 +157,37 @@ class DebrisLayer:
         cy = ys * s + oy
         near = view_rect.inflate(8 * s, 8 * s)
         inside = (cx >= near.left) & (cx < near.right) & (cy >= near.top) & (cy < near.bottom)
-        still_key = (id(world), s, (ox, oy), tuple(view_rect), v.ids.tobytes(), moving.tobytes())
-        if still_key != self._still_key or self._still is None:
-            self._paint_still(v, s, cx, cy, angs, inside & ~moving, view_rect)
-            self._still_key = still_key
+        want = inside & ~moving
+        still_key = (id(world), s, (ox, oy), tuple(view_rect), v.ids.tobytes())
+        if still_key != self._still_key or self._still is None or (self._painted & ~want).any():
+            # the view moved, pieces came or went, or a painted piece moves again: paint afresh
+            self._paint_still(v, s, cx, cy, angs, want, view_rect, fresh=True)
+            self._still_key, self._painted = still_key, want
+        elif (want & ~self._painted).any():  # pieces came to rest: stamp them on
+            self._paint_still(v, s, cx, cy, angs, want & ~self._painted, view_rect, fresh=False)
+            self._painted = want
         surface.blit(self._still, view_rect.topleft)
         self._moving_seq = self._sequence(v, s, cx, cy, angs, inside & moving, (0, 0))
         surface.fblits(self._moving_seq)
         self.drawn = self._still_n + len(self._moving_seq)
 
     def _paint_still(self, v: "DebrisView", s: int, cx: np.ndarray, cy: np.ndarray, angs: np.ndarray,
-                     chosen: np.ndarray, view_rect: pygame.Rect) -> None:
+                     chosen: np.ndarray, view_rect: pygame.Rect, fresh: bool) -> None:
+        """Paint the `chosen` pieces onto the still layer (`fresh`: onto an empty one)."""
         if self._still is None or self._still.get_size() != view_rect.size:
+            fresh = True
             # a colour key, run-length encoded: blitting a layer that is mostly
             # holes costs a fraction of a per-pixel-alpha one (sprite pixels are
             # opaque or clear, so nothing is lost)
             self._still = pygame.Surface(view_rect.size)
         self._still.set_colorkey(None)  # paint it plain: each blit onto an encoded surface re-encodes it
-        self._still.fill(STILL_KEY)
+        if fresh:
+            self._still.fill(STILL_KEY)
+            self._still_n = 0
         seq = self._sequence(v, s, cx, cy, angs, chosen, (-view_rect.x, -view_rect.y))
         self._still.fblits(seq)
         self._still.set_colorkey(STILL_KEY, pygame.RLEACCEL)
-        self._still_n = len(seq)
+        self._still_n += len(seq)
 
     def _sequence(self, v: "DebrisView", s: int, cx: np.ndarray, cy: np.ndarray, angs: np.ndarray,
                   chosen: np.ndarray, shift: tuple[int, int]) -> list:
