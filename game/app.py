@@ -336,10 +336,10 @@ def screenshot(level: Level, level_path: str, seed: int | None, at_s: float, out
 
 def measure_frames(world: "World", frames: int = 600, fps: int = FPS, size: tuple[int, int] = DEFAULT_SIZE,
                    speed: int = 1, overlay: str | None = None,
-                   after_frame: Callable[[float, float, float], None] | None = None, **settings) -> dict[str, float]:
+                   after_frame: Callable[[float, float, float, float], None] | None = None, **settings) -> dict[str, float]:
     """Run the play scene headless for `frames` frames of 1/fps real seconds each; frame times in ms.
 
-    `after_frame(frame_ms, update_ms, draw_ms)`, if given, is called after each
+    `after_frame(frame_ms, update_ms, draw_ms, cpu_ms)`, if given, is called after each
     frame outside the timing, so a benchmark can note what the world was doing;
     `settings` override the player's (auto_pause=False to play through a breach).
 
@@ -371,7 +371,7 @@ def measure_frames(world: "World", frames: int = 600, fps: int = FPS, size: tupl
         steps_ms.append((t1 - t0) * 1000.0)
         draws.append((t2 - t1) * 1000.0)
         if after_frame is not None:
-            after_frame(times[-1], steps_ms[-1], draws[-1])
+            after_frame(times[-1], steps_ms[-1], draws[-1], cpu[-1])
     state.leave()
     gc.unfreeze()
     return {
