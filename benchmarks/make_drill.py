@@ -91,7 +91,7 @@ def build() -> Level:
     g[tunnel_door[1]][tunnel_door[0]] = "+"
     rooms, modules, doors, crew, events = [], [], [], [], []
     spans = _spans()
-    starts: list[tuple[int, int]] = []
+    room_rects: list[tuple[int, int, int, int]] = []  # every room's floor, for its share of debris
     for j in range(ROWS):
         for i in range(COLS):
             x0, y0 = i * MW, j * MH
@@ -114,6 +114,7 @@ def build() -> Level:
                     g[y0 + ly_door][x0 + mid] = "+"
                     doors.append(DoorDef((x0 + mid, y0 + ly_door), "open"))
                     rects.append((x0 + a, y0 + ya, x0 + b, y0 + yb))
+                    room_rects.append(rects[-1])
             rooms.append(RoomDef(f"{name} hall", (x0 + 2, y0 + HALL[0]), "corridor"))
             if i > 0:  # bulkheads in the hall to the module to the west
                 for ly in HALL:
@@ -129,7 +130,6 @@ def build() -> Level:
                 else:
                     m = n - 2 * len(rects)
                     at = (x0 + 3 + 2 * (m // 2), y0 + HALL[m % 2])
-                starts.append(at)
                 crew.append(CrewDef(f"Crew {k}-{n:02d}", ROLES[(k + n) % len(ROLES)], at))
     doors.append(DoorDef(tunnel_door, "open", name="vent tunnel door"))
     rooms.append(RoomDef("vent tunnel", (1, TUNNEL[0]), "tunnel"))
@@ -140,7 +140,7 @@ def build() -> Level:
     n_events = 0
     per = MW - 1
     windy = [(i * MW + 1, TUNNEL[0], i * MW + per, TUNNEL[-1]) for i in range(COLS)]
-    quiet = [(r.at[0], r.at[1], r.at[0] + 2, r.at[1] + 2) for r in rooms if r.kind == "quarters"]
+    quiet = room_rects
     for rects, total in ((windy, DEBRIS_WINDY), (quiet, DEBRIS_TOTAL - DEBRIS_WINDY)):
         base, extra = divmod(total, len(rects))
         for r, rect in enumerate(rects):
