@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from game.levelio.save import save_level  # noqa: E402
 from game.sim import commands as C  # noqa: E402
+from game.sim.world import World, create_world  # noqa: E402
 from game.sim.level import (  # noqa: E402
     CrewDef,
     DoorDef,
@@ -179,6 +180,14 @@ def drill_commands(level: Level) -> list[C.Command]:
     half = len(level.crew) // 2  # row 0's people, then row 1's, in the same order
     cmds += [C.MoveTo(person_id=pid, cell=level.crew[(pid + half) % len(level.crew)].at) for pid in range(len(level.crew))]
     return cmds
+
+
+def drill_world(level: Level, seed: int = 1) -> World:
+    """A world of the drill with its orders given (they apply at the first tick)."""
+    world = create_world(level, seed)
+    for cmd in drill_commands(level):
+        world.submit(cmd)
+    return world
 
 
 if __name__ == "__main__":

@@ -135,14 +135,6 @@ class _Stopwatch:
             setattr(module, attr, fn)
 
 
-def drill_world(seed: int = 1):
-    """The drill's world with its orders given (they apply at the first tick)."""
-    world = create_world(load_level(DRILL), seed)
-    for cmd in make_drill.drill_commands(world.level):
-        world.submit(cmd)
-    return world
-
-
 def bench_drill_frames(quick: bool) -> tuple[dict[str, float | None], list[dict[str, float]]]:
     """Frames through the station drill at 1280x720 in the game's own loop, 60 FPS at 1x.
 
@@ -158,7 +150,7 @@ def bench_drill_frames(quick: bool) -> tuple[dict[str, float | None], list[dict[
     from game.app import measure_frames
 
     pygame.init()
-    world = drill_world()
+    world = make_drill.drill_world(load_level(DRILL))
     start = make_drill.BREACH_S - 2.0 if quick else 0.0
     seconds = 10.0 if quick else make_drill.DRILL_S
     run_until(world, start)
