@@ -4,9 +4,11 @@
 the benchmark and `python main.py play benchmarks/drill.toml` need no build
 step). Eight modules in a 4 x 2 block, 50 people each (400), 5,000 pieces
 of debris: the debris falls in the first seconds (the station is already
-damaged when the drill starts) and lies asleep by the time a breach opens in
-module M00 at BREACH_S; a thousand of the pieces lie in that module, in
-the rooms and hall the breach vents through, so its wind wakes them at once.
+damaged when the drill starts) and lies asleep by the time a breach opens at
+the west end of the vent tunnel along the north hull at BREACH_S. The tunnel
+joins the station only at its east end, so the whole station's air blows down
+its length to the breach and wakes the 1,200 pieces lying in it (about 1,000
+within 3 s); the rest lie in the rooms, dead ends the wind barely stirs.
 Life support, its stores and the breach run as in any level.
 
 The drill's orders are not in the level (a level holds no orders): they are
@@ -26,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from game.levelio.save import save_level  # noqa: E402
 from game.sim import commands as C  # noqa: E402
+from game.sim.world import World, create_world  # noqa: E402
 from game.sim.level import (  # noqa: E402
     CrewDef,
     DoorDef,
@@ -44,12 +47,20 @@ COLS, ROWS = 4, 2  # modules across and down
 MW, MH = 48, 30  # module pitch in cells (one shared wall)
 W, H = COLS * MW + 1, ROWS * MH + 1
 HALL = (14, 15)  # rows of each module's hall (local)
+TUNNEL = (1, 2, 3)  # rows of the vent tunnel along the north hull (row 0 only)
 SPINE = (23, 24, 25)  # columns of each module's north-south corridor (local); 23 and 25 are its walls
 ROOM_WALLS = (6, 12, 18, 23, 25, 30, 36, 42)  # local columns of the walls between rooms
 PEOPLE_PER_MODULE = 50
 DEBRIS_TOTAL = 5_000
-DEBRIS_BREACHED = 1_000  # in the breached module: the pieces its wind wakes at once
+# In the vent tunnel the breach draws through: measured, about 85% of them wake
+# within 3 s of the breach (the lightest first), which makes about 1,000.
+DEBRIS_WINDY = 1_200
 BREACH_S = 20.0
+# A hull panel gone (1 m2): it draws about 140 kg/s, 12 m/s down the 3-cell
+# tunnel, above the 6-14 m/s that slides a bag or an insulation bat on the
+# deck (drag against friction, game.sim.debris_kinds); a small hole would
+# wake only the pieces beside it.
+BREACH_CM2 = 10_000.0
 DRILL_S = 50.0  # how long the benchmark plays it
 FALL_END_S = 6.0  # all debris has fallen by then; asleep about a second later
 ROLES = ("engineer", "technician", "scientist", "botanist", "crew", "medic", "crew", "scientist")
@@ -68,16 +79,28 @@ def build() -> Level:
         for x in range(W):
             if x % MW == 0 or y % MH == 0:
                 g[y][x] = "H" if x in (0, W - 1) or y in (0, H - 1) else "="
+    # The vent tunnel along the north hull: bulkheads (open) where it crosses the
+    # module walls, a wall between it and the rooms, one open door into the
+    # east module's spine: the only way the station's air reaches the breach.
+    for x in range(1, W - 1):
+        for y in TUNNEL:
+            if g[y][x] == "=":
+                g[y][x] = "B"
+        if g[TUNNEL[-1] + 1][x] == ".":
+            g[TUNNEL[-1] + 1][x] = "#"
+    tunnel_door = ((COLS - 1) * MW + SPINE[1], TUNNEL[-1] + 1)
+    g[tunnel_door[1]][tunnel_door[0]] = "+"
     rooms, modules, doors, crew, events = [], [], [], [], []
     spans = _spans()
-    room_cells: list[list[tuple[int, int, int, int]]] = []  # per module: room rects (global)
+    room_rects: list[tuple[int, int, int, int]] = []  # every room's floor, for its share of debris
     for j in range(ROWS):
         for i in range(COLS):
             x0, y0 = i * MW, j * MH
+            top = TUNNEL[-1] + 2 if j == 0 else 1  # first floor row of the north rooms
             name = f"M{j}{i}"
             modules.append(ModuleDef(name, (x0 + 2, y0 + HALL[0])))
             for lx in ROOM_WALLS:
-                for ly in range(1, MH):
+                for ly in range(top, MH):
                     if ly not in HALL:
                         g[y0 + ly][x0 + lx] = "#"
             for ly in (HALL[0] - 1, HALL[1] + 1):
@@ -87,12 +110,12 @@ def build() -> Level:
             rects = []
             for r, (a, b) in enumerate(spans):
                 mid = (a + b) // 2
-                for side, (ya, yb, ly_door) in enumerate(((1, HALL[0] - 2, HALL[0] - 1), (HALL[1] + 2, MH - 1, HALL[1] + 1))):
+                for side, (ya, yb, ly_door) in enumerate(((top, HALL[0] - 2, HALL[0] - 1), (HALL[1] + 2, MH - 1, HALL[1] + 1))):
                     rooms.append(RoomDef(f"{name}-{r * 2 + side + 1:02d}", (x0 + a, y0 + ya), "quarters"))
                     g[y0 + ly_door][x0 + mid] = "+"
                     doors.append(DoorDef((x0 + mid, y0 + ly_door), "open"))
                     rects.append((x0 + a, y0 + ya, x0 + b, y0 + yb))
-            room_cells.append(rects)
+                    room_rects.append(rects[-1])
             rooms.append(RoomDef(f"{name} hall", (x0 + 2, y0 + HALL[0]), "corridor"))
             if i > 0:  # bulkheads in the hall to the module to the west
                 for ly in HALL:
@@ -101,29 +124,29 @@ def build() -> Level:
                 g[y0][x0 + SPINE[1]] = "B"
             k = j * COLS + i
             for n in range(PEOPLE_PER_MODULE):
-                a, ya, b, yb = rects[n % len(rects)]
-                depth = n // len(rects)  # 0..3: a few people per room, one behind another
-                if depth < 3:
-                    at = (a + (depth % (b - a + 1)), ya + 1 + 3 * depth)
-                else:  # the rest stand in the hall
-                    at = (x0 + 2 + 2 * (n % 20), y0 + HALL[n % 2])
+                # two people to a room (first by the door, then at the back), the rest in the hall
+                if n < 2 * len(rects):
+                    a, ya, b, yb = rects[n % len(rects)]
+                    at = ((a + b) // 2, yb - 1 if ya < HALL[0] + y0 else ya + 1) if n < len(rects) else (a, ya + 1 if ya < HALL[0] + y0 else yb - 1)
+                else:
+                    m = n - 2 * len(rects)
+                    at = (x0 + 3 + 2 * (m // 2), y0 + HALL[m % 2])
                 crew.append(CrewDef(f"Crew {k}-{n:02d}", ROLES[(k + n) % len(ROLES)], at))
-    # Debris: the breached module's share in its rooms and hall, the rest spread
-    # over the other modules' rooms, falling in small batches over the first seconds.
+    doors.append(DoorDef(tunnel_door, "open", name="vent tunnel door"))
+    rooms.append(RoomDef("vent tunnel", (1, TUNNEL[0]), "tunnel"))
+    # Debris: DEBRIS_WINDY pieces lie in the vent tunnel, where the breach's wind
+    # blows and nobody walks; the rest in the rooms (dead ends, nearly still,
+    # where people only brush past). All of it falls in small batches over the
+    # first seconds.
     n_events = 0
-    per_other = (DEBRIS_TOTAL - DEBRIS_BREACHED) // (len(modules) - 1)
-    shares = [DEBRIS_BREACHED] + [per_other] * (len(modules) - 1)
-    shares[-1] += DEBRIS_TOTAL - sum(shares)
-    for k, share in enumerate(shares):
-        rects = list(room_cells[k])
-        i, j = k % COLS, k // COLS
-        x0, y0 = i * MW, j * MH
-        if k == 0:  # the hall the breach vents through holds a fifth of it
-            rects += [(x0 + 1, y0 + HALL[0], x0 + MW - 1, y0 + HALL[1])] * (len(rects) // 4)
-        base, extra = divmod(share, len(rects))
+    per = MW - 1
+    windy = [(i * MW + 1, TUNNEL[0], i * MW + per, TUNNEL[-1]) for i in range(COLS)]
+    quiet = room_rects
+    for rects, total in ((windy, DEBRIS_WINDY), (quiet, DEBRIS_TOTAL - DEBRIS_WINDY)):
+        base, extra = divmod(total, len(rects))
         for r, rect in enumerate(rects):
             count = base + (1 if r < extra else 0)
-            kind = "insulation" if (k + r) % 5 == 0 else "personal_effects"
+            kind = "insulation" if r % 5 == 0 and rects is quiet else "personal_effects"
             while count > 0:
                 n = min(count, 20)
                 at_s = round(0.5 + (FALL_END_S - 0.5) * ((n_events * 37) % 101) / 100, 2)
@@ -131,7 +154,7 @@ def build() -> Level:
                 count -= n
                 n_events += 1
     events.sort(key=lambda e: e.at_s)
-    events.append(EventDef(BREACH_S, "breach", {"at": (0, HALL[0]), "area_cm2": 200.0, "section": "west"}))
+    events.append(EventDef(BREACH_S, "breach", {"at": (0, TUNNEL[1]), "area_cm2": BREACH_CM2, "section": "west"}))
     rows = tuple("".join(r) for r in g)
     return Level(
         meta=Meta("Station drill", "Breach Protocol team",
@@ -150,18 +173,21 @@ def build() -> Level:
     )
 
 
-def mirror(cell: tuple[int, int]) -> tuple[int, int]:
-    """The same place in the module across the station (row 0 <-> row 1)."""
-    x, y = cell
-    return (x, y + MH if y < MH else y - MH)
-
-
 def drill_commands(level: Level) -> list[C.Command]:
     """The drill's orders at the first tick: the autopilot on, and everyone
     walking to their matching place in the module across the station."""
     cmds: list[C.Command] = [C.SetAutopilot(on=True)]
-    cmds += [C.MoveTo(person_id=pid, cell=mirror(c.at)) for pid, c in enumerate(level.crew)]
+    half = len(level.crew) // 2  # row 0's people, then row 1's, in the same order
+    cmds += [C.MoveTo(person_id=pid, cell=level.crew[(pid + half) % len(level.crew)].at) for pid in range(len(level.crew))]
     return cmds
+
+
+def drill_world(level: Level, seed: int = 1) -> World:
+    """A world of the drill with its orders given (they apply at the first tick)."""
+    world = create_world(level, seed)
+    for cmd in drill_commands(level):
+        world.submit(cmd)
+    return world
 
 
 if __name__ == "__main__":

@@ -335,15 +335,20 @@ def screenshot(level: Level, level_path: str, seed: int | None, at_s: float, out
 
 
 def measure_frames(world: "World", frames: int = 600, fps: int = FPS, size: tuple[int, int] = DEFAULT_SIZE,
-                   speed: int = 1, overlay: str | None = None) -> dict[str, float]:
+                   speed: int = 1, overlay: str | None = None,
+                   after_frame: Callable[[float, float, float, float], None] | None = None, **settings) -> dict[str, float]:
     """Run the play scene headless for `frames` frames of 1/fps real seconds each; frame times in ms.
+
+    `after_frame(frame_ms, update_ms, draw_ms, cpu_ms)`, if given, is called after each
+    frame outside the timing, so a benchmark can note what the world was doing;
+    `settings` override the player's (auto_pause=False to play through a breach).
 
     A frame is what the window does each time round: the scene's update (the
     fixed-step sim, countdowns, particles, sound cues) and its draw at `size`
     into an off-screen surface, plus the UI manager's update. The scene's
     first frame (which builds the map cache) is drawn before timing starts.
     """
-    state = headless_play(world, size, paused=False)
+    state = headless_play(world, size, paused=False, **settings)
     state.speed = speed
     state.renderer.overlay = overlay
     surface = pygame.Surface(size)
@@ -365,6 +370,8 @@ def measure_frames(world: "World", frames: int = 600, fps: int = FPS, size: tupl
         times.append((t2 - t0) * 1000.0)
         steps_ms.append((t1 - t0) * 1000.0)
         draws.append((t2 - t1) * 1000.0)
+        if after_frame is not None:
+            after_frame(times[-1], steps_ms[-1], draws[-1], cpu[-1])
     state.leave()
     gc.unfreeze()
     return {

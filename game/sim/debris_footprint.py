@@ -2,6 +2,12 @@
 
 Pure numpy over many bodies at once. A body is a length x width rectangle
 centred on its position and turned by its angle (radians, x toward y).
+
+New pieces are fitted on a `Floor`: the free deck around a spot at FINE_PER_M
+raster cells per metre, walls and the pieces already there taken out, so a
+piece never lands overlapping a wall or another piece. (Landing inside
+others, the solver would push them apart with as much speed as the overlap
+was deep, squeezing the outer ones of a pile into the walls.)
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ import math
 import numpy as np
 
 SAMPLE_SPACING_M = 0.25  # below a cell's size, so a body's cells form an 8-connected set
+FINE_PER_M = 10  # the Floor's raster: 0.1 m, under the thinnest piece (0.15 m), so none hides between samples
+CLEARANCE_M = 0.03  # gap kept from walls and from other pieces when landing
 
 
 def area_samples(length_m: float, width_m: float, spacing_m: float = SAMPLE_SPACING_M) -> np.ndarray:
@@ -26,7 +34,8 @@ def area_samples(length_m: float, width_m: float, spacing_m: float = SAMPLE_SPAC
 def outline_samples(
     length_m: float, width_m: float, margin_m: float, spacing_m: float = SAMPLE_SPACING_M
 ) -> np.ndarray:
-    """Local points along the outline grown by `margin_m`, corners included."""
+    """Local points along the outline grown by `margin_m`, corners included, and
+    the inside at `spacing_m` (at most 0.5 m: wider bodies than a cell)."""
     hl, hw = length_m / 2 + margin_m, width_m / 2 + margin_m
     nl = max(1, math.ceil(2 * hl / spacing_m))
     nw = max(1, math.ceil(2 * hw / spacing_m))
@@ -34,7 +43,7 @@ def outline_samples(
     ys = np.linspace(-hw, hw, nw + 1)
     pts = [np.stack([xs, np.full_like(xs, -hw)], 1), np.stack([xs, np.full_like(xs, hw)], 1)]
     pts += [np.stack([np.full_like(ys, -hl), ys], 1), np.stack([np.full_like(ys, hl), ys], 1)]
-    pts.append(area_samples(length_m, width_m, 0.5))  # interior, for bodies wider than a cell
+    pts.append(area_samples(length_m, width_m, min(0.5, spacing_m)))
     return np.concatenate(pts)
 
 
@@ -43,17 +52,6 @@ def place(local: np.ndarray, centres: np.ndarray, angle_rad: float) -> np.ndarra
     c, s = math.cos(angle_rad), math.sin(angle_rad)
     rot = np.array([[c, s], [-s, c]])  # row-vector form of the rotation
     return centres[:, None, :] + (local @ rot)[None, :, :]
-
-
-def points_free(passable: np.ndarray, pts: np.ndarray) -> np.ndarray:
-    """For (..., K, 2) world points: True where all K lie on passable cells."""
-    h, w = passable.shape
-    cx = np.floor(pts[..., 0]).astype(np.int64)
-    cy = np.floor(pts[..., 1]).astype(np.int64)
-    inside = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
-    ok = np.zeros(cx.shape, dtype=bool)
-    ok[inside] = passable[cy[inside], cx[inside]]
-    return ok.all(axis=-1)
 
 
 def rect_distance(
@@ -82,62 +80,104 @@ def sample_cells(
     return np.where(inside, cy * w + cx, 0), inside
 
 
+class Floor:
+    """The free deck over a window of the grid, at FINE_PER_M raster cells per metre.
+
+    Made from a [y, x] cell mask of where a piece may lie (the whole window
+    `box`, x0, y0, x1, y1 in cells); `take` marks a piece lying there, so the
+    next one is fitted clear of it. The raster has a taken border, so a
+    point off the window reads as taken.
+    """
+
+    def __init__(self, free_cells: np.ndarray, box: tuple[int, int, int, int]) -> None:
+        x0, y0, x1, y1 = box
+        k = FINE_PER_M
+        inner = np.repeat(np.repeat(free_cells[y0:y1, x0:x1], k, axis=0), k, axis=1)
+        self.free = np.zeros((inner.shape[0] + 2, inner.shape[1] + 2), dtype=bool)
+        self.free[1:-1, 1:-1] = inner
+        # raster index of a point: floor(p * k) - (origin * k - 1), clipped onto the border
+        self.shift = (x0 * k - 1, y0 * k - 1)
+
+    def _index(self, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        h, w = self.free.shape
+        cx = np.floor(pts[..., 0] * FINE_PER_M).astype(np.int64) - self.shift[0]
+        cy = np.floor(pts[..., 1] * FINE_PER_M).astype(np.int64) - self.shift[1]
+        return np.clip(cy, 0, h - 1), np.clip(cx, 0, w - 1)
+
+    def take(self, length_m: float, width_m: float, pos: tuple[float, float], angle: float) -> None:
+        """Mark every raster cell the rectangle (grown by CLEARANCE_M) touches as taken."""
+        step = 0.5 / FINE_PER_M  # half a raster cell: no cell under the rectangle is missed
+        local = area_samples(length_m + 2 * CLEARANCE_M + step, width_m + 2 * CLEARANCE_M + step, step)
+        cy, cx = self._index(place(local, np.array([pos], dtype=np.float64), angle)[0])
+        self.free[cy, cx] = False
+        self.free[0, :] = self.free[-1, :] = False  # (clipped points land on the border: it stays taken)
+        self.free[:, 0] = self.free[:, -1] = False
+
+    def fits(self, samples: np.ndarray, centres: np.ndarray, angle: float) -> np.ndarray:
+        """For each candidate centre: do all the piece's `samples` (local points) lie on free deck there?"""
+        cy, cx = self._index(place(samples, centres, angle))
+        return self.free[cy, cx].all(axis=-1)
+
+
+def _coarse(length_m: float, width_m: float) -> np.ndarray:
+    """A few of a rectangle's points (centre, corners, mid-sides): a quick first test of a fit."""
+    hl, hw = length_m / 2 + CLEARANCE_M, width_m / 2 + CLEARANCE_M
+    return np.array([(sx * hl, sy * hw) for sx in (-1, 0, 1) for sy in (-1, 0, 1)], dtype=np.float64)
+
+
 def find_spot(
-    free: np.ndarray, length_m: float, width_m: float, want: tuple[float, float], angle: float,
+    floor: Floor, length_m: float, width_m: float, want: tuple[float, float], angle: float,
     area: tuple[float, float, float, float],
 ) -> tuple[tuple[float, float], float] | None:
     """The free place nearest `want` for a rectangle: first at `angle`, then turned.
 
     Candidates lie on a 0.1 m lattice over `area` grown by 1 m, tried nearest
-    first (ties in lattice order), so the choice is deterministic; those
-    within NEAR_SEARCH_M are tried before the rest. `free` is the [y, x]
-    mask of cells the rectangle may touch.
+    first (ties in lattice order), so the choice is deterministic. The
+    rectangle must lie on `floor`'s free deck, CLEARANCE_M from whatever is
+    taken; the floor's window must hold `area` grown by SPOT_REACH_M (see
+    `spot_window`).
     """
-    outline = outline_samples(length_m, width_m, 0.02)
+    outline = outline_samples(length_m, width_m, CLEARANCE_M, 1.0 / FINE_PER_M)
+    coarse = _coarse(length_m, width_m)
     want_arr = np.array([want], dtype=np.float64)
-    if points_free(free, place(outline, want_arr, angle))[0]:
-        return (float(want[0]), float(want[1])), angle
     x0, y0, x1, y1 = area
-    ix0, ix1 = math.floor((x0 - 1.0) * 10), math.ceil((x1 + 1.0) * 10)
-    iy0, iy1 = math.floor((y0 - 1.0) * 10), math.ceil((y1 + 1.0) * 10)
-    r = round(NEAR_SEARCH_M * 10)
-    wx, wy = round(want[0] * 10), round(want[1] * 10)
+    gx = np.arange(math.floor((x0 - 1.0) * 10), math.ceil((x1 + 1.0) * 10) + 1) / 10.0
+    gy = np.arange(math.floor((y0 - 1.0) * 10), math.ceil((y1 + 1.0) * 10) + 1) / 10.0
+    cx, cy = np.meshgrid(gx, gy, indexing="xy")
+    lattice = np.stack([cx.ravel(), cy.ravel()], axis=1)
+    d2 = (lattice[:, 0] - want[0]) ** 2 + (lattice[:, 1] - want[1]) ** 2
+    lattice = lattice[np.argsort(d2, kind="stable")]
     for a in (angle, angle + math.pi / 2, 0.0, math.pi / 2):
-        if a != angle and points_free(free, place(outline, want_arr, a))[0]:
+        if floor.fits(outline, want_arr, a)[0]:
             return (float(want[0]), float(want[1])), a
-        # The lattice near `want` first; the whole area only if nothing fits there.
-        for lo_x, hi_x, lo_y, hi_y in (
-            (max(ix0, wx - r), min(ix1, wx + r), max(iy0, wy - r), min(iy1, wy + r)),
-            (ix0, ix1, iy0, iy1),
-        ):
-            spot = _nearest_fit(free, outline, want, a, lo_x, hi_x, lo_y, hi_y)
-            if spot is not None:
-                return spot, a
+        spot = _nearest_fit(floor, outline, lattice[floor.fits(coarse, lattice, a)], a)
+        if spot is not None:
+            return spot, a
     return None
 
 
-NEAR_SEARCH_M = 1.5
+# How far past a search area a fitted piece can reach: the lattice's 1 m and
+# half the longest piece's diagonal (a 4 m beam), rounded up.
+SPOT_REACH_M = 4
 
 
-def _nearest_fit(
-    free: np.ndarray, outline: np.ndarray, want: tuple[float, float], angle: float,
-    ix0: int, ix1: int, iy0: int, iy1: int,
-) -> tuple[float, float] | None:
-    """Nearest free lattice point (tenths of a metre, inclusive bounds) to `want`, or None."""
-    if ix1 < ix0 or iy1 < iy0:
-        return None
-    gx = np.arange(ix0, ix1 + 1) / 10.0
-    gy = np.arange(iy0, iy1 + 1) / 10.0
-    cx, cy = np.meshgrid(gx, gy, indexing="xy")
-    cand = np.stack([cx.ravel(), cy.ravel()], axis=1)
-    d2 = (cand[:, 0] - want[0]) ** 2 + (cand[:, 1] - want[1]) ** 2
-    order = np.argsort(d2, kind="stable")
+def spot_window(area: tuple[float, float, float, float], shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The cells (x0, y0, x1, y1) a Floor needs to fit pieces anywhere over `area`."""
+    h, w = shape
+    x0, y0, x1, y1 = area
+    return (
+        max(0, math.floor(x0) - SPOT_REACH_M), max(0, math.floor(y0) - SPOT_REACH_M),
+        min(w, math.ceil(x1) + SPOT_REACH_M), min(h, math.ceil(y1) + SPOT_REACH_M),
+    )
+
+
+def _nearest_fit(floor: Floor, outline: np.ndarray, cand: np.ndarray, angle: float) -> tuple[float, float] | None:
+    """The first of the candidate centres (nearest first) where the piece fits, or None."""
     start, size = 0, 64
-    while start < len(order):  # nearest first, in growing batches: most fits are close
-        idx = order[start:start + size]
-        hit = np.flatnonzero(points_free(free, place(outline, cand[idx], angle)))
+    while start < len(cand):  # in growing batches: most fits are close
+        batch = cand[start:start + size]
+        hit = np.flatnonzero(floor.fits(outline, batch, angle))
         if hit.size:
-            c = cand[idx[hit[0]]]
-            return float(c[0]), float(c[1])
+            return float(batch[hit[0], 0]), float(batch[hit[0], 1])
         start, size = start + size, size * 4
     return None

@@ -135,13 +135,39 @@ def _heavy_cells(world: "World") -> np.ndarray:
     return occupancy(world)[0]
 
 
+def _floor(
+    world: "World", area: tuple[float, float, float, float], free_cells: np.ndarray, heavy_only: bool,
+    moving: Iterable[int] = (),
+) -> fp.Floor:
+    """The deck around `area` where a piece may land: `free_cells`, less what
+    the pieces lying there cover (only the heavy ones if `heavy_only`), but
+    for the ones `moving` (ids)."""
+    st = world.physics
+    box = fp.spot_window(area, free_cells.shape)
+    floor = fp.Floor(free_cells, box)
+    index = _shape_index(st)
+    skip = set(moving)
+    x0, y0, x1, y1 = box
+    hits = st.space.bb_query(pymunk.BB(x0, y0, x1, y1), _PLUG_QUERY)
+    for i in sorted(k for k in (index.get(id(s)) for s in hits) if k is not None):
+        p = st.pieces[i]
+        if i not in skip and (p.heavy or not heavy_only):
+            floor.take(p.length_m, p.width_m, tuple(p.body.position), p.body.angle)
+    return floor
+
+
 def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
     """Drop `count` pieces of a kind into a region (or onto a cell); returns their ids.
 
     Every piece draws the same eight numbers from the debris stream, in
     order, whether or not it finds room, so one event never shifts another.
-    A single piece dropped `at` a cell lands on its centre. Light pieces land
-    clear of heavy ones; a heavy one pushes light ones out from under it.
+    A single piece dropped `at` a cell lands on its centre. Each piece lands
+    on clear deck nearest its drawn spot: clear of walls and of the pieces
+    already there (light ones also clear of cells under heavy ones); a heavy
+    one lands clear of heavy ones and pushes light ones out from under it.
+    One that finds no clear deck within a metre of the area does not come
+    down (top-down there is no stacking: a pile deeper than one layer would
+    be squeezed into the walls by the solver).
     """
     st = world.physics
     if st.space is None:
@@ -152,7 +178,7 @@ def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
     angle_deg = params.get("angle_deg")
     rng = world.rng["debris"]
     ids: list[int] = []
-    blocked = None  # cells under heavy debris: worked out once, again after a heavy landing
+    floor = None  # worked out once, again after a heavy landing moved light pieces
     for _ in range(count):
         t_size, t_width, t_angle, ux, uy, vx, vy, spin = rng.random(8).tolist()
         length = kind.length_m[0] + t_size * (kind.length_m[1] - kind.length_m[0])
@@ -161,12 +187,10 @@ def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
         angle = math.radians(float(angle_deg)) if angle_deg is not None else t_angle * math.pi
         want = ((x0 + x1) / 2, (y0 + y1) / 2) if placed and count == 1 else (x0 + ux * (x1 - x0), y0 + uy * (y1 - y0))
         heavy = mass >= HEAVY_KG
-        free = st.passable
-        if not heavy:
-            if blocked is None:
-                blocked = _heavy_cells(world)
-            free = st.passable & ~blocked
-        spot = fp.find_spot(free, length, width, want, angle, (x0, y0, x1, y1))
+        if floor is None:
+            free = st.passable if heavy else st.passable & ~_heavy_cells(world)
+            floor = _floor(world, (x0, y0, x1, y1), free, heavy_only=heavy)
+        spot = fp.find_spot(floor, length, width, want, angle, (x0, y0, x1, y1))
         if spot is None:
             continue
         pos, angle = spot
@@ -174,15 +198,15 @@ def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
         slide = 0.0 if heavy else 1.0
         vel = ((vx - 0.5) * 0.6 * slide, (vy - 0.5) * 0.6 * slide)
         ids.append(_add_piece(st, kind, length, width, mass, pos, angle, vel, (spin - 0.5) * slide))
+        floor.take(length, width, pos, angle)
         if heavy:
             _knock_aside(world, ids[-1])
-            blocked = None
     _dirty(st)
     return ids
 
 
 def _knock_aside(world: "World", piece_id: int) -> None:
-    """Light pieces under a heavy one that just landed go to the nearest spot clear of it.
+    """Light pieces under a heavy one that just landed go to the nearest clear spot off it.
 
     Top-down, the solver would otherwise shove the beam sideways as if the
     panels under it shared the deck with it.
@@ -195,14 +219,17 @@ def _knock_aside(world: "World", piece_id: int) -> None:
     if not under:
         return
     _dirty(st)
-    free = st.passable & ~_heavy_cells(world)
     sc = _read(st)
     for i in under:
         p = st.pieces[i]
         x, y, a = sc.state[i, 0:3].tolist()
-        spot = fp.find_spot(free, p.length_m, p.width_m, (x, y), a, (x - 2.0, y - 2.0, x + 2.0, y + 2.0))
+        around = (x - 2.0, y - 2.0, x + 2.0, y + 2.0)
+        # Worked out afresh for each: the ones moved before it are where they went.
+        floor = _floor(world, around, st.passable & ~_heavy_cells(world), heavy_only=False, moving=(i,))
+        spot = fp.find_spot(floor, p.length_m, p.width_m, (x, y), a, around)
         if spot is not None:
             _move_piece(st, p, spot[0], spot[1])
+            _dirty(st)
     _dirty(st)
 
 
@@ -230,6 +257,8 @@ def breach_opened(world: "World", breach: "Breach") -> list[int]:
     kind = KINDS["personal_effects"]
     rng = world.rng["debris"]
     ids = []
+    floor = _floor(world, (mouth[0] - THROW_RADIUS_M, mouth[1] - THROW_RADIUS_M,
+                           mouth[0] + THROW_RADIUS_M, mouth[1] + THROW_RADIUS_M), st.passable, heavy_only=False)
     for _ in range(count):
         pick, t_size, t_width, t_angle, ux, uy, t_speed, t_turn = rng.random(8).tolist()
         cy, cx = cells[min(int(pick * len(cells)), len(cells) - 1)]
@@ -237,10 +266,11 @@ def breach_opened(world: "World", breach: "Breach") -> list[int]:
         width = kind.width_m[0] + t_width * (kind.width_m[1] - kind.width_m[0])
         mass = kind.mass_kg[0] + t_size * (kind.mass_kg[1] - kind.mass_kg[0])
         want = (cx + 0.2 + 0.6 * ux, cy + 0.2 + 0.6 * uy)
-        spot = fp.find_spot(st.passable, length, width, want, t_angle * math.pi, (cx, cy, cx + 1, cy + 1))
+        spot = fp.find_spot(floor, length, width, want, t_angle * math.pi, (cx, cy, cx + 1, cy + 1))
         if spot is None:
             continue
         pos, angle = spot
+        floor.take(length, width, pos, angle)
         heading = math.atan2(mouth[1] - pos[1], mouth[0] - pos[0]) + (t_turn - 0.5) * math.radians(60)
         speed = THROW_SPEED_M_S[0] + t_speed * (THROW_SPEED_M_S[1] - THROW_SPEED_M_S[0])
         vel = (speed * math.cos(heading), speed * math.sin(heading))
@@ -308,14 +338,17 @@ def clear_light_debris(world: "World", cell: tuple[int, int]) -> bool:
         return False
     free = st.passable & ~occupancy(world)[0]
     free[y, x] = False
+    around = (x - 1.5, y - 1.5, x + 2.5, y + 2.5)
+    # Everything on the cell is being moved: only what lies elsewhere is in the way.
+    floor = _floor(world, around, free, heavy_only=False, moving=on)
     moved = False
     for i in on:
         p = st.pieces[i]
-        around = (x - 1.5, y - 1.5, x + 2.5, y + 2.5)
-        spot = fp.find_spot(free, p.length_m, p.width_m, (x + 0.5, y + 0.5), float(sc.state[i, 2]), around)
+        spot = fp.find_spot(floor, p.length_m, p.width_m, (x + 0.5, y + 0.5), float(sc.state[i, 2]), around)
         if spot is None:
             continue
         _move_piece(st, p, spot[0], spot[1])
+        floor.take(p.length_m, p.width_m, spot[0], spot[1])
         moved = True
     _dirty(st)
     return moved

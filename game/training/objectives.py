@@ -119,7 +119,9 @@ def left_harmed(w: World, tr: Tracker, person_id: int) -> str:
     """How a responder or bystander (not one caught in the breach, nor one
     brought to the medical bay) is left harmed though alive: '' if not."""
     p = w.people[person_id]
-    if person_id in at_risk(tr) or p.delivered_s is not None:
+    caught = tr.breach_s is not None and person_id in tr.module_at_breach \
+        and tr.module_at_breach[person_id] in tr.breached_modules  # in at_risk(tr), without listing everyone per person
+    if caught or p.delivered_s is not None:
         return ""  # the rescue and injury objectives judge those
     state = int(w.bodies.state[person_id])
     if state == DEAD:

@@ -9,11 +9,14 @@ markers and sparks). Nothing here changes the world.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from game.sim import events as ev
+from game.sim.evacuation import Evacuate
 from game.sim.explain import explain
+from game.sim.movement import Walk
 from game.sim.orders import ORDER_KINDS, command_words
 from game.sim.physiology import speed_factor
 from game.sim.words import live_clock
@@ -133,3 +136,41 @@ def activity(world: "World", person_id: int, notes: AgentNotes | None = None) ->
     return Activity(kind, text, e.progress, why, blocked, at,
                     cutting=e.action == "cut", prying=e.action == "pry",
                     queued=tuple(_cap(w) for w in e.plan), eta_s=eta)
+
+
+class Activities(Mapping):
+    """Everyone's `activity` at one tick, each worked out when first asked for.
+
+    A frame needs the words of only the people it shows (a screenful of the
+    crew list, the inspector) and, for the map, whoever is at timed work;
+    with 400 people, working out everyone every tick cost a frame of its own.
+    """
+
+    def __init__(self, world: "World", notes: AgentNotes | None = None) -> None:
+        self._world = world
+        self._notes = notes
+        self._done: dict[int, Activity] = {}
+        self._working: dict[int, Activity] | None = None
+
+    def __getitem__(self, person_id: int) -> Activity:
+        act = self._done.get(person_id)
+        if act is None:
+            if not isinstance(person_id, int) or not 0 <= person_id < len(self._world.people):
+                raise KeyError(person_id)
+            act = self._done[person_id] = activity(self._world, person_id, self._notes)
+        return act
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self._world.people)))
+
+    def __len__(self) -> int:
+        return len(self._world.people)
+
+    def working(self) -> dict[int, Activity]:
+        """The people at timed work (a cut, a pry, a respirator...): walking or
+        standing by has no progress, so only the others are worked out."""
+        if self._working is None:
+            busy = (p.id for p in self._world.people if p.action is not None and not isinstance(p.action, (Walk, Evacuate)))
+            acts = ((i, self[i]) for i in busy)
+            self._working = {i: a for i, a in acts if a.cutting or a.progress is not None}
+        return self._working

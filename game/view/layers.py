@@ -411,14 +411,19 @@ def spread(positions: np.ndarray) -> np.ndarray:
     uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
     if counts.max() < 2:
         return positions
+    # each person's place among those on their cell (in id order), in one pass for all cells
+    order = np.argsort(inverse, kind="stable")
+    first = np.cumsum(counts) - counts
+    rank = np.empty(len(positions), dtype=np.int64)
+    rank[order] = np.arange(len(positions)) - first[inverse[order]]
+    n = counts[inverse]
+    shared = n > 1
+    cx = np.bincount(inverse, weights=positions[:, 0]) / counts
+    cy = np.bincount(inverse, weights=positions[:, 1]) / counts
+    angles = rank * (2 * np.pi) / n
     out = positions.copy()
-    for g in np.nonzero(counts > 1)[0].tolist():
-        members = np.nonzero(inverse == g)[0]
-        n = len(members)
-        angles = np.arange(n) * (2 * np.pi / n)
-        centre = positions[members].mean(axis=0)
-        out[members, 0] = centre[0] + SPREAD_M * np.cos(angles)
-        out[members, 1] = centre[1] + SPREAD_M * np.sin(angles)
+    out[shared, 0] = cx[inverse][shared] + SPREAD_M * np.cos(angles[shared])
+    out[shared, 1] = cy[inverse][shared] + SPREAD_M * np.sin(angles[shared])
     return out
 
 

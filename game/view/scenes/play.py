@@ -25,7 +25,7 @@ from game.sim.atmosphere import FEED_MAX_G_S
 from game.sim.tiles import Tile
 from game.sim.world import TICK_S, World, create_world, step
 from game.view import hud, objective_panel, panels, ui
-from game.view.agents import Activity, AgentNotes, activity
+from game.view.agents import Activities, AgentNotes
 from game.view.context_menu import ContextMenu
 from game.view.countdowns import Countdowns
 from game.view.debris_layer import debris_at
@@ -88,7 +88,7 @@ class PlayState(State):
         self.pings: list[tuple[tuple[int, int], float]] = []
         self.acks: list[tuple[str, float]] = []  # (what was ordered, clock_s): every order is acknowledged on screen
         self.clock_s = 0.0  # real seconds since the scene started, for animations
-        self._acts: dict[int, Activity] = {}
+        self._acts: Activities = Activities(world)
         self._acts_key: tuple | None = None
         self.plan = FramePlan()
         self._seen_events = 0
@@ -370,9 +370,7 @@ class PlayState(State):
             self.accumulator_s = TICK_S
             done += self.advance(TICK_S / self.speed)
             if done >= EFFECT_TICKS or self.world.tick >= end:  # sparks and flow particles, as a frame would
-                acts = self.activities()
-                working = {i: a for i, a in acts.items() if a.cutting or a.progress is not None}
-                self.renderer.advance_effects(done * TICK_S, Marks(activities=working))
+                self.renderer.advance_effects(done * TICK_S, Marks(activities=self.activities().working()))
                 done = 0
             if self.paused:  # auto-paused on the way: the caller decides
                 self.paused = False
@@ -412,16 +410,16 @@ class PlayState(State):
         out[jump] = cur[jump]
         return spread(out)
 
-    def activities(self) -> dict[int, Activity]:
+    def activities(self) -> Activities:
         """Everyone's current doing, worked out once per tick."""
         key = (self.world.tick, len(self.world.command_log), len(self.world.events))
         if key != self._acts_key:
             self.notes.sync(self.world)
-            self._acts = {p.id: activity(self.world, p.id, self.notes) for p in self.world.people}
+            self._acts = Activities(self.world, self.notes)
             self._acts_key = key
         return self._acts
 
-    def _frame_activities(self) -> dict[int, Activity]:
+    def _frame_activities(self) -> Activities:
         """`activities()` for drawing this frame: last tick's on a frame that ran a tick."""
         if self.plan.ticked and self._acts_key is not None:
             return self._acts
@@ -437,8 +435,7 @@ class PlayState(State):
         self.renderer.defer_map = plan.defer_map(self.speed)
         if plan.room(self.speed):
             self.countdowns.update(self.world)
-        acts = self._frame_activities()
-        working = {i: a for i, a in acts.items() if a.cutting or a.progress is not None}
+        working = self._frame_activities().working()
         plan.effects_owed_s += ticks * TICK_S  # particles catch up a frame later, as the rest does
         if not plan.ticked:
             self.renderer.advance_effects(plan.effects_owed_s, Marks(activities=working))
@@ -474,7 +471,7 @@ class PlayState(State):
     # ------------------------------------------------------------------ draw
     def marks(self, positions: np.ndarray) -> Marks:
         acts = self._frame_activities()
-        shown = {i: a for i, a in acts.items() if i in self.selected or a.cutting or a.progress is not None}
+        shown = {**acts.working(), **{i: acts[i] for i in self.selected if i in acts}}
         pings = [(c, (self.clock_s - t) / PING_S) for c, t in self.pings]
         preview = self.menu.hovered(self.input.mouse) if self.menu is not None else None
         return Marks(tuple(self.selected), shown, self.countdowns.endangered(self.world.time_s), pings,

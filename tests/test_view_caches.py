@@ -1,0 +1,74 @@
+"""The drill's view caches draw what an uncached frame draws (issue 18 point 2).
+
+The debris layer keeps still pieces on a cached layer and stamps pieces that
+come to rest; people's words are worked out when asked. Each test compares
+the cached result with a fresh one on a tiny level.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+import numpy as np  # noqa: E402
+import pygame  # noqa: E402
+
+from game.sim.level import EventDef  # noqa: E402
+from game.sim.world import run_until, step  # noqa: E402
+from game.view.agents import Activities, activity  # noqa: E402
+from game.view.camera import Camera  # noqa: E402
+from game.view.debris_layer import DebrisLayer  # noqa: E402
+from tests.builders import ascii_world  # noqa: E402
+
+ROOM = """
+HHHHHHHHHHHH
+H..........H
+H..a.......H
+H..........H
+H..........H
+HHHHHHHHHHHH
+"""
+
+
+def _debris_world():
+    fall = EventDef(0.0, "debris_fall", {"debris": "personal_effects", "region": (1, 1, 10, 4), "count": 12})
+    return ascii_world(ROOM, people={"a": ("Ana Ruiz", "engineer", ())}, events=[fall])
+
+
+def _pixels(layer: DebrisLayer, world, camera: Camera) -> np.ndarray:
+    surf = pygame.Surface((320, 160))
+    surf.fill((0, 0, 0))
+    layer.draw(surf, world, camera)
+    return pygame.surfarray.array3d(surf)
+
+
+def _camera(world) -> Camera:
+    return Camera(pygame.Rect(0, 0, 320, 160), tile_px=24)  # the 12 x 6 room fills most of it
+
+
+def test_cached_debris_layer_draws_what_a_fresh_one_draws_as_pieces_fall_and_settle() -> None:
+    pygame.init()
+    world = _debris_world()
+    cam = _camera(world)
+    cached = DebrisLayer()
+    for _ in range(30):  # pieces fall (moving), then settle (stamped onto the still layer)
+        cached.snapshot(world)
+        step(world)
+        mine = _pixels(cached, world, cam)
+        fresh_layer = DebrisLayer()
+        fresh_layer.snapshot(world)  # nothing moved since: every piece is still, painted afresh
+        fresh = _pixels(fresh_layer, world, cam)
+        assert np.array_equal(mine, fresh), f"cached layer differs at tick {world.tick}"
+    assert cached.drawn == 12  # every piece of the fall is drawn
+
+
+def test_activities_give_each_persons_words_and_the_busy_ones_without_working_out_everyone() -> None:
+    world = ascii_world(ROOM, people={"a": ("Ana Ruiz", "engineer", ())})
+    run_until(world, 1.0)
+    acts = Activities(world)
+    assert acts[0] == activity(world, 0)
+    assert acts.get(5) is None  # nobody by that id
+    assert acts.working() == {}  # standing by: no timed work to mark on the map
+    assert len(acts) == 1 and list(acts) == [0]
