@@ -263,7 +263,7 @@ def generate_level(seed: int, modules: int = DEFAULT_MODULES, incident: Incident
     doors += [DoorDef(h, "closed", f"{layout.modules[i][0]} tunnel hatch") for i, h in enumerate(layout.tunnel_hatches)]
     x0, x1 = layout.modules[0][1], layout.modules[0][2]
     events = [EventDef(0.0, "breach", {"at": (int(rng.integers(hit.x0, hit.x1 + 1)), _HULL_N),
-                                       "area_cm2": incident.breach_cm2, "section": "stricken-north"})]
+                                       "area_cm2": incident.breach_cm2, "section": "module-A-north"})]
     if incident.debris:
         events.append(EventDef(20.0, "debris_fall", {"debris": "ceiling_panel", "region": (x0, _CORRIDOR_ROWS[0], x1, _CORRIDOR_ROWS[1]),
                                                      "count": incident.debris}))
@@ -272,14 +272,14 @@ def generate_level(seed: int, modules: int = DEFAULT_MODULES, incident: Incident
     if incident.second_breach_chance > 0 and sleepers_rooms:
         r2 = sleepers_rooms[-1]
         events.append(EventDef(60.0, "breach", {"at": (r2.x0, _HULL_N), "area_cm2": incident.second_breach_cm2,
-                                                "section": "stricken-north"}, chance=incident.second_breach_chance))
+                                                "section": "module-A-north"}, chance=incident.second_breach_chance))
     rooms = [RoomDef(r.label, r.centre, r.kind) for r in layout.rooms]
     rooms += [RoomDef(f"{name} corridor", (lo, _CORRIDOR_ROWS[0]), "corridor") for name, lo, _ in layout.modules]
     rooms.append(RoomDef("Maintenance tunnel", (1, _TUNNEL), "tunnel"))
     modules_def = [ModuleDef(name, (lo, _CORRIDOR_ROWS[0])) for name, lo, _ in layout.modules]
     modules_def.append(ModuleDef("Maintenance tunnel", (1, _TUNNEL)))
-    sections = [HullSectionDef("stricken-north", (x0, _HULL_N, x1, _HULL_N)),
-                HullSectionDef("safe-north", (safe[1], _HULL_N, layout.modules[-1][2], _HULL_N))]
+    sections = [HullSectionDef("module-A-north", (x0, _HULL_N, x1, _HULL_N)),
+                HullSectionDef("far-modules-north", (safe[1], _HULL_N, layout.modules[-1][2], _HULL_N))]
     objectives = (
         ObjectiveDef("evacuate", "Get the sleepers out of module A alive", 3.0, trapped_names, TIME_LIMIT_S),
         ObjectiveDef("survive", "Nobody dies", 2.0),
