@@ -195,7 +195,7 @@ def build_layout(seed: int, modules: int = DEFAULT_MODULES) -> Layout:
             continue
         if r is rooms[-1]:
             kind = "medbay"
-        elif r.module == 1 and r is mods_first(rooms, 1):
+        elif r.module == 1 and r is _first_room(rooms, 1):
             kind = "control"
         else:
             kind = kinds[int(rng.integers(len(kinds)))]
@@ -204,7 +204,7 @@ def build_layout(seed: int, modules: int = DEFAULT_MODULES) -> Layout:
                   tuple(hatches))
 
 
-def mods_first(rooms: list[Room], m: int) -> Room:
+def _first_room(rooms: list[Room], m: int) -> Room:
     return next(r for r in rooms if r.module == m)
 
 
@@ -244,7 +244,7 @@ def generate_level(seed: int, modules: int = DEFAULT_MODULES, incident: Incident
     safe = layout.modules[1]
     a_in = layout.airlock[1]
     medbay = layout.rooms[-1]
-    control = mods_first(list(layout.rooms), 1)
+    control = _first_room(list(layout.rooms), 1)
     responders = names[incident.trapped:]
     crew += [
         CrewDef(responders[0], "rescue", (a_in[0] + 1, _CORRIDOR_ROWS[1]), ("suit", "crowbar", "respirator", "respirator")),
