@@ -39,6 +39,7 @@ from game.sim.level import (
     ModuleDef,
     ObjectiveDef,
     RoomDef,
+    from_v1_condition,
 )
 from game.sim.tiles import DEFAULT_LEGEND
 
@@ -277,6 +278,8 @@ def _params(spec: dict[str, tuple[bool, str]], op: dict, here: str) -> dict[str,
             params[key] = _int(op, key, 1, here)
         elif tag in ("pos", "frac", "num", "nonneg"):
             params[key] = _num(op, key, None, here)
+        elif tag == "bool":
+            params[key] = op[key] if isinstance(op[key], bool) else str(op[key]).strip().lower() == "true"
         else:
             params[key] = str(op[key])
     return params
@@ -315,15 +318,12 @@ def _event_from(obj: Any, kind: str, op: dict, place: _Place, here: str) -> Even
     params = _params(spec, op, here)
     if not op.get("unplaced"):
         cell = place.cell(obj)
-        if kind == "breach":
-            params.setdefault("at", cell)
-        elif kind == "door_jam":
+        if "region" in spec and _is_area(obj):
+            params.setdefault("region", place.rect(obj))
+        elif "door" in spec:  # the object stands on the door (door events) or the cell (the rest)
             params.setdefault("door", cell)
-        elif kind == "debris_fall":
-            if _is_area(obj):
-                params.setdefault("region", place.rect(obj))
-            else:
-                params.setdefault("at", cell)
+        elif "at" in spec:
+            params.setdefault("at", cell)
     params = {k: params[k] for k in spec if k in params}  # the spec's order, so text round trips too
     return EventDef(at_s=_num(op, "at_s", 0.0, here), kind=kind, params=params, chance=_num(op, "chance", 1.0, here))
 
@@ -352,7 +352,7 @@ def tiled_to_level(tmap: Any, path: Path) -> Level:
     )
     life = LifeSupport(**{k: _num(props, k, 0.0, file) for k, _ in LIFE_PROPS})
     version = _int(props, "format_version", FORMAT_VERSION, file)
-    if version != FORMAT_VERSION:
+    if version not in (1, FORMAT_VERSION):
         raise TiledError(f"{file}: format_version {version} is not supported (this game reads {FORMAT_VERSION})")
 
     place = _Place(float(tmap.tile_size.width), float(tmap.tile_size.height), x0, y0)
@@ -373,18 +373,22 @@ def tiled_to_level(tmap: Any, path: Path) -> Level:
             tables["doors"].append(DoorDef(
                 at=place.cell(obj), state=_str(op, "state", "closed"), name=name,
                 open_time_s=_num(op, "open_time_s", None, here), leak_cm2=_num(op, "leak_cm2", None, here),
+                pry_time_s=_num(op, "pry_time_s", None, here),
             ))
         elif kind == "crew":
             tables["crew"].append(CrewDef(
                 name=name, role=_str(op, "role", "crew"), at=place.cell(obj),
                 equipment=_parse_list(op.get("equipment", "")), condition=_str(op, "condition", "awake"),
+                injury=_str(op, "injury", "none"), spo2=_num(op, "spo2", None, here),
             ))
+            tables["crew"][-1] = from_v1_condition(tables["crew"][-1])
         elif kind == "locker":
             tables["lockers"].append(LockerDef(name=name or "locker", at=place.cell(obj), contents=_parse_list(op.get("contents", ""))))
         elif kind == "objective":
             tables["objectives"].append(ObjectiveDef(
                 kind=_str(op, "kind", "survive"), description=name, weight=_num(op, "weight", 1.0, here),
                 people=_parse_list(op.get("people", "")), within_s=_num(op, "within_s", None, here),
+                max_injury=_str(op, "max_injury", "none"),
             ))
         elif kind == "inject":
             ik = _str(op, "kind")
@@ -399,6 +403,6 @@ def tiled_to_level(tmap: Any, path: Path) -> Level:
         raise TiledError("; ".join(str(p) for p in problems))
     return Level(
         meta=meta, rows=tuple(rows), legend=legend, life_support=life,
-        **{k: tuple(v) for k, v in tables.items()}, format_version=version,
+        **{k: tuple(v) for k, v in tables.items()},
         lesson_steps=steps, lesson_hints=hints,
     )

@@ -114,6 +114,8 @@ def _param_props(spec: dict[str, tuple[bool, str]], params: dict[str, Any], skip
             props.append(_prop(key, "int", value))
         elif tag in ("pos", "frac", "num", "nonneg"):
             props.append(_prop(key, "float", value))
+        elif tag == "bool":
+            props.append(_prop(key, "bool", bool(value)))
         else:
             props.append(_prop(key, "string", str(value)))
     return props
@@ -191,8 +193,8 @@ def level_to_tmj(level: Level, image: str | None = None, tile_px: int = TILE_PX)
         ("crew", [
             o.point(c.at, c.name, "crew", [
                 _prop("role", "string", c.role), _prop("equipment", "string", _list_text(c.equipment)),
-                _prop("condition", "string", c.condition),
-            ]) for c in level.crew
+                _prop("condition", "string", c.condition), _prop("injury", "string", c.injury),
+            ] + ([_prop("spo2", "float", c.spo2)] if c.spo2 is not None else [])) for c in level.crew
         ]),
         ("lockers", [o.point(lk.at, lk.name, "locker", [_prop("contents", "string", _list_text(lk.contents))]) for lk in level.lockers]),
         ("events", [_event_object(o, e) for e in level.events]),
@@ -217,6 +219,8 @@ def _door_props(d: DoorDef) -> list[dict]:
         props.append(_prop("open_time_s", "float", d.open_time_s))
     if d.leak_cm2 is not None:
         props.append(_prop("leak_cm2", "float", d.leak_cm2))
+    if d.pry_time_s is not None:
+        props.append(_prop("pry_time_s", "float", d.pry_time_s))
     return props
 
 
@@ -226,6 +230,8 @@ def _objective_props(ob: ObjectiveDef) -> list[dict]:
         props.append(_prop("people", "string", _list_text(ob.people)))
     if ob.within_s is not None:
         props.append(_prop("within_s", "float", ob.within_s))
+    if ob.max_injury != "none":
+        props.append(_prop("max_injury", "string", ob.max_injury))
     return props
 
 

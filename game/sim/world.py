@@ -26,7 +26,7 @@ from game.sim.grid import Grid, build_grid
 from game.sim.level import Level
 from game.sim.orders import apply_command
 from game.sim.people import Person
-from game.sim.physiology import STATE_NAMES, Bodies
+from game.sim.physiology import STATE_NAMES, UNCONSCIOUS, Bodies
 from game.sim.rng import make_streams, stream_state_bytes
 from game.sim.state import derived, feed, static, synced
 from game.sim.tiles import IS_DOOR, Tile
@@ -62,6 +62,7 @@ class World:
     command_log: list[Command] = synced(default_factory=list, encode=_length("command_log"))
     pending: list[Command] = synced(default_factory=list)
     next_timeline: int = synced(default=0)  # index into the level's events sorted by time
+    wall_holes: list[tuple[int, int, float]] = synced(default_factory=list)  # (x, y, m2): damage leaking through a wall
     topology_dirty: bool = synced(default=True)
     atmos: atmosphere.AtmosState = synced(default_factory=atmosphere.AtmosState)
     physics: debris.PhysicsState = synced(default_factory=debris.PhysicsState)
@@ -132,6 +133,7 @@ def create_world(level: Level, seed: int | None = None) -> World:
             name=d.name if d else "",
             open_time_s=(d.open_time_s if d and d.open_time_s is not None else OPEN_TIME_S[kind]),
             seal_leak_m2=(d.leak_cm2 * 1e-4 if d and d.leak_cm2 is not None else None),
+            pry_time_s=d.pry_time_s if d else None,
         )
         door_at[(x, y)] = door.id
         doors.append(door)
@@ -147,6 +149,7 @@ def create_world(level: Level, seed: int | None = None) -> World:
             y=c.at[1] + 0.5,
             equipment=list(c.equipment),
             condition=c.condition,
+            injury=c.injury,
         )
         for i, c in enumerate(level.crew)
     ]
@@ -158,7 +161,7 @@ def create_world(level: Level, seed: int | None = None) -> World:
         grid=grid,
         doors=doors,
         people=people,
-        bodies=Bodies.new(len(people)),
+        bodies=starting_bodies(level),
         compartments=comps,
         rng=make_streams(seed),
         door_open=door_open,
@@ -171,6 +174,19 @@ def create_world(level: Level, seed: int | None = None) -> World:
     world.physics = debris.create_physics(world)
     world.crew.setup(world)
     return world
+
+
+def starting_bodies(level: Level) -> Bodies:
+    """Everybody's body at the start: healthy, unless the level says someone starts
+    out cold (held unconscious until treated) or at a given SpO2."""
+    bodies = Bodies.new(len(level.crew))
+    for i, c in enumerate(level.crew):
+        if c.spo2 is not None:
+            bodies.spo2[i] = c.spo2
+        if c.condition == "unconscious":
+            bodies.state[i] = UNCONSCIOUS
+            bodies.knocked_out[i] = True
+    return bodies
 
 
 def step(world: World, dt: float = TICK_S) -> None:
