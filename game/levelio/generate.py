@@ -95,7 +95,7 @@ class Incident:
     trapped: int  # people asleep behind closed doors in the stricken module
     trapped_depth: float  # 0: in the rooms nearest the airlock .. 1: the farthest
     debris: int  # ceiling panels and beams that fall in the stricken corridor
-    jam_chance: float  # each trapped person's door jams as the hull is hit
+    jam_chance: float  # each trapped person's door is damaged as the hull is hit: it leaks and jams
     second_breach_chance: float  # a second impact on the stricken module a minute in
     second_breach_cm2: float
 
@@ -267,12 +267,14 @@ def generate_level(seed: int, modules: int = DEFAULT_MODULES, incident: Incident
     if incident.debris:
         events.append(EventDef(20.0, "debris_fall", {"debris": "ceiling_panel", "region": (x0, _CORRIDOR_ROWS[0], x1, _CORRIDOR_ROWS[1]),
                                                      "count": incident.debris}))
-    for r in sleepers_rooms:
-        events.append(EventDef(0.0, "door_jam", {"door": r.door}, chance=incident.jam_chance))
+    for r in sleepers_rooms:  # the shock buckles a frame: the door leaks and sticks
+        events.append(EventDef(0.0, "door_damaged", {"door": r.door, "leak_cm2": round(incident.breach_cm2 / 10, 1),
+                                                     "jam": True}, chance=incident.jam_chance))
     if incident.second_breach_chance > 0 and sleepers_rooms:
         r2 = sleepers_rooms[-1]
-        events.append(EventDef(60.0, "breach", {"at": (r2.x0, _HULL_N), "area_cm2": incident.second_breach_cm2,
-                                                "section": "module-A-north"}, chance=incident.second_breach_chance))
+        events.append(EventDef(60.0, "secondary_breach", {"at": (r2.x0, _HULL_N), "area_cm2": incident.second_breach_cm2,
+                                                          "section": "module-A-north"},
+                               chance=incident.second_breach_chance))
     rooms = [RoomDef(r.label, r.centre, r.kind) for r in layout.rooms]
     rooms += [RoomDef(f"{name} corridor", (lo, _CORRIDOR_ROWS[0]), "corridor") for name, lo, _ in layout.modules]
     rooms.append(RoomDef("Maintenance tunnel", (1, _TUNNEL), "tunnel"))
@@ -283,6 +285,7 @@ def generate_level(seed: int, modules: int = DEFAULT_MODULES, incident: Incident
     objectives = (
         ObjectiveDef("evacuate", "Get the sleepers out of module A alive", 3.0, trapped_names, TIME_LIMIT_S),
         ObjectiveDef("survive", "Nobody dies", 2.0),
+        ObjectiveDef("responders_safe", "The responders come through unharmed", 1.0),
     )
     who = ", ".join(trapped_names)
     briefing = (f"A micrometeorite has holed module A (room {hit.label}). {who} "

@@ -35,7 +35,7 @@ BANDS: dict[str, tuple[float, float]] = {"easy": (0.9, 1.0), "normal": (0.6, 0.9
 # Where the search starts: severities at which the generator's habitats usually
 # land in each band (read off benchmarks/generator_hit_rate.py runs); a miss only
 # costs another step.
-START_SEVERITY: dict[str, float] = {"easy": 0.15, "normal": 0.35, "hard": 0.6}
+START_SEVERITY: dict[str, float] = {"easy": 0.15, "normal": 0.35, "hard": 0.68}
 RUNS_PER_STEP = 6
 MAX_STEPS = 5
 FIRST_WORLD_SEED = 1
