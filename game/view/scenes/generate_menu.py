@@ -69,6 +69,15 @@ class Calibrating:
         return min(1.0, self.runs_done / (RUNS_PER_STEP * MAX_STEPS))
 
 
+class RunsBar(pygame_gui.elements.UIProgressBar):
+    """The progress bar, captioned with the runs done rather than a percentage of a guess."""
+
+    runs = 0
+
+    def status_text(self) -> str:
+        return f"{self.runs} autopilot runs"
+
+
 class GenerateState(State):
     """The seed and difficulty form, then the calibration's progress, then play."""
 
@@ -84,7 +93,7 @@ class GenerateState(State):
         self.elements: list[pygame_gui.core.UIElement] = []
         self.seed_entry: pygame_gui.elements.UITextEntryLine | None = None
         self.difficulty_menu: pygame_gui.elements.UIDropDownMenu | None = None
-        self.progress: pygame_gui.elements.UIProgressBar | None = None
+        self.progress: RunsBar | None = None
         self.go_button: pygame_gui.elements.UIButton | None = None
         self.back_button: pygame_gui.elements.UIButton | None = None
 
@@ -96,7 +105,7 @@ class GenerateState(State):
         self.seed_entry.set_text(str(self.seed))
         self.difficulty_menu = pygame_gui.elements.UIDropDownMenu(
             list(DIFFICULTIES), self.difficulty, pygame.Rect(x, y + ROW_H + 12, 160, 32), m, object_id="#gen_difficulty")
-        self.progress = pygame_gui.elements.UIProgressBar(pygame.Rect(MARGIN, y + 2 * (ROW_H + 12) + 20, w - 2 * MARGIN, 28),
+        self.progress = RunsBar(pygame.Rect(MARGIN, y + 2 * (ROW_H + 12) + 20, w - 2 * MARGIN, 28),
                                                           m, object_id="#gen_progress")
         self.go_button = pygame_gui.elements.UIButton(pygame.Rect(w - MARGIN - 220, h - MARGIN - 46, 220, 46),
                                                       "Generate and play", m, object_id="#play_button")
@@ -163,6 +172,7 @@ class GenerateState(State):
         if job is None:
             return None
         if self.progress is not None:
+            self.progress.runs = job.runs_done
             self.progress.set_current_progress(100.0 * (1.0 if job.finished else job.fraction))
         if not job.finished:
             return None
