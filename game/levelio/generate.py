@@ -227,9 +227,9 @@ def generate_level(seed: int, modules: int = DEFAULT_MODULES, incident: Incident
         incident = incident_for(0.5, max_trapped(layout))
     rng = _generator(seed + 1)  # the incident's draws, apart from the layout's
     stricken = layout.module_rooms(0)
-    # The breach opens the room at the far (west) end of the stricken module when
-    # the trapped sit deep, the one by the airlock otherwise: sleepers fill the rest,
-    # nearest the airlock first unless depth says farthest first.
+    # The breach opens the room at one end of the stricken module (a coin toss);
+    # sleepers take the other rooms, a run of them that starts by the airlock at
+    # depth 0 and ends at the far end at depth 1.
     order = sorted(stricken, key=lambda r: -r.x0)  # nearest the airlock first
     hit = order[-1] if rng.random() < 0.5 else order[0]
     sleepers_rooms = [r for r in order if r is not hit]
