@@ -1,4 +1,4 @@
-"""Command-line entry: `python main.py [play|sim|validate|edit|convert|replay|report|batch|host|join] ...`.
+"""Command-line entry: `python main.py [play|sim|validate|edit|convert|generate|replay|report|batch|host|join] ...`.
 
 Every subcommand turns bad input into a readable message and an exit code,
 never a traceback.
@@ -13,11 +13,13 @@ import sys
 
 from game import __version__
 from game.app import DEFAULT_SIZE, MIN_SIZE, run_app, screenshot
-from game.atomicfile import atomic_writer
+from game.atomicfile import atomic_writer, write_atomic
 from game.editor.cli import cmd_convert
 from game.editor_app import cmd_edit
+from game.levelio.generate import DEFAULT_MODULES, DIFFICULTIES, MAX_MODULES, MIN_MODULES
 from game.levelio.load import load_level, validate_file
 from game.levelio.problems import LevelError
+from game.levelio.save import level_to_toml
 from game.net_app import add_parsers as add_net_parsers
 from game.net_app import cmd_host, cmd_join
 from game.paths import DEFAULT_LEVEL
@@ -27,6 +29,8 @@ from game.sim.report import TRACE_HEADER, trace_rows, world_summary
 from game.sim.world import TICK_S, create_world
 from game.sim.world import run_until as plain_run_until
 from game.training import cli as training_cli
+from game.training.batch import Progress, default_workers
+from game.training.calibrate import BANDS, RUNS_PER_STEP, calibrate, figures_comment
 from game.training.session import Session
 from game.training_app import cmd_replay, cmd_report
 from game.view.scenes.instructor import exercise_state
@@ -103,6 +107,16 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Convert a level between this game's TOML format and Tiled's JSON map format (.tmj).")
     conv.add_argument("input", metavar="IN", help="level to read (.toml or .tmj)")
     conv.add_argument("output", metavar="OUT", help="file to write (.toml or .tmj)")
+    gen = sub.add_parser("generate", help="generate a habitat and incident, calibrated to a difficulty",
+                         description="Lay out a habitat from a seed, put an incident in it, and move the incident until "
+                                     "the autopilot wins it as often as the difficulty asks (measured, in parallel). Exit code 2: "
+                                     "the band was not reached (the file is written with the closest rate it measured).")
+    gen.add_argument("--seed", type=_seed, required=True, help="the habitat's seed (same arguments, same file)")
+    gen.add_argument("--modules", type=int, default=DEFAULT_MODULES, choices=range(MIN_MODULES, MAX_MODULES + 1),
+                     metavar="K", help=f"modules in the habitat ({MIN_MODULES}-{MAX_MODULES}, default {DEFAULT_MODULES})")
+    gen.add_argument("--difficulty", choices=DIFFICULTIES, default="normal", help="target band of autopilot wins")
+    gen.add_argument("--workers", type=int, default=default_workers(), help="parallel runs while calibrating")
+    gen.add_argument("-o", "--output", required=True, metavar="LEVEL.toml", help="file to write")
     training_cli.add_parsers(sub)
     add_net_parsers(sub)
     return parser
@@ -187,6 +201,33 @@ def _run_traced(world, until_s: float, out: str, run_until=None, every_s: float 
     return True
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Calibrate, with a progress bar per step, and write the level with its figures on top."""
+    bar: list[Progress] = []
+
+    def on_run() -> None:
+        if not bar:
+            bar.append(Progress(RUNS_PER_STEP))
+        elif bar[-1].done == bar[-1].total:  # the confidence rule asked for more runs of this step
+            bar[-1].total += RUNS_PER_STEP
+        bar[-1].tick()
+
+    def on_step(step) -> None:
+        bar.clear()
+        print(f"severity {step.severity:.3f}: autopilot won {step.won}/{step.runs}", file=sys.stderr)
+
+    cal = calibrate(args.seed, args.difficulty, args.modules, workers=args.workers, on_run=on_run, on_step=on_step)
+    try:
+        write_atomic(args.output, figures_comment(cal) + level_to_toml(cal.level))
+    except OSError as exc:
+        print(f"{args.output}: cannot write the level: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    lo, hi = BANDS[cal.difficulty]
+    print(f"{args.output}: {cal.difficulty}, autopilot won {cal.chosen.won}/{cal.chosen.runs} = {cal.rate:.0%} "
+          f"(band {lo:.0%}-{hi:.0%}{'' if cal.in_band else ', NOT reached'})")
+    return 0 if cal.in_band else 2
+
+
 def cmd_play(args: argparse.Namespace) -> int:
     level = _load(args.level)
     if level is None:
@@ -220,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_host(args)
         if args.command == "join":
             return cmd_join(args)
+        if args.command == "generate":
+            return cmd_generate(args)
         if args.command == "batch":
             return training_cli.cmd_batch(args, _load)
 

@@ -125,6 +125,8 @@ class EditorInput:
                 self.ed.ask_open()
             elif k == pygame.K_n:
                 self.ed.ask_new()
+            elif k == pygame.K_g:
+                self.ed.ask_generated()
             elif k == pygame.K_q:
                 self.ed.request_quit()
                 return self.ed._take_next()

@@ -151,7 +151,8 @@ class EditorPanels:
         self.ui.append(bar)
         x = 6
         groups = [
-            [("New", self.ed.ask_new, "New level (Ctrl+N)"), ("Open", self.ed.ask_open, "Open a level (Ctrl+O)"),
+            [("New", self.ed.ask_new, "New level (Ctrl+N)"),
+             ("Generate", self.ed.ask_generated, "Start from a generated habitat (Ctrl+G)"), ("Open", self.ed.ask_open, "Open a level (Ctrl+O)"),
              ("Save", self.ed.save, "Save (Ctrl+S)"), ("Save as", self.ed.ask_save_as, "Save under another name")],
             [("Undo", self.ed.undo, "Undo (Ctrl+Z)"), ("Redo", self.ed.redo, "Redo (Ctrl+Y)")],
             [("Copy", self.ed.copy, "Copy the selected area (Ctrl+C)"), ("Paste", lambda: self.ed._select_tool("paste"), "Paste (Ctrl+V)")],

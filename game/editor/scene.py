@@ -35,6 +35,7 @@ from game.editor.playtest import PlaytestState
 from game.editor.tools import Tool, make_tools
 from game.editor.validation import Job, problem_target, validate
 from game.editor.whatif import WhatIf, WhatIfJob
+from game.levelio.generate import generate_level
 from game.levelio.problems import Problem
 from game.levelio.tiled import save_tiled
 from game.sim.level import Level
@@ -65,6 +66,7 @@ class EditorState(State):
         self.clip: edits.Clip | None = None
         self.show_grid = True
         self.show_whatif = False
+        self.generated_seed = 0  # the last habitat seed Ctrl+G generated
         self.hover: tuple[int, int] | None = None
         self.mouse = (0, 0)
         self.panning = False
@@ -439,6 +441,24 @@ class EditorState(State):
             self._confirm(f"{self.model.title} has unsaved changes. Start a new level and lose them?", "Discard", new)
         else:
             new()
+
+    def ask_generated(self) -> None:
+        """Start from a generated habitat (the next seed each time), its incident uncalibrated:
+        `main.py generate` or the menu's generated scenario measures one against a difficulty."""
+        def gen() -> None:
+            self.generated_seed += 1
+            self.model.discard_autosave()
+            self.model.replace_level(generate_level(self.generated_seed), None)
+            self.selected = None
+            self._fit_camera()
+            self._refresh_all()
+            self.say(f"Generated habitat {self.generated_seed} (incident not calibrated): Ctrl+G for the next one")
+
+        if self.model.dirty:
+            self._confirm(f"{self.model.title} has unsaved changes. Start from a generated level and lose them?",
+                          "Discard", gen)
+        else:
+            gen()
 
     def request_quit(self) -> None:
         self._commit_focused()

@@ -23,6 +23,7 @@ from game.view.outcome import objective_brief
 from game.view.layers import Backdrop
 from game.view.render import WorldRenderer
 from game.view.scenes.base import Context, Quit, State
+from game.view.scenes.generate_menu import GenerateState
 from game.view.scenes.play import PlayState
 from game.view.scenes.settings_menu import SettingsState
 
@@ -107,6 +108,7 @@ class MenuState(State):
         self.play_button: pygame_gui.elements.UIButton | None = None
         self.quit_button: pygame_gui.elements.UIButton | None = None
         self.settings_button: pygame_gui.elements.UIButton | None = None
+        self.generate_button: pygame_gui.elements.UIButton | None = None
 
     # ---------------------------------------------------------------- layout
     def _rects(self) -> dict[str, pygame.Rect]:
@@ -121,6 +123,7 @@ class MenuState(State):
             "play": pygame.Rect(w - MARGIN - 180, h - MARGIN - BUTTON_H, 180, BUTTON_H),
             "quit": pygame.Rect(w - MARGIN - 180 - 14 - 120, h - MARGIN - BUTTON_H, 120, BUTTON_H),
             "settings": pygame.Rect(w - MARGIN - 180 - 14 - 120 - 14 - 140, h - MARGIN - BUTTON_H, 140, BUTTON_H),
+            "generate": pygame.Rect(w - MARGIN - 180 - 14 - 120 - 14 - 140 - 14 - 230, h - MARGIN - BUTTON_H, 230, BUTTON_H),
         }
 
     def enter(self) -> None:
@@ -134,7 +137,10 @@ class MenuState(State):
         self.play_button = pygame_gui.elements.UIButton(r["play"], "Play", m, object_id="#play_button")
         self.quit_button = pygame_gui.elements.UIButton(r["quit"], "Quit", m, object_id="#quit_button")
         self.settings_button = pygame_gui.elements.UIButton(r["settings"], "Settings", m, object_id="#settings_button")
-        self.elements = [self.level_list, self.briefing, self.play_button, self.quit_button, self.settings_button]
+        self.generate_button = pygame_gui.elements.UIButton(r["generate"], "New generated scenario", m,
+                                                            object_id="#generate_button")
+        self.elements = [self.level_list, self.briefing, self.play_button, self.quit_button, self.settings_button,
+                         self.generate_button]
         self._show_selected()
 
     def leave(self) -> None:
@@ -175,6 +181,8 @@ class MenuState(State):
                 return self.play()
             if event.ui_element is self.quit_button:
                 return Quit(self.ctx)
+            if event.ui_element is self.generate_button:
+                return GenerateState(self.ctx)
             if event.ui_element is self.settings_button:
                 return SettingsState(self.ctx, back=MenuState(self.ctx, selected=self.entries[self.selected].path
                                                               if self.entries else None))
