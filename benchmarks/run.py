@@ -106,6 +106,7 @@ def main() -> int:
     results.update(bench_level_load(repeat * 3))
     results.update(bench_atmosphere(repeat))
     results.update(bench_physics.bench(max(1, repeat // 2)))
+    results.update(bench_physics.physics_awake_ratio(repeat))  # issue 18: <= 0.6
     results.update(bench_crew.bench(max(1, repeat // 2)))
     results.update(bench_frames(args.quick))
     results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
