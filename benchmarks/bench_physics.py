@@ -12,7 +12,7 @@ disturb them little. `_step_ms` and `_raw_step_ms` are per-tick medians;
 for what they cost), the median over `repeat` runs.
 
 - module4: Module Four after the breach, all its debris down (from 60 s).
-- stress: 1,000 pieces of every kind in a 40 m hall under a gale toward a
+- stress: 1,000 pieces of every kind in a 50 x 30 m hall under a gale toward a
   hole, most of them moving: the physics at full stretch.
 - station: the 48-module stress station level (1,000 scripted pieces, 150
   crew) once its falls are over.
@@ -25,7 +25,12 @@ pays pymunk's per-call bookkeeping six times a tick, while ours steps
 nothing (people's bodies are only put in place while a heavy piece moves);
 under a gale the solver's own work dominates both.
 
-Run alone: `python benchmarks/bench_physics.py [--repeat N]`.
+`physics_awake_ratio(repeat)` is issue 18's figure (target: at most 0.6):
+the two seconds after 1,000 pieces land in the stress hall's gale (all
+awake as they land, most still moving at the end), our whole step against
+plain `Space.step` of a twin with pymunk's default settings at 60 Hz.
+
+Run alone: `python benchmarks/bench_physics.py [--repeat N] [--awake]`.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import numpy as np  # noqa: E402
 
 from game.levelio.load import load_level  # noqa: E402
-from game.sim import debris  # noqa: E402
+from game.sim import debris, debris_state  # noqa: E402
 from game.sim.level import EventDef, Level, Meta  # noqa: E402
 from game.sim.world import TICK_S, World, create_world, run_until, step  # noqa: E402
 
@@ -148,20 +153,22 @@ def module4_after_breach() -> World:
 
 
 def stress_world(n_bodies: int = STRESS_BODIES) -> World:
-    """A 40 x 28 m hall with a hole in one wall, a steady gale toward it and
-    `n_bodies` pieces of every kind scattered over the floor."""
-    w, h = 42, 30
+    """A 50 x 30 m hall with a hole in one wall, a steady gale toward it and
+    `n_bodies` pieces of every kind over the floor (falls of ten, each on a
+    5 x 3 m patch of its own, so every piece finds clear deck)."""
+    w, h = 52, 32
     rows = ["H" * w] + ["H" + "." * (w - 2) + "H" for _ in range(h - 2)] + ["H" * w]
     kinds = [("personal_effects", 0.45), ("insulation", 0.25), ("ceiling_panel", 0.25), ("support_beam", 0.05)]
-    events = []
+    falls = []
     for name, share in kinds:
         n = round(n_bodies * share)
-        for k in range(n // 10 + (1 if n % 10 else 0)):
-            count = min(10, n - 10 * k)
-            x0 = 2 + (k * 7) % 34
-            y0 = 2 + (k * 5) % 22
-            params = {"debris": name, "region": [x0, y0, x0 + 5, y0 + 4], "count": count}
-            events.append(EventDef(0.0, "debris_fall", params))
+        falls += [(name, min(10, n - 10 * k)) for k in range(-(-n // 10))]
+    events = []
+    for k, (name, count) in enumerate(falls):
+        patch = (k * 37) % 100  # kinds spread over the hall, not in bands
+        x0, y0 = 1 + 5 * (patch % 10), 1 + 3 * (patch // 10)
+        params = {"debris": name, "region": [x0, y0, x0 + 4, y0 + 2], "count": count}
+        events.append(EventDef(0.0, "debris_fall", params))
     level = Level(meta=Meta(name="stress"), rows=tuple(rows), events=tuple(events))
     world = create_world(level, 7)
     run_until(world, TICK_S)  # fire the falls
@@ -196,6 +203,74 @@ CASES = (
 )
 
 
+# The plain reference: pymunk as it comes (a fresh Space's settings: bounding
+# box tree, 10 iterations, no sleeping, 0.1 m slop, one thread) stepped at
+# 60 Hz, the rate pymunk's examples use and ours when issue 18 was filed.
+PLAIN_HZ = 60.0
+_PLAIN_SETTINGS = (
+    "iterations", "collision_slop", "collision_bias", "collision_persistence",
+    "idle_speed_threshold", "sleep_time_threshold", "damping",
+)
+AWAKE_TICKS = 20  # the two seconds after the breach
+
+
+def _plain(space) -> None:
+    """Give `space` pymunk's default settings."""
+    fresh = type(space)()
+    for name in _PLAIN_SETTINGS:
+        setattr(space, name, getattr(fresh, name))
+
+
+def awake_once() -> tuple[float, float, float]:
+    """(ours_ms, plain_ms, mean awake) per tick over the second after 1,000 pieces land in a gale.
+
+    Two twins of the stress hall from the same seed: ours runs `step_physics`
+    as the game does (timed whole); the other has pymunk's default settings
+    and is stepped at PLAIN_HZ with the same wind drag (only its
+    `Space.step` calls timed). Every piece has just landed, so all are awake.
+    """
+    ours_w, plain_w = stress_world(), stress_world()
+    _plain(plain_w.physics.space)
+    space = plain_w.physics.space
+    timer = _TimedStep(type(space).step.__get__(space))
+    space.step = timer
+    whole, inside = _timer_cost()
+    n_plain = round(TICK_S * PLAIN_HZ)
+    ours_s, awake = 0.0, 0
+    for _ in range(AWAKE_TICKS):
+        awake += sum(not b.is_sleeping for b in ours_w.physics.bodies)
+        t0 = CLOCK()
+        debris.step_physics(ours_w, TICK_S)
+        ours_s += CLOCK() - t0
+        ours_w.tick += 1
+        saved = debris_state._SUBSTEPS.pop(TICK_S, None)
+        debris_state._SUBSTEPS[TICK_S] = n_plain  # the step's cache of substeps per tick length
+        try:
+            debris.step_physics(plain_w, TICK_S)
+        finally:
+            del debris_state._SUBSTEPS[TICK_S]
+            if saved is not None:
+                debris_state._SUBSTEPS[TICK_S] = saved
+        plain_w.tick += 1
+    plain_s = timer.seconds - timer.calls * inside
+    return 1000 * ours_s / AWAKE_TICKS, 1000 * plain_s / AWAKE_TICKS, awake / AWAKE_TICKS
+
+
+def physics_awake_ratio(repeat: int = 5) -> dict[str, float]:
+    """Issue 18's figure: our physics step over plain pymunk's with 1,000 bodies awake (target <= 0.6).
+
+    Median over `repeat` pairs of twins; the milliseconds and bodies awake beside it.
+    """
+    runs = [awake_once() for _ in range(max(1, repeat))]
+    ratios = [o / p for o, p, _ in runs]
+    return {
+        "physics_awake_ratio": statistics.median(ratios),
+        "physics_awake_step_ms": statistics.median(o for o, _, _ in runs),
+        "physics_awake_plain_step_ms": statistics.median(p for _, p, _ in runs),
+        "physics_awake_bodies": statistics.median(a for _, _, a in runs),
+    }
+
+
 def bench(repeat: int) -> dict[str, float]:
     """Median per-tick figures over `repeat` runs of each case.
 
@@ -226,8 +301,9 @@ def bench(repeat: int) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per case (median)")
+    parser.add_argument("--awake", action="store_true", help="only physics_awake_ratio (issue 18)")
     args = parser.parse_args()
-    results = bench(args.repeat)
+    results = physics_awake_ratio(args.repeat) if args.awake else {**bench(args.repeat), **physics_awake_ratio(args.repeat)}
     width = max(len(k) for k in results)
     for k, v in results.items():
         print(f"{k:<{width}}  {v:10.4f}")

@@ -8,7 +8,6 @@ this script is where speed is measured.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import resource
@@ -239,16 +238,6 @@ TARGETS: dict[str, tuple[str, float, str]] = {
 }
 
 
-def _optional(module: str, function: str, why: str, keys: tuple[str, ...], *args, **kwargs) -> dict:
-    """A figure another benchmark module provides: its result, or each key as None
-    with the reason when the module or function is not there (never a made-up value)."""
-    try:
-        fn = getattr(importlib.import_module(module), function)
-    except (ImportError, AttributeError):
-        return {k: None for k in keys} | {f"{k}_missing": f"{module}.{function} is not there yet ({why})" for k in keys}
-    return fn(*args, **kwargs)
-
-
 def beside_targets(results: dict[str, float | None]) -> dict[str, dict]:
     """Every figure as {value, target, met}; a missing one keeps its reason."""
     out: dict[str, dict] = {}
@@ -286,21 +275,22 @@ def main() -> int:
         return 0
     phases: list[str] = []
     if not args.drill_only:
+        import bench_batch
         import bench_crew
         import bench_physics
+        import bench_scaling
 
         results.update(bench_level_load(repeat * 3))
         results.update(bench_atmosphere(repeat))
         results.update(bench_physics.bench(max(1, repeat // 2)))
-        results.update(_optional("bench_physics", "bench_awake_ratio", "helper phys, issue 18 point 3",
-                                 ("physics_awake_ratio",), max(1, repeat // 2)))
+        results.update(bench_physics.physics_awake_ratio(max(1, repeat // 2)))
         results.update(bench_crew.bench(max(1, repeat // 2)))
-        results.update(_optional("bench_batch", "bench", "helper speed, issue 18 point 5", ("batch_runs_per_min",)))
+        results.update(bench_batch.bench())
         if args.quick:
             results["scaling_exponent"] = None
             results["scaling_exponent_missing"] = "not run with --quick (python benchmarks/run.py --scaling)"
         else:
-            results.update(_optional("bench_scaling", "bench", "helper speed, issue 18 point 6", ("scaling_exponent",)))
+            results.update(bench_scaling.bench())
         results.update(bench_frames(args.quick))
     drill, rows = bench_drill_frames(args.quick)
     results.update(drill)

@@ -6,9 +6,10 @@ deck's friction is a pivot and a gear joint from each piece to the static
 body with a force limit of mu m g, so pymunk applies it inside every substep.
 Python only adds the wind's drag, and only to pieces where the wind is
 strong enough to matter; a sleeping piece is looked at every half second and
-woken if the wind there would move it. The space is stepped at 60 Hz, which
-also keeps every body well short of crossing a wall in one substep, and not
-at all while every piece sleeps. People's bodies are put where they stand
+woken if the wind there would move it. The space is stepped at 40 Hz, the
+rate that keeps the fastest body well short of crossing a wall in one
+substep, with a spatial hash for its broad phase, and not at all while
+every piece sleeps. People's bodies are put where they stand
 only while a heavy piece moves near them (nothing else can touch them).
 
 What the rest of the game reads (occupancy, records) is worked out lazily

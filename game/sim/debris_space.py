@@ -25,7 +25,9 @@ from game.sim.debris_state import (
     COLLISION_SLOP_M,
     CUT_GAP_M,
     DEBRIS_FRICTION,
+    HASH_CELL_M,
     IDLE_SPEED_M_S,
+    MIN_HASH_BINS,
     MIN_PIECE_M,
     RHO_BOUND,
     SLEEP_AFTER_S,
@@ -58,9 +60,26 @@ if TYPE_CHECKING:
 # creation
 
 
+class DebrisSpace(pymunk.Space):
+    """A pymunk space whose broad phase is a spatial hash, also in its copies.
+
+    pymunk copies and unpickles a space through its __init__ arguments, which
+    would bring back the default tree; the hash's settings go along here.
+    """
+
+    _pickle_attrs_init = ["threaded", "hash_cell_m", "hash_bins"]
+
+    def __init__(self, threaded: bool = False, hash_cell_m: float = HASH_CELL_M, hash_bins: int = MIN_HASH_BINS) -> None:
+        super().__init__(threaded)
+        self.hash_cell_m = float(hash_cell_m)
+        self.hash_bins = int(hash_bins)
+        self.use_spatial_hash(self.hash_cell_m, self.hash_bins)
+
+
 def create_physics(world: "World") -> PhysicsState:
     """A space with the grid's walls and a body for everyone."""
-    space = pymunk.Space()
+    passable = debris_passable(world.grid.tiles, world.door_open)
+    space = DebrisSpace(hash_bins=max(MIN_HASH_BINS, int(passable.sum())))
     space.gravity = (0.0, 0.0)  # top-down: the floor joints stand in for gravity
     space.sleep_time_threshold = SLEEP_AFTER_S
     space.idle_speed_threshold = IDLE_SPEED_M_S
@@ -68,7 +87,6 @@ def create_physics(world: "World") -> PhysicsState:
     walls_body = pymunk.Body(body_type=pymunk.Body.STATIC)
     # Our own static body: in a batch read it also marks where awake bodies end.
     space.add(walls_body)
-    passable = debris_passable(world.grid.tiles, world.door_open)
     rho_nominal = world.level.meta.nominal_pressure_bar * 1e5 * M_AIR / (R * T_K)
     st = PhysicsState(space=space, walls_body=walls_body, passable=passable, rho_bound=RHO_BOUND * rho_nominal)
     st.walls = build_walls(space, walls_body, passable, doorway_cells(world.grid.tiles))
