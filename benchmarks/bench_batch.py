@@ -1,6 +1,7 @@
 """Batch throughput: autopilot runs of Module Four per minute with 2 worker
 processes, as `python main.py batch levels/module4.toml --workers 2` makes
-them (each run the level's full time limit unless told otherwise).
+them: each run plays to the exercise's end (game.training.ending: its objectives
+decided and nobody at risk, or the time limit), as a player's game would.
 
 `bench(runs)` returns {"batch_runs_per_min": x} (with the seconds per run a
 worker spends, for reading it); run alone:
