@@ -39,6 +39,7 @@ EVENT_PARAMS: dict[str, dict[str, tuple[bool, str]]] = {
     "door_open": {"door": (True, "cell")},
     "door_close": {"door": (True, "cell")},
     "door_seal": {"door": (True, "cell")},
+    "sparks": {"at": (True, "cell"), "for_s": (False, "pos")},  # game.sim.fire: lights O2-rich air
 }
 
 # Planned instructor injects (`[[injects]]`): kind -> parameters, as above.

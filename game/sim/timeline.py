@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from game.sim import debris
 from game.sim.breaches import Breach
+from game.sim.fire import start_sparks
 from game.sim.events import BreachOpened, DebrisFell, DoorClosed, DoorJammed, DoorOpened, DoorSealed
 from game.sim.level import EventDef
 
@@ -59,6 +60,8 @@ def fire(world: "World", ev: EventDef) -> None:
         state, event = _DOOR_EVENTS[ev.kind]
         world.set_door_state(door, state)
         world.emit(event, door_id=door.id, door=door.label)
+    elif ev.kind == "sparks":
+        start_sparks(world, p)
     elif ev.kind == "debris_fall":
         debris.spawn_debris(world, p)
         if "region" in p:
