@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import replace
 import tomllib
 from pathlib import Path
@@ -38,8 +39,9 @@ from game.sim.level import (
     ModuleDef,
     ObjectiveDef,
     RoomDef,
+    items_from_counts,
 )
-from game.sim.limits import MAX_ENTRIES_PER_TABLE, MAX_LEVEL_BYTES, MAX_NESTING, seed_problem
+from game.sim.limits import MAX_LOCKER_ITEMS, MAX_ENTRIES_PER_TABLE, MAX_LEVEL_BYTES, MAX_NESTING, seed_problem
 from game.sim.tiles import DEFAULT_LEGEND
 
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -68,6 +70,10 @@ class _Reader:
 
     def problem(self, path: tuple, message: str) -> None:
         self.problems.append(Problem(self.file, self.index.line(*path), message))
+
+    def migrated(self, path: tuple, message: str) -> None:
+        """A v1 field read as its v2 form: a note for `validate`, not a fault."""
+        self.problems.append(Problem(self.file, self.index.line(*path), message + " (saved as v2 by the editor)", migrated=True))
 
     def where(self, path: tuple) -> str:
         head = path[0]
@@ -153,7 +159,14 @@ def _convert(v: Any, kind: str) -> tuple[bool, Any, str]:
 
 
 def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Problem], LineIndex]:
-    """Parse TOML text; return the level (None if unusable) and all problems."""
+    """Parse TOML text; return the level (None if unusable) and all problems (a v1
+    file's migrated fields are not problems: `parse_level_noting` lists those too)."""
+    level, found, index = parse_level_noting(text, file)
+    return level, [p for p in found if not p.migrated], index
+
+
+def parse_level_noting(text: str, file: str = "<level>") -> tuple[Level | None, list[Problem], LineIndex]:
+    """`parse_level`, with a note (`Problem.migrated`) for each v1 field read as its v2 form."""
     index = LineIndex(text)
     try:
         data = tomllib.loads(text)
@@ -172,9 +185,10 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
     r = _Reader(file, index)
     r.check_keys(data, TOP_KEYS, ())
     version = r.get(data, "format_version", (), "int", required=True)
-    if version is not None and version != FORMAT_VERSION:
+    if version is not None and version not in READABLE_VERSIONS:
         r.problem(("format_version",), f"format_version {version} is not supported (this game reads {FORMAT_VERSION})")
         return None, r.problems, index
+    v1 = version == 1
 
     meta_t = data.get("meta")
     if not isinstance(meta_t, dict):
@@ -271,45 +285,10 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
         for p, t in r.tables(data, "hull_sections")
         if r.check_keys(t, {"name", "rect"}, p)
     )
-    doors = tuple(
-        DoorDef(
-            at=r.get(t, "at", p, "cell", (0, 0), required=True),
-            state=r.get(t, "state", p, "str", "closed"),
-            name=r.get(t, "name", p, "str", ""),
-            open_time_s=r.get(t, "open_time_s", p, "pos", None),
-            leak_cm2=r.get(t, "leak_cm2", p, "nonneg", None),
-        )
-        for p, t in r.tables(data, "doors")
-        if r.check_keys(t, {"at", "state", "name", "open_time_s", "leak_cm2"}, p)
-    )
-    crew = tuple(
-        CrewDef(
-            name=r.get(t, "name", p, "str", "?", required=True),
-            role=r.get(t, "role", p, "str", "crew"),
-            at=r.get(t, "at", p, "cell", (0, 0), required=True),
-            equipment=r.get(t, "equipment", p, "strlist", ()),
-            condition=r.get(t, "condition", p, "str", "awake"),
-        )
-        for p, t in r.tables(data, "crew")
-        if r.check_keys(t, {"name", "role", "at", "equipment", "condition"}, p)
-    )
-    lockers = tuple(
-        LockerDef(
-            name=r.get(t, "name", p, "str", "locker"),
-            at=r.get(t, "at", p, "cell", (0, 0), required=True),
-            contents=r.get(t, "contents", p, "strlist", ()),
-        )
-        for p, t in r.tables(data, "lockers")
-        if r.check_keys(t, {"name", "at", "contents"}, p)
-    )
-    airlocks = tuple(
-        AirlockDef(
-            name=r.get(t, "name", p, "str", "airlock"),
-            doors=(r.get(t, "outer", p, "cell", (0, 0), required=True), r.get(t, "inner", p, "cell", (0, 0), required=True)),
-        )
-        for p, t in r.tables(data, "airlocks")
-        if r.check_keys(t, {"name", "outer", "inner"}, p)
-    )
+    doors = tuple(_door(r, p, t, v1) for p, t in r.tables(data, "doors"))
+    crew = tuple(_crew(r, p, t, v1) for p, t in r.tables(data, "crew"))
+    lockers = tuple(_locker(r, p, t, v1) for p, t in r.tables(data, "lockers"))
+    airlocks = tuple(_airlock(r, p, t, v1) for p, t in r.tables(data, "airlocks"))
     events = []
     for p, t in r.tables(data, "events"):
         kind = r.get(t, "kind", p, "str", None, required=True)
@@ -335,9 +314,10 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
             weight=r.get(t, "weight", p, "nonneg", 1.0),
             people=r.get(t, "people", p, "strlist", ()),
             within_s=r.get(t, "within_s", p, "pos", None),
+            max_injury=r.get(t, "max_injury", p, "str", "none"),
         )
         for p, t in r.tables(data, "objectives")
-        if r.check_keys(t, {"kind", "description", "weight", "people", "within_s"}, p)
+        if r.check_keys(t, {"kind", "description", "weight", "people", "within_s", "max_injury"}, p)
     )
     injects = []
     for p, t in r.tables(data, "injects"):
@@ -374,6 +354,85 @@ def parse_level(text: str, file: str = "<level>") -> tuple[Level | None, list[Pr
         lesson_hints=_lesson_hints(r, data),
     )
     return level, r.problems, index
+
+
+# ------------------------------------------------------------------ format 2 tables, and v1's migration
+READABLE_VERSIONS = (1, FORMAT_VERSION)
+
+
+def _door(r: _Reader, p: tuple, t: dict, v1: bool) -> DoorDef:
+    """A `[[doors]]` entry. v1 had no pry time: a jammed door's `open_time_s` said how long it stuck."""
+    r.check_keys(t, {"at", "state", "name", "open_time_s", "leak_cm2"} | (set() if v1 else {"pry_time_s"}), p)
+    d = DoorDef(
+        at=r.get(t, "at", p, "cell", (0, 0), required=True),
+        state=r.get(t, "state", p, "str", "closed"),
+        name=r.get(t, "name", p, "str", ""),
+        open_time_s=r.get(t, "open_time_s", p, "pos", None),
+        leak_cm2=r.get(t, "leak_cm2", p, "nonneg", None),
+        pry_time_s=r.get(t, "pry_time_s", p, "pos", None),
+    )
+    if v1 and d.state == "jammed" and d.open_time_s is not None:
+        r.migrated(p + ("open_time_s",), f"door at {d.at[0]},{d.at[1]}: v1 open_time_s {d.open_time_s:g} on a jammed door "
+                   f"is now pry_time_s = {d.open_time_s:g}")
+        d = replace(d, open_time_s=None, pry_time_s=d.open_time_s)
+    return d
+
+
+def _crew(r: _Reader, p: tuple, t: dict, v1: bool) -> CrewDef:
+    """A `[[crew]]` entry. v1's condition "injured" is an awake person with a mild injury."""
+    r.check_keys(t, {"name", "role", "at", "equipment", "condition"} | (set() if v1 else {"injury", "spo2"}), p)
+    c = CrewDef(
+        name=r.get(t, "name", p, "str", "?", required=True),
+        role=r.get(t, "role", p, "str", "crew"),
+        at=r.get(t, "at", p, "cell", (0, 0), required=True),
+        equipment=r.get(t, "equipment", p, "strlist", ()),
+        condition=r.get(t, "condition", p, "str", "awake"),
+        injury=r.get(t, "injury", p, "str", "none"),
+        spo2=r.get(t, "spo2", p, "frac", None),
+    )
+    if v1 and c.condition == "injured":
+        r.migrated(p + ("condition",), f"crew '{c.name}': v1 condition 'injured' is now injury = 'mild'")
+        c = replace(c, condition="awake", injury="mild")
+    return c
+
+
+def _locker(r: _Reader, p: tuple, t: dict, v1: bool) -> LockerDef:
+    """A `[[lockers]]` entry: contents as counts (`{ suit = 2 }`); v1 listed names, one item each."""
+    r.check_keys(t, {"name", "at", "contents"}, p)
+    name = r.get(t, "name", p, "str", "locker")
+    at = r.get(t, "at", p, "cell", (0, 0), required=True)
+    raw = t.get("contents", {})
+    if v1 and isinstance(raw, list):
+        items = r.get(t, "contents", p, "strlist", ())
+        lk = LockerDef(name=name, at=at, contents=items_from_counts(Counter(items)))
+        if items:
+            shown = ", ".join(f"{k} = {n}" for k, n in lk.counts().items())
+            r.migrated(p + ("contents",), f"locker '{name}': v1 contents list is now counts {{ {shown} }}")
+        return lk
+    if not isinstance(raw, dict) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_LOCKER_ITEMS for n in raw.values()
+    ):
+        r.problem(p + ("contents",), f"'contents' must be counts like {{ suit = 2, crowbar = 1 }}, "
+                  f"each a whole number from 0 to {MAX_LOCKER_ITEMS}")
+        raw = {}
+    return LockerDef(name=name, at=at, contents=items_from_counts(raw))
+
+
+def _airlock(r: _Reader, p: tuple, t: dict, v1: bool) -> AirlockDef:
+    """An `[[airlocks]]` entry: its two doors and cycle time; v1 named them `outer` and `inner`."""
+    name = r.get(t, "name", p, "str", "airlock")
+    if v1:
+        r.check_keys(t, {"name", "outer", "inner"}, p)
+        doors = (r.get(t, "outer", p, "cell", (0, 0), required=True), r.get(t, "inner", p, "cell", (0, 0), required=True))
+        r.migrated(p + ("outer",), f"airlock '{name}': v1 outer/inner are now doors = [{list(doors[0])}, {list(doors[1])}]")
+        return AirlockDef(name=name, doors=doors)
+    r.check_keys(t, {"name", "doors", "cycle_s"}, p)
+    cells = t.get("doors")
+    ok = isinstance(cells, list) and len(cells) == 2 and all(_convert(c, "cell")[0] for c in cells)
+    if not ok:
+        r.problem(p + ("doors",) if "doors" in t else p, "an airlock needs 'doors' = [[x, y], [x, y]]: its two doors")
+        cells = [[0, 0], [0, 0]]
+    return AirlockDef(name=name, doors=(tuple(cells[0]), tuple(cells[1])), cycle_s=r.get(t, "cycle_s", p, "pos", None))
 
 
 def parse_lesson(text: str, file: str = "<lesson>") -> tuple[tuple[LessonStepDef, ...], tuple[LessonHintDef, ...], list[Problem]]:
@@ -459,20 +518,22 @@ def read_and_check(path: str | Path) -> tuple[Level | None, list[Problem]]:
     text, problems = read_text(path)
     if text is None:
         return None, problems
-    level, problems, index = parse_level(text, str(path))
+    level, problems, index = parse_level_noting(text, str(path))
     if level is not None:
         problems += check_level(level, index, str(path))
     return level, sorted(problems, key=lambda p: p.line)
 
 
 def validate_file(path: str | Path) -> list[Problem]:
-    """All problems with one level file (empty if it is good)."""
+    """All problems with one level file (empty if it is good), and a note for
+    each v1 field it migrated (`Problem.migrated`: the file still loads)."""
     return read_and_check(path)[1]
 
 
 def load_level(path: str | Path) -> Level:
-    """Load and validate a level file; raise LevelError listing every problem."""
+    """Load and validate a level file (a v1 file is migrated); raise LevelError listing every problem."""
     level, problems = read_and_check(path)
+    problems = [p for p in problems if not p.migrated]
     if problems or level is None:
         raise LevelError(problems)
     return level

@@ -10,6 +10,7 @@ class Problem:
     file: str
     line: int
     message: str
+    migrated: bool = False  # not a fault: a v1 field read as its v2 form (validate names it; the file loads)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,9 @@ def _value(v: Any) -> str:
         return _block(v) if "\n" in v else _str(v)
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(_value(x) for x in v) + "]"
+    if isinstance(v, dict):  # an inline table (a locker's counts)
+        keys = [k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else _str(k) for k in v]
+        return "{ " + ", ".join(f"{k} = {_value(x)}" for k, x in zip(keys, v.values())) + " }" if v else "{}"
     raise TypeError(f"cannot write {type(v).__name__} to a level file")
 
 
@@ -97,19 +101,21 @@ def level_to_toml(level: Level) -> str:
         parts.append(_table("[[hull_sections]]", [("name", s.name), ("rect", s.rect)]))
     for d in level.doors:
         parts.append(
-            _table("[[doors]]", [("at", d.at), ("state", d.state), ("name", d.name or None), ("open_time_s", d.open_time_s), ("leak_cm2", d.leak_cm2)])
+            _table("[[doors]]", [("at", d.at), ("state", d.state), ("name", d.name or None), ("open_time_s", d.open_time_s),
+                                 ("leak_cm2", d.leak_cm2), ("pry_time_s", d.pry_time_s)])
         )
     for c in level.crew:
         parts.append(
             _table(
                 "[[crew]]",
-                [("name", c.name), ("role", c.role), ("at", c.at), ("equipment", c.equipment), ("condition", c.condition)],
+                [("name", c.name), ("role", c.role), ("at", c.at), ("equipment", c.equipment), ("condition", c.condition),
+                 ("injury", None if c.injury == "none" else c.injury), ("spo2", c.spo2)],
             )
         )
     for lk in level.lockers:
-        parts.append(_table("[[lockers]]", [("name", lk.name), ("at", lk.at), ("contents", lk.contents)]))
+        parts.append(_table("[[lockers]]", [("name", lk.name), ("at", lk.at), ("contents", lk.counts())]))
     for al in level.airlocks:
-        parts.append(_table("[[airlocks]]", [("name", al.name), ("outer", al.doors[0]), ("inner", al.doors[1])]))
+        parts.append(_table("[[airlocks]]", [("name", al.name), ("doors", al.doors), ("cycle_s", al.cycle_s)]))
     for e in level.events:
         items = [("at_s", e.at_s), ("kind", e.kind)]
         if e.chance != 1.0:
@@ -126,6 +132,7 @@ def level_to_toml(level: Level) -> str:
                     ("weight", o.weight),
                     ("people", o.people if o.people else None),
                     ("within_s", o.within_s),
+                    ("max_injury", None if o.max_injury == "none" else o.max_injury),
                 ],
             )
         )

@@ -352,7 +352,7 @@ def tiled_to_level(tmap: Any, path: Path) -> Level:
     )
     life = LifeSupport(**{k: _num(props, k, 0.0, file) for k, _ in LIFE_PROPS})
     version = _int(props, "format_version", FORMAT_VERSION, file)
-    if version != FORMAT_VERSION:
+    if version not in (1, FORMAT_VERSION):
         raise TiledError(f"{file}: format_version {version} is not supported (this game reads {FORMAT_VERSION})")
 
     place = _Place(float(tmap.tile_size.width), float(tmap.tile_size.height), x0, y0)
@@ -373,12 +373,16 @@ def tiled_to_level(tmap: Any, path: Path) -> Level:
             tables["doors"].append(DoorDef(
                 at=place.cell(obj), state=_str(op, "state", "closed"), name=name,
                 open_time_s=_num(op, "open_time_s", None, here), leak_cm2=_num(op, "leak_cm2", None, here),
+                pry_time_s=_num(op, "pry_time_s", None, here),
             ))
         elif kind == "crew":
             tables["crew"].append(CrewDef(
                 name=name, role=_str(op, "role", "crew"), at=place.cell(obj),
                 equipment=_parse_list(op.get("equipment", "")), condition=_str(op, "condition", "awake"),
+                injury=_str(op, "injury", "none"), spo2=_num(op, "spo2", None, here),
             ))
+            if tables["crew"][-1].condition == "injured":  # v1's word: an awake person with a mild injury
+                tables["crew"][-1] = replace(tables["crew"][-1], condition="awake", injury="mild")
         elif kind == "locker":
             tables["lockers"].append(LockerDef(name=name or "locker", at=place.cell(obj), contents=_parse_list(op.get("contents", ""))))
         elif kind == "objective":
@@ -399,6 +403,6 @@ def tiled_to_level(tmap: Any, path: Path) -> Level:
         raise TiledError("; ".join(str(p) for p in problems))
     return Level(
         meta=meta, rows=tuple(rows), legend=legend, life_support=life,
-        **{k: tuple(v) for k, v in tables.items()}, format_version=version,
+        **{k: tuple(v) for k, v in tables.items()},
         lesson_steps=steps, lesson_hints=hints,
     )

@@ -191,8 +191,8 @@ def level_to_tmj(level: Level, image: str | None = None, tile_px: int = TILE_PX)
         ("crew", [
             o.point(c.at, c.name, "crew", [
                 _prop("role", "string", c.role), _prop("equipment", "string", _list_text(c.equipment)),
-                _prop("condition", "string", c.condition),
-            ]) for c in level.crew
+                _prop("condition", "string", c.condition), _prop("injury", "string", c.injury),
+            ] + ([_prop("spo2", "float", c.spo2)] if c.spo2 is not None else [])) for c in level.crew
         ]),
         ("lockers", [o.point(lk.at, lk.name, "locker", [_prop("contents", "string", _list_text(lk.contents))]) for lk in level.lockers]),
         ("events", [_event_object(o, e) for e in level.events]),
@@ -217,6 +217,8 @@ def _door_props(d: DoorDef) -> list[dict]:
         props.append(_prop("open_time_s", "float", d.open_time_s))
     if d.leak_cm2 is not None:
         props.append(_prop("leak_cm2", "float", d.leak_cm2))
+    if d.pry_time_s is not None:
+        props.append(_prop("pry_time_s", "float", d.pry_time_s))
     return props
 
 

@@ -16,12 +16,20 @@ from game.sim.level import (
     DEBRIS_KINDS,
     DOOR_STATES,
     EQUIPMENT,
+    INJURY_GRADES,
     OBJECTIVE_KINDS,
     ROOM_KINDS,
     Level,
     tiles_from_rows,
 )
-from game.sim.limits import MAX_COMPARTMENTS, MAX_MAP_CELLS, MAX_MAP_SIDE
+from game.sim.limits import (
+    MAX_COMPARTMENTS,
+    MAX_CYCLE_S,
+    MAX_MAP_CELLS,
+    MAX_MAP_SIDE,
+    MAX_PRY_TIME_S,
+    MIN_START_SPO2,
+)
 from game.sim.roles import ROLES
 from game.sim.tiles import GAS_PASSABLE, IS_DOOR, TILE_BY_NAME, WALKABLE, Tile
 
@@ -186,13 +194,13 @@ def check_level(level: Level, index: LineIndex, file: str) -> list[Problem]:
 
     for i, ev in enumerate(level.events):
         p = ev.params
-        if ev.kind == "breach" and "at" in p:
+        if ev.kind in ("breach", "secondary_breach") and "at" in p:
             at = p["at"]
             if not inside(at) or tiles[at[1], at[0]] != Tile.HULL:
                 add(where("events", i, "at"), f"a breach must be on hull; {at[0]},{at[1]} is {'outside the map' if not inside(at) else TILE_NAMES[tile(at)]}")
             elif not _beside(GAS_PASSABLE[tiles] | IS_DOOR[tiles], at):
                 add(where("events", i, "at"), f"the breach at {at[0]},{at[1]} has no room behind it")
-        if ev.kind in ("door_jam", "door_open", "door_close", "door_seal") and "door" in p:
+        if ev.kind in ("door_jam", "door_open", "door_close", "door_seal", "door_damaged", "door_unjam") and "door" in p:
             at = p["door"]
             if not inside(at) or not IS_DOOR[tiles[at[1], at[0]]]:
                 add(where("events", i, "door"), f"{ev.kind} names {at[0]},{at[1]}, where there is no door")
@@ -244,6 +252,7 @@ def check_level(level: Level, index: LineIndex, file: str) -> list[Problem]:
             if who not in names:
                 add(where("objectives", i, "people"), f"objective names '{who}', who is not in the crew")
     out += check_lesson(level, index, file)
+    out += check_v2(level, index, file, tiles)
     return out
 
 
@@ -285,6 +294,58 @@ def check_lesson(level: Level, index: LineIndex, file: str) -> list[Problem]:
         if h.step is not None and h.step > len(level.lesson_steps):
             out.append(Problem(file, index.line("lesson_hints", i, "step"), f"lesson hint names step {h.step}; the lesson has {len(level.lesson_steps)}"))
     return out
+
+
+def check_v2(level: Level, index: LineIndex, file: str, tiles: np.ndarray) -> list[Problem]:
+    """Format 2's keys: starting condition, pry times, airlocks, wall damage, responders' safety."""
+    out: list[Problem] = []
+    h, w = tiles.shape
+
+    def bad(path: tuple, message: str) -> None:
+        out.append(Problem(file, index.line(*path), message))
+
+    for i, c in enumerate(level.crew):
+        if c.injury not in INJURY_GRADES:
+            bad(("crew", i, "injury"), f"crew '{c.name}': injury '{c.injury}' is unknown (known: {', '.join(INJURY_GRADES)})")
+        if c.spo2 is not None and c.spo2 < MIN_START_SPO2:
+            bad(("crew", i, "spo2"), f"crew '{c.name}': a starting spo2 of {c.spo2:g} is below {MIN_START_SPO2:g}: "
+                "nobody starts an exercise that near death")
+    for i, d in enumerate(level.doors):
+        if d.pry_time_s is not None and d.pry_time_s > MAX_PRY_TIME_S:
+            bad(("doors", i, "pry_time_s"), f"door at {d.at[0]},{d.at[1]}: pry_time_s must be at most {MAX_PRY_TIME_S:g} s")
+    door_cells = {(int(x), int(y)) for y, x in zip(*np.nonzero(IS_DOOR[tiles]))}
+    for i, al in enumerate(level.airlocks):
+        for c in al.doors:
+            if tuple(c) not in door_cells:
+                bad(("airlocks", i, "doors"), f"airlock '{al.name}' names {c[0]},{c[1]}, where there is no door")
+        if tuple(al.doors[0]) == tuple(al.doors[1]):
+            bad(("airlocks", i, "doors"), f"airlock '{al.name}' names the same door twice: it needs two")
+        if al.cycle_s is not None and al.cycle_s > MAX_CYCLE_S:
+            bad(("airlocks", i, "cycle_s"), f"airlock '{al.name}': cycle_s must be at most {MAX_CYCLE_S:g} s")
+    walls = (Tile.WALL, Tile.MODULE_WALL)
+    for i, ev in enumerate(level.events):
+        if ev.kind != "wall_damaged" or "at" not in ev.params:
+            continue
+        x, y = ev.params["at"]
+        if not (0 <= x < w and 0 <= y < h) or tiles[y, x] not in walls:
+            what = "outside the map" if not (0 <= x < w and 0 <= y < h) else TILE_NAMES[Tile(int(tiles[y, x]))]
+            bad(("events", i, "at"), f"wall_damaged must name a wall or module wall; {x},{y} is {what}")
+        elif not _between_floors(tiles, (x, y)):
+            bad(("events", i, "at"), f"the wall at {x},{y} has no room on two opposite sides for a hole to join")
+    for i, ob in enumerate(level.objectives):
+        if ob.max_injury not in INJURY_GRADES:
+            bad(("objectives", i, "max_injury"), f"max_injury '{ob.max_injury}' is unknown (known: {', '.join(INJURY_GRADES)})")
+    return out
+
+
+def _between_floors(tiles: np.ndarray, cell: tuple[int, int]) -> bool:
+    """Is there air on two opposite sides of this cell (so a hole in it joins them)?"""
+    h, w = tiles.shape
+    x, y = cell
+    gas = GAS_PASSABLE[tiles] | IS_DOOR[tiles]
+    ew = 0 < x < w - 1 and gas[y, x - 1] and gas[y, x + 1]
+    ns = 0 < y < h - 1 and gas[y - 1, x] and gas[y + 1, x]
+    return bool(ew or ns)
 
 
 TILE_NAMES = {t: t.name.lower().replace("_", " ") for t in Tile}

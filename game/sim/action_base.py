@@ -224,4 +224,4 @@ class Hold(Action):
 
 
 def can_act(world: "World", p: "Person") -> bool:
-    return int(world.bodies.state[p.id]) in (CONSCIOUS, IMPAIRED) and not p.in_care
+    return int(world.bodies.state[p.id]) in (CONSCIOUS, IMPAIRED) and not p.in_care and not p.cannot_walk

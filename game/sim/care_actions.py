@@ -96,7 +96,8 @@ class PickUp(OnPerson):
         return PICK_UP_S if self.unconscious(world) else SUPPORT_S
 
     def unconscious(self, world: "World") -> bool:
-        return int(world.bodies.state[self.target_id]) >= UNCONSCIOUS
+        """Carried, not walked out: out cold, or too hurt to walk."""
+        return int(world.bodies.state[self.target_id]) >= UNCONSCIOUS or world.people[self.target_id].cannot_walk
 
     def check(self, world: "World", p: "Person") -> Result:
         t = self.other(world)
@@ -191,6 +192,7 @@ class Treat(OnPerson):
     def finish(self, world: "World", p: "Person") -> None:
         t = self.other(world)
         t.treated_s = round(world.time_s, 3)
+        world.bodies.knocked_out[t.id] = False  # brought round: the air decides from now on
         t.respirator_on = True  # oxygen by mask until the doctor says otherwise
         world.emit(ce.PersonTreated, person_id=t.id, person=t.name, by=p.name)
         emit_done(world, p, "treat", t.name, t.cell)

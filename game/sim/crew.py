@@ -117,7 +117,7 @@ class CrewState:
         self.lockers = [list(lk.contents) for lk in world.level.lockers]
         rng = world.rng["ai"]
         for p in world.people:
-            awake = p.condition == "awake"
+            awake = p.alert  # the asleep, the hurt and the out cold are slow to react and hold no post
             kitted = any(p.has(k) for k in RESPONSE_KIT)
             p.on_duty = is_on_duty(p, world.grid, awake) or (
                 awake and kitted and p.role in ("rescue", "medic", "engineer", "technician")

@@ -11,19 +11,21 @@ from typing import Any
 
 import numpy as np
 
+from game.sim.physiology import INJURY_NAMES
 from game.sim.tiles import DEFAULT_LEGEND, TILE_BY_NAME, Tile
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 1 still loads: game.levelio.load migrates it (see V1 below)
 
 Cell = tuple[int, int]
 Rect = tuple[int, int, int, int]  # x0, y0, x1, y1 inclusive
 
 DOOR_STATES = ("open", "closed", "jammed", "sealed")
-CONDITIONS = ("awake", "asleep", "injured")
+CONDITIONS = ("awake", "asleep", "unconscious")
+INJURY_GRADES = INJURY_NAMES  # none, mild, moderate, severe: one scale for the file and the body
 EQUIPMENT = ("suit", "respirator", "lance", "crowbar", "medkit")
 ROOM_KINDS = ("quarters", "corridor", "medbay", "control", "tunnel", "lab", "storage", "other")
 DEBRIS_KINDS = ("ceiling_panel", "insulation", "personal_effects", "support_beam")
-OBJECTIVE_KINDS = ("rescue", "survive", "injury", "seal", "survey", "evacuate", "conserve_o2")
+OBJECTIVE_KINDS = ("rescue", "survive", "injury", "seal", "survey", "evacuate", "conserve_o2", "responders_safe")
 
 # Parameters each event kind takes: name -> (required, type tag).
 EVENT_PARAMS: dict[str, dict[str, tuple[bool, str]]] = {
@@ -39,6 +41,11 @@ EVENT_PARAMS: dict[str, dict[str, tuple[bool, str]]] = {
     "door_open": {"door": (True, "cell")},
     "door_close": {"door": (True, "cell")},
     "door_seal": {"door": (True, "cell")},
+    # format 2: interior damage
+    "wall_damaged": {"at": (True, "cell"), "area_cm2": (True, "pos")},
+    "door_damaged": {"door": (True, "cell"), "leak_cm2": (False, "nonneg"), "jam": (False, "bool")},
+    "door_unjam": {"door": (True, "cell")},
+    "secondary_breach": {"at": (True, "cell"), "area_cm2": (True, "pos"), "cd": (False, "frac"), "section": (False, "str")},
     "sparks": {"at": (True, "cell"), "for_s": (False, "pos")},  # game.sim.fire: lights O2-rich air
 }
 
@@ -127,6 +134,7 @@ class DoorDef:
     name: str = ""
     open_time_s: float | None = None  # None: the kind's usual time; larger if it sticks
     leak_cm2: float | None = None  # None: the kind's usual seal; larger if the frame is warped
+    pry_time_s: float | None = None  # one crowbar's time to pry it open when jammed; None: the kind's usual
 
 
 @dataclass(frozen=True)
@@ -135,14 +143,33 @@ class CrewDef:
     role: str
     at: Cell
     equipment: tuple[str, ...] = ()
-    condition: str = "awake"
+    condition: str = "awake"  # awake, asleep or unconscious (out cold until carried out or treated)
+    injury: str = "none"  # a grade of INJURY_GRADES: slows them; severe cannot walk
+    spo2: float | None = None  # starting saturation; None: what the air they breathe gives
 
 
 @dataclass(frozen=True)
 class LockerDef:
+    """A locker and what is in it: one name per item, so a count is a repeat
+    (the file writes counts: `contents = { suit = 2 }`)."""
+
     name: str
     at: Cell
     contents: tuple[str, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        """Item -> how many, in EQUIPMENT order (unknown names last, as the validator reports them)."""
+        order = {k: i for i, k in enumerate(EQUIPMENT)}
+        out: dict[str, int] = {}
+        for item in sorted(self.contents, key=lambda k: (order.get(k, len(order)), k)):
+            out[item] = out.get(item, 0) + 1
+        return out
+
+
+def items_from_counts(counts: dict[str, int]) -> tuple[str, ...]:
+    """A locker's contents from counts: each name repeated its count, in EQUIPMENT order."""
+    order = {k: i for i, k in enumerate(EQUIPMENT)}
+    return tuple(k for k in sorted(counts, key=lambda k: (order.get(k, len(order)), k)) for _ in range(int(counts[k])))
 
 
 @dataclass(frozen=True)
@@ -152,6 +179,7 @@ class AirlockDef:
 
     name: str
     doors: tuple[Cell, Cell]
+    cycle_s: float | None = None  # None: from the chamber's volume and the pump (game.sim.doors.airlock_cycle_s)
 
 
 @dataclass(frozen=True)
@@ -169,6 +197,7 @@ class ObjectiveDef:
     weight: float = 1.0
     people: tuple[str, ...] = ()
     within_s: float | None = None
+    max_injury: str = "none"  # responders_safe: the worst hypoxic injury grade still counted safe
 
 
 @dataclass(frozen=True)

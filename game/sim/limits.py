@@ -22,6 +22,15 @@ MAX_COMPARTMENTS = 2_000
 MAX_ENTRIES_PER_TABLE = 5_000  # the stress station has 384 doors
 MAX_OBJECTS = 20_000  # every object of a Tiled map, all layers together
 
+# Level format 2's new numbers. A locker holds at most this many of one item;
+# a pry or an airlock cycle past an hour, or a starting SpO2 below 50 % (near
+# death within minutes: physiology's injury starts at 75 %, full rate at 40 %),
+# is no exercise anyone runs.
+MAX_LOCKER_ITEMS = 1000
+MAX_PRY_TIME_S = 3600.0
+MAX_CYCLE_S = 3600.0
+MIN_START_SPO2 = 0.5
+
 # Structure of a file: TOML tables/arrays, JSON arrays/objects, XML elements, Tiled group layers.
 MAX_NESTING = 32  # a level needs 3, a Tiled map about 6
 

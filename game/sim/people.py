@@ -26,6 +26,10 @@ SUIT_SPEED_M_S = 0.8  # in an emergency pressure suit
 CARRY_SPEED_M_S = 0.5  # carrying or dragging a casualty alone (0.4-0.6)
 SUPPORT_SPEED_M_S = 0.7  # walking a conscious casualty out with an arm round them
 CRAWL_FACTOR = 0.5  # crawling through a cut hole: about half walking speed
+# A starting injury's grade (level format 2): mild walks as before, only slower to
+# react (as v1's "injured" did); moderate limps at the pace hypoxia's impairment
+# gives (physiology.speed_factor); severe cannot walk and must be carried.
+INJURY_SPEED = {"none": 1.0, "mild": 1.0, "moderate": 0.6, "severe": 1.0}  # severe: see Person.cannot_walk
 
 # Roles that hold a post in an emergency; everybody else gets out.
 DUTY_ROLES = ("rescue", "medic", "engineer", "technician", "coordinator", "commander")
@@ -79,7 +83,8 @@ class Person:
     x: float = synced()  # metres; a tile's centre is (col + 0.5, row + 0.5)
     y: float = synced()
     equipment: list[str] = synced(default_factory=list)
-    condition: str = static(default="awake")  # at the start: awake or asleep
+    condition: str = static(default="awake")  # at the start: awake, asleep or unconscious
+    injury: str = static(default="none")  # a starting injury's grade (not hypoxia's: that is world.bodies.injury)
     path: list[tuple[int, int]] = synced(default_factory=list)  # cells still to walk (the walk in hand)
     respirator_on: bool = synced(default=False)  # a respirator fitted over the face
     # What they are doing: the action in hand, then the rest of the plan.
@@ -124,13 +129,23 @@ class Person:
         return sum(1 for e in self.equipment if e == item)
 
     @property
+    def cannot_walk(self) -> bool:
+        """Too badly hurt to walk or work: carried out, or nothing."""
+        return self.injury == "severe"
+
+    @property
+    def alert(self) -> bool:
+        """Awake and unhurt at the start: reacts at once and may hold a post."""
+        return self.condition == "awake" and self.injury == "none"
+
+    @property
     def in_care(self) -> bool:
         """Being carried or walked out by someone."""
         return self.carried_by >= 0 or self.escorted_by >= 0
 
     def base_speed_m_s(self) -> float:
         """Walking speed before hypoxia: suit, and any casualty in hand."""
-        speed = SUIT_SPEED_M_S if self.suited else WALK_SPEED_M_S
+        speed = (SUIT_SPEED_M_S if self.suited else WALK_SPEED_M_S) * INJURY_SPEED.get(self.injury, 1.0)
         if self.carrying >= 0:
             speed = min(speed, CARRY_SPEED_M_S)
         elif self.escorting >= 0:

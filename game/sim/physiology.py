@@ -131,6 +131,9 @@ class Bodies:
     # How fast the pressure fell (None: not yet known, filled from the first step's air).
     p_recent_bar: np.ndarray | None = synced(default=None)  # ambient pressure low-passed over RECENT_TAU_S
     rapid: np.ndarray | None = synced(default=None)  # 0 slow .. 1 rapid decompression, remembered
+    # Out cold from a blow (a level's condition "unconscious"), not from hypoxia:
+    # held unconscious whatever the air until treated (care_actions.Treat).
+    knocked_out: np.ndarray | None = synced(default=None)
 
     @classmethod
     def new(cls, n: int) -> "Bodies":
@@ -144,6 +147,7 @@ class Bodies:
             injury=np.zeros(n, dtype=np.int8),
             p_recent_bar=np.full(n, SEA_LEVEL_BAR),
             rapid=np.zeros(n),
+            knocked_out=np.zeros(n, dtype=bool),
         )
 
     def __len__(self) -> int:
@@ -171,6 +175,8 @@ class Bodies:
                                  else np.array(np.broadcast_to(pressure_bar, (n,)), dtype=float))
         if self.rapid is None or self.rapid.shape != (n,):
             self.rapid = np.zeros(n)
+        if self.knocked_out is None or self.knocked_out.shape != (n,):
+            self.knocked_out = np.zeros(n, dtype=bool)
 
 
 def _inspired(pressure_bar, o2_fraction, supply) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -259,6 +265,8 @@ def step_bodies(
     entering = impairing.view(np.int8) + (dose >= LOC_DOSE).view(np.int8)
     staying = impairing.view(np.int8) + lingering.view(np.int8)
     state = np.maximum(entering, np.minimum(old_state, staying))
+    if bodies.knocked_out.any():
+        state[bodies.knocked_out & (state < UNCONSCIOUS)] = UNCONSCIOUS
 
     was_out = old_state == UNCONSCIOUS
     if was_out.any():  # only the unconscious accumulate injury (mean SpO2 over the step)

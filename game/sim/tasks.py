@@ -108,7 +108,8 @@ def casualties(world: "World") -> list["Person"]:
                 if p.evac in (Evac.SAFE, Evac.IDLE, Evac.AWAITING):
                     out.append(p)
             continue
-        if state >= UNCONSCIOUS or int(f[y, x]) >= UNREACHED or p.id in cs.awaited or p.evac == Evac.AWAITING:
+        if (state >= UNCONSCIOUS or p.cannot_walk or int(f[y, x]) >= UNREACHED or p.id in cs.awaited
+                or p.evac == Evac.AWAITING):
             cs.casualties_seen.add(p.id)
             out.append(p)
     return out

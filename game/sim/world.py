@@ -27,7 +27,7 @@ from game.sim.grid import Grid, build_grid
 from game.sim.level import Level
 from game.sim.orders import apply_command
 from game.sim.people import Person
-from game.sim.physiology import STATE_NAMES, Bodies
+from game.sim.physiology import STATE_NAMES, UNCONSCIOUS, Bodies
 from game.sim.rng import make_streams, stream_state_bytes
 from game.sim.state import derived, feed, static, synced
 from game.sim.tiles import IS_DOOR, Tile
@@ -149,6 +149,7 @@ def create_world(level: Level, seed: int | None = None) -> World:
             y=c.at[1] + 0.5,
             equipment=list(c.equipment),
             condition=c.condition,
+            injury=c.injury,
         )
         for i, c in enumerate(level.crew)
     ]
@@ -160,7 +161,7 @@ def create_world(level: Level, seed: int | None = None) -> World:
         grid=grid,
         doors=doors,
         people=people,
-        bodies=Bodies.new(len(people)),
+        bodies=starting_bodies(level),
         compartments=comps,
         rng=make_streams(seed),
         door_open=door_open,
@@ -173,6 +174,19 @@ def create_world(level: Level, seed: int | None = None) -> World:
     world.physics = debris.create_physics(world)
     world.crew.setup(world)
     return world
+
+
+def starting_bodies(level: Level) -> Bodies:
+    """Everybody's body at the start: healthy, unless the level says someone starts
+    out cold (held unconscious until treated) or at a given SpO2."""
+    bodies = Bodies.new(len(level.crew))
+    for i, c in enumerate(level.crew):
+        if c.spo2 is not None:
+            bodies.spo2[i] = c.spo2
+        if c.condition == "unconscious":
+            bodies.state[i] = UNCONSCIOUS
+            bodies.knocked_out[i] = True
+    return bodies
 
 
 def step(world: World, dt: float = TICK_S) -> None:

@@ -256,6 +256,50 @@ def _conserve_o2(w: World, tr: Tracker, ob: ObjectiveDef) -> tuple[float, str]:
     return min(1.0, left / start), f"{left:.1f} of {start:.1f} kg of the O2 reserve left"
 
 
+# Roles that are not responders for `responders_safe`: the people the others act for.
+BYSTANDER_ROLES = ("crew", "botanist", "scientist")
+
+
+def responders(w: World, tr: Tracker, ob: ObjectiveDef) -> list[int]:
+    """Whom a responders_safe objective is about: the people it names, or everyone whose role acts."""
+    return _people(w, ob, [p.id for p in w.people if p.role not in BYSTANDER_ROLES])
+
+
+def responder_harm(w: World, tr: Tracker, ob: ObjectiveDef, person_id: int) -> str:
+    """How a responder came to harm ('' if not): died, collapsed (passed out at any
+    time, within `within_s` of the breach if given) or a hypoxic injury past `max_injury`."""
+    if int(w.bodies.state[person_id]) == DEAD:
+        return "died"
+    grade = int(w.bodies.injury[person_id])
+    if grade > INJURY_NAMES.index(ob.max_injury):
+        return f"{INJURY_NAMES[grade]} injury"
+    for ev in w.events:
+        if (ev.kind == "PersonStateChanged" and ev.person_id == person_id and ev.state == "unconscious"
+                and _on_time(tr, ev.time_s, ob.within_s)):
+            return "collapsed"
+    return ""
+
+
+def _responders_safe(w: World, tr: Tracker, ob: ObjectiveDef) -> tuple[float, str]:
+    ids = responders(w, tr, ob)
+    if not ids:
+        return 1.0, "no responders"
+    harmed = {i: how for i in ids if (how := responder_harm(w, tr, ob, i))}
+    text = f"{len(ids) - len(harmed)} of {len(ids)} responders unharmed"
+    if harmed:
+        text += ": " + ", ".join(f"{w.people[i].name} {how}" for i, how in list(harmed.items())[:4])
+    return (len(ids) - len(harmed)) / len(ids), text
+
+
+def _responder_settled(ob: ObjectiveDef) -> Settled:
+    return lambda w, tr, i: bool(responder_harm(w, tr, ob, i)) or breathing_safely(w, i)
+
+
+def _responders_decided(w: World, tr: Tracker, ob: ObjectiveDef) -> bool:
+    # harm is for good; someone unharmed and breathing safely is as good as it will get
+    return tr.breach_s is not None and all(_responder_settled(ob)(w, tr, i) for i in responders(w, tr, ob))
+
+
 def _all_settled(settled: Settled, ids: Callable[["World", Tracker, ObjectiveDef], list[int]]) -> Decided:
     """Decided once every person the objective is about is settled by `settled`."""
     return lambda w, tr, ob: tr.breach_s is not None and all(settled(w, tr, i) for i in ids(w, tr, ob))
@@ -293,6 +337,7 @@ OBJECTIVE_KINDS: dict[str, ObjectiveKind] = {
         ObjectiveKind("seal", _seal, decided=_seal_decided),
         ObjectiveKind("survey", _survey, decided=_survey_decided),
         ObjectiveKind("conserve_o2", _conserve_o2),  # the reserve only goes down: as good now as it will be
+        ObjectiveKind("responders_safe", _responders_safe, decided=_responders_decided),
     )
 }
 
