@@ -315,15 +315,13 @@ def _event_from(obj: Any, kind: str, op: dict, place: _Place, here: str) -> Even
     params = _params(spec, op, here)
     if not op.get("unplaced"):
         cell = place.cell(obj)
-        if kind == "breach":
-            params.setdefault("at", cell)
-        elif kind == "door_jam":
+        # the writer places an event by its region, else its door, else its cell (tiled_write._event_object)
+        if "region" in spec and _is_area(obj):
+            params.setdefault("region", place.rect(obj))
+        elif "door" in spec:
             params.setdefault("door", cell)
-        elif kind == "debris_fall":
-            if _is_area(obj):
-                params.setdefault("region", place.rect(obj))
-            else:
-                params.setdefault("at", cell)
+        elif "at" in spec:
+            params.setdefault("at", cell)
     params = {k: params[k] for k in spec if k in params}  # the spec's order, so text round trips too
     return EventDef(at_s=_num(op, "at_s", 0.0, here), kind=kind, params=params, chance=_num(op, "chance", 1.0, here))
 
@@ -364,7 +362,10 @@ def tiled_to_level(tmap: Any, path: Path) -> Level:
         here = f"{file}: object {obj.id} ('{obj.name}')"
         name = str(obj.name or "")
         if kind == "room":
-            tables["rooms"].append(RoomDef(label=name, at=place.cell(obj), kind=_str(op, "kind", "quarters")))
+            tables["rooms"].append(RoomDef(
+                label=name, at=place.cell(obj), kind=_str(op, "kind", "quarters"),
+                pressure_bar=_num(op, "pressure_bar", None, here), o2_fraction=_num(op, "o2_fraction", None, here),
+                temperature_k=_num(op, "temperature_k", None, here)))
         elif kind == "module":
             tables["modules"].append(ModuleDef(name=name, at=place.cell(obj)))
         elif kind == "hull_section":
