@@ -107,7 +107,7 @@ def test_the_menu_lists_the_campaign_with_its_difficulty(tmp_path):
     assert [n for n in names if n in campaign.CAMPAIGN] == list(campaign.CAMPAIGN)
     rate = _figures()["campaign4_o2fire.toml"]["difficulty"]["success_rate"]
     line = menu.texts[menu.selected]
-    assert line.startswith("The feed") and line.endswith(f"[{100 * rate:.0f} %]")
+    assert line.startswith("The feed") and line.endswith(f" {100 * rate:.0f} %]")
     assert "autopilot wins" in menu.briefing.html_text and "par " in menu.briefing.html_text
     surf = pygame.Surface(SIZE)
     ctx.manager.update(0.0)

@@ -6,6 +6,8 @@ from dataclasses import replace
 
 import pytest
 
+from game.levelio.load import validate_file
+from game.levelio.save import save_level
 from game.sim import commands as C
 from game.sim import events as ev
 from game.sim.level import EventDef, RoomDef
@@ -58,3 +60,13 @@ def test_nobody_lights_a_lance_in_o2_rich_air_and_the_refusal_says_why():
     refusals = [e for e in w.events if e.kind == "CommandRejected"]
     assert refusals and "35 % O2" in refusals[-1].reason and "no lance" in refusals[-1].reason
     assert ann.order is None
+
+
+def test_the_validator_names_sparks_placed_in_a_wall(tmp_path):
+    lv = ascii_level(ROOM, people={"a": ("Ann", "engineer", ())},
+                     events=[EventDef(1.0, "sparks", {"at": (4, 3)}), EventDef(2.0, "sparks", {"at": (2, 2)})])
+    path = tmp_path / "sparks.toml"
+    save_level(lv, path)
+    problems = [str(p) for p in validate_file(path)]
+    assert len(problems) == 1 and "sparks must be on a floor cell" in problems[0] and "4,3 is wall" in problems[0]
+    assert problems[0].startswith(f"{path}:")  # FILE:LINE

@@ -58,9 +58,17 @@ class Difficulty:
     idle_success_rate: float  # nobody giving orders
     idle_score_median: float
 
+    @property
+    def band(self) -> str:
+        """The issue's difficulty bands by autopilot success: easy 90-100 %, normal 60-90 %, hard 25-60 %."""
+        for cut, word in ((0.9, "easy"), (0.6, "normal"), (0.25, "hard")):
+            if self.success_rate >= cut:
+                return word
+        return "very hard"
+
     def words(self) -> str:
         """One line for the menu: how often the autopilot wins, and the spread of its scores."""
-        return (f"autopilot wins {100 * self.success_rate:.0f} % of {self.seeds} seeds, score "
+        return (f"{self.band}: the autopilot wins {100 * self.success_rate:.0f} % of {self.seeds} seeds, score "
                 f"{self.score_p10:.0f}-{self.score_p90:.0f} (median {self.score_median:.0f})")
 
 
