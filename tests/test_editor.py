@@ -5,6 +5,7 @@ the map; nothing is lost on the way out or after a crash."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
@@ -25,6 +26,7 @@ from game.sim.world import create_world, run_until  # noqa: E402
 from game.view.scenes.base import Context  # noqa: E402
 
 SIZE = (1280, 720)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +83,8 @@ class Designer:
         self.d.click(w.rect.center)
         lst = w.current_state.options_selection_list
         item = next(i for i in lst.item_list if i["text"] == option)
-        if item["button_element"] is None:
+        button = item["button_element"]
+        if button is None or not lst.rect.collidepoint(button.rect.center):  # scrolled out of sight, or half
             lst.scroll_bar.set_scroll_from_start_percentage(item["height"] / max(1, lst.total_height_of_list))
             self.d.frame(2)
         self.d.click(item["button_element"].rect.center)
@@ -315,3 +318,79 @@ def test_an_autosave_is_offered_after_a_crash(display, tmp_path):
     assert st.model.level == first.level and st.model.dirty
     d.press(pygame.K_z, pygame.KMOD_CTRL)  # restoring can be undone
     assert st.model.level == load_level(path)
+
+
+def test_the_v2_keys_are_set_in_the_editor_s_forms_and_tools_and_saved(display, tmp_path):
+    """Starting condition, pry time, locker counts, an airlock, interior damage and
+    the responders' objective, each set with the mouse and keyboard, saved as v2."""
+    path = tmp_path / "v2.toml"
+    d = editor(path, (24, 12))
+    st = d.state
+    h = Designer(d)
+    h.tool("tile:module_wall")
+    h.tool("rect")
+    h.drag((10, 1), (10, 10))
+    h.drag((12, 1), (12, 10))
+    h.tool("tile:wall")
+    h.drag((18, 1), (18, 10))
+    h.tool("hatch")
+    h.click(10, 5)
+    h.tool("hatch")
+    h.click(12, 5)
+    h.tool("door")
+    h.click(18, 5)
+    h.entry("pry_time_s", "40")
+    h.choose("state", "jammed")
+    h.tool("crew")
+    h.click(3, 3)
+    h.entry("name", "Ann Lee")
+    h.choose("condition", "unconscious")
+    h.choose("injury", "severe")
+    h.entry("spo2", "0.85")
+    h.tool("crew")
+    h.click(20, 3)
+    h.entry("name", "Bo Park")
+    h.choose("role", "rescue")
+    h.tool("locker")
+    h.click(2, 9)
+    h.entry("contents", "suit 2, crowbar = 1, medkit")
+    h.tool("airlock")
+    h.drag((10, 5), (12, 5))
+    h.entry("cycle_s", "45")
+    h.tool("damage")
+    h.click(18, 8)  # the inner wall: holed
+    h.entry("area_cm2", "9000", form="timeline")
+    h.tab("goals")
+    h.button("+ Objective")
+    h.choose("kind", "responders_safe", form="goals")
+    d.frame(2)  # the choice is applied on the next frame, which remakes the form's dropdowns
+    h.choose("max_injury", "mild", form="goals")
+    d.frame(2)
+
+    lv = st.model.level
+    ann = lv.crew[0]
+    assert (ann.condition, ann.injury, ann.spo2) == ("unconscious", "severe", 0.85)
+    door = next(x for x in lv.doors if x.at == (18, 5))
+    assert (door.state, door.pry_time_s) == ("jammed", 40.0)
+    assert lv.lockers[0].counts() == {"suit": 2, "crowbar": 1, "medkit": 1}
+    assert [(a.doors, a.cycle_s) for a in lv.airlocks] == [(((10, 5), (12, 5)), 45.0)]
+    assert [(e.kind, e.params) for e in lv.events] == [("wall_damaged", {"at": (18, 8), "area_cm2": 9000.0})]
+    assert (lv.objectives[0].kind, lv.objectives[0].max_injury) == ("responders_safe", "mild")
+    st.wait_for_validation()
+    assert st.problems == []
+
+    d.press(pygame.K_s, pygame.KMOD_CTRL)
+    text = path.read_text()
+    assert text.startswith("format_version = 2")
+    assert "contents = { suit = 2, crowbar = 1, medkit = 1 }" in text and "doors = [[10, 5], [12, 5]]" in text
+    assert validate_file(path) == [] and load_level(path) == lv
+
+
+def test_the_editor_opens_a_v1_file_and_saves_it_as_v2(display, tmp_path):
+    path = tmp_path / "old.toml"
+    path.write_text((ROOT / "tests" / "data" / "level_v1.toml").read_text())
+    d = editor(path)
+    assert d.state.model.level.crew[0].injury == "mild"
+    d.press(pygame.K_s, pygame.KMOD_CTRL)
+    assert path.read_text().startswith("format_version = 2")
+    assert validate_file(path) == []  # no v1 field left to name

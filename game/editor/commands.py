@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from game.sim.level import Level
 
 # The level's tables of things; every one is a tuple of frozen defs.
-TABLES = ("rooms", "modules", "hull_sections", "doors", "crew", "lockers", "events", "objectives", "injects")
+TABLES = ("rooms", "modules", "hull_sections", "doors", "crew", "lockers", "airlocks", "events", "objectives", "injects")
 # Whole values a command may swap in one go.
 VALUES = ("meta", "life_support", "legend")
 

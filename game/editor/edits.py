@@ -24,6 +24,7 @@ from game.editor.commands import (
 )
 from game.sim.grid import FOUR
 from game.sim.level import (
+    AirlockDef,
     CrewDef,
     DoorDef,
     EventDef,
@@ -142,6 +143,8 @@ def where(item: Any) -> Cell | None:
         return item.at
     if isinstance(item, HullSectionDef):
         return item.rect[0], item.rect[1]
+    if isinstance(item, AirlockDef):
+        return tuple(item.doors[0])
     if isinstance(item, EventDef):
         p = item.params
         if "at" in p:
@@ -166,7 +169,7 @@ def covers(item: Any, cell: Cell) -> bool:
 
 
 # picking prefers small things standing on the cell over labels and areas
-PICK_ORDER = ("crew", "lockers", "events", "doors", "rooms", "modules", "hull_sections")
+PICK_ORDER = ("crew", "lockers", "events", "doors", "airlocks", "rooms", "modules", "hull_sections")
 
 
 def things_at(level: Level, cell: Cell) -> list[Ref]:
@@ -282,6 +285,9 @@ def place(level: Level, table: str, cell: Cell, **fields: Any) -> Command | None
     elif table == "modules":
         name = unique(fields.pop("name", f"Module {len(level.modules) + 1}"), {m.name for m in level.modules})
         item = ModuleDef(name=name, at=cell)
+    elif table == "airlocks":  # from the door clicked to the door `to`
+        name = unique(fields.pop("name", "Airlock"), {a.name for a in level.airlocks})
+        item = AirlockDef(name=name, doors=(cell, tuple(fields.pop("to", cell))), **fields)
     elif table == "hull_sections":
         rect = fields.pop("rect", (cell[0], cell[1], cell[0], cell[1]))
         name = unique(fields.pop("name", f"section-{len(level.hull_sections) + 1}"), {s.name for s in level.hull_sections})
@@ -291,7 +297,8 @@ def place(level: Level, table: str, cell: Cell, **fields: Any) -> Command | None
     return AddItem(table, item, label=f"Place {label_of(table)}")
 
 
-def add_event(level: Level, kind: str, cell: Cell | None = None, at_s: float = 0.0, **params: Any) -> Command:
+def add_event(level: Level, kind: str, cell: Cell | None = None, at_s: float = 0.0, chance: float = 1.0,
+              **params: Any) -> Command:
     """A timeline event: breach, debris fall or door jam, placed on `cell`."""
     p: dict[str, Any] = {}
     if kind == "breach":
@@ -306,12 +313,18 @@ def add_event(level: Level, kind: str, cell: Cell | None = None, at_s: float = 0
         else:
             p["at"] = tuple(cell or (0, 0))
         p["count"] = int(params.pop("count", 1))
-    elif kind == "door_jam":
+    elif kind in ("door_jam", "door_unjam"):
         p = {"door": tuple(cell or (0, 0))}
+    elif kind == "door_damaged":  # its seal warped to leak like a few room doors (6 cm2 each)
+        p = {"door": tuple(cell or (0, 0)), "leak_cm2": float(params.pop("leak_cm2", 30.0)),
+             "jam": bool(params.pop("jam", False))}
+    elif kind in ("wall_damaged", "secondary_breach"):
+        p = {"at": tuple(cell or (0, 0)), "area_cm2": float(params.pop("area_cm2", 20.0))}
     else:
         raise ValueError(f"unknown event kind {kind!r}")
     p.update(params)
-    return AddItem("events", EventDef(at_s=float(at_s), kind=kind, params=p), label=f"Add {kind.replace('_', ' ')}")
+    return AddItem("events", EventDef(at_s=float(at_s), kind=kind, params=p, chance=float(chance)),
+                   label=f"Add {kind.replace('_', ' ')}")
 
 
 def add_objective(level: Level, kind: str = "survive", description: str = "Nobody dies", weight: float = 1.0) -> Command:

@@ -17,12 +17,16 @@ from game.sim.level import (
     CONDITIONS,
     DEBRIS_KINDS,
     DOOR_STATES,
+    EQUIPMENT,
     EVENT_PARAMS,
+    INJURY_GRADES,
     OBJECTIVE_KINDS,
     ROOM_KINDS,
     EventDef,
     LifeSupport,
+    LockerDef,
     Meta,
+    items_from_counts,
 )
 from game.sim.roles import ROLES
 
@@ -33,7 +37,7 @@ LABEL_W = 112
 @dataclass(frozen=True)
 class Field:
     key: str
-    kind: str  # text, num, optnum, int, cell, rect, list, or "choice"
+    kind: str  # text, num, optnum, int, cell, cells (two), rect, list, counts, bool, or "choice"
     choices: tuple[str, ...] = ()
     title: str = ""
 
@@ -55,22 +59,27 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         choice("state", DOOR_STATES),
         Field("open_time_s", "optnum", title="open time s"),
         Field("leak_cm2", "optnum", title="leak cm2"),
+        Field("pry_time_s", "optnum", title="pry time s"),
         Field("at", "cell", title="cell"),
     ),
     "crew": (
         Field("name", "text"),
         choice("role", tuple(ROLES)),
         choice("condition", CONDITIONS),
+        choice("injury", INJURY_GRADES),
+        Field("spo2", "optnum", title="start SpO2"),
         Field("equipment", "list"),
         Field("at", "cell", title="cell"),
     ),
-    "lockers": (Field("name", "text"), Field("contents", "list"), Field("at", "cell", title="cell")),
+    "lockers": (Field("name", "text"), Field("contents", "counts"), Field("at", "cell", title="cell")),
+    "airlocks": (Field("name", "text"), Field("doors", "cells", title="doors"), Field("cycle_s", "optnum", title="cycle s")),
     "objectives": (
         choice("kind", OBJECTIVE_KINDS),
         Field("description", "text"),
         Field("weight", "num", title="score weight"),
         Field("people", "list"),
         Field("within_s", "optnum", title="within s"),
+        choice("max_injury", INJURY_GRADES, title="max injury"),
     ),
 }
 
@@ -87,7 +96,8 @@ LIFE_FIELDS: tuple[Field, ...] = (
     Field("reserve_o2_kg", "num", title="O2 reserve kg"),
     Field("feed_rate_g_s", "num", title="O2 feed g/s"),
 )
-_TAG_KIND = {"cell": "cell", "rect": "rect", "pos": "num", "frac": "num", "num": "num", "count": "int", "str": "text"}
+_TAG_KIND = {"cell": "cell", "rect": "rect", "pos": "num", "frac": "num", "num": "num", "nonneg": "num", "count": "int",
+             "str": "text", "bool": "bool"}
 
 
 def event_fields(ev: EventDef) -> tuple[Field, ...]:
@@ -114,8 +124,14 @@ def format_value(field: Field, value: Any) -> str:
     k = field.kind.removeprefix("opt")
     if k in ("cell", "rect"):
         return ", ".join(str(int(v)) for v in value)
+    if k == "cells":
+        return "  ".join(", ".join(str(int(v)) for v in c) for c in value)
     if k == "list":
         return ", ".join(value)
+    if k == "counts":  # a locker's items, one name each, shown as counts
+        return ", ".join(f"{item} {n}" for item, n in LockerDef("", (0, 0), tuple(value)).counts().items())
+    if k == "bool":
+        return "true" if value else "false"
     if k == "num":
         return f"{float(value):g}" if float(value) == round(float(value), 6) else repr(float(value))
     return str(value)
@@ -137,6 +153,17 @@ def parse_value(field: Field, text: str) -> Any:
         return text
     if k == "list":
         return tuple(s.strip() for s in text.split(",") if s.strip())
+    if k == "counts":
+        return _parse_counts(field, text)
+    if k == "bool":
+        if text.lower() not in ("true", "false", "yes", "no"):
+            raise FieldError(f"{field.caption} must be true or false")
+        return text.lower() in ("true", "yes")
+    if k == "cells":
+        nums = _whole_numbers(text)
+        if nums is None or len(nums) != 4:
+            raise FieldError(f"{field.caption} must be two cells like 4, 7  6, 7")
+        return (nums[:2], nums[2:])
     if k == "num":
         try:
             v = float(text)
@@ -152,15 +179,36 @@ def parse_value(field: Field, text: str) -> Any:
             raise FieldError(f"{field.caption} must be a whole number, not '{text}'") from None
     if k in ("cell", "rect"):
         n = 2 if k == "cell" else 4
-        parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
-        try:
-            nums = tuple(int(p) for p in parts)
-        except ValueError:
-            nums = ()
+        nums = _whole_numbers(text) or ()
         if len(nums) != n:
             raise FieldError(f"{field.caption} must be {n} whole numbers like {'4, 7' if n == 2 else '1, 0, 9, 0'}")
         return nums
     raise FieldError(f"unknown field kind {k}")
+
+
+def _whole_numbers(text: str) -> tuple[int, ...] | None:
+    """The whole numbers in `text` split by commas, semicolons or spaces; None if one is not."""
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    try:
+        return tuple(int(p) for p in parts)
+    except ValueError:
+        return None
+
+
+def _parse_counts(field: Field, text: str) -> tuple[str, ...]:
+    """'suit 2, respirator 4' (or 'suit = 2'; a bare name is one) as a locker's items, one name each."""
+    counts: dict[str, int] = {}
+    for part in (s.strip() for s in text.split(",")):
+        if not part:
+            continue
+        words = part.replace("=", " ").split()
+        name, n = words[0], 1
+        if len(words) == 2 and words[1].isdigit():
+            n = int(words[1])
+        elif len(words) != 1:
+            raise FieldError(f"{field.caption} must be like 'suit 2, respirator 4' (known: {', '.join(EQUIPMENT)})")
+        counts[name] = counts.get(name, 0) + n
+    return items_from_counts(counts)
 
 
 def get(item: Any, field: Field) -> Any:

@@ -30,11 +30,11 @@ BOTTOM_H = 128
 
 TILES = (("floor", "Floor"), ("wall", "Wall"), ("module_wall", "Mod. wall"), ("hull", "Hull"),
          ("vacuum", "Vacuum"), ("cut", "Cut hole"))
-THING_TABLES = ("rooms", "modules", "hull_sections", "doors", "crew", "lockers")
-FILTERS = (("All", THING_TABLES), ("Rooms", ("rooms",)), ("Modules", ("modules",)), ("Doors", ("doors",)),
+THING_TABLES = ("rooms", "modules", "hull_sections", "doors", "crew", "lockers", "airlocks")
+FILTERS = (("All", THING_TABLES), ("Rooms", ("rooms",)), ("Modules", ("modules",)), ("Doors", ("doors", "airlocks")),
            ("People", ("crew",)), ("Lockers", ("lockers",)), ("Hull sections", ("hull_sections",)))
 KIND_WORD = {"rooms": "Room", "modules": "Module", "hull_sections": "Section", "doors": "Door", "crew": "Person",
-             "lockers": "Locker", "events": "Event", "objectives": "Goal"}
+             "lockers": "Locker", "airlocks": "Airlock", "events": "Event", "objectives": "Goal"}
 
 
 def thing_text(table: str, item: Any) -> str:
@@ -48,9 +48,15 @@ def thing_text(table: str, item: Any) -> str:
     if table == "doors":
         return f"Door  {item.name or 'unnamed'}  {item.at[0]},{item.at[1]} {item.state}"
     if table == "crew":
-        return f"Person  {item.name}  ({item.role})"
+        hurt = [w for w in (item.condition if item.condition != "awake" else "",
+                            f"{item.injury} injury" if item.injury != "none" else "") if w]
+        return f"Person  {item.name}  ({', '.join([item.role] + hurt)})"
     if table == "lockers":
-        return f"Locker  {item.name}  [{', '.join(item.contents)}]"
+        return f"Locker  {item.name}  [{', '.join(f'{k} {n}' for k, n in item.counts().items())}]"
+    if table == "airlocks":
+        (ax, ay), (bx, by) = item.doors
+        cycle = f"  cycle {duration(item.cycle_s)}" if item.cycle_s is not None else ""
+        return f"Airlock  {item.name}  {ax},{ay}-{bx},{by}{cycle}"
     if table == "events":
         where = edits.where(item)
         at = f" @{where[0]},{where[1]}" if where else ""

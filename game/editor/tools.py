@@ -337,6 +337,37 @@ class JamTool(Tool):
         _add(ed, edits.add_event(lv, "door_jam", cell, at_s=0.0), "events")
 
 
+class DamageTool(Tool):
+    key, label = "damage", "Damage"
+    hint = "Click an inner wall (holed), a door (seal damaged) or the hull (a secondary impact, at a chance)."
+
+    def press(self, ed: EditorState, cell: Cell) -> None:
+        lv = ed.model.level
+        kind = edits.kind_at(lv, cell)
+        if kind in ("wall", "module_wall"):
+            cmd = edits.add_event(lv, "wall_damaged", cell, at_s=60.0)
+        elif kind in ("door", "bulkhead", "hatch"):
+            cmd = edits.add_event(lv, "door_damaged", cell, at_s=60.0)
+        elif kind == "hull":
+            cmd = edits.add_event(lv, "secondary_breach", cell, at_s=120.0, chance=0.5)
+        else:
+            ed.say("Damage strikes a wall, a door or the hull: click one", error=True)
+            return
+        _add(ed, cmd, "events")
+
+
+class AirlockTool(AreaTool):
+    key, label = "airlock", "Airlock"
+    hint = "Drag from one door of an airlock to its other door: the crew cycle them one at a time."
+
+    def done(self, ed: EditorState, a: Cell, b: Cell) -> None:
+        lv = ed.model.level
+        if a == b or any(edits.kind_at(lv, c) not in ("door", "bulkhead", "hatch") for c in (a, b)):
+            ed.say("An airlock is two doors: drag from one to the other", error=True)
+            return
+        _add(ed, edits.place(lv, "airlocks", a, to=b), "airlocks")
+
+
 def make_tools() -> dict[str, Tool]:
     """One of each tool, by key, in the order of their buttons."""
     tools: list[Tool] = [
@@ -348,6 +379,6 @@ def make_tools() -> dict[str, Tool]:
         PlaceTool("module", "Module", "modules", "Click inside a module to name it."),
         PlaceTool("crew", "Person", "crew", "Click the floor where the person starts."),
         PlaceTool("locker", "Locker", "lockers", "Click the floor where the locker stands."),
-        SectionTool(), BreachTool(), DebrisTool(), JamTool(),
+        SectionTool(), BreachTool(), DebrisTool(), JamTool(), DamageTool(), AirlockTool(),
     ]
     return {t.key: t for t in tools}

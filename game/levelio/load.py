@@ -39,6 +39,7 @@ from game.sim.level import (
     ModuleDef,
     ObjectiveDef,
     RoomDef,
+    from_v1_condition,
     items_from_counts,
 )
 from game.sim.limits import MAX_LOCKER_ITEMS, MAX_ENTRIES_PER_TABLE, MAX_LEVEL_BYTES, MAX_NESTING, seed_problem
@@ -392,7 +393,7 @@ def _crew(r: _Reader, p: tuple, t: dict, v1: bool) -> CrewDef:
     )
     if v1 and c.condition == "injured":
         r.migrated(p + ("condition",), f"crew '{c.name}': v1 condition 'injured' is now injury = 'mild'")
-        c = replace(c, condition="awake", injury="mild")
+        c = from_v1_condition(c)
     return c
 
 

@@ -39,6 +39,7 @@ from game.sim.level import (
     ModuleDef,
     ObjectiveDef,
     RoomDef,
+    from_v1_condition,
 )
 from game.sim.tiles import DEFAULT_LEGEND
 
@@ -277,6 +278,8 @@ def _params(spec: dict[str, tuple[bool, str]], op: dict, here: str) -> dict[str,
             params[key] = _int(op, key, 1, here)
         elif tag in ("pos", "frac", "num", "nonneg"):
             params[key] = _num(op, key, None, here)
+        elif tag == "bool":
+            params[key] = op[key] if isinstance(op[key], bool) else str(op[key]).strip().lower() == "true"
         else:
             params[key] = str(op[key])
     return params
@@ -315,10 +318,9 @@ def _event_from(obj: Any, kind: str, op: dict, place: _Place, here: str) -> Even
     params = _params(spec, op, here)
     if not op.get("unplaced"):
         cell = place.cell(obj)
-        # the writer places an event by its region, else its door, else its cell (tiled_write._event_object)
         if "region" in spec and _is_area(obj):
             params.setdefault("region", place.rect(obj))
-        elif "door" in spec:
+        elif "door" in spec:  # the object stands on the door (door events) or the cell (the rest)
             params.setdefault("door", cell)
         elif "at" in spec:
             params.setdefault("at", cell)
@@ -382,14 +384,14 @@ def tiled_to_level(tmap: Any, path: Path) -> Level:
                 equipment=_parse_list(op.get("equipment", "")), condition=_str(op, "condition", "awake"),
                 injury=_str(op, "injury", "none"), spo2=_num(op, "spo2", None, here),
             ))
-            if tables["crew"][-1].condition == "injured":  # v1's word: an awake person with a mild injury
-                tables["crew"][-1] = replace(tables["crew"][-1], condition="awake", injury="mild")
+            tables["crew"][-1] = from_v1_condition(tables["crew"][-1])
         elif kind == "locker":
             tables["lockers"].append(LockerDef(name=name or "locker", at=place.cell(obj), contents=_parse_list(op.get("contents", ""))))
         elif kind == "objective":
             tables["objectives"].append(ObjectiveDef(
                 kind=_str(op, "kind", "survive"), description=name, weight=_num(op, "weight", 1.0, here),
                 people=_parse_list(op.get("people", "")), within_s=_num(op, "within_s", None, here),
+                max_injury=_str(op, "max_injury", "none"),
             ))
         elif kind == "inject":
             ik = _str(op, "kind")

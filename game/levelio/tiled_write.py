@@ -114,6 +114,8 @@ def _param_props(spec: dict[str, tuple[bool, str]], params: dict[str, Any], skip
             props.append(_prop(key, "int", value))
         elif tag in ("pos", "frac", "num", "nonneg"):
             props.append(_prop(key, "float", value))
+        elif tag == "bool":
+            props.append(_prop(key, "bool", bool(value)))
         else:
             props.append(_prop(key, "string", str(value)))
     return props
@@ -237,6 +239,8 @@ def _objective_props(ob: ObjectiveDef) -> list[dict]:
         props.append(_prop("people", "string", _list_text(ob.people)))
     if ob.within_s is not None:
         props.append(_prop("within_s", "float", ob.within_s))
+    if ob.max_injury != "none":
+        props.append(_prop("max_injury", "string", ob.max_injury))
     return props
 
 

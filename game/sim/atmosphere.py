@@ -33,7 +33,7 @@ from game.sim.events import BreachPlugChanged, FireHazardRaised, O2ReserveExhaus
 from game.sim.gas import Openings, add_gas, moles_for, step_gas, warm_walls
 from game.sim.level import EventDef, Level
 from game.sim.state import derived, static, synced
-from game.sim.tiles import Tile
+from game.sim.tiles import CUT_AREA_M2, Tile
 from game.sim.timeline import ordered_events
 
 if TYPE_CHECKING:
@@ -46,11 +46,10 @@ FEED_MAX_G_S = 100.0  # the emergency feed's valve limit
 SLOW_STAGE_S = 0.5
 
 # Openings. A doorway's discharge coefficient (a square-edged opening, 0.6-0.8);
-# a seal's or a ragged hole's 0.6. A hole cut with a lance is a crawl-through,
-# about 0.8 m x 0.7 m.
+# a seal's or a ragged hole's 0.6. A hole cut with a lance is a crawl-through
+# (game.sim.tiles.CUT_AREA_M2).
 DOORWAY_CD = 0.7
 SEAL_CD = 0.6
-CUT_AREA_M2 = 0.55
 CUT_CD = 0.6
 # A door opened against a pressure difference passes gas through a crack (a
 # light door's leaf ~1 cm off its seal along its 2 m edge) or, for bulkheads and hatches,
@@ -205,6 +204,7 @@ def rebuild_topology(world: "World") -> None:
     links = [(d.x, d.y, *_door_link(world, d)) for d in doors]
     cut_ys, cut_xs = np.nonzero(tiles == Tile.CUT)
     links += [(x, y, CUT_AREA_M2, CUT_CD) for y, x in zip(cut_ys.tolist(), cut_xs.tolist())]
+    links += [(x, y, area_m2, CUT_CD) for x, y, area_m2 in world.wall_holes]  # damage (timeline.wall_damaged)
     n_links = len(links)
     links += [(b.x, b.y, b.area_m2, b.cd) for b in world.breaches]
     a.openings, source = build_openings(c.labels, tiles, links)

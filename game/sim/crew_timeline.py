@@ -53,6 +53,14 @@ def describe(world: "World", e: ev.Event) -> dict[str, Any] | None:
         return _row(e, None, "breach", f"{e.area_cm2:g} cm2", e.section or place_name(world, (e.x, e.y)))
     if isinstance(e, ev.DoorJammed):
         return _row(e, None, "jam", e.door, _door_place(world, e.door_id))
+    if isinstance(e, ev.DoorUnjammed):
+        return _row(e, None, "unjam", e.door, _door_place(world, e.door_id))
+    if isinstance(e, ev.DoorDamaged):
+        return _row(e, None, "door damaged", f"{e.door}, {e.leak_cm2:g} cm2" + (", jammed" if e.jammed else ""),
+                    _door_place(world, e.door_id))
+    if isinstance(e, ev.WallDamaged):
+        return _row(e, None, "wall holed" if e.passable else "wall damaged", f"{e.area_cm2:g} cm2",
+                    place_name(world, (e.x, e.y)))
     if isinstance(e, ev.DebrisFell):
         return _row(e, None, "debris fell", e.debris.replace("_", " "), place_name(world, (e.x, e.y)))
     if isinstance(e, (ev.DoorOpened, ev.DoorClosed)):

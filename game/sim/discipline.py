@@ -74,6 +74,18 @@ def pressure_door(world: "World", door: "Door") -> bool:
     return _air_differs(world, _floor_beside(world, door.cell))
 
 
+def declared_cycle_s(world: "World", door: "Door") -> float:
+    """Seconds a declared airlock's `cycle_s` adds to opening `door` now: its
+    pumps and interlock bring the chamber to the air beyond first, when that
+    air differs. 0 for other doors, for air alike on both sides, and for an
+    airlock without `cycle_s` (its door's equalising valve, in the gas model,
+    is then the whole cycle)."""
+    for al in world.level.airlocks:
+        if al.cycle_s is not None and door.cell in (tuple(al.doors[0]), tuple(al.doors[1])):
+            return al.cycle_s if _air_differs(world, _floor_beside(world, door.cell)) else 0.0
+    return 0.0
+
+
 def _floor_beside(world: "World", cell: tuple[int, int]) -> list[tuple[int, int]]:
     x, y = cell
     return [

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from game.sim import crew_events as ce
 from game.sim.action_base import DONE, RUNNING, WAIT_GIVE_UP_S, Action, Failed, Result, Work, emit_done, next_to, run
-from game.sim.discipline import airlock_partner, hand_on, other_end_open, owe_closing, pressure_door
+from game.sim.discipline import airlock_partner, declared_cycle_s, hand_on, other_end_open, owe_closing, pressure_door
 from game.sim.events import DoorClosed, DoorOpened, DoorSealed
 from game.sim.movement import someone_following
 from game.sim.navigation import T_CUT, T_DOOR, force_s, needs_force
@@ -58,9 +58,11 @@ class OpenDoor(DoorWork):
         self.pressure = False  # read as it starts, while the door still holds the air apart
         self.closer: "CloseDoor | None" = None  # shutting the airlock's other end first
         self.waited_s = 0.0
+        self.cycle_s = 0.0  # a declared airlock's cycle before this door may open, read as it starts
 
     def begin(self, world: "World", p: "Person") -> Result:
         self.pressure = pressure_door(world, self.door(world))
+        self.cycle_s = declared_cycle_s(world, self.door(world))
         return super().begin(world, p)
 
     def step(self, world: "World", p: "Person", dt: float) -> Result:
@@ -86,7 +88,7 @@ class OpenDoor(DoorWork):
         return ("open", self.door_id)
 
     def required_s(self, world: "World") -> float:
-        return self.door(world).open_time_s
+        return self.door(world).open_time_s + self.cycle_s
 
     def check(self, world: "World", p: "Person") -> Result:
         d = self.door(world)

@@ -36,7 +36,8 @@ class Door:
     state: DoorState = synced()
     name: str = static(default="")
     open_time_s: float = static(default=2.0)
-    seal_leak_m2: float | None = static(default=None)  # this door's own seal, if the level sets one
+    seal_leak_m2: float | None = synced(default=None)  # this door's own seal, if the level sets one or damage warped it
+    pry_time_s: float | None = static(default=None)  # one crowbar's time to pry it when jammed, if the level sets one
 
     def __post_init__(self) -> None:
         self.state = DoorState(self.state)  # a word the level format does not know fails here

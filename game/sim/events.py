@@ -51,6 +51,32 @@ class DoorJammed(Event):
 
 
 @dataclass(frozen=True)
+class DoorUnjammed(Event):
+    door_id: int
+    door: str
+
+
+@dataclass(frozen=True)
+class DoorDamaged(Event):
+    """A door's seal was damaged (it leaks `leak_cm2` shut) and perhaps jammed."""
+
+    door_id: int
+    door: str
+    leak_cm2: float
+    jammed: bool
+
+
+@dataclass(frozen=True)
+class WallDamaged(Event):
+    """An interior wall was holed: a leak between its two sides, or a hole to crawl through."""
+
+    x: int
+    y: int
+    area_cm2: float
+    passable: bool
+
+
+@dataclass(frozen=True)
 class DoorSealed(Event):
     door_id: int
     door: str

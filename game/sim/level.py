@@ -6,7 +6,7 @@ them and never changes them. Coordinates are tile (column, row) pairs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -146,6 +146,12 @@ class CrewDef:
     condition: str = "awake"  # awake, asleep or unconscious (out cold until carried out or treated)
     injury: str = "none"  # a grade of INJURY_GRADES: slows them; severe cannot walk
     spo2: float | None = None  # starting saturation; None: what the air they breathe gives
+
+
+def from_v1_condition(c: CrewDef) -> CrewDef:
+    """Format 1's condition "injured" (which only slowed their reaction) is an
+    awake person with a mild injury in format 2; anything else is unchanged."""
+    return replace(c, condition="awake", injury="mild") if c.condition == "injured" else c
 
 
 @dataclass(frozen=True)

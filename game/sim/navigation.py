@@ -74,7 +74,9 @@ def needs_force(door: Door) -> bool:
 
 def force_s(door: Door) -> float:
     """Seconds of prying, alone, to get a door open: a jammed one's full pry, a sticking one's own time."""
-    return PRY_S.get(door.kind, 90.0) if door.state == "jammed" else door.open_time_s
+    if door.state != "jammed":
+        return door.open_time_s
+    return PRY_S.get(door.kind, 90.0) if door.pry_time_s is None else door.pry_time_s
 
 
 def jammed_way(profile: Profile, door: Door) -> tuple[str, float] | None:

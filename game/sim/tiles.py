@@ -12,6 +12,11 @@ import numpy as np
 LANCE_S_PER_M = 600.0
 
 
+# A hole cut with a lance is a crawl-through, about 0.8 m x 0.7 m: what gas
+# passes through a CUT cell, and the size a hole in a wall must be to crawl it.
+CUT_AREA_M2 = 0.55
+
+
 class Tile(IntEnum):
     """What occupies one 1 m x 1 m cell of the map."""
 

@@ -6,9 +6,21 @@ from typing import TYPE_CHECKING
 
 from game.sim import debris
 from game.sim.breaches import Breach
+from game.sim.doors import DoorState
+from game.sim.events import (
+    BreachOpened,
+    DebrisFell,
+    DoorClosed,
+    DoorDamaged,
+    DoorJammed,
+    DoorOpened,
+    DoorSealed,
+    DoorUnjammed,
+    WallDamaged,
+)
 from game.sim.fire import start_sparks
-from game.sim.events import BreachOpened, DebrisFell, DoorClosed, DoorJammed, DoorOpened, DoorSealed
 from game.sim.level import EventDef
+from game.sim.tiles import CUT_AREA_M2, Tile
 
 if TYPE_CHECKING:
     from game.sim.world import World
@@ -43,7 +55,7 @@ def fire_due(world: "World") -> None:
 def fire(world: "World", ev: EventDef) -> None:
     """Make one event happen now (from the timeline or an instructor)."""
     p = ev.params
-    if ev.kind == "breach":
+    if ev.kind in ("breach", "secondary_breach"):  # a secondary impact is a breach that may not come (`chance`)
         x, y = p["at"]
         area_m2 = float(p["area_cm2"]) * 1e-4
         world.breaches.append(Breach(len(world.breaches), x, y, area_m2, float(p.get("cd", 0.6)), p.get("section", "")))
@@ -70,3 +82,42 @@ def fire(world: "World", ev: EventDef) -> None:
         else:
             x, y = p.get("at", (0, 0))
         world.emit(DebrisFell, debris=p["debris"], count=int(p.get("count", 1)), x=x, y=y)
+    elif ev.kind == "wall_damaged":
+        wall_damaged(world, *p["at"], float(p["area_cm2"]))
+    elif ev.kind in ("door_damaged", "door_unjam"):
+        door_id = world.door_at.get(tuple(p["door"]))
+        if door_id is not None:
+            door_hurt(world, world.doors[door_id], ev.kind, p)
+
+
+def wall_damaged(world: "World", x: int, y: int, area_cm2: float) -> None:
+    """Hole an interior wall. A hole as big as one cut to crawl through is one
+    (people crawl it; gas passes it and any area beyond); a smaller one is a
+    leak joining the air on its two sides."""
+    area_m2 = area_cm2 * 1e-4
+    passable = area_m2 >= CUT_AREA_M2
+    if int(world.grid.tiles[y, x]) not in (Tile.WALL, Tile.MODULE_WALL):
+        return  # already holed or cut through
+    if passable:
+        world.set_tile(x, y, Tile.CUT)
+        area_m2 -= CUT_AREA_M2
+    if area_m2 > 0:
+        world.wall_holes.append((x, y, area_m2))
+        world.topology_dirty = True
+    world.emit(WallDamaged, x=x, y=y, area_cm2=area_cm2, passable=passable)
+
+
+def door_hurt(world: "World", door, kind: str, p: dict) -> None:
+    """A door damaged (its seal warped to leak more, perhaps jammed) or freed of a jam."""
+    if kind == "door_unjam":
+        if door.state is DoorState.JAMMED:
+            world.set_door_state(door, "closed")
+            world.emit(DoorUnjammed, door_id=door.id, door=door.label)
+        return
+    if "leak_cm2" in p:
+        door.seal_leak_m2 = max(door.leak_area_m2, float(p["leak_cm2"]) * 1e-4)  # damage does not tighten a seal
+        world.topology_dirty = True
+    if bool(p.get("jam", False)) and door.state is not DoorState.JAMMED:
+        world.set_door_state(door, "jammed")
+    world.emit(DoorDamaged, door_id=door.id, door=door.label, leak_cm2=round(door.leak_area_m2 * 1e4, 3),
+               jammed=door.state is DoorState.JAMMED)

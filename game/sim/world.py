@@ -63,6 +63,7 @@ class World:
     command_log: list[Command] = synced(default_factory=list, encode=_length("command_log"))
     pending: list[Command] = synced(default_factory=list)
     next_timeline: int = synced(default=0)  # index into the level's events sorted by time
+    wall_holes: list[tuple[int, int, float]] = synced(default_factory=list)  # (x, y, m2): damage leaking through a wall
     topology_dirty: bool = synced(default=True)
     atmos: atmosphere.AtmosState = synced(default_factory=atmosphere.AtmosState)
     physics: debris.PhysicsState = synced(default_factory=debris.PhysicsState)
@@ -134,6 +135,7 @@ def create_world(level: Level, seed: int | None = None) -> World:
             name=d.name if d else "",
             open_time_s=(d.open_time_s if d and d.open_time_s is not None else OPEN_TIME_S[kind]),
             seal_leak_m2=(d.leak_cm2 * 1e-4 if d and d.leak_cm2 is not None else None),
+            pry_time_s=d.pry_time_s if d else None,
         )
         door_at[(x, y)] = door.id
         doors.append(door)

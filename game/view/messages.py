@@ -35,6 +35,15 @@ def describe(event: ev.Event, world: "World") -> Line | None:
         return clock, f"HULL BREACH at {where} ({event.area_cm2:g} cm2)", "alarm"
     if isinstance(event, ev.DoorJammed):
         return clock, f"{event.door} is jammed in its frame", "warn"
+    if isinstance(event, ev.DoorUnjammed):
+        return clock, f"{event.door} came free of its jam", "info"
+    if isinstance(event, ev.DoorDamaged):
+        return clock, f"{event.door} was damaged: its seal leaks {event.leak_cm2:g} cm2" + (
+            " and it is jammed" if event.jammed else ""), "warn"
+    if isinstance(event, ev.WallDamaged):
+        what = "holed through: a way to crawl" if event.passable else "holed"
+        place = place_name(world, (event.x, event.y))
+        return clock, f"{place[:1].upper()}{place[1:]} was {what} ({event.area_cm2:g} cm2)", "alarm"
     if isinstance(event, ev.DebrisFell):
         what = DEBRIS_NAMES.get(event.debris, event.debris.replace("_", " ").capitalize())
         return clock, f"{what} came down in {place_name(world, (event.x, event.y))}", "warn"
