@@ -1,6 +1,7 @@
 """Measure the campaign's difficulty and store it where the menu shows it.
 
-`python benchmarks/campaign_difficulty.py [--seeds 50] [--idle-seeds 10] [--workers 2] [--only FILE ...] [--dry-run]`
+`python benchmarks/campaign_difficulty.py [--seeds 50] [--idle-seeds 10] [--workers 2] [--only FILE ...]
+[--cache runs.jsonl] [--dry-run]`
 
 For every scenario of the campaign (game.view.campaign.CAMPAIGN), runs the
 level over seeds 1..N with the autopilot in charge, and over a few seeds with
@@ -17,13 +18,14 @@ autopilot's median time to the end of the scenario, rounded up to 30 s).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
 import statistics
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +70,25 @@ def one_run(path: str, seed: int, autopilot: bool) -> dict:
     }
 
 
+def _key(path: str, seed: int, autopilot: bool) -> str:
+    """A run's identity: the level's text (so an edited level is measured again), the seed, the driver."""
+    digest = hashlib.blake2b(Path(path).read_bytes(), digest_size=8).hexdigest()
+    return f"{Path(path).name}:{digest}:{seed}:{'autopilot' if autopilot else 'idle'}"
+
+
+def _cached(path: str | None) -> dict[str, dict]:
+    """Runs already measured (one JSON object a line), if a cache file is given."""
+    out: dict[str, dict] = {}
+    if path and Path(path).is_file():
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            try:
+                rec = json.loads(line)
+                out[rec["key"]] = rec["run"]
+            except (ValueError, KeyError, TypeError):
+                continue  # a line cut short by a stopped run
+    return out
+
+
 def figures(auto: list[dict], idle: list[dict]) -> dict:
     """The difficulty table's row from the two sets of runs."""
     scores = np.array([r["score"] for r in auto])
@@ -93,6 +114,8 @@ def main() -> int:
                     help="seeds of the nobody-acting baseline (only the chance events differ between them)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--only", nargs="*", default=None, metavar="FILE", help="measure only these scenario files")
+    ap.add_argument("--cache", metavar="FILE.jsonl", default=None,
+                    help="keep each run here as it finishes and skip runs already in it (same level text, seed, driver)")
     ap.add_argument("--dry-run", action="store_true", help="print the figures, do not write campaign.json")
     args = ap.parse_args()
     campaign = load_campaign(LEVELS)
@@ -102,11 +125,22 @@ def main() -> int:
     jobs = [(s.file, str(LEVELS / s.file), seed, auto)
             for s in todo for auto, some in ((True, seeds), (False, idle)) for seed in some]
     t0 = time.monotonic()
+    done = _cached(args.cache)
+    keys = [_key(p, seed, auto) for _, p, seed, auto in jobs]
+    todo_jobs = [(j, k) for j, k in zip(jobs, keys) if k not in done]
+    print(f"{len(jobs)} runs, {len(jobs) - len(todo_jobs)} already in {args.cache}", file=sys.stderr)
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        results = list(pool.map(one_run, *zip(*[(p, seed, auto) for _, p, seed, auto in jobs]), chunksize=4))
-    by = {}
-    for (file, _, _, auto), r in zip(jobs, results):
-        by.setdefault((file, auto), []).append(r)
+        futures = {pool.submit(one_run, p, seed, auto): k for (_, p, seed, auto), k in todo_jobs}
+        for n, fut in enumerate(as_completed(futures), 1):
+            done[futures[fut]] = fut.result()
+            if args.cache:  # kept as they come, so a stopped measurement resumes where it was
+                with open(args.cache, "a", encoding="utf-8") as f:
+                    f.write(json.dumps({"key": futures[fut], "run": done[futures[fut]]}) + "\n")
+            if n % 10 == 0 or n == len(futures):
+                print(f"  {n}/{len(futures)} runs, {time.monotonic() - t0:.0f} s", file=sys.stderr, flush=True)
+    by: dict[tuple[str, bool], list[dict]] = {}
+    for (file, _, _, auto), k in zip(jobs, keys):
+        by.setdefault((file, auto), []).append(done[k])
     rows = {s.file: figures(by[(s.file, True)], by[(s.file, False)]) for s in todo}
     print(f"{len(jobs)} runs in {time.monotonic() - t0:.0f} s on {args.workers} workers")
     print(f"{'scenario':<28} {'success':>8} {'rescue':>8} {'score p10/med/p90':>19} {'idle ok':>8} {'idle med':>9} {'par':>6}")
