@@ -11,8 +11,10 @@ the time limit), and counts as a success when the debrief calls it won (nobody
 dead, everyone an objective waits on brought to safety) with a passing score
 (grade C, 60, or better). Per scenario it writes into campaign.json:
 success rate, median time to the last rescue, score median and p10..p90
-spread, the baseline's success rate and median score, and the par time (the
-autopilot's median time to the end of the scenario, rounded up to 30 s).
+spread, the baseline's success rate and median score, the time runs were
+capped at (`until_s`), and the par time: the autopilot's median time to the
+last rescue (to the end of the scenario where nobody needs rescuing) in its
+successful runs, rounded up to 30 s.
 """
 
 from __future__ import annotations
@@ -45,8 +47,8 @@ from game.view.outcome import Watch  # noqa: E402
 LEVELS = ROOT / "levels"
 
 
-def one_run(path: str, seed: int, autopilot: bool) -> dict:
-    """One run to its end, as the play scene would end it: success, score, times."""
+def one_run(path: str, seed: int, autopilot: bool, cap_s: float | None = None) -> dict:
+    """One run to its end, as the play scene would end it (or at `cap_s`): success, score, times."""
     level = load_level(path)
     world = create_world(level, seed)
     watch = Watch(world)
@@ -57,6 +59,8 @@ def one_run(path: str, seed: int, autopilot: bool) -> dict:
         step(world)
         watch.update(world)
         reason = watch.finished(world)
+        if reason is None and cap_s is not None and world.time_s >= cap_s:
+            reason = "time"
     d = watch.debrief(world, reason)
     rescued = [t for _, t in d.rescued_s]
     last = max(rescued) if rescued and all(t is not None for t in rescued) else None
@@ -70,10 +74,10 @@ def one_run(path: str, seed: int, autopilot: bool) -> dict:
     }
 
 
-def _key(path: str, seed: int, autopilot: bool) -> str:
-    """A run's identity: the level's text (so an edited level is measured again), the seed, the driver."""
+def _key(path: str, seed: int, autopilot: bool, cap_s: float | None) -> str:
+    """A run's identity: the level's text (so an edited level is measured again), the seed, the driver, the cap."""
     digest = hashlib.blake2b(Path(path).read_bytes(), digest_size=8).hexdigest()
-    return f"{Path(path).name}:{digest}:{seed}:{'autopilot' if autopilot else 'idle'}"
+    return f"{Path(path).name}:{digest}:{seed}:{'autopilot' if autopilot else 'idle'}:{cap_s}"
 
 
 def _cached(path: str | None) -> dict[str, dict]:
@@ -89,11 +93,18 @@ def _cached(path: str | None) -> dict[str, dict]:
     return out
 
 
+def _cap(path: Path, cap_s: float | None) -> float:
+    """Where runs of this level end at the latest: its time limit, or the cap if that is sooner."""
+    limit = load_level(path).meta.time_limit_s
+    return limit if cap_s is None else min(limit, cap_s)
+
+
 def figures(auto: list[dict], idle: list[dict]) -> dict:
     """The difficulty table's row from the two sets of runs."""
     scores = np.array([r["score"] for r in auto])
     rescue = [r["rescue_s"] for r in auto if r["success"] and r["rescue_s"] is not None]
-    ends = [r["end_s"] for r in auto if r["success"]]
+    # par: what a good crew takes, to the last rescue where there is one, else to the end
+    ends = rescue or [r["end_s"] for r in auto if r["success"]]
     return {
         "seeds": len(auto),
         "success_rate": round(sum(r["success"] for r in auto) / len(auto), 3),
@@ -116,21 +127,27 @@ def main() -> int:
     ap.add_argument("--only", nargs="*", default=None, metavar="FILE", help="measure only these scenario files")
     ap.add_argument("--cache", metavar="FILE.jsonl", default=None,
                     help="keep each run here as it finishes and skip runs already in it (same level text, seed, driver)")
+    ap.add_argument("--cap-s", type=float, default=600.0,
+                    help="end a run here if the level's time limit is later (Module Four's 30 minutes: its rescue "
+                         "is over by 8; default 600)")
     ap.add_argument("--dry-run", action="store_true", help="print the figures, do not write campaign.json")
     args = ap.parse_args()
     campaign = load_campaign(LEVELS)
     todo = [s for s in campaign if args.only is None or s.file in args.only]
     seeds = range(1, args.seeds + 1)
     idle = range(1, args.idle_seeds + 1)
+    caps = {s.file: _cap(LEVELS / s.file, args.cap_s) for s in todo}
+    # the small scenarios first, so a measurement stopped early has their figures
+    order = sorted(todo, key=lambda s: load_level(LEVELS / s.file).meta.time_limit_s)
     jobs = [(s.file, str(LEVELS / s.file), seed, auto)
-            for s in todo for auto, some in ((True, seeds), (False, idle)) for seed in some]
+            for s in order for auto, some in ((True, seeds), (False, idle)) for seed in some]
     t0 = time.monotonic()
     done = _cached(args.cache)
-    keys = [_key(p, seed, auto) for _, p, seed, auto in jobs]
+    keys = [_key(p, seed, auto, caps[file]) for file, p, seed, auto in jobs]
     todo_jobs = [(j, k) for j, k in zip(jobs, keys) if k not in done]
     print(f"{len(jobs)} runs, {len(jobs) - len(todo_jobs)} already in {args.cache}", file=sys.stderr)
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        futures = {pool.submit(one_run, p, seed, auto): k for (_, p, seed, auto), k in todo_jobs}
+        futures = {pool.submit(one_run, p, seed, auto, caps[file]): k for (file, p, seed, auto), k in todo_jobs}
         for n, fut in enumerate(as_completed(futures), 1):
             done[futures[fut]] = fut.result()
             if args.cache:  # kept as they come, so a stopped measurement resumes where it was
@@ -141,7 +158,7 @@ def main() -> int:
     by: dict[tuple[str, bool], list[dict]] = {}
     for (file, _, _, auto), k in zip(jobs, keys):
         by.setdefault((file, auto), []).append(done[k])
-    rows = {s.file: figures(by[(s.file, True)], by[(s.file, False)]) for s in todo}
+    rows = {s.file: figures(by[(s.file, True)], by[(s.file, False)]) | {"until_s": caps[s.file]} for s in todo}
     print(f"{len(jobs)} runs in {time.monotonic() - t0:.0f} s on {args.workers} workers")
     print(f"{'scenario':<28} {'success':>8} {'rescue':>8} {'score p10/med/p90':>19} {'idle ok':>8} {'idle med':>9} {'par':>6}")
     for s in todo:

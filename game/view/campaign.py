@@ -57,6 +57,7 @@ class Difficulty:
     score_p90: float
     idle_success_rate: float  # nobody giving orders
     idle_score_median: float
+    until_s: float | None = None  # runs ended here at the latest (the time limit, or sooner for a long one)
 
     @property
     def band(self) -> str:
