@@ -28,6 +28,7 @@ import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ import numpy as np  # noqa: E402
 
 from game.atomicfile import atomic_writer  # noqa: E402
 from game.levelio.load import load_level  # noqa: E402
+from game.levelio.save import level_to_toml  # noqa: E402
 from game.sim import commands as C  # noqa: E402
 from game.sim.world import create_world, step  # noqa: E402
 from game.view.campaign import CAMPAIGN_FILE, PASS_SCORE, load_campaign  # noqa: E402
@@ -75,8 +77,11 @@ def one_run(path: str, seed: int, autopilot: bool, cap_s: float | None = None) -
 
 
 def _key(path: str, seed: int, autopilot: bool, cap_s: float | None) -> str:
-    """A run's identity: the level's text (so an edited level is measured again), the seed, the driver, the cap."""
-    digest = hashlib.blake2b(Path(path).read_bytes(), digest_size=8).hexdigest()
+    """A run's identity: the level (so an edited level is measured again, but not for a reworded
+    briefing, which no run reads), the seed, the driver, the cap."""
+    level = load_level(path)
+    text = level_to_toml(replace(level, meta=replace(level.meta, briefing="")))
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
     return f"{Path(path).name}:{digest}:{seed}:{'autopilot' if autopilot else 'idle'}:{cap_s}"
 
 
