@@ -364,7 +364,10 @@ def tiled_to_level(tmap: Any, path: Path) -> Level:
         here = f"{file}: object {obj.id} ('{obj.name}')"
         name = str(obj.name or "")
         if kind == "room":
-            tables["rooms"].append(RoomDef(label=name, at=place.cell(obj), kind=_str(op, "kind", "quarters")))
+            tables["rooms"].append(RoomDef(
+                label=name, at=place.cell(obj), kind=_str(op, "kind", "quarters"),
+                pressure_bar=_num(op, "pressure_bar", None, here), o2_fraction=_num(op, "o2_fraction", None, here),
+                temperature_k=_num(op, "temperature_k", None, here)))
         elif kind == "module":
             tables["modules"].append(ModuleDef(name=name, at=place.cell(obj)))
         elif kind == "hull_section":

@@ -20,7 +20,7 @@ from typing import Any
 
 from game.atomicfile import write_atomic
 from game.levelio.save import lesson_tables
-from game.sim.level import EVENT_PARAMS, INJECT_PARAMS, DoorDef, EventDef, InjectDef, Level, ObjectiveDef
+from game.sim.level import EVENT_PARAMS, INJECT_PARAMS, DoorDef, EventDef, InjectDef, Level, ObjectiveDef, RoomDef
 
 TILE_PX = 16
 TILED_VERSION = "1.10.2"
@@ -121,6 +121,15 @@ def _param_props(spec: dict[str, tuple[bool, str]], params: dict[str, Any], skip
     return props
 
 
+def _room_props(r: RoomDef) -> list[dict]:
+    """A room's kind, and its starting air where the level sets it."""
+    props = [_prop("kind", "string", r.kind)]
+    for key in ("pressure_bar", "o2_fraction", "temperature_k"):
+        if getattr(r, key) is not None:
+            props.append(_prop(key, "float", getattr(r, key)))
+    return props
+
+
 def _event_object(objs: _Objects, e: EventDef) -> dict:
     p = dict(e.params)
     geometry = "region" if "region" in p else ("door" if "door" in p else ("at" if "at" in p else None))
@@ -186,7 +195,7 @@ def level_to_tmj(level: Level, image: str | None = None, tile_px: int = TILE_PX)
         "visible": True, "width": w, "x": 0, "y": 0,
     }]
     groups = [
-        ("rooms", [o.point(r.at, r.label, "room", [_prop("kind", "string", r.kind)]) for r in level.rooms]),
+        ("rooms", [o.point(r.at, r.label, "room", _room_props(r)) for r in level.rooms]),
         ("modules", [o.point(mo.at, mo.name, "module", []) for mo in level.modules]),
         ("hull_sections", [o.rect(s.rect, s.name, "hull_section", []) for s in level.hull_sections]),
         ("doors", [o.point(d.at, d.name, "door", _door_props(d)) for d in level.doors]),

@@ -219,6 +219,10 @@ def check_level(level: Level, index: LineIndex, file: str) -> list[Problem]:
                 x0, y0, x1, y1 = p["region"]
                 if not (inside((x0, y0)) and inside((x1, y1)) and x0 <= x1 and y0 <= y1):
                     add(where("events", i, "region"), "the debris region is not a rectangle inside the map")
+        if ev.kind == "sparks" and "at" in p and (not inside(p["at"]) or not GAS_PASSABLE[tile(p["at"])]):
+            at = p["at"]
+            add(where("events", i, "at"), f"sparks must be on a floor cell, where air can burn; {at[0]},{at[1]} is "
+                f"{'outside the map' if not inside(at) else TILE_NAMES[tile(at)]}")
 
     for i, inj in enumerate(level.injects):
         p = inj.params

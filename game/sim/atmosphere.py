@@ -27,7 +27,7 @@ import numpy as np
 
 from game.sim import debris, physiology, wind
 from game.sim.compartments import build_openings, relabel
-from game.sim.constants import CABIN_VAPOUR_FRACTION, M_N2, M_O2, T_K, R
+from game.sim.constants import CABIN_VAPOUR_FRACTION, FIRE_MIN_PRESSURE_BAR, FIRE_O2_FRACTION, M_N2, M_O2, T_K, R
 from game.sim.doors import OPEN_AREA_M2
 from game.sim.events import BreachPlugChanged, FireHazardRaised, O2ReserveExhausted, PersonStateChanged
 from game.sim.gas import Openings, add_gas, moles_for, step_gas, warm_walls
@@ -44,10 +44,6 @@ FEED_MAX_G_S = 100.0  # the emergency feed's valve limit
 # seconds: they run every SLOW_STAGE_S (the wind at once after a door, a hole or
 # a cut changes it), the first two exactly over the time gone by.
 SLOW_STAGE_S = 0.5
-# NASA treats more than ~30 % O2 as a raised flammability risk; below about
-# 0.1 bar of total pressure there is too little gas to sustain a fire.
-FIRE_O2_FRACTION = 0.30
-FIRE_MIN_PRESSURE_BAR = 0.10
 
 # Openings. A doorway's discharge coefficient (a square-edged opening, 0.6-0.8);
 # a seal's or a ragged hole's 0.6. A hole cut with a lance is a crawl-through

@@ -32,3 +32,8 @@ WATER_VAPOUR_MMHG = 47.0  # saturated vapour at 37 C; it displaces inspired gas
 # Cabin humidity: 45 % relative at 20 C (ISS keeps 25-70 %), a water-vapour mole
 # fraction of ~0.0105 that falls in partial pressure with the cabin's pressure.
 CABIN_VAPOUR_FRACTION = 0.45 * 2339.0 / 1e5
+# Fire: NASA treats more than ~30 % O2 as a raised flammability risk; below about
+# 0.1 bar of total pressure there is too little gas to sustain a fire
+# (game.sim.atmosphere flags such air; game.sim.fire says what follows).
+FIRE_O2_FRACTION = 0.30
+FIRE_MIN_PRESSURE_BAR = 0.10

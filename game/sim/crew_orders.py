@@ -39,6 +39,7 @@ from game.sim.actions import (
     next_to,
     within_reach,
 )
+from game.sim.fire import lance_refusal
 from game.sim.movement import Walk
 from game.sim.navigation import T_CUT, T_DOOR, T_FLOOR, needs_force
 from game.sim.order_kinds import (
@@ -232,6 +233,8 @@ def _plan_cut(world: "World", p: Person, o: Order):
         action = Cut(cell)
     else:
         return Failed(f"{place_name(world, cell)} cannot be cut")
+    if (why := lance_refusal(world, cell)) is not None:
+        return Failed(why)
     if next_to(p, cell) and p.cell != cell:
         return [action]
     goals = [c for c in walkable_neighbours(world, cell) if not world.crew.seen.blocked[c[1], c[0]]]

@@ -81,6 +81,10 @@ def describe(world: "World", e: ev.Event) -> dict[str, Any] | None:
         return _row(e, "control", "order refused", e.command, "", outcome=e.reason)
     if isinstance(e, ev.FireHazardRaised):
         return _row(e, None, "fire hazard", f"{e.o2_fraction:.0%} O2", e.compartment)
+    if isinstance(e, ev.FireStarted):
+        return _row(e, None, "fire", f"{e.o2_fraction:.0%} O2", e.place)
+    if isinstance(e, ev.FireOut):
+        return _row(e, None, "fire out", e.why, e.place)
     return None
 
 

@@ -17,6 +17,7 @@ from game.sim.action_base import DONE, RUNNING, WAIT_GIVE_UP_S, Action, Failed, 
 from game.sim.action_base import place_name
 from game.sim.debris_footprint import rect_distance
 from game.sim.discipline import pressure_boundary
+from game.sim.fire import lance_refusal
 from game.sim.navigation import BEAM_WIDTH_M, CLEAR_S, T_CUT, T_FLOOR
 from game.sim.tiles import CUTTABLE, LANCE_S_PER_M, MATERIALS, Tile
 
@@ -75,6 +76,8 @@ class Cut(Lance):
             return Failed(f"{MATERIALS[Tile(t)].name} cannot be cut")
         if not p.has("lance"):
             return Failed("no thermal lance")
+        if (why := lance_refusal(world, self.cell)) is not None:
+            return Failed(why)
         if not next_to(p, self.cell) or p.cell == self.cell:
             return Failed("not at the cutting point")
         if self.lance_taken(world, p):
@@ -175,6 +178,8 @@ class CutBeam(Lance):
             return DONE
         if not p.has("lance"):
             return Failed("no thermal lance")
+        if (why := lance_refusal(world, self.cell)) is not None:
+            return Failed(why)
         if not next_to(p, self.cell) or p.cell == self.cell:
             return Failed("not at the beam")
         if self.piece is None or not world.physics.pieces[self.piece].alive:

@@ -146,6 +146,22 @@ class FireHazardRaised(Event):
 
 
 @dataclass(frozen=True)
+class FireStarted(Event):
+    x: int
+    y: int
+    place: str
+    o2_fraction: float
+
+
+@dataclass(frozen=True)
+class FireOut(Event):
+    x: int
+    y: int
+    place: str
+    why: str  # "burnt out", "starved of O2", "too little air", "no air"
+
+
+@dataclass(frozen=True)
 class O2FeedSet(Event):
     rate_g_s: float
     target: str  # the room it now goes to, or "breached module"

@@ -46,6 +46,7 @@ EVENT_PARAMS: dict[str, dict[str, tuple[bool, str]]] = {
     "door_damaged": {"door": (True, "cell"), "leak_cm2": (False, "nonneg"), "jam": (False, "bool")},
     "door_unjam": {"door": (True, "cell")},
     "secondary_breach": {"at": (True, "cell"), "area_cm2": (True, "pos"), "cd": (False, "frac"), "section": (False, "str")},
+    "sparks": {"at": (True, "cell"), "for_s": (False, "pos")},  # game.sim.fire: lights O2-rich air
 }
 
 # Planned instructor injects (`[[injects]]`): kind -> parameters, as above.

@@ -18,6 +18,7 @@ from game.sim.events import (
     DoorUnjammed,
     WallDamaged,
 )
+from game.sim.fire import start_sparks
 from game.sim.level import EventDef
 from game.sim.tiles import CUT_AREA_M2, Tile
 
@@ -71,6 +72,8 @@ def fire(world: "World", ev: EventDef) -> None:
         state, event = _DOOR_EVENTS[ev.kind]
         world.set_door_state(door, state)
         world.emit(event, door_id=door.id, door=door.label)
+    elif ev.kind == "sparks":
+        start_sparks(world, p)
     elif ev.kind == "debris_fall":
         debris.spawn_debris(world, p)
         if "region" in p:

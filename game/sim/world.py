@@ -17,6 +17,7 @@ import numpy as np
 
 from game.sim import atmosphere, debris, timeline
 from game.sim import crew as crew_system
+from game.sim import fire as fire_system
 from game.sim.breaches import Breach
 from game.sim.commands import Command
 from game.sim.compartments import Compartments, initial_compartments
@@ -67,6 +68,7 @@ class World:
     atmos: atmosphere.AtmosState = synced(default_factory=atmosphere.AtmosState)
     physics: debris.PhysicsState = synced(default_factory=debris.PhysicsState)
     crew: crew_system.CrewState = synced(default_factory=crew_system.CrewState)
+    fire: fire_system.FireState = synced(default_factory=fire_system.FireState)
 
     @property
     def time_s(self) -> float:
@@ -202,6 +204,7 @@ def step(world: World, dt: float = TICK_S) -> None:
         apply_command(world, cmd)
     world.pending.clear()
     step_air(world, dt)
+    fire_system.step_fire(world, dt)
     debris.step_physics(world, dt)
     if world.tick % BODY_EVERY == 0:
         atmosphere.step_bodies(world, dt * BODY_EVERY)

@@ -1,7 +1,9 @@
 """The campaign: which levels the menu offers, in what order, and what comes next.
 
-Lessons first (each teaches one thing), then the scenarios from the smallest
-to the story's night. A level file in the folder that the campaign does not
+Lessons first (each teaches one thing), then the two practice scenarios, then
+the campaign: the story's night (Module Four) and what came after it, in the
+order of their measured difficulty (levels/campaign.json, written by
+benchmarks/campaign_difficulty.py, holds each one's par time and figures). A level file in the folder that the campaign does not
 name (a designer's own) is listed after them; the benchmark station is left
 out of the menu on purpose and stays playable from the command line
 (`python main.py play levels/stress_station.toml`).
@@ -9,12 +11,15 @@ out of the menu on purpose and stays playable from the command line
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from game.levelio.files import UnreadableFile, read_capped
 from game.levelio.load import load_level
 from game.levelio.problems import LevelError
 from game.sim.level import Level
+from game.sim.limits import MAX_LEVEL_BYTES
 
 LESSONS = (
     "lesson1_move.toml",
@@ -24,8 +29,78 @@ LESSONS = (
     "lesson5_life_support.toml",
     "lesson6_overlays.toml",
 )
-SCENARIOS = ("tutorial.toml", "two_modules.toml", "module4.toml")
+# The story's night and what came after it, in the order of their measured
+# difficulty (campaign.json: success rate, then median score). The autopilot finds
+# the vacuum crossing and the inspection easier than the night itself, so they
+# come first; tests/test_campaign.py holds this order to the figures.
+CAMPAIGN = (
+    "campaign3_vacuum.toml",
+    "campaign2_inspection.toml",
+    "module4.toml",
+    "campaign4_o2fire.toml",
+    "campaign6_debris.toml",
+    "campaign5_cascade.toml",
+)
+SCENARIOS = ("tutorial.toml", "two_modules.toml") + CAMPAIGN
 NOT_IN_MENU = ("stress_station.toml",)  # a speed test, not a game: `python main.py play` opens it
+# Par times and measured difficulty, written by benchmarks/campaign_difficulty.py
+CAMPAIGN_FILE = "campaign.json"
+PASS_SCORE = 60.0  # a run counts as a success when won with at least this (grade C)
+
+
+@dataclass(frozen=True)
+class Difficulty:
+    """How a scenario went for the autopilot over many seeds, and for nobody acting."""
+
+    seeds: int
+    success_rate: float  # won (nobody dead, everyone brought to safety) with >= PASS_SCORE
+    rescue_median_s: float | None  # to the last rescue, successful runs
+    score_median: float
+    score_p10: float
+    score_p90: float
+    idle_success_rate: float  # nobody giving orders
+    idle_score_median: float
+    until_s: float | None = None  # runs ended here at the latest (the time limit, or sooner for a long one)
+
+    @property
+    def band(self) -> str:
+        """The issue's difficulty bands by autopilot success: easy 90-100 %, normal 60-90 %, hard 25-60 %."""
+        for cut, word in ((0.9, "easy"), (0.6, "normal"), (0.25, "hard")):
+            if self.success_rate >= cut:
+                return word
+        return "very hard"
+
+    def words(self) -> str:
+        """One line for the menu: how often the autopilot wins, and the spread of its scores."""
+        return (f"{self.band}: the autopilot wins {100 * self.success_rate:.0f} % of {self.seeds} seeds, score "
+                f"{self.score_p10:.0f}-{self.score_p90:.0f} (median {self.score_median:.0f})")
+
+
+@dataclass(frozen=True)
+class CampaignScenario:
+    file: str
+    par_s: float | None = None
+    difficulty: Difficulty | None = None
+
+
+def load_campaign(levels_dir: Path) -> list[CampaignScenario]:
+    """The campaign in order, with what campaign.json says of each (nothing if it is missing or damaged)."""
+    known: dict[str, dict] = {}
+    try:
+        data = json.loads(read_capped(Path(levels_dir) / CAMPAIGN_FILE, MAX_LEVEL_BYTES))
+        known = {e["file"]: e for e in data.get("scenarios", []) if isinstance(e, dict) and "file" in e}
+    except (UnreadableFile, ValueError, AttributeError, TypeError):
+        pass  # no figures yet: the menu simply shows none
+    out = []
+    for name in CAMPAIGN:
+        e = known.get(name, {})
+        try:
+            diff = Difficulty(**e["difficulty"]) if isinstance(e.get("difficulty"), dict) else None
+            par = float(e["par_s"]) if e.get("par_s") is not None else None
+        except (TypeError, ValueError):
+            diff, par = None, None
+        out.append(CampaignScenario(name, par, diff))
+    return out
 
 
 @dataclass
@@ -35,6 +110,7 @@ class LevelEntry:
     path: Path
     level: Level | None
     error: str = ""
+    scenario: CampaignScenario | None = None  # its par time and measured difficulty, if in the campaign
 
     @property
     def ok(self) -> bool:
@@ -62,14 +138,16 @@ def discover_levels(levels_dir: Path) -> list[LevelEntry]:
     """Every *.toml in `levels_dir` except those kept out of the menu, loaded, in campaign order."""
     files = [f for f in Path(levels_dir).glob("*.toml") if f.name not in NOT_IN_MENU]
     files.sort(key=lambda p: campaign_rank(p.name))
+    scenarios = {c.file: c for c in load_campaign(levels_dir)}
     out: list[LevelEntry] = []
     for f in files:
+        c = scenarios.get(f.name)
         try:
-            out.append(LevelEntry(f, load_level(f)))
+            out.append(LevelEntry(f, load_level(f), scenario=c))
         except LevelError as exc:
-            out.append(LevelEntry(f, None, "\n".join(str(p) for p in exc.problems) or str(exc)))
+            out.append(LevelEntry(f, None, "\n".join(str(p) for p in exc.problems) or str(exc), c))
         except Exception as exc:  # a loader bug must not take the menu down with it
-            out.append(LevelEntry(f, None, f"{f}: could not be read ({type(exc).__name__}: {exc})"))
+            out.append(LevelEntry(f, None, f"{f}: could not be read ({type(exc).__name__}: {exc})", c))
     return out
 
 

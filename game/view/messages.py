@@ -153,6 +153,10 @@ def _crew_line(e: ev.Event, world: "World") -> tuple[str, str] | None:
         return f"The debris over the breach at {where} has come away", "warn"
     if isinstance(e, ev.FireHazardRaised):
         return f"Fire risk: {e.compartment} at {e.o2_fraction * 100:.0f}% oxygen", "alarm"
+    if isinstance(e, ev.FireStarted):
+        return f"FIRE in {e.place}: sparks in {e.o2_fraction * 100:.0f}% oxygen", "alarm"
+    if isinstance(e, ev.FireOut):
+        return f"The fire in {e.place} is out ({e.why})", "good"
     if isinstance(e, ev.O2ReserveExhausted):
         return "The emergency O2 reserve is empty", "alarm"
     if isinstance(e, ev.O2FeedSet):

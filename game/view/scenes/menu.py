@@ -41,6 +41,9 @@ def list_text(entry: LevelEntry, taken: set[str], best: Best | None = None) -> s
     a broken level shows its error."""
     if entry.ok:
         text = entry.title + (f"   -   best {best.total:.0f} {best.grade}" if best is not None else "")
+        diff = entry.scenario.difficulty if entry.scenario else None
+        if diff is not None:  # the campaign's measured difficulty: how often the autopilot wins it
+            text += f"   [{diff.band} {100 * diff.success_rate:.0f} %]"
     else:
         first = entry.error.splitlines()[0] if entry.error else "cannot be loaded"
         first = first.replace(str(entry.path), entry.path.name)
@@ -49,6 +52,19 @@ def list_text(entry: LevelEntry, taken: set[str], best: Best | None = None) -> s
         text = f"{text} ({entry.path.name})"
     taken.add(text)
     return text
+
+
+def campaign_html(entry: LevelEntry) -> str:
+    """The campaign's line for a scenario: its par time and measured difficulty ('' if none)."""
+    c = entry.scenario
+    if c is None:
+        return ""
+    bits = []
+    if c.par_s is not None:
+        bits.append(f"par {duration(c.par_s)}")
+    if c.difficulty is not None:
+        bits.append(html.escape(c.difficulty.words()))
+    return f"<font color='#ffb27a'>Campaign - {' - '.join(bits)}</font><br>" if bits else ""
 
 
 def briefing_html(entry: LevelEntry) -> str:
@@ -68,7 +84,8 @@ def briefing_html(entry: LevelEntry) -> str:
         facts.insert(0, f"by {html.escape(m.author)}")
     parts = [
         f"<font size=5><b>{html.escape(m.name)}</b></font><br>",
-        f"<font color='#8c98aa'>{' - '.join(facts)}</font><br><br>",
+        f"<font color='#8c98aa'>{' - '.join(facts)}</font><br>",
+        campaign_html(entry) + "<br>",
         html.escape(m.briefing) if m.briefing else "<font color='#8c98aa'>No briefing.</font>",
     ]
     if lv.objectives:
