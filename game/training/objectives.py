@@ -216,7 +216,13 @@ def _evacuate(w: World, tr: Tracker, ob: ObjectiveDef) -> tuple[float, str]:
 
 
 def _evacuate_settled(w: World, tr: Tracker, person_id: int) -> bool:
-    return int(w.bodies.state[person_id]) == DEAD or breathing_safely(w, person_id)
+    """Dead, or out of the breached module: until then the objective can still be won
+    (someone asleep in air that still holds has yet to be walked out)."""
+    if int(w.bodies.state[person_id]) == DEAD:
+        return True
+    p = w.people[person_id]
+    mod = int(w.grid.module_id[p.cell[1], p.cell[0]]) if w.grid.in_bounds(*p.cell) else -1
+    return person_id in tr.out_s and mod >= 0 and mod not in tr.breached_modules
 
 
 def _seal(w: World, tr: Tracker, ob: ObjectiveDef) -> tuple[float, str]:
