@@ -68,9 +68,16 @@ if TYPE_CHECKING:
 __all__ = [
     "DebrisView", "MAX_PLUG", "PERSON_RADIUS_M", "PLUG_REACH_M", "PhysicsState", "Piece", "breach_opened",
     "breach_plug_fraction", "clear_light_debris", "create_physics", "cut_beam", "debris_records", "debris_view",
-    "depth_in_solid", "occupancy", "placement_stamp", "spawn_debris", "state_bytes", "step_physics", "substeps",
+    "depth_in_solid", "doorway_blocked", "occupancy", "placement_stamp", "spawn_debris", "state_bytes", "step_physics", "substeps",
     "tiles_changed", "update_plugs",
 ]
+
+
+def doorway_blocked(world: "World", cell: tuple[int, int]) -> bool:
+    """Heavy debris lies across this doorway: its door cannot swing shut on it
+    (light debris it pushes aside, see tiles_changed)."""
+    x, y = cell
+    return bool(occupancy(world)[0][y, x])
 
 
 def state_bytes(world: "World") -> bytes:

@@ -325,18 +325,58 @@ def tiles_changed(world: "World", cells: Iterable[tuple[int, int]]) -> None:
     sc = _read(st)
     sc.stall_flat[:] = -1  # the air will flow another way: any piece may be tried again
     live = sc.live_idx
-    if live.size:
-        # A door shutting on debris pushes out what lies in the doorway (not a physics failure).
-        w = st.passable.shape[1]
-        changed = np.array([y * w + x for x, y in cells], dtype=np.intp)
-        flat = _cells(st, sc.state[live])
-        shut_on = np.isin(flat, changed) & ~st.passable.reshape(-1).take(flat, mode="clip")
-        _keep_inside(st, sc, live[shut_on].tolist())
+    shut = [(x, y) for x, y in cells if not st.passable[y, x]]
+    if live.size and shut:
+        _push_out_of(world, st, sc, shut)
     # Only what touched a rebuilt wall shape (beside the change) can have woken.
     index = _shape_index(st)
     near = st.space.bb_query(pymunk.BB(wx0 - 2.0, wy0 - 2.0, wx1 + 2.0, wy1 + 2.0), _PLUG_QUERY)
     sc.written.extend(sorted(k for k in (index.get(id(s)) for s in near) if k is not None))
     _dirty(st, listing=False)
+
+
+def _push_out_of(world: "World", st: PhysicsState, sc: _Scratch, shut: list[tuple[int, int]]) -> None:
+    """A door shutting on debris pushes what lies across its doorway (any part of
+    a piece, not only its centre) onto clear deck beside it, as a fall lands:
+    left to the solver, a piece half in the doorway is squeezed into the wall
+    beside it. A piece with no clear deck near goes to the nearest free cell."""
+    h, w = st.passable.shape
+    closed = np.zeros((h, w), dtype=bool)
+    for x, y in shut:
+        closed[y, x] = True
+    xs = [x for x, _ in shut]
+    ys = [y for _, y in shut]
+    box = (min(xs), min(ys), max(xs) + 1, max(ys) + 1)
+    index = _shape_index(st)
+    hits = st.space.bb_query(pymunk.BB(*box), _PLUG_QUERY)
+    across = []
+    for i in sorted({k for k in (index.get(id(sh)) for sh in hits) if k is not None}):
+        p = st.pieces[i]
+        x, y, a = sc.state[i, 0:3].tolist()
+        pts = fp.place(fp.outline_samples(p.length_m, p.width_m, 0.0, 0.1), np.array([[x, y]]), a)[0]
+        cx = np.clip(pts[:, 0].astype(np.intp), 0, w - 1)
+        cy = np.clip(pts[:, 1].astype(np.intp), 0, h - 1)
+        if closed[cy, cx].any():
+            across.append(i)
+    if not across:
+        return
+    free = st.passable & ~occupancy(world)[0]
+    around = (box[0] - 1.5, box[1] - 1.5, box[2] + 1.5, box[3] + 1.5)
+    floor = _floor(world, around, free, heavy_only=False, moving=across)
+    stuck = []
+    for i in across:
+        p = st.pieces[i]
+        x, y, a = sc.state[i, 0:3].tolist()
+        spot = fp.find_spot(floor, p.length_m, p.width_m, (x, y), a, around)
+        if spot is None:
+            stuck.append(i)
+            continue
+        _move_piece(st, p, spot[0], spot[1])
+        floor.take(p.length_m, p.width_m, spot[0], spot[1])
+        sc.state[i, 0:2] = spot[0]
+        sc.state[i, 2] = spot[1]
+        sc.state[i, 3:6] = 0.0
+    _keep_inside(st, sc, [i for i in stuck if not st.passable.reshape(-1)[_cells(st, sc.state[i:i + 1])[0]]])
 
 
 def clear_light_debris(world: "World", cell: tuple[int, int]) -> bool:

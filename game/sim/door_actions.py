@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from game.sim import crew_events as ce
+from game.sim import crew_events as ce, debris
 from game.sim.action_base import DONE, RUNNING, WAIT_GIVE_UP_S, Action, Failed, Result, Work, emit_done, next_to, run
 from game.sim.discipline import airlock_partner, declared_cycle_s, hand_on, other_end_open, owe_closing, pressure_door
 from game.sim.events import DoorClosed, DoorOpened, DoorSealed
@@ -145,6 +145,8 @@ class CloseDoor(DoorWork):
             return DONE
         if max(abs(p.cell[0] - d.x), abs(p.cell[1] - d.y)) > 1:
             return Failed(f"not at {d.label}")
+        if debris.doorway_blocked(world, d.cell):
+            return Failed(f"{d.label} cannot shut: debris lies across it")
         return RUNNING
 
     def step(self, world: "World", p: "Person", dt: float) -> Result:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from game.sim import commands as C
+from game.sim import commands as C, debris
 from game.sim.actions import DONE, Action, Failed, Result, can_act
 from game.sim.atmosphere import FEED_MAX_G_S, refresh_feed
 from game.sim.crew_orders import CREW_ORDERS, who
@@ -158,6 +158,21 @@ def _leave_open(world: "World", cmd: C.LeaveOpen, source: str) -> None:
     world.emit(DoorHeldOpen, door_id=d.id, door=d.label)
 
 
+def _can_close(world: "World", cmd: C.CloseDoor) -> Refusal | None:
+    d = world.doors[cmd.door_id]
+    if d.state != "open":
+        return Refusal(f"{d.label} is {d.state}")
+    return _shut_on_debris(world, d)
+
+
+def _shut_on_debris(world: "World", d) -> Refusal | None:
+    """A door cannot swing shut on a beam lying across its doorway."""
+    if d.is_open and debris.doorway_blocked(world, d.cell):
+        return Refusal(f"{d.label} cannot shut: debris lies across it", blocker=f"a beam across {d.label}",
+                       unblock="cut the beam with a lance, then clear it")
+    return None
+
+
 def _close_remote(world: "World", cmd: C.CloseDoor, source: str) -> None:
     """Shut from control: and from now on the crew shut it behind them again."""
     world.crew.held_open = world.crew.held_open - {cmd.door_id}
@@ -170,7 +185,7 @@ def _can_seal(world: "World", cmd: C.SealDoor) -> Refusal | None:
         return Refusal(f"{door.label} has no remote seal")
     if door.state in ("jammed", "sealed") or world.grid.tiles[door.y, door.x] == T_CUT:
         return Refusal(f"{door.label} is {door.state}")
-    return None
+    return _shut_on_debris(world, door)
 
 
 def _can_unseal(world: "World", cmd: C.UnsealDoor) -> Refusal | None:
@@ -235,7 +250,7 @@ CONTROL_ROOM_ORDERS: tuple[OrderKind, ...] = (
     ),
     OrderKind(
         "close", C.CloseDoor, DOOR, lambda w, d: f"close {_door_label(w, d)}", remote=True,
-        check=_door_state("open"), apply=_close_remote,
+        check=_can_close, apply=_close_remote,
         menu=MenuEntry(_door_menu("Close"), MenuGroup.CONTROL_ROOM),
     ),
     OrderKind(

@@ -70,6 +70,8 @@ def fire(world: "World", ev: EventDef) -> None:
             return
         door = world.doors[door_id]
         state, event = _DOOR_EVENTS[ev.kind]
+        if state in ("closed", "sealed") and door.is_open and debris.doorway_blocked(world, door.cell):
+            return  # it cannot swing shut on the beam lying across it
         world.set_door_state(door, state)
         world.emit(event, door_id=door.id, door=door.label)
     elif ev.kind == "sparks":
