@@ -36,8 +36,8 @@ LESSONS = (
 CAMPAIGN = (
     "campaign3_vacuum.toml",
     "campaign2_inspection.toml",
-    "module4.toml",
     "campaign4_o2fire.toml",
+    "module4.toml",
     "campaign6_debris.toml",
     "campaign5_cascade.toml",
 )
