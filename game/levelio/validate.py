@@ -274,7 +274,7 @@ def check_amounts(level: Level, tiles: np.ndarray, index: LineIndex, file: str) 
         for i, e in enumerate(entries):
             p = e.params
             if e.kind in ("breach", "secondary_breach") and "area_cm2" in p and not float(p["area_cm2"]) <= MAX_BREACH_CM2:
-                bad(table, i, "area_cm2", f"a breach may be at most {MAX_BREACH_CM2:g} cm2 (a hole 50 cm across); "
+                bad(table, i, "area_cm2", f"a breach may be at most {MAX_BREACH_CM2:g} cm2 (a hole about 1.1 m across); "
                     f"this one is {float(p['area_cm2']):g}")
             if e.kind == "debris_fall":
                 if int(p.get("count", 1)) > MAX_DEBRIS_PER_FALL:

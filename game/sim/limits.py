@@ -44,10 +44,11 @@ MAX_EXTERNAL_FILES = 64  # tilesets and templates one Tiled map may name
 
 # What an event or an inject may ask of the world at once. A fall of 50 pieces
 # covers a 4 x 4 m room floor with insulation panels (0.5 m2 each); more at one
-# cell only piles up inside itself. A 2000 cm2 breach is a hole 50 cm across,
-# ten times Module Four's; past that a module is gone in seconds, not an exercise.
+# cell only piles up inside itself. A 1 m2 breach (a hull plate torn out, a hole
+# about 1.1 m across, 55 times Module Four's) empties a module in seconds: the
+# station drill's vent uses one; past it the hull is missing, not holed.
 MAX_DEBRIS_PER_FALL = 50
-MAX_BREACH_CM2 = 2000.0
+MAX_BREACH_CM2 = 10_000.0
 MAX_WORSEN_SPO2_DROP = 0.6  # an instructor's "worsen": a saturation drop of at most 0.6 ...
 MAX_WORSEN_INJURY_S = 600.0  # ... and at most 10 min of hypoxic injury dose at once
 
