@@ -15,6 +15,8 @@ from pathlib import Path
 import dask.distributed as distributed  # installed with the test tools (requirements-dev.txt)
 import pytest
 
+from game.cli import main as cli_main
+from game.levelio.load import load_level
 from game.sim.level import EventDef
 from game.training.batch import run_batch, summary
 from game.training.cluster import ClusterError
@@ -114,3 +116,21 @@ def test_a_row_is_the_same_in_a_fresh_interpreter_with_another_hash_seed(serial_
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout.strip().splitlines()[-1]) == serial_rows[2]
+
+
+def test_batch_counts_successes_and_nobody_acting_is_the_baseline(tmp_path):
+    # The campaign's vacuum crossing: the autopilot brings the casualty across in
+    # 3:30 and the exercise ends there (objectives decided, nobody at risk); with
+    # nobody acting it runs to its 9-minute limit and is lost (levels/campaign.json:
+    # 100 % against 0 % over 50 and 10 seeds).
+    level = ROOT / "levels" / "campaign3_vacuum.toml"
+    limit = load_level(level).meta.time_limit_s
+    out = {}
+    for flag in ([], ["--no-orders"]):
+        code = cli_main(["batch", str(level), "--runs", "1", "--workers", "1", "--out", str(tmp_path / "r.csv"), *flag])
+        assert code == 0
+        out[bool(flag)] = next(csv.DictReader(io.StringIO((tmp_path / "r.csv").read_text())))
+    assert out[False]["driver"] == "autopilot" and out[False]["success"] == "True"
+    assert float(out[False]["sim_time_s"]) < limit and out[False]["last_rescue_s"] != ""
+    assert out[True]["driver"] == "no orders" and out[True]["success"] == "False"
+    assert float(out[True]["sim_time_s"]) == limit

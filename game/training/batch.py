@@ -25,6 +25,7 @@ from game.levelio.save import level_to_toml
 from game.sim.level import Level
 from game.sim.words import duration
 from game.training.cluster import map_on_cluster
+from game.training.ending import PASS_SCORE, succeeded
 from game.training.runs import final_hash, run_unattended
 
 Row = dict[str, Any]
@@ -37,14 +38,17 @@ def run_seed(level_toml: str, seed: int, until_s: float, autopilot: bool = True)
         raise ValueError(f"the level cannot be read in the worker: {problems[:1]}")
     run = run_unattended(level, seed, until_s, autopilot)
     sc = run.score
+    rescues = list(sc.rescue_times_s.values())
     row: Row = {
         "seed": seed,
         "driver": "autopilot" if run.autopilot else "no orders",
+        "success": succeeded(run.world, run.tracker, sc),  # won, with a passing score: what difficulty counts
         "score": round(sc.total, 2),
         "grade": sc.grade,
         "alive": sc.alive,
         "dead": sc.dead,
-        "sim_time_s": round(run.world.time_s, 1),
+        "sim_time_s": round(run.world.time_s, 1),  # where the exercise ended (or the --until cap)
+        "last_rescue_s": round(max(rescues), 1) if rescues and None not in rescues else "",
         "state_hash": final_hash(run),
     }
     for i, o in enumerate(sc.objectives):
@@ -161,6 +165,17 @@ def summary(rows: list[Row], level_name: str, until_s: float) -> str:
     ]
     if driver != "autopilot":
         lines.append("  (this build has no autopilot: nobody gave orders, so these are the no-action baseline)")
+    wins = sum(bool(r["success"]) for r in rows)
+    lines.append(
+        f"Success: {wins} of {n} ({100 * wins / n:.0f} %): won (nobody dead, everyone an objective waits on "
+        f"brought to safety) with a score of {PASS_SCORE:g} or more"
+    )
+    last = np.array([r["last_rescue_s"] for r in rows if r["success"] and r["last_rescue_s"] != ""], dtype=float)
+    ends = np.array([r["sim_time_s"] for r in rows], dtype=float)
+    lines.append(
+        (f"Last rescue in successful runs: median {duration(float(np.median(last)))}; " if last.size else "")
+        + f"runs ended at median {duration(float(np.median(ends)))} (objectives decided and nobody at risk, or the limit)"
+    )
     scores = np.array([r["score"] for r in rows], dtype=float)
     p = np.percentile(scores, [10, 50, 90])
     lines.append(

@@ -93,6 +93,10 @@ def add_parsers(sub) -> None:
     )
     b.add_argument("--out", metavar="results.csv", help="write one row per seed")
     b.add_argument(
+        "--no-orders", action="store_true",
+        help="nobody gives orders (no autopilot): the baseline a scenario must clearly beat",
+    )
+    b.add_argument(
         "--cluster",
         metavar="ADDRESS",
         help="run on this Dask distributed scheduler (tcp://host:8786) instead of local processes",
@@ -145,7 +149,8 @@ def cmd_batch(args: argparse.Namespace, load: Callable[[str], Level | None]) -> 
     print(f"{level.meta.name}: {args.runs} runs of {until:g} s on {where}", file=sys.stderr)
     bar = Progress(args.runs)
     try:
-        rows = run_batch(level, seeds, until, workers=workers, cluster=args.cluster, on_done=bar.tick)
+        rows = run_batch(level, seeds, until, workers=workers, cluster=args.cluster, autopilot=not args.no_orders,
+                         on_done=bar.tick)
     except ClusterError as exc:
         print(exc, file=sys.stderr)
         return 1

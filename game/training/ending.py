@@ -9,13 +9,16 @@ its clock (or by the player).
 
 from __future__ import annotations
 
+from game.sim.physiology import DEAD
 from game.sim.prediction import at_risk
 from game.sim.world import World
-from game.training.objectives import kind_of
+from game.training.objectives import kind_of, named
+from game.training.scoring import Score
 from game.training.tracker import Tracker
 
 TIME_UP = "time"
 SETTLED = "settled"
+PASS_SCORE = 60.0  # a won exercise counts as a success with at least this (grade C)
 
 
 def over(world: World, tracker: Tracker) -> str | None:
@@ -32,3 +35,24 @@ def over(world: World, tracker: Tracker) -> str | None:
     if at_risk(world).any():
         return None
     return SETTLED
+
+
+def waiting_on(world: World) -> list[tuple[int, object]]:
+    """(person, their objective kind's settled rule) for everyone an objective waits on."""
+    return [
+        (i, kind.settled)
+        for o in world.level.objectives
+        if (kind := kind_of(o)).settled is not None
+        for i in named(world, o)
+    ]
+
+
+def won(world: World, tracker: Tracker) -> bool:
+    """Nobody died, and everyone an objective waits on was brought to safety."""
+    return (not bool((world.bodies.state == DEAD).any())
+            and all(settled(world, tracker, i) for i, settled in waiting_on(world)))
+
+
+def succeeded(world: World, tracker: Tracker, score: Score) -> bool:
+    """What a difficulty figure counts: won, with a passing score."""
+    return won(world, tracker) and score.total >= PASS_SCORE

@@ -45,7 +45,6 @@ SCENARIOS = ("tutorial.toml", "two_modules.toml") + CAMPAIGN
 NOT_IN_MENU = ("stress_station.toml",)  # a speed test, not a game: `python main.py play` opens it
 # Par times and measured difficulty, written by benchmarks/campaign_difficulty.py
 CAMPAIGN_FILE = "campaign.json"
-PASS_SCORE = 60.0  # a run counts as a success when won with at least this (grade C)
 
 
 @dataclass(frozen=True)

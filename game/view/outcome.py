@@ -24,6 +24,7 @@ from game.sim.words import duration
 from game.training.objectives import kind_of, named
 from game.training.scoring import ObjectiveScore, Score, score
 from game.training.ending import over
+from game.training.ending import won as won_exercise
 from game.training.tracker import Tracker
 
 if TYPE_CHECKING:
@@ -147,13 +148,6 @@ class Watch:
         self.tracker = Tracker(world)
         lvl = world.level
         self.targets = sorted({i for o in lvl.objectives if o.kind == "rescue" for i in named(world, o)})
-        # (person, that objective kind's settled rule) for everyone an objective waits on
-        self.waiting = [
-            (i, kind.settled)
-            for o in lvl.objectives
-            if (kind := kind_of(o)).settled is not None
-            for i in named(world, o)
-        ]
 
     def update(self, world: World) -> None:
         if world.tick == self._tick:
@@ -187,7 +181,7 @@ class Watch:
             )
             for p in world.people
         ]
-        won = dead == 0 and all(settled(world, self.tracker, i) for i, settled in self.waiting)
+        won = won_exercise(world, self.tracker)
         if won:
             headline = "RESCUE COMPLETE" if self.targets else "EXERCISE COMPLETE"
         elif reason == "time":
