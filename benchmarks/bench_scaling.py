@@ -39,7 +39,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import make_drill  # noqa: E402
 
 from game.sim.level import Level  # noqa: E402
-from game.sim.world import World, create_world, run_until  # noqa: E402
+from game.sim.world import run_until  # noqa: E402
 
 FACTORS = (1, 2, 4, 8)
 START_S = make_drill.BREACH_S + 3.0  # the breach open, the debris down, everyone on their way
@@ -67,19 +67,11 @@ def scaled_drill(k: int) -> Level:
         return make_drill.build()
 
 
-def drill_world(level: Level, seed: int = 1) -> World:
-    """A world of the drill with its orders given at the first tick."""
-    world = create_world(level, seed)
-    for cmd in make_drill.drill_commands(level):
-        world.submit(cmd)
-    return world
-
-
 def tick_cost(level: Level, start_s: float = START_S, window_s: float = WINDOW_S) -> dict[str, float]:
     """CPU ms per tick over [start_s, start_s + window_s], with the one-off
     seconds before it, and the people walking and the physics bodies awake then."""
     t0 = time.process_time()
-    world = drill_world(level)
+    world = make_drill.drill_world(level)
     run_until(world, start_s)
     setup = time.process_time() - t0
     ticks0 = world.tick

@@ -159,10 +159,7 @@ def _leave_open(world: "World", cmd: C.LeaveOpen, source: str) -> None:
 
 
 def _can_close(world: "World", cmd: C.CloseDoor) -> Refusal | None:
-    d = world.doors[cmd.door_id]
-    if d.state != "open":
-        return Refusal(f"{d.label} is {d.state}")
-    return _shut_on_debris(world, d)
+    return _door_state("open")(world, cmd) or _shut_on_debris(world, world.doors[cmd.door_id])
 
 
 def _shut_on_debris(world: "World", d) -> Refusal | None:

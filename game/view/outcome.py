@@ -23,8 +23,7 @@ from game.sim.tiles import Tile
 from game.sim.words import duration
 from game.training.objectives import kind_of, named
 from game.training.scoring import ObjectiveScore, Score, score
-from game.training.ending import over
-from game.training.ending import won as won_exercise
+from game.training import ending
 from game.training.tracker import Tracker
 
 if TYPE_CHECKING:
@@ -164,7 +163,7 @@ class Watch:
     # ----------------------------------------------------------------- end
     def finished(self, world: World, trends=None) -> str | None:
         """Why the exercise is over, or None while it goes on (game.training.ending's rule)."""
-        return over(world, self.tracker)
+        return ending.over(world, self.tracker)
 
     # -------------------------------------------------------------- debrief
     def debrief(self, world: World, reason: str) -> Debrief:
@@ -181,7 +180,7 @@ class Watch:
             )
             for p in world.people
         ]
-        won = won_exercise(world, self.tracker)
+        won = ending.won(world, self.tracker)
         if won:
             headline = "RESCUE COMPLETE" if self.targets else "EXERCISE COMPLETE"
         elif reason == "time":
