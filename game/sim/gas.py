@@ -240,10 +240,7 @@ def step_gas(n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.ndarray, openi
     flat = ud.ravel()
     total = np.bincount(flat, w.ravel(), 2 * slots)
     w *= neg_eq
-    lim = np.bincount(flat, w.ravel(), 2 * slots)
-    np.multiply(total, total, out=total)
-    total += _TINY_A
-    lim /= total
+    lim = np.bincount(flat, w.ravel(), 2 * slots) / (total * total + _TINY_A)  # (bincount of nothing is int)
     np.maximum(lim, _MINUS_ONE_A, out=lim)
     lim[nc] = lim[-1] = -1.0  # the outside gives and takes without limit
     lim_ud = lim[ud]
