@@ -455,9 +455,13 @@ def air_at(world: "World", xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, 
     """Pressure (bar) and O2 fraction of the air in each of these cells (outside air where there is none)."""
     c = world.compartments
     idx = c.labels[ys, xs] - 1
-    p_bar = np.append(c.pressure_bar, world.atmos.outside_pa / 1e5)
-    frac = np.append(c.o2_fraction, 0.0)
-    return p_bar[idx], frac[idx]  # idx -1 reads the appended outside values
+    nc = c.count
+    p_bar = np.empty(nc + 1)
+    p_bar[:nc] = c.pressure_bar
+    p_bar[nc] = world.atmos.outside_pa / 1e5
+    frac = np.zeros(nc + 1)
+    frac[:nc] = c.o2_fraction
+    return p_bar[idx], frac[idx]  # idx -1 reads the outside values at the end
 
 
 def step_bodies(world: "World", dt: float) -> None:
