@@ -290,7 +290,7 @@ def step_atmosphere(world: "World", dt: float) -> None:
     if world.breaches:
         _apply_plugs(world)
     flow, vo2, vother = step_gas(c.n_o2, c.n_other, c.volume_m3, a.openings, dt, a.outside_pa, feed, c.temp_k)
-    o2, other = float(vo2.sum()), float(vother.sum())
+    o2, other = float(np.add.reduce(vo2)), float(np.add.reduce(vother))  # vo2.sum(), without its wrapper
     a.vented_o2_mol += o2
     a.vented_other_mol += other
     a.vented_kg += o2 * M_O2 + other * M_N2
@@ -304,7 +304,7 @@ def step_atmosphere(world: "World", dt: float) -> None:
 def _feed(world: "World", dt: float) -> np.ndarray | None:
     """The emergency O2 this step, mol/s per compartment, drawn from the reserve."""
     a = world.atmos
-    if not (a.reserve_o2_kg > 0 and a.feed_rate_g_s > 0 and a.feed_share.any()):
+    if not (a.reserve_o2_kg > 0 and a.feed_rate_g_s > 0 and np.count_nonzero(a.feed_share)):
         return None
     kg = min(a.feed_rate_g_s * dt / 1000.0, a.reserve_o2_kg)
     a.reserve_o2_kg -= kg
