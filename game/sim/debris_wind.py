@@ -79,6 +79,12 @@ def _drag(
     return np.where(go, nvx * cap, vx), np.where(go, nvy * cap, vy), go
 
 
+def _still(sc: _Scratch, slots: np.ndarray, vx: np.ndarray, vy: np.ndarray, spin: np.ndarray) -> np.ndarray:
+    """Slower than the idle speed by pymunk's measure of a body at rest: v^2 + (I/m) w^2."""
+    length, width = sc.length[slots], sc.width[slots]
+    return vx * vx + vy * vy + (length * length + width * width) / 12.0 * spin * spin < IDLE_SPEED_M_S**2
+
+
 def _floor_friction(
     sc: _Scratch, slots: np.ndarray, vx: np.ndarray, vy: np.ndarray, spin: np.ndarray, dt: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -96,13 +102,11 @@ def _floor_friction(
     v^2 + (I/m) w^2) stops: it would within a hundredth of a second.
     """
     mu_g = sc.mu_g[slots]
-    speed = np.hypot(vx, vy)
-    keep = np.maximum(0.0, 1.0 - mu_g * dt / np.maximum(speed, 1e-12))
+    keep = np.maximum(0.0, 1.0 - mu_g * dt / np.maximum(np.hypot(vx, vy), 1e-12))
     length, width = sc.length[slots], sc.width[slots]
-    r2 = (length * length + width * width) / 12.0  # I / m
-    turn = mu_g * (length + width) / 5.0 / r2  # rad/s2
+    turn = mu_g * (length + width) / 5.0 * 12.0 / (length * length + width * width)  # rad/s2
     nspin = np.copysign(np.maximum(0.0, np.abs(spin) - turn * dt), spin)
-    moving = (speed * keep) ** 2 + r2 * nspin * nspin >= IDLE_SPEED_M_S**2
+    moving = ~_still(sc, slots, vx * keep, vy * keep, nspin)
     keep *= moving
     nspin *= moving
     return vx * keep, vy * keep, nspin
@@ -132,9 +136,7 @@ def _push(
     # A piece the wind does not push and that creeps slower than the idle
     # speed (by pymunk's measure, v^2 + (I/m) w^2) counts as still: it is
     # left to fall asleep (a write would wake it and restart its count).
-    length, width = sc.length[slots], sc.width[slots]
-    creep = vx * vx + vy * vy + (length * length + width * width) / 12.0 * spin * spin < IDLE_SPEED_M_S**2
-    changed = ((nvx != vx) | (nvy != vy) | (nspin != spin)) & (pushed | ~creep)
+    changed = ((nvx != vx) | (nvy != vy) | (nspin != spin)) & (pushed | ~_still(sc, slots, vx, vy, spin))
     sel = np.flatnonzero(changed)
     if sel.size == 0:
         return 0
