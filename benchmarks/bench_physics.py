@@ -28,7 +28,10 @@ under a gale the solver's own work dominates both.
 `physics_awake_ratio(repeat)` is issue 18's figure (target: at most 0.6):
 the two seconds after 1,000 pieces land in the stress hall's gale (all
 awake as they land, most still moving at the end), our whole step against
-plain `Space.step` of a twin with pymunk's default settings at 60 Hz.
+plain `Space.step` of a twin with pymunk's default settings at 60 Hz and
+floor friction done as plain pymunk does it (joints in the solver);
+`physics_awake_ratio_bodies_only` is the same against a twin whose step
+has no floor friction in it (it gets ours, untimed).
 
 Run alone: `python benchmarks/bench_physics.py [--repeat N] [--awake]`.
 """
@@ -49,9 +52,12 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 import numpy as np  # noqa: E402
+import pymunk  # noqa: E402
 
 from game.levelio.load import load_level  # noqa: E402
-from game.sim import debris, debris_state  # noqa: E402
+from game.sim import debris, debris_state, debris_wind  # noqa: E402
+from game.sim.constants import MARS_G_M_S2  # noqa: E402
+from game.sim.debris_kinds import KINDS  # noqa: E402
 from game.sim.level import EventDef, Level, Meta  # noqa: E402
 from game.sim.world import TICK_S, World, create_world, run_until, step  # noqa: E402
 
@@ -221,16 +227,46 @@ def _plain(space) -> None:
         setattr(space, name, getattr(fresh, name))
 
 
-def awake_once() -> tuple[float, float, float]:
-    """(ours_ms, plain_ms, mean awake) per tick over the second after 1,000 pieces land in a gale.
+def _pymunk_floor_friction(world: World) -> None:
+    """Floor friction the way plain pymunk does it top-down (its examples' tank):
+    a PivotJoint and a GearJoint per body to a static body, velocity only,
+    capped at the sliding force mu m g and at its torque about the centre
+    (mean lever arm (L + W) / 5). The game did this until it moved the
+    friction out of the solver into one bulk update a tick."""
+    st = world.physics
+    for p in st.pieces:
+        if p.body is None:
+            continue
+        friction_n = KINDS[p.kind].floor_mu * p.mass_kg * MARS_G_M_S2
+        slide = pymunk.PivotJoint(st.walls_body, p.body, (0.0, 0.0), (0.0, 0.0))
+        turn = pymunk.GearJoint(st.walls_body, p.body, 0.0, 1.0)
+        slide.max_bias = turn.max_bias = 0.0
+        slide.max_force = friction_n
+        turn.max_force = friction_n * (p.length_m + p.width_m) / 5.0
+        st.space.add(slide, turn)
+
+
+def _no_bulk_friction(sc, slots, vx, vy, spin, dt):
+    """The twin with joints has its friction in the solver: none on top."""
+    return vx, vy, spin
+
+
+def awake_once(joints: bool = True) -> tuple[float, float, float]:
+    """(ours_ms, plain_ms, mean awake) per tick over two seconds after 1,000 pieces land in a gale.
 
     Two twins of the stress hall from the same seed: ours runs `step_physics`
     as the game does (timed whole); the other has pymunk's default settings
     and is stepped at PLAIN_HZ with the same wind drag (only its
     `Space.step` calls timed). Every piece has just landed, so all are awake.
+    With `joints` the twin's floor friction is plain pymunk's (friction
+    joints in its solver, see `_pymunk_floor_friction`); without, it gets
+    the game's bulk friction between its steps, untimed, so its `Space.step`
+    is the bodies' collisions alone.
     """
     ours_w, plain_w = stress_world(), stress_world()
     _plain(plain_w.physics.space)
+    if joints:
+        _pymunk_floor_friction(plain_w)
     space = plain_w.physics.space
     timer = _TimedStep(type(space).step.__get__(space))
     space.step = timer
@@ -245,9 +281,13 @@ def awake_once() -> tuple[float, float, float]:
         ours_w.tick += 1
         saved = debris_state._SUBSTEPS.pop(TICK_S, None)
         debris_state._SUBSTEPS[TICK_S] = n_plain  # the step's cache of substeps per tick length
+        bulk = debris_wind._floor_friction
+        if joints:
+            debris_wind._floor_friction = _no_bulk_friction
         try:
             debris.step_physics(plain_w, TICK_S)
         finally:
+            debris_wind._floor_friction = bulk
             del debris_state._SUBSTEPS[TICK_S]
             if saved is not None:
                 debris_state._SUBSTEPS[TICK_S] = saved
@@ -259,16 +299,21 @@ def awake_once() -> tuple[float, float, float]:
 def physics_awake_ratio(repeat: int = 5) -> dict[str, float]:
     """Issue 18's figure: our physics step over plain pymunk's with 1,000 bodies awake (target <= 0.6).
 
-    Median over `repeat` pairs of twins; the milliseconds and bodies awake beside it.
+    Median over `repeat` pairs of twins, the plain twin with pymunk's own
+    floor friction; the milliseconds, bodies awake and spread (max - min of
+    the ratio) beside it, and the ratio against a twin whose step is the
+    bodies' collisions alone (`_bodies_only`, no floor friction in it).
     """
-    runs = [awake_once() for _ in range(max(1, repeat))]
-    ratios = [o / p for o, p, _ in runs]
-    return {
-        "physics_awake_ratio": statistics.median(ratios),
-        "physics_awake_step_ms": statistics.median(o for o, _, _ in runs),
-        "physics_awake_plain_step_ms": statistics.median(p for _, p, _ in runs),
-        "physics_awake_bodies": statistics.median(a for _, _, a in runs),
-    }
+    out: dict[str, float] = {}
+    for suffix, joints in (("", True), ("_bodies_only", False)):
+        runs = [awake_once(joints) for _ in range(max(1, repeat))]
+        ratios = [o / p for o, p, _ in runs]
+        out[f"physics_awake_ratio{suffix}"] = statistics.median(ratios)
+        out[f"physics_awake_ratio{suffix}_spread"] = max(ratios) - min(ratios)
+        out[f"physics_awake_step_ms{suffix}"] = statistics.median(o for o, _, _ in runs)
+        out[f"physics_awake_plain_step_ms{suffix}"] = statistics.median(p for _, p, _ in runs)
+        out[f"physics_awake_bodies{suffix}"] = statistics.median(a for _, _, a in runs)
+    return out
 
 
 def bench(repeat: int) -> dict[str, float]:

@@ -457,6 +457,46 @@ def test_nobody_leaves_the_hull_over_a_long_run():
     assert w.physics.rescues == 0
 
 
+def test_a_piece_slides_as_far_as_floor_friction_lets_it_and_stops():
+    """Kinetic friction mu m g against the motion takes mu g off the speed
+    each second, so a slide from v ends after v^2 / (2 mu g). The step takes
+    a tick's friction off the speed before the tick's travel, which comes
+    out v dt / 2 short at the launch; the discrete sum of the ticks' travel
+    is that to within mu g dt^2."""
+    from game.sim.constants import MARS_G_M_S2
+
+    w = ascii_world("\n".join(["H" * 14] + ["H" + "." * 12 + "H" for _ in range(3)] + ["H" * 14]))
+    (pid,) = debris.spawn_debris(w, {"debris": "ceiling_panel", "at": [2, 2], "angle_deg": 0.0})
+    body = w.physics.pieces[pid].body
+    body.position, body.velocity, body.angular_velocity = (2.5, 2.5), (3.0, 0.0), 0.0
+    debris_state._dirty(w.physics)
+    a = KINDS["ceiling_panel"].floor_mu * MARS_G_M_S2  # 0.35 x 3.71 m/s2
+    run_physics(w, 3.0)  # 3 m/s stops in 3.0 / 1.3 = 2.3 s
+    slid = body.position.x - 2.5
+    assert slid == pytest.approx(3.0**2 / (2 * a) - 3.0 * TICK_S / 2, abs=a * TICK_S**2)  # 3.47 - 0.15 m
+    assert body.velocity.length == 0.0 and body.angular_velocity == 0.0
+    run_physics(w, 1.0)
+    assert body.is_sleeping and body.position.x - 2.5 == slid  # still, so asleep, where it stopped
+
+
+def test_a_spinning_piece_stops_turning_under_the_floor_torque():
+    """The deck's friction mu m g acts at a mean lever arm of (L + W) / 5 on a
+    rectangle, against a moment of inertia m (L^2 + W^2) / 12: the spin falls
+    by mu g (L + W) / 5 x 12 / (L^2 + W^2) each second until it stops."""
+    from game.sim.constants import MARS_G_M_S2
+
+    w = ascii_world("\n".join(["H" * 8] + ["H" + "." * 6 + "H" for _ in range(5)] + ["H" * 8]))
+    (pid,) = debris.spawn_debris(w, {"debris": "insulation", "at": [3, 3], "angle_deg": 0.0})
+    p = w.physics.pieces[pid]
+    p.body.velocity, p.body.angular_velocity = (0.0, 0.0), 4.0
+    debris_state._dirty(w.physics)
+    rate = KINDS["insulation"].floor_mu * MARS_G_M_S2 * (p.length_m + p.width_m) / 5 * 12 / (p.length_m**2 + p.width_m**2)
+    run_physics(w, 0.5)
+    assert p.body.angular_velocity == pytest.approx(4.0 - rate * 0.5)  # five ticks of the floor torque
+    run_physics(w, 4.0 / rate)
+    assert p.body.angular_velocity == 0.0
+
+
 def test_settled_bodies_fall_asleep():
     w = _gale_world()
     run_until(w, 0.5)
@@ -649,34 +689,45 @@ WALL_KINDS = {"wall": "#", "module_wall": "=", "hull": "H", "closed door": "+", 
 def test_the_fastest_debris_fired_at_every_wall_kind_stays_out(kind_name):
     """MAX_SPEED_M_S (12 m/s) is the most the sim gives a piece (a breach's
     gust drags nothing faster); fired at a one-cell wall of each kind, head
-    on, end on, askew and at the seam between two cells, nothing gets in."""
+    on, end on, askew and at the seam between two cells, nothing gets in.
+    Each shot starts from six points a substep's travel apart, so the wall
+    is met at every point of a substep (a door's seam once let a piece
+    through from some of them)."""
     letter = WALL_KINDS[kind_name]
     rows = ["HHHHHHHHHHHHH"] + [f"H.....{letter}.....H" for _ in range(3)] + ["HHHHHHHHHHHHH"]
     shots = [  # kind, angle of the piece, where it starts, heading
         ("personal_effects", 0.0, (4.4, 2.5), 0.0),
         ("personal_effects", 90.0, (4.4, 2.0), 0.0),
+        ("personal_effects", 0.0, (4.4, 2.0), 0.0),
         ("insulation", 0.0, (4.0, 2.0), 0.0),
         ("ceiling_panel", 45.0, (4.0, 1.7), 30.0),
         ("support_beam", 0.0, (3.5, 2.5), 0.0),
         ("support_beam", 60.0, (4.5, 2.0), -20.0),
     ]
+    step_m = debris_state.MAX_SPEED_M_S * TICK_S / debris_state.substeps(TICK_S)
     for kind, angle_deg, (x, y), heading_deg in shots:
-        w = ascii_world("\n".join(rows))
-        for door in w.doors:  # (bulkheads stand open until shut)
-            w.set_door_state(door, "closed")
-        assert not w.physics.passable[1:4, 6].any()  # a wall for debris
-        (pid,) = debris.spawn_debris(w, {"debris": kind, "at": [int(x), int(y)], "angle_deg": angle_deg})
-        body = w.physics.pieces[pid].body
-        body.position = (x, y)
         heading = math.radians(heading_deg)
-        body.velocity = (debris_state.MAX_SPEED_M_S * math.cos(heading), debris_state.MAX_SPEED_M_S * math.sin(heading))
-        debris_state._dirty(w.physics)
-        for _ in range(10):
-            run_physics(w, TICK_S)
-            # A dent of a few cm into the face at most; past x = 6.5 it would be through.
-            assert in_passable_cells(w, slop_m=0.15), (kind, angle_deg, debris.debris_records(w))
-            assert debris.debris_records(w)[0]["position"][0] < 6.0
-        assert w.physics.rescues == 0
+        for back in np.arange(6) * step_m / 6:
+            w = ascii_world("\n".join(rows))
+            for door in w.doors:  # (bulkheads stand open until shut)
+                w.set_door_state(door, "closed")
+            assert not w.physics.passable[1:4, 6].any()  # a wall for debris
+            (pid,) = debris.spawn_debris(w, {"debris": kind, "at": [int(x), int(y)], "angle_deg": angle_deg})
+            body = w.physics.pieces[pid].body
+            body.position = (x - back * math.cos(heading), y - back * math.sin(heading))
+            body.velocity = (debris_state.MAX_SPEED_M_S * math.cos(heading), debris_state.MAX_SPEED_M_S * math.sin(heading))
+            debris_state._dirty(w.physics)
+            # The substeps' design bound (debris_state.MAX_STEP_M): its centre
+            # ends a substep at most one substep's travel past the face, less
+            # half its thickness, and is pushed back out; past x = 6.5 it would
+            # be through, and past ESCAPE_DEPTH_M it would need rescuing.
+            dent = max(0.0, debris_state.MAX_STEP_M - w.physics.pieces[pid].width_m / 2)
+            for _ in range(10):
+                run_physics(w, TICK_S)
+                assert in_passable_cells(w, slop_m=dent), (kind, angle_deg, back, debris.debris_records(w))
+            # A second after the shot it lies on its own side, out of the wall.
+            assert debris.debris_records(w)[0]["position"][0] < 6.0, (kind, angle_deg, back)
+            assert w.physics.rescues == 0, (kind, angle_deg, back)
 
 
 def _covers(w, cell) -> bool:

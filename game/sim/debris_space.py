@@ -12,7 +12,7 @@ import numpy as np
 import pymunk
 
 from game.sim import debris_footprint as fp
-from game.sim.constants import M_AIR, MARS_G_M_S2, T_K, R
+from game.sim.constants import M_AIR, T_K, R
 from game.sim.debris_kinds import HEAVY_KG, KINDS, DebrisKind
 from game.sim.debris_occupancy import (
     _sample_cells,
@@ -80,7 +80,7 @@ def create_physics(world: "World") -> PhysicsState:
     """A space with the grid's walls and a body for everyone."""
     passable = debris_passable(world.grid.tiles, world.door_open)
     space = DebrisSpace(hash_bins=max(MIN_HASH_BINS, int(passable.sum())))
-    space.gravity = (0.0, 0.0)  # top-down: the floor joints stand in for gravity
+    space.gravity = (0.0, 0.0)  # top-down: gravity presses on the deck, whose friction the step applies
     space.sleep_time_threshold = SLEEP_AFTER_S
     space.idle_speed_threshold = IDLE_SPEED_M_S
     space.collision_slop = COLLISION_SLOP_M
@@ -113,18 +113,9 @@ def _add_piece(
     shape.friction = DEBRIS_FRICTION
     shape.elasticity = 0.0
     shape.filter = _HEAVY if mass_kg >= HEAVY_KG else _LIGHT
-    # Floor friction: velocity-only joints to the static body, capped at the
-    # sliding force mu m g and at the torque of that force about the centre
-    # (mean lever arm of a rectangle's area, about (L + W) / 5).
-    friction_n = kind.floor_mu * mass_kg * MARS_G_M_S2
-    slide = pymunk.PivotJoint(st.walls_body, body, (0.0, 0.0), (0.0, 0.0))
-    slide.max_bias = 0.0
-    slide.max_force = friction_n
-    turn = pymunk.GearJoint(st.walls_body, body, 0.0, 1.0)
-    turn.max_bias = 0.0
-    turn.max_force = friction_n * (length_m + width_m) / 5.0
-    st.space.add(body, shape, slide, turn)
-    piece = Piece(len(st.pieces), kind.name, mass_kg, length_m, width_m, body, shape, (slide, turn))
+    # Floor friction is applied in bulk between ticks (debris_wind._floor_friction).
+    st.space.add(body, shape)
+    piece = Piece(len(st.pieces), kind.name, mass_kg, length_m, width_m, body, shape)
     st.pieces.append(piece)
     st.version += 1
     return piece.id

@@ -57,53 +57,120 @@ def _wind_at(world: "World", st: PhysicsState, flat: np.ndarray) -> tuple[np.nda
     return atmos.wind_x.take(flat, mode="clip"), atmos.wind_y.take(flat, mode="clip")
 
 
-def _apply_drag(
-    world: "World", st: PhysicsState, sc: _Scratch, slots: np.ndarray, flat: np.ndarray,
+def _drag(
+    world: "World", sc: _Scratch, slots: np.ndarray, flat: np.ndarray,
     wx: np.ndarray, wy: np.ndarray, vx: np.ndarray, vy: np.ndarray, dt: float,
-) -> int:
-    """Relax these pieces' velocities toward the local air over the tick; returns how many were written.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """These pieces' velocities relaxed toward the local air over the tick, and which the air moves.
 
     Exact exponential relaxation at the drag rate rho |u| Cd A / 2m, so no tick
     length makes it overshoot the wind. A still piece is only pushed if the
-    drag beats its floor friction; otherwise it stays and can sleep.
+    drag beats its floor friction; otherwise it keeps its velocity (and can sleep).
     """
     ux, uy = wx - vx, wy - vy
     umag = np.hypot(ux, uy)
     rate = _air_density(world, flat) * sc.drag_k[slots] * umag  # 1/s
     still = vx * vx + vy * vy < IDLE_SPEED_M_S**2
     go = ~still | (rate * umag > sc.mu_g[slots])
-    if not go.any():
-        return 0
     decay = np.exp(-rate * dt)
     nvx, nvy = wx - ux * decay, wy - uy * decay
     speed = np.hypot(nvx, nvy)
     cap = np.minimum(1.0, MAX_SPEED_M_S / np.maximum(speed, 1e-12))
-    sel = np.flatnonzero(go)
-    nvx, nvy = (nvx * cap)[sel], (nvy * cap)[sel]
-    chosen = slots[sel]
-    if sel.size == sc.live_idx.size and sel.size > 8 and sc.awake.size == sel.size and sc.order_fresh:
-        _set_all(st, sc, chosen, nvx, nvy)  # every piece awake and driven: one batch write
+    return np.where(go, nvx * cap, vx), np.where(go, nvy * cap, vy), go
+
+
+def _still(sc: _Scratch, slots: np.ndarray, vx: np.ndarray, vy: np.ndarray, spin: np.ndarray) -> np.ndarray:
+    """Slower than the idle speed by pymunk's measure of a body at rest: v^2 + (I/m) w^2."""
+    length, width = sc.length[slots], sc.width[slots]
+    return vx * vx + vy * vy + (length * length + width * width) / 12.0 * spin * spin < IDLE_SPEED_M_S**2
+
+
+def _floor_friction(
+    sc: _Scratch, slots: np.ndarray, vx: np.ndarray, vy: np.ndarray, spin: np.ndarray, dt: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Kinetic friction of the deck over one tick: each speed less mu g dt, stopping at zero.
+
+    Top-down, the deck presses on a piece with its weight m g; sliding, it
+    pulls back with mu m g against the motion, so the speed falls by mu g
+    per second until the piece stops, and a slide from v ends after
+    v^2 / (2 mu g). The spin falls the same way under the torque of that
+    force about the centre (mean lever arm of a rectangle's area, about
+    (L + W) / 5), over the moment of inertia m (L^2 + W^2) / 12. Applied
+    once a tick in bulk, between the solver's steps (the velocity after
+    the tick's friction carries the tick: a slide comes out short by
+    v dt / 2). What it leaves slower than the idle speed (pymunk's measure,
+    v^2 + (I/m) w^2) stops: it would within a hundredth of a second.
+    """
+    mu_g = sc.mu_g[slots]
+    keep = np.maximum(0.0, 1.0 - mu_g * dt / np.maximum(np.hypot(vx, vy), 1e-12))
+    length, width = sc.length[slots], sc.width[slots]
+    turn = mu_g * (length + width) / 5.0 * 12.0 / (length * length + width * width)  # rad/s2
+    nspin = np.copysign(np.maximum(0.0, np.abs(spin) - turn * dt), spin)
+    moving = ~_still(sc, slots, vx * keep, vy * keep, nspin)
+    keep *= moving
+    nspin *= moving
+    return vx * keep, vy * keep, nspin
+
+
+def _push(
+    world: "World", st: PhysicsState, sc: _Scratch, slots: np.ndarray, flat: np.ndarray,
+    wx: np.ndarray, wy: np.ndarray, s: np.ndarray, dt: float, windy: np.ndarray | None = None,
+) -> int:
+    """Wind drag (on the `windy` ones, default all) then floor friction over the tick
+    for these pieces, whose rows of state are `s`; returns how many were written.
+
+    Only a piece the wind or the floor changes is written (a write wakes a
+    sleeper); a still piece the wind cannot shift is left alone.
+    """
+    vx, vy, spin = s[:, 3], s[:, 4], s[:, 5]
+    if windy is None:
+        nvx, nvy, pushed = _drag(world, sc, slots, flat, wx, wy, vx, vy, dt)
     else:
-        setv, ptr = _cp.cpBodySetVelocity, sc.ptr
+        nvx, nvy = vx.copy(), vy.copy()
+        pushed = np.zeros(slots.size, dtype=bool)
+        sel = np.flatnonzero(windy)
+        if sel.size:
+            dvx, dvy, go = _drag(world, sc, slots[sel], flat[sel], wx[sel], wy[sel], vx[sel], vy[sel], dt)
+            nvx[sel], nvy[sel], pushed[sel] = dvx, dvy, go
+    nvx, nvy, nspin = _floor_friction(sc, slots, nvx, nvy, spin, dt)
+    # A piece the wind does not push and that creeps slower than the idle
+    # speed (by pymunk's measure, v^2 + (I/m) w^2) counts as still: it is
+    # left to fall asleep (a write would wake it and restart its count).
+    changed = ((nvx != vx) | (nvy != vy) | (nspin != spin)) & (pushed | ~_still(sc, slots, vx, vy, spin))
+    sel = np.flatnonzero(changed)
+    if sel.size == 0:
+        return 0
+    chosen = slots[sel]
+    nvx, nvy, nspin = nvx[sel], nvy[sel], nspin[sel]
+    if sel.size > 8 and sel.size == sc.live_idx.size == sc.awake.size and sc.order_fresh:
+        # every piece awake and written: one batch write (it restarts every body's count to sleep)
+        _set_all(st, sc, chosen, nvx, nvy, nspin)
+    else:
+        setv, setw, ptr = _cp.cpBodySetVelocity, _cp.cpBodySetAngularVelocity, sc.ptr
         for i, a, b in zip(chosen.tolist(), nvx.tolist(), nvy.tolist()):
             setv(ptr[i], (a, b))
+        turned = nspin != spin[sel]
+        for i, w in zip(chosen[turned].tolist(), nspin[turned].tolist()):
+            setw(ptr[i], w)
     sc.written.extend(chosen.tolist())  # woken, if they slept
     return int(sel.size)
 
 
-def _set_all(st: PhysicsState, sc: _Scratch, slots: np.ndarray, vx: np.ndarray, vy: np.ndarray) -> None:
-    """One batch write of every body's velocity (only when no piece sleeps: it would wake them)."""
+def _set_all(
+    st: PhysicsState, sc: _Scratch, slots: np.ndarray, vx: np.ndarray, vy: np.ndarray, spin: np.ndarray,
+) -> None:
+    """One batch write of every body's velocity and spin (only when no piece sleeps: it would wake them)."""
     nslots = sc.nd + sc.npp
     vals = np.zeros((nslots + 1, 3))  # the extra zero row is what static bodies (slot -1) read
     vals[:nslots] = sc.state[:, 3:6]
-    vals[slots, 0], vals[slots, 1] = vx, vy
+    vals[slots, 0], vals[slots, 1], vals[slots, 2] = vx, vy, spin
     sc.set_rows = np.ascontiguousarray(vals[sc.order])
     sc.set_buf.set_float_buf(sc.set_rows.reshape(-1))
     pb.set_space_bodies(st.space, pb.BodyFields.VELOCITY | pb.BodyFields.ANGULAR_VELOCITY, sc.set_buf)
 
 
 def _drive_awake(world: "World", st: PhysicsState, sc: _Scratch, awake: np.ndarray, dt: float) -> int:
-    """Containment and drag for the awake pieces; returns velocities written."""
+    """Containment, drag and floor friction for the awake pieces; returns velocities written."""
     s = sc.state[awake]
     flat = _cells(st, s)
     ok = st.passable.reshape(-1).take(flat, mode="clip")
@@ -120,15 +187,11 @@ def _drive_awake(world: "World", st: PhysicsState, sc: _Scratch, awake: np.ndarr
             s = sc.state[awake]
             flat = _cells(st, s)
     wx, wy = _wind_at(world, st, flat)
-    vx, vy = s[:, 3], s[:, 4]
-    ux, uy = wx - vx, wy - vy
+    ux, uy = wx - s[:, 3], wy - s[:, 4]
     rel = ux * ux
     rel += uy * uy
     rel = rel > sc.u2_relevant[awake]
-    if not rel.any():
-        return 0
-    sel = np.flatnonzero(rel)
-    return _apply_drag(world, st, sc, awake[sel], flat[sel], wx[sel], wy[sel], vx[sel], vy[sel], dt)
+    return _push(world, st, sc, awake, flat, wx, wy, s, dt, windy=rel)
 
 
 def _wake_sleepers(world: "World", st: PhysicsState, sc: _Scratch, dt: float) -> int:
@@ -166,8 +229,7 @@ def _wake_sleepers(world: "World", st: PhysicsState, sc: _Scratch, dt: float) ->
     sel = np.flatnonzero(u2 > need)
     sc.stall_u2[sleeping[sel]] = u2[sel]
     sc.stall_flat[sleeping[sel]] = flat[sel]
-    zero = np.zeros(sel.size)
-    return _apply_drag(world, st, sc, sleeping[sel], flat[sel], wx[sel], wy[sel], zero, zero, dt)
+    return _push(world, st, sc, sleeping[sel], flat[sel], wx[sel], wy[sel], np.zeros((sel.size, 6)), dt)
 
 
 def _move_body(st: PhysicsState, sc: _Scratch, j: int, x: float, y: float) -> None:

@@ -28,6 +28,15 @@ CAT_DEBRIS = 0b0010
 CAT_PERSON = 0b0100
 CAT_HEAVY = 0b1000  # debris too heavy to step over or push aside
 WALL_FRICTION = 0.5
+# A doorway's square reaches this far into the solid cells beside it (the
+# shapes overlap). Two separate shapes meet at a seam, and a piece driven
+# into a wall at the seam deeper than it overlaps either shape across the
+# seam is pushed along the seam by both, not back out, and goes through
+# (seen at 12 m/s on a door between two squares). One substep carries a
+# piece at most debris_state.MAX_STEP_M (0.3 m) into a face, so this much
+# overlap always leaves the push back out the shallower way.
+SEAM_OVERLAP_M = 0.4
+_SIDES = ((-1, 0), (1, 0), (0, -1), (0, 1))
 
 
 def debris_passable(tiles: np.ndarray, door_open: np.ndarray) -> np.ndarray:
@@ -95,7 +104,22 @@ class WallSet:
         return len(self.rects)
 
 
-def _box_shape(body: pymunk.Body, r: Rect) -> pymunk.Poly:
+def _reach(ws: WallSet, r: Rect) -> tuple[float, float, float, float]:
+    """The box of rectangle `r`'s shape: a doorway's square reaches SEAM_OVERLAP_M
+    into each solid cell beside it; other rectangles are their cells."""
+    x0, y0, x1, y1 = r
+    if not ws.alone[y0, x0] or x1 - x0 != 1 or y1 - y0 != 1:
+        return float(x0), float(y0), float(x1), float(y1)
+    h, w = ws.mask.shape
+    grow = [0.0, 0.0, 0.0, 0.0]  # left, right, up, down
+    for k, (dx, dy) in enumerate(_SIDES):
+        nx, ny = x0 + dx, y0 + dy
+        if 0 <= nx < w and 0 <= ny < h and ws.mask[ny, nx]:
+            grow[k] = SEAM_OVERLAP_M
+    return x0 - grow[0], y0 - grow[2], x1 + grow[1], y1 + grow[3]
+
+
+def _box_shape(body: pymunk.Body, r: tuple[float, float, float, float]) -> pymunk.Poly:
     x0, y0, x1, y1 = r
     shape = pymunk.Poly(body, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
     shape.friction = WALL_FRICTION
@@ -109,7 +133,7 @@ def _add(ws: WallSet, space: pymunk.Space, body: pymunk.Body, rects: list[Rect])
     for r in rects:
         key = ws.next_key
         ws.next_key += 1
-        shape = _box_shape(body, r)
+        shape = _box_shape(body, _reach(ws, r))
         space.add(shape)
         ws.rects[key] = r
         ws.shapes[key] = shape
@@ -148,7 +172,14 @@ def update_walls(
     if not changed.any():
         return [], []
     owners = ws.owner[y0:y1, x0:x1][changed]
-    removed = sorted(set(owners[owners >= 0].tolist()))
+    removed = set(owners[owners >= 0].tolist())
+    # A doorway square beside a change reaches into its neighbours only while they are solid.
+    for cy, cx in zip(*np.nonzero(changed)):
+        for dx, dy in _SIDES:
+            nx, ny = x0 + int(cx) + dx, y0 + int(cy) + dy
+            if 0 <= nx < w and 0 <= ny < h and ws.alone[ny, nx] and ws.owner[ny, nx] >= 0:
+                removed.add(int(ws.owner[ny, nx]))
+    removed = sorted(removed)
     ws.mask[y0:y1, x0:x1] = local
     region = np.zeros((h, w), dtype=bool)
     region[y0:y1, x0:x1] = changed
