@@ -84,6 +84,7 @@ class DebrisLayer:
         self._looks_cache: tuple = ()
         self.fresh_paints = 0  # still layers painted from empty, and repaired in part (tests read them)
         self.repairs = 0
+        self.cleared = 0  # pieces taken off the still layer by a repair (they woke or went)
 
     def snapshot(self, world: "World") -> None:
         """Call before a sim step: where every piece is now becomes 'previous'."""
@@ -224,9 +225,12 @@ class DebrisLayer:
                 want: np.ndarray, gone: np.ndarray, shift: tuple[int, int]) -> None:
         """Bring the still layer to `want` by repainting only where pieces woke, went or came to rest.
 
-        Those pieces' rects are cleared, and every still piece overlapping them is
-        blitted again clipped to them, in the order of a fresh paint (beams last),
-        so the layer is pixel for pixel what painting it afresh would give."""
+        The rects of pieces that woke or went are cleared and every still piece
+        over them blitted again, clipped to them, in the order of a fresh paint
+        (beams last); a piece that came to rest is blitted with the pieces after
+        it in that order that overlap it, clipped to it (those before it lie
+        under it already). So the layer is pixel for pixel what painting it
+        afresh would give."""
         woke = self._painted & ~want
         came = want & ~self._painted
         if not (len(gone) or woke.any() or came.any()):
@@ -234,34 +238,47 @@ class DebrisLayer:
         seq, rects, pick = self._sequence(v, s, cx, cy, angs, came, shift)
         self._rects[pick] = rects
         self._imgs[pick] = [img for img, _ in seq]
-        dirty = np.concatenate([gone, self._rects[woke], rects])
+        cleared = np.concatenate([gone, self._rects[woke]])
+        self.cleared += len(cleared)
         self._painted = want.copy()
+        _, heavy, _, _ = self._looks(v, s)
+        rank = heavy.astype(np.int64) * len(heavy) + np.arange(len(heavy))  # a fresh paint's order
         still = self._still
         still.set_colorkey(None)
+        for rect in cleared.tolist():
+            still.fill(STILL_KEY, rect)
+        want_idx = np.nonzero(want)[0]
+        blits = self._clipped(want_idx, rank, cleared, None)
+        blits += self._clipped(want_idx, rank, rects, rank[pick])
+        still.blits(blits, doreturn=False)
+        still.set_colorkey(STILL_KEY, pygame.RLEACCEL)
+        self.repairs += 1
+
+    def _clipped(self, cand: np.ndarray, rank: np.ndarray, dirty: np.ndarray, after: np.ndarray | None) -> list:
+        """Blits of the painted pieces `cand` over the layer rects `dirty`, each clipped to each
+        rect it meets, in paint order (`after`: per rect, only pieces of that rank or later)."""
+        if not len(dirty) or not len(cand):
+            return []
         x0, y0 = dirty[:, 0], dirty[:, 1]
         x1, y1 = x0 + dirty[:, 2], y0 + dirty[:, 3]
-        for rect in dirty.tolist():
-            still.fill(STILL_KEY, rect)
-        # the still pieces over any cleared rect, in paint order, each clipped to each rect it meets
-        _, heavy, _, _ = self._looks(v, s)
-        cand = np.nonzero(want)[0]
         r = self._rects[cand]
-        near = (r[:, 0] < x1.max()) & (r[:, 0] + r[:, 2] > x0.min()) & (r[:, 1] < y1.max()) & (r[:, 1] + r[:, 3] > y0.min())
+        near = _touching(r, dirty)
         cand, r = cand[near], r[near]
-        order = np.argsort(heavy[cand], kind="stable")
+        order = np.argsort(rank[cand], kind="stable")
         cand, r = cand[order], r[order]
         ix0 = np.maximum(r[:, 0, None], x0[None, :])
         iy0 = np.maximum(r[:, 1, None], y0[None, :])
         ix1 = np.minimum((r[:, 0] + r[:, 2])[:, None], x1[None, :])
         iy1 = np.minimum((r[:, 1] + r[:, 3])[:, None], y1[None, :])
-        pi, dj = np.nonzero((ix1 > ix0) & (iy1 > iy0))  # row-major: paint order kept
+        meet = (ix1 > ix0) & (iy1 > iy0)
+        if after is not None:
+            meet &= rank[cand][:, None] >= after[None, :]
+        pi, dj = np.nonzero(meet)  # row-major: paint order kept
         ax, ay = ix0[pi, dj], iy0[pi, dj]
         areas = zip(ax.tolist(), ay.tolist(), (ax - r[pi, 0]).tolist(), (ay - r[pi, 1]).tolist(),
                     (ix1[pi, dj] - ax).tolist(), (iy1[pi, dj] - ay).tolist())
         imgs = self._imgs[cand[pi]].tolist()
-        still.blits([(img, (x, y), (sx, sy, w, h)) for img, (x, y, sx, sy, w, h) in zip(imgs, areas)], doreturn=False)
-        still.set_colorkey(STILL_KEY, pygame.RLEACCEL)
-        self.repairs += 1
+        return [(img, (x, y), (sx, sy, w, h)) for img, (x, y, sx, sy, w, h) in zip(imgs, areas)]
 
     def _sequence(self, v: "DebrisView", s: int, cx: np.ndarray, cy: np.ndarray, angs: np.ndarray,
                   chosen: np.ndarray, shift: tuple[int, int]) -> tuple[list, np.ndarray, np.ndarray]:
@@ -305,17 +322,18 @@ class DebrisLayer:
         and the looks (kind, colour, length px, width px, heavy)."""
         key = (v.ids.tobytes(), v.kinds, s)  # a piece's look never changes: only new pieces or another zoom
         if key != self._looks_key:
-            ids = v.ids.tolist()
+            kinds, kind_of = np.unique(np.array(v.kinds, dtype=str), return_inverse=True)
+            kinds = kinds.tolist()
             heavy = v.heavy.astype(bool)
-            index: dict[tuple, int] = {}
-            look_id = np.empty(len(ids), dtype=np.int64)
-            for k, (kind, (length, width), hv) in enumerate(zip(v.kinds, v.size_m.tolist(), heavy.tolist())):
-                colour = ids[k] % len(EFFECTS_COLOURS) if kind == "personal_effects" else 0
-                look = (kind, colour, round(float(length) * s), round(float(width) * s), hv)
-                look_id[k] = index.setdefault(look, len(index))
-            looks = list(index)
-            coarse = np.array([ANGLE_COARSENESS.get(look[2], 1) for look in looks], dtype=np.int64)[look_id]
-            self._looks_key, self._looks_cache = key, (look_id, heavy, coarse, looks)
+            colour = np.where(kind_of == kinds.index("personal_effects"), v.ids % len(EFFECTS_COLOURS), 0) \
+                if "personal_effects" in kinds else np.zeros(len(v.ids), dtype=np.int64)
+            size_px = np.round(v.size_m.astype(float) * s).astype(np.int64)
+            parts = np.stack([kind_of.reshape(-1), colour, size_px[:, 0], size_px[:, 1], heavy], axis=1)
+            rows, look_id = np.unique(parts, axis=0, return_inverse=True)
+            looks = [(kinds[k], c, length, width, bool(hv)) for k, c, length, width, hv in rows.tolist()]
+            coarse = np.array([ANGLE_COARSENESS.get(look[2], 1) for look in looks], dtype=np.int64)
+            look_id = look_id.reshape(-1)
+            self._looks_key, self._looks_cache = key, (look_id, heavy, coarse[look_id], looks)
         return self._looks_cache
 
     def _sprite(self, key: tuple) -> tuple[pygame.Surface, int, int]:
@@ -375,6 +393,24 @@ class DebrisLayer:
             z = (0.22 if i % 2 else -0.22) * width
             pts.append((sx + c * length * t - s_ * z, sy + s_ * length * t + c * z))
         pygame.draw.lines(surface, colour, False, pts, 1)
+
+
+def _touching(rects: np.ndarray, dirty: np.ndarray, cell: int = 32) -> np.ndarray:
+    """Which of `rects` (x, y, w, h) come near any of `dirty`: both marked on a grid of
+    `cell`-pixel squares and compared through its summed-area table, so the exact test
+    after it pairs only nearby pieces with each rect, not every piece on screen."""
+    lo = np.minimum(rects[:, :2].min(axis=0), dirty[:, :2].min(axis=0))
+    d0 = (dirty[:, :2] - lo) // cell
+    d1 = (dirty[:, :2] + dirty[:, 2:] - lo) // cell
+    r0 = (rects[:, :2] - lo) // cell
+    r1 = (rects[:, :2] + rects[:, 2:] - lo) // cell
+    w, h = int(max(d1[:, 0].max(), r1[:, 0].max())) + 2, int(max(d1[:, 1].max(), r1[:, 1].max())) + 2
+    marked = np.zeros((h, w), dtype=np.int32)
+    for x0, y0, x1, y1 in np.concatenate([d0, d1], axis=1).tolist():
+        marked[y0 + 1:y1 + 2, x0 + 1:x1 + 2] = 1
+    sat = marked.cumsum(axis=0).cumsum(axis=1)  # sat[y, x]: marked squares above and left of (x, y)
+    x0, y0, x1, y1 = r0[:, 0], r0[:, 1], r1[:, 0] + 1, r1[:, 1] + 1
+    return (sat[y1, x1] - sat[y0, x1] - sat[y1, x0] + sat[y0, x0]) > 0
 
 
 def debris_at(world: "World", wx: float, wy: float, layer: DebrisLayer | None = None) -> int | None:
