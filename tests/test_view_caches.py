@@ -75,11 +75,11 @@ def test_debris_layer_repairs_only_where_pieces_wake_and_still_matches_a_fresh_p
     _pixels(cached, world, cam)  # the layer painted with every piece at rest
     painted_once = cached.fresh_paints
     for _ in range(20):
+        fresh_layer = DebrisLayer()  # snapshot at the same tick: the same pieces count as moving
         cached.snapshot(world)
+        fresh_layer.snapshot(world)
         step(world)
         mine = _pixels(cached, world, cam)
-        fresh_layer = DebrisLayer()
-        fresh_layer._prev = cached._prev  # the same pieces count as moving, so the same ones are still
         assert np.array_equal(mine, _pixels(fresh_layer, world, cam)), f"cached layer differs at tick {world.tick}"
     assert cached.cleared > 0  # the wind did wake pieces off the still layer
     assert cached.fresh_paints == painted_once  # ... and the layer was repaired, never painted afresh
