@@ -1,7 +1,7 @@
 """The drill's view caches draw what an uncached frame draws (issue 18 point 2).
 
-The debris layer keeps still pieces on a cached layer and stamps pieces that
-come to rest; people's words are worked out when asked. Each test compares
+The debris layer keeps still pieces on a cached layer and repaints only the
+rects of pieces that come to rest or wake; people's words are worked out when asked. Each test compares
 the cached result with a fresh one on a tiny level.
 """
 
@@ -62,6 +62,27 @@ def test_cached_debris_layer_draws_what_a_fresh_one_draws_as_pieces_fall_and_set
         fresh = _pixels(fresh_layer, world, cam)
         assert np.array_equal(mine, fresh), f"cached layer differs at tick {world.tick}"
     assert cached.drawn == 12  # every piece of the fall is drawn
+
+
+def test_debris_layer_repairs_only_where_pieces_wake_and_still_matches_a_fresh_paint() -> None:
+    # pieces fall and settle, then a 1 m2 hole in the east hull blows the room out past them
+    fall = EventDef(0.0, "debris_fall", {"debris": "personal_effects", "region": (1, 1, 10, 4), "count": 30})
+    breach = EventDef(3.0, "breach", {"at": (11, 2), "area_cm2": 10_000.0})
+    world = ascii_world(ROOM, people={"a": ("Ana Ruiz", "engineer", ())}, events=[fall, breach])
+    cam = _camera(world)
+    cached = DebrisLayer()
+    run_until(world, 2.9)
+    _pixels(cached, world, cam)  # the layer painted with every piece at rest
+    painted_once = cached.fresh_paints
+    for _ in range(20):
+        fresh_layer = DebrisLayer()  # snapshot at the same tick: the same pieces count as moving
+        cached.snapshot(world)
+        fresh_layer.snapshot(world)
+        step(world)
+        mine = _pixels(cached, world, cam)
+        assert np.array_equal(mine, _pixels(fresh_layer, world, cam)), f"cached layer differs at tick {world.tick}"
+    assert cached.cleared > 0  # the wind did wake pieces off the still layer
+    assert cached.fresh_paints == painted_once  # ... and the layer was repaired, never painted afresh
 
 
 def test_activities_give_each_persons_words_and_the_busy_ones_without_working_out_everyone() -> None:

@@ -59,9 +59,11 @@ class DebrisLayer:
 
     Pieces that did not move in the last tick (nearly all of them, nearly all
     the time) are painted once onto a cached layer the size of the map view,
-    which each frame costs one blit; only the moving ones are blitted one by
-    one, at their interpolated places. The layer is repainted when the set of
-    still pieces or the camera changes.
+    which each frame costs one blit; only the moving ones are blitted, in one
+    batch, at their interpolated places. When pieces wake, come to rest, come
+    or go, only their rects of the layer are repainted (a breach wakes a few
+    dozen a tick among thousands at rest); it is painted afresh when the
+    camera moves.
     """
 
     def __init__(self) -> None:
@@ -70,13 +72,19 @@ class DebrisLayer:
         self._vkey: tuple | None = None
         self._v: "DebrisView | None" = None
         self._sprites: dict[tuple, tuple[pygame.Surface, int, int]] = {}
-        self._still_key: tuple | None = None
+        self._still_key: tuple | None = None  # (world, tile size, origin, viewport) the still layer is for
         self._still: pygame.Surface | None = None
-        self._still_n = 0
-        self._painted = np.zeros(0, dtype=bool)  # which pieces (in the view's order) the still layer holds
+        # per piece of the view (in its order): on the still layer?, its rect there, its sprite
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._painted = np.zeros(0, dtype=bool)
+        self._rects = np.zeros((0, 4), dtype=np.int64)
+        self._imgs = np.empty(0, dtype=object)
         self._moving_seq: list = []
         self._looks_key: tuple | None = None
-        self._looks_cache: tuple[list[tuple], list[bool]] = ([], [])
+        self._looks_cache: tuple = ()
+        self.fresh_paints = 0  # still layers painted from empty, and repaired in part (tests read them)
+        self.repairs = 0
+        self.cleared = 0  # pieces taken off the still layer by a repair (they woke or went)
 
     def snapshot(self, world: "World") -> None:
         """Call before a sim step: where every piece is now becomes 'previous'."""
@@ -139,16 +147,17 @@ class DebrisLayer:
         size. `stale_ok` (the frame that ran a tick): draw what the last frame
         drew, and read the new placement next frame."""
         view_rect = camera.viewport
-        if stale_ok and self._still_key is not None and self._still_key[0] == id(world) \
-                and self._still_key[1:4] == (camera.tile_px, camera.origin_px, tuple(view_rect)):
+        still_key = (id(world), camera.tile_px, camera.origin_px, tuple(view_rect))
+        if stale_ok and self._still is not None and self._still_key == still_key:
             surface.blit(self._still, view_rect.topleft)
             surface.fblits(self._moving_seq)
-            self.drawn = self._still_n + len(self._moving_seq)
+            self.drawn = int(self._painted.sum()) + len(self._moving_seq)
             return
         v = self._view(world)
         self.drawn = 0
         if v is None or len(v.ids) == 0:
             self._still_key, self._moving_seq = None, []
+            self._align(np.zeros(0, dtype=np.int64))
             return
         s = camera.tile_px
         ox, oy = camera.origin_px
@@ -158,75 +167,173 @@ class DebrisLayer:
         near = view_rect.inflate(8 * s, 8 * s)
         inside = (cx >= near.left) & (cx < near.right) & (cy >= near.top) & (cy < near.bottom)
         want = inside & ~moving
-        still_key = (id(world), s, (ox, oy), tuple(view_rect), v.ids.tobytes())
-        if still_key != self._still_key or self._still is None or (self._painted & ~want).any():
-            # the view moved, pieces came or went, or a painted piece moves again: paint afresh
-            self._paint_still(v, s, cx, cy, angs, want, view_rect, fresh=True)
-            self._still_key, self._painted = still_key, want
-        elif (want & ~self._painted).any():  # pieces came to rest: stamp them on
-            self._paint_still(v, s, cx, cy, angs, want & ~self._painted, view_rect, fresh=False)
-            self._painted = want
+        gone = self._align(v.ids)
+        shift = (-view_rect.x, -view_rect.y)
+        if still_key != self._still_key or self._still is None or self._still.get_size() != view_rect.size:
+            self._paint_fresh(v, s, cx, cy, angs, want, view_rect)  # the view moved: paint afresh
+            self._still_key = still_key
+        else:
+            self._repair(v, s, cx, cy, angs, want, gone, shift)
         surface.blit(self._still, view_rect.topleft)
-        self._moving_seq = self._sequence(v, s, cx, cy, angs, inside & moving, (0, 0))
+        self._moving_seq = self._sequence(v, s, cx, cy, angs, inside & moving, (0, 0))[0]
         surface.fblits(self._moving_seq)
-        self.drawn = self._still_n + len(self._moving_seq)
+        self.drawn = int(self._painted.sum()) + len(self._moving_seq)
 
-    def _paint_still(self, v: "DebrisView", s: int, cx: np.ndarray, cy: np.ndarray, angs: np.ndarray,
-                     chosen: np.ndarray, view_rect: pygame.Rect, fresh: bool) -> None:
-        """Paint the `chosen` pieces onto the still layer (`fresh`: onto an empty one)."""
+    def _align(self, ids: np.ndarray) -> np.ndarray:
+        """Carry what the still layer holds over to the pieces of `ids` (matched by id: pieces
+        come and go); returns the layer rects of painted pieces that are gone."""
+        old = self._ids
+        if old is ids or (len(old) == len(ids) and np.array_equal(old, ids)):
+            self._ids = ids
+            return np.zeros((0, 4), dtype=np.int64)
+        n = len(ids)
+        painted = np.zeros(n, dtype=bool)
+        rects = np.zeros((n, 4), dtype=np.int64)
+        imgs = np.empty(n, dtype=object)
+        kept = np.zeros(len(old), dtype=bool)
+        if len(old) and n:
+            order = np.argsort(old, kind="stable")
+            idx = order[np.clip(np.searchsorted(old, ids, sorter=order), 0, len(old) - 1)]
+            found = old[idx] == ids
+            painted = found & self._painted[idx]
+            rects[found] = self._rects[idx[found]]
+            imgs[found] = self._imgs[idx[found]]
+            kept[idx[found]] = True
+        gone = self._rects[self._painted & ~kept]
+        self._ids, self._painted, self._rects, self._imgs = ids, painted, rects, imgs
+        return gone
+
+    def _paint_fresh(self, v: "DebrisView", s: int, cx: np.ndarray, cy: np.ndarray, angs: np.ndarray,
+                     want: np.ndarray, view_rect: pygame.Rect) -> None:
+        """Paint the `want` pieces onto an empty still layer the size of the view."""
         if self._still is None or self._still.get_size() != view_rect.size:
-            fresh = True
             # a colour key, run-length encoded: blitting a layer that is mostly
             # holes costs a fraction of a per-pixel-alpha one (sprite pixels are
             # opaque or clear, so nothing is lost)
             self._still = pygame.Surface(view_rect.size)
         self._still.set_colorkey(None)  # paint it plain: each blit onto an encoded surface re-encodes it
-        if fresh:
-            self._still.fill(STILL_KEY)
-            self._still_n = 0
-        seq = self._sequence(v, s, cx, cy, angs, chosen, (-view_rect.x, -view_rect.y))
+        self._still.fill(STILL_KEY)
+        seq, rects, pick = self._sequence(v, s, cx, cy, angs, want, (-view_rect.x, -view_rect.y))
         self._still.fblits(seq)
         self._still.set_colorkey(STILL_KEY, pygame.RLEACCEL)
-        self._still_n += len(seq)
+        self._painted = want.copy()
+        self._rects[pick] = rects
+        self._imgs[pick] = [img for img, _ in seq]
+        self.fresh_paints += 1
+
+    def _repair(self, v: "DebrisView", s: int, cx: np.ndarray, cy: np.ndarray, angs: np.ndarray,
+                want: np.ndarray, gone: np.ndarray, shift: tuple[int, int]) -> None:
+        """Bring the still layer to `want` by repainting only where pieces woke, went or came to rest.
+
+        The rects of pieces that woke or went are cleared and every still piece
+        over them blitted again, clipped to them, in the order of a fresh paint
+        (beams last); a piece that came to rest is blitted with the pieces after
+        it in that order that overlap it, clipped to it (those before it lie
+        under it already). So the layer is pixel for pixel what painting it
+        afresh would give."""
+        woke = self._painted & ~want
+        came = want & ~self._painted
+        if not (len(gone) or woke.any() or came.any()):
+            return
+        seq, rects, pick = self._sequence(v, s, cx, cy, angs, came, shift)
+        self._rects[pick] = rects
+        self._imgs[pick] = [img for img, _ in seq]
+        cleared = np.concatenate([gone, self._rects[woke]])
+        self.cleared += len(cleared)
+        self._painted = want.copy()
+        _, heavy, _, _ = self._looks(v, s)
+        rank = heavy.astype(np.int64) * len(heavy) + np.arange(len(heavy))  # a fresh paint's order
+        still = self._still
+        still.set_colorkey(None)
+        for rect in cleared.tolist():
+            still.fill(STILL_KEY, rect)
+        want_idx = np.nonzero(want)[0]
+        blits = self._clipped(want_idx, rank, cleared, None)
+        blits += self._clipped(want_idx, rank, rects, rank[pick])
+        still.blits(blits, doreturn=False)
+        still.set_colorkey(STILL_KEY, pygame.RLEACCEL)
+        self.repairs += 1
+
+    def _clipped(self, cand: np.ndarray, rank: np.ndarray, dirty: np.ndarray, after: np.ndarray | None) -> list:
+        """Blits of the painted pieces `cand` over the layer rects `dirty`, each clipped to each
+        rect it meets, in paint order (`after`: per rect, only pieces of that rank or later)."""
+        if not len(dirty) or not len(cand):
+            return []
+        x0, y0 = dirty[:, 0], dirty[:, 1]
+        x1, y1 = x0 + dirty[:, 2], y0 + dirty[:, 3]
+        r = self._rects[cand]
+        near = _touching(r, dirty)
+        cand, r = cand[near], r[near]
+        order = np.argsort(rank[cand], kind="stable")
+        cand, r = cand[order], r[order]
+        ix0 = np.maximum(r[:, 0, None], x0[None, :])
+        iy0 = np.maximum(r[:, 1, None], y0[None, :])
+        ix1 = np.minimum((r[:, 0] + r[:, 2])[:, None], x1[None, :])
+        iy1 = np.minimum((r[:, 1] + r[:, 3])[:, None], y1[None, :])
+        meet = (ix1 > ix0) & (iy1 > iy0)
+        if after is not None:
+            meet &= rank[cand][:, None] >= after[None, :]
+        pi, dj = np.nonzero(meet)  # row-major: paint order kept
+        ax, ay = ix0[pi, dj], iy0[pi, dj]
+        areas = zip(ax.tolist(), ay.tolist(), (ax - r[pi, 0]).tolist(), (ay - r[pi, 1]).tolist(),
+                    (ix1[pi, dj] - ax).tolist(), (iy1[pi, dj] - ay).tolist())
+        imgs = self._imgs[cand[pi]].tolist()
+        return [(img, (x, y), (sx, sy, w, h)) for img, (x, y, sx, sy, w, h) in zip(imgs, areas)]
 
     def _sequence(self, v: "DebrisView", s: int, cx: np.ndarray, cy: np.ndarray, angs: np.ndarray,
-                  chosen: np.ndarray, shift: tuple[int, int]) -> list:
-        """(sprite, place) for the chosen pieces, beams last so they lie on top."""
-        looks, heavy = self._looks(v, s)
-        order = sorted(np.nonzero(chosen)[0].tolist(), key=heavy.__getitem__)
-        if not order:
-            return []
-        pick = np.array(order)
+                  chosen: np.ndarray, shift: tuple[int, int]) -> tuple[list, np.ndarray, np.ndarray]:
+        """(sprite, place) for the chosen pieces, beams last so they lie on top; with each one's
+        rect (x, y, w, h) and its index in the view."""
+        look_id, heavy, coarse, looks = self._looks(v, s)
+        pick = np.nonzero(chosen)[0]
+        if not len(pick):
+            return [], np.zeros((0, 4), dtype=np.int64), pick
+        pick = pick[np.argsort(heavy[pick], kind="stable")]
         # Angles to the nearest step at which the piece's ends move under half a
         # pixel: a 6 px bag needs 40 poses, a beam all 720 (sprites come from a cache).
-        coarse = np.array([ANGLE_COARSENESS.get(looks[k][2], 1) for k in order])
-        steps = np.round((angs[pick] % (2 * math.pi)) / (ANGLE_STEP * coarse)).astype(np.int64) * coarse
-        steps = (steps % ANGLE_STEPS).tolist()
-        xs_px = (cx[pick].astype(int) + shift[0]).tolist()
-        ys_px = (cy[pick].astype(int) + shift[1]).tolist()
-        seq = []
+        c = coarse[pick]
+        steps = (np.round((angs[pick] % (2 * math.pi)) / (ANGLE_STEP * c)).astype(np.int64) * c) % ANGLE_STEPS
+        keys, inv = np.unique(look_id[pick] * ANGLE_STEPS + steps, return_inverse=True)
+        imgs, dx, dy, w, h = [], [], [], [], []
         sprites = self._sprites
-        for j, k in enumerate(order):
-            kind, colour, length, width, hv = looks[k]
-            key = (kind, colour, length, width, steps[j], hv, s)
+        for k in keys.tolist():
+            look, step_ = divmod(k, ANGLE_STEPS)
+            kind, colour, length, width, hv = looks[look]
+            key = (kind, colour, length, width, step_, hv, s)
             sprite = sprites.get(key)
             if sprite is None:
                 sprite = self._sprite(key)
-            img, dx, dy = sprite
-            seq.append((img, (xs_px[j] + dx, ys_px[j] + dy)))
-        return seq
+            img, ddx, ddy = sprite
+            imgs.append(img)
+            dx.append(ddx)
+            dy.append(ddy)
+            w.append(img.get_width())
+            h.append(img.get_height())
+        inv = inv.reshape(-1)
+        xs = cx[pick].astype(np.int64) + shift[0] + np.array(dx)[inv]
+        ys = cy[pick].astype(np.int64) + shift[1] + np.array(dy)[inv]
+        seq = list(zip(map(imgs.__getitem__, inv.tolist()), zip(xs.tolist(), ys.tolist())))
+        rects = np.stack([xs, ys, np.array(w)[inv], np.array(h)[inv]], axis=1)
+        return seq, rects, pick
 
-    def _looks(self, v: "DebrisView", s: int) -> tuple[list[tuple], list[bool]]:
-        """Per piece, the parts of its sprite key that do not change as it moves (once per tick)."""
+    def _looks(self, v: "DebrisView", s: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple]]:
+        """Per piece, the parts of its sprite key that do not change as it moves (once per set of
+        pieces): an index into the distinct looks, whether it is heavy, its angle coarseness;
+        and the looks (kind, colour, length px, width px, heavy)."""
         key = (v.ids.tobytes(), v.kinds, s)  # a piece's look never changes: only new pieces or another zoom
         if key != self._looks_key:
-            ids = v.ids.tolist()
-            heavy = [bool(h) for h in v.heavy.tolist()]
-            looks = []
-            for k, (kind, (length, width)) in enumerate(zip(v.kinds, v.size_m.tolist())):
-                colour = ids[k] % len(EFFECTS_COLOURS) if kind == "personal_effects" else 0
-                looks.append((kind, colour, round(float(length) * s), round(float(width) * s), heavy[k]))
-            self._looks_key, self._looks_cache = key, (looks, heavy)
+            kinds, kind_of = np.unique(np.array(v.kinds, dtype=str), return_inverse=True)
+            kinds = kinds.tolist()
+            heavy = v.heavy.astype(bool)
+            colour = np.where(kind_of == kinds.index("personal_effects"), v.ids % len(EFFECTS_COLOURS), 0) \
+                if "personal_effects" in kinds else np.zeros(len(v.ids), dtype=np.int64)
+            size_px = np.round(v.size_m.astype(float) * s).astype(np.int64)
+            parts = np.stack([kind_of.reshape(-1), colour, size_px[:, 0], size_px[:, 1], heavy], axis=1)
+            rows, look_id = np.unique(parts, axis=0, return_inverse=True)
+            looks = [(kinds[k], c, length, width, bool(hv)) for k, c, length, width, hv in rows.tolist()]
+            coarse = np.array([ANGLE_COARSENESS.get(look[2], 1) for look in looks], dtype=np.int64)
+            look_id = look_id.reshape(-1)
+            self._looks_key, self._looks_cache = key, (look_id, heavy, coarse[look_id], looks)
         return self._looks_cache
 
     def _sprite(self, key: tuple) -> tuple[pygame.Surface, int, int]:
@@ -286,6 +393,24 @@ class DebrisLayer:
             z = (0.22 if i % 2 else -0.22) * width
             pts.append((sx + c * length * t - s_ * z, sy + s_ * length * t + c * z))
         pygame.draw.lines(surface, colour, False, pts, 1)
+
+
+def _touching(rects: np.ndarray, dirty: np.ndarray, cell: int = 32) -> np.ndarray:
+    """Which of `rects` (x, y, w, h) come near any of `dirty`: both marked on a grid of
+    `cell`-pixel squares and compared through its summed-area table, so the exact test
+    after it pairs only nearby pieces with each rect, not every piece on screen."""
+    lo = np.minimum(rects[:, :2].min(axis=0), dirty[:, :2].min(axis=0))
+    d0 = (dirty[:, :2] - lo) // cell
+    d1 = (dirty[:, :2] + dirty[:, 2:] - lo) // cell
+    r0 = (rects[:, :2] - lo) // cell
+    r1 = (rects[:, :2] + rects[:, 2:] - lo) // cell
+    w, h = int(max(d1[:, 0].max(), r1[:, 0].max())) + 2, int(max(d1[:, 1].max(), r1[:, 1].max())) + 2
+    marked = np.zeros((h, w), dtype=np.int32)
+    for x0, y0, x1, y1 in np.concatenate([d0, d1], axis=1).tolist():
+        marked[y0 + 1:y1 + 2, x0 + 1:x1 + 2] = 1
+    sat = marked.cumsum(axis=0).cumsum(axis=1)  # sat[y, x]: marked squares above and left of (x, y)
+    x0, y0, x1, y1 = r0[:, 0], r0[:, 1], r1[:, 0] + 1, r1[:, 1] + 1
+    return (sat[y1, x1] - sat[y0, x1] - sat[y1, x0] + sat[y0, x0]) > 0
 
 
 def debris_at(world: "World", wx: float, wy: float, layer: DebrisLayer | None = None) -> int | None:
