@@ -23,19 +23,30 @@ OLD = "old contents\n" * 1000
 KILLS = int(os.environ.get("BREACH_KILL_SAVES", "24"))
 
 
-def _save_in_child(path: Path, delay_s: float) -> None:
-    """Fork a child that writes a new version of `path` slowly; kill it after `delay_s`."""
+def _save_in_child(path: Path, delay_s: float | None) -> None:
+    """Fork a child that writes a new version of `path` slowly; kill it after
+    `delay_s`, or, with None, as soon as it has written its first block (so the
+    kill lands mid-write however loaded the machine is)."""
+    started_r, started_w = os.pipe()
     pid = os.fork()
     if pid == 0:
         try:
+            os.close(started_r)
             with atomic_writer(path) as f:
-                for _ in range(200):
+                for i in range(200):
                     f.write("new contents\n" * 500)
                     f.flush()
+                    if i == 0:
+                        os.write(started_w, b"1")
                     time.sleep(0.0005)
         finally:
             os._exit(0)
-    time.sleep(delay_s)
+    os.close(started_w)
+    if delay_s is None:
+        os.read(started_r, 1)
+    else:
+        time.sleep(delay_s)
+    os.close(started_r)
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
 
@@ -58,7 +69,7 @@ def test_a_killed_save_leaves_a_whole_file_and_its_temporary_is_swept_next_time(
 
 
 def test_sweep_at_start_removes_only_dead_processes_temporaries(tmp_path):
-    _save_in_child(tmp_path / "settings.json", 0.02)
+    _save_in_child(tmp_path / "settings.json", None)
     dead = list(tmp_path.glob(".settings.json.*.tmp"))
     live = tmp_path / f".other.json.{os.getppid()}.abcd1234.tmp"  # a save still running in another process
     live.write_text("half")
@@ -87,7 +98,7 @@ def test_the_game_sweeps_a_killed_settings_save_at_start(tmp_path):
 
     path = tmp_path / "settings.json"
     settings.save(settings.Settings(), path)
-    _save_in_child(path, 0.02)
+    _save_in_child(path, None)
     assert list(tmp_path.glob(".settings.json.*.tmp"))
     assert settings.load(path).message is None
     assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]
