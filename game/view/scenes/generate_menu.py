@@ -202,7 +202,7 @@ class GenerateState(State):
         lines = [f"Target: the autopilot wins {lo:.0%} to {hi:.0%} of runs ({self.difficulty})."]
         if job is not None:
             lines.append(f"Calibrating habitat {job.seed}: {job.runs_done} runs done")
-            lines += [f"  severity {s.severity:.2f}: won {s.won} of {s.runs}" for s in list(job.steps)]
+            lines += [f"  severity {s.severity:.3f}: succeeded in {s.won} of {s.runs}" for s in list(job.steps)]
         return lines
 
     def draw(self, surface: pygame.Surface) -> None:
