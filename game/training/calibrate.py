@@ -174,7 +174,7 @@ def figures_comment(cal: Calibration) -> str:
     lines = [
         f"# Generated: difficulty {cal.difficulty} (band {lo:.0%}-{hi:.0%} of autopilot runs succeed),",
         f"# measured {cal.chosen.won}/{cal.chosen.runs} = {cal.rate:.0%} ({'in band' if cal.in_band else 'NOT in band'}),"
-        f" {cal.runs} runs over {len(cal.steps)} steps.",
+        f" {cal.runs} runs over {len(cal.steps)} step{'' if len(cal.steps) == 1 else 's'}.",
         "# Incident: " + ", ".join(f"{k} = {v}" for k, v in cal.incident.figures().items()),
         f"# Measured over world seeds {cal.world_seeds.start}-{cal.world_seeds.stop - 1}"
         f" (main.py batch on this file with --runs {cal.chosen.runs} gives the same count).",
