@@ -37,10 +37,12 @@ from game.training.batch import run_batch
 
 # Success-rate bands per difficulty (issue #17): inclusive.
 BANDS: dict[str, tuple[float, float]] = {"easy": (0.9, 1.0), "normal": (0.6, 0.9), "hard": (0.25, 0.6)}
-# Where the search starts: severities at which the generator's habitats usually
-# land in each band (read off benchmarks/generator_hit_rate.py runs); a miss only
-# costs another step.
-START_SEVERITY: dict[str, float] = {"easy": 0.25, "normal": 0.6, "hard": 0.75}
+# Where the search starts, in sleeper tiers (1.2: two sleepers, a fifth of the way
+# into that tier's hole and chances): where the generator's habitats usually land
+# in each band (read off benchmarks/generator_hit_rate.py runs, whose habitats have
+# two or three rooms to sleep in). Severity is this over the habitat's tiers; a
+# miss only costs another step.
+START_TIER: dict[str, float] = {"easy": 0.5, "normal": 1.2, "hard": 1.5}
 RUNS_PER_STEP = 12
 MAX_STEPS = 6  # per placement of the sleepers
 FIRST_WORLD_SEED = 1
@@ -136,7 +138,7 @@ def calibrate(
     levels: dict[tuple[float, float], tuple[Level, Incident]] = {}
     for depth in depths:
         lo_s, hi_s = 0.0, 1.0
-        severity = START_SEVERITY[difficulty]
+        severity = round(min(1.0, START_TIER[difficulty] / cap), 5)
         for _ in range(max_steps):
             incident = incident_for(severity, cap, depth)
             level = generate_level(seed, modules, incident, difficulty)
