@@ -58,7 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         for diff in args.difficulty:
             rows = []
             for seed in seeds:
-                row = one(seed, diff, args.modules, args.workers, Path(tmp))
+                try:
+                    row = one(seed, diff, args.modules, args.workers, Path(tmp))
+                except KeyboardInterrupt:  # out of time: summarise the seeds measured so far
+                    print(f"{diff}: interrupted after {len(rows)} seeds", flush=True)
+                    break
                 rows.append(row)
                 if args.json:
                     print(json.dumps(row), flush=True)
@@ -66,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
                     mark = ("ok " if row["valid"] else "BAD") + (" in band" if row["in_band"] else " MISS   ")
                     print(f"{diff:<6} seed {seed:>4}: {mark}  {row['won']}/{row['runs']} won  severity {row['severity']:.3f}"
                           f"  {row['steps']} steps {row['total_runs']} runs {row['seconds']:.1f} s", flush=True)
+            if not rows:
+                continue
             lo, hi = BANDS[diff]
             secs = [r["seconds"] for r in rows]
             summary[diff] = {

@@ -22,13 +22,14 @@ import pytest  # noqa: E402
 
 from game import cli  # noqa: E402
 from game.app import _headless, make_context  # noqa: E402
-from game.levelio.generate import BREACH_CM2, build_layout, generate_level, incident_for, max_trapped  # noqa: E402
+from game.levelio.generate import BREACH_CM2, DEPTHS, build_layout, generate_level, incident_for, max_trapped  # noqa: E402
 from game.levelio.load import load_level, validate_file  # noqa: E402
 from game.levelio.save import level_to_toml  # noqa: E402
 from game.sim.tiles import Tile  # noqa: E402
 from game.sim.level import tiles_from_rows  # noqa: E402
 from game.training import calibrate as cal_mod  # noqa: E402
-from game.training.calibrate import BANDS, calibrate, measure  # noqa: E402
+from game.training.batch import run_batch  # noqa: E402
+from game.training.calibrate import BANDS, calibrate, figures_comment, measure  # noqa: E402
 from game.view.scenes.generate_menu import GenerateState  # noqa: E402
 from game.view.scenes.menu import MenuState  # noqa: E402
 from game.view.scenes.play import PlayState  # noqa: E402
@@ -57,11 +58,15 @@ def test_same_arguments_give_the_same_file_and_another_seed_another_habitat():
     assert generate_level(8, 3).rows != generate_level(7, 3).rows
 
 
-def test_every_figure_of_the_incident_grows_with_severity():
-    low, high = incident_for(0.1, 3), incident_for(0.9, 3)
-    for key, value in low.figures().items():
-        assert high.figures()[key] >= value, key
-    assert high.breach_cm2 > 10 * low.breach_cm2
+def test_sleepers_grow_across_tiers_and_every_other_figure_within_one():
+    # Three sleepers at most: severity 0..1/3 is one sleeper, 1/3..2/3 two, 2/3..1 three.
+    assert [incident_for(s, 3).trapped for s in (0.0, 0.2, 0.34, 0.6, 0.7, 1.0)] == [1, 1, 2, 2, 3, 3]
+    for lo_s, hi_s in ((0.01, 0.3), (0.4, 0.65), (0.7, 1.0)):
+        low, high = incident_for(lo_s, 3), incident_for(hi_s, 3)
+        assert low.trapped == high.trapped
+        for key, value in low.figures().items():
+            assert high.figures()[key] >= value, key
+        assert high.breach_cm2 > 5 * low.breach_cm2 and high.jam_chance > low.jam_chance
 
 
 def test_the_autopilot_wins_a_mild_incident_and_loses_a_severe_one():
@@ -79,8 +84,9 @@ def test_the_autopilot_wins_a_mild_incident_and_loses_a_severe_one():
 
 
 def fake_measure(monkeypatch, rate_at):
-    """Stand in for the autopilot runs: `rate_at(severity)` of each batch is won, the
-    severity read back from the level's breach (incident_for makes it geometric in severity)."""
+    """Stand in for the autopilot runs: `rate_at(severity)` of each batch succeeds, the
+    severity read back from the level: its tier from the sleepers, its place in the tier
+    from the breach (incident_for makes the hole geometric within a tier)."""
     lo, hi = BREACH_CM2
 
     def measure(level, runs, workers, first_seed=1, on_run=None):
@@ -88,7 +94,10 @@ def fake_measure(monkeypatch, rate_at):
             if on_run:
                 on_run()
         area = level.events[0].params["area_cm2"]
-        return round(runs * rate_at(math.log(area / lo) / math.log(hi / lo)))
+        sleepers = sum(c.condition == "asleep" for c in level.crew)
+        cap = sum(r.label.startswith("A-") for r in level.rooms) - 1
+        severity = (sleepers - 1 + math.log(area / lo) / math.log(hi / lo)) / cap
+        return round(runs * rate_at(severity))
 
     monkeypatch.setattr(cal_mod, "measure", measure)
 
@@ -101,14 +110,31 @@ def test_the_search_moves_severity_until_the_rate_is_in_the_band(monkeypatch, di
     assert c.in_band and lo <= c.rate <= hi
     for before, after in zip(c.steps, c.steps[1:]):  # too easy -> harder, too hard -> easier
         assert (after.severity > before.severity) == (before.rate > hi)
-    assert "autopilot won" in c.level.meta.briefing
+    assert "autopilot succeeded" in c.level.meta.briefing
 
 
 def test_a_band_out_of_reach_keeps_the_closest_step_and_says_so(monkeypatch):
     fake_measure(monkeypatch, lambda s: 1.0)  # nothing is ever lost
     c = calibrate(5, "hard", runs=4, max_steps=3)
-    assert not c.in_band and c.rate == 1.0 and len(c.steps) == 3
-    assert [s.severity for s in c.steps] == sorted(s.severity for s in c.steps)  # kept making it worse
+    assert not c.in_band and c.rate == 1.0 and len(c.steps) == 3 * len(DEPTHS)  # every placement of the sleepers tried
+    for depth in DEPTHS:
+        tried = [s.severity for s in c.steps if s.depth == depth]
+        assert tried == sorted(tried) and len(tried) == 3  # kept making it worse
+
+
+def test_the_figure_in_the_file_is_what_batch_measures_on_that_file(tmp_path):
+    # A real calibration, kept small (one step of one run, which the confidence rule
+    # doubles): the count written at the top of the file must come back from batch
+    # over the world seeds it names.
+    c = calibrate(4, "easy", runs=1, max_steps=1, workers=1, depths=(DEPTHS[0],))
+    assert c.chosen.runs == 2
+    path = tmp_path / "gen.toml"
+    path.write_text(figures_comment(c) + level_to_toml(c.level), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert f"measured {c.chosen.won}/{c.chosen.runs} " in text
+    level = load_level(path)
+    rows = run_batch(level, c.world_seeds, level.meta.time_limit_s, workers=1)
+    assert len(rows) == c.chosen.runs and sum(bool(r["success"]) for r in rows) == c.chosen.won
 
 
 def test_generate_command_writes_a_valid_level_with_its_figures(monkeypatch, tmp_path, capsys):
@@ -118,7 +144,7 @@ def test_generate_command_writes_a_valid_level_with_its_figures(monkeypatch, tmp
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Generated: difficulty hard") and "breach_cm2 = " in text
     assert validate_file(out) == []
-    assert "autopilot won" in load_level(out).meta.briefing
+    assert "autopilot succeeded" in load_level(out).meta.briefing
     assert "hard, autopilot won" in capsys.readouterr().out
 
 

@@ -5,9 +5,10 @@ between the stricken module and the next, a maintenance tunnel under them all,
 a medical bay at the far end, lockers with kit) depends only on the seed and
 the module count. The incident is a separate, plain set of figures
 (`Incident`) so that game.training.calibrate can change them and measure the
-result; `incident_for` maps one severity number in 0..1 onto those figures,
-each of which grows with it. Everything random comes from a numpy Generator
-seeded from the caller's seed: the same arguments give the same level.
+result; `incident_for` maps one severity number in 0..1 onto those figures:
+tiers of sleeper count, and within a tier a hole and chances that grow.
+Everything random comes from a numpy Generator seeded from the caller's seed:
+the same arguments give the same level.
 """
 
 from __future__ import annotations
@@ -88,7 +89,14 @@ class Layout:
 
 @dataclass(frozen=True)
 class Incident:
-    """What goes wrong, as figures a calibration can move. Each grows with the harm it does."""
+    """What goes wrong, as figures a calibration can move.
+
+    Two kinds of figure: the discrete ones (how many sleepers, where they
+    sleep, how much debris) are held for a whole tier, because each step in
+    them moves every world seed's outcome at once (a second sleeper adds a
+    whole rescue trip); the continuous ones (the hole's area and the chances
+    of a jammed door and of a second impact) move within a tier, and since
+    each chance is drawn per world seed they lose one run at a time."""
 
     severity: float  # 0..1, the number the others were drawn from
     breach_cm2: float
@@ -101,31 +109,47 @@ class Incident:
 
     def figures(self) -> dict[str, float | int]:
         return {
-            "severity": round(self.severity, 3),
+            "severity": round(self.severity, 4),
             "breach_cm2": round(self.breach_cm2, 1),
             "trapped": self.trapped,
             "trapped_depth": round(self.trapped_depth, 2),
             "debris": self.debris,
-            "jam_chance": round(self.jam_chance, 2),
-            "second_breach_chance": round(self.second_breach_chance, 2),
+            "jam_chance": round(self.jam_chance, 3),
+            "second_breach_chance": round(self.second_breach_chance, 3),
             "second_breach_cm2": round(self.second_breach_cm2, 1),
         }
 
 
-def incident_for(severity: float, max_trapped: int) -> Incident:
-    """The incident at `severity` (0..1): every figure rises with it, so the measured
-    success rate falls as severity rises, which is what calibration bisects on."""
-    s = float(np.clip(severity, 0.0, 1.0))
+# Where the sleepers are put, in the order a calibration tries them when a
+# habitat's win rate jumps over the band: mid-module, by the airlock, the far end.
+DEPTHS = (0.5, 0.0, 1.0)
+
+
+def tier_of(severity: float, max_trapped: int) -> tuple[int, float]:
+    """(sleepers, the continuous part 0..1) at `severity`: the severity axis is cut
+    into one equal tier per sleeper count, and within a tier it runs from mild to bad."""
+    t = float(np.clip(severity, 0.0, 1.0)) * max_trapped
+    trapped = min(max_trapped, 1 + int(t))
+    return trapped, min(1.0, t - (trapped - 1))
+
+
+def incident_for(severity: float, max_trapped: int, depth: float = DEPTHS[0]) -> Incident:
+    """The incident at `severity` (0..1). Across tiers the sleepers grow in number; within
+    a tier the hole, the jam chance and the second impact's chance and size grow, so the
+    measured success rate falls with severity in small steps a search can land between."""
+    s_all = float(np.clip(severity, 0.0, 1.0))
+    trapped, s = tier_of(s_all, max_trapped)
     lo, hi = BREACH_CM2
+    area = lo * (hi / lo) ** s
     return Incident(
-        severity=s,
-        breach_cm2=round(lo * (hi / lo) ** s, 1),
-        trapped=int(np.clip(1 + round(s * (max_trapped - 1) + 0.2), 1, max_trapped)),
-        trapped_depth=s,
-        debris=int(round(1 + 5 * s)),
-        jam_chance=round(min(0.9, 0.1 + 0.8 * s), 2),
-        second_breach_chance=round(min(0.9, 1.2 * s), 2),
-        second_breach_cm2=round(0.5 * lo * (hi / lo) ** s, 1),
+        severity=s_all,
+        breach_cm2=round(area, 1),
+        trapped=trapped,
+        trapped_depth=depth,
+        debris=1 + trapped,  # the impact that holes more rooms' walls brings down more of the corridor ceiling
+        jam_chance=round(0.05 + 0.9 * s, 3),
+        second_breach_chance=round(0.9 * s, 3),
+        second_breach_cm2=round(0.5 * area, 1),
     )
 
 

@@ -1,12 +1,16 @@
-"""Calibrating a generated scenario: measure how often the autopilot wins it and
-move the incident until that rate lies in the band asked for.
+"""Calibrating a generated scenario: measure how often the autopilot succeeds at it
+and move the incident until that rate lies in the band asked for.
 
-A run is won when nobody dies and every sleeper of the stricken module is out
-of it alive in time (the level's evacuate objective in full). The rate is
-measured with batch.run_batch on the same world seeds at every step (common
-random numbers: two severities differ by the incident, not by the draws), and
-severity is bisected: the success rate falls as severity rises, because every
-figure of the incident grows with it (game.levelio.generate.incident_for).
+A run succeeds by the one rule batch's `success` column uses (game.training.
+ending.succeeded: won, with a passing score), so the figure written into the
+file is what `main.py batch` gives on that file over the same world seeds. The
+rate is measured on the same world seeds at every step (common random numbers:
+two severities differ by the incident, not by the draws; and since each chance
+event is drawn per world seed from its `events` stream, a higher chance loses
+the runs one at a time), and severity is bisected: the rate falls as severity
+rises (game.levelio.generate.incident_for). A habitat whose rate jumps over the
+band (the bracket closes on a jump) is tried again with its sleepers elsewhere
+(generate.DEPTHS).
 
 Confidence rule: a step first runs `runs` seeds; when that estimate lies in the
 band but the band's edge is within one standard error of it, it runs as many
@@ -21,6 +25,7 @@ from dataclasses import dataclass, field, replace
 
 from game.levelio.generate import (
     DEFAULT_MODULES,
+    DEPTHS,
     Incident,
     build_layout,
     generate_level,
@@ -28,16 +33,18 @@ from game.levelio.generate import (
     max_trapped,
 )
 from game.sim.level import Level
-from game.training.batch import Row, run_batch
+from game.training.batch import run_batch
 
 # Success-rate bands per difficulty (issue #17): inclusive.
 BANDS: dict[str, tuple[float, float]] = {"easy": (0.9, 1.0), "normal": (0.6, 0.9), "hard": (0.25, 0.6)}
-# Where the search starts: severities at which the generator's habitats usually
-# land in each band (read off benchmarks/generator_hit_rate.py runs); a miss only
-# costs another step.
-START_SEVERITY: dict[str, float] = {"easy": 0.15, "normal": 0.35, "hard": 0.68}
-RUNS_PER_STEP = 6
-MAX_STEPS = 5
+# Where the search starts, in sleeper tiers (1.2: two sleepers, a fifth of the way
+# into that tier's hole and chances): where the generator's habitats usually land
+# in each band (read off benchmarks/generator_hit_rate.py runs, whose habitats have
+# two or three rooms to sleep in). Severity is this over the habitat's tiers; a
+# miss only costs another step.
+START_TIER: dict[str, float] = {"easy": 0.5, "normal": 1.2, "hard": 1.5}
+RUNS_PER_STEP = 12
+MAX_STEPS = 6  # per placement of the sleepers
 FIRST_WORLD_SEED = 1
 
 
@@ -46,6 +53,7 @@ class Step:
     severity: float
     won: int
     runs: int
+    depth: float = DEPTHS[0]
 
     @property
     def rate(self) -> float:
@@ -78,24 +86,18 @@ class Calibration:
     def runs(self) -> int:
         return sum(s.runs for s in self.steps)
 
-
-def won(row: Row, level: Level) -> bool:
-    """Nobody died and the evacuate objective scored in full (its share of the 100 points)."""
-    total_w = sum(o.weight for o in level.objectives)
-    for i, ob in enumerate(level.objectives):
-        if ob.kind == "evacuate":
-            full = 100.0 * ob.weight / total_w
-            if float(row.get(f"points:{i + 1}:evacuate", 0.0)) < full - 0.01:
-                return False
-    return int(row["dead"]) == 0
+    @property
+    def world_seeds(self) -> range:
+        """The world seeds the written figure was measured over."""
+        return range(FIRST_WORLD_SEED, FIRST_WORLD_SEED + self.chosen.runs)
 
 
 def measure(level: Level, runs: int, workers: int, first_seed: int = FIRST_WORLD_SEED,
             on_run: Callable[[], None] | None = None) -> int:
-    """How many of `runs` autopilot runs (world seeds first_seed, first_seed+1, ...) are won."""
+    """How many of `runs` autopilot runs (world seeds first_seed, first_seed+1, ...) succeed."""
     rows = run_batch(level, range(first_seed, first_seed + runs), level.meta.time_limit_s, workers=workers,
                      on_done=on_run)
-    return sum(won(r, level) for r in rows)
+    return sum(bool(r["success"]) for r in rows)
 
 
 def _closest(steps: list[Step], band: tuple[float, float]) -> Step:
@@ -120,40 +122,50 @@ def calibrate(
     workers: int = 2,
     on_run: Callable[[], None] | None = None,
     on_step: Callable[[Step], None] | None = None,
+    depths: tuple[float, ...] = DEPTHS,
 ) -> Calibration:
-    """Bisect the incident's severity for habitat `seed` until the autopilot's win
-    rate lies in the band for `difficulty` (or `max_steps` are spent: the closest wins)."""
+    """Bisect the incident's severity for habitat `seed` until the autopilot's success
+    rate lies in the band for `difficulty`; when the bracket closes on a jump (or
+    `max_steps` are spent) try the next placement of the sleepers. The closest step wins."""
     if difficulty not in BANDS:
         raise ValueError(f"difficulty '{difficulty}' is unknown (known: {', '.join(BANDS)})")
     band = BANDS[difficulty]
     cap = max_trapped(build_layout(seed, modules))
-    lo_s, hi_s = 0.0, 1.0
-    severity = START_SEVERITY[difficulty]
+    # A bracket narrower than this lies inside one tier's jump: a finer severity
+    # would change the hole by under 1 % and cannot move the rate across the band.
+    finest = 1.0 / (cap * 256)
     steps: list[Step] = []
-    levels: dict[float, tuple[Level, Incident]] = {}
-    for _ in range(max_steps):
-        incident = incident_for(severity, cap)
-        level = generate_level(seed, modules, incident, difficulty)
-        levels[severity] = (level, incident)
-        k = measure(level, runs, workers, on_run=on_run)
-        n = runs
-        if band[0] <= k / n <= band[1] and _near_edge(k, n, band):
-            k += measure(level, runs, workers, FIRST_WORLD_SEED + runs, on_run)
-            n += runs
-        step = Step(severity, k, n)
-        steps.append(step)
-        if on_step is not None:
-            on_step(step)
-        if band[0] <= step.rate <= band[1]:
+    levels: dict[tuple[float, float], tuple[Level, Incident]] = {}
+    for depth in depths:
+        lo_s, hi_s = 0.0, 1.0
+        severity = round(min(1.0, START_TIER[difficulty] / cap), 5)
+        for _ in range(max_steps):
+            incident = incident_for(severity, cap, depth)
+            level = generate_level(seed, modules, incident, difficulty)
+            levels[(depth, severity)] = (level, incident)
+            k = measure(level, runs, workers, on_run=on_run)
+            n = runs
+            if band[0] <= k / n <= band[1] and _near_edge(k, n, band):
+                k += measure(level, runs, workers, FIRST_WORLD_SEED + runs, on_run)
+                n += runs
+            step = Step(severity, k, n, depth)
+            steps.append(step)
+            if on_step is not None:
+                on_step(step)
+            if band[0] <= step.rate <= band[1]:
+                break
+            if step.rate > band[1]:  # too easy: a worse incident
+                lo_s = severity
+            else:
+                hi_s = severity
+            if hi_s - lo_s < finest or (lo_s == 1.0 or hi_s == 0.0):
+                break
+            severity = round((lo_s + hi_s) / 2, 5)
+        if band[0] <= steps[-1].rate <= band[1]:
             break
-        if step.rate > band[1]:  # too easy: a worse incident
-            lo_s = severity
-        else:
-            hi_s = severity
-        severity = round((lo_s + hi_s) / 2, 4)
     best = _closest(steps, band)
-    level, incident = levels[best.severity]
-    said = f" Measured: the autopilot won {best.won} of {best.runs} runs ({difficulty})."
+    level, incident = levels[(best.depth, best.severity)]
+    said = f" Measured: the autopilot succeeded in {best.won} of {best.runs} runs ({difficulty})."
     level = replace(level, meta=replace(level.meta, briefing=level.meta.briefing + said))
     return Calibration(level, incident, difficulty, steps)
 
@@ -162,10 +174,13 @@ def figures_comment(cal: Calibration) -> str:
     """The calibration as comment lines for the top of the level file: what was chosen and measured."""
     lo, hi = BANDS[cal.difficulty]
     lines = [
-        f"# Generated: difficulty {cal.difficulty} (band {lo:.0%}-{hi:.0%} of autopilot runs won),",
+        f"# Generated: difficulty {cal.difficulty} (band {lo:.0%}-{hi:.0%} of autopilot runs succeed),",
         f"# measured {cal.chosen.won}/{cal.chosen.runs} = {cal.rate:.0%} ({'in band' if cal.in_band else 'NOT in band'}),"
-        f" {cal.runs} runs over {len(cal.steps)} steps.",
+        f" {cal.runs} runs over {len(cal.steps)} step{'' if len(cal.steps) == 1 else 's'}.",
         "# Incident: " + ", ".join(f"{k} = {v}" for k, v in cal.incident.figures().items()),
-        "# Steps (severity: won/runs): " + "; ".join(f"{s.severity:.3f}: {s.won}/{s.runs}" for s in cal.steps),
+        f"# Measured over world seeds {cal.world_seeds.start}-{cal.world_seeds.stop - 1}"
+        f" (main.py batch on this file with --runs {cal.chosen.runs} gives the same count).",
+        "# Steps (severity/sleepers' depth: succeeded/runs): "
+        + "; ".join(f"{s.severity:.4f}/{s.depth:g}: {s.won}/{s.runs}" for s in cal.steps),
     ]
     return "\n".join(lines) + "\n"

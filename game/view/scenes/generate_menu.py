@@ -199,10 +199,10 @@ class GenerateState(State):
         """What the screen says under the progress bar: each step measured so far."""
         job = self.job
         lo, hi = BANDS[self.difficulty]
-        lines = [f"Target: the autopilot wins {lo:.0%} to {hi:.0%} of runs ({self.difficulty})."]
+        lines = [f"Target: the autopilot succeeds in {lo:.0%} to {hi:.0%} of runs ({self.difficulty})."]
         if job is not None:
             lines.append(f"Calibrating habitat {job.seed}: {job.runs_done} runs done")
-            lines += [f"  severity {s.severity:.2f}: won {s.won} of {s.runs}" for s in list(job.steps)]
+            lines += [f"  severity {s.severity:.3f}: succeeded in {s.won} of {s.runs}" for s in list(job.steps)]
         return lines
 
     def draw(self, surface: pygame.Surface) -> None:
