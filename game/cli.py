@@ -214,7 +214,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     def on_step(step) -> None:
         bar.clear()
-        print(f"severity {step.severity:.3f}: autopilot won {step.won}/{step.runs}", file=sys.stderr)
+        print(f"severity {step.severity:.3f}: autopilot succeeded in {step.won}/{step.runs}", file=sys.stderr)
 
     cal = calibrate(args.seed, args.difficulty, args.modules, workers=args.workers, on_run=on_run, on_step=on_step)
     try:
@@ -223,7 +223,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         print(f"{args.output}: cannot write the level: {exc.strerror or exc}", file=sys.stderr)
         return 1
     lo, hi = BANDS[cal.difficulty]
-    print(f"{args.output}: {cal.difficulty}, autopilot won {cal.chosen.won}/{cal.chosen.runs} = {cal.rate:.0%} "
+    print(f"{args.output}: {cal.difficulty}, autopilot succeeded in {cal.chosen.won}/{cal.chosen.runs} = {cal.rate:.0%} "
           f"(band {lo:.0%}-{hi:.0%}{'' if cal.in_band else ', NOT reached'})")
     return 0 if cal.in_band else 2
 

@@ -145,7 +145,7 @@ def test_generate_command_writes_a_valid_level_with_its_figures(monkeypatch, tmp
     assert text.startswith("# Generated: difficulty hard") and "breach_cm2 = " in text
     assert validate_file(out) == []
     assert "autopilot succeeded" in load_level(out).meta.briefing
-    assert "hard, autopilot won" in capsys.readouterr().out
+    assert "hard, autopilot succeeded in" in capsys.readouterr().out
 
 
 def test_the_menu_generates_a_scenario_and_plays_it(monkeypatch, tmp_path):
