@@ -4,7 +4,7 @@ them: each run plays to the exercise's end (game.training.ending: its objectives
 decided and nobody at risk, or the time limit), as a player's game would.
 
 `bench(runs)` returns {"batch_runs_per_min": x} (with the seconds per run a
-worker spends, for reading it); run alone:
+worker spends, and the CPU seconds a run costs, for reading it); run alone:
 `python benchmarks/bench_batch.py [--runs N] [--workers W] [--until S]`.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -32,11 +33,23 @@ def bench(runs: int = 4, workers: int = 2, until_s: float | None = None) -> dict
     """Runs per wall minute of `run_batch` over `runs` seeds (the pool's start-up included)."""
     level = load_level(MODULE4)
     until = level.meta.time_limit_s if until_s is None else until_s
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own0 = time.process_time()
     t0 = time.perf_counter()
     rows = run_batch(level, range(1, runs + 1), until, workers=workers)
     wall = time.perf_counter() - t0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers, reaped when the pool closed
+    cpu = (children.ru_utime - children0.ru_utime) + (children.ru_stime - children0.ru_stime)
+    if workers <= 1:  # run in this process
+        cpu = time.process_time() - own0
     assert len(rows) == runs
-    return {"batch_runs_per_min": 60.0 * runs / wall, "batch_s_per_run_per_worker": wall * workers / runs}
+    return {
+        "batch_runs_per_min": 60.0 * runs / wall,
+        "batch_s_per_run_per_worker": wall * workers / runs,
+        # CPU seconds a run costs its worker (start-up included): what the machine's load cannot inflate;
+        # 60 * workers / this is the rate `workers` idle cores would give
+        "batch_cpu_s_per_run": cpu / runs,
+    }
 
 
 def main() -> int:

@@ -448,3 +448,47 @@ def test_steady_saturation_falls_continuously_down_to_the_limit():
     assert np.all(np.diff(spo2) < 0.0)
     assert ph.steady_state_spo2(0.2384, 0.2095) > 0.02
     assert np.max(np.abs(np.diff(spo2))) < 0.02
+
+
+# --- the two forms of a body's step --------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_one_person_at_a_time_matches_everyone_at_once_bit_for_bit(seed):
+    """`trajectory` (floats, for a projection's few people over many steps) and
+    `advance` (numpy, everyone at once) are one model: same states, same numbers."""
+    rng = np.random.default_rng(seed)
+    n, steps = 6, 240
+    # air that falls fast to near vacuum, sits, comes back, and falls again; some on O2
+    base = np.concatenate([np.linspace(1.0, 0.02, 20), np.full(60, 0.03), np.linspace(0.03, 0.9, 40),
+                           np.linspace(0.9, 0.35, 60), np.full(60, 0.35)])
+    pressure = np.clip(base[:, None] * rng.uniform(0.8, 1.2, (steps, n)), 0.0, 1.1)
+    frac = rng.uniform(0.05, 0.3, (steps, n))
+    supply = np.array([0, 0, 0, 1, 2, 0], np.int8)
+    dts = rng.choice([0.5, 3.0, 6.0], steps)
+
+    def fresh() -> ph.Bodies:
+        b = ph.Bodies.new(n)
+        b.spo2[:] = rng_b.uniform(0.6, 0.99, n)
+        b.dose[:] = rng_b.uniform(0.0, 0.9, n)
+        b.injury_dose_s[:] = rng_b.uniform(0.0, 200.0, n)
+        b.injury[:] = np.searchsorted(ph.INJURY_GRADE_S, b.injury_dose_s, side="right")  # the grade it earned
+        b.knocked_out[1] = True
+        return b
+
+    rng_b = np.random.default_rng(seed)
+    together = fresh()
+    breath = ph.breathe(pressure, frac, supply, dts[:, None])
+    states_together = np.empty((steps, n), np.int8)
+    for k in range(steps):
+        ph.advance(together, breath, k, float(dts[k]))
+        states_together[k] = together.state
+    rng_b = np.random.default_rng(seed)
+    alone = fresh()
+    states_alone = np.full((steps, n), ph.DEAD, np.int8)
+    for j in range(n):
+        ph.trajectory(alone, j, breath, j, dts.tolist(), 0, steps, states_alone)
+    assert {ph.DEAD, ph.UNCONSCIOUS, ph.CONSCIOUS} <= set(states_together.ravel().tolist())  # the story has turns
+    assert np.array_equal(states_alone, states_together)
+    for name in ph.BODY_FIELDS:
+        assert getattr(alone, name).tobytes() == getattr(together, name).tobytes(), name

@@ -290,7 +290,7 @@ def step_atmosphere(world: "World", dt: float) -> None:
     if world.breaches:
         _apply_plugs(world)
     flow, vo2, vother = step_gas(c.n_o2, c.n_other, c.volume_m3, a.openings, dt, a.outside_pa, feed, c.temp_k)
-    o2, other = float(vo2.sum()), float(vother.sum())
+    o2, other = float(np.add.reduce(vo2)), float(np.add.reduce(vother))  # vo2.sum(), without its wrapper
     a.vented_o2_mol += o2
     a.vented_other_mol += other
     a.vented_kg += o2 * M_O2 + other * M_N2
@@ -304,7 +304,7 @@ def step_atmosphere(world: "World", dt: float) -> None:
 def _feed(world: "World", dt: float) -> np.ndarray | None:
     """The emergency O2 this step, mol/s per compartment, drawn from the reserve."""
     a = world.atmos
-    if not (a.reserve_o2_kg > 0 and a.feed_rate_g_s > 0 and a.feed_share.any()):
+    if not (a.reserve_o2_kg > 0 and a.feed_rate_g_s > 0 and np.count_nonzero(a.feed_share)):
         return None
     kg = min(a.feed_rate_g_s * dt / 1000.0, a.reserve_o2_kg)
     a.reserve_o2_kg -= kg
@@ -455,9 +455,13 @@ def air_at(world: "World", xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, 
     """Pressure (bar) and O2 fraction of the air in each of these cells (outside air where there is none)."""
     c = world.compartments
     idx = c.labels[ys, xs] - 1
-    p_bar = np.append(c.pressure_bar, world.atmos.outside_pa / 1e5)
-    frac = np.append(c.o2_fraction, 0.0)
-    return p_bar[idx], frac[idx]  # idx -1 reads the appended outside values
+    nc = c.count
+    p_bar = np.empty(nc + 1)
+    p_bar[:nc] = c.pressure_bar
+    p_bar[nc] = world.atmos.outside_pa / 1e5
+    frac = np.zeros(nc + 1)
+    frac[:nc] = c.o2_fraction
+    return p_bar[idx], frac[idx]  # idx -1 reads the outside values at the end
 
 
 def step_bodies(world: "World", dt: float) -> None:

@@ -47,15 +47,34 @@ def add_gas(n_o2: np.ndarray, n_other: np.ndarray, temp_k: np.ndarray | None, d_
             d_other: np.ndarray | float = 0.0, supply_temp_k: float = T_K) -> None:
     """Let gas in from a pressurised store, in place. The gas brings its enthalpy
     (GAMMA * CV * T per mole), so filling a near-empty room warms it, as a tank does."""
+    no_other = isinstance(d_other, float) and d_other == 0.0  # O2 alone (the emergency feed): nothing to add
     if temp_k is not None:
         n = n_o2 + n_other
-        dn = d_o2 + d_other
+        dn = d_o2 if no_other else d_o2 + d_other
         heat = n * temp_k
         heat += (GAMMA * supply_temp_k) * dn
         n += dn
-        np.divide(heat, n, out=temp_k, where=n > _TINY)
+        np.divide(heat, n, out=temp_k, where=n > _TINY_A)
     n_o2 += d_o2
-    n_other += d_other
+    if not no_other:
+        n_other += d_other
+
+
+# Constants as 0-d arrays: numpy takes a Python float operand at about twice the cost of an
+# array one (the same number, the same arithmetic). The per-tick step is some seventy calls
+# on arrays of a few dozen, so the cost of a call is the cost of the step.
+_TINY_A = np.array(_TINY)
+_NEG_TINY_A = np.array(-_TINY)
+_ZERO_A = np.array(0.0)
+_ONE_A = np.array(1.0)
+_MINUS_ONE_A = np.array(-1.0)
+_CRITICAL_A = np.array(CRITICAL_RATIO)
+_INV_GAMMA_A = np.array(1.0 / GAMMA)
+_GAMMA_1_A = np.array(GAMMA - 1.0)
+_T_K_A = np.array(T_K)
+_R_A = np.array(R)
+_M_N2_A = np.array(M_N2)
+_DM_A = np.array(M_O2 - M_N2)
 
 
 def _flow_factor(ratio: np.ndarray) -> np.ndarray:
@@ -65,11 +84,11 @@ def _flow_factor(ratio: np.ndarray) -> np.ndarray:
     at CRITICAL_RATIO gives both regimes in one expression; with s = r**(1/GAMMA) the
     bracket is s*(s - r), which costs a single power.
     """
-    r = np.maximum(ratio, CRITICAL_RATIO, out=ratio)
-    s = r ** (1.0 / GAMMA)
+    r = np.maximum(ratio, _CRITICAL_A, out=ratio)
+    s = np.power(r, _INV_GAMMA_A)
     np.subtract(s, r, out=r)
     r *= s
-    np.maximum(r, 0.0, out=r)  # rounding just below r = 1
+    np.maximum(r, _ZERO_A, out=r)  # rounding just below r = 1
     return np.sqrt(r, out=r)
 
 
@@ -164,53 +183,71 @@ def step_gas(n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.ndarray, openi
     if o2_feed_mol_s is not None:
         add_gas(n_o2, n_other, temp_k, o2_feed_mol_s * dt)
     nc = n_o2.shape[0]
-    slots = nc + 1  # compartments, then OUTSIDE; state arrays hold two copies (see _tables)
+    slots = nc + 1  # compartments, then OUTSIDE; the rows hold two copies (see _tables)
     ab, ba, scatter = openings._tables(nc)
 
     n = n_o2 + n_other
     t_slot = np.empty(slots)
     t_slot[:nc] = T_K if temp_k is None else temp_k
     t_slot[nc] = outside_temp_k
-    pa_per_mol = np.zeros(2 * slots)  # OUTSIDE has infinite volume
-    np.divide(R * t_slot[:nc], volume_m3, out=pa_per_mol[:nc])
-    pa_per_mol[slots:] = pa_per_mol[:slots]
-    p = np.empty(2 * slots)
-    np.multiply(n, pa_per_mol[:nc], out=p[:nc])
+    tab = np.empty((3, 2 * slots))  # per slot: pressure, Pa per mole, O2 fraction
+    p, pa_per_mol, f_o2 = tab[0], tab[1], tab[2]
+    ppm = pa_per_mol[:nc]
+    np.multiply(t_slot[:nc], _R_A, out=ppm)
+    np.divide(ppm, volume_m3, out=ppm)
+    pa_per_mol[nc] = 0.0  # OUTSIDE has infinite volume
+    np.multiply(n, ppm, out=p[:nc])
     p[nc] = outside_pressure_pa
-    p[slots:] = p[:slots]
-    f_o2 = np.zeros(slots)  # Mars air carries no O2
-    np.divide(n_o2, np.maximum(n, _TINY), out=f_o2[:nc])
+    f = f_o2[:nc]
+    np.maximum(n, _TINY_A, out=f)
+    np.divide(n_o2, f, out=f)
+    f_o2[nc] = 0.0  # Mars air carries no O2
+    tab[:, slots:] = tab[:, :slots]
 
     p_ab = p[ab]
     gap = p_ab[0] - p_ab[1]
-    ud = np.where(gap >= 0.0, ab, ba)  # (upstream; downstream + S)
+    ud = np.where(gap >= _ZERO_A, ab, ba)  # (upstream; downstream + S)
+    up = ud[0]
     p_ud = p[ud]
-    f_up = f_o2[ud[0]]
-    molar_mass = M_N2 + (M_O2 - M_N2) * f_up
+    p_up, p_down = p_ud[0], p_ud[1]
+    f_up = f_o2[up]
+    molar_mass = f_up * _DM_A
+    molar_mass += _M_N2_A
     ppm_ud = pa_per_mol[ud]
-    neg_eq = (p_ud[1] - p_ud[0]) / (ppm_ud[0] + ppm_ud[1])  # -(moles that equalise the pair)
+    neg_eq = p_down - p_up  # -(moles that equalise the pair)
+    neg_eq /= ppm_ud[0] + ppm_ud[1]
     q_dt = openings.cd * openings.area_m2
-    q_dt *= p_ud[0] * (dt * _SQRT_K) / molar_mass
-    q_dt *= _flow_factor(p_ud[1] / np.maximum(p_ud[0], _TINY))
+    rate = p_up * (dt * _SQRT_K)
+    rate /= molar_mass
+    q_dt *= rate
+    ratio = np.maximum(p_up, _TINY_A)
+    np.divide(p_down, ratio, out=ratio)
+    q_dt *= _flow_factor(ratio)
     if temp_k is not None:
-        q_dt *= np.sqrt(T_K / np.maximum(t_slot[ud[0]], 1.0))  # the orifice law's 1/sqrt(T_up)
-    x = np.expm1(q_dt / np.minimum(neg_eq, -_TINY))
+        t_up = t_slot[up]  # the orifice law's 1/sqrt(T_up)
+        np.maximum(t_up, _ONE_A, out=t_up)
+        np.divide(_T_K_A, t_up, out=t_up)
+        q_dt *= np.sqrt(t_up, out=t_up)
+    x = np.minimum(neg_eq, _NEG_TINY_A)
+    np.divide(q_dt, x, out=x)
+    np.expm1(x, out=x)
     x *= neg_eq
 
     # Scale each compartment's outflows (row 0) and inflows (row 1) so their total stays
     # within the x-weighted mean of the eq's; x*neg_eq < 0 so lim comes out negated.
     w = np.empty_like(p_ud)
     w[:] = x
-    total = np.bincount(ud.ravel(), w.ravel(), 2 * slots)
+    flat = ud.ravel()
+    total = np.bincount(flat, w.ravel(), 2 * slots)
     w *= neg_eq
-    lim = np.bincount(ud.ravel(), w.ravel(), 2 * slots) / (total * total + _TINY)
-    np.maximum(lim, -1.0, out=lim)
+    lim = np.bincount(flat, w.ravel(), 2 * slots) / (total * total + _TINY_A)  # (bincount of nothing is int)
+    np.maximum(lim, _MINUS_ONE_A, out=lim)
     lim[nc] = lim[-1] = -1.0  # the outside gives and takes without limit
     lim_ud = lim[ud]
-    x *= np.maximum(lim_ud[0], lim_ud[1])  # now -x
+    x *= np.maximum(lim_ud[0], lim_ud[1], out=lim_ud[0])  # now -x
 
     if temp_k is not None:
-        _move_heat(n, temp_k, ud[0], ud[1] - slots, -x, nc, outside_temp_k)
+        _move_heat(n, temp_k, up, ud[1] - slots, -x, nc, outside_temp_k)
     signed = np.copysign(x, gap, out=x)  # moles a -> b
     w = np.empty((4, x.shape[0]))
     np.multiply(signed, f_up, out=w[0])
@@ -219,8 +256,8 @@ def step_gas(n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.ndarray, openi
     moved = np.bincount(scatter, w.ravel(), 4 * nc).reshape(2, 2 * nc)
     n_o2 += moved[0, :nc]
     n_other += moved[1, :nc]
-    np.maximum(n_o2, 0.0, out=n_o2)  # only rounding can dip below 0 here
-    np.maximum(n_other, 0.0, out=n_other)
+    np.maximum(n_o2, _ZERO_A, out=n_o2)  # only rounding can dip below 0 here
+    np.maximum(n_other, _ZERO_A, out=n_other)
     if temp_k is not None and wall_w_k is not None:
         warm_walls(n_o2 + n_other, temp_k, wall_w_k, dt)
     signed *= molar_mass
@@ -240,17 +277,26 @@ def _move_heat(n: np.ndarray, temp_k: np.ndarray, up: np.ndarray, down: np.ndarr
     slots = nc + 1
     out_n = np.bincount(up, moles, slots)[:nc]
     kept = n - out_n
-    np.maximum(kept, 0.0, out=kept)
-    kept_heat = temp_k * (kept / np.maximum(n, _TINY)) ** (GAMMA - 1.0)  # T' of what stays...
+    np.maximum(kept, _ZERO_A, out=kept)
+    kept_heat = np.maximum(n, _TINY_A)
+    np.divide(kept, kept_heat, out=kept_heat)
+    np.power(kept_heat, _GAMMA_1_A, out=kept_heat)
+    kept_heat *= temp_k  # T' of what stays...
     kept_heat *= kept  # ...times its moles
     per_mol = np.empty(slots)  # energy each mole leaving a compartment carries
-    np.subtract(n * temp_k, kept_heat, out=per_mol[:nc])
-    per_mol[:nc] /= np.maximum(out_n, _TINY)  # 0 where nothing left
+    lost = per_mol[:nc]
+    np.multiply(n, temp_k, out=lost)
+    lost -= kept_heat
+    np.maximum(out_n, _TINY_A, out=out_n)  # 0 where nothing left
+    lost /= out_n
     per_mol[nc] = GAMMA * outside_temp_k
-    heat_in = np.bincount(down, moles * per_mol[up], slots)[:nc]
-    total = kept + np.bincount(down, moles, slots)[:nc]
+    carried = per_mol[up]
+    carried *= moles
+    heat_in = np.bincount(down, carried, slots)[:nc]
+    total = np.bincount(down, moles, slots)[:nc]
+    total += kept
     kept_heat += heat_in
-    np.divide(kept_heat, total, out=temp_k, where=total > _TINY)
+    np.divide(kept_heat, total, out=temp_k, where=total > _TINY_A)
 
 
 def warm_walls(n: np.ndarray, temp_k: np.ndarray, wall_w_k: np.ndarray, dt: float,

@@ -15,6 +15,7 @@ reach one. Pure numpy, deterministic.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -200,6 +201,9 @@ class Bodies:
             self.knocked_out = np.zeros(n, dtype=bool)
 
 
+BODY_FIELDS = tuple(f.name for f in fields(Bodies))  # the arrays of a body's row
+
+
 def _inspired(pressure_bar, o2_fraction, supply) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(PIO2 mmHg, FiO2, unsuited) for ambient air, a respirator or a suit."""
     supply = np.asarray(supply)
@@ -243,6 +247,41 @@ def steady_state_spo2(pressure_bar: float, o2_fraction: float, supply: int = SUP
     return float(saturation_from_po2(alveolar_po2_mmhg(pio2, fio2)))
 
 
+@dataclass(frozen=True)
+class Breath:
+    """What the air does over a step, worked out before any body is looked at:
+    the part of a body's step that depends on the air alone. Arrays are
+    [step, person], so a projection, whose air is known ahead, works out all
+    its steps in one go and `advance` is left with what depends on the body."""
+
+    pressure_bar: np.ndarray
+    pao2: np.ndarray  # alveolar PO2, mmHg
+    exposure: np.ndarray  # 0..1 below the Armstrong limit, unsuited
+    exposed: np.ndarray  # bool [step]: anyone exposed
+    keep_rise: np.ndarray  # what remains of the arterial-alveolar PO2 gap over the step, loading
+    keep_fall: np.ndarray  # the same, unloading
+    dose_rate: np.ndarray  # the TUC dose rate after a slow fall (the standard column)
+    rapid_extra: np.ndarray  # the rapid column's rate minus the standard one
+    dosing: np.ndarray  # bool: a dose accrues (else it heals)
+    resting: np.ndarray  # ~dosing
+
+
+def breathe(pressure_bar, o2_fraction, supply, dt) -> Breath:
+    """The air's side of `step_bodies` for air [step, person] held over steps of `dt`
+    (a number, or one per step as [step, 1])."""
+    pressure_bar = np.asarray(pressure_bar, dtype=float)
+    pio2, fio2, unsuited = _inspired(pressure_bar, o2_fraction, supply)
+    # 0..1 (np.clip's wrapper costs more than the two calls)
+    exposure = np.minimum(np.maximum((VACUUM_ONSET_BAR - pressure_bar) / (VACUUM_ONSET_BAR - VACUUM_FULL_BAR), 0.0), 1.0)
+    exposure *= unsuited
+    # the arterial PO2's lag: loading or unloading, faster while boiling strips the blood's O2
+    keep = [np.exp(-dt * (inv + exposure * (1.0 / TAU_VACUUM_S - inv))) for inv in (1.0 / TAU_RISE_S, 1.0 / TAU_FALL_S)]
+    std_rate = dose_rate(pio2)
+    dosing = std_rate > 0.0
+    return Breath(pressure_bar, alveolar_po2_mmhg(pio2, fio2), exposure, exposure.any(axis=-1), keep[0], keep[1],
+                  std_rate, np.interp(pio2, _DOSE_PIO2, _DOSE_RATE_RAPID) - std_rate, dosing, ~dosing)
+
+
 def step_bodies(
     bodies: Bodies, pressure_bar: np.ndarray, o2_fraction: np.ndarray, supply: np.ndarray, dt: float
 ) -> np.ndarray:
@@ -253,30 +292,32 @@ def step_bodies(
     indices of people whose state changed, for the world's events. The dead
     are frozen (saturation 0).
     """
-    pio2, fio2, unsuited = _inspired(pressure_bar, o2_fraction, supply)
-    pao2 = alveolar_po2_mmhg(pio2, fio2)
+    breath = breathe(np.asarray(pressure_bar, dtype=float)[None, ...], o2_fraction, supply, dt)
+    return advance(bodies, breath, 0, dt)
+
+
+def advance(bodies: Bodies, breath: Breath, k: int, dt: float) -> np.ndarray:
+    """`step_bodies` for step k of a `Breath` worked out ahead (of dt seconds):
+    everyone's state-changed indices, as there."""
+    pressure_bar = breath.pressure_bar[k]
+    pao2 = breath.pao2[k]
     bodies._fill_memory(pressure_bar)
     old_state, old_spo2 = bodies.state, bodies.spo2
     alive = old_state != DEAD
 
-    # exposure below the Armstrong limit, 0..1, continuous in pressure
-    exposure = np.clip((VACUUM_ONSET_BAR - np.asarray(pressure_bar, dtype=float)) / (VACUUM_ONSET_BAR - VACUUM_FULL_BAR),
-                       0.0, 1.0) * unsuited
     po2 = np.interp(old_spo2, _CURVE_SPO2, _CURVE_PO2)
-    inv_tau = np.where(pao2 > po2, 1.0 / TAU_RISE_S, 1.0 / TAU_FALL_S)
-    inv_tau += exposure * (1.0 / TAU_VACUUM_S - inv_tau)  # boiling strips the blood's O2
-    keep = np.exp(-dt * inv_tau)
+    keep = np.where(pao2 > po2, breath.keep_rise[k], breath.keep_fall[k])
     spo2 = np.interp(pao2 + (po2 - pao2) * keep, _CURVE_PO2, _CURVE_SPO2)
 
     # how fast the pressure fell: a gap below the recent pressure marks a rapid decompression
-    gap = np.clip((bodies.p_recent_bar - pressure_bar) / RAPID_GAP_BAR, 0.0, 1.0)
-    std_rate = dose_rate(pio2)
-    dosing = std_rate > 0.0
+    # (clipped to 0..1; np.clip's wrapper costs more than the two calls)
+    gap = np.minimum(np.maximum((bodies.p_recent_bar - pressure_bar) / RAPID_GAP_BAR, 0.0), 1.0)
     rapid = np.maximum(bodies.rapid, gap)
     recent = pressure_bar + (bodies.p_recent_bar - pressure_bar) * math.exp(-dt / RECENT_TAU_S)
-    rate = std_rate + rapid * (np.interp(pio2, _DOSE_PIO2, _DOSE_RATE_RAPID) - std_rate)
-    dose = np.where(dosing, bodies.dose + rate * dt, bodies.dose * math.exp(-dt / TAU_DOSE_RECOVERY_S))
-    rapid[~dosing] *= math.exp(-dt / TAU_DOSE_RECOVERY_S)  # forgotten once the O2 is back
+    rate = breath.dose_rate[k] + rapid * breath.rapid_extra[k]
+    healing = math.exp(-dt / TAU_DOSE_RECOVERY_S)
+    dose = np.where(breath.dosing[k], bodies.dose + rate * dt, bodies.dose * healing)
+    np.multiply(rapid, healing, out=rapid, where=breath.resting[k])  # forgotten once the O2 is back
 
     # Hysteresis: impairment starts at either threshold and clears only when
     # dose and saturation are both back past the milder pair; an unconscious
@@ -286,22 +327,25 @@ def step_bodies(
     entering = impairing.view(np.int8) + (dose >= LOC_DOSE).view(np.int8)
     staying = impairing.view(np.int8) + lingering.view(np.int8)
     state = np.maximum(entering, np.minimum(old_state, staying))
-    if bodies.knocked_out.any():
+    if np.count_nonzero(bodies.knocked_out):
         state[bodies.knocked_out & (state < UNCONSCIOUS)] = UNCONSCIOUS
 
     was_out = old_state == UNCONSCIOUS
-    if was_out.any():  # only the unconscious accumulate injury (mean SpO2 over the step)
+    any_out = bool(np.count_nonzero(was_out))
+    if any_out:  # only the unconscious accumulate injury (mean SpO2 over the step)
         injury_rate = np.interp(old_spo2 + spo2, _INJURY_2SPO2, _INJURY_RATE)
         injury_s = np.add(bodies.injury_dose_s, injury_rate * dt, out=bodies.injury_dose_s, where=was_out)
         grade = np.searchsorted(INJURY_GRADE_S, injury_s, side="right").astype(np.int8)
         np.maximum(bodies.injury, grade, out=bodies.injury)
     arrest_rate = np.interp(old_spo2 + spo2, _ARREST_2SPO2, _INJURY_RATE)
     arresting = alive & (arrest_rate > 0.0)
-    if arresting.any():  # the heart, awake or not (mean SpO2 over the step)
+    any_arrest = bool(np.count_nonzero(arresting))
+    if any_arrest:  # the heart, awake or not (mean SpO2 over the step)
         np.add(bodies.arrest_dose_s, arrest_rate * dt, out=bodies.arrest_dose_s, where=arresting)
-    if exposure.any():
-        np.add(bodies.vacuum_s, exposure * dt, out=bodies.vacuum_s, where=alive)
-    if was_out.any() or exposure.any() or arresting.any():
+    exposed = bool(breath.exposed[k])
+    if exposed:
+        np.add(bodies.vacuum_s, breath.exposure[k] * dt, out=bodies.vacuum_s, where=alive)
+    if any_out or exposed or any_arrest:
         hypoxia_s = np.maximum(bodies.injury_dose_s, bodies.arrest_dose_s)
         state[hypoxia_s / DEATH_INJURY_S + bodies.vacuum_s / VACUUM_DEATH_S >= 1.0] = DEAD
     spo2[state == DEAD] = 0.0  # no circulation after death
@@ -314,6 +358,97 @@ def step_bodies(
     np.copyto(bodies.rapid, rapid, where=alive)
     np.copyto(bodies.p_recent_bar, recent, where=alive)
     return changed
+
+
+_CURVE_PO2_LIST, _CURVE_SPO2_LIST = _CURVE_PO2.tolist(), _CURVE_SPO2.tolist()
+_INJURY_2SPO2_LIST, _ARREST_2SPO2_LIST, _INJURY_RATE_LIST = _INJURY_2SPO2.tolist(), _ARREST_2SPO2.tolist(), _INJURY_RATE.tolist()
+_INJURY_GRADE_LIST = INJURY_GRADE_S.tolist()
+
+
+def _interp(x: float, xp: list[float], fp: list[float]) -> float:
+    """np.interp of one number, bit for bit: its search, its end values, its slope and formula."""
+    if x != x:
+        return x
+    j = bisect_right(xp, x) - 1
+    if j < 0:
+        return fp[0]
+    if j >= len(xp) - 1:
+        return fp[-1]
+    if xp[j] == x:
+        return fp[j]
+    slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
+    y = slope * (x - xp[j]) + fp[j]
+    if y != y:
+        y = slope * (x - xp[j + 1]) + fp[j + 1]
+        if y != y and fp[j] == fp[j + 1]:
+            y = fp[j]
+    return y
+
+
+def trajectory(bodies: Bodies, i: int, breath: Breath, j: int, dts: list[float], k0: int, k1: int,
+               states: np.ndarray) -> int:
+    """Person i of `bodies` through steps k0..k1 of column j of `breath` (step k lasting
+    dts[k]), each step's state written to states[k, j]: where it stopped, k1 or the
+    step after death.
+
+    The arithmetic of `advance`, in floats, one person at a time: for a few people
+    over many steps (a projection), where numpy's cost per call is all the cost.
+    tests/test_physiology.py holds the two equal bit for bit.
+    """
+    bodies._fill_memory(breath.pressure_bar[k0] if k0 < k1 else None)
+    state = int(bodies.state[i])
+    if state == DEAD or k0 >= k1:
+        return k0
+    spo2, dose, injury_s = float(bodies.spo2[i]), float(bodies.dose[i]), float(bodies.injury_dose_s[i])
+    vacuum, injury, recent = float(bodies.vacuum_s[i]), int(bodies.injury[i]), float(bodies.p_recent_bar[i])
+    rapid, arrest, knocked = float(bodies.rapid[i]), float(bodies.arrest_dose_s[i]), bool(bodies.knocked_out[i])
+    cols = [a[k0:k1, j].tolist() for a in (breath.pressure_bar, breath.pao2, breath.keep_rise, breath.keep_fall,
+                                           breath.dose_rate, breath.rapid_extra, breath.exposure)]
+    exposed_all, dosing_all = breath.exposed[k0:k1].tolist(), breath.dosing[k0:k1, j].tolist()
+    k = k0
+    for p, pao2, keep_rise, keep_fall, std_rate, extra, exposure, exposed, dosing in zip(*cols, exposed_all, dosing_all):
+        dt = dts[k]
+        po2 = _interp(spo2, _CURVE_SPO2_LIST, _CURVE_PO2_LIST)
+        new_spo2 = _interp(pao2 + (po2 - pao2) * (keep_rise if pao2 > po2 else keep_fall), _CURVE_PO2_LIST, _CURVE_SPO2_LIST)
+        gap = (recent - p) / RAPID_GAP_BAR  # np.maximum and np.minimum below: NaN goes through
+        gap = gap if gap >= 0.0 or gap != gap else 0.0
+        gap = gap if gap <= 1.0 or gap != gap else 1.0
+        rapid = rapid if rapid >= gap or rapid != rapid else gap
+        recent = p + (recent - p) * math.exp(-dt / RECENT_TAU_S)
+        healing = math.exp(-dt / TAU_DOSE_RECOVERY_S)
+        if dosing:
+            dose = dose + (std_rate + rapid * extra) * dt
+        else:
+            dose = dose * healing
+            rapid *= healing
+        impairing = dose >= IMPAIRED_DOSE or new_spo2 < IMPAIRED_SPO2
+        lingering = dose >= CLEAR_DOSE or new_spo2 < CLEAR_SPO2
+        new_state = max(impairing + (dose >= LOC_DOSE), min(state, impairing + lingering))
+        if knocked and new_state < UNCONSCIOUS:
+            new_state = UNCONSCIOUS
+        was_out = state == UNCONSCIOUS
+        if was_out:
+            injury_s = injury_s + _interp(spo2 + new_spo2, _INJURY_2SPO2_LIST, _INJURY_RATE_LIST) * dt
+            injury = max(injury, bisect_right(_INJURY_GRADE_LIST, injury_s))
+        arrest_rate = _interp(spo2 + new_spo2, _ARREST_2SPO2_LIST, _INJURY_RATE_LIST)
+        if arrest_rate > 0.0:
+            arrest = arrest + arrest_rate * dt
+        if exposed:
+            vacuum = vacuum + exposure * dt
+        if was_out or exposed or arrest_rate > 0.0:
+            hypoxia_s = injury_s if injury_s >= arrest or injury_s != injury_s else arrest
+            if hypoxia_s / DEATH_INJURY_S + vacuum / VACUUM_DEATH_S >= 1.0:
+                new_state = DEAD
+        spo2 = 0.0 if new_state == DEAD else new_spo2
+        state = new_state
+        states[k, j] = state
+        k += 1
+        if state == DEAD:
+            break
+    bodies.spo2[i], bodies.dose[i], bodies.injury_dose_s[i], bodies.vacuum_s[i] = spo2, dose, injury_s, vacuum
+    bodies.state[i], bodies.injury[i], bodies.p_recent_bar[i] = state, injury, recent
+    bodies.rapid[i], bodies.arrest_dose_s[i] = rapid, arrest
+    return k
 
 
 def _time_until(pressure_bar: float, o2_fraction: float, supply: int, target: int, drop_s: float) -> float:

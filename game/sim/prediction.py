@@ -126,6 +126,7 @@ def _schedule() -> tuple[np.ndarray, np.ndarray]:
 
 STEP_DT_S, STEP_END_S = _schedule()
 STEP_MID_S = STEP_END_S - STEP_DT_S / 2
+STEP_DT_LIST = STEP_DT_S.tolist()  # as floats, for the body's step
 
 
 def air_keys(world: "World", ids: np.ndarray) -> np.ndarray:
@@ -143,9 +144,8 @@ class Projection:
 
     ids: np.ndarray
     bodies: ph.Bodies
-    pressure: np.ndarray  # [step, person] the air at each step's mid-point, worked out at the start
-    frac: np.ndarray
-    supply: np.ndarray
+    breath: ph.Breath  # [step, person] what the air at each step's mid-point does, worked out at the start
+    alike: dict[int, list[int]]  # a column -> the others with the same body and air (so the same future)
     started_s: float
     start_state: np.ndarray
     states: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int8))  # [step, person] state at each step's end
@@ -160,11 +160,13 @@ class Projection:
         b = world.bodies
         copy = ph.Bodies(**{f: getattr(b, f)[ids].copy() for f in (
             "spo2", "dose", "injury_dose_s", "vacuum_s", "state", "injury", "arrest_dose_s")})
-        # the air every step will breathe, all at once: a step is then just the body's own step
+        # the air every step will breathe, and what it does, all at once: a step is then the body's own part
         p, f = _air_at(pressure[ids][None, :], frac[ids][None, :], kp[ids][None, :], ko[ids][None, :],
                        STEP_MID_S[:, None])
+        breath = ph.breathe(p, f, supplies(world)[ids], STEP_DT_S[:, None])
+        copy._fill_memory(breath.pressure_bar[0])
         states = np.empty((STEP_DT_S.size, ids.size), dtype=copy.state.dtype)
-        return cls(ids, copy, p, f, supplies(world)[ids], world.time_s, copy.state.copy(), states)
+        return cls(ids, copy, breath, _alike(copy, breath), world.time_s, copy.state.copy(), states)
 
     def finished(self) -> bool:
         """At the horizon, or everyone projected is dead (the dead stay dead)."""
@@ -174,14 +176,22 @@ class Projection:
         return self.k >= STEP_DT_S.size or bool(now.min() >= ph.DEAD)
 
     def advance(self, steps: int) -> bool:
-        """Run up to `steps` more steps; True when finished."""
-        for _ in range(steps):
-            if self.finished():
-                return True
-            k = self.k
-            ph.step_bodies(self.bodies, self.pressure[k], self.frac[k], self.supply, float(STEP_DT_S[k]))
-            self.states[k] = self.bodies.state
-            self.k = k + 1
+        """Run up to `steps` more steps; True when finished (as the steps of
+        `physiology.advance` would, all together, one at a time)."""
+        if self.finished():
+            return True
+        k0 = self.k
+        k1 = min(k0 + steps, STEP_DT_S.size)
+        stops = {j: ph.trajectory(self.bodies, j, self.breath, j, STEP_DT_LIST, k0, k1, self.states)
+                 for j in self.alike}
+        end = max(stops.values())  # k1, or the step after the last death
+        for j, others in self.alike.items():
+            self.states[stops[j]:end, j] = ph.DEAD  # the dead stay dead
+            for o in others:
+                self.states[k0:end, o] = self.states[k0:end, j]
+                for name in ph.BODY_FIELDS:
+                    getattr(self.bodies, name)[o] = getattr(self.bodies, name)[j]
+        self.k = end
         return self.finished()
 
     def times(self) -> dict[int, tuple[float, float]]:
@@ -197,6 +207,17 @@ class Projection:
                 when[hit] = STEP_END_S[reached.argmax(axis=0)[hit]]
             out.append(np.where(self.start_state >= level, 0.0, when))
         return {int(i): (float(u), float(d)) for i, u, d in zip(self.ids.tolist(), out[0].tolist(), out[1].tolist())}
+
+
+def _alike(bodies: ph.Bodies, breath: ph.Breath) -> dict[int, list[int]]:
+    """Group the people projected by body and air, bit for bit: each group has one future."""
+    cols = [getattr(bodies, name) for name in ph.BODY_FIELDS]
+    cols += [breath.pressure_bar, breath.pao2, breath.exposure, breath.keep_rise, breath.keep_fall,
+             breath.dose_rate, breath.rapid_extra]
+    groups: dict[bytes, list[int]] = {}
+    for j in range(bodies.spo2.size):
+        groups.setdefault(b"".join(c[..., j].tobytes() for c in cols), []).append(j)
+    return {g[0]: g[1:] for g in groups.values()}
 
 
 def project(world: "World", ids: Iterable[int]) -> dict[int, tuple[float, float]]:

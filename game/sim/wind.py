@@ -110,16 +110,19 @@ def build(labels: np.ndarray, tiles: np.ndarray, openings: Openings, ceiling_m: 
         cells = order[starts[comp + 1]:starts[comp + 2]]
         key = (w, h, cells.tobytes(), tuple((sign, tuple(faces)) for _, sign, faces in per_comp[comp]))
         got = memo.get(key) if memo is not None else None
-        fx, fy = got if got is not None else _patterns(cells, w, h, per_comp[comp])
-        used[key] = (fx, fy)
+        if got is None:  # the room's patterns, as (row, column, value) of their non-zero entries
+            fx, fy = _patterns(cells, w, h, per_comp[comp])
+            r, c = np.nonzero(fx != 0.0)
+            r2, c2 = np.nonzero(fy != 0.0)
+            got = (r, c, fx[r, c], r2, c2, fy[r2, c2])
+        used[key] = got
+        r, c, vx, r2, c2, vy = got
         ks = np.array([k for k, _, _ in per_comp[comp]])
-        r, c = np.nonzero(fx != 0.0)
         rows_x.append(r + base)
         cols.append(ks[c])
-        vals_x.append(fx[r, c])
-        r2, c2 = np.nonzero(fy != 0.0)
+        vals_x.append(vx)
         rows_y.append(r2 + base)
-        vals_y.append(fy[r2, c2])
+        vals_y.append(vy)
         cols.append(ks[c2])
         all_cells.append(cells)
         all_comp.append(np.full(cells.size, comp))
