@@ -103,6 +103,9 @@ def main() -> int:
     if args.dry_run:
         return 0
     data = json.loads((LEVELS / CAMPAIGN_FILE).read_text(encoding="utf-8"))
+    old = {e["file"]: e for e in data["scenarios"]}
+    # the file follows the campaign's order, keeping what was measured before of a scenario not re-measured now
+    data["scenarios"] = [old.get(s.file, {"file": s.file}) for s in campaign]
     for entry in data["scenarios"]:
         if entry["file"] in rows:
             f = rows[entry["file"]]

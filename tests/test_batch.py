@@ -122,7 +122,7 @@ def test_batch_counts_successes_and_nobody_acting_is_the_baseline(tmp_path):
     # The campaign's vacuum crossing: the autopilot brings the casualty across in
     # 3:30 and the exercise ends there (objectives decided, nobody at risk); with
     # nobody acting it runs to its 9-minute limit and is lost (levels/campaign.json:
-    # 100 % against 0 % over 50 and 10 seeds).
+    # 72 % against 0 % over 50 and 10 seeds; seed 1 is one whose tunnel holds).
     level = ROOT / "levels" / "campaign3_vacuum.toml"
     limit = load_level(level).meta.time_limit_s
     out = {}

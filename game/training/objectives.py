@@ -242,10 +242,15 @@ def _seal(w: World, tr: Tracker, ob: ObjectiveDef) -> tuple[float, str]:
     return frac, text
 
 
-def _survey(w: World, tr: Tracker, ob: ObjectiveDef) -> tuple[float, str]:
-    mods = [m for m in range(len(w.grid.modules)) if m not in tr.breached_modules] or list(
+def _survey_modules(w: World, tr: Tracker) -> list[int]:
+    """The modules a survey must look over: those not breached (all, if every one is)."""
+    return [m for m in range(len(w.grid.modules)) if m not in tr.breached_modules] or list(
         range(len(w.grid.modules))
     )
+
+
+def _survey(w: World, tr: Tracker, ob: ObjectiveDef) -> tuple[float, str]:
+    mods = _survey_modules(w, tr)
     if not mods:
         return 1.0, "no modules to survey"
     done = [m for m in mods if m in tr.surveyed and _on_time(tr, tr.surveyed[m], ob.within_s)]
@@ -323,7 +328,9 @@ def _seal_decided(w: World, tr: Tracker, ob: ObjectiveDef) -> bool:
 
 
 def _survey_decided(w: World, tr: Tracker, ob: ObjectiveDef) -> bool:
-    return _survey(w, tr, ob)[0] >= 1.0
+    # every module looked over, some perhaps late: a late look can never become timely, so
+    # waiting on it would hold the exercise open to its time limit
+    return _survey(w, tr, ob)[0] >= 1.0 or all(m in tr.surveyed for m in _survey_modules(w, tr))
 
 
 def _everyone(w: World, tr: Tracker, ob: ObjectiveDef) -> list[int]:

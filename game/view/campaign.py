@@ -2,8 +2,9 @@
 
 Lessons first (each teaches one thing), then the two practice scenarios, then
 the campaign: the story's night (Module Four) and what came after it, in the
-order of their measured difficulty (levels/campaign.json, written by
-benchmarks/campaign_difficulty.py, holds each one's par time and figures). A level file in the folder that the campaign does not
+story's order, which is also the order of rising measured difficulty
+(levels/campaign.json, written by benchmarks/campaign_difficulty.py, holds
+each one's par time and figures). A level file in the folder that the campaign does not
 name (a designer's own) is listed after them; the benchmark station is left
 out of the menu on purpose and stays playable from the command line
 (`python main.py play levels/stress_station.toml`).
@@ -29,15 +30,32 @@ LESSONS = (
     "lesson5_life_support.toml",
     "lesson6_overlays.toml",
 )
-# The story's night and what came after it, in the order of their measured
-# difficulty (campaign.json: success rate, then median score). The autopilot finds
-# the vacuum crossing and the inspection easier than the night itself, so they
-# come first; tests/test_campaign.py holds this order to the figures.
+# The story's night and what came after it, in the story's order
+# (the scenario story in the shared reference: the night, then "we need to
+# inspect every module for secondary impacts" and "how many more could be coming?"):
+# - Module Four: the night itself, 0237, the three shut in at the far end.
+# - the inspection: the survey Rivera orders as the rescue ends; slow leaks in
+#   Module 3 that only it finds, and the reserve Four left.
+# - the O2-rich room: a second strike holes Module 3's corridor; the feed that
+#   keeps 3-05's three awake runs on what the inspection left of the reserve,
+#   and makes their room a fire hazard.
+# - the vacuum crossing: Module 3 has lost its last air; two crew hold out in
+#   3-04 and the only air-filled way across is a tunnel the survey never reached.
+# - the debris field: orbital tracking finds the rest of the swarm coming round
+#   again, impacts arriving over time.
+# - the cascade: that second pass has Module 3 venting again, and the bulkhead
+#   that took a blow on the night gives way mid-rescue -- the near-miss where
+#   luck runs out, and the campaign's hardest.
+# Each is harder than the one before in campaign.json's figures (the success
+# rate never rises; where it stays, the median score falls): they get there by
+# their incidents (a two-minute survey, a reserve that lasts under three
+# minutes, a tunnel that may hole, more and bigger impacts), and
+# tests/test_campaign.py holds this order to the figures.
 CAMPAIGN = (
-    "campaign3_vacuum.toml",
+    "module4.toml",
     "campaign2_inspection.toml",
     "campaign4_o2fire.toml",
-    "module4.toml",
+    "campaign3_vacuum.toml",
     "campaign6_debris.toml",
     "campaign5_cascade.toml",
 )

@@ -42,8 +42,10 @@ def list_text(entry: LevelEntry, taken: set[str], best: Best | None = None) -> s
     if entry.ok:
         text = entry.title + (f"   -   best {best.total:.0f} {best.grade}" if best is not None else "")
         diff = entry.scenario.difficulty if entry.scenario else None
-        if diff is not None:  # the campaign's measured difficulty: how often the autopilot wins it
-            text += f"   [{diff.band} {100 * diff.success_rate:.0f} %]"
+        if diff is not None:  # the campaign's measured difficulty: how often the autopilot wins it, and
+            # its median score, which is what sets apart scenarios it always wins
+            # (the band's word is in the briefing's campaign line; the list has no room for it)
+            text += f"   [{100 * diff.success_rate:.0f} %, score {diff.score_median:.0f}]"
     else:
         first = entry.error.splitlines()[0] if entry.error else "cannot be loaded"
         first = first.replace(str(entry.path), entry.path.name)
