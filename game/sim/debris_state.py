@@ -155,6 +155,7 @@ class _Scratch:
         self.shape_index: dict[int, int] = {}
         self.shape_index_version = -1
         self.samples_by_id: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.taken: dict[int, tuple] = {}  # piece id -> ((pos, angle), raster y, x) it takes lying there (see _floor)
         self.body_ids: dict[int, int] = {}
         self.px: list[float] = []  # where each person's body is bound by the end of the step
         self.py: list[float] = []
