@@ -29,7 +29,11 @@ def area_samples(length_m: float, width_m: float, spacing_m: float = SAMPLE_SPAC
     ny = max(1, math.ceil(width_m / spacing_m))
     lx = (np.arange(nx) + 0.5) / nx * length_m - length_m / 2
     ly = (np.arange(ny) + 0.5) / ny * width_m - width_m / 2
-    return np.stack([np.repeat(lx, ny), np.tile(ly, nx)], axis=1)  # x-major, as meshgrid "ij" ravelled
+    out = np.empty((nx * ny, 2))  # x-major (filled in place: called for every piece that falls)
+    grid = out.reshape(nx, ny, 2)
+    grid[:, :, 0] = lx[:, None]
+    grid[:, :, 1] = ly[None, :]
+    return out
 
 
 def outline_samples(
@@ -40,12 +44,26 @@ def outline_samples(
     hl, hw = length_m / 2 + margin_m, width_m / 2 + margin_m
     nl = max(1, math.ceil(2 * hl / spacing_m))
     nw = max(1, math.ceil(2 * hw / spacing_m))
-    xs = np.linspace(-hl, hl, nl + 1)
-    ys = np.linspace(-hw, hw, nw + 1)
-    pts = [np.stack([xs, np.full_like(xs, -hw)], 1), np.stack([xs, np.full_like(xs, hw)], 1)]
-    pts += [np.stack([np.full_like(ys, -hl), ys], 1), np.stack([np.full_like(ys, hl), ys], 1)]
-    pts.append(area_samples(length_m, width_m, min(0.5, spacing_m)))
-    return np.concatenate(pts)
+    xs, ys = _span(hl, nl), _span(hw, nw)
+    inside = area_samples(length_m, width_m, min(0.5, spacing_m))
+    a, b = xs.size, ys.size
+    out = np.empty((2 * a + 2 * b + len(inside), 2))  # the long sides, the short sides, the inside
+    out[0:a, 0] = out[a:2 * a, 0] = xs
+    out[0:a, 1], out[a:2 * a, 1] = -hw, hw
+    c = 2 * a
+    out[c:c + b, 0], out[c + b:c + 2 * b, 0] = -hl, hl
+    out[c:c + b, 1] = out[c + b:c + 2 * b, 1] = ys
+    out[c + 2 * b:] = inside
+    return out
+
+
+def _span(half: float, n: int) -> np.ndarray:
+    """n + 1 points evenly from -half to half: np.linspace(-half, half, n + 1) to the bit, without its overhead."""
+    out = np.arange(n + 1, dtype=np.float64)
+    out *= (half - -half) / n
+    out += -half
+    out[-1] = half
+    return out
 
 
 def place(local: np.ndarray, centres: np.ndarray, angle_rad: float) -> np.ndarray:
