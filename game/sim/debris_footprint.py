@@ -116,9 +116,19 @@ class Floor:
         self.free[1:-1, 1:-1] = inner
         # raster index of a point: floor(p * k) - (origin * k - 1), clipped onto the border
         self.shift = (x0 * k - 1, y0 * k - 1)
+        self._shift_xy = np.array(self.shift, dtype=np.float64)
+        self._last_xy = np.array([self.free.shape[1] - 1, self.free.shape[0] - 1], dtype=np.float64)
 
     def _index(self, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return self._window(*raster_index(pts))
+        # `_window(*raster_index(pts))` in a few whole-array steps: the cell
+        # numbers are whole floats, so shifting and clipping them is exact.
+        r = pts * FINE_PER_M
+        np.floor(r, out=r)
+        r -= self._shift_xy
+        np.maximum(r, 0.0, out=r)
+        np.minimum(r, self._last_xy, out=r)
+        r = r.astype(np.intp)
+        return r[..., 1], r[..., 0]
 
     def _window(self, ry: np.ndarray, rx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Station raster indices (see `raster_index`) as indices into this window's raster."""
