@@ -14,6 +14,7 @@ from game.sim import debris_footprint as fp
 from game.sim.debris_kinds import HEAVY_KG
 from game.sim.debris_space import _heavy_cells
 from game.sim.level import EventDef
+from game.sim.limits import MAX_MAP_SIDE
 from game.sim.world import step
 from tests.builders import ascii_world
 
@@ -120,3 +121,8 @@ def test_a_fall_looks_only_at_the_pieces_near_it(far, monkeypatch):
     w.physics.scratch.taken.clear()
     debris.spawn_debris(w, {"debris": "personal_effects", "count": 5, "region": [2, 1, 6, 4]})
     assert len(taken) == 5  # the five that fell, each once: what lies far off is never rasterised
+
+
+def test_kept_raster_cells_fit_the_int16_they_are_kept_in():
+    # debris_space._floor keeps each still piece's raster cells as int16: any map the loader takes must fit.
+    assert (MAX_MAP_SIDE + fp.SPOT_REACH_M) * fp.FINE_PER_M < np.iinfo(np.int16).max

@@ -201,11 +201,13 @@ def _floor(
             pos, angle = tuple(p.body.position), p.body.angle
             was = kept.get(i)
             if was is None or was[0] != (pos, angle):
-                was = kept[i] = ((pos, angle), *fp.taken_cells(p.length_m, p.width_m, pos, angle))
+                # int16 holds any raster index (MAX_MAP_SIDE x FINE_PER_M): a quarter of the memory
+                ry, rx = fp.taken_cells(p.length_m, p.width_m, pos, angle)
+                was = kept[i] = ((pos, angle), ry.astype(np.int16), rx.astype(np.int16))
             ys.append(was[1])
             xs.append(was[2])
     if ys:
-        floor.take_cells(np.concatenate(ys), np.concatenate(xs))
+        floor.take_cells(np.concatenate(ys).astype(np.intp), np.concatenate(xs).astype(np.intp))
     return floor
 
 
