@@ -174,14 +174,15 @@ def find_spot(
     `spot_window`).
     """
     outline = outline_samples(length_m, width_m, CLEARANCE_M, 1.0 / FINE_PER_M)
-    coarse = _coarse(length_m, width_m)
     want_arr = np.array([want], dtype=np.float64)
-    lattice = _lattice(area)
-    d2 = (lattice[:, 0] - want[0]) ** 2 + (lattice[:, 1] - want[1]) ** 2
     rings = None  # the lattice cut into rings about `want`, nearest first: worked out on first need
     for a in (angle, angle + math.pi / 2, 0.0, math.pi / 2):
         if floor.fits(outline, want_arr, a)[0]:
             return (float(want[0]), float(want[1])), a
+        if rings is None:  # (most pieces land where they were dropped and never get here)
+            coarse = _coarse(length_m, width_m)
+            lattice = _lattice(area)
+            d2 = (lattice[:, 0] - want[0]) ** 2 + (lattice[:, 1] - want[1]) ** 2
         done = []
         for ring in _rings(lattice, d2) if rings is None else rings:  # most fits are close: far rings wait
             done.append(ring)
