@@ -175,10 +175,21 @@ def build() -> Level:
 
 def drill_commands(level: Level) -> list[C.Command]:
     """The drill's orders at the first tick: the autopilot on, and everyone
-    walking to their matching place in the module across the station."""
+    walking to their matching place in the module across the station.
+
+    Across: in the module of the other row of its pair of rows (row 0 <-> 1,
+    2 <-> 3, ...; the crew are listed row by row). The drill has one pair; a
+    station with more rows of modules (benchmarks/bench_scaling.py) walks
+    the same drill in each pair, so each person's walk is the same length
+    whatever the size of the station."""
     cmds: list[C.Command] = [C.SetAutopilot(on=True)]
-    half = len(level.crew) // 2  # row 0's people, then row 1's, in the same order
-    cmds += [C.MoveTo(person_id=pid, cell=level.crew[(pid + half) % len(level.crew)].at) for pid in range(len(level.crew))]
+    n = len(level.crew)
+    per_row = len(level.crew) // max(1, len(level.modules) // COLS)  # people in a row of modules
+    for pid in range(n):
+        mate = pid + per_row if (pid // per_row) % 2 == 0 else pid - per_row
+        if mate >= n:  # an odd last row (not in any drill made here): across the whole station
+            mate = (pid + n // 2) % n
+        cmds.append(C.MoveTo(person_id=pid, cell=level.crew[mate].at))
     return cmds
 
 

@@ -19,16 +19,16 @@ import numpy as np
 
 from game.sim import autopilot, evacuation, prediction
 from game.sim import crew_events as ce
-from game.sim.action_base import DONE, RUNNING, Failed, can_act, place_name, run
+from game.sim.action_base import DONE, RUNNING, Action, Failed, Result, can_act, place_name, run
 from game.sim.care_actions import release
 from game.sim.discipline import close_now
 from game.sim.door_actions import CloseDoor
-from game.sim.movement import Walk, step_gusts
+from game.sim.movement import Crawl, Walk, step_gusts
 from game.sim.navigation import T_CUT, T_FLOOR
 from game.sim.orders import next_plan, order_words
 from game.sim.people import Evac, Order, Person, is_on_duty
 from game.sim.perception import CrewCaches, Perception, perceive
-from game.sim.physiology import UNCONSCIOUS
+from game.sim.physiology import CONSCIOUS, IMPAIRED, UNCONSCIOUS
 from game.sim.prediction import AirTrend
 from game.sim.state import cache, derived, synced
 
@@ -40,6 +40,8 @@ REPLAN_EVERY = 100  # ticks: a plan is made afresh at least this often while the
 BODY_EVERY = 5  # physiology's own cadence (game.sim.world): states only change on those ticks
 MAX_REPLANS = 6  # an order that fails this many times running is given up
 RESPONSE_KIT = ("suit", "lance", "crowbar", "respirator", "medkit")
+_WALKS = (Walk, Crawl)
+_ABLE = (CONSCIOUS, IMPAIRED)  # states in which a person can act (action_base.can_act)
 # Seconds from the alarm to moving (pre-movement time) for a drilled crew:
 # the awake take in the announcement, sleepers wake, orient and get up first.
 REACT_AWAKE_S = (40.0, 70.0)
@@ -373,6 +375,7 @@ def step_crew(world: "World", dt: float) -> None:
         autopilot.think(world)
     idle = []
     people = world.people
+    state = world.bodies.state
     for i in list(cs.active):
         p = people[i]
         a = p.action
@@ -383,6 +386,18 @@ def step_crew(world: "World", dt: float) -> None:
                 p.action = None
                 evacuation.finished(world, p, res)
                 idle.append(i)
+            continue
+        if (
+            a is not None and a.started and type(a) in _WALKS and not p.closing
+            and (p.order is None or p.plan_version[:2] == (cs.nav_version, cs.hazard_version))
+            and state[i] in _ABLE and p.carried_by < 0 and p.escorted_by < 0 and p.injury != "severe"
+        ):
+            # Walking on a plan nothing has touched: what _tick_person would
+            # find after its checks, without them (most of the crew, most ticks).
+            res = a.step(world, p, dt)
+            if res is RUNNING or _tick_person(world, p, dt, (a, res)):
+                continue
+            idle.append(i)
             continue
         if not _tick_person(world, p, dt):
             idle.append(i)
@@ -423,44 +438,50 @@ def _bodies_changed(world: "World") -> None:
     cs.seen.last_state = state.copy()
 
 
-def _tick_person(world: "World", p: Person, dt: float) -> bool:
-    """One tick of one person's doings; False once they have nothing to do."""
+def _tick_person(world: "World", p: Person, dt: float, ran: tuple[Action, Result] | None = None) -> bool:
+    """One tick of one person's doings; False once they have nothing to do.
+
+    `ran`: the action this tick's step already ran (they could act, and the
+    plan was still good), with what it returned: carry on from there."""
     cs = world.crew
-    if not can_act(world, p):
+    if ran is None and not can_act(world, p):
         return p.order is not None and int(world.bodies.state[p.id]) < UNCONSCIOUS
     for _ in range(4):  # start the next action in the same tick when one ends
-        if p.closing:
-            door_id = close_now(world, p)
-            if door_id is not None:
-                # through a pressure door they opened: shut it, then go on as planned
-                if p.action is not None:
-                    p.plan.insert(0, p.action)
-                p.action = CloseDoor(door_id, only_if_last=True)
-        if p.action is None:
-            if p.order is not None and (not p.plan or not cs.plan_still_good(world, p)):
-                nxt = next_plan(world, p)
-                if nxt is DONE:
-                    cs.end_order(world, p, "done")
-                    return False
-                if isinstance(nxt, Failed):
-                    p.blocked = nxt.reason
-                    n = cs.failures.get(p.id, 0) + 1
-                    cs.failures[p.id] = n
-                    if n >= MAX_REPLANS or p.order.source == "player":
-                        cs.end_order(world, p, nxt.reason)
+        if ran is not None:
+            (act, res), ran = ran, None
+        else:
+            if p.closing:
+                door_id = close_now(world, p)
+                if door_id is not None:
+                    # through a pressure door they opened: shut it, then go on as planned
+                    if p.action is not None:
+                        p.plan.insert(0, p.action)
+                    p.action = CloseDoor(door_id, only_if_last=True)
+            if p.action is None:
+                if p.order is not None and (not p.plan or not cs.plan_still_good(world, p)):
+                    nxt = next_plan(world, p)
+                    if nxt is DONE:
+                        cs.end_order(world, p, "done")
                         return False
-                    return True
-                p.plan = list(nxt)
-                p.plan_version = cs.plan_stamp(world)
-            if not p.plan:
-                return p.order is not None or p.evac == Evac.MOVING
-            p.action = p.plan.pop(0)
-        act = p.action
-        # The world changed under a walk or a wait: plan again from here.
-        if act.kind in ("walk", "crawl", "wait") and p.order is not None and not cs.plan_still_good(world, p):
-            cs.stop(world, p)
-            continue
-        res = run(world, p, act, dt)
+                    if isinstance(nxt, Failed):
+                        p.blocked = nxt.reason
+                        n = cs.failures.get(p.id, 0) + 1
+                        cs.failures[p.id] = n
+                        if n >= MAX_REPLANS or p.order.source == "player":
+                            cs.end_order(world, p, nxt.reason)
+                            return False
+                        return True
+                    p.plan = list(nxt)
+                    p.plan_version = cs.plan_stamp(world)
+                if not p.plan:
+                    return p.order is not None or p.evac == Evac.MOVING
+                p.action = p.plan.pop(0)
+            act = p.action
+            # The world changed under a walk or a wait: plan again from here.
+            if act.kind in ("walk", "crawl", "wait") and p.order is not None and not cs.plan_still_good(world, p):
+                cs.stop(world, p)
+                continue
+            res = run(world, p, act, dt)
         if res is RUNNING:
             return True
         p.action = None

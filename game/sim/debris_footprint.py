@@ -12,7 +12,9 @@ was deep, squeezing the outer ones of a pile into the walls.)
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -27,8 +29,11 @@ def area_samples(length_m: float, width_m: float, spacing_m: float = SAMPLE_SPAC
     ny = max(1, math.ceil(width_m / spacing_m))
     lx = (np.arange(nx) + 0.5) / nx * length_m - length_m / 2
     ly = (np.arange(ny) + 0.5) / ny * width_m - width_m / 2
-    gx, gy = np.meshgrid(lx, ly, indexing="ij")
-    return np.stack([gx.ravel(), gy.ravel()], axis=1)
+    out = np.empty((nx * ny, 2))  # x-major (filled in place: called for every piece that falls)
+    grid = out.reshape(nx, ny, 2)
+    grid[:, :, 0] = lx[:, None]
+    grid[:, :, 1] = ly[None, :]
+    return out
 
 
 def outline_samples(
@@ -39,12 +44,26 @@ def outline_samples(
     hl, hw = length_m / 2 + margin_m, width_m / 2 + margin_m
     nl = max(1, math.ceil(2 * hl / spacing_m))
     nw = max(1, math.ceil(2 * hw / spacing_m))
-    xs = np.linspace(-hl, hl, nl + 1)
-    ys = np.linspace(-hw, hw, nw + 1)
-    pts = [np.stack([xs, np.full_like(xs, -hw)], 1), np.stack([xs, np.full_like(xs, hw)], 1)]
-    pts += [np.stack([np.full_like(ys, -hl), ys], 1), np.stack([np.full_like(ys, hl), ys], 1)]
-    pts.append(area_samples(length_m, width_m, min(0.5, spacing_m)))
-    return np.concatenate(pts)
+    xs, ys = _span(hl, nl), _span(hw, nw)
+    inside = area_samples(length_m, width_m, min(0.5, spacing_m))
+    a, b = xs.size, ys.size
+    out = np.empty((2 * a + 2 * b + len(inside), 2))  # the long sides, the short sides, the inside
+    out[0:a, 0] = out[a:2 * a, 0] = xs
+    out[0:a, 1], out[a:2 * a, 1] = -hw, hw
+    c = 2 * a
+    out[c:c + b, 0], out[c + b:c + 2 * b, 0] = -hl, hl
+    out[c:c + b, 1] = out[c + b:c + 2 * b, 1] = ys
+    out[c + 2 * b:] = inside
+    return out
+
+
+def _span(half: float, n: int) -> np.ndarray:
+    """n + 1 points evenly from -half to half: np.linspace(-half, half, n + 1) to the bit, without its overhead."""
+    out = np.arange(n + 1, dtype=np.float64)
+    out *= (half - -half) / n
+    out += -half
+    out[-1] = half
+    return out
 
 
 def place(local: np.ndarray, centres: np.ndarray, angle_rad: float) -> np.ndarray:
@@ -97,18 +116,35 @@ class Floor:
         self.free[1:-1, 1:-1] = inner
         # raster index of a point: floor(p * k) - (origin * k - 1), clipped onto the border
         self.shift = (x0 * k - 1, y0 * k - 1)
+        self._shift_xy = np.array(self.shift, dtype=np.float64)
+        self._last_xy = np.array([self.free.shape[1] - 1, self.free.shape[0] - 1], dtype=np.float64)
 
     def _index(self, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # `_window(*raster_index(pts))` in a few whole-array steps: the cell
+        # numbers are whole floats, so shifting and clipping them is exact.
+        r = pts * FINE_PER_M
+        np.floor(r, out=r)
+        r -= self._shift_xy
+        np.maximum(r, 0.0, out=r)
+        np.minimum(r, self._last_xy, out=r)
+        r = r.astype(np.intp)
+        return r[..., 1], r[..., 0]
+
+    def _window(self, ry: np.ndarray, rx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Station raster indices (see `raster_index`) as indices into this window's raster."""
         h, w = self.free.shape
-        cx = np.floor(pts[..., 0] * FINE_PER_M).astype(np.int64) - self.shift[0]
-        cy = np.floor(pts[..., 1] * FINE_PER_M).astype(np.int64) - self.shift[1]
-        return np.clip(cy, 0, h - 1), np.clip(cx, 0, w - 1)
+        cy, cx = ry - self.shift[1], rx - self.shift[0]
+        np.maximum(cy, 0, out=cy)
+        np.maximum(cx, 0, out=cx)
+        return np.minimum(cy, h - 1, out=cy), np.minimum(cx, w - 1, out=cx)
 
     def take(self, length_m: float, width_m: float, pos: tuple[float, float], angle: float) -> None:
         """Mark every raster cell the rectangle (grown by CLEARANCE_M) touches as taken."""
-        step = 0.5 / FINE_PER_M  # half a raster cell: no cell under the rectangle is missed
-        local = area_samples(length_m + 2 * CLEARANCE_M + step, width_m + 2 * CLEARANCE_M + step, step)
-        cy, cx = self._index(place(local, np.array([pos], dtype=np.float64), angle)[0])
+        self.take_cells(*taken_cells(length_m, width_m, pos, angle))
+
+    def take_cells(self, ry: np.ndarray, rx: np.ndarray) -> None:
+        """Mark station raster cells (`taken_cells` of one piece or of many, joined) as taken."""
+        cy, cx = self._window(ry, rx)
         self.free[cy, cx] = False
         self.free[0, :] = self.free[-1, :] = False  # (clipped points land on the border: it stays taken)
         self.free[:, 0] = self.free[:, -1] = False
@@ -138,22 +174,73 @@ def find_spot(
     `spot_window`).
     """
     outline = outline_samples(length_m, width_m, CLEARANCE_M, 1.0 / FINE_PER_M)
-    coarse = _coarse(length_m, width_m)
     want_arr = np.array([want], dtype=np.float64)
-    x0, y0, x1, y1 = area
-    gx = np.arange(math.floor((x0 - 1.0) * 10), math.ceil((x1 + 1.0) * 10) + 1) / 10.0
-    gy = np.arange(math.floor((y0 - 1.0) * 10), math.ceil((y1 + 1.0) * 10) + 1) / 10.0
-    cx, cy = np.meshgrid(gx, gy, indexing="xy")
-    lattice = np.stack([cx.ravel(), cy.ravel()], axis=1)
-    d2 = (lattice[:, 0] - want[0]) ** 2 + (lattice[:, 1] - want[1]) ** 2
-    lattice = lattice[np.argsort(d2, kind="stable")]
+    rings = None  # the lattice cut into rings about `want`, nearest first: worked out on first need
     for a in (angle, angle + math.pi / 2, 0.0, math.pi / 2):
         if floor.fits(outline, want_arr, a)[0]:
             return (float(want[0]), float(want[1])), a
-        spot = _nearest_fit(floor, outline, lattice[floor.fits(coarse, lattice, a)], a)
-        if spot is not None:
-            return spot, a
+        if rings is None:  # (most pieces land where they were dropped and never get here)
+            coarse = _coarse(length_m, width_m)
+            lattice = _lattice(area)
+            d2 = (lattice[:, 0] - want[0]) ** 2 + (lattice[:, 1] - want[1]) ** 2
+        done = []
+        for ring in _rings(lattice, d2) if rings is None else rings:  # most fits are close: far rings wait
+            done.append(ring)
+            spot = _nearest_fit(floor, outline, ring[floor.fits(coarse, ring, a)], a)
+            if spot is not None:
+                return spot, a
+        rings = done  # all of them by now: the next angle goes through the same
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _lattice(area: tuple[float, float, float, float]) -> np.ndarray:
+    """The 0.1 m candidate centres over `area` grown by 1 m, in row order (x fastest)."""
+    x0, y0, x1, y1 = area
+    gx = np.arange(math.floor((x0 - 1.0) * 10), math.ceil((x1 + 1.0) * 10) + 1) / 10.0
+    gy = np.arange(math.floor((y0 - 1.0) * 10), math.ceil((y1 + 1.0) * 10) + 1) / 10.0
+    out = np.stack([np.tile(gx, gy.size), np.repeat(gy, gx.size)], axis=1)
+    out.flags.writeable = False  # kept for the next piece of the same fall
+    return out
+
+
+FIRST_RING_M = 0.5  # the nearest ring's radius; each next one reaches twice as far
+
+
+def _rings(lattice: np.ndarray, d2: np.ndarray) -> Iterator[np.ndarray]:
+    """The candidates by distance band (radius FIRST_RING_M, doubling), each
+    sorted nearest first with ties in lattice order: together, the whole
+    lattice in the order of one stable sort, without sorting all of it."""
+    lo, r = -1.0, FIRST_RING_M
+    top = float(d2.max()) if d2.size else -1.0
+    while lo < top:
+        hi = r * r
+        band = np.flatnonzero((d2 > lo) & (d2 <= hi))
+        if band.size:
+            yield lattice[band[np.argsort(d2[band], kind="stable")]]
+        lo, r = hi, r * 2.0
+
+
+def raster_index(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(y, x) of the station-wide FINE_PER_M raster cell each point lies in."""
+    return (np.floor(pts[..., 1] * FINE_PER_M).astype(np.int64), np.floor(pts[..., 0] * FINE_PER_M).astype(np.int64))
+
+
+def taken_cells(length_m: float, width_m: float, pos: tuple[float, float], angle: float) -> tuple[np.ndarray, np.ndarray]:
+    """The station raster cells (y, x) a rectangle lying at `pos`, `angle` takes
+    (grown by CLEARANCE_M): what `Floor.take` marks, kept by callers for a piece
+    that has not moved since."""
+    return raster_index(place(_take_samples(length_m, width_m), np.array([pos], dtype=np.float64), angle)[0])
+
+
+@functools.lru_cache(maxsize=2048)
+def _take_samples(length_m: float, width_m: float) -> np.ndarray:
+    """The points `Floor.take` marks for a rectangle: half a raster cell apart over it grown
+    by CLEARANCE_M (kept: a piece lying in a busy spot is taken again at every fall near it)."""
+    step = 0.5 / FINE_PER_M  # half a raster cell: no cell under the rectangle is missed
+    local = area_samples(length_m + 2 * CLEARANCE_M + step, width_m + 2 * CLEARANCE_M + step, step)
+    local.flags.writeable = False
+    return local
 
 
 # How far past a search area a fitted piece can reach: the lattice's 1 m and

@@ -117,7 +117,12 @@ def _add_piece(
     st.space.add(body, shape)
     piece = Piece(len(st.pieces), kind.name, mass_kg, length_m, width_m, body, shape)
     st.pieces.append(piece)
+    sc = st.scratch
+    index_current = sc.shape_index_version == st.version
     st.version += 1
+    if index_current:  # keep the shape index up to date rather than rebuild it from every piece
+        sc.shape_index[id(shape)] = piece.id
+        sc.shape_index_version = st.version
     return piece.id
 
 
@@ -140,8 +145,27 @@ def _area_for(params: dict[str, Any]) -> tuple[float, float, float, float, bool]
     raise ValueError("debris_fall needs 'at' or 'region'")
 
 
-def _heavy_cells(world: "World") -> np.ndarray:
-    return occupancy(world)[0]
+def _heavy_cells(world: "World", area: tuple[float, float, float, float]) -> np.ndarray:
+    """The cells heavy debris lies on (as `occupancy` blocks them) over the Floor
+    window of `area`, False elsewhere: only the heavy pieces near are sampled,
+    so a fall costs the same however much debris lies elsewhere."""
+    st = world.physics
+    shape = st.passable.shape
+    out = np.zeros(shape, dtype=bool)
+    x0, y0, x1, y1 = fp.spot_window(area, shape)
+    index = _shape_index(st)
+    hits = st.space.bb_query(pymunk.BB(x0, y0, x1, y1), _PLUG_QUERY)
+    heavy = [st.pieces[i] for i in sorted(k for k in (index.get(id(s)) for s in hits) if k is not None)]
+    heavy = [p for p in heavy if p.heavy]
+    if not heavy:
+        return out
+    locs = [fp.area_samples(p.length_m, p.width_m) for p in heavy]
+    slot = np.repeat(np.arange(len(heavy)), [len(loc) for loc in locs])
+    pos = np.array([tuple(p.body.position) for p in heavy], dtype=np.float64)
+    angle = np.array([p.body.angle for p in heavy], dtype=np.float64)
+    flat, inside = fp.sample_cells(np.concatenate(locs), slot, pos, angle, shape)
+    out.flat[flat[inside]] = True
+    return out
 
 
 def _floor(
@@ -158,10 +182,23 @@ def _floor(
     skip = set(moving)
     x0, y0, x1, y1 = box
     hits = st.space.bb_query(pymunk.BB(x0, y0, x1, y1), _PLUG_QUERY)
+    # Each piece's raster cells are kept while it lies still: a piece in a busy
+    # spot is taken again at every fall near it, and most lie asleep by then.
+    kept = st.scratch.taken
+    ys, xs = [], []
     for i in sorted(k for k in (index.get(id(s)) for s in hits) if k is not None):
         p = st.pieces[i]
         if i not in skip and (p.heavy or not heavy_only):
-            floor.take(p.length_m, p.width_m, tuple(p.body.position), p.body.angle)
+            pos, angle = tuple(p.body.position), p.body.angle
+            was = kept.get(i)
+            if was is None or was[0] != (pos, angle):
+                # int16 holds any raster index (MAX_MAP_SIDE x FINE_PER_M): a quarter of the memory
+                ry, rx = fp.taken_cells(p.length_m, p.width_m, pos, angle)
+                was = kept[i] = ((pos, angle), ry.astype(np.int16), rx.astype(np.int16))
+            ys.append(was[1])
+            xs.append(was[2])
+    if ys:
+        floor.take_cells(np.concatenate(ys).astype(np.intp), np.concatenate(xs).astype(np.intp))
     return floor
 
 
@@ -197,7 +234,7 @@ def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
         want = ((x0 + x1) / 2, (y0 + y1) / 2) if placed and count == 1 else (x0 + ux * (x1 - x0), y0 + uy * (y1 - y0))
         heavy = mass >= HEAVY_KG
         if floor is None:
-            free = st.passable if heavy else st.passable & ~_heavy_cells(world)
+            free = st.passable if heavy else st.passable & ~_heavy_cells(world, (x0, y0, x1, y1))
             floor = _floor(world, (x0, y0, x1, y1), free, heavy_only=heavy)
         spot = fp.find_spot(floor, length, width, want, angle, (x0, y0, x1, y1))
         if spot is None:
@@ -234,7 +271,7 @@ def _knock_aside(world: "World", piece_id: int) -> None:
         x, y, a = sc.state[i, 0:3].tolist()
         around = (x - 2.0, y - 2.0, x + 2.0, y + 2.0)
         # Worked out afresh for each: the ones moved before it are where they went.
-        floor = _floor(world, around, st.passable & ~_heavy_cells(world), heavy_only=False, moving=(i,))
+        floor = _floor(world, around, st.passable & ~_heavy_cells(world, around), heavy_only=False, moving=(i,))
         spot = fp.find_spot(floor, p.length_m, p.width_m, (x, y), a, around)
         if spot is not None:
             _move_piece(st, p, spot[0], spot[1])

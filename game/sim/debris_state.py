@@ -155,7 +155,11 @@ class _Scratch:
         self.shape_index: dict[int, int] = {}
         self.shape_index_version = -1
         self.samples_by_id: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.taken: dict[int, tuple] = {}  # piece id -> ((pos, angle), raster y, x) it takes lying there (see _floor)
         self.body_ids: dict[int, int] = {}
+        self.piece_const = np.zeros((0, 6))  # see _piece_constants
+        self.piece_bid = np.zeros(0, dtype=np.uintp)
+        self.piece_ptr: list = []
         self.px: list[float] = []  # where each person's body is bound by the end of the step
         self.py: list[float] = []
 
@@ -234,31 +238,33 @@ def _tables(st: PhysicsState) -> _Scratch:
     if sc.version == st.version and sc.n_people == len(st.people):
         return sc
     pieces, nd, npp = st.pieces, len(st.pieces), len(st.people)
-    kinds = [KINDS[p.kind] for p in pieces]
     sc.nd, sc.npp = nd, npp
-    sc.alive = np.array([p.alive for p in pieces], dtype=bool)
+    sc.alive = np.array([p.body is not None for p in pieces], dtype=bool)
     sc.live_idx = np.flatnonzero(sc.alive)
-    sc.length = np.array([p.length_m for p in pieces], dtype=np.float64)
-    sc.width = np.array([p.width_m for p in pieces], dtype=np.float64)
-    sc.mass = np.array([p.mass_kg for p in pieces], dtype=np.float64)
+    const = _piece_constants(sc, pieces)
+    sc.length, sc.width, sc.mass = const[:, 0], const[:, 1], const[:, 2]
     sc.heavy = sc.mass >= HEAVY_KG
-    cda = np.array([k.drag_area_m2(p.length_m, p.width_m) for k, p in zip(kinds, pieces)], dtype=np.float64)
+    cda = const[:, 3]
     sc.drag_k = 0.5 * cda / np.maximum(sc.mass, 1e-9)  # drag m/s2 per (kg/m3 x (m/s)2)
-    sc.mu_g = np.array([k.floor_mu * MARS_G_M_S2 for k in kinds], dtype=np.float64)
+    sc.mu_g = const[:, 4]
     # Quick wind tests on squared relative wind speed, at the density bound.
     base = sc.mu_g / (st.rho_bound * np.maximum(sc.drag_k, 1e-12))
     sc.u2_relevant = DRAG_RELEVANT * base
     sc.u2_wake = base
-    sc.plug_f = np.array([k.plug_fraction for k in kinds], dtype=np.float64)
-    ids = sc.body_ids  # a piece keeps its body for life: look each id up once
-    pairs = [(ids[p.id] if p.id in ids else ids.setdefault(p.id, p.body.id), p.id) for p in pieces if p.body is not None]
-    pairs += [(b.id, nd + j) for j, b in enumerate(st.people)]
-    pairs += [(st.walls_body.id, -1), (st.space.static_body.id, -1)]
-    pairs.sort()
-    sc.sorted_ids = np.array([a for a, _ in pairs], dtype=np.uintp)
-    sc.sorted_slot = np.array([b for _, b in pairs], dtype=np.int64)
+    sc.plug_f = const[:, 5]
+    live = sc.live_idx
+    people_ids = np.array([b.id for b in st.people], dtype=np.uintp)
+    statics = np.array([st.walls_body.id, st.space.static_body.id], dtype=np.uintp)
+    body_ids = np.concatenate([sc.piece_bid[live], people_ids, statics])
+    slots = np.concatenate([live, nd + np.arange(npp, dtype=np.int64), np.array([-1, -1], dtype=np.int64)])
+    by_id = np.lexsort((slots, body_ids))  # by body id, then slot
+    sc.sorted_ids = body_ids[by_id]
+    sc.sorted_slot = slots[by_id]
     sc.static_ids = (st.walls_body.id, st.space.static_body.id)
-    sc.ptr = [p.body._body if p.body is not None else None for p in pieces] + [b._body for b in st.people]
+    ptr = list(sc.piece_ptr)
+    for k in np.flatnonzero(~sc.alive).tolist():
+        ptr[k] = None
+    sc.ptr = ptr + [b._body for b in st.people]
     sc.state = np.zeros((nd + npp, 6))  # x, y, angle, vx, vy, spin per slot; filled by the next read
     old_n = sc.stall_u2.size  # pieces keep their ids: keep what is known of them
     sc.stall_u2 = np.concatenate([sc.stall_u2[:nd], np.zeros(max(0, nd - old_n))])
@@ -267,7 +273,7 @@ def _tables(st: PhysicsState) -> _Scratch:
     sc.order = _EMPTY
     sc.order_ids = b""
     sc.order_fresh = False
-    sc.slot_of = {b: k for b, k in pairs if 0 <= k < nd}  # body id -> piece slot
+    sc.slot_of = dict(zip(sc.piece_bid[live].tolist(), live.tolist()))  # body id -> piece slot
     sc.awake = _EMPTY
     if len(sc.px) != npp:
         known = min(len(sc.px), npp)
@@ -280,6 +286,28 @@ def _tables(st: PhysicsState) -> _Scratch:
     sc.maybe_awake = True
     sc.occ_key = sc.by_holes_key = None
     return sc
+
+
+def _piece_constants(sc: _Scratch, pieces: list[Piece]) -> np.ndarray:
+    """Per piece: length, width, mass, drag area, mu g, plug fraction; with its
+    body's id and pointer (`sc.piece_bid`, `sc.piece_ptr`). A piece's are fixed
+    for life (a cut makes new pieces), so only the pieces new since the last
+    call are looked at: a fall does not cost a pass over all the debris."""
+    known = len(sc.piece_ptr)
+    new = pieces[known:]
+    if new:
+        kinds = [KINDS[p.kind] for p in new]
+        rows = np.array(
+            [(p.length_m, p.width_m, p.mass_kg, k.drag_area_m2(p.length_m, p.width_m), k.floor_mu * MARS_G_M_S2,
+              k.plug_fraction) for k, p in zip(kinds, new)],
+            dtype=np.float64,
+        ).reshape(len(new), 6)
+        ids = sc.body_ids  # a piece keeps its body for life: look each id up once
+        bids = [ids[p.id] if p.id in ids else ids.setdefault(p.id, p.body.id) if p.body is not None else 0 for p in new]
+        sc.piece_const = np.concatenate([sc.piece_const, rows])
+        sc.piece_bid = np.concatenate([sc.piece_bid, np.array(bids, dtype=np.uintp)])
+        sc.piece_ptr += [p.body._body if p.body is not None else None for p in new]
+    return sc.piece_const[: len(pieces)]
 
 
 def _footprints(st: PhysicsState, sc: _Scratch) -> None:

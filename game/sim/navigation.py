@@ -296,7 +296,12 @@ class _Search:
             pf = self.pf
             pf.distance[...] = UNREACHED
             pf.traversal[...] = self.travel0
-            pf.rebuild_frontier()
+            # What pf.rebuild_frontier() leaves here (no heuristic, an empty
+            # frontier), without its scan of every cell for a distance to
+            # push: none has one now. The scan grew with the station while
+            # the search itself grows with the route.
+            tcod.path.lib.TCOD_frontier_clear(pf._frontier_p)
+            pf._update_heuristic(None)
         pf = self.pf
         if self.start is not None:
             self.cost[self.start] = cost[self.start]

@@ -1,0 +1,128 @@
+"""A fall lands each piece on the clear deck nearest where it was dropped,
+and what that costs depends on the deck around the fall, not on the debris
+lying elsewhere in the station."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from game.sim import debris
+from game.sim import debris_footprint as fp
+from game.sim.debris_kinds import HEAVY_KG
+from game.sim.debris_space import _heavy_cells
+from game.sim.level import EventDef
+from game.sim.limits import MAX_MAP_SIDE
+from game.sim.world import step
+from tests.builders import ascii_world
+
+ROOM = """
+HHHHHHHHHHHHHH
+H............H
+H............H
+H............H
+H....#.......H
+H............H
+HHHHHHHHHHHHHH
+"""
+
+
+def fall(kind: str, count: int = 1, **where) -> EventDef:
+    return EventDef(0.0, "debris_fall", {"debris": kind, "count": count, **{k: list(v) if isinstance(v, tuple) else v for k, v in where.items()}})
+
+
+def nearest_by_sorting_everything(floor, length, width, want, angle, area):
+    """The rule spelled out: every lattice point sorted by distance (ties in lattice order),
+    the first where the outline and the few coarse points fit."""
+    outline = fp.outline_samples(length, width, fp.CLEARANCE_M, 1.0 / fp.FINE_PER_M)
+    pts = np.concatenate([outline, fp._coarse(length, width)])
+    x0, y0, x1, y1 = area
+    gx = np.arange(math.floor((x0 - 1.0) * 10), math.ceil((x1 + 1.0) * 10) + 1) / 10.0
+    gy = np.arange(math.floor((y0 - 1.0) * 10), math.ceil((y1 + 1.0) * 10) + 1) / 10.0
+    cx, cy = np.meshgrid(gx, gy, indexing="xy")
+    lattice = np.stack([cx.ravel(), cy.ravel()], axis=1)
+    d2 = (lattice[:, 0] - want[0]) ** 2 + (lattice[:, 1] - want[1]) ** 2
+    lattice = lattice[np.argsort(d2, kind="stable")]
+    for a in (angle, angle + math.pi / 2, 0.0, math.pi / 2):
+        if floor.fits(outline, np.array([want]), a)[0]:
+            return (want[0], want[1]), a
+        ok = np.flatnonzero(floor.fits(pts, lattice, a))
+        if ok.size:
+            return (float(lattice[ok[0], 0]), float(lattice[ok[0], 1])), a
+    return None
+
+
+def test_a_piece_lands_on_the_free_spot_nearest_where_it_was_dropped():
+    # A crowded room: the searched rings must give the very spot a sort of the whole lattice gives.
+    free = np.zeros((6, 10), dtype=bool)
+    free[1:5, 1:9] = True
+    free[3, 4] = False
+    area = (2.0, 1.0, 7.0, 3.0)
+    floor = fp.Floor(free, fp.spot_window(area, free.shape))
+    rng = np.random.default_rng(5)
+    landed = 0
+    for _ in range(24):
+        length, width = 0.3 + 1.2 * rng.random(), 0.2 + 0.4 * rng.random()
+        want = (float(2.0 + 5.0 * rng.random()), float(1.0 + 2.0 * rng.random()))
+        angle = float(rng.random() * math.pi)
+        got = fp.find_spot(floor, length, width, want, angle, area)
+        assert got == nearest_by_sorting_everything(floor, length, width, want, angle, area)
+        if got is not None:
+            floor.take(length, width, got[0], got[1])
+            landed += 1
+    assert 8 < landed < 24  # the room filled up: later pieces had to look further, some found no room
+
+
+def test_light_debris_falls_clear_of_the_cells_under_a_beam():
+    w = ascii_world(ROOM, events=[
+        fall("support_beam", at=(6, 2), angle_deg=0.0),
+        fall("insulation", count=12, region=(3, 1, 9, 3)),
+    ])
+    step(w)  # both falls, in order, in the first tick; nothing has slid yet
+    blocked, _ = debris.occupancy(w)
+    assert blocked[2, 5:8].all()  # a 3-4 m beam centred on (6.5, 2.5)
+    for r in debris.debris_records(w):
+        if r["heavy"]:
+            continue
+        local = fp.area_samples(*r["size_m"])
+        pts = fp.place(local, np.array([r["position"]]), math.radians(r["angle_deg"]))[0]
+        assert not blocked[pts[:, 1].astype(int), pts[:, 0].astype(int)].any()
+    assert sum(not r["heavy"] for r in debris.debris_records(w)) >= 6
+
+
+def test_heavy_cells_near_a_fall_are_the_cells_heavy_debris_blocks():
+    w = ascii_world(ROOM, events=[
+        fall("support_beam", at=(3, 2), angle_deg=90.0),
+        fall("support_beam", at=(9, 3), angle_deg=30.0),
+        fall("ceiling_panel", count=4, region=(1, 1, 12, 5)),
+    ])
+    step(w)
+    assert sum(r["mass_kg"] >= HEAVY_KG for r in debris.debris_records(w)) == 2
+    blocked, _ = debris.occupancy(w)
+    area = (6.0, 2.0, 7.0, 3.0)
+    x0, y0, x1, y1 = fp.spot_window(area, blocked.shape)
+    near = _heavy_cells(w, area)
+    assert blocked.any() and np.array_equal(near[y0:y1, x0:x1], blocked[y0:y1, x0:x1])
+
+
+@pytest.mark.parametrize("far", [0, 60])
+def test_a_fall_looks_only_at_the_pieces_near_it(far, monkeypatch):
+    # Pieces lying far away are never rasterised for a fall elsewhere.
+    rows = ROOM.strip().splitlines()
+    wide = "\n".join(r[:-1] + "." * 30 + r[-1] if 0 < i < len(rows) - 1 else r + "H" * 30 for i, r in enumerate(rows))
+    events = [fall("personal_effects", count=far, region=(30, 1, 40, 5))] if far else []
+    w = ascii_world(wide, events=events)
+    step(w)
+    taken = []
+    real = fp.taken_cells
+    monkeypatch.setattr(fp, "taken_cells", lambda *a: taken.append(a) or real(*a))
+    w.physics.scratch.taken.clear()
+    debris.spawn_debris(w, {"debris": "personal_effects", "count": 5, "region": [2, 1, 6, 4]})
+    assert len(taken) == 5  # the five that fell, each once: what lies far off is never rasterised
+
+
+def test_kept_raster_cells_fit_the_int16_they_are_kept_in():
+    # debris_space._floor keeps each still piece's raster cells as int16: any map the loader takes must fit.
+    assert (MAX_MAP_SIDE + fp.SPOT_REACH_M) * fp.FINE_PER_M < np.iinfo(np.int16).max
