@@ -300,6 +300,8 @@ class _Search:
             # frontier), without its scan of every cell for a distance to
             # push: none has one now. The scan grew with the station while
             # the search itself grows with the route.
+            # These are tcod's own internals, pinned with tcod (requirements.txt):
+            # an upgrade that changes them fails the route tests, not silently.
             tcod.path.lib.TCOD_frontier_clear(pf._frontier_p)
             pf._update_heuristic(None)
         pf = self.pf
