@@ -109,12 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     conv.add_argument("output", metavar="OUT", help="file to write (.toml or .tmj)")
     gen = sub.add_parser("generate", help="generate a habitat and incident, calibrated to a difficulty",
                          description="Lay out a habitat from a seed, put an incident in it, and move the incident until "
-                                     "the autopilot wins it as often as the difficulty asks (measured, in parallel). Exit code 2: "
+                                     "the autopilot succeeds in it as often as the difficulty asks (measured, in parallel). Exit code 2: "
                                      "the band was not reached (the file is written with the closest rate it measured).")
     gen.add_argument("--seed", type=_seed, required=True, help="the habitat's seed (same arguments, same file)")
     gen.add_argument("--modules", type=int, default=DEFAULT_MODULES, choices=range(MIN_MODULES, MAX_MODULES + 1),
                      metavar="K", help=f"modules in the habitat ({MIN_MODULES}-{MAX_MODULES}, default {DEFAULT_MODULES})")
-    gen.add_argument("--difficulty", choices=DIFFICULTIES, default="normal", help="target band of autopilot wins")
+    gen.add_argument("--difficulty", choices=DIFFICULTIES, default="normal", help="target band of the autopilot's success rate")
     gen.add_argument("--workers", type=int, default=default_workers(), help="parallel runs while calibrating")
     gen.add_argument("-o", "--output", required=True, metavar="LEVEL.toml", help="file to write")
     training_cli.add_parsers(sub)

@@ -140,7 +140,7 @@ def test_the_menu_lists_the_campaign_with_its_difficulty(tmp_path):
     line = menu.texts[menu.selected]
     assert line.startswith("The feed")
     assert line.endswith(f"[{100 * diff['success_rate']:.0f} %, score {diff['score_median']:.0f}]")
-    assert "autopilot wins" in menu.briefing.html_text and "par " in menu.briefing.html_text
+    assert "autopilot succeeds in" in menu.briefing.html_text and "par " in menu.briefing.html_text
     surf = pygame.Surface(SIZE)
     ctx.manager.update(0.0)
     menu.draw(surf)
