@@ -88,7 +88,7 @@ class Difficulty:
         return "very hard"
 
     def words(self) -> str:
-        """One line for the menu: how often the autopilot succeeds (wins with a passing score), and the spread of its scores."""
+        """One line for the menu: how often the autopilot succeeds (wins, scoring a pass), and its scores."""
         return (f"{self.band}: the autopilot succeeds in {100 * self.success_rate:.0f} % of {self.seeds} seeds, score "
                 f"{self.score_p10:.0f}-{self.score_p90:.0f} (median {self.score_median:.0f})")
 
