@@ -55,7 +55,6 @@ HAUL_PACE = 0.25
 MAX_SLIDE_M = 3.0  # a pushed person catches hold of something within a few cells
 
 
-_FELT2 = WIND_FELT_M_S * WIND_FELT_M_S
 _SPEED_BY_STATE = tuple(float(v) for v in speed_factor(np.arange(4)))
 _FLOOR, _CUT = int(Tile.FLOOR), int(Tile.CUT)
 
@@ -187,49 +186,22 @@ class Walk(Action):
         return RUNNING
 
     def step(self, world: "World", p: "Person", dt: float) -> Result:
-        # Everyone on the move runs this every tick: `advance`, `effort` and
-        # `wind_pace` are written out here, with the same arithmetic.
         if dt <= 0.0:
             return RUNNING
         budget = speed_now(world, p) * dt
         if budget <= 0.0:
             return Failed("cannot move")
         cells = self.cells
-        tiles, slow = world.grid.tiles, world.crew.seen.slow
-        wx, wy = world.atmos.wind_x, world.atmos.wind_y
-        windy = wx.shape == tiles.shape
         while budget > 0.0 and self.i < len(cells):
             nxt = cells[self.i]
-            x, y = p.x, p.y
-            here = (int(x), int(y))
-            if here != nxt:
+            if p.cell != nxt:
                 why = passable_now(world, nxt)
                 if why is not None:
                     p.path = list(cells[self.i:])
                     return Failed(why)
-            nx, ny = nxt
-            tx, ty = nx + 0.5, ny + 0.5
-            dx, dy = tx - x, ty - y
-            dist = math.hypot(dx, dy)
-            pace = 1.0
-            if dist > 0.0 and windy:
-                ux, uy = float(wx[here[1], here[0]]), float(wy[here[1], here[0]])
-                if ux * ux + uy * uy >= _FELT2:
-                    pace = wind_pace(world, p, dx / dist, dy / dist)
-            f = float(slow[ny, nx])
-            if tiles[ny, nx] == _CUT:
-                f /= CRAWL_FACTOR
-            f = f / pace
-            need = dist * f
-            if need <= budget:
-                p.x, p.y = tx, ty
-                budget = budget - need
+            arrived, budget = advance(world, p, nxt, budget)
+            if arrived:
                 self.i += 1
-            else:
-                step = budget / f
-                p.x += dx / dist * step
-                p.y += dy / dist * step
-                budget = 0.0
         if p.carrying >= 0 or p.escorting >= 0:
             carry_along(world, p)
         self.elapsed_s += dt
