@@ -41,6 +41,7 @@ from game.sim.debris_state import (
     _mouth,
     _move_piece,
     _read,
+    _Scratch,
     _shape_index,
     _sync_people,
 )
@@ -127,10 +128,9 @@ def _add_piece(
 
 
 def _remove_piece(st: PhysicsState, piece: Piece) -> None:
-    st.space.remove(piece.body, piece.shape, *piece.joints)
+    st.space.remove(piece.body, piece.shape)
     piece.body = None
     piece.shape = None
-    piece.joints = ()
     st.version += 1
 
 

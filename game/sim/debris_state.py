@@ -104,7 +104,6 @@ class Piece:
     # In the space: hashed from there (PhysicsState.space), with the solver's state.
     body: pymunk.Body | None = synced(default=None)
     shape: pymunk.Poly | None = synced(default=None)
-    joints: tuple[pymunk.Constraint, ...] = synced(default=())  # floor friction
 
     @property
     def heavy(self) -> bool:
@@ -194,7 +193,7 @@ def _space_bytes(st: "PhysicsState") -> bytes:
 @dataclass
 class PhysicsState:
     space: pymunk.Space | None = synced(default=None, encode=lambda st: _space_bytes(st))
-    walls_body: pymunk.Body | None = derived(default=None)  # static: walls hang on it, floor joints pull on it
+    walls_body: pymunk.Body | None = derived(default=None)  # static: the walls hang on it
     walls: WallSet | None = derived(default=None)  # built from the grid and the doors
     passable: np.ndarray = derived(default_factory=lambda: np.zeros((0, 0), dtype=bool))
     pieces: list[Piece] = synced(default_factory=list, encode=lambda st: _pieces_bytes(st))
@@ -492,7 +491,7 @@ def _dirty(st: PhysicsState, listing: bool = True) -> None:
 
 def _solver_bytes(st: PhysicsState, sc: _Scratch) -> bytes:
     """What the solver carries from step to step: the order it visits bodies
-    in, its contacts and their impulses, the floor joints' last impulses.
+    in, and its contacts and their impulses.
 
     They decide the next step as much as places do. pymunk's copies of a
     space keep none of them (nor who sleeps), so a copied world hashes
@@ -507,9 +506,7 @@ def _solver_bytes(st: PhysicsState, sc: _Scratch) -> bytes:
     # addresses: sort them, so the same contacts give the same bytes.
     contacts = np.column_stack([counts, impulses]) + 0.0  # + 0.0: no -0.0 to sort apart from 0.0
     contacts = contacts[np.lexsort(contacts.T[::-1])] if len(contacts) else contacts
-    awake = sc.live_idx[~sc.asleep[sc.live_idx]].tolist()
-    joints = np.array([j.impulse for i in awake for j in st.pieces[i].joints], dtype=np.float64)
-    return sc.order.tobytes() + contacts.tobytes() + joints.tobytes()
+    return sc.order.tobytes() + contacts.tobytes()
 
 
 # --------------------------------------------------------------------------
