@@ -224,7 +224,9 @@ def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
     angle_deg = params.get("angle_deg")
     rng = world.rng["debris"]
     ids: list[int] = []
-    floor = None  # once per fall: its pieces are all one kind, and a heavy one's floor counts only heavy pieces, which knocking light ones aside leaves alone
+    # Worked out once per fall: its pieces are all one kind, and a heavy one's floor
+    # counts only heavy pieces, which knocking light ones aside leaves where they were.
+    floor = None
     for _ in range(count):
         t_size, t_width, t_angle, ux, uy, vx, vy, spin = rng.random(8).tolist()
         length = kind.length_m[0] + t_size * (kind.length_m[1] - kind.length_m[0])
