@@ -30,7 +30,7 @@ from game.sim.level import tiles_from_rows  # noqa: E402
 from game.training import calibrate as cal_mod  # noqa: E402
 from game.training.batch import run_batch  # noqa: E402
 from game.training.calibrate import BANDS, calibrate, figures_comment, measure  # noqa: E402
-from game.view.scenes.generate_menu import GenerateState  # noqa: E402
+from game.view.scenes.generate_menu import Calibrating, GenerateState  # noqa: E402
 from game.view.scenes.menu import MenuState  # noqa: E402
 from game.view.scenes.play import PlayState  # noqa: E402
 
@@ -167,3 +167,36 @@ def test_the_menu_generates_a_scenario_and_plays_it(monkeypatch, tmp_path):
     assert Path(play.level_path) == tmp_path / "generated_33_normal.toml"
     assert validate_file(play.level_path) == []
     assert play.world.level.rows == build_layout(33).rows
+
+
+class _Job:
+    """A calibration as the screen sees it, stopped at a given count of runs."""
+
+    def __init__(self, runs_done: int, fraction: float) -> None:
+        self.seed, self.runs_done, self.fraction, self.finished, self.steps = 33, runs_done, fraction, False, []
+
+
+def test_the_progress_caption_counts_every_run_even_when_the_bar_does_not_move(tmp_path):
+    _headless()
+    ctx = make_context((1280, 720), settings_file=tmp_path / "settings.json")
+    screen = GenerateState(ctx, folder=tmp_path, workers=1)
+    screen.enter()
+    shots = []
+    for runs in (40, 41):  # the same fill both times: only the caption can change
+        screen.job = _Job(runs, 0.5)
+        screen.update(0.1)
+        ctx.manager.update(0.1)
+        assert screen.progress.status_text() == f"{runs} autopilot runs"
+        shots.append(pygame.image.tobytes(screen.progress.image, "RGBA"))
+    assert shots[0] != shots[1]
+    screen.job = None
+    screen.leave()
+
+
+def test_the_bar_is_full_only_at_the_most_runs_a_calibration_can_take():
+    job = Calibrating.__new__(Calibrating)  # its figures only: no calibration thread started
+    most = 2 * cal_mod.RUNS_PER_STEP * cal_mod.MAX_STEPS * len(DEPTHS)  # every step doubled, every placement searched
+    job.runs_done = most - 1
+    assert job.fraction < 1.0
+    job.runs_done = most
+    assert job.fraction == 1.0

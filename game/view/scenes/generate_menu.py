@@ -15,7 +15,7 @@ import pygame
 import pygame_gui
 
 from game.atomicfile import write_atomic
-from game.levelio.generate import DIFFICULTIES
+from game.levelio.generate import DEPTHS, DIFFICULTIES
 from game.levelio.save import level_to_toml
 from game.settings import config_dir
 from game.sim.limits import seed_problem
@@ -65,14 +65,27 @@ class Calibrating:
 
     @property
     def fraction(self) -> float:
-        """Runs done against the most a calibration can take (it usually stops sooner)."""
-        return min(1.0, self.runs_done / (RUNS_PER_STEP * MAX_STEPS))
+        """Runs done against the most a calibration can take (it usually stops sooner):
+        every step doubled near a band edge, every placement of the sleepers searched."""
+        return min(1.0, self.runs_done / (2 * RUNS_PER_STEP * MAX_STEPS * len(DEPTHS)))
 
 
 class RunsBar(pygame_gui.elements.UIProgressBar):
     """The progress bar, captioned with the runs done rather than a percentage of a guess."""
 
-    runs = 0
+    _runs = 0
+
+    @property
+    def runs(self) -> int:
+        return self._runs
+
+    @runs.setter
+    def runs(self, value: int) -> None:
+        # pygame_gui redraws a bar only when its fill changes; a run that leaves the fill
+        # where it was must still change the caption
+        if value != self._runs:
+            self._runs = value
+            self.status_changed = True
 
     def status_text(self) -> str:
         return f"{self.runs} autopilot runs"
