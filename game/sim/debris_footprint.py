@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterator
 
 import numpy as np
 
@@ -175,50 +174,124 @@ def find_spot(
     """
     outline = outline_samples(length_m, width_m, CLEARANCE_M, 1.0 / FINE_PER_M)
     want_arr = np.array([want], dtype=np.float64)
-    rings = None  # the lattice cut into rings about `want`, nearest first: worked out on first need
+    coarse = None
     for a in (angle, angle + math.pi / 2, 0.0, math.pi / 2):
         if floor.fits(outline, want_arr, a)[0]:
             return (float(want[0]), float(want[1])), a
-        if rings is None:  # (most pieces land where they were dropped and never get here)
+        if coarse is None:  # (most pieces land where they were dropped and never get here)
             coarse = _coarse(length_m, width_m)
-            lattice = _lattice(area)
-            d2 = (lattice[:, 0] - want[0]) ** 2 + (lattice[:, 1] - want[1]) ** 2
-        done = []
-        for ring in _rings(lattice, d2) if rings is None else rings:  # most fits are close: far rings wait
-            done.append(ring)
-            spot = _nearest_fit(floor, outline, ring[floor.fits(coarse, ring, a)], a)
-            if spot is not None:
-                return spot, a
-        rings = done  # all of them by now: the next angle goes through the same
+        spot = _first_fit(floor, outline, coarse, want, a, area)
+        if spot is not None:
+            return spot, a
     return None
 
 
 @functools.lru_cache(maxsize=64)
-def _lattice(area: tuple[float, float, float, float]) -> np.ndarray:
-    """The 0.1 m candidate centres over `area` grown by 1 m, in row order (x fastest)."""
+def _lattice_axes(area: tuple[float, float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """The 0.1 m candidate centres over `area` grown by 1 m: their x and y (the lattice is
+    every pair, in row order, x fastest)."""
     x0, y0, x1, y1 = area
     gx = np.arange(math.floor((x0 - 1.0) * 10), math.ceil((x1 + 1.0) * 10) + 1) / 10.0
     gy = np.arange(math.floor((y0 - 1.0) * 10), math.ceil((y1 + 1.0) * 10) + 1) / 10.0
-    out = np.stack([np.tile(gx, gy.size), np.repeat(gy, gx.size)], axis=1)
-    out.flags.writeable = False  # kept for the next piece of the same fall
-    return out
+    gx.flags.writeable = gy.flags.writeable = False  # kept for the next piece of the same fall
+    return gx, gy
 
 
-FIRST_RING_M = 0.5  # the nearest ring's radius; each next one reaches twice as far
+# The search goes out in rings about `want`: the first this wide, each next twice as far.
+FIRST_RING_M = 0.5
+BATCH_CELLS = 8192  # (candidate, sample) pairs tested in a ring's first batch; each next four times as many
 
 
-def _rings(lattice: np.ndarray, d2: np.ndarray) -> Iterator[np.ndarray]:
-    """The candidates by distance band (radius FIRST_RING_M, doubling), each
-    sorted nearest first with ties in lattice order: together, the whole
-    lattice in the order of one stable sort, without sorting all of it."""
+def _first_fit(
+    floor: Floor, outline: np.ndarray, coarse: np.ndarray, want: tuple[float, float], angle: float,
+    area: tuple[float, float, float, float],
+) -> tuple[float, float] | None:
+    """The lattice point nearest `want` (ties in lattice order) where the `outline`
+    and `coarse` points (local) all lie on free deck, or None.
+
+    `Floor.fits` at each candidate without placing each one: a point's x
+    raster index depends only on its column and its y index only on its row,
+    so both are worked out per column and per row of a ring's box, by the
+    very operations `fits` does (the same cells to the bit). Past the first
+    ring, the coarse points pick the candidates worth testing (a shifted
+    slice of the raster each, over the ring's box).
+    """
+    c, s = math.cos(angle), math.sin(angle)
+    rot = np.array([[c, s], [-s, c]])  # as `place`
+    few = coarse @ rot
+    off = np.concatenate([outline @ rot, few])
+    gx, gy = _lattice_axes(area)
+    free = floor.free
+    flat = free.reshape(-1)  # (a view: the raster is contiguous)
+    (sx, sy), (fy, fx), w = floor.shift, (free.shape[0] - 1, free.shape[1] - 1), free.shape[1]
+    dx2 = (gx - want[0]) ** 2
+    dy2 = (gy - want[1]) ** 2
     lo, r = -1.0, FIRST_RING_M
-    top = float(d2.max()) if d2.size else -1.0
-    while lo < top:
+    while True:
         hi = r * r
-        band = np.flatnonzero((d2 > lo) & (d2 <= hi))
-        if band.size:
-            yield lattice[band[np.argsort(d2[band], kind="stable")]]
+        pad = r + 0.1  # a lattice step wider: no rounding puts a point within r outside the box
+        j0, j1 = int(np.searchsorted(gy, want[1] - pad)), int(np.searchsorted(gy, want[1] + pad, side="right"))
+        i0, i1 = int(np.searchsorted(gx, want[0] - pad)), int(np.searchsorted(gx, want[0] + pad, side="right"))
+        whole = j0 == 0 and i0 == 0 and j1 == gy.size and i1 == gx.size
+        d2 = (dy2[j0:j1, None] + dx2[None, i0:i1]).reshape(-1)
+        ring = d2 > lo
+        if not whole:
+            ring &= d2 <= hi
+        if lo >= 0.0:  # past the first ring: only where the coarse points lie free
+            ring &= _fits_by_shifts(free, _raster_axis(gy[j0:j1], few[:, 1], sy, fy),
+                                    _raster_axis(gx[i0:i1], few[:, 0], sx, fx)).reshape(-1)
+        cand = np.flatnonzero(ring)
+        if cand.size:
+            cand = cand[np.argsort(d2[cand], kind="stable")]  # nearest first, ties in lattice order
+            nx = i1 - i0
+            rj, ci = cand // nx, cand % nx
+            ys = _raster_axis(gy[j0:j1], off[:, 1], sy, fy, w)
+            xs = _raster_axis(gx[i0:i1], off[:, 0], sx, fx)
+            start, size = 0, max(1, BATCH_CELLS // off.shape[0])
+            while start < cand.size:  # in growing batches: most fits are among the nearest
+                hit = np.flatnonzero(flat.take(ys[rj[start:start + size]] + xs[ci[start:start + size]]).all(axis=1))
+                if hit.size:
+                    k = start + int(hit[0])
+                    return float(gx[i0 + ci[k]]), float(gy[j0 + rj[k]])
+                start, size = start + size, size * 4
+        if whole:
+            return None
         lo, r = hi, r * 2.0
+
+
+def _fits_by_shifts(free: np.ndarray, ry: np.ndarray, cx: np.ndarray) -> np.ndarray:
+    """`free` at every (row, column) pair for every sample (ry: rows x samples, cx: columns x
+    samples), ANDed over the samples: a sample whose cells run on one by one along both axes
+    reads a shifted slice of the raster, the others (clipped at an edge) gather theirs."""
+    ny, nx = ry.shape[0], cx.shape[0]
+    ok = np.ones((ny, nx), dtype=bool)
+    y0, x0 = ry[0], cx[0]
+    steady = (ry[-1] - y0 == ny - 1) & (cx[-1] - x0 == nx - 1)
+    if ny > 1:
+        steady &= (np.diff(ry, axis=0) == 1).all(axis=0)
+    if nx > 1:
+        steady &= (np.diff(cx, axis=0) == 1).all(axis=0)
+    sel = np.flatnonzero(steady)
+    for y, x in sorted(set(zip(y0[sel].tolist(), x0[sel].tolist()))):  # a shift read once, however many share it
+        np.logical_and(ok, free[y:y + ny, x:x + nx], out=ok)
+    for k in np.flatnonzero(~steady).tolist():
+        np.logical_and(ok, free[np.ix_(ry[:, k], cx[:, k])], out=ok)
+    return ok
+
+
+def _raster_axis(g: np.ndarray, off: np.ndarray, shift: int, last: int, stride: int = 1) -> np.ndarray:
+    """One coordinate of `Floor._index` for every lattice line `g` and sample offset `off`
+    (len(g), K), times `stride` (the raster's width for rows: flat indices add up)."""
+    r = g[:, None] + off[None, :]
+    r *= FINE_PER_M
+    np.floor(r, out=r)
+    r -= float(shift)
+    np.maximum(r, 0.0, out=r)
+    np.minimum(r, float(last), out=r)
+    out = r.astype(np.intp)
+    if stride != 1:
+        out *= stride
+    return out
 
 
 def raster_index(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -256,15 +329,3 @@ def spot_window(area: tuple[float, float, float, float], shape: tuple[int, int])
         max(0, math.floor(x0) - SPOT_REACH_M), max(0, math.floor(y0) - SPOT_REACH_M),
         min(w, math.ceil(x1) + SPOT_REACH_M), min(h, math.ceil(y1) + SPOT_REACH_M),
     )
-
-
-def _nearest_fit(floor: Floor, outline: np.ndarray, cand: np.ndarray, angle: float) -> tuple[float, float] | None:
-    """The first of the candidate centres (nearest first) where the piece fits, or None."""
-    start, size = 0, 64
-    while start < len(cand):  # in growing batches: most fits are close
-        batch = cand[start:start + size]
-        hit = np.flatnonzero(floor.fits(outline, batch, angle))
-        if hit.size:
-            return float(batch[hit[0], 0]), float(batch[hit[0], 1])
-        start, size = start + size, size * 4
-    return None
