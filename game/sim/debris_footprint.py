@@ -173,10 +173,21 @@ def find_spot(
     `spot_window`).
     """
     outline = outline_samples(length_m, width_m, CLEARANCE_M, 1.0 / FINE_PER_M)
+    return _find(floor, outline, length_m, width_m, want, angle, area, at_want=None)
+
+
+def _find(
+    floor: Floor, outline: np.ndarray, length_m: float, width_m: float, want: tuple[float, float], angle: float,
+    area: tuple[float, float, float, float], at_want: bool | None,
+) -> tuple[tuple[float, float], float] | None:
+    """`find_spot` with the outline made; `at_want` is whether it fits at `want` at
+    `angle`, if that is known already (None: not looked at yet)."""
     want_arr = np.array([want], dtype=np.float64)
     coarse = None
     for a in (angle, angle + math.pi / 2, 0.0, math.pi / 2):
-        if floor.fits(outline, want_arr, a)[0]:
+        fits = at_want if at_want is not None else floor.fits(outline, want_arr, a)[0]
+        at_want = None
+        if fits:
             return (float(want[0]), float(want[1])), a
         if coarse is None:  # (most pieces land where they were dropped and never get here)
             coarse = _coarse(length_m, width_m)
@@ -184,6 +195,59 @@ def find_spot(
         if spot is not None:
             return spot, a
     return None
+
+
+def place_many(local: list[np.ndarray], centres: np.ndarray, angles: list[float]) -> np.ndarray:
+    """`place` for many shapes, each at its one centre and angle, to the bit: (P, K, 2). A
+    shape with fewer than K points repeats its first (a cell read or marked twice is the same)."""
+    k = max(len(pts) for pts in local)
+    stack = np.empty((len(local), k, 2))
+    rots = np.empty((len(local), 2, 2))
+    for i, (pts, a) in enumerate(zip(local, angles)):
+        stack[i, :len(pts)] = pts
+        stack[i, len(pts):] = pts[0]
+        c, s = math.cos(a), math.sin(a)
+        rots[i] = ((c, s), (-s, c))  # as `place`
+    return centres[:, None, :] + np.matmul(stack, rots)  # a stack of products, each as `local @ rot`
+
+
+def taken_cells_many(
+    length_m: list[float], width_m: list[float], pos: np.ndarray, angles: list[float],
+) -> tuple[np.ndarray, np.ndarray]:
+    """`taken_cells` of many rectangles at once: (P, K) station raster (y, x), each row one
+    rectangle's cells (a short one repeats its first)."""
+    local = [_take_samples(length, width) for length, width in zip(length_m, width_m)]
+    return raster_index(place_many(local, pos, angles))
+
+
+class Drop:
+    """A fall's pieces, fitted one after another on one Floor (see `find_spot`).
+
+    What does not depend on where the ones before landed (each outline where
+    it was dropped, and the cells it takes lying there) is worked out for all
+    of them at once: most pieces land where they were dropped.
+    """
+
+    def __init__(
+        self, floor: Floor, length_m: list[float], width_m: list[float], want: np.ndarray, angles: list[float],
+    ) -> None:
+        self.floor, self.length_m, self.width_m, self.want, self.angles = floor, length_m, width_m, want, angles
+        self.outlines = [outline_samples(a, b, CLEARANCE_M, 1.0 / FINE_PER_M) for a, b in zip(length_m, width_m)]
+        self.fit_y, self.fit_x = floor._index(place_many(self.outlines, want, angles))
+        self.take_y, self.take_x = floor._window(*taken_cells_many(length_m, width_m, want, angles))
+
+    def land(self, i: int, area: tuple[float, float, float, float]) -> tuple[tuple[float, float], float] | None:
+        """Piece i's spot (`find_spot`), marked taken on the floor; None if it found none."""
+        floor = self.floor
+        want = (float(self.want[i, 0]), float(self.want[i, 1]))
+        length, width, angle = self.length_m[i], self.width_m[i], self.angles[i]
+        if floor.free[self.fit_y[i], self.fit_x[i]].all():
+            floor.free[self.take_y[i], self.take_x[i]] = False
+            return want, angle
+        spot = _find(floor, self.outlines[i], length, width, want, angle, area, at_want=False)
+        if spot is not None:
+            floor.take(length, width, spot[0], spot[1])
+        return spot
 
 
 @functools.lru_cache(maxsize=64)
