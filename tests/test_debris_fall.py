@@ -116,13 +116,31 @@ def test_a_fall_looks_only_at_the_pieces_near_it(far, monkeypatch):
     w = ascii_world(wide, events=events)
     step(w)
     taken = []
-    real = fp.taken_cells
+    real, real_many = fp.taken_cells, fp.taken_cells_many
     monkeypatch.setattr(fp, "taken_cells", lambda *a: taken.append(a) or real(*a))
+    monkeypatch.setattr(fp, "taken_cells_many", lambda *a: taken.extend(a[0]) or real_many(*a))
     w.physics.scratch.taken.clear()
     debris.spawn_debris(w, {"debris": "personal_effects", "count": 5, "region": [2, 1, 6, 4]})
-    assert len(taken) == 5  # the five that fell, each once: what lies far off is never rasterised
+    # The five that fell, each where it was dropped and again where it landed if that is elsewhere:
+    # what lies far off (60 pieces) is never rasterised.
+    assert 5 <= len(taken) <= 10
 
 
 def test_kept_raster_cells_fit_the_int16_they_are_kept_in():
     # debris_space._floor keeps each still piece's raster cells as int16: any map the loader takes must fit.
     assert (MAX_MAP_SIDE + fp.SPOT_REACH_M) * fp.FINE_PER_M < np.iinfo(np.int16).max
+
+
+def test_pieces_placed_together_take_the_very_cells_they_take_one_by_one():
+    # A fall rasterises its pieces in one stacked product: the cells must be the same to the bit,
+    # or a piece would land a raster cell off where it lands alone.
+    rng = np.random.default_rng(11)
+    n = 40
+    length, width = (0.15 + 3.9 * rng.random(n)).tolist(), (0.15 + 0.5 * rng.random(n)).tolist()
+    pos = 50.0 * rng.random((n, 2))
+    angles = (rng.random(n) * 2 * math.pi).tolist()
+    ry, rx = fp.taken_cells_many(length, width, pos, angles)
+    for i in range(n):
+        y, x = fp.taken_cells(length[i], width[i], (float(pos[i, 0]), float(pos[i, 1])), angles[i])
+        assert np.array_equal(ry[i, :y.size], y) and np.array_equal(rx[i, :x.size], x)
+        assert set(zip(ry[i].tolist(), rx[i].tolist())) == set(zip(y.tolist(), x.tolist()))  # padding repeats a cell
