@@ -197,18 +197,63 @@ def _find(
     return None
 
 
-def place_many(local: list[np.ndarray], centres: np.ndarray, angles: list[float]) -> np.ndarray:
-    """`place` for many shapes, each at its one centre and angle, to the bit: (P, K, 2). A
-    shape with fewer than K points repeats its first (a cell read or marked twice is the same)."""
-    k = max(len(pts) for pts in local)
-    stack = np.empty((len(local), k, 2))
-    rots = np.empty((len(local), 2, 2))
-    for i, (pts, a) in enumerate(zip(local, angles)):
-        stack[i, :len(pts)] = pts
-        stack[i, len(pts):] = pts[0]
+def _rotations(angles: list[float]) -> np.ndarray:
+    """`place`'s rotation (row-vector form) for each angle: (P, 2, 2)."""
+    rots = np.empty((len(angles), 2, 2))
+    for i, a in enumerate(angles):
         c, s = math.cos(a), math.sin(a)
-        rots[i] = ((c, s), (-s, c))  # as `place`
-    return centres[:, None, :] + np.matmul(stack, rots)  # a stack of products, each as `local @ rot`
+        rots[i] = ((c, s), (-s, c))
+    return rots
+
+
+def place_stack(stack: np.ndarray, centres: np.ndarray, angles: list[float]) -> np.ndarray:
+    """`place` for many shapes (P, K, 2), each at its one centre and angle, to the bit:
+    a stack of products, each as `local @ rot` (a short shape repeats a point: a cell
+    read or marked twice is the same)."""
+    return centres[:, None, :] + np.matmul(stack, _rotations(angles))
+
+
+def _axis_many(size_m: np.ndarray, spacing_m: float) -> np.ndarray:
+    """`area_samples`' points along one side for many rectangles, to the bit: (P, N),
+    a side with fewer than N repeating its last."""
+    n = np.maximum(1, np.ceil(size_m / spacing_m)).astype(np.int64)
+    i = np.minimum(np.arange(int(n.max()))[None, :], (n - 1)[:, None])
+    return (i + 0.5) / n[:, None] * size_m[:, None] - (size_m / 2)[:, None]
+
+
+def _grid_many(length_m: np.ndarray, width_m: np.ndarray, spacing_m: float) -> np.ndarray:
+    """The points of `area_samples` for many rectangles, to the bit (in another order, some
+    repeated): (P, K, 2). Where a point lies is all a fit or a raster reads."""
+    lx, ly = _axis_many(length_m, spacing_m), _axis_many(width_m, spacing_m)
+    out = np.empty((lx.shape[0], lx.shape[1], ly.shape[1], 2))
+    out[..., 0] = lx[:, :, None]
+    out[..., 1] = ly[:, None, :]
+    return out.reshape(lx.shape[0], -1, 2)
+
+
+def _span_many(half: np.ndarray, spacing_m: float) -> np.ndarray:
+    """`_span` of `outline_samples` for many halves, to the bit: (P, N), a short one repeating its last."""
+    n = np.maximum(1, np.ceil(2 * half / spacing_m)).astype(np.int64)
+    t = np.minimum(np.arange(int(n.max()) + 1)[None, :], n[:, None])
+    h = half[:, None]
+    return np.where(t == n[:, None], h, t * ((h - -h) / n[:, None]) + -h)
+
+
+def outline_many(length_m: np.ndarray, width_m: np.ndarray, margin_m: float, spacing_m: float) -> np.ndarray:
+    """The points of `outline_samples` (spacing at most 0.5 m) for many rectangles, to the
+    bit (in another order, some repeated): (P, K, 2)."""
+    hl, hw = length_m / 2 + margin_m, width_m / 2 + margin_m
+    xs, ys = _span_many(hl, spacing_m), _span_many(hw, spacing_m)
+    p, a, b = xs.shape[0], xs.shape[1], ys.shape[1]
+    inside = _grid_many(length_m, width_m, spacing_m)
+    out = np.empty((p, 2 * a + 2 * b + inside.shape[1], 2))
+    out[:, 0:a, 0] = out[:, a:2 * a, 0] = xs  # the long sides, the short sides, the inside
+    out[:, 0:a, 1], out[:, a:2 * a, 1] = -hw[:, None], hw[:, None]
+    c = 2 * a
+    out[:, c:c + b, 0], out[:, c + b:c + 2 * b, 0] = -hl[:, None], hl[:, None]
+    out[:, c:c + b, 1] = out[:, c + b:c + 2 * b, 1] = ys
+    out[:, c + 2 * b:] = inside
+    return out
 
 
 def taken_cells_many(
@@ -216,8 +261,9 @@ def taken_cells_many(
 ) -> tuple[np.ndarray, np.ndarray]:
     """`taken_cells` of many rectangles at once: (P, K) station raster (y, x), each row one
     rectangle's cells (a short one repeats its first)."""
-    local = [_take_samples(length, width) for length, width in zip(length_m, width_m)]
-    return raster_index(place_many(local, pos, angles))
+    step = 0.5 / FINE_PER_M  # as `_take_samples`
+    grown = np.array(length_m) + 2 * CLEARANCE_M + step, np.array(width_m) + 2 * CLEARANCE_M + step
+    return raster_index(place_stack(_grid_many(grown[0], grown[1], step), pos, angles))
 
 
 class Drop:
@@ -232,8 +278,8 @@ class Drop:
         self, floor: Floor, length_m: list[float], width_m: list[float], want: np.ndarray, angles: list[float],
     ) -> None:
         self.floor, self.length_m, self.width_m, self.want, self.angles = floor, length_m, width_m, want, angles
-        self.outlines = [outline_samples(a, b, CLEARANCE_M, 1.0 / FINE_PER_M) for a, b in zip(length_m, width_m)]
-        self.fit_y, self.fit_x = floor._index(place_many(self.outlines, want, angles))
+        self.outlines = outline_many(np.array(length_m), np.array(width_m), CLEARANCE_M, 1.0 / FINE_PER_M)
+        self.fit_y, self.fit_x = floor._index(place_stack(self.outlines, want, angles))
         self.take_y, self.take_x = floor._window(*taken_cells_many(length_m, width_m, want, angles))
 
     def land(self, i: int, area: tuple[float, float, float, float]) -> tuple[tuple[float, float], float] | None:
