@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any, Iterable
 import numpy as np
 import pymunk
 
+# The raw setters of the pinned pymunk (7.3.1), as the Body and Shape properties call them.
+from pymunk._chipmunk import lib as _cp
+
 from game.sim import debris_footprint as fp
 from game.sim.constants import M_AIR, T_K, R
 from game.sim.debris_kinds import HEAVY_KG, KINDS, DebrisKind
@@ -106,13 +109,14 @@ def _add_piece(
 ) -> int:
     length_m, width_m, mass_kg = float(length_m), float(width_m), float(mass_kg)
     body = pymunk.Body(mass_kg, pymunk.moment_for_box(mass_kg, (length_m, width_m)))
-    body.position = pos
-    body.angle = angle
-    body.velocity = vel
-    body.angular_velocity = spin
+    # The raw setters the Body and Shape properties call (a fall adds ~90 pieces a tick).
+    ptr = body._body
+    _cp.cpBodySetPosition(ptr, pos)
+    _cp.cpBodySetAngle(ptr, angle)
+    _cp.cpBodySetVelocity(ptr, vel)
+    _cp.cpBodySetAngularVelocity(ptr, spin)
     shape = pymunk.Poly.create_box(body, (length_m, width_m))
-    shape.friction = DEBRIS_FRICTION
-    shape.elasticity = 0.0
+    _cp.cpShapeSetFriction(shape._shape, DEBRIS_FRICTION)  # (elasticity: a new shape's is 0)
     shape.filter = _HEAVY if mass_kg >= HEAVY_KG else _LIGHT
     # Floor friction is applied in bulk between ticks (debris_wind._floor_friction).
     st.space.add(body, shape)
@@ -190,10 +194,13 @@ def _floor(
     # spot is taken again at every fall near it, and most lie asleep by then.
     kept = st.scratch.taken
     ys, xs, todo = [], [], []
+    get_pos, get_angle = _cp.cpBodyGetPosition, _cp.cpBodyGetAngle  # (what the Body properties read)
     for i in _near(world, area) if near is None else near:
         p = st.pieces[i]
         if i not in skip and (p.heavy or not heavy_only):
-            pos, angle = tuple(p.body.position), p.body.angle
+            ptr = p.body._body
+            v = get_pos(ptr)
+            pos, angle = (v.x, v.y), get_angle(ptr)
             was = kept.get(i)
             if was is None or was[0] != (pos, angle):
                 todo.append((i, p, pos, angle))
