@@ -310,6 +310,7 @@ def _lattice_axes(area: tuple[float, float, float, float]) -> tuple[np.ndarray, 
 # The search goes out in rings about `want`: the first this wide, each next twice as far.
 FIRST_RING_M = 0.5
 BATCH_CELLS = 8192  # (candidate, sample) pairs tested in a ring's first batch; each next four times as many
+PICK_GATHER_MAX = 16384  # up to this many (candidate, coarse point) pairs are picked by one gather, beyond by shifts
 
 
 def _first_fit(
@@ -347,13 +348,18 @@ def _first_fit(
         ring = d2 > lo
         if not whole:
             ring &= d2 <= hi
-        if lo >= 0.0:  # past the first ring: only where the coarse points lie free
-            ring &= _fits_by_shifts(free, _raster_axis(gy[j0:j1], few[:, 1], sy, fy),
-                                    _raster_axis(gx[i0:i1], few[:, 0], sx, fx)).reshape(-1)
         cand = np.flatnonzero(ring)
+        nx = i1 - i0
+        if lo >= 0.0 and cand.size:  # past the first ring: only where the coarse points lie free
+            if cand.size * few.shape[0] <= PICK_GATHER_MAX:
+                ys = _raster_axis(gy[j0:j1], few[:, 1], sy, fy, w)
+                xs = _raster_axis(gx[i0:i1], few[:, 0], sx, fx)
+                cand = cand[flat.take(ys[cand // nx] + xs[cand % nx]).all(axis=1)]
+            else:  # (most of a wide box: a shifted slice of the raster per coarse point)
+                cand = cand[_fits_by_shifts(free, _raster_axis(gy[j0:j1], few[:, 1], sy, fy),
+                                            _raster_axis(gx[i0:i1], few[:, 0], sx, fx)).reshape(-1)[cand]]
         if cand.size:
             cand = cand[np.argsort(d2[cand], kind="stable")]  # nearest first, ties in lattice order
-            nx = i1 - i0
             rj, ci = cand // nx, cand % nx
             ys = _raster_axis(gy[j0:j1], off[:, 1], sy, fy, w)
             xs = _raster_axis(gx[i0:i1], off[:, 0], sx, fx)
