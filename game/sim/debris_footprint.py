@@ -309,6 +309,7 @@ def _lattice_axes(area: tuple[float, float, float, float]) -> tuple[np.ndarray, 
 
 # The search goes out in rings about `want`: the first this wide, each next twice as far.
 FIRST_RING_M = 0.5
+LAST_RING_M = 1.0  # past this, the rest of the lattice at once
 BATCH_CELLS = 8192  # (candidate, sample) pairs tested in a ring's first batch; each next four times as many
 PICK_GATHER_MAX = 16384  # up to this many (candidate, coarse point) pairs are picked by one gather, beyond by shifts
 
@@ -340,9 +341,12 @@ def _first_fit(
     lo, r = -1.0, FIRST_RING_M
     while True:
         hi = r * r
-        pad = r + 0.1  # a lattice step wider: no rounding puts a point within r outside the box
-        j0, j1 = int(np.searchsorted(gy, want[1] - pad)), int(np.searchsorted(gy, want[1] + pad, side="right"))
-        i0, i1 = int(np.searchsorted(gx, want[0] - pad)), int(np.searchsorted(gx, want[0] + pad, side="right"))
+        if r > LAST_RING_M:  # then everything left
+            j0, j1, i0, i1 = 0, gy.size, 0, gx.size
+        else:
+            pad = r + 0.1  # a lattice step wider: no rounding puts a point within r outside the box
+            j0, j1 = int(np.searchsorted(gy, want[1] - pad)), int(np.searchsorted(gy, want[1] + pad, side="right"))
+            i0, i1 = int(np.searchsorted(gx, want[0] - pad)), int(np.searchsorted(gx, want[0] + pad, side="right"))
         whole = j0 == 0 and i0 == 0 and j1 == gy.size and i1 == gx.size
         d2 = (dy2[j0:j1, None] + dx2[None, i0:i1]).reshape(-1)
         ring = d2 > lo
