@@ -193,11 +193,11 @@ def _floor(
     # Each piece's raster cells are kept while it lies still: a piece in a busy
     # spot is taken again at every fall near it, and most lie asleep by then.
     kept = st.scratch.taken
-    ys, xs, todo = [], [], []
+    cells, todo = [], []
     get_pos, get_angle = _cp.cpBodyGetPosition, _cp.cpBodyGetAngle  # (what the Body properties read)
     for i in _near(world, area) if near is None else near:
         p = st.pieces[i]
-        if i not in skip and (p.heavy or not heavy_only):
+        if i not in skip and (not heavy_only or p.heavy):
             ptr = p.body._body
             v = get_pos(ptr)
             pos, angle = (v.x, v.y), get_angle(ptr)
@@ -205,19 +205,21 @@ def _floor(
             if was is None or was[0] != (pos, angle):
                 todo.append((i, p, pos, angle))
             else:
-                ys.append(was[1])
-                xs.append(was[2])
+                cells.append(was[1])
     if todo:  # the ones that moved since, all at once
         ry, rx = fp.taken_cells_many([t[1].length_m for t in todo], [t[1].width_m for t in todo],
                                      np.array([t[2] for t in todo], dtype=np.float64), [t[3] for t in todo])
-        # int16 holds any raster index (MAX_MAP_SIDE x FINE_PER_M): a quarter of the memory
-        ry, rx = ry.astype(np.int16), rx.astype(np.int16)
+        # Each cell once (a cell holds about four of the samples), y and x packed in one int32:
+        # int16 holds any raster index (MAX_MAP_SIDE x FINE_PER_M).
+        packed = np.sort((ry.astype(np.int32) << 16) | (rx.astype(np.int32) & 0xFFFF), axis=1)
+        first = np.ones(packed.shape, dtype=bool)
+        first[:, 1:] = packed[:, 1:] != packed[:, :-1]
         for k, (i, _, pos, angle) in enumerate(todo):
-            kept[i] = ((pos, angle), ry[k], rx[k])
-        ys.append(ry.reshape(-1))
-        xs.append(rx.reshape(-1))
-    if ys:
-        floor.take_cells(np.concatenate(ys).astype(np.intp), np.concatenate(xs).astype(np.intp))
+            kept[i] = ((pos, angle), packed[k][first[k]])
+            cells.append(kept[i][1])
+    if cells:
+        packed = np.concatenate(cells)
+        floor.take_cells((packed >> 16).astype(np.intp), (packed & 0xFFFF).astype(np.int16).astype(np.intp))
     return floor
 
 
