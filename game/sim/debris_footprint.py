@@ -261,9 +261,13 @@ def taken_cells_many(
 ) -> tuple[np.ndarray, np.ndarray]:
     """`taken_cells` of many rectangles at once: (P, K) station raster (y, x), each row one
     rectangle's cells (a short one repeats its first)."""
+    return raster_index(place_stack(_take_many(length_m, width_m), pos, angles))
+
+
+def _take_many(length_m: list[float], width_m: list[float]) -> np.ndarray:
+    """The points of `_take_samples` for many rectangles, to the bit (order aside): (P, K, 2)."""
     step = 0.5 / FINE_PER_M  # as `_take_samples`
-    grown = np.array(length_m) + 2 * CLEARANCE_M + step, np.array(width_m) + 2 * CLEARANCE_M + step
-    return raster_index(place_stack(_grid_many(grown[0], grown[1], step), pos, angles))
+    return _grid_many(np.array(length_m) + 2 * CLEARANCE_M + step, np.array(width_m) + 2 * CLEARANCE_M + step, step)
 
 
 class Drop:
@@ -279,20 +283,26 @@ class Drop:
     ) -> None:
         self.floor, self.length_m, self.width_m, self.want, self.angles = floor, length_m, width_m, want, angles
         self.outlines = outline_many(np.array(length_m), np.array(width_m), CLEARANCE_M, 1.0 / FINE_PER_M)
-        self.fit_y, self.fit_x = floor._index(place_stack(self.outlines, want, angles))
-        self.take_y, self.take_x = floor._window(*taken_cells_many(length_m, width_m, want, angles))
+        self.takes = _take_many(length_m, width_m)
+        width = floor.free.shape[1]
+        # flat indices into the floor's raster (a view of it: it is contiguous)
+        fy, fx = floor._index(place_stack(self.outlines, want, angles))
+        self.fit = fy * width + fx
+        ty, tx = floor._window(*raster_index(place_stack(self.takes, want, angles)))
+        self.take = ty * width + tx
 
     def land(self, i: int, area: tuple[float, float, float, float]) -> tuple[tuple[float, float], float] | None:
         """Piece i's spot (`find_spot`), marked taken on the floor; None if it found none."""
         floor = self.floor
+        flat = floor.free.reshape(-1)
         want = (float(self.want[i, 0]), float(self.want[i, 1]))
         length, width, angle = self.length_m[i], self.width_m[i], self.angles[i]
-        if floor.free[self.fit_y[i], self.fit_x[i]].all():
-            floor.free[self.take_y[i], self.take_x[i]] = False
+        if flat.take(self.fit[i]).all():
+            flat[self.take[i]] = False
             return want, angle
         spot = _find(floor, self.outlines[i], length, width, want, angle, area, at_want=False)
-        if spot is not None:
-            floor.take(length, width, spot[0], spot[1])
+        if spot is not None:  # (the cells `Floor.take` marks, from the points already made)
+            floor.take_cells(*raster_index(place(self.takes[i], np.array([spot[0]], dtype=np.float64), spot[1])[0]))
         return spot
 
 
