@@ -370,7 +370,7 @@ def _first_fit(
                 xs = _raster_axis(gx[i0:i1], few[:, 0], sx, fx)
                 cand = cand[flat.take(ys[cand // nx] + xs[cand % nx]).all(axis=1)]
             else:  # (most of a wide box: a shifted slice of the raster per coarse point)
-                cand = cand[_fits_by_shifts(free, _raster_axis(gy[j0:j1], few[:, 1], sy, fy),
+                cand = cand[_pick_by_shifts(free, _raster_axis(gy[j0:j1], few[:, 1], sy, fy),
                                             _raster_axis(gx[i0:i1], few[:, 0], sx, fx)).reshape(-1)[cand]]
         if cand.size:
             cand = cand[np.argsort(d2[cand], kind="stable")]  # nearest first, ties in lattice order
@@ -389,10 +389,11 @@ def _first_fit(
         lo, r = hi, r * 2.0
 
 
-def _fits_by_shifts(free: np.ndarray, ry: np.ndarray, cx: np.ndarray) -> np.ndarray:
-    """`free` at every (row, column) pair for every sample (ry: rows x samples, cx: columns x
-    samples), ANDed over the samples: a sample whose cells run on one by one along both axes
-    reads a shifted slice of the raster, the others (clipped at an edge) gather theirs."""
+def _pick_by_shifts(free: np.ndarray, ry: np.ndarray, cx: np.ndarray) -> np.ndarray:
+    """Where the samples may all lie free (ry: rows x samples, cx: columns x samples): `free`
+    ANDed over the samples whose cells run on one by one along both axes, each a shifted
+    slice of the raster. A necessary test, not the exact one: a sample that does not run on
+    so (a cell skipped or read twice by rounding, or clipped at an edge) is left out."""
     ny, nx = ry.shape[0], cx.shape[0]
     ok = np.ones((ny, nx), dtype=bool)
     y0, x0 = ry[0], cx[0]
@@ -404,8 +405,6 @@ def _fits_by_shifts(free: np.ndarray, ry: np.ndarray, cx: np.ndarray) -> np.ndar
     sel = np.flatnonzero(steady)
     for y, x in sorted(set(zip(y0[sel].tolist(), x0[sel].tolist()))):  # a shift read once, however many share it
         np.logical_and(ok, free[y:y + ny, x:x + nx], out=ok)
-    for k in np.flatnonzero(~steady).tolist():
-        np.logical_and(ok, free[np.ix_(ry[:, k], cx[:, k])], out=ok)
     return ok
 
 
