@@ -245,6 +245,9 @@ def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
     angle_deg = params.get("angle_deg")
     rng = world.rng["debris"]
     ids: list[int] = []
+    if count <= 0:
+        _dirty(st)
+        return ids
     # Every piece's eight numbers at once: the stream gives the same numbers in the same order.
     t_size, t_width, t_angle, ux, uy, vx, vy, spin = rng.random((count, 8)).T
     length = kind.length_m[0] + t_size * (kind.length_m[1] - kind.length_m[0])
@@ -262,9 +265,6 @@ def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
     area = (x0, y0, x1, y1)
     # Worked out once per fall: its pieces are all one kind, and a heavy one's floor
     # counts only heavy pieces, which knocking light ones aside leaves where they were.
-    if count <= 0:
-        _dirty(st)
-        return ids
     near = _near(world, area)
     if mass_l[0] >= HEAVY_KG:
         floor = _floor(world, area, st.passable, heavy_only=True, near=near)
