@@ -335,8 +335,8 @@ def _first_fit(
     raster index depends only on its column and its y index only on its row,
     so both are worked out per column and per row of a ring's box, by the
     very operations `fits` does (the same cells to the bit). Past the first
-    ring, the coarse points pick the candidates worth testing (a shifted
-    slice of the raster each, over the ring's box).
+    ring, the coarse points pick the candidates worth testing (in one gather;
+    over the rest of the lattice, a shifted slice of the raster each).
     """
     c, s = math.cos(angle), math.sin(angle)
     rot = np.array([[c, s], [-s, c]])  # as `place`
