@@ -54,25 +54,29 @@ def nearest_by_sorting_everything(floor, length, width, want, angle, area):
     return None
 
 
-def test_a_piece_lands_on_the_free_spot_nearest_where_it_was_dropped():
-    # A crowded room: the searched rings must give the very spot a sort of the whole lattice gives.
-    free = np.zeros((6, 10), dtype=bool)
-    free[1:5, 1:9] = True
+@pytest.mark.parametrize("side, seed, tries", [(10, 5, 24), (24, 6, 36)])
+def test_a_piece_lands_on_the_free_spot_nearest_where_it_was_dropped(side, seed, tries):
+    # A crowded room (a wide one too: there the search past the near rings picks candidates over
+    # the whole lattice): the search must give the very spot a sort of the whole lattice gives.
+    free = np.zeros((6, side), dtype=bool)
+    free[1:5, 1:side - 1] = True
     free[3, 4] = False
-    area = (2.0, 1.0, 7.0, 3.0)
+    area = (2.0, 1.0, side - 3.0, 3.0)
     floor = fp.Floor(free, fp.spot_window(area, free.shape))
-    rng = np.random.default_rng(5)
-    landed = 0
-    for _ in range(24):
+    rng = np.random.default_rng(seed)
+    landed, far = 0, 0
+    for _ in range(tries):
         length, width = 0.3 + 1.2 * rng.random(), 0.2 + 0.4 * rng.random()
-        want = (float(2.0 + 5.0 * rng.random()), float(1.0 + 2.0 * rng.random()))
+        want = (float(2.0 + (side - 5.0) * rng.random()), float(1.0 + 2.0 * rng.random()))
         angle = float(rng.random() * math.pi)
         got = fp.find_spot(floor, length, width, want, angle, area)
         assert got == nearest_by_sorting_everything(floor, length, width, want, angle, area)
         if got is not None:
             floor.take(length, width, got[0], got[1])
             landed += 1
-    assert 8 < landed < 24  # the room filled up: later pieces had to look further, some found no room
+            far += math.dist(got[0], want) > 1.0
+    assert landed > 8 and far > 0  # the room filled up: some pieces landed more than a metre from their drop
+    assert side > 10 or landed < tries  # (the small room so full that some found no room at all)
 
 
 def test_light_debris_falls_clear_of_the_cells_under_a_beam():
@@ -116,13 +120,42 @@ def test_a_fall_looks_only_at_the_pieces_near_it(far, monkeypatch):
     w = ascii_world(wide, events=events)
     step(w)
     taken = []
-    real = fp.taken_cells
+    real, real_many = fp.taken_cells, fp.taken_cells_many
     monkeypatch.setattr(fp, "taken_cells", lambda *a: taken.append(a) or real(*a))
+    monkeypatch.setattr(fp, "taken_cells_many", lambda *a: taken.extend(a[0]) or real_many(*a))
     w.physics.scratch.taken.clear()
     debris.spawn_debris(w, {"debris": "personal_effects", "count": 5, "region": [2, 1, 6, 4]})
-    assert len(taken) == 5  # the five that fell, each once: what lies far off is never rasterised
+    # Nothing lay near the fall, so no piece was rasterised for its floor: the 60 lying
+    # far off are never looked at (the fall's own pieces are rasterised as they land).
+    assert len(taken) == 0
 
 
 def test_kept_raster_cells_fit_the_int16_they_are_kept_in():
     # debris_space._floor keeps each still piece's raster cells as int16: any map the loader takes must fit.
     assert (MAX_MAP_SIDE + fp.SPOT_REACH_M) * fp.FINE_PER_M < np.iinfo(np.int16).max
+
+
+def test_pieces_placed_together_take_the_very_cells_they_take_one_by_one():
+    # A fall rasterises its pieces in one stacked product: the cells must be the same to the bit,
+    # or a piece would land a raster cell off where it lands alone.
+    rng = np.random.default_rng(11)
+    n = 40
+    length, width = (0.15 + 3.9 * rng.random(n)).tolist(), (0.15 + 0.5 * rng.random(n)).tolist()
+    pos = 50.0 * rng.random((n, 2))
+    angles = (rng.random(n) * 2 * math.pi).tolist()
+    ry, rx = fp.taken_cells_many(length, width, pos, angles)
+    for i in range(n):
+        y, x = fp.taken_cells(length[i], width[i], (float(pos[i, 0]), float(pos[i, 1])), angles[i])
+        assert set(zip(ry[i].tolist(), rx[i].tolist())) == set(zip(y.tolist(), x.tolist()))
+
+
+def test_outlines_made_together_are_the_outlines_made_one_by_one():
+    # A fall builds its pieces' outlines in one go: the very points (order aside), or a piece
+    # would fit (or not) where it does not alone.
+    rng = np.random.default_rng(12)
+    length, width = 0.15 + 3.9 * rng.random(30), 0.15 + 0.5 * rng.random(30)
+    length[:5] = [0.2, 0.5, 1.0, 1.2, 4.0]  # sizes on the 0.1 m spacing itself
+    many = fp.outline_many(length, width, fp.CLEARANCE_M, 1.0 / fp.FINE_PER_M)
+    for i in range(length.size):
+        one = fp.outline_samples(float(length[i]), float(width[i]), fp.CLEARANCE_M, 1.0 / fp.FINE_PER_M)
+        assert set(map(tuple, many[i].tolist())) == set(map(tuple, one.tolist()))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterator
 
 import numpy as np
 
@@ -174,51 +173,254 @@ def find_spot(
     `spot_window`).
     """
     outline = outline_samples(length_m, width_m, CLEARANCE_M, 1.0 / FINE_PER_M)
+    return _find(floor, outline, length_m, width_m, want, angle, area, at_want=None)
+
+
+def _find(
+    floor: Floor, outline: np.ndarray, length_m: float, width_m: float, want: tuple[float, float], angle: float,
+    area: tuple[float, float, float, float], at_want: bool | None,
+) -> tuple[tuple[float, float], float] | None:
+    """`find_spot` with the outline made; `at_want` is whether it fits at `want` at
+    `angle`, if that is known already (None: not looked at yet)."""
     want_arr = np.array([want], dtype=np.float64)
-    rings = None  # the lattice cut into rings about `want`, nearest first: worked out on first need
+    coarse = None
     for a in (angle, angle + math.pi / 2, 0.0, math.pi / 2):
-        if floor.fits(outline, want_arr, a)[0]:
+        fits = at_want if at_want is not None else floor.fits(outline, want_arr, a)[0]
+        at_want = None
+        if fits:
             return (float(want[0]), float(want[1])), a
-        if rings is None:  # (most pieces land where they were dropped and never get here)
+        if coarse is None:  # (most pieces land where they were dropped and never get here)
             coarse = _coarse(length_m, width_m)
-            lattice = _lattice(area)
-            d2 = (lattice[:, 0] - want[0]) ** 2 + (lattice[:, 1] - want[1]) ** 2
-        done = []
-        for ring in _rings(lattice, d2) if rings is None else rings:  # most fits are close: far rings wait
-            done.append(ring)
-            spot = _nearest_fit(floor, outline, ring[floor.fits(coarse, ring, a)], a)
-            if spot is not None:
-                return spot, a
-        rings = done  # all of them by now: the next angle goes through the same
+        spot = _first_fit(floor, outline, coarse, want, a, area)
+        if spot is not None:
+            return spot, a
     return None
 
 
-@functools.lru_cache(maxsize=64)
-def _lattice(area: tuple[float, float, float, float]) -> np.ndarray:
-    """The 0.1 m candidate centres over `area` grown by 1 m, in row order (x fastest)."""
-    x0, y0, x1, y1 = area
-    gx = np.arange(math.floor((x0 - 1.0) * 10), math.ceil((x1 + 1.0) * 10) + 1) / 10.0
-    gy = np.arange(math.floor((y0 - 1.0) * 10), math.ceil((y1 + 1.0) * 10) + 1) / 10.0
-    out = np.stack([np.tile(gx, gy.size), np.repeat(gy, gx.size)], axis=1)
-    out.flags.writeable = False  # kept for the next piece of the same fall
+def _rotations(angles: list[float]) -> np.ndarray:
+    """`place`'s rotation (row-vector form) for each angle: (P, 2, 2)."""
+    rots = np.empty((len(angles), 2, 2))
+    for i, a in enumerate(angles):
+        c, s = math.cos(a), math.sin(a)
+        rots[i] = ((c, s), (-s, c))
+    return rots
+
+
+def place_stack(stack: np.ndarray, centres: np.ndarray, angles: list[float]) -> np.ndarray:
+    """`place` for many shapes (P, K, 2), each at its one centre and angle, to the bit:
+    a stack of products, each as `local @ rot` (a short shape repeats a point: a cell
+    read or marked twice is the same)."""
+    return centres[:, None, :] + np.matmul(stack, _rotations(angles))
+
+
+def _axis_many(size_m: np.ndarray, spacing_m: float) -> np.ndarray:
+    """`area_samples`' points along one side for many rectangles, to the bit: (P, N),
+    a side with fewer than N repeating its last."""
+    n = np.maximum(1, np.ceil(size_m / spacing_m)).astype(np.int64)
+    i = np.minimum(np.arange(int(n.max()))[None, :], (n - 1)[:, None])
+    return (i + 0.5) / n[:, None] * size_m[:, None] - (size_m / 2)[:, None]
+
+
+def _grid_many(length_m: np.ndarray, width_m: np.ndarray, spacing_m: float) -> np.ndarray:
+    """The points of `area_samples` for many rectangles, to the bit (in another order, some
+    repeated): (P, K, 2). Where a point lies is all a fit or a raster reads."""
+    lx, ly = _axis_many(length_m, spacing_m), _axis_many(width_m, spacing_m)
+    out = np.empty((lx.shape[0], lx.shape[1], ly.shape[1], 2))
+    out[..., 0] = lx[:, :, None]
+    out[..., 1] = ly[:, None, :]
+    return out.reshape(lx.shape[0], -1, 2)
+
+
+def _span_many(half: np.ndarray, spacing_m: float) -> np.ndarray:
+    """`_span` of `outline_samples` for many halves, to the bit: (P, N), a short one repeating its last."""
+    n = np.maximum(1, np.ceil(2 * half / spacing_m)).astype(np.int64)
+    t = np.minimum(np.arange(int(n.max()) + 1)[None, :], n[:, None])
+    h = half[:, None]
+    return np.where(t == n[:, None], h, t * ((h - -h) / n[:, None]) + -h)
+
+
+def outline_many(length_m: np.ndarray, width_m: np.ndarray, margin_m: float, spacing_m: float) -> np.ndarray:
+    """The points of `outline_samples` (spacing at most 0.5 m) for many rectangles, to the
+    bit (in another order, some repeated): (P, K, 2)."""
+    hl, hw = length_m / 2 + margin_m, width_m / 2 + margin_m
+    xs, ys = _span_many(hl, spacing_m), _span_many(hw, spacing_m)
+    p, a, b = xs.shape[0], xs.shape[1], ys.shape[1]
+    inside = _grid_many(length_m, width_m, spacing_m)
+    out = np.empty((p, 2 * a + 2 * b + inside.shape[1], 2))
+    out[:, 0:a, 0] = out[:, a:2 * a, 0] = xs  # the long sides, the short sides, the inside
+    out[:, 0:a, 1], out[:, a:2 * a, 1] = -hw[:, None], hw[:, None]
+    c = 2 * a
+    out[:, c:c + b, 0], out[:, c + b:c + 2 * b, 0] = -hl[:, None], hl[:, None]
+    out[:, c:c + b, 1] = out[:, c + b:c + 2 * b, 1] = ys
+    out[:, c + 2 * b:] = inside
     return out
 
 
-FIRST_RING_M = 0.5  # the nearest ring's radius; each next one reaches twice as far
+def taken_cells_many(
+    length_m: list[float], width_m: list[float], pos: np.ndarray, angles: list[float],
+) -> tuple[np.ndarray, np.ndarray]:
+    """`taken_cells` of many rectangles at once: (P, K) station raster (y, x), each row one
+    rectangle's cells (a short one repeats its first)."""
+    return raster_index(place_stack(_take_many(length_m, width_m), pos, angles))
 
 
-def _rings(lattice: np.ndarray, d2: np.ndarray) -> Iterator[np.ndarray]:
-    """The candidates by distance band (radius FIRST_RING_M, doubling), each
-    sorted nearest first with ties in lattice order: together, the whole
-    lattice in the order of one stable sort, without sorting all of it."""
+def _take_many(length_m: list[float], width_m: list[float]) -> np.ndarray:
+    """The points of `_take_samples` for many rectangles, to the bit (order aside): (P, K, 2)."""
+    step = 0.5 / FINE_PER_M  # as `_take_samples`
+    return _grid_many(np.array(length_m) + 2 * CLEARANCE_M + step, np.array(width_m) + 2 * CLEARANCE_M + step, step)
+
+
+class Drop:
+    """A fall's pieces, fitted one after another on one Floor (see `find_spot`).
+
+    What does not depend on where the ones before landed (each outline where
+    it was dropped, and the cells it takes lying there) is worked out for all
+    of them at once: most pieces land where they were dropped.
+    """
+
+    def __init__(
+        self, floor: Floor, length_m: list[float], width_m: list[float], want: np.ndarray, angles: list[float],
+    ) -> None:
+        self.floor, self.length_m, self.width_m, self.want, self.angles = floor, length_m, width_m, want, angles
+        self.outlines = outline_many(np.array(length_m), np.array(width_m), CLEARANCE_M, 1.0 / FINE_PER_M)
+        self.takes = _take_many(length_m, width_m)
+        width = floor.free.shape[1]
+        # flat indices into the floor's raster (a view of it: it is contiguous)
+        fy, fx = floor._index(place_stack(self.outlines, want, angles))
+        self.fit = fy * width + fx
+        ty, tx = floor._window(*raster_index(place_stack(self.takes, want, angles)))
+        self.take = ty * width + tx
+
+    def land(self, i: int, area: tuple[float, float, float, float]) -> tuple[tuple[float, float], float] | None:
+        """Piece i's spot (`find_spot`), marked taken on the floor; None if it found none."""
+        floor = self.floor
+        flat = floor.free.reshape(-1)
+        want = (float(self.want[i, 0]), float(self.want[i, 1]))
+        length, width, angle = self.length_m[i], self.width_m[i], self.angles[i]
+        if flat.take(self.fit[i]).all():
+            flat[self.take[i]] = False
+            return want, angle
+        spot = _find(floor, self.outlines[i], length, width, want, angle, area, at_want=False)
+        if spot is not None:  # (the cells `Floor.take` marks, from the points already made)
+            floor.take_cells(*raster_index(place(self.takes[i], np.array([spot[0]], dtype=np.float64), spot[1])[0]))
+        return spot
+
+
+@functools.lru_cache(maxsize=64)
+def _lattice_axes(area: tuple[float, float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """The 0.1 m candidate centres over `area` grown by 1 m: their x and y (the lattice is
+    every pair, in row order, x fastest)."""
+    x0, y0, x1, y1 = area
+    gx = np.arange(math.floor((x0 - 1.0) * 10), math.ceil((x1 + 1.0) * 10) + 1) / 10.0
+    gy = np.arange(math.floor((y0 - 1.0) * 10), math.ceil((y1 + 1.0) * 10) + 1) / 10.0
+    gx.flags.writeable = gy.flags.writeable = False  # kept for the next piece of the same fall
+    return gx, gy
+
+
+# The search goes out in rings about `want`: the first this wide, each next twice as far.
+FIRST_RING_M = 0.5
+LAST_RING_M = 1.0  # past this, the rest of the lattice at once
+BATCH_CELLS = 8192  # (candidate, sample) pairs tested in a ring's first batch; each next four times as many
+PICK_GATHER_MAX = 16384  # up to this many (candidate, coarse point) pairs are picked by one gather, beyond by shifts
+
+
+def _first_fit(
+    floor: Floor, outline: np.ndarray, coarse: np.ndarray, want: tuple[float, float], angle: float,
+    area: tuple[float, float, float, float],
+) -> tuple[float, float] | None:
+    """The lattice point nearest `want` (ties in lattice order) where the `outline`
+    and `coarse` points (local) all lie on free deck, or None.
+
+    `Floor.fits` at each candidate without placing each one: a point's x
+    raster index depends only on its column and its y index only on its row,
+    so both are worked out per column and per row of a ring's box, by the
+    very operations `fits` does (the same cells to the bit). Past the first
+    ring, the coarse points pick the candidates worth testing (in one gather;
+    over the rest of the lattice, a shifted slice of the raster each).
+    """
+    c, s = math.cos(angle), math.sin(angle)
+    rot = np.array([[c, s], [-s, c]])  # as `place`
+    few = coarse @ rot
+    off = np.concatenate([outline @ rot, few])
+    gx, gy = _lattice_axes(area)
+    free = floor.free
+    flat = free.reshape(-1)  # (a view: the raster is contiguous)
+    (sx, sy), (fy, fx), w = floor.shift, (free.shape[0] - 1, free.shape[1] - 1), free.shape[1]
+    dx2 = (gx - want[0]) ** 2
+    dy2 = (gy - want[1]) ** 2
     lo, r = -1.0, FIRST_RING_M
-    top = float(d2.max()) if d2.size else -1.0
-    while lo < top:
+    while True:
         hi = r * r
-        band = np.flatnonzero((d2 > lo) & (d2 <= hi))
-        if band.size:
-            yield lattice[band[np.argsort(d2[band], kind="stable")]]
+        if r > LAST_RING_M:  # then everything left
+            j0, j1, i0, i1 = 0, gy.size, 0, gx.size
+        else:
+            pad = r + 0.1  # a lattice step wider: no rounding puts a point within r outside the box
+            j0, j1 = int(np.searchsorted(gy, want[1] - pad)), int(np.searchsorted(gy, want[1] + pad, side="right"))
+            i0, i1 = int(np.searchsorted(gx, want[0] - pad)), int(np.searchsorted(gx, want[0] + pad, side="right"))
+        whole = j0 == 0 and i0 == 0 and j1 == gy.size and i1 == gx.size
+        d2 = (dy2[j0:j1, None] + dx2[None, i0:i1]).reshape(-1)
+        ring = d2 > lo
+        if not whole:
+            ring &= d2 <= hi
+        cand = np.flatnonzero(ring)
+        nx = i1 - i0
+        if lo >= 0.0 and cand.size:  # past the first ring: only where the coarse points lie free
+            if cand.size * few.shape[0] <= PICK_GATHER_MAX:
+                ys = _raster_axis(gy[j0:j1], few[:, 1], sy, fy, w)
+                xs = _raster_axis(gx[i0:i1], few[:, 0], sx, fx)
+                cand = cand[flat.take(ys[cand // nx] + xs[cand % nx]).all(axis=1)]
+            else:  # (most of a wide box: a shifted slice of the raster per coarse point)
+                cand = cand[_pick_by_shifts(free, _raster_axis(gy[j0:j1], few[:, 1], sy, fy),
+                                            _raster_axis(gx[i0:i1], few[:, 0], sx, fx)).reshape(-1)[cand]]
+        if cand.size:
+            cand = cand[np.argsort(d2[cand], kind="stable")]  # nearest first, ties in lattice order
+            rj, ci = cand // nx, cand % nx
+            ys = _raster_axis(gy[j0:j1], off[:, 1], sy, fy, w)
+            xs = _raster_axis(gx[i0:i1], off[:, 0], sx, fx)
+            start, size = 0, max(1, BATCH_CELLS // off.shape[0])
+            while start < cand.size:  # in growing batches: most fits are among the nearest
+                hit = np.flatnonzero(flat.take(ys[rj[start:start + size]] + xs[ci[start:start + size]]).all(axis=1))
+                if hit.size:
+                    k = start + int(hit[0])
+                    return float(gx[i0 + ci[k]]), float(gy[j0 + rj[k]])
+                start, size = start + size, size * 4
+        if whole:
+            return None
         lo, r = hi, r * 2.0
+
+
+def _pick_by_shifts(free: np.ndarray, ry: np.ndarray, cx: np.ndarray) -> np.ndarray:
+    """Where the samples may all lie free (ry: rows x samples, cx: columns x samples): `free`
+    ANDed over the samples whose cells run on one by one along both axes, each a shifted
+    slice of the raster. A necessary test, not the exact one: a sample that does not run on
+    so (a cell skipped or read twice by rounding, or clipped at an edge) is left out."""
+    ny, nx = ry.shape[0], cx.shape[0]
+    ok = np.ones((ny, nx), dtype=bool)
+    y0, x0 = ry[0], cx[0]
+    steady = (ry[-1] - y0 == ny - 1) & (cx[-1] - x0 == nx - 1)
+    if ny > 1:
+        steady &= (np.diff(ry, axis=0) == 1).all(axis=0)
+    if nx > 1:
+        steady &= (np.diff(cx, axis=0) == 1).all(axis=0)
+    sel = np.flatnonzero(steady)
+    for y, x in sorted(set(zip(y0[sel].tolist(), x0[sel].tolist()))):  # a shift read once, however many share it
+        np.logical_and(ok, free[y:y + ny, x:x + nx], out=ok)
+    return ok
+
+
+def _raster_axis(g: np.ndarray, off: np.ndarray, shift: int, last: int, stride: int = 1) -> np.ndarray:
+    """One coordinate of `Floor._index` for every lattice line `g` and sample offset `off`
+    (len(g), K), times `stride` (the raster's width for rows: flat indices add up)."""
+    r = g[:, None] + off[None, :]
+    r *= FINE_PER_M
+    np.floor(r, out=r)
+    r -= float(shift)
+    np.maximum(r, 0.0, out=r)
+    np.minimum(r, float(last), out=r)
+    out = r.astype(np.intp)
+    if stride != 1:
+        out *= stride
+    return out
 
 
 def raster_index(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -256,15 +458,3 @@ def spot_window(area: tuple[float, float, float, float], shape: tuple[int, int])
         max(0, math.floor(x0) - SPOT_REACH_M), max(0, math.floor(y0) - SPOT_REACH_M),
         min(w, math.ceil(x1) + SPOT_REACH_M), min(h, math.ceil(y1) + SPOT_REACH_M),
     )
-
-
-def _nearest_fit(floor: Floor, outline: np.ndarray, cand: np.ndarray, angle: float) -> tuple[float, float] | None:
-    """The first of the candidate centres (nearest first) where the piece fits, or None."""
-    start, size = 0, 64
-    while start < len(cand):  # in growing batches: most fits are close
-        batch = cand[start:start + size]
-        hit = np.flatnonzero(floor.fits(outline, batch, angle))
-        if hit.size:
-            return float(batch[hit[0], 0]), float(batch[hit[0], 1])
-        start, size = start + size, size * 4
-    return None

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any, Iterable
 import numpy as np
 import pymunk
 
+# The raw setters of the pinned pymunk (7.3.1), as the Body and Shape properties call them.
+from pymunk._chipmunk import lib as _cp
+
 from game.sim import debris_footprint as fp
 from game.sim.constants import M_AIR, T_K, R
 from game.sim.debris_kinds import HEAVY_KG, KINDS, DebrisKind
@@ -106,13 +109,14 @@ def _add_piece(
 ) -> int:
     length_m, width_m, mass_kg = float(length_m), float(width_m), float(mass_kg)
     body = pymunk.Body(mass_kg, pymunk.moment_for_box(mass_kg, (length_m, width_m)))
-    body.position = pos
-    body.angle = angle
-    body.velocity = vel
-    body.angular_velocity = spin
+    # The raw setters the Body and Shape properties call (a fall adds ~90 pieces a tick).
+    ptr = body._body
+    _cp.cpBodySetPosition(ptr, pos)
+    _cp.cpBodySetAngle(ptr, angle)
+    _cp.cpBodySetVelocity(ptr, vel)
+    _cp.cpBodySetAngularVelocity(ptr, spin)
     shape = pymunk.Poly.create_box(body, (length_m, width_m))
-    shape.friction = DEBRIS_FRICTION
-    shape.elasticity = 0.0
+    _cp.cpShapeSetFriction(shape._shape, DEBRIS_FRICTION)  # (elasticity: a new shape's is 0)
     shape.filter = _HEAVY if mass_kg >= HEAVY_KG else _LIGHT
     # Floor friction is applied in bulk between ticks (debris_wind._floor_friction).
     st.space.add(body, shape)
@@ -145,17 +149,24 @@ def _area_for(params: dict[str, Any]) -> tuple[float, float, float, float, bool]
     raise ValueError("debris_fall needs 'at' or 'region'")
 
 
-def _heavy_cells(world: "World", area: tuple[float, float, float, float]) -> np.ndarray:
+def _near(world: "World", area: tuple[float, float, float, float]) -> list[int]:
+    """The ids (ascending) of the pieces whose shapes reach into the Floor window of `area`."""
+    st = world.physics
+    x0, y0, x1, y1 = fp.spot_window(area, st.passable.shape)
+    index = _shape_index(st)
+    hits = st.space.bb_query(pymunk.BB(x0, y0, x1, y1), _PLUG_QUERY)
+    return sorted(k for k in (index.get(id(s)) for s in hits) if k is not None)
+
+
+def _heavy_cells(world: "World", area: tuple[float, float, float, float], near: list[int] | None = None) -> np.ndarray:
     """The cells heavy debris lies on (as `occupancy` blocks them) over the Floor
     window of `area`, False elsewhere: only the heavy pieces near are sampled,
-    so a fall costs the same however much debris lies elsewhere."""
+    so a fall costs the same however much debris lies elsewhere. `near` is
+    `_near(world, area)` if the caller has it."""
     st = world.physics
     shape = st.passable.shape
     out = np.zeros(shape, dtype=bool)
-    x0, y0, x1, y1 = fp.spot_window(area, shape)
-    index = _shape_index(st)
-    hits = st.space.bb_query(pymunk.BB(x0, y0, x1, y1), _PLUG_QUERY)
-    heavy = [st.pieces[i] for i in sorted(k for k in (index.get(id(s)) for s in hits) if k is not None)]
+    heavy = [st.pieces[i] for i in (_near(world, area) if near is None else near)]
     heavy = [p for p in heavy if p.heavy]
     if not heavy:
         return out
@@ -170,35 +181,45 @@ def _heavy_cells(world: "World", area: tuple[float, float, float, float]) -> np.
 
 def _floor(
     world: "World", area: tuple[float, float, float, float], free_cells: np.ndarray, heavy_only: bool,
-    moving: Iterable[int] = (),
+    moving: Iterable[int] = (), near: list[int] | None = None,
 ) -> fp.Floor:
     """The deck around `area` where a piece may land: `free_cells`, less what
     the pieces lying there cover (only the heavy ones if `heavy_only`), but
-    for the ones `moving` (ids)."""
+    for the ones `moving` (ids). `near` is `_near(world, area)` if the caller has it."""
     st = world.physics
     box = fp.spot_window(area, free_cells.shape)
     floor = fp.Floor(free_cells, box)
-    index = _shape_index(st)
     skip = set(moving)
-    x0, y0, x1, y1 = box
-    hits = st.space.bb_query(pymunk.BB(x0, y0, x1, y1), _PLUG_QUERY)
     # Each piece's raster cells are kept while it lies still: a piece in a busy
     # spot is taken again at every fall near it, and most lie asleep by then.
     kept = st.scratch.taken
-    ys, xs = [], []
-    for i in sorted(k for k in (index.get(id(s)) for s in hits) if k is not None):
+    cells, todo = [], []
+    get_pos, get_angle = _cp.cpBodyGetPosition, _cp.cpBodyGetAngle  # (what the Body properties read)
+    for i in _near(world, area) if near is None else near:
         p = st.pieces[i]
-        if i not in skip and (p.heavy or not heavy_only):
-            pos, angle = tuple(p.body.position), p.body.angle
+        if i not in skip and (not heavy_only or p.heavy):
+            ptr = p.body._body
+            v = get_pos(ptr)
+            pos, angle = (v.x, v.y), get_angle(ptr)
             was = kept.get(i)
             if was is None or was[0] != (pos, angle):
-                # int16 holds any raster index (MAX_MAP_SIDE x FINE_PER_M): a quarter of the memory
-                ry, rx = fp.taken_cells(p.length_m, p.width_m, pos, angle)
-                was = kept[i] = ((pos, angle), ry.astype(np.int16), rx.astype(np.int16))
-            ys.append(was[1])
-            xs.append(was[2])
-    if ys:
-        floor.take_cells(np.concatenate(ys).astype(np.intp), np.concatenate(xs).astype(np.intp))
+                todo.append((i, p, pos, angle))
+            else:
+                cells.append(was[1])
+    if todo:  # the ones that moved since, all at once
+        ry, rx = fp.taken_cells_many([t[1].length_m for t in todo], [t[1].width_m for t in todo],
+                                     np.array([t[2] for t in todo], dtype=np.float64), [t[3] for t in todo])
+        # Each cell once (a cell holds about four of the samples), y and x packed in one int32:
+        # int16 holds any raster index (MAX_MAP_SIDE x FINE_PER_M).
+        packed = np.sort((ry.astype(np.int32) << 16) | (rx.astype(np.int32) & 0xFFFF), axis=1)
+        first = np.ones(packed.shape, dtype=bool)
+        first[:, 1:] = packed[:, 1:] != packed[:, :-1]
+        for k, (i, _, pos, angle) in enumerate(todo):
+            kept[i] = ((pos, angle), packed[k][first[k]])
+            cells.append(kept[i][1])
+    if cells:
+        packed = np.concatenate(cells)
+        floor.take_cells((packed >> 16).astype(np.intp), (packed & 0xFFFF).astype(np.int16).astype(np.intp))
     return floor
 
 
@@ -224,30 +245,44 @@ def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
     angle_deg = params.get("angle_deg")
     rng = world.rng["debris"]
     ids: list[int] = []
+    if count <= 0:
+        _dirty(st)
+        return ids
+    # Every piece's eight numbers at once: the stream gives the same numbers in the same order.
+    t_size, t_width, t_angle, ux, uy, vx, vy, spin = rng.random((count, 8)).T
+    length = kind.length_m[0] + t_size * (kind.length_m[1] - kind.length_m[0])
+    width = kind.width_m[0] + t_width * (kind.width_m[1] - kind.width_m[0])
+    mass = kind.mass_kg[0] + t_size * (kind.mass_kg[1] - kind.mass_kg[0])
+    if angle_deg is not None:
+        angle = np.full(count, math.radians(float(angle_deg)))
+    else:
+        angle = t_angle * math.pi
+    if placed and count == 1:
+        want = np.array([((x0 + x1) / 2, (y0 + y1) / 2)])
+    else:
+        want = np.stack([x0 + ux * (x1 - x0), y0 + uy * (y1 - y0)], axis=1)
+    length_l, width_l, mass_l, angle_l = length.tolist(), width.tolist(), mass.tolist(), angle.tolist()
+    area = (x0, y0, x1, y1)
     # Worked out once per fall: its pieces are all one kind, and a heavy one's floor
     # counts only heavy pieces, which knocking light ones aside leaves where they were.
-    floor = None
-    for _ in range(count):
-        t_size, t_width, t_angle, ux, uy, vx, vy, spin = rng.random(8).tolist()
-        length = kind.length_m[0] + t_size * (kind.length_m[1] - kind.length_m[0])
-        width = kind.width_m[0] + t_width * (kind.width_m[1] - kind.width_m[0])
-        mass = kind.mass_kg[0] + t_size * (kind.mass_kg[1] - kind.mass_kg[0])
-        angle = math.radians(float(angle_deg)) if angle_deg is not None else t_angle * math.pi
-        want = ((x0 + x1) / 2, (y0 + y1) / 2) if placed and count == 1 else (x0 + ux * (x1 - x0), y0 + uy * (y1 - y0))
-        heavy = mass >= HEAVY_KG
-        if floor is None:
-            free = st.passable if heavy else st.passable & ~_heavy_cells(world, (x0, y0, x1, y1))
-            floor = _floor(world, (x0, y0, x1, y1), free, heavy_only=heavy)
-        spot = fp.find_spot(floor, length, width, want, angle, (x0, y0, x1, y1))
+    near = _near(world, area)
+    if mass_l[0] >= HEAVY_KG:
+        floor = _floor(world, area, st.passable, heavy_only=True, near=near)
+    else:
+        floor = _floor(world, area, st.passable & ~_heavy_cells(world, area, near), heavy_only=False, near=near)
+    drop = fp.Drop(floor, length_l, width_l, want, angle_l)
+    # Light things land with a little slide and spin; a beam lands dead.
+    slide = np.where(mass < HEAVY_KG, 1.0, 0.0)
+    vel_x = ((vx - 0.5) * 0.6 * slide).tolist()
+    vel_y = ((vy - 0.5) * 0.6 * slide).tolist()
+    spins = ((spin - 0.5) * slide).tolist()
+    for i in range(count):
+        spot = drop.land(i, area)
         if spot is None:
             continue
-        pos, angle = spot
-        # Light things land with a little slide and spin; a beam lands dead.
-        slide = 0.0 if heavy else 1.0
-        vel = ((vx - 0.5) * 0.6 * slide, (vy - 0.5) * 0.6 * slide)
-        ids.append(_add_piece(st, kind, length, width, mass, pos, angle, vel, (spin - 0.5) * slide))
-        floor.take(length, width, pos, angle)
-        if heavy:
+        pos, a = spot
+        ids.append(_add_piece(st, kind, length_l[i], width_l[i], mass_l[i], pos, a, (vel_x[i], vel_y[i]), spins[i]))
+        if mass_l[i] >= HEAVY_KG:
             _knock_aside(world, ids[-1])
     _dirty(st)
     return ids
