@@ -41,6 +41,10 @@ class Tracker:
     died_s: dict[int, float] = field(default_factory=dict)
     surveyed: dict[int, float] = field(default_factory=dict)  # module id -> first looked over
     reserve_start_kg: float = 0.0
+    # What the ending's every-tick question keeps between ticks (game.training.ending,
+    # game.training.objectives): which objective, and which person, held the exercise
+    # open when last asked, so they are asked first. Hints for speed, never facts of the run.
+    open_on: dict = field(default_factory=dict, repr=False, compare=False)
     _next_tick: int = 0
 
     def __post_init__(self) -> None:
