@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix, csc_matrix, csr_matrix
+from scipy.sparse import coo_matrix, csc_matrix, csr_matrix, vstack
 from scipy.sparse.linalg import splu
 
 from game.sim.compartments import volume_cells
@@ -41,6 +41,7 @@ class WindField:
     comp: np.ndarray = derived()  # their compartment
     px: csr_matrix = derived()  # (cells, openings): +x mass flux per unit opening flow
     py: csr_matrix = derived()
+    pxy: csr_matrix = derived()  # px above py: both in one product a tick (each row's sum as in its own)
     section_m2: float = derived()  # a cell's cross-section: 1 m by the ceiling
     link_cells: np.ndarray = derived()  # flat indices of open doorways and holes
     link_k: np.ndarray = derived()  # the opening through each
@@ -142,8 +143,8 @@ def build(labels: np.ndarray, tiles: np.ndarray, openings: Openings, ceiling_m: 
         cells_arr, comp_arr = np.zeros(0, np.intp), np.zeros(0, np.intp)
     lk = np.array(link_rows, dtype=np.int64).reshape(-1, 4)
     hk = np.array(hole_rows, dtype=np.float64).reshape(-1, 5)
-    return WindField(cells_arr, comp_arr, px, py, float(ceiling_m), lk[:, 0], lk[:, 1],
-                     lk[:, 2].astype(float), lk[:, 3].astype(float), hk[:, 0].astype(np.int64),
+    return WindField(cells_arr, comp_arr, px, py, vstack((px, py), format="csr"), float(ceiling_m), lk[:, 0],
+                     lk[:, 1], lk[:, 2].astype(float), lk[:, 3].astype(float), hk[:, 0].astype(np.int64),
                      hk[:, 1].astype(np.int64), hk[:, 2], hk[:, 3], hk[:, 4])
 
 
@@ -213,11 +214,16 @@ def update(field: WindField, comps, flow_kg_s: np.ndarray, wind_x: np.ndarray, w
         wx.fill(0.0)
         wy.fill(0.0)
         field.fresh = False
-    rho = np.maximum((comps.n_o2 * M_O2 + comps.n_other * M_N2) / comps.volume_m3, _TINY_RHO)
+    nc = comps.volume_m3.size
+    rho = np.empty(nc + 1)  # per compartment, then the outside's (what index -1 reads)
+    np.maximum((comps.n_o2 * M_O2 + comps.n_other * M_N2) / comps.volume_m3, _TINY_RHO, out=rho[:nc])
+    rho[nc] = OUTSIDE_RHO
     if field.cells.size:
         per = 1.0 / (rho[field.comp] * field.section_m2)
-        wx[field.cells] = (field.px @ flow_kg_s) * per
-        wy[field.cells] = (field.py @ flow_kg_s) * per
+        flux = (field.pxy @ flow_kg_s).reshape(2, -1)  # +x, +y: one sparse product (scipy's call is the cost)
+        flux *= per
+        wx[field.cells] = flux[0]
+        wy[field.cells] = flux[1]
     if field.hole_cells.size:
         k = field.hole_k
         speed = flow_kg_s[k] * field.hole_share / (rho[a[k]] * MOUTH_AREA_M2)
@@ -227,7 +233,7 @@ def update(field: WindField, comps, flow_kg_s: np.ndarray, wind_x: np.ndarray, w
         k = field.link_k
         f = flow_kg_s[k]
         up = np.where(f >= 0.0, a[k], b[k])
-        rho_up = np.append(rho, OUTSIDE_RHO)[up]  # -1: the outside
+        rho_up = rho[up]  # -1: the outside
         speed = f / (rho_up * cd[k] * area_m2[k])
         wx[field.link_cells] = speed * field.link_dx
         wy[field.link_cells] = speed * field.link_dy
