@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix, csc_matrix, csr_matrix, vstack
+from scipy.sparse import coo_matrix, csc_matrix, csr_matrix
 from scipy.sparse.linalg import splu
 
 from game.sim.compartments import volume_cells
@@ -39,9 +39,9 @@ class WindField:
 
     cells: np.ndarray = derived()  # flat indices of the volume cells covered
     comp: np.ndarray = derived()  # their compartment
-    px: csr_matrix = derived()  # (cells, openings): +x mass flux per unit opening flow
-    py: csr_matrix = derived()
-    pxy: csr_matrix = derived()  # px above py: both in one product a tick (each row's sum as in its own)
+    # (2 * cells, openings): +x mass flux per unit opening flow through each cell, then +y;
+    # one matrix so that a tick is one sparse product (scipy's call costs more than the sum)
+    pxy: csr_matrix = derived()
     section_m2: float = derived()  # a cell's cross-section: 1 m by the ceiling
     link_cells: np.ndarray = derived()  # flat indices of open doorways and holes
     link_k: np.ndarray = derived()  # the opening through each
@@ -55,6 +55,16 @@ class WindField:
     hole_dy: np.ndarray = derived(default_factory=lambda: np.zeros(0))
     hole_share: np.ndarray = derived(default_factory=lambda: np.zeros(0))
     fresh: bool = cache(default=True)  # the wind arrays still hold the last topology's wind
+
+    @property
+    def px(self) -> csr_matrix:
+        """The +x patterns alone (cells, openings)."""
+        return self.pxy[:self.cells.size]
+
+    @property
+    def py(self) -> csr_matrix:
+        """The +y patterns alone."""
+        return self.pxy[self.cells.size:]
 
 
 def _faces(labels: np.ndarray, vol: np.ndarray, x: int, y: int, comp: int) -> list[tuple[int, int, int, int]]:
@@ -133,18 +143,17 @@ def build(labels: np.ndarray, tiles: np.ndarray, openings: Openings, ceiling_m: 
         memo.update(used)
     nk = openings.a.size
     if all_cells:
-        cx_cols = np.concatenate(cols[0::2])
-        cy_cols = np.concatenate(cols[1::2])
-        px = coo_matrix((np.concatenate(vals_x), (np.concatenate(rows_x), cx_cols)), shape=(base, nk)).tocsr()
-        py = coo_matrix((np.concatenate(vals_y), (np.concatenate(rows_y), cy_cols)), shape=(base, nk)).tocsr()
+        rows = np.concatenate(rows_x + [r + base for r in rows_y])  # the +y rows below the +x ones
+        pxy = coo_matrix((np.concatenate(vals_x + vals_y), (rows, np.concatenate(cols[0::2] + cols[1::2]))),
+                         shape=(2 * base, nk)).tocsr()
         cells_arr, comp_arr = np.concatenate(all_cells), np.concatenate(all_comp)
     else:
-        px = py = csr_matrix((0, nk))
+        pxy = csr_matrix((0, nk))
         cells_arr, comp_arr = np.zeros(0, np.intp), np.zeros(0, np.intp)
     lk = np.array(link_rows, dtype=np.int64).reshape(-1, 4)
     hk = np.array(hole_rows, dtype=np.float64).reshape(-1, 5)
-    return WindField(cells_arr, comp_arr, px, py, vstack((px, py), format="csr"), float(ceiling_m), lk[:, 0],
-                     lk[:, 1], lk[:, 2].astype(float), lk[:, 3].astype(float), hk[:, 0].astype(np.int64),
+    return WindField(cells_arr, comp_arr, pxy, float(ceiling_m), lk[:, 0], lk[:, 1],
+                     lk[:, 2].astype(float), lk[:, 3].astype(float), hk[:, 0].astype(np.int64),
                      hk[:, 1].astype(np.int64), hk[:, 2], hk[:, 3], hk[:, 4])
 
 
