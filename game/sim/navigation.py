@@ -80,14 +80,15 @@ def force_s(door: Door) -> float:
     return PRY_S.get(door.kind, 90.0) if door.pry_time_s is None else door.pry_time_s
 
 
-def jammed_way(profile: Profile, door: Door) -> tuple[str, float] | None:
-    """The quicker of prying and cutting a door that needs force, for `profile`: (verb, seconds)."""
+def jammed_way(profile: Profile, door: Door, lance_ok: bool = True) -> tuple[str, float] | None:
+    """The quicker of prying and cutting a door that needs force, for `profile`: (verb, seconds).
+    `lance_ok` is False where a lance may not be lit (game.sim.fire.lance_barred): prying only."""
     options = []
     if profile is None:
         return None
     if profile.crowbar:
         options.append(("pry", force_s(door) / (max(profile.pryers, 1) * max(profile.pry_skill, 0.1))))
-    if profile.lance:
+    if profile.lance and lance_ok:
         thick = MATERIALS[door.kind].thickness_m
         options.append(("cut", profile.cut_s(thick) + (1.0 / CRAWL_FACTOR - 1.0) / profile.speed_m_s))
     return min(options, key=lambda o: o[1]) if options else None
@@ -101,12 +102,14 @@ def cost_grid(
     slow: np.ndarray | None = None,
     closed_to: np.ndarray | None = None,
     kept_shut: frozenset[int] = frozenset(),
+    no_lance: np.ndarray | None = None,
 ) -> np.ndarray:
     """Centiseconds to enter each cell for `profile`; 0 where they cannot.
 
     `blocked`/`slow` are the debris occupancy; `closed_to` marks cells the
     profile must keep out of (harmful air for the unsuited); `kept_shut` are
-    door ids the doctrine keeps shut for this profile.
+    door ids the doctrine keeps shut for this profile; `no_lance` marks cells
+    where a lance may not be lit (O2-rich air), so nothing there is costed as cut.
     """
     walk = profile.walk_cs()
     floor, holes = _tile_masks(tiles)
@@ -121,7 +124,8 @@ def cost_grid(
     np.divide(cost, CRAWL_FACTOR, out=cost, where=holes)
     if profile.lance:
         for t in _CUT_TILES:
-            np.copyto(cost, profile.cut_s(MATERIALS[t].thickness_m) * CS_PER_S + walk / CRAWL_FACTOR, where=tiles == t)
+            cuttable = tiles == t if no_lance is None else (tiles == t) & ~no_lance
+            np.copyto(cost, profile.cut_s(MATERIALS[t].thickness_m) * CS_PER_S + walk / CRAWL_FACTOR, where=cuttable)
     if blocked is not None and blocked.any():
         # Keep clear of a fallen beam where there is room: brushing past it
         # (and shoving loose things into it) is how it gets moved.
@@ -129,10 +133,12 @@ def cost_grid(
         np.multiply(cost, BESIDE_HEAVY, out=cost, where=near)
         if profile.lance:
             np.copyto(cost, walk + profile.cut_s(BEAM_WIDTH_M) * CS_PER_S, where=blocked & floor)
+            if no_lance is not None:
+                np.copyto(cost, 0.0, where=blocked & no_lance)  # a beam that may not be cut, as without a lance
         else:
             np.copyto(cost, 0.0, where=blocked)
     if doors:
-        _door_costs(cost, tiles, doors, profile, walk, kept_shut)
+        _door_costs(cost, tiles, doors, profile, walk, kept_shut, no_lance)
     if closed_to is not None:
         np.copyto(cost, 0.0, where=closed_to)
     out = np.rint(cost).astype(np.int32)
@@ -147,7 +153,7 @@ _STATE_CODE = {"open": _OPEN, "closed": _CLOSED}
 
 
 def _door_costs(cost: np.ndarray, tiles: np.ndarray, doors: list[Door], profile: Profile, walk: float,
-                kept_shut: frozenset[int]) -> None:
+                kept_shut: frozenset[int], no_lance: np.ndarray | None = None) -> None:
     """Write each door's entry cost into `cost` (doors cut out are holes, left alone)."""
     xs, ys, opens, ids = _door_arrays(doors)
     code = _STATE_CODE.get
@@ -164,7 +170,7 @@ def _door_costs(cost: np.ndarray, tiles: np.ndarray, doors: list[Door], profile:
         if d.id in kept_shut or d.state == "sealed":
             c[i] = 0.0
         elif d.state != "open":  # jammed, or sticking
-            way = jammed_way(profile, d)
+            way = jammed_way(profile, d, no_lance is None or not no_lance[d.y, d.x])
             c[i] = 0.0 if way is None else walk + way[1] * CS_PER_S
     keep = tiles[ys, xs] != T_CUT  # a door cut out is a hole now
     cost[ys[keep], xs[keep]] = c[keep]
