@@ -768,3 +768,46 @@ def test_a_door_cannot_shut_on_a_beam_lying_across_its_doorway():
     assert door.state == "open"
     refused = [e for e in w.events if isinstance(e, CommandRejected)]
     assert refused and "cannot shut: debris lies across it" in refused[-1].reason
+
+
+def test_reading_the_awake_pieces_one_by_one_gives_the_heap_a_batch_read_gives(monkeypatch):
+    # ~60 pieces blown round a hall: the awake are listed and read one by one
+    # while they are at most half the pieces (the rule big stations use, at
+    # 1/32), else every body in a batch. Every tick what was read is what the
+    # bodies hold, and the heap is the same bit for bit either way.
+    monkeypatch.setattr(debris_state, "SEARCH_FROM_BODIES", 0)
+    monkeypatch.setattr(debris_state, "FEW_AWAKE", 4)
+
+    def heap(share: float) -> tuple[bytes, int]:
+        monkeypatch.setattr(debris_state, "ONE_BY_ONE_SHARE", share)
+        kinds = ("personal_effects", "insulation", "ceiling_panel")
+        w = ascii_world(HALL, seed=5, events=[fall(0.0, k, region=(1, 1, 20, 7), count=20) for k in kinds])
+        reads = 0
+        real = debris_state._read_one
+
+        def counted(sc, k):
+            nonlocal reads
+            reads += 1
+            real(sc, k)
+
+        monkeypatch.setattr(debris_state, "_read_one", counted)
+        step(w)
+        for phase in range(4):  # a gale toward one end, then the other, then calm
+            if phase < 2:
+                wind_toward(w, *((20.5, 4.5) if phase == 0 else (1.5, 4.5)), 20.0)
+            else:
+                w.atmos.wind_x[:] = 0.0
+                w.atmos.wind_y[:] = 0.0
+            for _ in range(20):
+                run_physics(w, TICK_S)
+                sc = debris_state._read(w.physics)
+                for k in sc.live_idx.tolist():
+                    b = w.physics.pieces[k].body
+                    assert tuple(sc.state[k, :2]) == tuple(b.position) and sc.asleep[k] == b.is_sleeping
+        monkeypatch.setattr(debris_state, "_read_one", real)
+        return debris.state_bytes(w), reads
+
+    batch, read_alone = heap(0.0)
+    one_by_one, read_alone_now = heap(0.5)
+    assert read_alone_now > read_alone + 100  # the one-by-one reads did happen
+    assert one_by_one == batch
