@@ -165,6 +165,8 @@ class _Scratch:
         self.piece_const = np.zeros((0, 6))  # see _piece_constants
         self.piece_bid = np.zeros(0, dtype=np.uintp)
         self.piece_ptr: list = []
+        self.people_bid = np.zeros(0, dtype=np.uintp)  # each person's body id and pointer, by person id
+        self.people_ptr: list = []
         self.px: list[float] = []  # where each person's body is bound by the end of the step
         self.py: list[float] = []
 
@@ -258,7 +260,13 @@ def _tables(st: PhysicsState) -> _Scratch:
     sc.u2_wake = base
     sc.plug_f = const[:, 5]
     live = sc.live_idx
-    people_ids = np.array([b.id for b in st.people], dtype=np.uintp)
+    if len(sc.people_bid) > npp:  # (never in a running world: people are only ever added)
+        sc.people_bid, sc.people_ptr = np.zeros(0, dtype=np.uintp), []
+    if len(sc.people_bid) < npp:  # look up only the new people's body ids (a lookup costs a call each)
+        new = st.people[len(sc.people_bid):]
+        sc.people_bid = np.concatenate([sc.people_bid, np.array([b.id for b in new], dtype=np.uintp)])
+        sc.people_ptr += [b._body for b in new]
+    people_ids = sc.people_bid
     statics = np.array([st.walls_body.id, st.space.static_body.id], dtype=np.uintp)
     body_ids = np.concatenate([sc.piece_bid[live], people_ids, statics])
     slots = np.concatenate([live, nd + np.arange(npp, dtype=np.int64), np.array([-1, -1], dtype=np.int64)])
@@ -269,7 +277,7 @@ def _tables(st: PhysicsState) -> _Scratch:
     ptr = list(sc.piece_ptr)
     for k in np.flatnonzero(~sc.alive).tolist():
         ptr[k] = None
-    sc.ptr = ptr + [b._body for b in st.people]
+    sc.ptr = ptr + sc.people_ptr
     sc.state = np.zeros((nd + npp, 6))  # x, y, angle, vx, vy, spin per slot; filled by the next read
     old_n = sc.stall_u2.size  # pieces keep their ids: keep what is known of them
     sc.stall_u2 = np.concatenate([sc.stall_u2[:nd], np.zeros(max(0, nd - old_n))])
