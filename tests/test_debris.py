@@ -369,10 +369,13 @@ def test_cutting_a_beam_opens_the_cell_and_leaves_two_heavy_ends():
     w = ascii_world(BOX, events=[fall(0.0, "support_beam", at=(5, 2), angle_deg=0.0)])
     run_until(w, 1.0)
     (beam,) = records_by_kind(w, "support_beam")
+    assert debris.debris_view(w).ids.tolist() == [beam["id"]]  # drawn whole before the cut
     pieces = debris.cut_beam(w, beam["id"], at=(5.5, 2.5))
     assert len(pieces) == 2
     left = {r["id"]: r for r in debris.debris_records(w)}
     assert beam["id"] not in left
+    v = debris.debris_view(w)  # and as its two ends after it
+    assert sorted(v.ids.tolist()) == sorted(left) == sorted(pieces) and v.kinds == ("support_beam",) * 2
     length = beam["size_m"][0]
     assert sum(left[i]["mass_kg"] for i in pieces) == pytest.approx(beam["mass_kg"] * (length - 1.0) / length, rel=1e-4)
     blocked, _ = debris.occupancy(w)

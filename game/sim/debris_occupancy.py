@@ -90,13 +90,23 @@ def debris_view(world: "World") -> DebrisView:
         return DebrisView(_EMPTY, (), np.zeros((0, 2)), z, np.zeros((0, 2)), z.astype(bool), z.astype(bool))
     sc = _read(st)
     live = sc.live_idx
+    fixed = sc.view_fixed
+    if fixed is None or fixed[0] != st.version:
+        # What only changes when pieces come or go, made once for every view
+        # till then (read-only, as views share it): 5,000 kinds looked up
+        # every frame were most of a view's cost.
+        ids, size, heavy = live.copy(), np.stack([sc.length[live], sc.width[live]], axis=1), sc.heavy[live].copy()
+        for a in (ids, size, heavy):
+            a.flags.writeable = False
+        fixed = sc.view_fixed = (st.version, ids, tuple(st.pieces[i].kind for i in live.tolist()), size, heavy)
+    _, ids, kinds, size, heavy = fixed
     return DebrisView(
-        ids=live.copy(),
-        kinds=tuple(st.pieces[i].kind for i in live.tolist()),
+        ids=ids,
+        kinds=kinds,
         position_m=sc.state[live, 0:2].copy(),
         angle_rad=sc.state[live, 2].copy(),
-        size_m=np.stack([sc.length[live], sc.width[live]], axis=1),
-        heavy=sc.heavy[live].copy(),
+        size_m=size,
+        heavy=heavy,
         asleep=sc.asleep[live].copy(),
     )
 

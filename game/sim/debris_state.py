@@ -156,6 +156,7 @@ class _Scratch:
         self.by_holes_key: tuple | None = None  # see _lying_by_holes
         self.by_holes: list[list[int]] = []
         self.occ: tuple[np.ndarray, np.ndarray] | None = None
+        self.view_fixed: tuple | None = None  # (version, ids, kinds, sizes, heavy) of the live pieces, see debris_view
         self.occ_samples: tuple | None = None  # (footprint version, samples' cells, on the grid, poses) of `occ`
         self.foot_version = -1
         self.shape_index: dict[int, int] = {}
