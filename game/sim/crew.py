@@ -375,7 +375,7 @@ def step_crew(world: "World", dt: float) -> None:
         autopilot.think(world)
     idle = []
     people = world.people
-    state = world.bodies.state
+    state = world.bodies.state.tolist()  # nothing in the crew's tick changes a body's state
     for i in list(cs.active):
         p = people[i]
         a = p.action
@@ -389,7 +389,7 @@ def step_crew(world: "World", dt: float) -> None:
             continue
         if (
             a is not None and a.started and type(a) in _WALKS and not p.closing
-            and (p.order is None or p.plan_version[:2] == (cs.nav_version, cs.hazard_version))
+            and (p.order is None or (p.plan_version[0] == cs.nav_version and p.plan_version[1] == cs.hazard_version))
             and state[i] in _ABLE and p.carried_by < 0 and p.escorted_by < 0 and p.injury != "severe"
         ):
             # Walking on a plan nothing has touched: what _tick_person would
@@ -402,7 +402,8 @@ def step_crew(world: "World", dt: float) -> None:
         if not _tick_person(world, p, dt):
             idle.append(i)
     if idle:
-        cs.active = [i for i in cs.active if i not in idle]
+        done = set(idle)
+        cs.active = [i for i in cs.active if i not in done]
 
 
 def _bodies_changed(world: "World") -> None:

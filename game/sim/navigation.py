@@ -276,32 +276,44 @@ class _Search:
     for step, without its set-up on every call: path2d copies the grid, builds
     a graph and allocates two grid-sized arrays (a coordinate grid made with
     meshgrid among them) each time, work that grows with the station while
-    the A* itself grows with the route. Here the graph over a copy of the
-    grid is kept while the grid is unchanged (compared, not trusted), and one
-    pathfinder is reset for each search: its distances to the maximum, its
-    traversal to each cell's own index, its frontier emptied, which is the
-    state a new pathfinder starts in. Only a cache: nothing here is state.
-    One per thread (runs of a batch may share a process: tcod searches
-    without the GIL)."""
+    the search itself grows with the route. Here the graph over a copy of the
+    grid is kept while the grid is unchanged, and one pathfinder is reset for
+    each search to the state a new one starts in: its distances at the
+    maximum, its traversal at each cell's own index, its frontier empty.
+    Only the part of the grid the last search can have touched is reset
+    (`_reach`), and a read-only grid (the planner's, `planner.grid_for`) is
+    trusted to be unchanged while it is the same array; any other grid is
+    compared. Only a cache: nothing here is state. One per thread (runs of
+    a batch may share a process: tcod searches without the GIL)."""
 
     def __init__(self) -> None:
         self.source: np.ndarray | None = None  # the grid the graph was made for
         self.cost: np.ndarray | None = None  # the graph's own copy (the start cell set to 1 in a search)
         self.pf: tcod.path.Pathfinder | None = None
         self.travel0: np.ndarray | None = None
+        self.start: tuple[int, int] | None = None
+        self.min_cost = 1  # the cheapest cell to enter in the grid (for `_reach`)
+        self.touched: tuple[slice, slice] | None = None  # what the last search can have written; None: nothing
 
     def path(self, cost: np.ndarray, start: tuple[int, int], ends: list[tuple[int, int]]) -> np.ndarray:
-        if self.source is not cost or self.cost is None or self.cost.shape != cost.shape or not _same_but_start(self, cost):
+        if (
+            self.source is not cost or self.cost is None or self.cost.shape != cost.shape
+            or not (_frozen(cost) or _same_but_start(self, cost))
+        ):
             self.source = cost
             self.cost = np.copy(cost)
             graph = tcod.path.SimpleGraph(cost=self.cost, cardinal=1, diagonal=0)
             self.pf = tcod.path.Pathfinder(graph)
             self.travel0 = self.pf.traversal.copy()
             self.start = None
+            self.touched = None
+            positive = cost[cost > 0]
+            self.min_cost = int(positive.min()) if positive.size else 1
         else:
             pf = self.pf
-            pf.distance[...] = UNREACHED
-            pf.traversal[...] = self.travel0
+            if self.touched is not None:
+                pf.distance[self.touched] = UNREACHED
+                pf.traversal[self.touched] = self.travel0[self.touched]
             # What pf.rebuild_frontier() leaves here (no heuristic, an empty
             # frontier), without its scan of every cell for a distance to
             # push: none has one now. The scan grew with the station while
@@ -315,12 +327,40 @@ class _Search:
             self.cost[self.start] = cost[self.start]
         self.start = start
         self.cost[start] = 1  # as path2d: the start is always enterable
+        self.touched = (slice(None), slice(None))  # until the search is done, anything may be
         for ij in ends:
             pf.add_root(ij)
         out = pf.path_from(start)
-        if pf.distance[start] == UNREACHED:
-            return np.zeros((0, 2), dtype=np.intc)
+        reached = int(pf.distance[start])
+        if reached == UNREACHED:
+            return np.zeros((0, 2), dtype=np.intc)  # it searched all it could reach: reset it all
+        self.touched = _reach(ends, reached, self.min_cost, cost.shape)
         return out
+
+
+def _reach(ends: list[tuple[int, int]], reached: int, min_cost: int, shape: tuple[int, int]) -> tuple[slice, slice]:
+    """The window (rows, columns) holding every cell a search from `ends` that
+    stopped on reaching the start at distance `reached` can have written.
+
+    The search is Dijkstra's (no heuristic): it settles cells in order of
+    distance and stops at the start, so every cell it settled lies at most
+    `reached` from an end, and every cell it wrote a distance to is a settled
+    cell or one beside one. A cell's distance is the cost of the cells
+    entered on the way from an end, each at least `min_cost` (the start's
+    own cost of 1 is never on the way: the search stops there), so every
+    such cell is within `reached // min_cost + 1` steps of an end; one more
+    for safety at the edges.
+    """
+    r = reached // max(min_cost, 1) + 2
+    h, w = shape
+    ys = [e[0] for e in ends]
+    xs = [e[1] for e in ends]
+    return slice(max(0, min(ys) - r), min(h, max(ys) + r + 1)), slice(max(0, min(xs) - r), min(w, max(xs) + r + 1))
+
+
+def _frozen(cost: np.ndarray) -> bool:
+    """A grid nobody can change in place: read-only, over memory of its own."""
+    return not cost.flags.writeable and cost.flags.owndata
 
 
 def _same_but_start(search: _Search, cost: np.ndarray) -> bool:

@@ -143,6 +143,9 @@ def grid_for(world: "World", profile: Profile, start: tuple[int, int] | None = N
         )
         if profile.guard and profile.lance and cs.seen.breached_modules:
             grid[protective_walls(world)] = 0
+        # Read-only from here: shared by everyone who plans with this profile,
+        # and the route search keeps its graph while the grid is this array.
+        grid.flags.writeable = False
         if len(cs.caches.grids) > 64:
             cs.caches.grids.clear()
         cs.caches.grids[key] = grid
