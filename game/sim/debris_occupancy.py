@@ -20,7 +20,7 @@ from game.sim.debris_state import (
     PLUG_REACH_M,
     SLOW_MAX,
     PhysicsState,
-    _air_density,
+    air_density_by_label,
     _footprints,
     _mouth,
     _read,
@@ -257,6 +257,10 @@ def _plugs(world: "World") -> tuple[np.ndarray, dict[int, int]]:
     if atmos.wind_x.shape != st.passable.shape:
         return out, over
     w = st.passable.shape[1]
+    # The air's figures are worked out at most once a call, for every compartment at once:
+    # the same elementwise arithmetic as reading them piece by piece.
+    pressure_bar: np.ndarray | None = None
+    rho: np.ndarray | None = None
     for i, (b, lying) in enumerate(zip(world.breaches, _lying_by_holes(world))):
         if not lying:
             continue
@@ -269,12 +273,15 @@ def _plugs(world: "World") -> tuple[np.ndarray, dict[int, int]]:
             friction_n = sc.mu_g[k] * sc.mass[k]
             if st.over_hole.get(k) == b.id:
                 label = int(c.labels.flat[flat]) if c.labels.shape == st.passable.shape else 0
-                dp_pa = float(c.pressure_bar[label - 1]) * 1e5 - MARS_PRESSURE_PA if label > 0 else 0.0
+                if label > 0 and pressure_bar is None:
+                    pressure_bar = c.pressure_bar
+                dp_pa = float(pressure_bar[label - 1]) * 1e5 - MARS_PRESSURE_PA if label > 0 else 0.0
                 held = dp_pa * share * b.area_m2 >= friction_n
             else:
                 u2 = (float(atmos.wind_x.flat[flat]) ** 2 + float(atmos.wind_y.flat[flat]) ** 2) * open_gain**2
-                rho = float(_air_density(world, np.array([flat]))[0])
-                held = rho * sc.drag_k[k] * u2 >= sc.mu_g[k]
+                if rho is None:
+                    rho = air_density_by_label(world)
+                held = float(rho[c.labels.reshape(-1).take(flat, mode="clip")]) * sc.drag_k[k] * u2 >= sc.mu_g[k]
             if held:
                 left *= 1.0 - share
                 over[k] = b.id

@@ -578,13 +578,18 @@ def _mouth(world: "World", x: int, y: int) -> tuple[float, float] | None:
     return None
 
 
-def _air_density(world: "World", flat: np.ndarray) -> np.ndarray:
-    """kg/m3 of the air in each flat cell, from its compartment's gas (0 where there is none)."""
+def air_density_by_label(world: "World") -> np.ndarray:
+    """kg/m3 of each compartment's air, indexed by compartment label (label 0, no gas, reads 0)."""
     c = world.compartments
     rho = np.zeros(c.count + 1)
     if c.count:
         rho[1:] = (c.n_o2 * M_O2 + c.n_other * M_N2) / c.volume_m3
-    return rho[c.labels.reshape(-1).take(flat, mode="clip")]  # label 0 reads the leading 0
+    return rho
+
+
+def _air_density(world: "World", flat: np.ndarray) -> np.ndarray:
+    """kg/m3 of the air in each flat cell, from its compartment's gas (0 where there is none)."""
+    return air_density_by_label(world)[world.compartments.labels.reshape(-1).take(flat, mode="clip")]
 
 
 def depth_in_solid(passable: np.ndarray, x: float, y: float) -> float:
