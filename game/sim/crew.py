@@ -28,7 +28,7 @@ from game.sim.navigation import T_CUT, T_FLOOR
 from game.sim.orders import next_plan, order_words
 from game.sim.people import Evac, Order, Person, is_on_duty
 from game.sim.perception import CrewCaches, Perception, perceive
-from game.sim.physiology import CONSCIOUS, IMPAIRED, UNCONSCIOUS
+from game.sim.physiology import BODY_EVERY, CONSCIOUS, IMPAIRED, UNCONSCIOUS
 from game.sim.prediction import AirTrend
 from game.sim.state import cache, derived, synced
 
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 KEEP_CHANGES = 64
 REPLAN_EVERY = 100  # ticks: a plan is made afresh at least this often while the world changes
-BODY_EVERY = 5  # physiology's own cadence (game.sim.world): states only change on those ticks
 MAX_REPLANS = 6  # an order that fails this many times running is given up
 RESPONSE_KIT = ("suit", "lance", "crowbar", "respirator", "medkit")
 _WALKS = (Walk, Crawl)
