@@ -159,3 +159,21 @@ def test_outlines_made_together_are_the_outlines_made_one_by_one():
     for i in range(length.size):
         one = fp.outline_samples(float(length[i]), float(width[i]), fp.CLEARANCE_M, 1.0 / fp.FINE_PER_M)
         assert set(map(tuple, many[i].tolist())) == set(map(tuple, one.tolist()))
+
+
+def test_the_search_reads_the_cells_a_fit_reads_whether_or_not_it_clips():
+    # The search skips clipping a line's raster indices when its extreme points lie on the raster;
+    # near the raster's edge it clips. Either way: the cells Floor.fits reads, point by point.
+    free = np.ones((8, 8), dtype=bool)
+    floor = fp.Floor(free, (0, 0, 3, 3))  # a 3 m window: lines past 2.5 m run off it
+    rng = np.random.default_rng(13)
+    off = rng.uniform(-0.7, 0.7, (25, 2))
+    lo, hi = off.min(axis=0).tolist(), off.max(axis=0).tolist()
+    last = floor.free.shape[0] - 1
+    for g, clipped in ((np.arange(8, 23) / 10.0, False), (np.arange(-5, 40) / 10.0, True)):
+        ry = fp._raster_axis(g, off[:, 1], floor.shift[1], last, lo[1], hi[1])
+        rx = fp._raster_axis(g, off[:, 0], floor.shift[0], last, lo[0], hi[0])
+        pts = np.stack(np.broadcast_arrays(g[:, None] + off[None, :, 0], g[:, None] + off[None, :, 1]), axis=-1)
+        fy, fx = floor._index(pts)  # (the window is square: one last index for both axes)
+        assert np.array_equal(rx, fx) and np.array_equal(ry, fy)
+        assert (ry.min() == 0 and ry.max() == last) == clipped
