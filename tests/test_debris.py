@@ -369,10 +369,13 @@ def test_cutting_a_beam_opens_the_cell_and_leaves_two_heavy_ends():
     w = ascii_world(BOX, events=[fall(0.0, "support_beam", at=(5, 2), angle_deg=0.0)])
     run_until(w, 1.0)
     (beam,) = records_by_kind(w, "support_beam")
+    assert debris.debris_view(w).ids.tolist() == [beam["id"]]  # drawn whole before the cut
     pieces = debris.cut_beam(w, beam["id"], at=(5.5, 2.5))
     assert len(pieces) == 2
     left = {r["id"]: r for r in debris.debris_records(w)}
     assert beam["id"] not in left
+    v = debris.debris_view(w)  # and as its two ends after it
+    assert sorted(v.ids.tolist()) == sorted(left) == sorted(pieces) and v.kinds == ("support_beam",) * 2
     length = beam["size_m"][0]
     assert sum(left[i]["mass_kg"] for i in pieces) == pytest.approx(beam["mass_kg"] * (length - 1.0) / length, rel=1e-4)
     blocked, _ = debris.occupancy(w)
@@ -768,3 +771,74 @@ def test_a_door_cannot_shut_on_a_beam_lying_across_its_doorway():
     assert door.state == "open"
     refused = [e for e in w.events if isinstance(e, CommandRejected)]
     assert refused and "cannot shut: debris lies across it" in refused[-1].reason
+
+
+def test_reading_the_awake_pieces_one_by_one_gives_the_heap_a_batch_read_gives(monkeypatch):
+    # ~60 pieces blown round a hall: the awake are listed and read one by one
+    # while they are at most half the pieces (the rule big stations use, at
+    # 1/32), else every body in a batch. Every tick what was read is what the
+    # bodies hold, and the heap is the same bit for bit either way.
+    monkeypatch.setattr(debris_state, "SEARCH_FROM_BODIES", 0)
+    monkeypatch.setattr(debris_state, "FEW_AWAKE", 4)
+
+    def heap(share: float) -> tuple[bytes, int]:
+        monkeypatch.setattr(debris_state, "ONE_BY_ONE_SHARE", share)
+        kinds = ("personal_effects", "insulation", "ceiling_panel")
+        w = ascii_world(HALL, seed=5, events=[fall(0.0, k, region=(1, 1, 20, 7), count=20) for k in kinds])
+        reads = 0
+        real = debris_state._read_one
+
+        def counted(sc, k):
+            nonlocal reads
+            reads += 1
+            real(sc, k)
+
+        monkeypatch.setattr(debris_state, "_read_one", counted)
+        step(w)
+        for phase in range(4):  # a gale toward one end, then the other, then calm
+            if phase < 2:
+                wind_toward(w, *((20.5, 4.5) if phase == 0 else (1.5, 4.5)), 20.0)
+            else:
+                w.atmos.wind_x[:] = 0.0
+                w.atmos.wind_y[:] = 0.0
+            for _ in range(20):
+                run_physics(w, TICK_S)
+                sc = debris_state._read(w.physics)
+                for k in sc.live_idx.tolist():
+                    b = w.physics.pieces[k].body
+                    assert tuple(sc.state[k, :2]) == tuple(b.position) and sc.asleep[k] == b.is_sleeping
+        monkeypatch.setattr(debris_state, "_read_one", real)
+        return debris.state_bytes(w), reads
+
+    batch, read_alone = heap(0.0)
+    one_by_one, read_alone_now = heap(0.5)
+    assert read_alone_now > read_alone + 100  # the one-by-one reads did happen
+    assert one_by_one == batch
+
+
+def test_occupancy_kept_up_as_pieces_move_is_the_occupancy_worked_out_afresh():
+    # Light pieces and a beam blown about a hall while someone walks through:
+    # each tick's occupancy (made from the last, for the pieces that moved)
+    # must equal the one worked out from every piece's samples.
+    w = ascii_world(
+        with_person(HALL, 1, 1), seed=4, people={"a": ("Ann", "crew", ())},
+        events=[fall(0.0, k, region=(2, 1, 18, 7), count=8) for k in ("personal_effects", "insulation", "ceiling_panel")]
+        + [fall(0.0, "support_beam", region=(12, 2, 16, 6))],
+    )
+    w.submit(MoveTo(person_id=0, cell=(19, 7)))
+    step(w)
+    wind_toward(w, 20.5, 4.5, 15.0)
+    sc = w.physics.scratch
+    updated = 0
+    for _ in range(40):
+        run_physics(w, TICK_S)
+        before = sc.occ
+        blocked, slow = debris.occupancy(w)
+        updated += before is not None and sc.occ is not before
+        kept = (sc.occ, sc.occ_key, sc.occ_samples)
+        sc.occ = sc.occ_samples = None  # the same, from every sample
+        fresh_blocked, fresh_slow = debris.occupancy(w)
+        sc.occ, sc.occ_key, sc.occ_samples = kept
+        assert np.array_equal(blocked, fresh_blocked) and np.array_equal(slow, fresh_slow)
+    assert updated >= 10  # it was kept up, not only worked out afresh
+    assert (slow > 1.0).any() and blocked.any()

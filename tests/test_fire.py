@@ -10,6 +10,7 @@ from game.levelio.load import validate_file
 from game.levelio.save import save_level
 from game.sim import commands as C
 from game.sim import events as ev
+from game.sim.fire import lance_barred, lance_refusal
 from game.sim.level import EventDef, RoomDef
 from game.sim.world import create_world, run_until
 from tests.builders import ascii_level
@@ -70,3 +71,43 @@ def test_the_validator_names_sparks_placed_in_a_wall(tmp_path):
     problems = [str(p) for p in validate_file(path)]
     assert len(problems) == 1 and "sparks must be on a floor cell" in problems[0] and "4,3 is wall" in problems[0]
     assert problems[0].startswith(f"{path}:")  # FILE:LINE
+
+
+TWO_ROOMS = """
+###########
+#...#.....#
+#.a.+.....#
+#...#.....#
+###########
+"""
+
+
+def _jammed_world(o2: float):
+    """Ann, with a crowbar and a lance, in ordinary air; a jammed door into the store, whose air is `o2`."""
+    lv = ascii_level(TWO_ROOMS, people={"a": ("Ann", "engineer", ("crowbar", "lance"))},
+                     doors={(4, 2): "jammed"})
+    rooms = (RoomDef("Lab", (1, 1), "lab"), RoomDef("Store", (7, 2), "storage", o2_fraction=o2))
+    return create_world(replace(lv, rooms=rooms))
+
+
+def test_where_no_lance_may_be_lit_is_one_mask_that_agrees_with_the_lance_cell_for_cell():
+    w = _jammed_world(0.35)
+    mask = lance_barred(w)
+    h, wd = mask.shape
+    assert [[bool(mask[y, x]) for x in range(wd)] for y in range(h)] == \
+        [[lance_refusal(w, (x, y)) is not None for x in range(wd)] for y in range(h)]
+    assert mask[2, 4] and mask[2, 7] and not mask[2, 2]  # the door beside the store, the store; not the lab
+    assert not lance_barred(_jammed_world(0.21)).any()
+
+
+def test_a_jammed_door_into_o2_rich_air_is_pried_though_cutting_would_be_quicker():
+    # Cutting the door: 0.06 m at 600 s/m = 36 s, against 60 s of prying (game.sim.navigation.PRY_S):
+    # in ordinary air the lance is the quicker way; next to 35 % O2 it may not be lit.
+    w = _jammed_world(0.35)
+    ann = w.person_by_name("Ann")
+    w.submit(C.MoveTo(person_id=ann.id, cell=(8, 2)))
+    run_until(w, 90.0)
+    assert not [e for e in w.events if e.kind in ("CommandRejected", "OrderFailed")]
+    assert w.doors[0].state != "jammed"
+    assert ann.cell[0] >= 5  # through the door, in the store
+    assert not any(isinstance(e, ev.FireStarted) for e in w.events)

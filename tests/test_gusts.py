@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
+
 from game.sim import movement
 from game.sim.commands import OpenDoor
 from game.sim.level import CrewDef, RoomDef
@@ -50,3 +52,24 @@ def test_the_wind_slows_a_walk_into_it_and_hurries_one_with_it():
     still, q = person_in_the_doorway(1.0)
     run_until(still, 0.2)
     assert movement.wind_pace(still, q, -1.0, 0.0) == 1.0
+
+
+def test_a_walker_feels_the_wind_in_exactly_the_cells_where_it_reaches_the_felt_speed():
+    # The kept set of felt cells must pick what wind_pace worked out cell by
+    # cell before: winds just either side of WIND_FELT_M_S (a float32 ulp
+    # apart), along either axis and both, and the wind changed in place.
+    w, p = person_in_the_doorway(1.0)
+    h, wd = w.grid.tiles.shape
+    edge = np.float32(movement.WIND_FELT_M_S)
+    near = [np.nextafter(edge, np.float32(0)), edge, np.nextafter(edge, np.float32(99)), edge / np.float32(2 ** 0.5)]
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        w.atmos.wind_x[:] = rng.choice(near + [np.float32(0)], size=(h, wd)) * rng.choice([-1, 1], size=(h, wd))
+        w.atmos.wind_y[:] = rng.choice(near + [np.float32(0)], size=(h, wd))
+        w.atmos.wind_stamp += 1
+        felt, width = movement.felt_cells(w)
+        for y in range(h):
+            for x in range(wd):
+                ux, uy = movement.wind_here(w, x, y)
+                assert (y * width + x in felt) == (not ux * ux + uy * uy < movement.WIND_FELT_M_S * movement.WIND_FELT_M_S)
+        assert felt  # some cells do feel it

@@ -103,3 +103,34 @@ def test_the_kept_route_search_finds_tcods_routes_even_after_the_grid_changes_in
     assert navigation.find_path_to_any(cost, (7, 1), [(12, 1)]) == [] == _tcod_route(cost, (7, 1), [(12, 1)])
     for start, goals in searches[:3]:
         assert navigation.find_path_to_any(cost, start, goals) == _tcod_route(cost, start, goals)
+
+
+def test_searches_one_after_another_on_a_kept_grid_find_tcods_routes():
+    # A 40 x 60 grid of mixed costs with walls, read-only as the planner's are
+    # (trusted while the same array): each search resets only the window the
+    # last one could reach, so a cell written outside it would spoil the next.
+    rng = np.random.default_rng(7)
+    cost = rng.integers(40, 400, size=(40, 60)).astype(np.int32)
+    cost[rng.random(cost.shape) < 0.2] = 0
+    cost[20, 1:59] = 0  # a wall across, one gap: long ways round
+    cost[20, 30] = 77
+    cost[5:15, 45] = 0
+    cost[0, 0], cost[0, 1], cost[1, 0] = 100, 0, 0  # a pocket nothing reaches
+    cost.flags.writeable = False
+    open_cells = [(int(x), int(y)) for y, x in zip(*np.nonzero(cost)) if (x, y) != (0, 0)]
+    picks = rng.choice(len(open_cells), size=(30, 3), replace=False)
+    search = navigation._SEARCHES.search = navigation._Search()
+    for a, b, c in picks.tolist():
+        start, goals = open_cells[a], [open_cells[b], open_cells[c]]
+        assert navigation.find_path_to_any(cost, start, goals) == _tcod_route(cost, start, goals)
+        # what the search wrote lies in the window the next one resets
+        outside = search.pf.distance != navigation.UNREACHED
+        if search.touched != (slice(None), slice(None)):
+            outside[search.touched] = False
+        assert not outside.any()
+    # to the pocket: no way, so the search fills all it can reach (and it is all reset)
+    assert navigation.find_path_to_any(cost, open_cells[0], [(0, 0)]) == [] == _tcod_route(cost, open_cells[0], [(0, 0)])
+    assert search.touched == (slice(None), slice(None))
+    for a, b, c in picks[:5].tolist():
+        start, goals = open_cells[a], [open_cells[b], open_cells[c]]
+        assert navigation.find_path_to_any(cost, start, goals) == _tcod_route(cost, start, goals)

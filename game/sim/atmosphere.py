@@ -202,7 +202,8 @@ def rebuild_topology(world: "World") -> None:
     c = world.compartments
     tiles = grid.tiles
     a.leaf_open &= np.array([d.is_open for d in world.doors], dtype=bool)
-    doors = [d for d in world.doors if tiles[d.y, d.x] != Tile.CUT]
+    cut = int(Tile.CUT)  # read once: an enum member's lookup costs more than the compare
+    doors = [d for d in world.doors if tiles[d.y, d.x] != cut]
     links = [(d.x, d.y, *_door_link(world, d)) for d in doors]
     cut_ys, cut_xs = np.nonzero(tiles == Tile.CUT)
     links += [(x, y, CUT_AREA_M2, CUT_CD) for y, x in zip(cut_ys.tolist(), cut_xs.tolist())]

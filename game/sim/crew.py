@@ -28,7 +28,7 @@ from game.sim.navigation import T_CUT, T_FLOOR
 from game.sim.orders import next_plan, order_words
 from game.sim.people import Evac, Order, Person, is_on_duty
 from game.sim.perception import CrewCaches, Perception, perceive
-from game.sim.physiology import CONSCIOUS, IMPAIRED, UNCONSCIOUS
+from game.sim.physiology import BODY_EVERY, CONSCIOUS, IMPAIRED, UNCONSCIOUS
 from game.sim.prediction import AirTrend
 from game.sim.state import cache, derived, synced
 
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 KEEP_CHANGES = 64
 REPLAN_EVERY = 100  # ticks: a plan is made afresh at least this often while the world changes
-BODY_EVERY = 5  # physiology's own cadence (game.sim.world): states only change on those ticks
 MAX_REPLANS = 6  # an order that fails this many times running is given up
 RESPONSE_KIT = ("suit", "lance", "crowbar", "respirator", "medkit")
 _WALKS = (Walk, Crawl)
@@ -375,7 +374,7 @@ def step_crew(world: "World", dt: float) -> None:
         autopilot.think(world)
     idle = []
     people = world.people
-    state = world.bodies.state
+    state = world.bodies.state.tolist()  # nothing in the crew's tick changes a body's state
     for i in list(cs.active):
         p = people[i]
         a = p.action
@@ -389,7 +388,7 @@ def step_crew(world: "World", dt: float) -> None:
             continue
         if (
             a is not None and a.started and type(a) in _WALKS and not p.closing
-            and (p.order is None or p.plan_version[:2] == (cs.nav_version, cs.hazard_version))
+            and (p.order is None or (p.plan_version[0] == cs.nav_version and p.plan_version[1] == cs.hazard_version))
             and state[i] in _ABLE and p.carried_by < 0 and p.escorted_by < 0 and p.injury != "severe"
         ):
             # Walking on a plan nothing has touched: what _tick_person would
@@ -402,7 +401,8 @@ def step_crew(world: "World", dt: float) -> None:
         if not _tick_person(world, p, dt):
             idle.append(i)
     if idle:
-        cs.active = [i for i in cs.active if i not in idle]
+        done = set(idle)
+        cs.active = [i for i in cs.active if i not in done]
 
 
 def _bodies_changed(world: "World") -> None:

@@ -20,7 +20,7 @@ from game.sim.debris_state import (
     PLUG_REACH_M,
     SLOW_MAX,
     PhysicsState,
-    _air_density,
+    air_density_by_label,
     _footprints,
     _mouth,
     _read,
@@ -90,13 +90,23 @@ def debris_view(world: "World") -> DebrisView:
         return DebrisView(_EMPTY, (), np.zeros((0, 2)), z, np.zeros((0, 2)), z.astype(bool), z.astype(bool))
     sc = _read(st)
     live = sc.live_idx
+    fixed = sc.view_fixed
+    if fixed is None or fixed[0] != st.version:
+        # What only changes when pieces come or go, made once for every view
+        # till then (read-only, as views share it): 5,000 kinds looked up
+        # every frame were most of a view's cost.
+        ids, size, heavy = live.copy(), np.stack([sc.length[live], sc.width[live]], axis=1), sc.heavy[live].copy()
+        for a in (ids, size, heavy):
+            a.flags.writeable = False
+        fixed = sc.view_fixed = (st.version, ids, tuple(st.pieces[i].kind for i in live.tolist()), size, heavy)
+    _, ids, kinds, size, heavy = fixed
     return DebrisView(
-        ids=live.copy(),
-        kinds=tuple(st.pieces[i].kind for i in live.tolist()),
+        ids=ids,
+        kinds=kinds,
         position_m=sc.state[live, 0:2].copy(),
         angle_rad=sc.state[live, 2].copy(),
-        size_m=np.stack([sc.length[live], sc.width[live]], axis=1),
-        heavy=sc.heavy[live].copy(),
+        size_m=size,
+        heavy=heavy,
         asleep=sc.asleep[live].copy(),
     )
 
@@ -115,7 +125,10 @@ def occupancy(world: "World") -> tuple[np.ndarray, np.ndarray]:
 
     Heavy debris blocks every cell it lies on; light debris multiplies the
     cost of crossing a cell by 1 + its area there x its kind's slow_per_m2
-    (capped at SLOW_MAX). Read-only arrays, recomputed only when a piece moved.
+    (capped at SLOW_MAX). Read-only arrays, recomputed only when a piece
+    moved, and then only for the cells the pieces that moved left or reached
+    (`_occupancy_moved`): a few pieces pushed about in a station of
+    thousands do not cost a pass over every piece's samples.
     """
     st = world.physics
     shape = world.grid.tiles.shape
@@ -125,18 +138,63 @@ def occupancy(world: "World") -> tuple[np.ndarray, np.ndarray]:
     key = _placement_key(st, sc)
     if sc.occ_key == key and sc.occ is not None:
         return sc.occ
+    _footprints(st, sc)
+    pose = sc.state[:, 0:3]
+    kept = sc.occ_samples
+    if sc.occ is not None and kept is not None and kept[0] == sc.foot_version and kept[3].shape == pose.shape:
+        blocked, slow = _occupancy_moved(st, sc, shape, pose)
+    else:
+        blocked, slow = _occupancy_all(st, sc, shape)
+    blocked.flags.writeable = False
+    slow.flags.writeable = False
+    sc.occ, sc.occ_key = (blocked, slow), key
+    return sc.occ
+
+
+def _occupancy_all(st: PhysicsState, sc: _Scratch, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Occupancy from every sample of every piece (and the samples' cells kept for `_occupancy_moved`)."""
     h, w = shape
     flat, inside = _sample_cells(st, sc)
+    sc.occ_samples = (sc.foot_version, flat, inside, sc.state[:, 0:3].copy())
     blocked = np.zeros(h * w, dtype=bool)
     blocked[flat[inside & sc.samp_heavy]] = True
     light = inside & ~sc.samp_heavy
     cover = np.bincount(flat[light], weights=sc.samp_slow[light], minlength=h * w)
     slow = np.minimum(1.0 + cover, SLOW_MAX).astype(np.float32).reshape(h, w)
-    blocked = blocked.reshape(h, w)
-    blocked.flags.writeable = False
-    slow.flags.writeable = False
-    sc.occ, sc.occ_key = (blocked, slow), key
-    return sc.occ
+    return blocked.reshape(h, w), slow
+
+
+def _occupancy_moved(st: PhysicsState, sc: _Scratch, shape: tuple[int, int], pose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Occupancy made from the last one: the samples of the pieces whose place
+    or angle changed are placed again, and every cell they left or reached is
+    worked out again from all the samples now in it, in sample order (as
+    `_occupancy_all` sums them), so the result is the same to the bit."""
+    h, w = shape
+    _, flat, inside, before = sc.occ_samples
+    moved = np.flatnonzero((pose != before).any(axis=1))
+    if moved.size == 0:
+        return sc.occ
+    is_moved = np.zeros(len(pose), dtype=bool)
+    is_moved[moved] = True
+    idx = np.flatnonzero(is_moved[sc.samp_slot])
+    old_cells = flat[idx][inside[idx]]
+    f2, in2 = fp.sample_cells(sc.samp_local[idx], sc.samp_slot[idx], pose[:, 0:2], pose[:, 2], shape)
+    flat[idx], inside[idx] = f2, in2  # (in place: only `occ_samples` holds them)
+    sc.occ_samples = (sc.foot_version, flat, inside, pose.copy())
+    touched = np.zeros(h * w, dtype=bool)
+    touched[old_cells] = True
+    touched[f2[in2]] = True
+    cells = np.flatnonzero(touched)
+    sel = inside & touched[flat]
+    heavy = sel & sc.samp_heavy
+    light = sel & ~sc.samp_heavy
+    blocked = sc.occ[0].reshape(-1).copy()
+    blocked[cells] = False
+    blocked[flat[heavy]] = True
+    cover = np.bincount(flat[light], weights=sc.samp_slow[light], minlength=h * w)
+    slow = sc.occ[1].reshape(-1).copy()
+    slow[cells] = np.minimum(1.0 + cover[cells], SLOW_MAX).astype(np.float32)
+    return blocked.reshape(h, w), slow.reshape(h, w)
 
 
 def placement_stamp(world: "World") -> int:
@@ -199,6 +257,10 @@ def _plugs(world: "World") -> tuple[np.ndarray, dict[int, int]]:
     if atmos.wind_x.shape != st.passable.shape:
         return out, over
     w = st.passable.shape[1]
+    # The air's figures are worked out at most once a call, for every compartment at once:
+    # the same elementwise arithmetic as reading them piece by piece.
+    pressure_bar: np.ndarray | None = None
+    rho: np.ndarray | None = None
     for i, (b, lying) in enumerate(zip(world.breaches, _lying_by_holes(world))):
         if not lying:
             continue
@@ -211,12 +273,15 @@ def _plugs(world: "World") -> tuple[np.ndarray, dict[int, int]]:
             friction_n = sc.mu_g[k] * sc.mass[k]
             if st.over_hole.get(k) == b.id:
                 label = int(c.labels.flat[flat]) if c.labels.shape == st.passable.shape else 0
-                dp_pa = float(c.pressure_bar[label - 1]) * 1e5 - MARS_PRESSURE_PA if label > 0 else 0.0
+                if label > 0 and pressure_bar is None:
+                    pressure_bar = c.pressure_bar
+                dp_pa = float(pressure_bar[label - 1]) * 1e5 - MARS_PRESSURE_PA if label > 0 else 0.0
                 held = dp_pa * share * b.area_m2 >= friction_n
             else:
                 u2 = (float(atmos.wind_x.flat[flat]) ** 2 + float(atmos.wind_y.flat[flat]) ** 2) * open_gain**2
-                rho = float(_air_density(world, np.array([flat]))[0])
-                held = rho * sc.drag_k[k] * u2 >= sc.mu_g[k]
+                if rho is None:
+                    rho = air_density_by_label(world)
+                held = float(rho[c.labels.reshape(-1).take(flat, mode="clip")]) * sc.drag_k[k] * u2 >= sc.mu_g[k]
             if held:
                 left *= 1.0 - share
                 over[k] = b.id

@@ -64,6 +64,12 @@ STALL_MARGIN = 1.2  # a piece the wind failed to move is tried again only at thi
 CALM_CHECK_TICKS = 20  # ...or every 2 s while it is under half the speed that would move any
 NEAR_M = 1.0  # a person this close to a piece may touch it within a tick
 FEW_AWAKE = 48  # up to this many bodies awake, read them one by one rather than all in one batch
+# Listed awake, up to this share of the pieces are read one by one (a few us
+# each) rather than every body in one batch (tens of ns each, more in a big
+# space whose bodies no longer fit the cache): in a station of 40,000 pieces
+# with a hundred awake, the batch read cost 3.6 ms. Never all of them: with
+# every piece awake, the wind's write is one batch (debris_wind._set_all).
+ONE_BY_ONE_SHARE = 1 / 32
 SEARCH_FROM_BODIES = 400  # from this many bodies, read the awake ones one by one rather than all in a batch
 LIST_EVERY_TICKS = 10  # with few awake, list the awake bodies anyway this often (a backstop)
 NEAR_TOUCH_M = 0.1  # a piece this close to an awake one may have been pushed awake by it
@@ -150,6 +156,8 @@ class _Scratch:
         self.by_holes_key: tuple | None = None  # see _lying_by_holes
         self.by_holes: list[list[int]] = []
         self.occ: tuple[np.ndarray, np.ndarray] | None = None
+        self.view_fixed: tuple | None = None  # (version, ids, kinds, sizes, heavy) of the live pieces, see debris_view
+        self.occ_samples: tuple | None = None  # (footprint version, samples' cells, on the grid, poses) of `occ`
         self.foot_version = -1
         self.shape_index: dict[int, int] = {}
         self.shape_index_version = -1
@@ -159,6 +167,8 @@ class _Scratch:
         self.piece_const = np.zeros((0, 6))  # see _piece_constants
         self.piece_bid = np.zeros(0, dtype=np.uintp)
         self.piece_ptr: list = []
+        self.people_bid = np.zeros(0, dtype=np.uintp)  # each person's body id and pointer, by person id
+        self.people_ptr: list = []
         self.px: list[float] = []  # where each person's body is bound by the end of the step
         self.py: list[float] = []
 
@@ -252,7 +262,13 @@ def _tables(st: PhysicsState) -> _Scratch:
     sc.u2_wake = base
     sc.plug_f = const[:, 5]
     live = sc.live_idx
-    people_ids = np.array([b.id for b in st.people], dtype=np.uintp)
+    if len(sc.people_bid) > npp:  # (never in a running world: people are only ever added)
+        sc.people_bid, sc.people_ptr = np.zeros(0, dtype=np.uintp), []
+    if len(sc.people_bid) < npp:  # look up only the new people's body ids (a lookup costs a call each)
+        new = st.people[len(sc.people_bid):]
+        sc.people_bid = np.concatenate([sc.people_bid, np.array([b.id for b in new], dtype=np.uintp)])
+        sc.people_ptr += [b._body for b in new]
+    people_ids = sc.people_bid
     statics = np.array([st.walls_body.id, st.space.static_body.id], dtype=np.uintp)
     body_ids = np.concatenate([sc.piece_bid[live], people_ids, statics])
     slots = np.concatenate([live, nd + np.arange(npp, dtype=np.int64), np.array([-1, -1], dtype=np.int64)])
@@ -263,7 +279,7 @@ def _tables(st: PhysicsState) -> _Scratch:
     ptr = list(sc.piece_ptr)
     for k in np.flatnonzero(~sc.alive).tolist():
         ptr[k] = None
-    sc.ptr = ptr + [b._body for b in st.people]
+    sc.ptr = ptr + sc.people_ptr
     sc.state = np.zeros((nd + npp, 6))  # x, y, angle, vx, vy, spin per slot; filled by the next read
     old_n = sc.stall_u2.size  # pieces keep their ids: keep what is known of them
     sc.stall_u2 = np.concatenate([sc.stall_u2[:nd], np.zeros(max(0, nd - old_n))])
@@ -394,7 +410,7 @@ def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarr
         pb.get_space_bodies(st.space, pb.BodyFields.BODY_ID, buf)
         ids = np.frombuffer(buf.int_buf(), dtype=np.uintp)
         n_active = int((ids == sc.static_ids[0]).argmax())  # awake bodies come first
-        if n_active <= FEW_AWAKE:
+        if n_active <= max(FEW_AWAKE, ONE_BY_ONE_SHARE * sc.nd):
             slot_of = sc.slot_of
             now = sorted(k for k in map(slot_of.get, ids[:n_active].tolist()) if k is not None)
             before = sc.awake.tolist()
@@ -562,13 +578,18 @@ def _mouth(world: "World", x: int, y: int) -> tuple[float, float] | None:
     return None
 
 
-def _air_density(world: "World", flat: np.ndarray) -> np.ndarray:
-    """kg/m3 of the air in each flat cell, from its compartment's gas (0 where there is none)."""
+def air_density_by_label(world: "World") -> np.ndarray:
+    """kg/m3 of each compartment's air, indexed by compartment label (label 0, no gas, reads 0)."""
     c = world.compartments
     rho = np.zeros(c.count + 1)
     if c.count:
         rho[1:] = (c.n_o2 * M_O2 + c.n_other * M_N2) / c.volume_m3
-    return rho[c.labels.reshape(-1).take(flat, mode="clip")]  # label 0 reads the leading 0
+    return rho
+
+
+def _air_density(world: "World", flat: np.ndarray) -> np.ndarray:
+    """kg/m3 of the air in each flat cell, from its compartment's gas (0 where there is none)."""
+    return air_density_by_label(world)[world.compartments.labels.reshape(-1).take(flat, mode="clip")]
 
 
 def depth_in_solid(passable: np.ndarray, x: float, y: float) -> float:

@@ -23,6 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+from scipy import ndimage
+
 from game.sim.constants import CV_MOL, FIRE_MIN_PRESSURE_BAR, FIRE_O2_FRACTION, M_O2
 from game.sim.events import FireOut, FireStarted
 from game.sim.state import static, synced
@@ -86,6 +89,22 @@ def o2_rich(world: "World", i: int) -> bool:
     if not 0 <= i < c.count:
         return False
     return float(c.o2_fraction[i]) > FIRE_O2_FRACTION and float(c.pressure_bar[i]) > FIRE_MIN_PRESSURE_BAR
+
+
+def o2_rich_compartments(world: "World") -> np.ndarray:
+    """`o2_rich` for every compartment at once (the same comparisons, as a bool array)."""
+    c = world.compartments
+    return (c.o2_fraction > FIRE_O2_FRACTION) & (c.pressure_bar > FIRE_MIN_PRESSURE_BAR)
+
+
+def lance_barred(world: "World", rich: np.ndarray | None = None) -> np.ndarray:
+    """Every cell at which `lance_refusal` would refuse, as one bool mask [y, x]: the
+    cells of O2-rich compartments and the cells beside them (4-way), so route costs
+    and the autopilot's choice between prying and cutting see the same rule the lance does."""
+    if rich is None:
+        rich = o2_rich_compartments(world)
+    at = np.concatenate(([False], rich))[world.compartments.labels]  # label 0 holds no gas
+    return ndimage.binary_dilation(at)  # the default structure is the cross: a cell and its 4 neighbours
 
 
 def lance_refusal(world: "World", cell: tuple[int, int]) -> str | None:

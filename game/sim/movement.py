@@ -61,15 +61,15 @@ _FLOOR, _CUT = int(Tile.FLOOR), int(Tile.CUT)
 
 def speed_now(world: "World", p: "Person") -> float:
     """Metres per second on clear floor right now."""
-    return p.base_speed_m_s() * _SPEED_BY_STATE[world.bodies.state[p.id]]
+    return p.base_speed_m_s() * _SPEED_BY_STATE[world.bodies.state.item(p.id)]
 
 
 def passable_now(world: "World", cell: tuple[int, int]) -> str | None:
     """None if a person can step into `cell` now, else why not."""
     x, y = cell
-    t = int(world.grid.tiles[y, x])
+    t = world.grid.tiles.item(y, x)
     if t == _FLOOR or t == _CUT:
-        if world.crew.seen.blocked[y, x]:
+        if world.crew.seen.blocked.item(y, x):
             return f"debris blocks {place_name(world, cell)}"
         return None
     door_id = world.door_at.get(cell)
@@ -82,8 +82,8 @@ def passable_now(world: "World", cell: tuple[int, int]) -> str | None:
 def effort(world: "World", cell: tuple[int, int]) -> float:
     """How much slower than clear floor: crawling through holes, wading through light debris."""
     x, y = cell
-    f = float(world.crew.seen.slow[y, x])
-    if world.grid.tiles[y, x] == _CUT:
+    f = world.crew.seen.slow.item(y, x)
+    if world.grid.tiles.item(y, x) == _CUT:
         f /= CRAWL_FACTOR
     return f
 
@@ -111,13 +111,36 @@ def drag_n(rho: float, ux: float, uy: float) -> tuple[float, float]:
     return k * ux, k * uy
 
 
+def felt_cells(world: "World") -> tuple[frozenset[int], int] | None:
+    """(flat cells where a walker feels the wind, the grid's width); None while
+    the wind is not laid out. Made in one numpy pass, in float64 as `wind_pace`
+    reckons (so it picks the very same cells), and kept till the wind changes:
+    most walkers, most ticks, are in still air and look at one set."""
+    cs = world.crew
+    atmos = world.atmos
+    wx, wy = atmos.wind_x, atmos.wind_y
+    key = cs.caches.felt_key
+    if key and key[0] is wx and key[1] is wy and key[2] == atmos.wind_stamp:
+        return cs.caches.felt
+    got = None
+    if wx.shape == world.grid.tiles.shape:
+        ux, uy = wx.astype(np.float64), wy.astype(np.float64)
+        still = ux * ux + uy * uy < WIND_FELT_M_S * WIND_FELT_M_S
+        got = (frozenset(np.flatnonzero(~still).tolist()), wx.shape[1])
+    cs.caches.felt, cs.caches.felt_key = got, (wx, wy, atmos.wind_stamp)
+    return got
+
+
 def wind_pace(world: "World", p: "Person", dx: float, dy: float) -> float:
     """How the wind changes a walk along (dx, dy) (unit): 1 in still air, falling as the
     drag against the walker nears their grip (HAUL_PACE beyond), up to HURRY_MAX with it."""
-    x, y = p.cell
-    ux, uy = wind_here(world, x, y)
-    if ux * ux + uy * uy < WIND_FELT_M_S * WIND_FELT_M_S:
+    felt = felt_cells(world)
+    if felt is None:
         return 1.0
+    x, y = int(p.x), int(p.y)  # p.cell, without the call
+    if y * felt[1] + x not in felt[0]:
+        return 1.0
+    ux, uy = wind_here(world, x, y)
     fx, fy = drag_n(air_density_at(world, x, y), ux, uy)
     return min(HURRY_MAX, max(HAUL_PACE, 1.0 + (fx * dx + fy * dy) / GRIP_N))
 
@@ -192,9 +215,10 @@ class Walk(Action):
         if budget <= 0.0:
             return Failed("cannot move")
         cells = self.cells
-        while budget > 0.0 and self.i < len(cells):
+        n = len(cells)
+        while budget > 0.0 and self.i < n:
             nxt = cells[self.i]
-            if p.cell != nxt:
+            if (int(p.x), int(p.y)) != nxt:  # p.cell, without the call
                 why = passable_now(world, nxt)
                 if why is not None:
                     p.path = list(cells[self.i:])

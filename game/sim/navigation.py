@@ -80,14 +80,15 @@ def force_s(door: Door) -> float:
     return PRY_S.get(door.kind, 90.0) if door.pry_time_s is None else door.pry_time_s
 
 
-def jammed_way(profile: Profile, door: Door) -> tuple[str, float] | None:
-    """The quicker of prying and cutting a door that needs force, for `profile`: (verb, seconds)."""
+def jammed_way(profile: Profile, door: Door, lance_ok: bool = True) -> tuple[str, float] | None:
+    """The quicker of prying and cutting a door that needs force, for `profile`: (verb, seconds).
+    `lance_ok` is False where a lance may not be lit (game.sim.fire.lance_barred): prying only."""
     options = []
     if profile is None:
         return None
     if profile.crowbar:
         options.append(("pry", force_s(door) / (max(profile.pryers, 1) * max(profile.pry_skill, 0.1))))
-    if profile.lance:
+    if profile.lance and lance_ok:
         thick = MATERIALS[door.kind].thickness_m
         options.append(("cut", profile.cut_s(thick) + (1.0 / CRAWL_FACTOR - 1.0) / profile.speed_m_s))
     return min(options, key=lambda o: o[1]) if options else None
@@ -101,12 +102,14 @@ def cost_grid(
     slow: np.ndarray | None = None,
     closed_to: np.ndarray | None = None,
     kept_shut: frozenset[int] = frozenset(),
+    no_lance: np.ndarray | None = None,
 ) -> np.ndarray:
     """Centiseconds to enter each cell for `profile`; 0 where they cannot.
 
     `blocked`/`slow` are the debris occupancy; `closed_to` marks cells the
     profile must keep out of (harmful air for the unsuited); `kept_shut` are
-    door ids the doctrine keeps shut for this profile.
+    door ids the doctrine keeps shut for this profile; `no_lance` marks cells
+    where a lance may not be lit (O2-rich air), so nothing there is costed as cut.
     """
     walk = profile.walk_cs()
     floor, holes = _tile_masks(tiles)
@@ -121,7 +124,8 @@ def cost_grid(
     np.divide(cost, CRAWL_FACTOR, out=cost, where=holes)
     if profile.lance:
         for t in _CUT_TILES:
-            np.copyto(cost, profile.cut_s(MATERIALS[t].thickness_m) * CS_PER_S + walk / CRAWL_FACTOR, where=tiles == t)
+            cuttable = tiles == t if no_lance is None else (tiles == t) & ~no_lance
+            np.copyto(cost, profile.cut_s(MATERIALS[t].thickness_m) * CS_PER_S + walk / CRAWL_FACTOR, where=cuttable)
     if blocked is not None and blocked.any():
         # Keep clear of a fallen beam where there is room: brushing past it
         # (and shoving loose things into it) is how it gets moved.
@@ -129,10 +133,12 @@ def cost_grid(
         np.multiply(cost, BESIDE_HEAVY, out=cost, where=near)
         if profile.lance:
             np.copyto(cost, walk + profile.cut_s(BEAM_WIDTH_M) * CS_PER_S, where=blocked & floor)
+            if no_lance is not None:
+                np.copyto(cost, 0.0, where=blocked & no_lance)  # a beam that may not be cut, as without a lance
         else:
             np.copyto(cost, 0.0, where=blocked)
     if doors:
-        _door_costs(cost, tiles, doors, profile, walk, kept_shut)
+        _door_costs(cost, tiles, doors, profile, walk, kept_shut, no_lance)
     if closed_to is not None:
         np.copyto(cost, 0.0, where=closed_to)
     out = np.rint(cost).astype(np.int32)
@@ -147,7 +153,7 @@ _STATE_CODE = {"open": _OPEN, "closed": _CLOSED}
 
 
 def _door_costs(cost: np.ndarray, tiles: np.ndarray, doors: list[Door], profile: Profile, walk: float,
-                kept_shut: frozenset[int]) -> None:
+                kept_shut: frozenset[int], no_lance: np.ndarray | None = None) -> None:
     """Write each door's entry cost into `cost` (doors cut out are holes, left alone)."""
     xs, ys, opens, ids = _door_arrays(doors)
     code = _STATE_CODE.get
@@ -164,7 +170,7 @@ def _door_costs(cost: np.ndarray, tiles: np.ndarray, doors: list[Door], profile:
         if d.id in kept_shut or d.state == "sealed":
             c[i] = 0.0
         elif d.state != "open":  # jammed, or sticking
-            way = jammed_way(profile, d)
+            way = jammed_way(profile, d, no_lance is None or not no_lance[d.y, d.x])
             c[i] = 0.0 if way is None else walk + way[1] * CS_PER_S
     keep = tiles[ys, xs] != T_CUT  # a door cut out is a hole now
     cost[ys[keep], xs[keep]] = c[keep]
@@ -270,32 +276,44 @@ class _Search:
     for step, without its set-up on every call: path2d copies the grid, builds
     a graph and allocates two grid-sized arrays (a coordinate grid made with
     meshgrid among them) each time, work that grows with the station while
-    the A* itself grows with the route. Here the graph over a copy of the
-    grid is kept while the grid is unchanged (compared, not trusted), and one
-    pathfinder is reset for each search: its distances to the maximum, its
-    traversal to each cell's own index, its frontier emptied, which is the
-    state a new pathfinder starts in. Only a cache: nothing here is state.
-    One per thread (runs of a batch may share a process: tcod searches
-    without the GIL)."""
+    the search itself grows with the route. Here the graph over a copy of the
+    grid is kept while the grid is unchanged, and one pathfinder is reset for
+    each search to the state a new one starts in: its distances at the
+    maximum, its traversal at each cell's own index, its frontier empty.
+    Only the part of the grid the last search can have touched is reset
+    (`_reach`), and a read-only grid (the planner's, `planner.grid_for`) is
+    trusted to be unchanged while it is the same array; any other grid is
+    compared. Only a cache: nothing here is state. One per thread (runs of
+    a batch may share a process: tcod searches without the GIL)."""
 
     def __init__(self) -> None:
         self.source: np.ndarray | None = None  # the grid the graph was made for
         self.cost: np.ndarray | None = None  # the graph's own copy (the start cell set to 1 in a search)
         self.pf: tcod.path.Pathfinder | None = None
         self.travel0: np.ndarray | None = None
+        self.start: tuple[int, int] | None = None
+        self.min_cost = 1  # the cheapest cell to enter in the grid (for `_reach`)
+        self.touched: tuple[slice, slice] | None = None  # what the last search can have written; None: nothing
 
     def path(self, cost: np.ndarray, start: tuple[int, int], ends: list[tuple[int, int]]) -> np.ndarray:
-        if self.source is not cost or self.cost is None or self.cost.shape != cost.shape or not _same_but_start(self, cost):
+        if (
+            self.source is not cost or self.cost is None or self.cost.shape != cost.shape
+            or not (_frozen(cost) or _same_but_start(self, cost))
+        ):
             self.source = cost
             self.cost = np.copy(cost)
             graph = tcod.path.SimpleGraph(cost=self.cost, cardinal=1, diagonal=0)
             self.pf = tcod.path.Pathfinder(graph)
             self.travel0 = self.pf.traversal.copy()
             self.start = None
+            self.touched = None
+            positive = cost[cost > 0]
+            self.min_cost = int(positive.min()) if positive.size else 1
         else:
             pf = self.pf
-            pf.distance[...] = UNREACHED
-            pf.traversal[...] = self.travel0
+            if self.touched is not None:
+                pf.distance[self.touched] = UNREACHED
+                pf.traversal[self.touched] = self.travel0[self.touched]
             # What pf.rebuild_frontier() leaves here (no heuristic, an empty
             # frontier), without its scan of every cell for a distance to
             # push: none has one now. The scan grew with the station while
@@ -309,12 +327,40 @@ class _Search:
             self.cost[self.start] = cost[self.start]
         self.start = start
         self.cost[start] = 1  # as path2d: the start is always enterable
+        self.touched = (slice(None), slice(None))  # until the search is done, anything may be
         for ij in ends:
             pf.add_root(ij)
         out = pf.path_from(start)
-        if pf.distance[start] == UNREACHED:
-            return np.zeros((0, 2), dtype=np.intc)
+        reached = int(pf.distance[start])
+        if reached == UNREACHED:
+            return np.zeros((0, 2), dtype=np.intc)  # it searched all it could reach: reset it all
+        self.touched = _reach(ends, reached, self.min_cost, cost.shape)
         return out
+
+
+def _reach(ends: list[tuple[int, int]], reached: int, min_cost: int, shape: tuple[int, int]) -> tuple[slice, slice]:
+    """The window (rows, columns) holding every cell a search from `ends` that
+    stopped on reaching the start at distance `reached` can have written.
+
+    The search is Dijkstra's (no heuristic): it settles cells in order of
+    distance and stops at the start, so every cell it settled lies at most
+    `reached` from an end, and every cell it wrote a distance to is a settled
+    cell or one beside one. A cell's distance is the cost of the cells
+    entered on the way from an end, each at least `min_cost` (the start's
+    own cost of 1 is never on the way: the search stops there), so every
+    such cell is within `reached // min_cost + 1` steps of an end; one more
+    for safety at the edges.
+    """
+    r = reached // max(min_cost, 1) + 2
+    h, w = shape
+    ys = [e[0] for e in ends]
+    xs = [e[1] for e in ends]
+    return slice(max(0, min(ys) - r), min(h, max(ys) + r + 1)), slice(max(0, min(xs) - r), min(w, max(xs) + r + 1))
+
+
+def _frozen(cost: np.ndarray) -> bool:
+    """A grid nobody can change in place: read-only, over memory of its own."""
+    return not cost.flags.writeable and cost.flags.owndata
 
 
 def _same_but_start(search: _Search, cost: np.ndarray) -> bool:

@@ -66,6 +66,8 @@ class CrewCaches:
     occ_ref: Any = cache(default=None)  # the debris occupancy last looked at
     gale: frozenset = cache(default=frozenset())  # flat cells whose wind beats a standing person's footing
     gale_key: tuple = cache(default=())  # the wind arrays and their stamp `gale` was made from
+    felt: tuple | None = cache(default=None)  # (flat cells where a walker feels the wind, grid width), see movement
+    felt_key: tuple = cache(default=())  # the wind arrays and their stamp `felt` was made from
 
 
 def perceive(world: "World") -> None:

@@ -25,6 +25,10 @@ from game.sim.state import synced
 
 CONSCIOUS, IMPAIRED, UNCONSCIOUS, DEAD = 0, 1, 2, 3
 STATE_NAMES = ("conscious", "impaired", "unconscious", "dead")
+# Bodies change over tens of seconds, so the world steps them every fifth tick
+# with a 0.5 s step; the model integrates exactly, so the result is the same.
+# The crew read it too: a body's state only changes on those ticks.
+BODY_EVERY = 5
 INJURY_NONE, INJURY_MILD, INJURY_MODERATE, INJURY_SEVERE = 0, 1, 2, 3
 INJURY_NAMES = ("none", "mild", "moderate", "severe")
 SUPPLY_AMBIENT, SUPPLY_RESPIRATOR, SUPPLY_SUIT = 0, 1, 2

@@ -15,6 +15,7 @@ import numpy as np
 
 from game.sim.action_base import Action, Failed, place_name, skill
 from game.sim.cut_actions import ClearDebris, Cut, CutBeam, WaitForCell
+from game.sim.fire import lance_barred, lance_refusal, o2_rich_compartments
 from game.sim.door_actions import OpenDoor, Pry, WaitForDoor
 from game.sim.movement import Crawl, Walk
 from game.sim.navigation import (
@@ -125,7 +126,11 @@ def grid_for(world: "World", profile: Profile, start: tuple[int, int] | None = N
         lab = int(world.compartments.labels[start[1], start[0]])
         if lab > 0 and cs.unsafe_comp(lab - 1):
             own = lab
-    key = (cs.nav_version, cs.hazard_version, cs.bad_air_version, cs.slow_version, profile, own)
+    # Where a lance may not be lit changes with the air, not with what the crew have seen:
+    # the grid is kept per set of O2-rich compartments (for the lance holder only).
+    rich = o2_rich_compartments(world) if profile.lance else None
+    key = (cs.nav_version, cs.hazard_version, cs.bad_air_version, cs.slow_version, profile, own,
+           None if rich is None else rich.tobytes())
     grid = cs.caches.grids.get(key)
     if grid is None:
         closed = None
@@ -134,9 +139,13 @@ def grid_for(world: "World", profile: Profile, start: tuple[int, int] | None = N
         grid = cost_grid(
             world.grid.tiles, world.doors, profile, cs.seen.blocked, cs.seen.slow, closed,
             cs.seen.kept_shut if profile.contain else frozenset(),
+            lance_barred(world, rich) if rich is not None and rich.any() else None,
         )
         if profile.guard and profile.lance and cs.seen.breached_modules:
             grid[protective_walls(world)] = 0
+        # Read-only from here: shared by everyone who plans with this profile,
+        # and the route search keeps its graph while the grid is this array.
+        grid.flags.writeable = False
         if len(cs.caches.grids) > 64:
             cs.caches.grids.clear()
         cs.caches.grids[key] = grid
@@ -205,7 +214,7 @@ def actions_for_path(
                 flush()
                 # The route was costed on the team's quicker way through; do
                 # that part if it is ours to do, else wait for whoever has the tool.
-                way = jammed_way(profile, d)
+                way = jammed_way(profile, d, lance_refusal(world, cell) is None)
                 if way is not None and way[0] == "pry" and me.crowbar:
                     out.append(Pry(d.id))
                 elif way is not None and way[0] == "cut" and me.lance:

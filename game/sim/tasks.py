@@ -20,6 +20,7 @@ from game.sim.care_actions import FIT_RESPIRATOR_S, TREAT_S
 from game.sim.cut_actions import HOLE_PATCH_S, Cut, CutBeam
 from game.sim.door_actions import Pry
 from game.sim.evacuation import field
+from game.sim.fire import lance_refusal
 from game.sim.module_actions import INSPECT_MIN_S, INSPECT_S_PER_CELL, PATCH_BASE_S, PATCH_MAX_CM2, PATCH_S_PER_CM2
 from game.sim.movement import Walk
 from game.sim.navigation import (
@@ -231,7 +232,7 @@ def _obstacles(world: "World", path: list[tuple[int, int]]) -> list[tuple[str, A
         stand = prev if prev is not None else cell
         if door_id is not None and t != T_CUT and needs_force(world.doors[door_id]):
             d = world.doors[door_id]
-            way = jammed_way(prof, d)
+            way = jammed_way(prof, d, lance_refusal(world, cell) is None)
             if way is not None:
                 if way[0] == "pry":
                     out.append((f"open:door:{d.id}", d.id, stand, way[1], "pry"))
@@ -330,7 +331,7 @@ def jobs(world: "World") -> list[Job]:
             continue
         if verb == "pry":
             d = world.doors[target]
-            secs = jammed_way(team_profile_or_none(world), d)
+            secs = jammed_way(team_profile_or_none(world), d, lance_refusal(world, d.cell) is None)
             out[key] = Job(key, "pry", target, stand, seats=2 if bars >= 2 else 1, needs=("crowbar",), suit=True,
                            work_s=secs[1] if secs else 60.0, priority=PRIORITY["open"])
         else:

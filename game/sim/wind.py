@@ -39,8 +39,9 @@ class WindField:
 
     cells: np.ndarray = derived()  # flat indices of the volume cells covered
     comp: np.ndarray = derived()  # their compartment
-    px: csr_matrix = derived()  # (cells, openings): +x mass flux per unit opening flow
-    py: csr_matrix = derived()
+    # (2 * cells, openings): +x mass flux per unit opening flow through each cell, then +y;
+    # one matrix so that a tick is one sparse product (scipy's call costs more than the sum)
+    pxy: csr_matrix = derived()
     section_m2: float = derived()  # a cell's cross-section: 1 m by the ceiling
     link_cells: np.ndarray = derived()  # flat indices of open doorways and holes
     link_k: np.ndarray = derived()  # the opening through each
@@ -54,6 +55,16 @@ class WindField:
     hole_dy: np.ndarray = derived(default_factory=lambda: np.zeros(0))
     hole_share: np.ndarray = derived(default_factory=lambda: np.zeros(0))
     fresh: bool = cache(default=True)  # the wind arrays still hold the last topology's wind
+
+    @property
+    def px(self) -> csr_matrix:
+        """The +x patterns alone (cells, openings)."""
+        return self.pxy[:self.cells.size]
+
+    @property
+    def py(self) -> csr_matrix:
+        """The +y patterns alone."""
+        return self.pxy[self.cells.size:]
 
 
 def _faces(labels: np.ndarray, vol: np.ndarray, x: int, y: int, comp: int) -> list[tuple[int, int, int, int]]:
@@ -132,17 +143,16 @@ def build(labels: np.ndarray, tiles: np.ndarray, openings: Openings, ceiling_m: 
         memo.update(used)
     nk = openings.a.size
     if all_cells:
-        cx_cols = np.concatenate(cols[0::2])
-        cy_cols = np.concatenate(cols[1::2])
-        px = coo_matrix((np.concatenate(vals_x), (np.concatenate(rows_x), cx_cols)), shape=(base, nk)).tocsr()
-        py = coo_matrix((np.concatenate(vals_y), (np.concatenate(rows_y), cy_cols)), shape=(base, nk)).tocsr()
+        rows = np.concatenate(rows_x + [r + base for r in rows_y])  # the +y rows below the +x ones
+        pxy = coo_matrix((np.concatenate(vals_x + vals_y), (rows, np.concatenate(cols[0::2] + cols[1::2]))),
+                         shape=(2 * base, nk)).tocsr()
         cells_arr, comp_arr = np.concatenate(all_cells), np.concatenate(all_comp)
     else:
-        px = py = csr_matrix((0, nk))
+        pxy = csr_matrix((0, nk))
         cells_arr, comp_arr = np.zeros(0, np.intp), np.zeros(0, np.intp)
     lk = np.array(link_rows, dtype=np.int64).reshape(-1, 4)
     hk = np.array(hole_rows, dtype=np.float64).reshape(-1, 5)
-    return WindField(cells_arr, comp_arr, px, py, float(ceiling_m), lk[:, 0], lk[:, 1],
+    return WindField(cells_arr, comp_arr, pxy, float(ceiling_m), lk[:, 0], lk[:, 1],
                      lk[:, 2].astype(float), lk[:, 3].astype(float), hk[:, 0].astype(np.int64),
                      hk[:, 1].astype(np.int64), hk[:, 2], hk[:, 3], hk[:, 4])
 
@@ -213,11 +223,16 @@ def update(field: WindField, comps, flow_kg_s: np.ndarray, wind_x: np.ndarray, w
         wx.fill(0.0)
         wy.fill(0.0)
         field.fresh = False
-    rho = np.maximum((comps.n_o2 * M_O2 + comps.n_other * M_N2) / comps.volume_m3, _TINY_RHO)
+    nc = comps.volume_m3.size
+    rho = np.empty(nc + 1)  # per compartment, then the outside's (what index -1 reads)
+    np.maximum((comps.n_o2 * M_O2 + comps.n_other * M_N2) / comps.volume_m3, _TINY_RHO, out=rho[:nc])
+    rho[nc] = OUTSIDE_RHO
     if field.cells.size:
         per = 1.0 / (rho[field.comp] * field.section_m2)
-        wx[field.cells] = (field.px @ flow_kg_s) * per
-        wy[field.cells] = (field.py @ flow_kg_s) * per
+        flux = (field.pxy @ flow_kg_s).reshape(2, -1)  # +x, +y: one sparse product (scipy's call is the cost)
+        flux *= per
+        wx[field.cells] = flux[0]
+        wy[field.cells] = flux[1]
     if field.hole_cells.size:
         k = field.hole_k
         speed = flow_kg_s[k] * field.hole_share / (rho[a[k]] * MOUTH_AREA_M2)
@@ -227,7 +242,7 @@ def update(field: WindField, comps, flow_kg_s: np.ndarray, wind_x: np.ndarray, w
         k = field.link_k
         f = flow_kg_s[k]
         up = np.where(f >= 0.0, a[k], b[k])
-        rho_up = np.append(rho, OUTSIDE_RHO)[up]  # -1: the outside
+        rho_up = rho[up]  # -1: the outside
         speed = f / (rho_up * cd[k] * area_m2[k])
         wx[field.link_cells] = speed * field.link_dx
         wy[field.link_cells] = speed * field.link_dy

@@ -27,15 +27,12 @@ from game.sim.grid import Grid, build_grid
 from game.sim.level import Level
 from game.sim.orders import apply_command
 from game.sim.people import Person
-from game.sim.physiology import STATE_NAMES, UNCONSCIOUS, Bodies
+from game.sim.physiology import BODY_EVERY, STATE_NAMES, UNCONSCIOUS, Bodies
 from game.sim.rng import make_streams, stream_state_bytes
 from game.sim.state import derived, feed, static, synced
 from game.sim.tiles import IS_DOOR, Tile
 
 TICK_S = 0.1  # fixed step: 10 ticks per simulated second
-# Bodies change over tens of seconds, so physiology runs every fifth tick
-# with a 0.5 s step; the model integrates exactly, so the result is the same.
-BODY_EVERY = 5
 
 
 def _length(name: str) -> Callable[["World"], bytes]:

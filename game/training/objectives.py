@@ -314,8 +314,31 @@ def _responders_decided(w: World, tr: Tracker, ob: ObjectiveDef) -> bool:
 
 
 def _all_settled(settled: Settled, ids: Callable[["World", Tracker, ObjectiveDef], list[int]]) -> Decided:
-    """Decided once every person the objective is about is settled by `settled`."""
-    return lambda w, tr, ob: tr.breach_s is not None and all(settled(w, tr, i) for i in ids(w, tr, ob))
+    """Decided once every person the objective is about (`ids`: chosen from the people
+    and what the tracker knows of the breach) is settled by `settled`."""
+
+    def decided(w: World, tr: Tracker, ob: ObjectiveDef) -> bool:
+        if tr.breach_s is None:
+            return False
+        # The ending asks every tick. Whom the objective is about changes only when
+        # someone joins or the tracker learns of a breach, so the list is kept; and
+        # whoever held the objective open last time is asked first. Each question is a
+        # pure look, so only their order changes: the answer is all()'s.
+        key = (settled, id(ob))
+        stamp = (len(w.people), tr.breach_s, tr.breach_count, len(tr.breached_modules), len(tr.module_at_breach))
+        memo = tr.open_on.get(key)
+        if memo is None or memo[0] != stamp:
+            memo = tr.open_on[key] = [stamp, ids(w, tr, ob), None]
+        last = memo[2]
+        if last is not None and not settled(w, tr, last):
+            return False
+        for i in memo[1]:
+            if not settled(w, tr, i):
+                memo[2] = i
+                return False
+        return True
+
+    return decided
 
 
 def _safe_or_dead(w: World, tr: Tracker, person_id: int) -> bool:
@@ -329,8 +352,9 @@ def _seal_decided(w: World, tr: Tracker, ob: ObjectiveDef) -> bool:
 
 def _survey_decided(w: World, tr: Tracker, ob: ObjectiveDef) -> bool:
     # every module looked over, some perhaps late: a late look can never become timely, so
-    # waiting on it would hold the exercise open to its time limit
-    return _survey(w, tr, ob)[0] >= 1.0 or all(m in tr.surveyed for m in _survey_modules(w, tr))
+    # waiting on it would hold the exercise open to its time limit (a full score implies
+    # the same, so the score's words need not be made every tick to ask)
+    return all(m in tr.surveyed for m in _survey_modules(w, tr))
 
 
 def _everyone(w: World, tr: Tracker, ob: ObjectiveDef) -> list[int]:

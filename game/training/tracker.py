@@ -12,6 +12,8 @@ import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from game.sim.physiology import DEAD
 from game.sim.tiles import Tile
 
@@ -41,6 +43,10 @@ class Tracker:
     died_s: dict[int, float] = field(default_factory=dict)
     surveyed: dict[int, float] = field(default_factory=dict)  # module id -> first looked over
     reserve_start_kg: float = 0.0
+    # What the ending's every-tick question keeps between ticks (game.training.ending,
+    # game.training.objectives): which objective, and which person, held the exercise
+    # open when last asked, so they are asked first. Hints for speed, never facts of the run.
+    open_on: dict = field(default_factory=dict, repr=False, compare=False)
     _next_tick: int = 0
 
     def __post_init__(self) -> None:
@@ -106,37 +112,49 @@ class Tracker:
             self.breach_s = w.breach_time_s
         if len(w.breaches) != self.breach_count:
             self._find_breached(w)
-        mods = w.grid.module_id
-        states = w.bodies.state
         first = not self.module_at_breach
         for name, when in w.crew.surveyed.items():  # module name -> time the crew inspected it
             if name in w.grid.modules:
                 self.surveyed.setdefault(w.grid.modules.index(name), float(when))
-        for p in w.people:
-            cx, cy = p.cell
-            inside = w.grid.in_bounds(cx, cy)
-            mod = int(mods[cy, cx]) if inside else -1
-            room = w.grid.room_at(cx, cy)
-            in_medbay = room is not None and room.kind == "medbay"
+        mods, in_medbay = self._where(w)
+        breached = self.breached_modules
+        states = w.bodies.state.tolist()
+        for p, mod, medbay in zip(w.people, mods, in_medbay):
+            state = states[p.id]
             if first:
                 self.module_at_breach[p.id] = mod
-                if in_medbay:
+                if medbay:
                     self.already_safe.add(p.id)
-            state = int(states[p.id])
             if state == DEAD:
                 self.died_s.setdefault(p.id, t)
                 continue
             if (
-                in_medbay
+                medbay
                 and p.id not in self.already_safe
-                and (self.module_at_breach.get(p.id) in self.breached_modules or p.name in self.targets)
+                and (self.module_at_breach.get(p.id) in breached or p.name in self.targets)
             ):
                 self.rescued_s.setdefault(p.id, t)  # brought in: not a responder who walked in
-            if mod >= 0 and mod not in self.breached_modules:
+            if mod >= 0 and mod not in breached:
                 self.out_s.setdefault(p.id, t)
         for d in w.doors:
             if d.state == "sealed":
                 self.sealed_s.setdefault(d.id, t)
+
+    def _where(self, w: World) -> tuple[list[int], list[bool]]:
+        """Everyone's module id (-1 outside any) and whether they stand in a medical bay,
+        looked up for all at once (a second's look is otherwise a pass of grid calls per person)."""
+        grid = w.grid
+        n = len(w.people)
+        xs = np.fromiter((p.x for p in w.people), np.float64, n).astype(np.intp)  # int(): as Person.cell
+        ys = np.fromiter((p.y for p in w.people), np.float64, n).astype(np.intp)
+        h, wd = grid.module_id.shape
+        inside = (xs >= 0) & (xs < wd) & (ys >= 0) & (ys < h)
+        xs[~inside] = 0
+        ys[~inside] = 0
+        mods = np.where(inside, grid.module_id[ys, xs], -1)
+        rooms = np.where(inside, grid.room_id[ys, xs], -1)
+        medbay_room = np.array([r.kind == "medbay" for r in grid.rooms] + [False])  # index -1: no room
+        return mods.tolist(), medbay_room[rooms].tolist()
 
     def _find_breached(self, w: World) -> None:
         self.breach_count = len(w.breaches)
