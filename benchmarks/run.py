@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 
 import make_drill  # noqa: E402
 from game.levelio.load import load_level  # noqa: E402
-from game.sim import atmosphere, debris  # noqa: E402
+from game.sim import atmosphere, debris, timeline  # noqa: E402
 from game.sim import crew as crew_system  # noqa: E402
 from game.sim import world as world_mod  # noqa: E402
 from game.sim.world import BODY_EVERY, TICK_S, create_world, run_until  # noqa: E402
@@ -102,11 +102,12 @@ def bench_frames(quick: bool) -> dict[str, float]:
 
 class _Stopwatch:
     """Adds up the time spent inside the sim stages a frame runs, by owner:
-    physics (debris), crew (people and the autopilot), air (gas and bodies).
-    Each stage is wrapped where world.step looks it up; `restore` undoes it."""
+    physics (debris), crew (people and the autopilot), air (gas and bodies),
+    events (the timeline: debris falls, breaches). Each stage is wrapped where
+    world.step looks it up; `restore` undoes it."""
 
     STAGES = (("physics", debris, "step_physics"), ("crew", crew_system, "step_crew"),
-              ("air", world_mod, "step_air"), ("air", atmosphere, "step_bodies"))
+              ("air", world_mod, "step_air"), ("air", atmosphere, "step_bodies"), ("events", timeline, "fire_due"))
 
     def __init__(self) -> None:
         self.ms = {name: 0.0 for name, _, _ in self.STAGES}
@@ -127,6 +128,7 @@ class _Stopwatch:
 
     def take(self) -> dict[str, float]:
         out, self.ms = self.ms, {k: 0.0 for k in self.ms}
+        out["air"] -= out["events"]  # (step_air runs the timeline: its time is the events')
         return out
 
     def restore(self) -> None:
@@ -199,7 +201,7 @@ def _drill_figures(rows: list[dict[str, float]]) -> dict[str, float | None]:
         "drill_p95_frames_ticked_pct": 100.0 * statistics.mean(
             r["ticked"] for r in rows if r["frame"] >= percentile(frame, 95)),
     }
-    for part in ("draw", "physics", "crew", "air"):
+    for part in ("draw", "physics", "crew", "air", "events"):
         out[f"drill_{part}_p95_ms"] = percentile([r[part] for r in rows], 95)
     return out
 
@@ -210,7 +212,7 @@ def drill_phases(rows: list[dict[str, float]]) -> list[str]:
     cuts = [(0.0, make_drill.FALL_END_S + 1.0, "debris falling"), (make_drill.FALL_END_S + 1.0, b, "walking"),
              (b, b + 3.0, "breach +0-3 s"), (b + 3.0, b + 10.0, "breach +3-10 s"), (b + 10.0, 1e9, "after")]
     lines = [f"{'drill stretch':<18} {'frames':>6} {'p95 ms':>7} {'p99 ms':>7} {'cpu95':>7} {'draw95':>7} {'sim95':>7} "
-             f"{'phys95':>7} {'crew95':>7} {'tick%':>6} {'moving':>7} {'awake':>6}"]
+             f"{'phys95':>7} {'crew95':>7} {'event95':>7} {'tick%':>6} {'moving':>7} {'awake':>6}"]
     for t0, t1, name in cuts:
         part = [r for r in rows if t0 <= r["t"] < t1]
         if not part:
@@ -220,7 +222,7 @@ def drill_phases(rows: list[dict[str, float]]) -> list[str]:
         slow = [r for r in part if r["frame"] >= p("frame")]
         ticks = 100.0 * sum(r["ticked"] for r in slow) / len(slow)
         lines.append(f"{name:<18} {len(part):>6} {p('frame'):7.1f} {p('frame', 99):7.1f} {p('cpu'):7.1f} {p('draw'):7.1f} "
-                     f"{p('update'):7.1f} {p('physics'):7.1f} {p('crew'):7.1f} {ticks:6.0f} "
+                     f"{p('update'):7.1f} {p('physics'):7.1f} {p('crew'):7.1f} {p('events'):7.1f} {ticks:6.0f} "
                      f"{statistics.median(r['moving'] for r in part):7.0f} "
                      f"{max(r['awake'] for r in part):6.0f}")
     return lines

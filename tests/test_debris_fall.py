@@ -159,3 +159,54 @@ def test_outlines_made_together_are_the_outlines_made_one_by_one():
     for i in range(length.size):
         one = fp.outline_samples(float(length[i]), float(width[i]), fp.CLEARANCE_M, 1.0 / fp.FINE_PER_M)
         assert set(map(tuple, many[i].tolist())) == set(map(tuple, one.tolist()))
+
+
+def test_the_search_reads_the_cells_a_fit_reads_whether_or_not_it_clips():
+    # The search skips clipping a line's raster indices when its extreme points lie on the raster;
+    # near the raster's edge it clips. Either way: the cells Floor.fits reads, point by point.
+    free = np.ones((8, 8), dtype=bool)
+    floor = fp.Floor(free, (0, 0, 3, 3))  # a 3 m window: lines past 2.5 m run off it
+    rng = np.random.default_rng(13)
+    off = rng.uniform(-0.7, 0.7, (25, 2))
+    lo, hi = off.min(axis=0).tolist(), off.max(axis=0).tolist()
+    last = floor.free.shape[0] - 1
+    for g, clipped in ((np.arange(8, 23) / 10.0, False), (np.arange(-5, 40) / 10.0, True)):
+        ry = fp._raster_axis(g, off[:, 1], floor.shift[1], last, lo[1], hi[1])
+        rx = fp._raster_axis(g, off[:, 0], floor.shift[0], last, lo[0], hi[0])
+        pts = np.stack(np.broadcast_arrays(g[:, None] + off[None, :, 0], g[:, None] + off[None, :, 1]), axis=-1)
+        fy, fx = floor._index(pts)  # (the window is square: one last index for both axes)
+        assert np.array_equal(rx, fx) and np.array_equal(ry, fy)
+        assert (ry.min() == 0 and ry.max() == last) == clipped
+
+
+def test_a_fall_lands_its_pieces_where_finding_each_spot_in_turn_lands_them():
+    # A Drop looks at the first ring of every piece that misses its drop spot at once, before
+    # any lands, and keeps what it found while those cells stay free: the spots must be the
+    # ones find_spot gives piece after piece, the floor taken as each lands.
+    free = np.zeros((6, 10), dtype=bool)
+    free[1:5, 1:9] = True
+    free[2:4, 4:5] = False
+    area = (2.0, 1.0, 7.0, 4.0)
+    window = fp.spot_window(area, free.shape)
+    alone = fp.Floor(free, window)
+    rng = np.random.default_rng(14)
+    kinds, kept = set(), 0
+    for n in (10,) * 9:  # small falls, one after another onto what the last left, till the room is full
+        length, width = (0.3 + 0.9 * rng.random(n)).tolist(), (0.15 + 0.4 * rng.random(n)).tolist()
+        want = np.stack([2.0 + 5.0 * rng.random(n), 1.0 + 3.0 * rng.random(n)], axis=1)
+        angles = (rng.random(n) * math.pi).tolist()
+        floor = fp.Floor(free, window)
+        floor.free[:] = alone.free
+        drop = fp.Drop(floor, length, width, want, angles, area)
+        for i in range(n):
+            got = drop.land(i)
+            spot = fp.find_spot(alone, length[i], width[i], (float(want[i, 0]), float(want[i, 1])), angles[i], area)
+            assert got == spot
+            if spot is None:
+                kinds.add("none")
+                continue
+            alone.take(length[i], width[i], spot[0], spot[1])
+            d = math.dist(spot[0], want[i])
+            kinds.add("at" if d == 0.0 else "near" if d <= fp.RINGS_M[0] else "far")
+            kept += drop.near.get(i) is not None and drop.near[i][0] == spot[0]
+    assert kinds == {"at", "near", "far", "none"} and kept > 3  # (some landed where the first look found room)

@@ -64,6 +64,29 @@ def test_cached_debris_layer_draws_what_a_fresh_one_draws_as_pieces_fall_and_set
     assert cached.drawn == 12  # every piece of the fall is drawn
 
 
+def test_a_layer_that_saw_earlier_falls_draws_later_ones_as_a_fresh_layer_does() -> None:
+    # The layer keeps each piece's look (kind, colour, size) and works out only the new pieces'
+    # as falls come one after another: what it draws must be what a layer seeing them first draws.
+    pygame.init()
+    falls = [EventDef(at, "debris_fall", {"debris": kind, "region": (1, 1, 10, 4), "count": 6})
+             for at, kind in ((0.0, "personal_effects"), (0.5, "insulation"), (1.0, "personal_effects"))]
+    world = ascii_world(ROOM, people={"a": ("Ana Ruiz", "engineer", ())}, events=falls)
+    cam = _camera(world)
+    cached = DebrisLayer()
+    for _ in range(16):
+        cached.snapshot(world)
+        step(world)
+        mine = _pixels(cached, world, cam)
+        fresh_layer = DebrisLayer()
+        fresh_layer.snapshot(world)
+        assert np.array_equal(mine, _pixels(fresh_layer, world, cam)), f"cached layer differs at tick {world.tick}"
+    assert cached.drawn == 18  # all three falls drawn
+    cam.pan_px(7, 5)  # the view moves: every piece painted afresh from the looks kept
+    fresh_layer = DebrisLayer()
+    fresh_layer.snapshot(world)
+    assert np.array_equal(_pixels(cached, world, cam), _pixels(fresh_layer, world, cam))
+
+
 def test_debris_layer_repairs_only_where_pieces_wake_and_still_matches_a_fresh_paint() -> None:
     # pieces fall and settle, then a 1 m2 hole in the east hull blows the room out past them
     fall = EventDef(0.0, "debris_fall", {"debris": "personal_effects", "region": (1, 1, 10, 4), "count": 30})

@@ -157,7 +157,10 @@ class Floor:
 def _coarse(length_m: float, width_m: float) -> np.ndarray:
     """A few of a rectangle's points (centre, corners, mid-sides): a quick first test of a fit."""
     hl, hw = length_m / 2 + CLEARANCE_M, width_m / 2 + CLEARANCE_M
-    return np.array([(sx * hl, sy * hw) for sx in (-1, 0, 1) for sy in (-1, 0, 1)], dtype=np.float64)
+    return np.array([(sx * hl, sy * hw) for sx, sy in _COARSE_SIGNS], dtype=np.float64)
+
+
+_COARSE_SIGNS = tuple((sx, sy) for sx in (-1, 0, 1) for sy in (-1, 0, 1))
 
 
 def find_spot(
@@ -178,12 +181,13 @@ def find_spot(
 
 def _find(
     floor: Floor, outline: np.ndarray, length_m: float, width_m: float, want: tuple[float, float], angle: float,
-    area: tuple[float, float, float, float], at_want: bool | None,
+    area: tuple[float, float, float, float], at_want: bool | None, clear_m: float = -1.0,
 ) -> tuple[tuple[float, float], float] | None:
     """`find_spot` with the outline made; `at_want` is whether it fits at `want` at
-    `angle`, if that is known already (None: not looked at yet)."""
+    `angle`, if that is known already (None: not looked at yet); at `angle`, nothing
+    within `clear_m` (one of RINGS_M) fits, if that is known already."""
     want_arr = np.array([want], dtype=np.float64)
-    coarse = None
+    coarse, rings, lo = None, tuple(r for r in RINGS_M if r > clear_m), -1.0 if clear_m < 0.0 else clear_m * clear_m
     for a in (angle, angle + math.pi / 2, 0.0, math.pi / 2):
         fits = at_want if at_want is not None else floor.fits(outline, want_arr, a)[0]
         at_want = None
@@ -191,9 +195,10 @@ def _find(
             return (float(want[0]), float(want[1])), a
         if coarse is None:  # (most pieces land where they were dropped and never get here)
             coarse = _coarse(length_m, width_m)
-        spot = _first_fit(floor, outline, coarse, want, a, area)
+        spot = _first_fit(floor, outline, coarse, want, a, area, rings, lo)
         if spot is not None:
             return spot, a
+        rings, lo = (), -1.0  # no room near at one angle: the deck is crowded, so the next is searched whole at once
     return None
 
 
@@ -275,11 +280,14 @@ class Drop:
 
     What does not depend on where the ones before landed (each outline where
     it was dropped, and the cells it takes lying there) is worked out for all
-    of them at once: most pieces land where they were dropped.
+    of them at once: most pieces land where they were dropped. So is the first
+    ring of the search for the ones that miss their spot already (`_first_ring`):
+    in a crowded room most of those land within it.
     """
 
     def __init__(
         self, floor: Floor, length_m: list[float], width_m: list[float], want: np.ndarray, angles: list[float],
+        area: tuple[float, float, float, float],
     ) -> None:
         self.floor, self.length_m, self.width_m, self.want, self.angles = floor, length_m, width_m, want, angles
         self.outlines = outline_many(np.array(length_m), np.array(width_m), CLEARANCE_M, 1.0 / FINE_PER_M)
@@ -290,8 +298,14 @@ class Drop:
         self.fit = fy * width + fx
         ty, tx = floor._window(*raster_index(place_stack(self.takes, want, angles)))
         self.take = ty * width + tx
+        self.area = area
+        # The first ring of the search for every piece that does not fit where it was
+        # dropped, on the deck as it lies before any of them lands: what each finds there
+        # (None: nothing) holds while its cells stay free, since landing only takes deck.
+        miss = np.flatnonzero(~floor.free.reshape(-1).take(self.fit).all(axis=1))
+        self.near = _first_ring(self, miss) if miss.size else {}
 
-    def land(self, i: int, area: tuple[float, float, float, float]) -> tuple[tuple[float, float], float] | None:
+    def land(self, i: int) -> tuple[tuple[float, float], float] | None:
         """Piece i's spot (`find_spot`), marked taken on the floor; None if it found none."""
         floor = self.floor
         flat = floor.free.reshape(-1)
@@ -300,7 +314,12 @@ class Drop:
         if flat.take(self.fit[i]).all():
             flat[self.take[i]] = False
             return want, angle
-        spot = _find(floor, self.outlines[i], length, width, want, angle, area, at_want=False)
+        near, known = self.near.get(i), i in self.near
+        if known and near is not None and flat.take(near[1]).all():
+            spot = near[0], angle  # the nearest in the first ring then, and nothing nearer fits now either
+        else:  # (nothing in the first ring: the search goes on past it)
+            spot = _find(floor, self.outlines[i], length, width, want, angle, self.area, at_want=False,
+                         clear_m=RINGS_M[0] if known and near is None else -1.0)
         if spot is not None:  # (the cells `Floor.take` marks, from the points already made)
             floor.take_cells(*raster_index(place(self.takes[i], np.array([spot[0]], dtype=np.float64), spot[1])[0]))
         return spot
@@ -317,76 +336,165 @@ def _lattice_axes(area: tuple[float, float, float, float]) -> tuple[np.ndarray, 
     return gx, gy
 
 
-# The search goes out in rings about `want`: the first this wide, each next twice as far.
-FIRST_RING_M = 0.5
-LAST_RING_M = 1.0  # past this, the rest of the lattice at once
+# The search tries the lattice within each of these of `want` in turn, then the rest at once.
+RINGS_M = (0.5, 1.0)
 BATCH_CELLS = 8192  # (candidate, sample) pairs tested in a ring's first batch; each next four times as many
-PICK_GATHER_MAX = 16384  # up to this many (candidate, coarse point) pairs are picked by one gather, beyond by shifts
 
 
 def _first_fit(
     floor: Floor, outline: np.ndarray, coarse: np.ndarray, want: tuple[float, float], angle: float,
-    area: tuple[float, float, float, float],
+    area: tuple[float, float, float, float], rings: tuple[float, ...] = RINGS_M, lo: float = -1.0,
 ) -> tuple[float, float] | None:
     """The lattice point nearest `want` (ties in lattice order) where the `outline`
-    and `coarse` points (local) all lie on free deck, or None.
+    and `coarse` points (local) all lie on free deck, or None. The `rings` only
+    order the work (the nearest tried first): any give the same point. Points within
+    sqrt(`lo`) are known not to fit and are not tried.
 
     `Floor.fits` at each candidate without placing each one: a point's x
     raster index depends only on its column and its y index only on its row,
-    so both are worked out per column and per row of a ring's box, by the
-    very operations `fits` does (the same cells to the bit). Past the first
-    ring, the coarse points pick the candidates worth testing (in one gather;
-    over the rest of the lattice, a shifted slice of the raster each).
+    so both are worked out per column and per row (`_Axes`), by the very
+    operations `fits` does (the same cells to the bit). Past the first ring,
+    the coarse points pick the candidates worth testing (in one gather; over
+    the rest of the lattice, a shifted slice of the raster each), and each
+    batch of candidates works out only the rows and columns it spans.
     """
-    c, s = math.cos(angle), math.sin(angle)
-    rot = np.array([[c, s], [-s, c]])  # as `place`
-    few = coarse @ rot
-    off = np.concatenate([outline @ rot, few])
+    off = _offsets(outline, coarse, angle)
+    nf = coarse.shape[0]
+    few = off[-nf:]
     gx, gy = _lattice_axes(area)
-    free = floor.free
-    flat = free.reshape(-1)  # (a view: the raster is contiguous)
-    (sx, sy), (fy, fx), w = floor.shift, (free.shape[0] - 1, free.shape[1] - 1), free.shape[1]
+    axes = _Axes(floor, gx, gy, off)
+    flat = floor.free.reshape(-1)  # (a view: the raster is contiguous)
     dx2 = (gx - want[0]) ** 2
     dy2 = (gy - want[1]) ** 2
-    lo, r = -1.0, FIRST_RING_M
-    while True:
-        hi = r * r
-        if r > LAST_RING_M:  # then everything left
+    # Rings about `want` out to each of RINGS_M (a ring's rows and columns worked out
+    # for every sample), then the rest of the lattice at once. Past the first ring, the
+    # coarse points pick the candidates worth testing: in a ring by one gather, in the
+    # rest by a shifted slice of the raster each.
+    for r in rings + (None,):
+        rows = None
+        if r is None:
             j0, j1, i0, i1 = 0, gy.size, 0, gx.size
+            nx = i1 - i0
+            d2 = (dy2[:, None] + dx2[None, :]).reshape(-1)
+            ok = _pick_by_shifts(floor.free, *axes.lines(j0, j1, i0, i1, few, flat=False)).reshape(-1)
+            ok &= d2 > lo
+            cand = np.flatnonzero(ok)
         else:
-            pad = r + 0.1  # a lattice step wider: no rounding puts a point within r outside the box
-            j0, j1 = int(np.searchsorted(gy, want[1] - pad)), int(np.searchsorted(gy, want[1] + pad, side="right"))
-            i0, i1 = int(np.searchsorted(gx, want[0] - pad)), int(np.searchsorted(gx, want[0] + pad, side="right"))
-        whole = j0 == 0 and i0 == 0 and j1 == gy.size and i1 == gx.size
-        d2 = (dy2[j0:j1, None] + dx2[None, i0:i1]).reshape(-1)
-        ring = d2 > lo
-        if not whole:
-            ring &= d2 <= hi
-        cand = np.flatnonzero(ring)
-        nx = i1 - i0
-        if lo >= 0.0 and cand.size:  # past the first ring: only where the coarse points lie free
-            if cand.size * few.shape[0] <= PICK_GATHER_MAX:
-                ys = _raster_axis(gy[j0:j1], few[:, 1], sy, fy, w)
-                xs = _raster_axis(gx[i0:i1], few[:, 0], sx, fx)
-                cand = cand[flat.take(ys[cand // nx] + xs[cand % nx]).all(axis=1)]
-            else:  # (most of a wide box: a shifted slice of the raster per coarse point)
-                cand = cand[_pick_by_shifts(free, _raster_axis(gy[j0:j1], few[:, 1], sy, fy),
-                                            _raster_axis(gx[i0:i1], few[:, 0], sx, fx)).reshape(-1)[cand]]
+            j0, j1, i0, i1 = _ring_box(gx, gy, want, r)
+            nx = i1 - i0
+            d2 = (dy2[j0:j1, None] + dx2[None, i0:i1]).reshape(-1)
+            ring = d2 <= r * r
+            if lo >= 0.0:
+                ring &= d2 > lo
+            cand = np.flatnonzero(ring)
+            if cand.size:
+                rows = axes.lines(j0, j1, i0, i1, off)
+                if lo >= 0.0:
+                    ys, xs = rows
+                    cand = cand[flat.take(ys[cand // nx, -nf:] + xs[cand % nx, -nf:]).all(axis=1)]
+            lo = r * r
         if cand.size:
             cand = cand[np.argsort(d2[cand], kind="stable")]  # nearest first, ties in lattice order
             rj, ci = cand // nx, cand % nx
-            ys = _raster_axis(gy[j0:j1], off[:, 1], sy, fy, w)
-            xs = _raster_axis(gx[i0:i1], off[:, 0], sx, fx)
             start, size = 0, max(1, BATCH_CELLS // off.shape[0])
             while start < cand.size:  # in growing batches: most fits are among the nearest
-                hit = np.flatnonzero(flat.take(ys[rj[start:start + size]] + xs[ci[start:start + size]]).all(axis=1))
+                bj, bi = rj[start:start + size], ci[start:start + size]
+                if rows is not None:
+                    ys, xs = rows
+                else:  # only the rows and columns this batch spans
+                    ja, ia = int(bj.min()), int(bi.min())
+                    ys, xs = axes.lines(j0 + ja, j0 + int(bj.max()) + 1, i0 + ia, i0 + int(bi.max()) + 1, off)
+                    bj, bi = bj - ja, bi - ia
+                hit = np.flatnonzero(flat.take(ys[bj] + xs[bi]).all(axis=1))
                 if hit.size:
                     k = start + int(hit[0])
                     return float(gx[i0 + ci[k]]), float(gy[j0 + rj[k]])
                 start, size = start + size, size * 4
-        if whole:
-            return None
-        lo, r = hi, r * 2.0
+    return None
+
+
+def _offsets(outline: np.ndarray, coarse: np.ndarray, angle: float) -> np.ndarray:
+    """The outline's and the coarse points' offsets turned by `angle` (as `place`), the coarse last."""
+    c, s = math.cos(angle), math.sin(angle)
+    rot = np.array([[c, s], [-s, c]])
+    return np.concatenate([outline @ rot, coarse @ rot])
+
+
+def _first_ring(drop: "Drop", miss: np.ndarray) -> dict[int, tuple[tuple[float, float], np.ndarray] | None]:
+    """`_first_fit`'s first ring (within RINGS_M[0] of the drop spot, at the drawn angle) for
+    the pieces `miss` of `drop` at once, on its floor as it lies now: per piece, the spot it
+    finds there and the flat raster cells its points read there, or None. The same lattice
+    points, distances and cells as `_first_fit`, to the bit (it clips every line: a no-op
+    where `_raster_axis` skips it)."""
+    floor = drop.floor
+    gx, gy = _lattice_axes(drop.area)
+    off = np.stack([_offsets(drop.outlines[i], _coarse(drop.length_m[i], drop.width_m[i]), drop.angles[i])
+                    for i in miss.tolist()])  # (M, K, 2)
+    wx, wy = drop.want[miss, 0], drop.want[miss, 1]
+    pad = RINGS_M[0] + 0.1  # as `_ring_box`
+    j0, j1 = np.searchsorted(gy, wy - pad), np.searchsorted(gy, wy + pad, side="right")
+    i0, i1 = np.searchsorted(gx, wx - pad), np.searchsorted(gx, wx + pad, side="right")
+    span = np.arange(max(int((j1 - j0).max()), int((i1 - i0).max()), 1))
+    jj, ii = j0[:, None] + span, i0[:, None] + span  # (M, B): a box as wide as the widest, the rest masked
+    jj_ok, ii_ok = jj < j1[:, None], ii < i1[:, None]
+    np.minimum(jj, gy.size - 1, out=jj)
+    np.minimum(ii, gx.size - 1, out=ii)
+    d2 = ((gy[jj] - wy[:, None]) ** 2)[:, :, None] + ((gx[ii] - wx[:, None]) ** 2)[:, None, :]
+    m, bj, bi = np.nonzero((d2 <= RINGS_M[0] * RINGS_M[0]) & jj_ok[:, :, None] & ii_ok[:, None, :])
+    (sx, sy), w = floor.shift, floor.free.shape[1]
+    ys = _raster_lines(gy[jj], off[:, :, 1], sy, floor.free.shape[0] - 1) * w  # (M, B, K)
+    xs = _raster_lines(gx[ii], off[:, :, 0], sx, w - 1)
+    nf = len(_COARSE_SIGNS)  # the coarse points first (the last offsets): most candidates fail on them
+    ok = floor.free.reshape(-1).take(ys[m, bj, -nf:] + xs[m, bi, -nf:]).all(axis=1)
+    m, bj, bi = m[ok], bj[ok], bi[ok]
+    cells = ys[m, bj] + xs[m, bi]  # (candidates, K), per piece in lattice order
+    hit = np.flatnonzero(floor.free.reshape(-1).take(cells).all(axis=1))
+    out: dict[int, tuple[tuple[float, float], np.ndarray] | None] = dict.fromkeys(miss.tolist())
+    if hit.size:
+        hit = hit[np.lexsort((d2[m[hit], bj[hit], bi[hit]], m[hit]))]  # by piece, nearest first, ties in lattice order
+        first = hit[np.unique(m[hit], return_index=True)[1]]
+        for k in first.tolist():
+            p = int(m[k])
+            out[int(miss[p])] = (float(gx[ii[p, bi[k]]]), float(gy[jj[p, bj[k]]])), cells[k]
+    return out
+
+
+def _raster_lines(g: np.ndarray, off: np.ndarray, shift: int, last: int) -> np.ndarray:
+    """`_raster_axis` for many pieces at once, clipped: lines g (M, B), offsets off (M, K) -> (M, B, K)."""
+    r = g[:, :, None] + off[:, None, :]
+    r *= FINE_PER_M
+    np.floor(r, out=r)
+    r -= float(shift)
+    np.maximum(r, 0.0, out=r)
+    np.minimum(r, float(last), out=r)
+    return r.astype(np.intp)
+
+
+def _ring_box(gx: np.ndarray, gy: np.ndarray, want: tuple[float, float], r: float) -> tuple[int, int, int, int]:
+    """The lattice rows and columns (j0, j1, i0, i1) that hold every point within `r` of
+    `want`: a lattice step wider, so no rounding puts one outside."""
+    pad = r + 0.1
+    return (int(np.searchsorted(gy, want[1] - pad)), int(np.searchsorted(gy, want[1] + pad, side="right")),
+            int(np.searchsorted(gx, want[0] - pad)), int(np.searchsorted(gx, want[0] + pad, side="right")))
+
+
+class _Axes:
+    """`Floor._index` of sample offsets at whole rows and columns of the candidate lattice:
+    a point's y raster index depends only on its row, its x index only on its column."""
+
+    def __init__(self, floor: Floor, gx: np.ndarray, gy: np.ndarray, off: np.ndarray) -> None:
+        self.gx, self.gy, self.off = gx, gy, off
+        (self.sx, self.sy), self.w = floor.shift, floor.free.shape[1]
+        self.fy, self.fx = floor.free.shape[0] - 1, floor.free.shape[1] - 1
+        self.lo, self.hi = off.min(axis=0).tolist(), off.max(axis=0).tolist()
+
+    def lines(self, j0: int, j1: int, i0: int, i1: int, off: np.ndarray, flat: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """The y raster index of `off` (samples) at rows j0:j1 (times the width if `flat`) and
+        the x index at columns i0:i1."""
+        ys = _raster_axis(self.gy[j0:j1], off[:, 1], self.sy, self.fy, self.lo[1], self.hi[1])
+        if flat:
+            ys *= self.w
+        return ys, _raster_axis(self.gx[i0:i1], off[:, 0], self.sx, self.fx, self.lo[0], self.hi[0])
 
 
 def _pick_by_shifts(free: np.ndarray, ry: np.ndarray, cx: np.ndarray) -> np.ndarray:
@@ -408,19 +516,20 @@ def _pick_by_shifts(free: np.ndarray, ry: np.ndarray, cx: np.ndarray) -> np.ndar
     return ok
 
 
-def _raster_axis(g: np.ndarray, off: np.ndarray, shift: int, last: int, stride: int = 1) -> np.ndarray:
-    """One coordinate of `Floor._index` for every lattice line `g` and sample offset `off`
-    (len(g), K), times `stride` (the raster's width for rows: flat indices add up)."""
+def _raster_axis(g: np.ndarray, off: np.ndarray, shift: int, last: int, lo: float, hi: float) -> np.ndarray:
+    """One coordinate of `Floor._index` for every lattice line `g` (ascending) and sample
+    offset `off` (len(g), K), `lo` and `hi` bounding `off`. Each step is monotonic, so
+    the first line at `lo` and the last at `hi` give the extreme cells: where those lie
+    on the raster, no point needs clipping onto its border."""
     r = g[:, None] + off[None, :]
     r *= FINE_PER_M
     np.floor(r, out=r)
     r -= float(shift)
-    np.maximum(r, 0.0, out=r)
-    np.minimum(r, float(last), out=r)
-    out = r.astype(np.intp)
-    if stride != 1:
-        out *= stride
-    return out
+    if g.size and (math.floor((float(g[0]) + lo) * FINE_PER_M) < shift
+                   or math.floor((float(g[-1]) + hi) * FINE_PER_M) - shift > last):
+        np.maximum(r, 0.0, out=r)
+        np.minimum(r, float(last), out=r)
+    return r.astype(np.intp)
 
 
 def raster_index(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

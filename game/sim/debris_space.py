@@ -270,14 +270,14 @@ def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
         floor = _floor(world, area, st.passable, heavy_only=True, near=near)
     else:
         floor = _floor(world, area, st.passable & ~_heavy_cells(world, area, near), heavy_only=False, near=near)
-    drop = fp.Drop(floor, length_l, width_l, want, angle_l)
+    drop = fp.Drop(floor, length_l, width_l, want, angle_l, area)
     # Light things land with a little slide and spin; a beam lands dead.
     slide = np.where(mass < HEAVY_KG, 1.0, 0.0)
     vel_x = ((vx - 0.5) * 0.6 * slide).tolist()
     vel_y = ((vy - 0.5) * 0.6 * slide).tolist()
     spins = ((spin - 0.5) * slide).tolist()
     for i in range(count):
-        spot = drop.land(i, area)
+        spot = drop.land(i)
         if spot is None:
             continue
         pos, a = spot

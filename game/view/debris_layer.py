@@ -82,6 +82,7 @@ class DebrisLayer:
         self._moving_seq: list = []
         self._looks_key: tuple | None = None
         self._looks_cache: tuple = ()
+        self._looks_base: tuple | None = None  # (tile size, ids, look per piece, look -> index, looks, coarseness)
         self.fresh_paints = 0  # still layers painted from empty, and repaired in part (tests read them)
         self.repairs = 0
         self.cleared = 0  # pieces taken off the still layer by a repair (they woke or went)
@@ -319,21 +320,40 @@ class DebrisLayer:
     def _looks(self, v: "DebrisView", s: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple]]:
         """Per piece, the parts of its sprite key that do not change as it moves (once per set of
         pieces): an index into the distinct looks, whether it is heavy, its angle coarseness;
-        and the looks (kind, colour, length px, width px, heavy)."""
-        key = (v.ids.tobytes(), v.kinds, s)  # a piece's look never changes: only new pieces or another zoom
-        if key != self._looks_key:
-            kinds, kind_of = np.unique(np.array(v.kinds, dtype=str), return_inverse=True)
-            kinds = kinds.tolist()
-            heavy = v.heavy.astype(bool)
-            colour = np.where(kind_of == kinds.index("personal_effects"), v.ids % len(EFFECTS_COLOURS), 0) \
-                if "personal_effects" in kinds else np.zeros(len(v.ids), dtype=np.int64)
-            size_px = np.round(v.size_m.astype(float) * s).astype(np.int64)
-            parts = np.stack([kind_of.reshape(-1), colour, size_px[:, 0], size_px[:, 1], heavy], axis=1)
-            rows, look_id = np.unique(parts, axis=0, return_inverse=True)
-            looks = [(kinds[k], c, length, width, bool(hv)) for k, c, length, width, hv in rows.tolist()]
-            coarse = np.array([ANGLE_COARSENESS.get(look[2], 1) for look in looks], dtype=np.int64)
-            look_id = look_id.reshape(-1)
-            self._looks_key, self._looks_cache = key, (look_id, heavy, coarse[look_id], looks)
+        and the looks (kind, colour, length px, width px, heavy). A piece's look never changes,
+        so only pieces new since the last set are looked at (a fall adds a hundred to thousands)."""
+        key = (v.ids.tobytes(), v.kinds, s)
+        if key == self._looks_key:
+            return self._looks_cache
+        n = len(v.ids)
+        look_id = np.zeros(n, dtype=np.int64)
+        found = np.zeros(n, dtype=bool)
+        base = self._looks_base
+        if base is not None and base[0] == s and len(base[1]) and n:
+            _, old, old_look, index, looks, coarse = base
+            order = np.argsort(old, kind="stable")
+            idx = order[np.clip(np.searchsorted(old, v.ids, sorter=order), 0, len(old) - 1)]
+            found = old[idx] == v.ids
+            look_id[found] = old_look[idx[found]]
+        else:
+            index, looks, coarse = {}, [], []
+        new = np.flatnonzero(~found)
+        if new.size:
+            size_px = np.round(v.size_m[new].astype(float) * s).astype(np.int64)
+            colours = (v.ids[new] % len(EFFECTS_COLOURS)).tolist()
+            for i, colour, length, width, hv in zip(new.tolist(), colours, size_px[:, 0].tolist(),
+                                                     size_px[:, 1].tolist(), v.heavy[new].astype(bool).tolist()):
+                kind = v.kinds[i]
+                look = (kind, colour if kind == "personal_effects" else 0, length, width, hv)
+                j = index.get(look)
+                if j is None:
+                    j = index[look] = len(looks)
+                    looks.append(look)
+                    coarse.append(ANGLE_COARSENESS.get(length, 1))
+                look_id[i] = j
+        self._looks_base = (s, v.ids, look_id, index, looks, coarse)
+        self._looks_key = key
+        self._looks_cache = (look_id, v.heavy.astype(bool), np.array(coarse, dtype=np.int64)[look_id], looks)
         return self._looks_cache
 
     def _sprite(self, key: tuple) -> tuple[pygame.Surface, int, int]:
