@@ -133,14 +133,17 @@ class Openings:
         if np.any(self.a < 0) or np.any(self.b < -1) or np.any(self.a == self.b):
             raise ValueError("Openings: a must be a compartment, b a different one or -1")
 
-    def _scratch(self, n_compartments: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _scratch(self, n_compartments: int) -> tuple:
         """The compiled step's working tables (gas_kernels' rows), kept between steps as
         allocating them cost more than filling them: per slot (compartments, then OUTSIDE),
-        per opening, each opening's (upstream; downstream) slots, and per-slot sums."""
+        per opening, each opening's (upstream; downstream) slots and per-slot sums; then the
+        rows numpy raises to a power or expm1s in place."""
         if not self._cache or self._cache[0] != n_compartments:
             slots, m = n_compartments + 1, self.a.shape[0]
-            self._cache = (n_compartments, np.empty((7, slots)), np.empty((9, m)), np.empty((2, m), np.intp),
-                           np.empty((7, slots)))
+            node, link = np.empty((7, slots)), np.empty((9, m))
+            self._cache = (n_compartments, node, link, np.empty((2, m), np.intp), np.empty((7, slots)),
+                           link[kernels.L_RATIO], link[kernels.L_S], link[kernels.L_X],
+                           node[kernels.N_KEPT_RATIO, :n_compartments])
         return self._cache[1:]
 
 
@@ -165,19 +168,17 @@ def step_gas(n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.ndarray, openi
     wall conductance, W/K.
     """
     nc, m = n_o2.shape[0], openings.a.shape[0]
-    dt = float(dt)
     if o2_feed_mol_s is not None:  # first, so the flows see this tick's pressures
         kernels.add_gas(_K, n_o2, n_other, temp_k, o2_feed_mol_s, None, dt, GAMMA * T_K)
-    node, link, ud, sums = openings._scratch(nc)
+    node, link, ud, sums, ratio, s, x, kept = openings._scratch(nc)
     with_temp = temp_k is not None
     kernels.links(_K, n_o2, n_other, volume_m3, temp_k, openings.a, openings.b, openings.cd, openings.area_m2, dt,
-                  float(outside_pressure_pa), float(outside_temp_k), node, link, ud)
-    np.power(link[kernels.L_RATIO], _INV_GAMMA_A, out=link[kernels.L_S])
+                  outside_pressure_pa, outside_temp_k, node, link, ud)
+    np.power(ratio, _INV_GAMMA_A, out=s)
     kernels.exponents(_K, link, with_temp)
-    np.expm1(link[kernels.L_X], out=link[kernels.L_X])
+    np.expm1(x, out=x)
     kernels.limit(_K, link, ud, node, sums, with_temp)
-    if with_temp:  # the share of a compartment's gas that stays, to the GAMMA - 1
-        kept = node[kernels.N_KEPT_RATIO, :nc]
+    if with_temp:  # the share of each compartment's gas that stays, to the GAMMA - 1
         np.power(kept, _GAMMA_1_A, out=kept)
     flow = np.empty(m)
     moved = np.empty(4 * nc)  # O2 in, O2 vented, other in, other vented
