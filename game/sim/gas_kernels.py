@@ -6,29 +6,17 @@ no reassociation), each expression evaluated in numpy's order, sums over opening
 (np.bincount's) added in input order. The power, expm1 and exp of the step stay numpy calls
 in gas.py: numpy evaluates them with its own SIMD kernels, which differ from the C library's
 (what numba calls) by an ulp on a few values in a hundred. Physical constants come in the
-`k` array, not as globals: numba's cache would keep a changed constant's old value.
+`k` array, not as globals (see game.sim.compiled).
 """
 from __future__ import annotations
 
 import math
 
 import numpy as np
-from numba import njit
 
+from game.sim.compiled import compiled
 
-def _compiled(**options: object):
-    """numba's njit, its machine code cached beside this file or else in the user's cache
-    directory; where neither can be written (a read-only install, no writable home) numba
-    refuses to cache at all, and the loops are compiled afresh each run instead."""
-    def wrap(fn):
-        try:
-            return njit(cache=True, **options)(fn)
-        except RuntimeError:  # "cannot cache function ...: no locator available"
-            return njit(**options)(fn)
-    return wrap
-
-
-# Slots of the constants array gas.py builds (see gas._KERNEL_CONSTANTS).
+# Slots of the constants array gas.py builds (gas._K).
 K_TINY, K_CRITICAL, K_T, K_R, K_M_N2, K_DM, K_SQRT_K, K_GAMMA = range(8)
 # Rows of the per-slot table (compartments, then OUTSIDE in slot nc).
 N_N, N_PPM, N_P, N_F, N_T, N_KEPT_RATIO, N_KEPT = range(7)
@@ -38,19 +26,19 @@ L_GAP, L_F_UP, L_MOLAR_MASS, L_NEG_EQ, L_Q, L_SQRT_T, L_RATIO, L_X, L_S = range(
 S_OUT_X, S_IN_X, S_OUT_W, S_IN_W, S_OUT_N, S_HEAT_IN, S_IN_N = range(7)
 
 
-@_compiled(inline="always")
+@compiled(inline="always")
 def _max(a: float, b: float) -> float:
     """np.maximum's choice: a when a >= b (or a is NaN)."""
     return a if a >= b or math.isnan(a) else b
 
 
-@_compiled(inline="always")
+@compiled(inline="always")
 def _min(a: float, b: float) -> float:
     """np.minimum's choice: a when a <= b (or a is NaN)."""
     return a if a <= b or math.isnan(a) else b
 
 
-@_compiled()
+@compiled()
 def add_gas(k: np.ndarray, n_o2: np.ndarray, n_other: np.ndarray, temp_k: np.ndarray | None, d_o2: np.ndarray,
             d_other: np.ndarray | None, d_scale: float, heat_per_mol: float) -> None:
     """gas.add_gas's loop, d_o2 (and d_other) times d_scale: the moles and their enthalpy in."""
@@ -75,7 +63,7 @@ def add_gas(k: np.ndarray, n_o2: np.ndarray, n_other: np.ndarray, temp_k: np.nda
             n_other[i] = n_other[i] + dother
 
 
-@_compiled()
+@compiled()
 def links(k: np.ndarray, n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.ndarray, temp_k: np.ndarray | None,
           a: np.ndarray, b: np.ndarray, cd: np.ndarray, area_m2: np.ndarray, dt: float, outside_pa: float,
           outside_temp_k: float, node: np.ndarray, link: np.ndarray, ud: np.ndarray) -> None:
@@ -127,21 +115,21 @@ def links(k: np.ndarray, n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.nd
             link[L_SQRT_T, j] = math.sqrt(k[K_T] / _max(node[N_T, up], 1.0))
 
 
-@_compiled(inline="always")
+@compiled(inline="always")
 def flow_factor(s: float, r: float) -> float:
     """sqrt(r**(2/GAMMA) - r**((GAMMA+1)/GAMMA)) from r (clamped at the critical ratio) and
     s = r**(1/GAMMA): the bracket is s*(s - r), floored at 0 against rounding near r = 1."""
     return math.sqrt(_max((s - r) * s, 0.0))
 
 
-@_compiled()
+@compiled()
 def flow_factors(s: np.ndarray, r: np.ndarray, out: np.ndarray) -> None:
     """flow_factor over flat arrays (gas.orifice_mass_flow_kg_s)."""
     for i in range(r.shape[0]):
         out[i] = flow_factor(s[i], r[i])
 
 
-@_compiled()
+@compiled()
 def exponents(k: np.ndarray, link: np.ndarray, with_temp: bool) -> None:
     """Each opening's orifice moles over dt divided by its equalising moles (negative): the
     argument of the expm1 that keeps a stiff link from passing its pair's equilibrium."""
@@ -153,7 +141,7 @@ def exponents(k: np.ndarray, link: np.ndarray, with_temp: bool) -> None:
         link[L_X, j] = q / _min(link[L_NEG_EQ, j], -tiny)
 
 
-@_compiled()
+@compiled()
 def limit(k: np.ndarray, link: np.ndarray, ud: np.ndarray, node: np.ndarray, sums: np.ndarray,
           with_temp: bool) -> None:
     """Moles each opening moves (negated), its compartments' outflows and inflows scaled to
@@ -190,7 +178,7 @@ def limit(k: np.ndarray, link: np.ndarray, ud: np.ndarray, node: np.ndarray, sum
             node[N_KEPT_RATIO, i] = kept / _max(node[N_N, i], tiny)
 
 
-@_compiled()
+@compiled()
 def finish(k: np.ndarray, link: np.ndarray, ud: np.ndarray, node: np.ndarray, sums: np.ndarray,
            a: np.ndarray, b: np.ndarray, temp_k: np.ndarray | None, n_o2: np.ndarray, n_other: np.ndarray,
            dt: float, flow: np.ndarray, moved: np.ndarray) -> None:
