@@ -196,3 +196,16 @@ def warm_walls(n: np.ndarray, temp_k: np.ndarray, wall_w_k: np.ndarray, dt: floa
     temp_k -= wall_temp_k
     temp_k *= keep
     temp_k += wall_temp_k
+
+
+def _load_compiled() -> None:
+    """Load the compiled loops (or compile them, the first time) at import, for the types the
+    world steps with: numba would otherwise do it at the first tick, a stall of ~0.2 s (seconds
+    when compiling) in a session's first frame or a lockstep peer's first step."""
+    n_o2, n_other, temp_k = np.array([10.0, 5.0]), np.array([40.0, 20.0]), np.array([293.0, 250.0])
+    step_gas(n_o2, n_other, np.array([2.0, 1.0]), Openings([0, 1], [1, -1], [1.0, 1e-3], [0.6, 0.6]), 0.1,
+             MARS_PRESSURE_PA, np.array([0.1, 0.0]), temp_k)
+    add_gas(n_o2, n_other, temp_k, np.array([0.1, 0.0]), np.array([0.3, 0.0]))
+
+
+_load_compiled()

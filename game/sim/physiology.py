@@ -575,3 +575,12 @@ _SPEED = np.array([1.0, 0.6, 0.0, 0.0])
 def speed_factor(state: np.ndarray) -> np.ndarray:
     """Movement/work multiplier: the impaired are slower and clumsier, the unconscious and dead do nothing."""
     return _SPEED[np.asarray(state, dtype=np.intp)]
+
+
+def _load_compiled() -> None:
+    """Load the compiled body step at import rather than at the world's first body step
+    (see gas._load_compiled)."""
+    step_bodies(Bodies.new(2), np.array([1.0, 0.3]), np.full(2, AIR_O2_FRACTION), np.zeros(2, np.int8), 0.5)
+
+
+_load_compiled()
