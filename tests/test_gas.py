@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from game.sim import gas_kernels
 from game.sim.constants import GAMMA, M_N2, M_O2, MARS_PRESSURE_PA, R_AIR, T_K
 from game.sim.gas import (
     C_STAR_M_S,
@@ -250,6 +251,30 @@ def test_oxygen_feed_adds_exactly_that_much_pure_oxygen():
     run(n_o2, n_other, volume, Openings([], [], [], []), 10.0, feed=np.array([0.5]))
     assert n_o2[0] == pytest.approx(o2_0 + 5.0)
     assert n_other[0] == other_0
+
+
+def _breached_module_with_doors_and_a_feed(steps: int) -> list[bytes]:
+    """Four rooms at unlike pressures and temperatures, doors between them, one holed to
+    Mars, O2 fed into one: the bytes of the gas, temperatures and flows after each step."""
+    n_o2, n_other, volume = air([BAR, 0.7 * BAR, 0.35 * BAR, 0.9 * BAR], [12.0, 40.0, 7.5, 300.0])
+    temp_k = np.array([293.0, 251.0, 310.0, 280.0])
+    openings = Openings([0, 1, 2, 3, 3], [1, 2, 3, 0, -1], [2.0, 0.02, 1.5, 1e-4, 0.01], [0.7, 0.6, 0.7, 0.6, 0.6])
+    feed = np.array([0.0, 0.3, 0.0, 0.0])
+    history = []
+    for _ in range(steps):
+        flow, v_o2, v_other = step_gas(n_o2, n_other, volume, openings, DT, MARS_PRESSURE_PA, feed, temp_k)
+        history.append(b"".join(x.tobytes() for x in (n_o2, n_other, temp_k, flow, v_o2, v_other)))
+    return history
+
+
+def test_the_compiled_loops_round_as_plain_python_does(monkeypatch):
+    # numba compiles gas_kernels without fastmath: no fused multiply-add, no reordered sums,
+    # so a replay's state hash is the same whether or not the loops are compiled (and the same
+    # as the numpy step's they replaced). Python rounds every operation once, as IEEE says.
+    compiled = _breached_module_with_doors_and_a_feed(30)
+    for name in ("add_gas", "links", "exponents", "limit", "finish"):
+        monkeypatch.setattr(gas_kernels, name, getattr(gas_kernels, name).py_func)
+    assert _breached_module_with_doors_and_a_feed(30) == compiled
 
 
 def test_openings_reject_mismatched_or_self_links():

@@ -1,8 +1,8 @@
 """Gas flow between compartments: ideal-gas state, orifice flow and the per-tick update.
 
 Owns only the atmosphere's numbers: moles of O2 and of everything else (treated as N2)
-and a temperature per compartment, moved through `Openings`. Pure numpy, deterministic,
-no clock, no random.
+and a temperature per compartment, moved through `Openings`. numpy, and loops compiled
+by numba (gas_kernels); deterministic, no clock, no random.
 
 Temperature: gas leaving a compartment lets what stays behind expand isentropically
 (T' = T (n'/n)^(GAMMA-1)), and carries exactly the internal energy it took with it to
@@ -21,6 +21,7 @@ from math import sqrt
 
 import numpy as np
 
+from game.sim import gas_kernels as kernels
 from game.sim.constants import CV_MOL, GAMMA, M_N2, M_O2, MARS_PRESSURE_PA, MARS_TEMPERATURE_K, R, R_AIR, T_K
 
 
@@ -44,52 +45,39 @@ def moles_for(pressure_pa: np.ndarray, volume_m3: np.ndarray, temp_k: np.ndarray
 
 
 def add_gas(n_o2: np.ndarray, n_other: np.ndarray, temp_k: np.ndarray | None, d_o2: np.ndarray,
-            d_other: np.ndarray | float = 0.0, supply_temp_k: float = T_K) -> None:
+            d_other: np.ndarray | None = None, supply_temp_k: float = T_K) -> None:
     """Let gas in from a pressurised store, in place. The gas brings its enthalpy
     (GAMMA * CV * T per mole), so filling a near-empty room warms it, as a tank does."""
-    no_other = isinstance(d_other, float) and d_other == 0.0  # O2 alone (the emergency feed): nothing to add
-    if temp_k is not None:
-        n = n_o2 + n_other
-        dn = d_o2 if no_other else d_o2 + d_other
-        heat = n * temp_k
-        heat += (GAMMA * supply_temp_k) * dn
-        n += dn
-        np.divide(heat, n, out=temp_k, where=n > _TINY_A)
-    n_o2 += d_o2
-    if not no_other:
-        n_other += d_other
+    kernels.add_gas(_K, n_o2, n_other, temp_k, d_o2, d_other, 1.0, GAMMA * supply_temp_k)
 
 
-# Constants as 0-d arrays: numpy takes a Python float operand at about twice the cost of an
-# array one (the same number, the same arithmetic). The per-tick step is some seventy calls
-# on arrays of a few dozen, so the cost of a call is the cost of the step.
-_TINY_A = np.array(_TINY)
-_NEG_TINY_A = np.array(-_TINY)
-_ZERO_A = np.array(0.0)
-_ONE_A = np.array(1.0)
-_MINUS_ONE_A = np.array(-1.0)
-_CRITICAL_A = np.array(CRITICAL_RATIO)
+# The constants the compiled loops read: passed in, as numba's cache would keep the value a
+# global had when it compiled.
+_K = np.empty(8)
+_K[kernels.K_TINY] = _TINY
+_K[kernels.K_CRITICAL] = CRITICAL_RATIO
+_K[kernels.K_T] = T_K
+_K[kernels.K_R] = R
+_K[kernels.K_M_N2] = M_N2
+_K[kernels.K_DM] = M_O2 - M_N2
+_K[kernels.K_SQRT_K] = _SQRT_K
+_K[kernels.K_GAMMA] = GAMMA
+# numpy's power and expm1 (see gas_kernels), their exponents as 0-d arrays as ever.
 _INV_GAMMA_A = np.array(1.0 / GAMMA)
 _GAMMA_1_A = np.array(GAMMA - 1.0)
-_T_K_A = np.array(T_K)
-_R_A = np.array(R)
-_M_N2_A = np.array(M_N2)
-_DM_A = np.array(M_O2 - M_N2)
 
 
 def _flow_factor(ratio: np.ndarray) -> np.ndarray:
-    """sqrt(r**(2/GAMMA) - r**((GAMMA+1)/GAMMA)) for r = p_down/p_up <= 1; overwrites ratio.
+    """sqrt(r**(2/GAMMA) - r**((GAMMA+1)/GAMMA)) for r = p_down/p_up <= 1 (gas_kernels.flow_factor).
 
     The subsonic form at the critical ratio equals the choked form exactly, so clamping r
-    at CRITICAL_RATIO gives both regimes in one expression; with s = r**(1/GAMMA) the
-    bracket is s*(s - r), which costs a single power.
+    at CRITICAL_RATIO gives both regimes in one expression.
     """
-    r = np.maximum(ratio, _CRITICAL_A, out=ratio)
+    r = np.asarray(np.maximum(ratio, CRITICAL_RATIO), dtype=float)
     s = np.power(r, _INV_GAMMA_A)
-    np.subtract(s, r, out=r)
-    r *= s
-    np.maximum(r, _ZERO_A, out=r)  # rounding just below r = 1
-    return np.sqrt(r, out=r)
+    out = np.empty(r.shape)
+    kernels.flow_factors(np.ravel(s), np.ravel(r), out.reshape(-1))
+    return out
 
 
 def orifice_mass_flow_kg_s(p_up_pa: np.ndarray, p_down_pa: np.ndarray,
@@ -126,7 +114,7 @@ class Openings:
     """All gas paths for one step, fixed between topology changes (b == -1 is OUTSIDE).
 
     Areas and Cd may be changed in place (a door swinging); build a new Openings when
-    a or b change, since index tables derived from them are cached.
+    a or b change.
     """
 
     a: np.ndarray
@@ -145,19 +133,17 @@ class Openings:
         if np.any(self.a < 0) or np.any(self.b < -1) or np.any(self.a == self.b):
             raise ValueError("Openings: a must be a compartment, b a different one or -1")
 
-    def _tables(self, n_compartments: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Index tables: (a; b+S) and (b; a+S) with OUTSIDE as slot nc (S = nc + 1 slots,
-        the second row offset so one bincount serves both ends), and the scatter index for
-        [O2 +, other +, O2 -, other -]: into compartments, or a's vent bin when b is OUTSIDE."""
+    def _scratch(self, n_compartments: int) -> tuple:
+        """The compiled step's working tables (gas_kernels' rows), kept between steps as
+        allocating them cost more than filling them: per slot (compartments, then OUTSIDE),
+        per opening, each opening's (upstream; downstream) slots and per-slot sums; then the
+        rows numpy raises to a power or expm1s in place."""
         if not self._cache or self._cache[0] != n_compartments:
-            nc, slots = n_compartments, n_compartments + 1
-            b = np.where(self.b < 0, nc, self.b).astype(np.intp)
-            a = self.a.astype(np.intp)
-            ab = np.stack((a, b + slots))
-            ba = np.stack((b, a + slots))
-            into = np.where(self.b < 0, a + nc, b)  # bins: nc compartments, then nc vents
-            scatter = np.concatenate((into, into + 2 * nc, a, a + 2 * nc))
-            self._cache = (nc, ab, ba, scatter)
+            slots, m = n_compartments + 1, self.a.shape[0]
+            node, link = np.empty((7, slots)), np.empty((9, m))
+            self._cache = (n_compartments, node, link, np.empty((2, m), np.intp), np.empty((7, slots)),
+                           link[kernels.L_RATIO], link[kernels.L_S], link[kernels.L_X],
+                           node[kernels.N_KEPT_RATIO, :n_compartments])
         return self._cache[1:]
 
 
@@ -168,6 +154,7 @@ def step_gas(n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.ndarray, openi
              outside_temp_k: float = MARS_TEMPERATURE_K) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Advance the gas by dt in place; return (flow_kg_s per opening, +a->b, mean over the
     step; vented_o2_mol and vented_other_mol per compartment, negative when drawn in).
+    The arithmetic is gas_kernels' compiled loops, with numpy's power and expm1 between.
 
     Each opening moves x = eq*(1 - exp(-q*dt/eq)), eq being the moles that would equalise
     its pair and q the orifice molar flow at the start of the step. That never passes the
@@ -180,123 +167,25 @@ def step_gas(n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.ndarray, openi
     temperatures move too (see the module's docstring); `wall_w_k` is each compartment's
     wall conductance, W/K.
     """
-    if o2_feed_mol_s is not None:
-        add_gas(n_o2, n_other, temp_k, o2_feed_mol_s * dt)
-    nc = n_o2.shape[0]
-    slots = nc + 1  # compartments, then OUTSIDE; the rows hold two copies (see _tables)
-    ab, ba, scatter = openings._tables(nc)
-
-    n = n_o2 + n_other
-    t_slot = np.empty(slots)
-    t_slot[:nc] = T_K if temp_k is None else temp_k
-    t_slot[nc] = outside_temp_k
-    tab = np.empty((3, 2 * slots))  # per slot: pressure, Pa per mole, O2 fraction
-    p, pa_per_mol, f_o2 = tab[0], tab[1], tab[2]
-    ppm = pa_per_mol[:nc]
-    np.multiply(t_slot[:nc], _R_A, out=ppm)
-    np.divide(ppm, volume_m3, out=ppm)
-    pa_per_mol[nc] = 0.0  # OUTSIDE has infinite volume
-    np.multiply(n, ppm, out=p[:nc])
-    p[nc] = outside_pressure_pa
-    f = f_o2[:nc]
-    np.maximum(n, _TINY_A, out=f)
-    np.divide(n_o2, f, out=f)
-    f_o2[nc] = 0.0  # Mars air carries no O2
-    tab[:, slots:] = tab[:, :slots]
-
-    p_ab = p[ab]
-    gap = p_ab[0] - p_ab[1]
-    ud = np.where(gap >= _ZERO_A, ab, ba)  # (upstream; downstream + S)
-    up = ud[0]
-    p_ud = p[ud]
-    p_up, p_down = p_ud[0], p_ud[1]
-    f_up = f_o2[up]
-    molar_mass = f_up * _DM_A
-    molar_mass += _M_N2_A
-    ppm_ud = pa_per_mol[ud]
-    neg_eq = p_down - p_up  # -(moles that equalise the pair)
-    neg_eq /= ppm_ud[0] + ppm_ud[1]
-    q_dt = openings.cd * openings.area_m2
-    rate = p_up * (dt * _SQRT_K)
-    rate /= molar_mass
-    q_dt *= rate
-    ratio = np.maximum(p_up, _TINY_A)
-    np.divide(p_down, ratio, out=ratio)
-    q_dt *= _flow_factor(ratio)
-    if temp_k is not None:
-        t_up = t_slot[up]  # the orifice law's 1/sqrt(T_up)
-        np.maximum(t_up, _ONE_A, out=t_up)
-        np.divide(_T_K_A, t_up, out=t_up)
-        q_dt *= np.sqrt(t_up, out=t_up)
-    x = np.minimum(neg_eq, _NEG_TINY_A)
-    np.divide(q_dt, x, out=x)
+    nc, m = n_o2.shape[0], openings.a.shape[0]
+    if o2_feed_mol_s is not None:  # first, so the flows see this tick's pressures
+        kernels.add_gas(_K, n_o2, n_other, temp_k, o2_feed_mol_s, None, dt, GAMMA * T_K)
+    node, link, ud, sums, ratio, s, x, kept = openings._scratch(nc)
+    with_temp = temp_k is not None
+    kernels.links(_K, n_o2, n_other, volume_m3, temp_k, openings.a, openings.b, openings.cd, openings.area_m2, dt,
+                  outside_pressure_pa, outside_temp_k, node, link, ud)
+    np.power(ratio, _INV_GAMMA_A, out=s)
+    kernels.exponents(_K, link, with_temp)
     np.expm1(x, out=x)
-    x *= neg_eq
-
-    # Scale each compartment's outflows (row 0) and inflows (row 1) so their total stays
-    # within the x-weighted mean of the eq's; x*neg_eq < 0 so lim comes out negated.
-    w = np.empty_like(p_ud)
-    w[:] = x
-    flat = ud.ravel()
-    total = np.bincount(flat, w.ravel(), 2 * slots)
-    w *= neg_eq
-    lim = np.bincount(flat, w.ravel(), 2 * slots) / (total * total + _TINY_A)  # (bincount of nothing is int)
-    np.maximum(lim, _MINUS_ONE_A, out=lim)
-    lim[nc] = lim[-1] = -1.0  # the outside gives and takes without limit
-    lim_ud = lim[ud]
-    x *= np.maximum(lim_ud[0], lim_ud[1], out=lim_ud[0])  # now -x
-
-    if temp_k is not None:
-        _move_heat(n, temp_k, up, ud[1] - slots, -x, nc, outside_temp_k)
-    signed = np.copysign(x, gap, out=x)  # moles a -> b
-    w = np.empty((4, x.shape[0]))
-    np.multiply(signed, f_up, out=w[0])
-    np.subtract(signed, w[0], out=w[1])
-    np.negative(w[:2], out=w[2:])
-    moved = np.bincount(scatter, w.ravel(), 4 * nc).reshape(2, 2 * nc)
-    n_o2 += moved[0, :nc]
-    n_other += moved[1, :nc]
-    np.maximum(n_o2, _ZERO_A, out=n_o2)  # only rounding can dip below 0 here
-    np.maximum(n_other, _ZERO_A, out=n_other)
+    kernels.limit(_K, link, ud, node, sums, with_temp)
+    if with_temp:  # the share of each compartment's gas that stays, to the GAMMA - 1
+        np.power(kept, _GAMMA_1_A, out=kept)
+    flow = np.empty(m)
+    moved = np.empty(4 * nc)  # O2 in, O2 vented, other in, other vented
+    kernels.finish(_K, link, ud, node, sums, openings.a, openings.b, temp_k, n_o2, n_other, dt, flow, moved)
     if temp_k is not None and wall_w_k is not None:
         warm_walls(n_o2 + n_other, temp_k, wall_w_k, dt)
-    signed *= molar_mass
-    signed /= dt
-    return signed, moved[0, nc:], moved[1, nc:]
-
-
-def _move_heat(n: np.ndarray, temp_k: np.ndarray, up: np.ndarray, down: np.ndarray,
-               moles: np.ndarray, nc: int, outside_temp_k: float) -> None:
-    """Temperatures after `moles` move up -> down (slot nc is the outside), in place.
-
-    What stays behind expands isentropically; each opening carries its share of the
-    energy its upstream lost (from the outside: enthalpy at outside_temp_k), so the
-    energy of the compartments changes only by what crosses the hull. Energies are
-    in units of CV_MOL, which cancels.
-    """
-    slots = nc + 1
-    out_n = np.bincount(up, moles, slots)[:nc]
-    kept = n - out_n
-    np.maximum(kept, _ZERO_A, out=kept)
-    kept_heat = np.maximum(n, _TINY_A)
-    np.divide(kept, kept_heat, out=kept_heat)
-    np.power(kept_heat, _GAMMA_1_A, out=kept_heat)
-    kept_heat *= temp_k  # T' of what stays...
-    kept_heat *= kept  # ...times its moles
-    per_mol = np.empty(slots)  # energy each mole leaving a compartment carries
-    lost = per_mol[:nc]
-    np.multiply(n, temp_k, out=lost)
-    lost -= kept_heat
-    np.maximum(out_n, _TINY_A, out=out_n)  # 0 where nothing left
-    lost /= out_n
-    per_mol[nc] = GAMMA * outside_temp_k
-    carried = per_mol[up]
-    carried *= moles
-    heat_in = np.bincount(down, carried, slots)[:nc]
-    total = np.bincount(down, moles, slots)[:nc]
-    total += kept
-    kept_heat += heat_in
-    np.divide(kept_heat, total, out=temp_k, where=total > _TINY_A)
+    return flow, moved[nc:2 * nc], moved[3 * nc:]
 
 
 def warm_walls(n: np.ndarray, temp_k: np.ndarray, wall_w_k: np.ndarray, dt: float,
@@ -307,3 +196,16 @@ def warm_walls(n: np.ndarray, temp_k: np.ndarray, wall_w_k: np.ndarray, dt: floa
     temp_k -= wall_temp_k
     temp_k *= keep
     temp_k += wall_temp_k
+
+
+def _load_compiled() -> None:
+    """Load the compiled loops (or compile them, the first time) at import, for the types the
+    world steps with: numba would otherwise do it at the first tick, a stall of ~0.2 s (seconds
+    when compiling) in a session's first frame or a lockstep peer's first step."""
+    n_o2, n_other, temp_k = np.array([10.0, 5.0]), np.array([40.0, 20.0]), np.array([293.0, 250.0])
+    step_gas(n_o2, n_other, np.array([2.0, 1.0]), Openings([0, 1], [1, -1], [1.0, 1e-3], [0.6, 0.6]), 0.1,
+             MARS_PRESSURE_PA, np.array([0.1, 0.0]), temp_k)
+    add_gas(n_o2, n_other, temp_k, np.array([0.1, 0.0]), np.array([0.3, 0.0]))
+
+
+_load_compiled()

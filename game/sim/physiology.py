@@ -9,7 +9,7 @@ fast the inspired O2 fell (a memory each body keeps); brain injury accumulates
 while unconscious and deeply desaturated, the heart's arrest dose while deeply
 desaturated awake or not; death comes when the worse of those two and the
 exposure dose below the Armstrong limit (continuous in pressure) together
-reach one. Pure numpy, deterministic.
+reach one. numpy, and the step compiled by numba (game.sim.compiled); deterministic.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from game.sim.compiled import compiled
 from game.sim.constants import AIR_O2_FRACTION, MMHG_PER_BAR, SEA_LEVEL_BAR, WATER_VAPOUR_MMHG
 from game.sim.state import synced
 
@@ -303,81 +304,30 @@ def step_bodies(
 def advance(bodies: Bodies, breath: Breath, k: int, dt: float) -> np.ndarray:
     """`step_bodies` for step k of a `Breath` worked out ahead (of dt seconds):
     everyone's state-changed indices, as there."""
-    pressure_bar = breath.pressure_bar[k]
-    pao2 = breath.pao2[k]
-    bodies._fill_memory(pressure_bar)
-    old_state, old_spo2 = bodies.state, bodies.spo2
-    alive = old_state != DEAD
-
-    po2 = np.interp(old_spo2, _CURVE_SPO2, _CURVE_PO2)
-    keep = np.where(pao2 > po2, breath.keep_rise[k], breath.keep_fall[k])
-    spo2 = np.interp(pao2 + (po2 - pao2) * keep, _CURVE_PO2, _CURVE_SPO2)
-
-    # how fast the pressure fell: a gap below the recent pressure marks a rapid decompression
-    # (clipped to 0..1; np.clip's wrapper costs more than the two calls)
-    gap = np.minimum(np.maximum((bodies.p_recent_bar - pressure_bar) / RAPID_GAP_BAR, 0.0), 1.0)
-    rapid = np.maximum(bodies.rapid, gap)
-    recent = pressure_bar + (bodies.p_recent_bar - pressure_bar) * math.exp(-dt / RECENT_TAU_S)
-    rate = breath.dose_rate[k] + rapid * breath.rapid_extra[k]
-    healing = math.exp(-dt / TAU_DOSE_RECOVERY_S)
-    dose = np.where(breath.dosing[k], bodies.dose + rate * dt, bodies.dose * healing)
-    np.multiply(rapid, healing, out=rapid, where=breath.resting[k])  # forgotten once the O2 is back
-
-    # Hysteresis: impairment starts at either threshold and clears only when
-    # dose and saturation are both back past the milder pair; an unconscious
-    # person wakes (impaired) once nothing impairs.
-    impairing = (dose >= IMPAIRED_DOSE) | (spo2 < IMPAIRED_SPO2)
-    lingering = (dose >= CLEAR_DOSE) | (spo2 < CLEAR_SPO2)
-    entering = impairing.view(np.int8) + (dose >= LOC_DOSE).view(np.int8)
-    staying = impairing.view(np.int8) + lingering.view(np.int8)
-    state = np.maximum(entering, np.minimum(old_state, staying))
-    if np.count_nonzero(bodies.knocked_out):
-        state[bodies.knocked_out & (state < UNCONSCIOUS)] = UNCONSCIOUS
-
-    was_out = old_state == UNCONSCIOUS
-    any_out = bool(np.count_nonzero(was_out))
-    if any_out:  # only the unconscious accumulate injury (mean SpO2 over the step)
-        injury_rate = np.interp(old_spo2 + spo2, _INJURY_2SPO2, _INJURY_RATE)
-        injury_s = np.add(bodies.injury_dose_s, injury_rate * dt, out=bodies.injury_dose_s, where=was_out)
-        grade = np.searchsorted(INJURY_GRADE_S, injury_s, side="right").astype(np.int8)
-        np.maximum(bodies.injury, grade, out=bodies.injury)
-    arrest_rate = np.interp(old_spo2 + spo2, _ARREST_2SPO2, _INJURY_RATE)
-    arresting = alive & (arrest_rate > 0.0)
-    any_arrest = bool(np.count_nonzero(arresting))
-    if any_arrest:  # the heart, awake or not (mean SpO2 over the step)
-        np.add(bodies.arrest_dose_s, arrest_rate * dt, out=bodies.arrest_dose_s, where=arresting)
-    exposed = bool(breath.exposed[k])
-    if exposed:
-        np.add(bodies.vacuum_s, breath.exposure[k] * dt, out=bodies.vacuum_s, where=alive)
-    if any_out or exposed or any_arrest:
-        hypoxia_s = np.maximum(bodies.injury_dose_s, bodies.arrest_dose_s)
-        state[hypoxia_s / DEATH_INJURY_S + bodies.vacuum_s / VACUUM_DEATH_S >= 1.0] = DEAD
-    spo2[state == DEAD] = 0.0  # no circulation after death
-    changed = ((state != old_state) & alive).nonzero()[0]
-
-    # The dead are frozen: their rows are never written again.
-    np.copyto(bodies.spo2, spo2, where=alive)
-    np.copyto(bodies.dose, dose, where=alive)
-    np.copyto(bodies.state, state, where=alive)
-    np.copyto(bodies.rapid, rapid, where=alive)
-    np.copyto(bodies.p_recent_bar, recent, where=alive)
-    return changed
+    bodies._fill_memory(breath.pressure_bar[k])
+    return _advance(bodies.spo2, bodies.dose, bodies.injury_dose_s, bodies.vacuum_s, bodies.state, bodies.injury,
+                    bodies.p_recent_bar, bodies.rapid, bodies.arrest_dose_s, bodies.knocked_out,
+                    breath.pressure_bar, breath.pao2, breath.keep_rise, breath.keep_fall, breath.dose_rate,
+                    breath.rapid_extra, breath.dosing, breath.exposure, bool(breath.exposed[k]), k, dt)
 
 
-_CURVE_PO2_LIST, _CURVE_SPO2_LIST = _CURVE_PO2.tolist(), _CURVE_SPO2.tolist()
-_INJURY_2SPO2_LIST, _ARREST_2SPO2_LIST, _INJURY_RATE_LIST = _INJURY_2SPO2.tolist(), _ARREST_2SPO2.tolist(), _INJURY_RATE.tolist()
-_INJURY_GRADE_LIST = INJURY_GRADE_S.tolist()
-
-
-def _interp(x: float, xp: list[float], fp: list[float]) -> float:
+@compiled()
+def _interp_one(x: float, xp: np.ndarray, fp: np.ndarray) -> float:
     """np.interp of one number, bit for bit: its search, its end values, its slope and formula."""
     if x != x:
         return x
-    j = bisect_right(xp, x) - 1
+    lo, hi = 0, xp.shape[0]  # bisect_right
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if x < xp[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    j = lo - 1
     if j < 0:
         return fp[0]
-    if j >= len(xp) - 1:
-        return fp[-1]
+    if j >= xp.shape[0] - 1:
+        return fp[xp.shape[0] - 1]
     if xp[j] == x:
         return fp[j]
     slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
@@ -387,6 +337,103 @@ def _interp(x: float, xp: list[float], fp: list[float]) -> float:
         if y != y and fp[j] == fp[j + 1]:
             y = fp[j]
     return y
+
+
+@compiled()
+def _advance(spo2_now, dose_now, injury_dose_s, vacuum_s, state_now, injury, p_recent_bar, rapid_now, arrest_dose_s,
+             knocked_out, pressure_bar, pao2, keep_rise, keep_fall, std_rate, rapid_extra, dosing, exposure,
+             exposed, k, dt):
+    """`advance` on the Bodies' and the Breath's arrays, in place: what numpy did person by
+    person across everybody (its flags, any one unconscious, arresting or exposed, decide
+    for all), in one compiled pass. The dead are frozen: their rows are never written."""
+    n = spo2_now.shape[0]
+    spo2 = np.empty(n)
+    dose = np.empty(n)
+    rapid = np.empty(n)
+    state = np.empty(n, np.int8)
+    arrest_rate = np.empty(n)
+    recent_keep = math.exp(-dt / RECENT_TAU_S)
+    healing = math.exp(-dt / TAU_DOSE_RECOVERY_S)
+    any_out = any_arrest = False
+    for i in range(n):
+        old_spo2 = spo2_now[i]
+        p = pressure_bar[k, i]
+        a = pao2[k, i]
+        po2 = _interp_one(old_spo2, _CURVE_SPO2, _CURVE_PO2)
+        keep = keep_rise[k, i] if a > po2 else keep_fall[k, i]
+        new_spo2 = _interp_one(a + (po2 - a) * keep, _CURVE_PO2, _CURVE_SPO2)
+        # how fast the pressure fell: a gap below the recent pressure marks a rapid decompression
+        gap = (p_recent_bar[i] - p) / RAPID_GAP_BAR  # np.maximum and np.minimum: NaN goes through
+        gap = gap if gap >= 0.0 or gap != gap else 0.0
+        gap = gap if gap <= 1.0 or gap != gap else 1.0
+        r = rapid_now[i]
+        r = r if r >= gap or r != r else gap
+        if dosing[k, i]:
+            rate = std_rate[k, i] + r * rapid_extra[k, i]
+            d = dose_now[i] + rate * dt
+        else:
+            d = dose_now[i] * healing
+            r = r * healing  # forgotten once the O2 is back
+        # Hysteresis: impairment starts at either threshold and clears only when dose and
+        # saturation are both back past the milder pair; the unconscious wake impaired.
+        impairing = 1 if d >= IMPAIRED_DOSE or new_spo2 < IMPAIRED_SPO2 else 0
+        lingering = 1 if d >= CLEAR_DOSE or new_spo2 < CLEAR_SPO2 else 0
+        entering = impairing + (1 if d >= LOC_DOSE else 0)
+        st = max(entering, min(int(state_now[i]), impairing + lingering))
+        if knocked_out[i] and st < UNCONSCIOUS:
+            st = UNCONSCIOUS
+        spo2[i] = new_spo2
+        dose[i] = d
+        rapid[i] = r
+        state[i] = st
+        any_out = any_out or state_now[i] == UNCONSCIOUS
+        ar = _interp_one(old_spo2 + new_spo2, _ARREST_2SPO2, _INJURY_RATE)
+        arrest_rate[i] = ar
+        any_arrest = any_arrest or (state_now[i] != DEAD and ar > 0.0)
+    if any_out:  # only the unconscious accumulate injury (mean SpO2 over the step)
+        for i in range(n):
+            if state_now[i] == UNCONSCIOUS:
+                injury_dose_s[i] = injury_dose_s[i] + _interp_one(spo2_now[i] + spo2[i], _INJURY_2SPO2,
+                                                                  _INJURY_RATE) * dt
+            grade = 0  # searchsorted, side="right"
+            while grade < INJURY_GRADE_S.shape[0] and not injury_dose_s[i] < INJURY_GRADE_S[grade]:
+                grade += 1
+            if grade > injury[i]:
+                injury[i] = grade
+    if any_arrest:  # the heart, awake or not (mean SpO2 over the step)
+        for i in range(n):
+            if state_now[i] != DEAD and arrest_rate[i] > 0.0:
+                arrest_dose_s[i] = arrest_dose_s[i] + arrest_rate[i] * dt
+    if exposed:
+        for i in range(n):
+            if state_now[i] != DEAD:
+                vacuum_s[i] = vacuum_s[i] + exposure[k, i] * dt
+    if any_out or exposed or any_arrest:
+        for i in range(n):
+            h = injury_dose_s[i]
+            h = h if h >= arrest_dose_s[i] or h != h else arrest_dose_s[i]
+            if h / DEATH_INJURY_S + vacuum_s[i] / VACUUM_DEATH_S >= 1.0:
+                state[i] = DEAD
+    changed = np.empty(n, np.intp)
+    count = 0
+    for i in range(n):
+        if state_now[i] == DEAD:
+            continue  # the dead are frozen
+        if state[i] == DEAD:
+            spo2[i] = 0.0  # no circulation after death
+        if state[i] != state_now[i]:
+            changed[count] = i
+            count += 1
+        spo2_now[i] = spo2[i]
+        dose_now[i] = dose[i]
+        state_now[i] = state[i]
+        rapid_now[i] = rapid[i]
+        p = pressure_bar[k, i]
+        p_recent_bar[i] = p + (p_recent_bar[i] - p) * recent_keep
+    return changed[:count]
+
+
+_INJURY_GRADE_LIST = INJURY_GRADE_S.tolist()
 
 
 def trajectory(bodies: Bodies, i: int, breath: Breath, j: int, dts: list[float], k0: int, k1: int,
@@ -412,8 +459,8 @@ def trajectory(bodies: Bodies, i: int, breath: Breath, j: int, dts: list[float],
     k = k0
     for p, pao2, keep_rise, keep_fall, std_rate, extra, exposure, exposed, dosing in zip(*cols, exposed_all, dosing_all):
         dt = dts[k]
-        po2 = _interp(spo2, _CURVE_SPO2_LIST, _CURVE_PO2_LIST)
-        new_spo2 = _interp(pao2 + (po2 - pao2) * (keep_rise if pao2 > po2 else keep_fall), _CURVE_PO2_LIST, _CURVE_SPO2_LIST)
+        po2 = _interp_one(spo2, _CURVE_SPO2, _CURVE_PO2)
+        new_spo2 = _interp_one(pao2 + (po2 - pao2) * (keep_rise if pao2 > po2 else keep_fall), _CURVE_PO2, _CURVE_SPO2)
         gap = (recent - p) / RAPID_GAP_BAR  # np.maximum and np.minimum below: NaN goes through
         gap = gap if gap >= 0.0 or gap != gap else 0.0
         gap = gap if gap <= 1.0 or gap != gap else 1.0
@@ -432,9 +479,9 @@ def trajectory(bodies: Bodies, i: int, breath: Breath, j: int, dts: list[float],
             new_state = UNCONSCIOUS
         was_out = state == UNCONSCIOUS
         if was_out:
-            injury_s = injury_s + _interp(spo2 + new_spo2, _INJURY_2SPO2_LIST, _INJURY_RATE_LIST) * dt
+            injury_s = injury_s + _interp_one(spo2 + new_spo2, _INJURY_2SPO2, _INJURY_RATE) * dt
             injury = max(injury, bisect_right(_INJURY_GRADE_LIST, injury_s))
-        arrest_rate = _interp(spo2 + new_spo2, _ARREST_2SPO2_LIST, _INJURY_RATE_LIST)
+        arrest_rate = _interp_one(spo2 + new_spo2, _ARREST_2SPO2, _INJURY_RATE)
         if arrest_rate > 0.0:
             arrest = arrest + arrest_rate * dt
         if exposed:
@@ -528,3 +575,12 @@ _SPEED = np.array([1.0, 0.6, 0.0, 0.0])
 def speed_factor(state: np.ndarray) -> np.ndarray:
     """Movement/work multiplier: the impaired are slower and clumsier, the unconscious and dead do nothing."""
     return _SPEED[np.asarray(state, dtype=np.intp)]
+
+
+def _load_compiled() -> None:
+    """Load the compiled body step at import rather than at the world's first body step
+    (see gas._load_compiled)."""
+    step_bodies(Bodies.new(2), np.array([1.0, 0.3]), np.full(2, AIR_O2_FRACTION), np.zeros(2, np.int8), 0.5)
+
+
+_load_compiled()
