@@ -290,21 +290,13 @@ def step_gusts(world: "World", dt: float) -> None:
     they keep until the wind there no longer beats their footing.
     """
     cs = world.crew
-    atmos = world.atmos
-    wx, wy = atmos.wind_x, atmos.wind_y
     slides = cs.slides
-    if wx.shape != world.grid.tiles.shape:
+    # Only the cells where the wind is felt at all can push anyone (the walkers' set,
+    # kept till the wind changes); in the others the drag is under 5 % of the grip.
+    felt = felt_cells(world)
+    if felt is None or (not slides and not felt[0]):
         return
-    # The wind is written every slow stage, not every tick: its gale cells are kept till it changes.
-    seen = cs.caches.gale_key  # (the arrays themselves, held so their ids cannot be reused; the stamp)
-    if not seen or seen[0] is not wx or seen[1] is not wy or seen[2] != atmos.wind_stamp:
-        felt = wx * wx + wy * wy > WIND_FELT_M_S * WIND_FELT_M_S
-        cs.caches.gale = frozenset(np.flatnonzero(felt).tolist())
-        cs.caches.gale_key = (wx, wy, atmos.wind_stamp)
-    gale = cs.caches.gale
-    if not slides and not gale:
-        return
-    w = wx.shape[1]
+    gale, w = felt
     for p in world.people:
         if p.id in slides or (int(p.y) * w + int(p.x) in gale and _standing(p, world)):
             _slide(world, p, slides.get(p.id), dt)

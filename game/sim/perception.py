@@ -64,8 +64,6 @@ class CrewCaches:
     evac_key: tuple = cache(default=())
     shelter_seen: tuple = cache(default=())
     occ_ref: Any = cache(default=None)  # the debris occupancy last looked at
-    gale: frozenset = cache(default=frozenset())  # flat cells whose wind beats a standing person's footing
-    gale_key: tuple = cache(default=())  # the wind arrays and their stamp `gale` was made from
     felt: tuple | None = cache(default=None)  # (flat cells where a walker feels the wind, grid width), see movement
     felt_key: tuple = cache(default=())  # the wind arrays and their stamp `felt` was made from
 
