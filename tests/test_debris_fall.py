@@ -180,9 +180,10 @@ def test_the_search_reads_the_cells_a_fit_reads_whether_or_not_it_clips():
 
 
 def test_a_fall_lands_its_pieces_where_finding_each_spot_in_turn_lands_them():
-    # A Drop looks at the first ring of every piece that misses its drop spot at once, before
-    # any lands, and keeps what it found while those cells stay free: the spots must be the
-    # ones find_spot gives piece after piece, the floor taken as each lands.
+    # A Drop lists the near lattice points of every piece sure to need them at once, when the
+    # first one does, and each later takes the first of those that fits on the deck as it lies
+    # then: the spots must be the ones find_spot gives piece after piece, the floor taken as
+    # each lands.
     free = np.zeros((6, 10), dtype=bool)
     free[1:5, 1:9] = True
     free[2:4, 4:5] = False
@@ -190,7 +191,7 @@ def test_a_fall_lands_its_pieces_where_finding_each_spot_in_turn_lands_them():
     window = fp.spot_window(area, free.shape)
     alone = fp.Floor(free, window)
     rng = np.random.default_rng(14)
-    kinds, kept = set(), 0
+    kinds, listed = set(), 0
     for n in (10,) * 9:  # small falls, one after another onto what the last left, till the room is full
         length, width = (0.3 + 0.9 * rng.random(n)).tolist(), (0.15 + 0.4 * rng.random(n)).tolist()
         want = np.stack([2.0 + 5.0 * rng.random(n), 1.0 + 3.0 * rng.random(n)], axis=1)
@@ -199,6 +200,7 @@ def test_a_fall_lands_its_pieces_where_finding_each_spot_in_turn_lands_them():
         floor.free[:] = alone.free
         drop = fp.Drop(floor, length, width, want, angles, area)
         for i in range(n):
+            listed += i in drop.near[0]  # (its list made while an earlier piece looked for room)
             got = drop.land(i)
             spot = fp.find_spot(alone, length[i], width[i], (float(want[i, 0]), float(want[i, 1])), angles[i], area)
             assert got == spot
@@ -207,6 +209,6 @@ def test_a_fall_lands_its_pieces_where_finding_each_spot_in_turn_lands_them():
                 continue
             alone.take(length[i], width[i], spot[0], spot[1])
             d = math.dist(spot[0], want[i])
-            kinds.add("at" if d == 0.0 else "near" if d <= fp.RINGS_M[0] else "far")
-            kept += drop.near.get(i) is not None and drop.near[i][0] == spot[0]
-    assert kinds == {"at", "near", "far", "none"} and kept > 3  # (some landed where the first look found room)
+            kinds.add("at" if d == 0.0 else "near" if d <= fp.RINGS_M[0] else "ring" if d <= fp.RINGS_M[-1] else "far")
+    # (some landed in the first ring, some past it, some found their list made by an earlier piece)
+    assert kinds == {"at", "near", "ring", "far", "none"} and listed > 3
