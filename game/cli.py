@@ -269,3 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_app()
     except KeyboardInterrupt:
         return 130
+
+
+if __name__ == "__main__":  # `python -m game.cli` too, not only `python -m game` and main.py
+    sys.exit(main())

@@ -101,7 +101,9 @@ def test_four_peers_play_ten_minutes_and_a_killed_peer_rejoins_hash_equal(tmp_pa
 
     peers = {seat: join(seat) for seat in ("coordinator", "Alexis", "Hassan")}
     wait_for(host_err, "the exercise starts")
-    time.sleep(1.0)
+    # Hassan's first order (2 s) has reached the host before he is killed: on a loaded machine a
+    # fixed sleep was not always long enough for his process to give it
+    wait_for(host_err, r"Hassan: MoveTo for tick")
     peers["Hassan"].kill()  # mid-exercise: the others play on without him
     wait_for(host_err, "Hassan left")
     peers["Hassan"] = join("Hassan", 1)

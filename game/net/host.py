@@ -281,6 +281,8 @@ class Host:
             else:
                 item = P.Item(P.need_int(msg, "tick"), seat.name, text=P.need_text(msg, "say", P.MAX_TEXT))
             self.schedule.add(item)
+            if item.command is not None:  # the instructor's console shows each order as it comes in
+                self.log(f"{seat.name}: {item.command.name} for tick {item.tick}")
             why = refusal(seat, item.command) if item.command is not None else None
             if why is not None:  # every peer refuses it in its frame, alike; the sender hears at once
                 self.refuse(peer, f"{item.command.name}: {why}")
