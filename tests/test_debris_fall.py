@@ -227,3 +227,28 @@ def test_search_offsets_made_together_are_the_offsets_made_one_by_one():
     for i in range(n):
         one = fp._offsets(drop.outlines[i], fp._coarse(length[i], width[i]), angles[i])
         assert np.array_equal(drop.off[i], one)
+
+
+def test_a_fall_leaves_out_the_pieces_beyond_where_its_fits_read(monkeypatch):
+    # Pieces lying 2-4 m past a fall's region are inside its floor's window (4 m: a beam's reach)
+    # but past where fitting small things reads the floor (about 1.6 m): they are not rasterised,
+    # and the fall lands every piece where it lands with them rasterised.
+    rows = ROOM.strip().splitlines()
+    wide = "\n".join(r[:-1] + "." * 30 + r[-1] if 0 < i < len(rows) - 1 else r + "H" * 30 for i, r in enumerate(rows))
+    real_many, real_reach = fp.taken_cells_many, fp.read_reach_m
+
+    def second_fall(reach) -> tuple[list, int]:
+        w = ascii_world(wide, events=[fall("personal_effects", count=40, region=(8, 1, 9, 5))])
+        step(w)
+        w.physics.scratch.taken.clear()  # (every piece near is rasterised afresh, or left out)
+        rasterised = []
+        monkeypatch.setattr(fp, "taken_cells_many", lambda *a: rasterised.extend(a[0]) or real_many(*a))
+        monkeypatch.setattr(fp, "read_reach_m", reach)
+        debris.spawn_debris(w, {"debris": "personal_effects", "count": 25, "region": [2, 1, 5, 5]})
+        monkeypatch.setattr(fp, "taken_cells_many", real_many)
+        return debris.debris_records(w), len(rasterised)
+
+    lands, some = second_fall(real_reach)
+    lands_all, all_near = second_fall(lambda length, width: 1e9)
+    assert lands == lands_all
+    assert 0 < some < all_near  # (some lay within reach, some beyond)

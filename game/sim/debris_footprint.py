@@ -606,6 +606,21 @@ def _take_samples(length_m: float, width_m: float) -> np.ndarray:
     return local
 
 
+def read_reach_m(length_m: np.ndarray, width_m: np.ndarray) -> float:
+    """How far past a search area fitting these rectangles reads the floor: the lattice's
+    1 m (a step more, as `_lattice_axes` rounds outward), the farthest outline or coarse
+    point from a centre, and a raster cell (a point reads the cell it lies in), with a
+    margin for rounding."""
+    return 1.1 + float(np.hypot(length_m / 2 + CLEARANCE_M, width_m / 2 + CLEARANCE_M).max()) + 0.1 + 0.1
+
+
+def taken_reach_m(length_m: float, width_m: float) -> float:
+    """How far from its centre the cells `Floor.take` marks for a rectangle can lie: its
+    farthest sample (`_take_samples`) and a raster cell, with a margin for rounding."""
+    step = 0.5 / FINE_PER_M
+    return math.hypot(length_m / 2 + CLEARANCE_M + step / 2, width_m / 2 + CLEARANCE_M + step / 2) + 0.1 + 0.1
+
+
 # How far past a search area a fitted piece can reach: the lattice's 1 m and
 # half the longest piece's diagonal (a 4 m beam), rounded up.
 SPOT_REACH_M = 4

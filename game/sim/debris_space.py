@@ -184,11 +184,14 @@ def _heavy_cells(world: "World", area: tuple[float, float, float, float], near: 
 
 def _floor(
     world: "World", area: tuple[float, float, float, float], free_cells: np.ndarray, heavy_only: bool,
-    moving: Iterable[int] = (), near: list[int] | None = None,
+    moving: Iterable[int] = (), near: list[int] | None = None, reach_m: float | None = None,
 ) -> fp.Floor:
     """The deck around `area` where a piece may land: `free_cells`, less what
     the pieces lying there cover (only the heavy ones if `heavy_only`), but
-    for the ones `moving` (ids). `near` is `_near(world, area)` if the caller has it."""
+    for the ones `moving` (ids). `near` is `_near(world, area)` if the caller has it.
+    With `reach_m` (how far past `area` the fits will read the floor, see
+    `fp.read_reach_m`), a piece whose cells all lie farther off is left out:
+    nothing reads where it lies, so every fit is the same without it."""
     st = world.physics
     box = fp.spot_window(area, free_cells.shape)
     floor = fp.Floor(free_cells, box)
@@ -199,6 +202,8 @@ def _floor(
     cells, todo = [], []
     get_pos, get_angle = _cp.cpBodyGetPosition, _cp.cpBodyGetAngle  # (what the Body properties read)
     pieces = st.pieces
+    if reach_m is not None:
+        lo_x, lo_y, hi_x, hi_y = area[0] - reach_m, area[1] - reach_m, area[2] + reach_m, area[3] + reach_m
     for i in _near(world, area) if near is None else near:
         if i in skip:
             continue
@@ -207,7 +212,12 @@ def _floor(
             continue
         ptr = p.body._body
         v = get_pos(ptr)
-        pose = ((v.x, v.y), get_angle(ptr))
+        x, y = v.x, v.y
+        if reach_m is not None:
+            r = fp.taken_reach_m(p.length_m, p.width_m)
+            if x + r < lo_x or x - r > hi_x or y + r < lo_y or y - r > hi_y:
+                continue
+        pose = ((x, y), get_angle(ptr))
         was = kept.get(i)
         if was is not None and was[0] == pose:
             cells.append(was[1])
@@ -273,10 +283,12 @@ def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
     # Worked out once per fall: its pieces are all one kind, and a heavy one's floor
     # counts only heavy pieces, which knocking light ones aside leaves where they were.
     near = _near(world, area)
+    reach = fp.read_reach_m(length, width)
     if mass_l[0] >= HEAVY_KG:
-        floor = _floor(world, area, st.passable, heavy_only=True, near=near)
+        floor = _floor(world, area, st.passable, heavy_only=True, near=near, reach_m=reach)
     else:
-        floor = _floor(world, area, st.passable & ~_heavy_cells(world, area, near), heavy_only=False, near=near)
+        floor = _floor(world, area, st.passable & ~_heavy_cells(world, area, near), heavy_only=False, near=near,
+                       reach_m=reach)
     drop = fp.Drop(floor, length_l, width_l, want, angle_l, area)
     # Light things land with a little slide and spin; a beam lands dead.
     slide = np.where(mass < HEAVY_KG, 1.0, 0.0)
