@@ -263,9 +263,9 @@ def walk_on(world: "World", p: "Person", walk: Walk, budget: float, dt: float, v
     x, y = p.x, p.y
     while budget > 0.0 and i < n:
         cx, cy = cells[i]
-        hx, hy = int(x), int(y)  # p.cell, without the call
         t = tiles.item(cy, cx)
-        if (hx != cx or hy != cy) and ((t != _FLOOR and t != _CUT) or blocked.item(cy, cx)):
+        # not yet in the cell (p.cell != (cx, cy): the same for positions >= 0, without int())
+        if not (cx <= x < cx + 1 and cy <= y < cy + 1) and ((t != _FLOOR and t != _CUT) or blocked.item(cy, cx)):
             why = passable_now(world, (cx, cy))
             if why is not None:
                 p.x, p.y, walk.i = x, y, i
@@ -276,8 +276,10 @@ def walk_on(world: "World", p: "Person", walk: Walk, budget: float, dt: float, v
         dx, dy = tx - x, ty - y
         dist = math.hypot(dx, dy)
         pace = 1.0
-        if gale is not None and dist > 0.0 and hy * width + hx in gale:
-            pace = _pace_in_wind(world, hx, hy, dx / dist, dy / dist)
+        if gale is not None and dist > 0.0:
+            hx, hy = int(x), int(y)  # p.cell, without the call
+            if hy * width + hx in gale:
+                pace = _pace_in_wind(world, hx, hy, dx / dist, dy / dist)
         f = slow.item(cy, cx)  # effort()
         if t == _CUT:
             f /= CRAWL_FACTOR
