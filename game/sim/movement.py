@@ -46,6 +46,9 @@ GRIP_N = FOOT_FRICTION * BODY_MASS_KG * GRAVITY_M_S2
 # Below this wind speed the drag is under 5 % of the grip even in sea-level air
 # (rho 1.225): nobody notices, and nobody there is looked at.
 WIND_FELT_M_S = math.sqrt(0.05 * GRIP_N / (0.5 * 1.225 * BODY_DRAG_AREA_M2))
+# No wind with both components under this is felt (a margin below WIND_FELT_M_S / sqrt 2
+# for float32 rounding): felt_cells looks closely only at the others.
+_FELT_AXIS_M_S = np.float32(WIND_FELT_M_S / math.sqrt(2.0) * 0.999)
 # A walk with the wind goes at most this much faster (a run, about 2.4 m/s): the
 # walker checks their pace with their steps rather than be blown along.
 HURRY_MAX = 2.0
@@ -114,9 +117,9 @@ def drag_n(rho: float, ux: float, uy: float) -> tuple[float, float]:
 
 def felt_cells(world: "World") -> tuple[frozenset[int], int] | None:
     """(flat cells where a walker feels the wind, the grid's width); None while
-    the wind is not laid out. Made in one numpy pass, in float64 as `wind_pace`
-    reckons (so it picks the very same cells), and kept till the wind changes:
-    most walkers, most ticks, are in still air and look at one set."""
+    the wind is not laid out. Made with numpy, in float64 as `wind_pace` reckons
+    (so it picks the very same cells), and kept till the wind changes: most
+    walkers, most ticks, are in still air and look at one set."""
     cs = world.crew
     atmos = world.atmos
     wx, wy = atmos.wind_x, atmos.wind_y
@@ -125,9 +128,12 @@ def felt_cells(world: "World") -> tuple[frozenset[int], int] | None:
         return cs.caches.felt
     got = None
     if wx.shape == world.grid.tiles.shape:
-        ux, uy = wx.astype(np.float64), wy.astype(np.float64)
-        still = ux * ux + uy * uy < WIND_FELT_M_S * WIND_FELT_M_S
-        got = (frozenset(np.flatnonzero(~still).tolist()), wx.shape[1])
+        # Only a cell with either component near WIND_FELT_M_S / sqrt 2 or above (or not a
+        # number) can reach it: those few are reckoned in float64, the rest of the grid not.
+        maybe = np.flatnonzero(~((np.abs(wx) < _FELT_AXIS_M_S) & (np.abs(wy) < _FELT_AXIS_M_S)))
+        ux, uy = wx.ravel()[maybe].astype(np.float64), wy.ravel()[maybe].astype(np.float64)
+        felt = maybe[~(ux * ux + uy * uy < WIND_FELT_M_S * WIND_FELT_M_S)]
+        got = (frozenset(felt.tolist()), wx.shape[1])
     cs.caches.felt, cs.caches.felt_key = got, (wx, wy, atmos.wind_stamp)
     return got
 
