@@ -375,7 +375,7 @@ def step_crew(world: "World", dt: float) -> None:
     idle = []
     people = world.people
     state = world.bodies.state.tolist()  # nothing in the crew's tick changes a body's state
-    view = walk_view(world)  # nor the wind, the tiles or what the crew perceives
+    view = walk_view(world)  # nor the wind or perceived debris (the tiles are cut in place)
     for i in list(cs.active):
         p = people[i]
         a = p.action
@@ -387,7 +387,7 @@ def step_crew(world: "World", dt: float) -> None:
             ):
                 # Walking on a plan nothing has touched: what _tick_person would
                 # find after its checks, without them (most of the crew, most ticks),
-                # and Walk.step with the wind's cells and the pace table fetched once.
+                # and Walk.step with what every walk reads fetched once (walk_view).
                 res = walk_on(world, p, a, p.base_speed_m_s() * SPEED_BY_STATE[state[i]] * dt, dt, view)
                 if res is RUNNING or _tick_person(world, p, dt, (a, res)):
                     continue

@@ -254,12 +254,12 @@ def walk_view(world: "World") -> WalkView:
 
 
 def walk_on(world: "World", p: "Person", walk: Walk, budget: float, dt: float, view: WalkView) -> Result:
-    """One tick of `walk` for `p` with `budget` clear-floor metres (speed_now * dt) and
-    the tick's `felt_cells`: the crew's tick calls it straight for most walkers, with
-    what every walk reads fetched once a tick. `advance`, `passable_now`, `effort` and
-    `wind_pace` step by step, in one loop of plain locals (the same float operations
-    in the same order, so a walker ends on the very same spot): its clear floor is
-    decided here, anything else (a door, a wall, a heap) by `passable_now`."""
+    """One tick of `walk` for `p` with `budget` metres of clear floor (speed_now * dt):
+    Walk.step, which the crew's tick calls straight for most walkers with `view`
+    fetched once a tick. It is `passable_now`, `advance`, `effort` and `wind_pace`
+    in one loop of plain locals, the same float operations in the same order (so a
+    walker ends on the very same spot: tests/test_crew_walkers.py holds it to them);
+    clear floor is decided here, anything else (a door, a wall, a heap) by `passable_now`."""
     if budget <= 0.0:
         return Failed("cannot move")
     tiles, blocked, slow, gale, width = view
