@@ -375,7 +375,8 @@ def step_crew(world: "World", dt: float) -> None:
     idle = []
     people = world.people
     state = world.bodies.state.tolist()  # nothing in the crew's tick changes a body's state
-    view = walk_view(world)  # nor the wind or perceived debris (the tiles are cut in place)
+    view = None  # what every walk reads (walk_view), fetched for the first walker: the wind and the
+    # perceived debris do not change in the crew's tick either (the tiles are cut in place)
     for i in list(cs.active):
         p = people[i]
         a = p.action
@@ -388,6 +389,8 @@ def step_crew(world: "World", dt: float) -> None:
                 # Walking on a plan nothing has touched: what _tick_person would
                 # find after its checks, without them (most of the crew, most ticks),
                 # and Walk.step with what every walk reads fetched once (walk_view).
+                if view is None:
+                    view = walk_view(world)
                 res = walk_on(world, p, a, p.base_speed_m_s() * SPEED_BY_STATE[state[i]] * dt, dt, view)
                 if res is RUNNING or _tick_person(world, p, dt, (a, res)):
                     continue
