@@ -19,6 +19,9 @@ with the autopilot in charge, in simulated seconds per wall second.
   drill_<stage>_ms_per_tick  of which the debris falls and breach (timeline), the
                           air and bodies, the debris physics, the crew, orders given,
                           and building the world (setup), spread over the ticks
+  drill_crew_replans_ms_per_tick  of the crew's figure, the plans made again (the route
+                          searches when a way shuts or the air turns); the rest is
+                          mostly walking, perceiving debris and the autopilot
 
 Run alone: `python benchmarks/bench_crew.py [--repeat N] [--quick]`.
 """
@@ -206,6 +209,7 @@ _DRILL_STAGES = (
     (atmosphere, "step_bodies", "air"),
     (debris, "step_physics", "physics"),
     (crew_system, "step_crew", "crew"),
+    (crew_system, "next_plan", "crew_replans"),  # of the crew's: plans made again (a way shut, the air turned)
     (world_module, "apply_command", "orders"),  # orders given: the drill's 400 at the first tick, the autopilot's
 )
 

@@ -1,12 +1,20 @@
 """Walkers on an untouched plan are stepped straight from the crew's tick; a
 world run that way is the world the full per-person checks give, tick for
-tick: through a door, past light debris, with a door shut in someone's way."""
+tick: through a door, past light debris, with a door shut in someone's way.
+A walk's one loop (movement.walk_on) lands on the very float its one-cell
+pieces give, and nothing it reads is kept past the tick it changes in."""
 
 from __future__ import annotations
 
+import pytest
+
 from game.sim import crew as crew_system
-from game.sim.commands import CloseDoor, MoveTo
+from game.sim import movement
+from game.sim.action_base import Failed
+from game.sim.commands import CloseDoor, InjectEquipmentFailure, MoveTo
 from game.sim.level import EventDef
+from game.sim.movement import Walk
+from game.sim.tiles import Tile
 from game.sim.world import state_hash, step
 from tests.builders import ascii_world
 
@@ -53,3 +61,82 @@ def test_stepping_walkers_straight_gives_the_same_world_tick_for_tick(monkeypatc
     assert fast == slow and end_fast == end_slow
     assert all(a != b for a, b in zip(start, end_fast))  # everyone walked
     assert checked_fast < checked_slow / 2  # and most of their steps skipped the full checks
+
+
+# ------------------------------------------------ one walker's step, against its parts
+
+CORRIDOR = """
+HHHHHHHHHHHHHH
+Ha.....#....+H
+HHHHHHHHHHHHHH
+"""
+
+
+def _corridor():
+    """A corridor east through a cut wall, light debris and a gale, to a door."""
+    w = ascii_world(CORRIDOR, people={"a": ("Ana", "engineer", ())}, doors={(12, 1): "open"})
+    w.set_tile(7, 1, Tile.CUT)  # crawled through
+    slow = w.crew.seen.slow.copy()
+    slow[1, 3], slow[1, 9] = 1.6, 2.5  # wading (as perception would put it: a new array)
+    w.crew.seen.slow = slow
+    # A wind both ways along it, either side of what a walker feels and beats their grip
+    w.atmos.wind_x[1, 4:7] = (-40.0, 9.0, -3.0)
+    w.atmos.wind_x[1, 10] = 30.0
+    w.atmos.wind_stamp += 1
+    return w, w.people[0]
+
+
+def _by_parts(world, p, walk: Walk, budget: float) -> str | None:
+    """A walker's step from the one-cell pieces (passable_now, advance): what walk_on
+    does in one loop; None while walking on, or why it stopped."""
+    while budget > 0.0 and walk.i < len(walk.cells):
+        nxt = walk.cells[walk.i]
+        if p.cell != nxt:
+            why = movement.passable_now(world, nxt)
+            if why is not None:
+                return why
+        arrived, budget = movement.advance(world, p, nxt, budget)
+        walk.i += arrived
+    return None
+
+
+def test_a_walk_steps_to_the_very_float_its_one_cell_pieces_give_through_holes_debris_wind_and_a_shut_door():
+    cells = [(x, 1) for x in range(2, 13)]
+    (w, p), (ref, q) = _corridor(), _corridor()
+    assert movement.felt_cells(w)[0]  # some of the corridor feels the wind
+    walk, mirror = Walk(cells), Walk(cells)
+    walk.begin(w, p)
+    stopped, shut, paces = None, False, set()
+    while stopped is None:
+        if p.cell == (11, 1) and not shut:
+            shut = True  # the door ahead shut in their face, on both
+            w.set_door_state(w.doors[0], "closed")
+            ref.set_door_state(ref.doors[0], "closed")
+        x0 = p.x
+        res = walk.step(w, p, 0.1)
+        why = _by_parts(ref, q, mirror, movement.speed_now(ref, q) * 0.1)
+        assert (p.x, p.y, walk.i) == (q.x, q.y, mirror.i)  # bit for bit, every tick
+        assert p.path == cells[walk.i:]  # what the view draws and a door's closer looks at
+        paces.add(round(p.x - x0, 4))
+        if isinstance(res, Failed):
+            stopped = res.reason
+        assert why == stopped
+    assert stopped == "door at 12,1 is closed"
+    assert (p.x, p.y) == (11.5, 1.5)  # at the threshold, not a step into the door
+    assert len(paces) > 4  # crawled, waded, hauled, hurried and walked: the step differed
+
+
+def test_a_walkers_pace_follows_their_kit_on_the_very_tick_it_changes():
+    w = ascii_world("H" * 40 + "\nHa" + "." * 37 + "H\n" + "H" * 40, people={"a": ("Ana", "engineer", ("suit",))})
+    p = w.people[0]
+    w.submit(MoveTo(person_id=p.id, cell=(37, 1)))
+    steps = []
+    for t in range(40):
+        if t == 20:
+            w.submit(InjectEquipmentFailure(person_id=p.id, item="suit"))
+        x0 = p.x
+        step(w)
+        steps.append(p.x - x0)
+    # in a suit 0.8 m/s, out of it 1.15 m/s (game.sim.people), by the 0.1 s tick
+    assert steps[10:20] == [pytest.approx(0.08)] * 10
+    assert steps[20:30] == [pytest.approx(0.115)] * 10

@@ -23,7 +23,7 @@ from game.sim.action_base import DONE, RUNNING, Action, Failed, Result, can_act,
 from game.sim.care_actions import release
 from game.sim.discipline import close_now
 from game.sim.door_actions import CloseDoor
-from game.sim.movement import Crawl, Walk, step_gusts
+from game.sim.movement import SPEED_BY_STATE, Crawl, Walk, step_gusts, walk_on, walk_view
 from game.sim.navigation import T_CUT, T_FLOOR
 from game.sim.orders import next_plan, order_words
 from game.sim.people import Evac, Order, Person, is_on_duty
@@ -375,28 +375,34 @@ def step_crew(world: "World", dt: float) -> None:
     idle = []
     people = world.people
     state = world.bodies.state.tolist()  # nothing in the crew's tick changes a body's state
+    view = None  # what every walk reads (walk_view), fetched for the first walker: the wind and the
+    # perceived debris do not change in the crew's tick either (the tiles are cut in place)
     for i in list(cs.active):
         p = people[i]
         a = p.action
-        if a is not None and a.kind == "evacuate" and a.started and p.order is None:
+        if type(a) in _WALKS:
+            if (
+                a.started and not p.closing and state[i] in _ABLE and dt > 0.0
+                and (p.order is None or (p.plan_version[0] == cs.nav_version and p.plan_version[1] == cs.hazard_version))
+                and p.carried_by < 0 and p.escorted_by < 0 and p.injury != "severe"
+            ):
+                # Walking on a plan nothing has touched: what _tick_person would
+                # find after its checks, without them (most of the crew, most ticks),
+                # and Walk.step with what every walk reads fetched once (walk_view).
+                if view is None:
+                    view = walk_view(world)
+                res = walk_on(world, p, a, p.base_speed_m_s() * SPEED_BY_STATE[state[i]] * dt, dt, view)
+                if res is RUNNING or _tick_person(world, p, dt, (a, res)):
+                    continue
+                idle.append(i)
+                continue
+        elif a is not None and a.kind == "evacuate" and a.started and p.order is None:
             # the common case in an evacuation, kept short: one step, no bookkeeping
             res = a.step(world, p, dt)
             if res is not RUNNING:
                 p.action = None
                 evacuation.finished(world, p, res)
                 idle.append(i)
-            continue
-        if (
-            a is not None and a.started and type(a) in _WALKS and not p.closing
-            and (p.order is None or (p.plan_version[0] == cs.nav_version and p.plan_version[1] == cs.hazard_version))
-            and state[i] in _ABLE and p.carried_by < 0 and p.escorted_by < 0 and p.injury != "severe"
-        ):
-            # Walking on a plan nothing has touched: what _tick_person would
-            # find after its checks, without them (most of the crew, most ticks).
-            res = a.step(world, p, dt)
-            if res is RUNNING or _tick_person(world, p, dt, (a, res)):
-                continue
-            idle.append(i)
             continue
         if not _tick_person(world, p, dt):
             idle.append(i)

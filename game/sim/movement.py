@@ -14,7 +14,7 @@ responders on a job squeeze past.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -46,6 +46,9 @@ GRIP_N = FOOT_FRICTION * BODY_MASS_KG * GRAVITY_M_S2
 # Below this wind speed the drag is under 5 % of the grip even in sea-level air
 # (rho 1.225): nobody notices, and nobody there is looked at.
 WIND_FELT_M_S = math.sqrt(0.05 * GRIP_N / (0.5 * 1.225 * BODY_DRAG_AREA_M2))
+# No wind with both components under this is felt (a margin below WIND_FELT_M_S / sqrt 2
+# for float32 rounding): felt_cells looks closely only at the others.
+_FELT_AXIS_M_S = np.float32(WIND_FELT_M_S / math.sqrt(2.0) * 0.999)
 # A walk with the wind goes at most this much faster (a run, about 2.4 m/s): the
 # walker checks their pace with their steps rather than be blown along.
 HURRY_MAX = 2.0
@@ -55,13 +58,14 @@ HAUL_PACE = 0.25
 MAX_SLIDE_M = 3.0  # a pushed person catches hold of something within a few cells
 
 
-_SPEED_BY_STATE = tuple(float(v) for v in speed_factor(np.arange(4)))
+# speed_factor by body state, as plain floats: a walker's pace is looked up every tick
+SPEED_BY_STATE = tuple(float(v) for v in speed_factor(np.arange(4)))
 _FLOOR, _CUT = int(Tile.FLOOR), int(Tile.CUT)
 
 
 def speed_now(world: "World", p: "Person") -> float:
     """Metres per second on clear floor right now."""
-    return p.base_speed_m_s() * _SPEED_BY_STATE[world.bodies.state.item(p.id)]
+    return p.base_speed_m_s() * SPEED_BY_STATE[world.bodies.state.item(p.id)]
 
 
 def passable_now(world: "World", cell: tuple[int, int]) -> str | None:
@@ -113,9 +117,9 @@ def drag_n(rho: float, ux: float, uy: float) -> tuple[float, float]:
 
 def felt_cells(world: "World") -> tuple[frozenset[int], int] | None:
     """(flat cells where a walker feels the wind, the grid's width); None while
-    the wind is not laid out. Made in one numpy pass, in float64 as `wind_pace`
-    reckons (so it picks the very same cells), and kept till the wind changes:
-    most walkers, most ticks, are in still air and look at one set."""
+    the wind is not laid out. Made with numpy, in float64 as `wind_pace` reckons
+    (so it picks the very same cells), and kept till the wind changes: most
+    walkers, most ticks, are in still air and look at one set."""
     cs = world.crew
     atmos = world.atmos
     wx, wy = atmos.wind_x, atmos.wind_y
@@ -124,9 +128,12 @@ def felt_cells(world: "World") -> tuple[frozenset[int], int] | None:
         return cs.caches.felt
     got = None
     if wx.shape == world.grid.tiles.shape:
-        ux, uy = wx.astype(np.float64), wy.astype(np.float64)
-        still = ux * ux + uy * uy < WIND_FELT_M_S * WIND_FELT_M_S
-        got = (frozenset(np.flatnonzero(~still).tolist()), wx.shape[1])
+        # Only a cell with either component near WIND_FELT_M_S / sqrt 2 or above (or not a
+        # number) can reach it: those few are reckoned in float64, the rest of the grid not.
+        maybe = np.flatnonzero(~((np.abs(wx) < _FELT_AXIS_M_S) & (np.abs(wy) < _FELT_AXIS_M_S)))
+        ux, uy = wx.ravel()[maybe].astype(np.float64), wy.ravel()[maybe].astype(np.float64)
+        felt = maybe[~(ux * ux + uy * uy < WIND_FELT_M_S * WIND_FELT_M_S)]
+        got = (frozenset(felt.tolist()), wx.shape[1])
     cs.caches.felt, cs.caches.felt_key = got, (wx, wy, atmos.wind_stamp)
     return got
 
@@ -140,6 +147,11 @@ def wind_pace(world: "World", p: "Person", dx: float, dy: float) -> float:
     x, y = int(p.x), int(p.y)  # p.cell, without the call
     if y * felt[1] + x not in felt[0]:
         return 1.0
+    return _pace_in_wind(world, x, y, dx, dy)
+
+
+def _pace_in_wind(world: "World", x: int, y: int, dx: float, dy: float) -> float:
+    """`wind_pace` in a cell where the wind is felt."""
     ux, uy = wind_here(world, x, y)
     fx, fy = drag_n(air_density_at(world, x, y), ux, uy)
     return min(HURRY_MAX, max(HAUL_PACE, 1.0 + (fx * dx + fy * dy) / GRIP_N))
@@ -211,32 +223,7 @@ class Walk(Action):
     def step(self, world: "World", p: "Person", dt: float) -> Result:
         if dt <= 0.0:
             return RUNNING
-        budget = speed_now(world, p) * dt
-        if budget <= 0.0:
-            return Failed("cannot move")
-        cells = self.cells
-        n = len(cells)
-        while budget > 0.0 and self.i < n:
-            nxt = cells[self.i]
-            if (int(p.x), int(p.y)) != nxt:  # p.cell, without the call
-                why = passable_now(world, nxt)
-                if why is not None:
-                    p.path = list(cells[self.i:])
-                    return Failed(why)
-            arrived, budget = advance(world, p, nxt, budget)
-            if arrived:
-                self.i += 1
-        if p.carrying >= 0 or p.escorting >= 0:
-            carry_along(world, p)
-        self.elapsed_s += dt
-        if self.i >= len(cells):
-            p.path = []
-            if self.announce and cells:
-                world.emit(PersonArrived, person_id=p.id, person=p.name, x=cells[-1][0], y=cells[-1][1])
-            return DONE
-        if len(p.path) != len(cells) - self.i:
-            p.path = list(cells[self.i:])
-        return RUNNING
+        return walk_on(world, p, self, speed_now(world, p) * dt, dt, walk_view(world))
 
     def interrupt(self, world: "World", p: "Person") -> None:
         p.path = []
@@ -244,6 +231,91 @@ class Walk(Action):
 
 class Crawl(Walk):
     kind = "crawl"
+
+
+class WalkView(NamedTuple):
+    """What every walker's step reads (see `walk_view`)."""
+
+    tiles: np.ndarray
+    blocked: np.ndarray  # the crew's perceived heavy debris
+    slow: np.ndarray  # and light debris's effort
+    gale: frozenset[int] | None  # flat cells where the wind is felt, None if there are none
+    width: int  # of the grid, for the flat cells
+
+
+def walk_view(world: "World") -> WalkView:
+    """What every walker's step reads, fetched once: the tiles (cut in place), what the
+    crew perceives of debris (remade only by `perceive`, before anyone steps) and the
+    cells where the wind is felt (None where there are none: the walk never looks)."""
+    seen = world.crew.seen
+    felt = felt_cells(world)
+    gale, width = felt if felt is not None and felt[0] else (None, 0)
+    return WalkView(world.grid.tiles, seen.blocked, seen.slow, gale, width)
+
+
+def walk_on(world: "World", p: "Person", walk: Walk, budget: float, dt: float, view: WalkView) -> Result:
+    """One tick of `walk` for `p` with `budget` metres of clear floor (speed_now * dt):
+    Walk.step, which the crew's tick calls straight for most walkers with `view`
+    fetched once a tick. It is `passable_now`, `advance`, `effort` and `wind_pace`
+    in one loop of plain locals, the same float operations in the same order (so a
+    walker ends on the very same spot: tests/test_crew_walkers.py holds it to them);
+    clear floor is decided here, anything else (a door, a wall, a heap) by `passable_now`."""
+    if budget <= 0.0:
+        return Failed("cannot move")
+    tiles, blocked, slow, gale, width = view
+    cells = walk.cells
+    n = len(cells)
+    i = i0 = walk.i
+    x, y = p.x, p.y
+    while budget > 0.0 and i < n:
+        cx, cy = cells[i]
+        t = tiles.item(cy, cx)
+        # not yet in the cell (p.cell != (cx, cy): the same for positions >= 0, without int())
+        if not (cx <= x < cx + 1 and cy <= y < cy + 1) and ((t != _FLOOR and t != _CUT) or blocked.item(cy, cx)):
+            why = passable_now(world, (cx, cy))
+            if why is not None:
+                p.x, p.y, walk.i = x, y, i
+                p.path = list(cells[i:])
+                return Failed(why)
+        # advance(): toward the cell's centre
+        tx, ty = cx + 0.5, cy + 0.5
+        dx, dy = tx - x, ty - y
+        dist = math.hypot(dx, dy)
+        pace = 1.0
+        if gale is not None and dist > 0.0:
+            hx, hy = int(x), int(y)  # p.cell, without the call
+            if hy * width + hx in gale:
+                pace = _pace_in_wind(world, hx, hy, dx / dist, dy / dist)
+        f = slow.item(cy, cx)  # effort()
+        if t == _CUT:
+            f /= CRAWL_FACTOR
+        f = f / pace
+        need = dist * f
+        if need <= budget:
+            x, y = tx, ty
+            budget = budget - need
+            i += 1
+        else:
+            step = budget / f
+            x += dx / dist * step
+            y += dy / dist * step
+            budget = 0.0
+    p.x, p.y, walk.i = x, y, i
+    if p.carrying >= 0 or p.escorting >= 0:
+        carry_along(world, p)
+    walk.elapsed_s += dt
+    if i >= n:
+        p.path = []
+        if walk.announce and cells:
+            world.emit(PersonArrived, person_id=p.id, person=p.name, x=cells[-1][0], y=cells[-1][1])
+        return DONE
+    path = p.path
+    if len(path) != n - i:
+        if len(path) == n - i0:  # in step with the walk till now: drop the cells reached
+            del path[: i - i0]
+        else:
+            p.path = list(cells[i:])
+    return RUNNING
 
 
 def someone_following(world: "World", p: "Person", door: "Door") -> "Person | None":
