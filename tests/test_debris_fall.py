@@ -180,9 +180,10 @@ def test_the_search_reads_the_cells_a_fit_reads_whether_or_not_it_clips():
 
 
 def test_a_fall_lands_its_pieces_where_finding_each_spot_in_turn_lands_them():
-    # A Drop looks at the first ring of every piece that misses its drop spot at once, before
-    # any lands, and keeps what it found while those cells stay free: the spots must be the
-    # ones find_spot gives piece after piece, the floor taken as each lands.
+    # A Drop lists the near lattice points of every piece sure to need them at once, when the
+    # first one does, and each later takes the first of those that fits on the deck as it lies
+    # then: the spots must be the ones find_spot gives piece after piece, the floor taken as
+    # each lands.
     free = np.zeros((6, 10), dtype=bool)
     free[1:5, 1:9] = True
     free[2:4, 4:5] = False
@@ -190,7 +191,7 @@ def test_a_fall_lands_its_pieces_where_finding_each_spot_in_turn_lands_them():
     window = fp.spot_window(area, free.shape)
     alone = fp.Floor(free, window)
     rng = np.random.default_rng(14)
-    kinds, kept = set(), 0
+    kinds, listed = set(), [0, 0]
     for n in (10,) * 9:  # small falls, one after another onto what the last left, till the room is full
         length, width = (0.3 + 0.9 * rng.random(n)).tolist(), (0.15 + 0.4 * rng.random(n)).tolist()
         want = np.stack([2.0 + 5.0 * rng.random(n), 1.0 + 3.0 * rng.random(n)], axis=1)
@@ -199,6 +200,7 @@ def test_a_fall_lands_its_pieces_where_finding_each_spot_in_turn_lands_them():
         floor.free[:] = alone.free
         drop = fp.Drop(floor, length, width, want, angles, area)
         for i in range(n):
+            listed = [k + (i in ring) for k, ring in zip(listed, drop.near)]  # (made while an earlier piece looked)
             got = drop.land(i)
             spot = fp.find_spot(alone, length[i], width[i], (float(want[i, 0]), float(want[i, 1])), angles[i], area)
             assert got == spot
@@ -207,6 +209,46 @@ def test_a_fall_lands_its_pieces_where_finding_each_spot_in_turn_lands_them():
                 continue
             alone.take(length[i], width[i], spot[0], spot[1])
             d = math.dist(spot[0], want[i])
-            kinds.add("at" if d == 0.0 else "near" if d <= fp.RINGS_M[0] else "far")
-            kept += drop.near.get(i) is not None and drop.near[i][0] == spot[0]
-    assert kinds == {"at", "near", "far", "none"} and kept > 3  # (some landed where the first look found room)
+            kinds.add("at" if d == 0.0 else "near" if d <= fp.RINGS_M[0] else "ring" if d <= fp.RINGS_M[-1] else "far")
+    # (some landed in the first ring, some past it; in both rings some found their list made by an earlier piece)
+    assert kinds == {"at", "near", "ring", "far", "none"} and min(listed) > 3
+
+
+def test_search_offsets_made_together_are_the_offsets_made_one_by_one():
+    # A Drop turns every piece's outline and coarse points in one stacked product; the search
+    # alone turns one piece's at a time (`_offsets`): the very numbers, or a candidate would read
+    # a raster cell off the one it reads alone.
+    rng = np.random.default_rng(15)
+    n = 30
+    length, width = (0.15 + 3.9 * rng.random(n)).tolist(), (0.15 + 0.5 * rng.random(n)).tolist()
+    want = 20.0 * rng.random((n, 2)) + 2.0
+    angles = (rng.random(n) * 2 * math.pi).tolist()
+    drop = fp.Drop(fp.Floor(np.ones((30, 30), dtype=bool), (0, 0, 30, 30)), length, width, want, angles, (2.0, 2.0, 22.0, 22.0))
+    for i in range(n):
+        one = fp._offsets(drop.outlines[i], fp._coarse(length[i], width[i]), angles[i])
+        assert np.array_equal(drop.off[i], one)
+
+
+def test_a_fall_leaves_out_the_pieces_beyond_where_its_fits_read(monkeypatch):
+    # Pieces lying 2-4 m past a fall's region are inside its floor's window (4 m: a beam's reach)
+    # but past where fitting small things reads the floor (about 1.6 m): they are not rasterised,
+    # and the fall lands every piece where it lands with them rasterised.
+    rows = ROOM.strip().splitlines()
+    wide = "\n".join(r[:-1] + "." * 30 + r[-1] if 0 < i < len(rows) - 1 else r + "H" * 30 for i, r in enumerate(rows))
+    real_many, real_reach = fp.taken_cells_many, fp.read_reach_m
+
+    def second_fall(reach) -> tuple[list, int]:
+        w = ascii_world(wide, events=[fall("personal_effects", count=40, region=(8, 1, 9, 5))])
+        step(w)
+        w.physics.scratch.taken.clear()  # (every piece near is rasterised afresh, or left out)
+        rasterised = []
+        monkeypatch.setattr(fp, "taken_cells_many", lambda *a: rasterised.extend(a[0]) or real_many(*a))
+        monkeypatch.setattr(fp, "read_reach_m", reach)
+        debris.spawn_debris(w, {"debris": "personal_effects", "count": 25, "region": [2, 1, 5, 5]})
+        monkeypatch.setattr(fp, "taken_cells_many", real_many)
+        return debris.debris_records(w), len(rasterised)
+
+    lands, some = second_fall(real_reach)
+    lands_all, all_near = second_fall(lambda length, width: 1e9)
+    assert lands == lands_all
+    assert 0 < some < all_near  # (some lay within reach, some beyond)

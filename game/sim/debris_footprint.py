@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -156,11 +157,18 @@ class Floor:
 
 def _coarse(length_m: float, width_m: float) -> np.ndarray:
     """A few of a rectangle's points (centre, corners, mid-sides): a quick first test of a fit."""
-    hl, hw = length_m / 2 + CLEARANCE_M, width_m / 2 + CLEARANCE_M
-    return np.array([(sx * hl, sy * hw) for sx, sy in _COARSE_SIGNS], dtype=np.float64)
+    return _COARSE_UNIT * np.array([length_m / 2 + CLEARANCE_M, width_m / 2 + CLEARANCE_M])
+
+
+def _coarse_many(length_m: np.ndarray, width_m: np.ndarray) -> np.ndarray:
+    """`_coarse` of many rectangles, to the bit: (P, 9, 2)."""
+    half = np.stack([length_m / 2 + CLEARANCE_M, width_m / 2 + CLEARANCE_M], axis=1)
+    return _COARSE_UNIT[None, :, :] * half[:, None, :]
 
 
 _COARSE_SIGNS = tuple((sx, sy) for sx in (-1, 0, 1) for sy in (-1, 0, 1))
+_COARSE_UNIT = np.array(_COARSE_SIGNS, dtype=np.float64)  # (x-major: the signs times the half sides are the points)
+_COARSE_UNIT.flags.writeable = False
 
 
 def find_spot(
@@ -280,9 +288,11 @@ class Drop:
 
     What does not depend on where the ones before landed (each outline where
     it was dropped, and the cells it takes lying there) is worked out for all
-    of them at once: most pieces land where they were dropped. So is the first
-    ring of the search for the ones that miss their spot already (`_first_ring`):
-    in a crowded room most of those land within it.
+    of them at once: most pieces land where they were dropped. So is the
+    first part of the search (the lattice points within the near rings,
+    RINGS_M), for every piece sure to need it when the first one does
+    (`_near_candidates`): the points whose coarse points were free then are
+    the only ones that can fit later, since landing only takes deck.
     """
 
     def __init__(
@@ -290,39 +300,120 @@ class Drop:
         area: tuple[float, float, float, float],
     ) -> None:
         self.floor, self.length_m, self.width_m, self.want, self.angles = floor, length_m, width_m, want, angles
-        self.outlines = outline_many(np.array(length_m), np.array(width_m), CLEARANCE_M, 1.0 / FINE_PER_M)
+        lengths, widths = np.array(length_m), np.array(width_m)
+        self.outlines = outline_many(lengths, widths, CLEARANCE_M, 1.0 / FINE_PER_M)
         self.takes = _take_many(length_m, width_m)
+        rots = _rotations(angles)
+        turned = np.matmul(self.outlines, rots)  # (as `place_stack`)
         width = floor.free.shape[1]
         # flat indices into the floor's raster (a view of it: it is contiguous)
-        fy, fx = floor._index(place_stack(self.outlines, want, angles))
+        fy, fx = floor._index(want[:, None, :] + turned)
         self.fit = fy * width + fx
-        ty, tx = floor._window(*raster_index(place_stack(self.takes, want, angles)))
+        self.turned_takes = np.matmul(self.takes, rots)
+        ty, tx = floor._window(*raster_index(want[:, None, :] + self.turned_takes))
         self.take = ty * width + tx
+        # Every piece's search offsets at its drawn angle (`_offsets`: outline, then coarse points).
+        self.off = np.concatenate([turned, np.matmul(_coarse_many(lengths, widths), rots)], axis=1)
         self.area = area
-        # The first ring of the search for every piece that does not fit where it was
-        # dropped, on the deck as it lies before any of them lands: what each finds there
-        # (None: nothing) holds while its cells stay free, since landing only takes deck.
-        miss = np.flatnonzero(~floor.free.reshape(-1).take(self.fit).all(axis=1))
-        self.near = _first_ring(self, miss) if miss.size else {}
+        # Per ring of RINGS_M: piece -> its candidates there, made when first needed.
+        self.near: list[dict[int, _Near]] = [{} for _ in RINGS_M]
 
     def land(self, i: int) -> tuple[tuple[float, float], float] | None:
         """Piece i's spot (`find_spot`), marked taken on the floor; None if it found none."""
         floor = self.floor
         flat = floor.free.reshape(-1)
-        want = (float(self.want[i, 0]), float(self.want[i, 1]))
-        length, width, angle = self.length_m[i], self.width_m[i], self.angles[i]
+        angle = self.angles[i]
         if flat.take(self.fit[i]).all():
             flat[self.take[i]] = False
-            return want, angle
-        near, known = self.near.get(i), i in self.near
-        if known and near is not None and flat.take(near[1]).all():
-            spot = near[0], angle  # the nearest in the first ring then, and nothing nearer fits now either
-        else:  # (nothing in the first ring: the search goes on past it)
-            spot = _find(floor, self.outlines[i], length, width, want, angle, self.area, at_want=False,
-                         clear_m=RINGS_M[0] if known and near is None else -1.0)
+            return (float(self.want[i, 0]), float(self.want[i, 1])), angle
+        for ring in range(len(RINGS_M)):
+            near = self._near(ring, i)
+            start, size = 0, 8
+            while start < near.x.size:  # nearest first, in growing batches, on the deck as it lies now
+                bj, bi = near.bj[start:start + size], near.bi[start:start + size]
+                ok = flat.take(near.ys[bj] + near.xs[bi]).all(axis=1)
+                k = int(ok.argmax())
+                if ok[k]:
+                    spot = float(near.x[start + k]), float(near.y[start + k])
+                    ty, tx = floor._index(np.array(spot) + self.turned_takes[i])  # (the cells `Floor.take` marks)
+                    flat[ty * floor.free.shape[1] + tx] = False
+                    return spot, angle
+                start, size = start + size, size * 4
+        want = (float(self.want[i, 0]), float(self.want[i, 1]))
+        spot = _find(floor, self.outlines[i], self.length_m[i], self.width_m[i], want, angle, self.area,
+                     at_want=False, clear_m=RINGS_M[-1])
         if spot is not None:  # (the cells `Floor.take` marks, from the points already made)
             floor.take_cells(*raster_index(place(self.takes[i], np.array([spot[0]], dtype=np.float64), spot[1])[0]))
         return spot
+
+    def _near(self, ring: int, i: int) -> "_Near":
+        """Piece i's candidates in ring `ring` (nothing nearer fits), made now if not yet,
+        together with every later piece's sure to need them: one that misses its drop spot
+        now and finds nothing in the rings inside it (landing only takes deck)."""
+        near = self.near[ring]
+        if i not in near:
+            flat = self.floor.free.reshape(-1)
+            later = [j for j in range(i + 1, len(self.angles)) if j not in near]
+            if later:
+                later = np.array(later)[~flat.take(self.fit[later]).all(axis=1)].tolist()
+            for inner in self.near[:ring]:
+                later = [j for j in later if j in inner and not inner[j].fits_any(flat)]
+            near.update(_near_candidates(self, [i] + later, RINGS_M[ring - 1] if ring else -1.0, RINGS_M[ring]))
+        return near[i]
+
+
+class _Near(NamedTuple):
+    """A piece's lattice points in a ring about its drop spot (x, y) whose coarse points lay
+    free when looked at, nearest first (ties in lattice order), as rows `bj` and columns `bi`
+    of its box: a point's flat raster cells are ys[bj] + xs[bi]."""
+
+    x: np.ndarray
+    y: np.ndarray
+    bj: np.ndarray
+    bi: np.ndarray
+    ys: np.ndarray
+    xs: np.ndarray
+
+    def fits_any(self, flat: np.ndarray) -> bool:
+        """Whether any of the points fits on the flat raster as it lies now."""
+        return bool(flat.take(self.ys[self.bj] + self.xs[self.bi]).all(axis=1).any())
+
+
+def _near_candidates(drop: "Drop", pieces: list[int], lo: float, hi: float) -> dict[int, _Near]:
+    """`_first_fit`'s ring (lattice points within `hi` of the drop spot, past `lo` if `lo`
+    >= 0, at the drawn angle) for the `pieces` of `drop` at once, on its floor as it lies
+    now: the points whose coarse points lie free, nearest first. The same lattice points,
+    distances and cells as `_first_fit`, to the bit (it clips every line: a no-op where
+    `_raster_axis` skips it)."""
+    floor = drop.floor
+    gx, gy = _lattice_axes(drop.area)
+    sel = np.array(pieces)
+    off = drop.off[sel]  # (M, K, 2)
+    wx, wy = drop.want[sel, 0], drop.want[sel, 1]
+    pad = hi + 0.1  # as `_ring_box`
+    j0, j1 = np.searchsorted(gy, wy - pad), np.searchsorted(gy, wy + pad, side="right")
+    i0, i1 = np.searchsorted(gx, wx - pad), np.searchsorted(gx, wx + pad, side="right")
+    span = np.arange(max(int((j1 - j0).max()), int((i1 - i0).max()), 1))
+    jj, ii = j0[:, None] + span, i0[:, None] + span  # (M, B): a box as wide as the widest, the rest masked
+    jj_ok, ii_ok = jj < j1[:, None], ii < i1[:, None]
+    np.minimum(jj, gy.size - 1, out=jj)
+    np.minimum(ii, gx.size - 1, out=ii)
+    d2 = ((gy[jj] - wy[:, None]) ** 2)[:, :, None] + ((gx[ii] - wx[:, None]) ** 2)[:, None, :]
+    (sx, sy), w = floor.shift, floor.free.shape[1]
+    ys = _raster_lines(gy[jj], off[:, :, 1], sy, floor.free.shape[0] - 1) * w  # (M, B, K)
+    xs = _raster_lines(gx[ii], off[:, :, 0], sx, w - 1)
+    nf = len(_COARSE_SIGNS)  # the coarse points are the last offsets: the whole box's at once
+    ok = floor.free.reshape(-1).take(ys[:, :, None, -nf:] + xs[:, None, :, -nf:]).all(axis=-1)
+    ok &= (d2 <= hi * hi) & jj_ok[:, :, None] & ii_ok[:, None, :]
+    if lo >= 0.0:
+        ok &= d2 > lo * lo
+    m, bj, bi = np.nonzero(ok)
+    order = np.lexsort((d2[m, bj, bi], m))  # by piece, nearest first, ties in lattice order
+    m, bj, bi = m[order], bj[order], bi[order]
+    x, y = gx[ii[m, bi]], gy[jj[m, bj]]
+    ends = np.searchsorted(m, np.arange(len(pieces) + 1)).tolist()
+    return {j: _Near(x[a:b], y[a:b], bj[a:b], bi[a:b], ys[p], xs[p])
+            for p, (j, a, b) in enumerate(zip(pieces, ends, ends[1:]))}
 
 
 @functools.lru_cache(maxsize=64)
@@ -420,45 +511,6 @@ def _offsets(outline: np.ndarray, coarse: np.ndarray, angle: float) -> np.ndarra
     return np.concatenate([outline @ rot, coarse @ rot])
 
 
-def _first_ring(drop: "Drop", miss: np.ndarray) -> dict[int, tuple[tuple[float, float], np.ndarray] | None]:
-    """`_first_fit`'s first ring (within RINGS_M[0] of the drop spot, at the drawn angle) for
-    the pieces `miss` of `drop` at once, on its floor as it lies now: per piece, the spot it
-    finds there and the flat raster cells its points read there, or None. The same lattice
-    points, distances and cells as `_first_fit`, to the bit (it clips every line: a no-op
-    where `_raster_axis` skips it)."""
-    floor = drop.floor
-    gx, gy = _lattice_axes(drop.area)
-    off = np.stack([_offsets(drop.outlines[i], _coarse(drop.length_m[i], drop.width_m[i]), drop.angles[i])
-                    for i in miss.tolist()])  # (M, K, 2)
-    wx, wy = drop.want[miss, 0], drop.want[miss, 1]
-    pad = RINGS_M[0] + 0.1  # as `_ring_box`
-    j0, j1 = np.searchsorted(gy, wy - pad), np.searchsorted(gy, wy + pad, side="right")
-    i0, i1 = np.searchsorted(gx, wx - pad), np.searchsorted(gx, wx + pad, side="right")
-    span = np.arange(max(int((j1 - j0).max()), int((i1 - i0).max()), 1))
-    jj, ii = j0[:, None] + span, i0[:, None] + span  # (M, B): a box as wide as the widest, the rest masked
-    jj_ok, ii_ok = jj < j1[:, None], ii < i1[:, None]
-    np.minimum(jj, gy.size - 1, out=jj)
-    np.minimum(ii, gx.size - 1, out=ii)
-    d2 = ((gy[jj] - wy[:, None]) ** 2)[:, :, None] + ((gx[ii] - wx[:, None]) ** 2)[:, None, :]
-    m, bj, bi = np.nonzero((d2 <= RINGS_M[0] * RINGS_M[0]) & jj_ok[:, :, None] & ii_ok[:, None, :])
-    (sx, sy), w = floor.shift, floor.free.shape[1]
-    ys = _raster_lines(gy[jj], off[:, :, 1], sy, floor.free.shape[0] - 1) * w  # (M, B, K)
-    xs = _raster_lines(gx[ii], off[:, :, 0], sx, w - 1)
-    nf = len(_COARSE_SIGNS)  # the coarse points first (the last offsets): most candidates fail on them
-    ok = floor.free.reshape(-1).take(ys[m, bj, -nf:] + xs[m, bi, -nf:]).all(axis=1)
-    m, bj, bi = m[ok], bj[ok], bi[ok]
-    cells = ys[m, bj] + xs[m, bi]  # (candidates, K), per piece in lattice order
-    hit = np.flatnonzero(floor.free.reshape(-1).take(cells).all(axis=1))
-    out: dict[int, tuple[tuple[float, float], np.ndarray] | None] = dict.fromkeys(miss.tolist())
-    if hit.size:
-        hit = hit[np.lexsort((d2[m[hit], bj[hit], bi[hit]], m[hit]))]  # by piece, nearest first, ties in lattice order
-        first = hit[np.unique(m[hit], return_index=True)[1]]
-        for k in first.tolist():
-            p = int(m[k])
-            out[int(miss[p])] = (float(gx[ii[p, bi[k]]]), float(gy[jj[p, bj[k]]])), cells[k]
-    return out
-
-
 def _raster_lines(g: np.ndarray, off: np.ndarray, shift: int, last: int) -> np.ndarray:
     """`_raster_axis` for many pieces at once, clipped: lines g (M, B), offsets off (M, K) -> (M, B, K)."""
     r = g[:, :, None] + off[:, None, :]
@@ -552,6 +604,21 @@ def _take_samples(length_m: float, width_m: float) -> np.ndarray:
     local = area_samples(length_m + 2 * CLEARANCE_M + step, width_m + 2 * CLEARANCE_M + step, step)
     local.flags.writeable = False
     return local
+
+
+def read_reach_m(length_m: np.ndarray, width_m: np.ndarray) -> float:
+    """How far past a search area fitting these rectangles reads the floor: the lattice's
+    1 m (a step more, as `_lattice_axes` rounds outward), the farthest outline or coarse
+    point from a centre, and a raster cell (a point reads the cell it lies in), with a
+    margin for rounding."""
+    return 1.1 + float(np.hypot(length_m / 2 + CLEARANCE_M, width_m / 2 + CLEARANCE_M).max()) + 0.1 + 0.1
+
+
+def taken_reach_m(length_m: float, width_m: float) -> float:
+    """How far from its centre the cells `Floor.take` marks for a rectangle can lie: its
+    farthest sample (`_take_samples`) and a raster cell, with a margin for rounding."""
+    step = 0.5 / FINE_PER_M
+    return math.hypot(length_m / 2 + CLEARANCE_M + step / 2, width_m / 2 + CLEARANCE_M + step / 2) + 0.1 + 0.1
 
 
 # How far past a search area a fitted piece can reach: the lattice's 1 m and

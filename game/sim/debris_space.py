@@ -117,7 +117,7 @@ def _add_piece(
     _cp.cpBodySetAngularVelocity(ptr, spin)
     shape = pymunk.Poly.create_box(body, (length_m, width_m))
     _cp.cpShapeSetFriction(shape._shape, DEBRIS_FRICTION)  # (elasticity: a new shape's is 0)
-    shape.filter = _HEAVY if mass_kg >= HEAVY_KG else _LIGHT
+    _cp.cpShapeSetFilter(shape._shape, _HEAVY if mass_kg >= HEAVY_KG else _LIGHT)  # (what `shape.filter =` calls)
     # Floor friction is applied in bulk between ticks (debris_wind._floor_friction).
     st.space.add(body, shape)
     piece = Piece(len(st.pieces), kind.name, mass_kg, length_m, width_m, body, shape)
@@ -154,8 +154,11 @@ def _near(world: "World", area: tuple[float, float, float, float]) -> list[int]:
     st = world.physics
     x0, y0, x1, y1 = fp.spot_window(area, st.passable.shape)
     index = _shape_index(st)
-    hits = st.space.bb_query(pymunk.BB(x0, y0, x1, y1), _PLUG_QUERY)
-    return sorted(k for k in (index.get(id(s)) for s in hits) if k is not None)
+    found = list(map(index.get, map(id, st.space.bb_query(pymunk.BB(x0, y0, x1, y1), _PLUG_QUERY))))
+    if None in found:  # (only debris answers the query: every hit is a piece)
+        found = [k for k in found if k is not None]
+    found.sort()
+    return found
 
 
 def _heavy_cells(world: "World", area: tuple[float, float, float, float], near: list[int] | None = None) -> np.ndarray:
@@ -181,11 +184,14 @@ def _heavy_cells(world: "World", area: tuple[float, float, float, float], near: 
 
 def _floor(
     world: "World", area: tuple[float, float, float, float], free_cells: np.ndarray, heavy_only: bool,
-    moving: Iterable[int] = (), near: list[int] | None = None,
+    moving: Iterable[int] = (), near: list[int] | None = None, reach_m: float | None = None,
 ) -> fp.Floor:
     """The deck around `area` where a piece may land: `free_cells`, less what
     the pieces lying there cover (only the heavy ones if `heavy_only`), but
-    for the ones `moving` (ids). `near` is `_near(world, area)` if the caller has it."""
+    for the ones `moving` (ids). `near` is `_near(world, area)` if the caller has it.
+    With `reach_m` (how far past `area` the fits will read the floor, see
+    `fp.read_reach_m`), a piece whose cells all lie farther off is left out:
+    nothing reads where it lies, so every fit is the same without it."""
     st = world.physics
     box = fp.spot_window(area, free_cells.shape)
     floor = fp.Floor(free_cells, box)
@@ -195,27 +201,38 @@ def _floor(
     kept = st.scratch.taken
     cells, todo = [], []
     get_pos, get_angle = _cp.cpBodyGetPosition, _cp.cpBodyGetAngle  # (what the Body properties read)
+    pieces = st.pieces
+    if reach_m is not None:
+        lo_x, lo_y, hi_x, hi_y = area[0] - reach_m, area[1] - reach_m, area[2] + reach_m, area[3] + reach_m
     for i in _near(world, area) if near is None else near:
-        p = st.pieces[i]
-        if i not in skip and (not heavy_only or p.heavy):
-            ptr = p.body._body
-            v = get_pos(ptr)
-            pos, angle = (v.x, v.y), get_angle(ptr)
-            was = kept.get(i)
-            if was is None or was[0] != (pos, angle):
-                todo.append((i, p, pos, angle))
-            else:
-                cells.append(was[1])
+        if i in skip:
+            continue
+        p = pieces[i]
+        if heavy_only and not p.heavy:
+            continue
+        ptr = p.body._body
+        v = get_pos(ptr)
+        x, y = v.x, v.y
+        if reach_m is not None:
+            r = fp.taken_reach_m(p.length_m, p.width_m)
+            if x + r < lo_x or x - r > hi_x or y + r < lo_y or y - r > hi_y:
+                continue
+        pose = ((x, y), get_angle(ptr))
+        was = kept.get(i)
+        if was is not None and was[0] == pose:
+            cells.append(was[1])
+        else:
+            todo.append((i, p, pose))
     if todo:  # the ones that moved since, all at once
         ry, rx = fp.taken_cells_many([t[1].length_m for t in todo], [t[1].width_m for t in todo],
-                                     np.array([t[2] for t in todo], dtype=np.float64), [t[3] for t in todo])
+                                     np.array([t[2][0] for t in todo], dtype=np.float64), [t[2][1] for t in todo])
         # Each cell once (a cell holds about four of the samples), y and x packed in one int32:
         # int16 holds any raster index (MAX_MAP_SIDE x FINE_PER_M).
         packed = np.sort((ry.astype(np.int32) << 16) | (rx.astype(np.int32) & 0xFFFF), axis=1)
         first = np.ones(packed.shape, dtype=bool)
         first[:, 1:] = packed[:, 1:] != packed[:, :-1]
-        for k, (i, _, pos, angle) in enumerate(todo):
-            kept[i] = ((pos, angle), packed[k][first[k]])
+        for k, (i, _, pose) in enumerate(todo):
+            kept[i] = (pose, packed[k][first[k]])
             cells.append(kept[i][1])
     if cells:
         packed = np.concatenate(cells)
@@ -266,10 +283,12 @@ def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
     # Worked out once per fall: its pieces are all one kind, and a heavy one's floor
     # counts only heavy pieces, which knocking light ones aside leaves where they were.
     near = _near(world, area)
+    reach = fp.read_reach_m(length, width)
     if mass_l[0] >= HEAVY_KG:
-        floor = _floor(world, area, st.passable, heavy_only=True, near=near)
+        floor = _floor(world, area, st.passable, heavy_only=True, near=near, reach_m=reach)
     else:
-        floor = _floor(world, area, st.passable & ~_heavy_cells(world, area, near), heavy_only=False, near=near)
+        floor = _floor(world, area, st.passable & ~_heavy_cells(world, area, near), heavy_only=False, near=near,
+                       reach_m=reach)
     drop = fp.Drop(floor, length_l, width_l, want, angle_l, area)
     # Light things land with a little slide and spin; a beam lands dead.
     slide = np.where(mass < HEAVY_KG, 1.0, 0.0)
