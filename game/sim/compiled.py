@@ -195,6 +195,7 @@ def _child(root: Path, jobs: list[tuple[str, Path]]) -> None:
         dist = Distribution({"ext_modules": exts, "script_name": "compiled.py"})
         cmd = build_ext_class()(dist)
         cmd.build_lib, cmd.build_temp = os.path.join(tmp, "lib"), os.path.join(tmp, "tmp")
+        cmd.parallel = os.cpu_count() or 1  # the modules compile side by side
         cmd.ensure_finalized()
         cmd.run()
         for ext in exts:
