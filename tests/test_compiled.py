@@ -59,25 +59,31 @@ def test_the_compiled_body_step_rounds_as_plain_python_does(monkeypatch):
     assert _bodies_story(7) == compiled_story
 
 
-def test_a_changed_source_never_loads_the_build_of_the_old_one(tmp_path, monkeypatch, capsys):
-    source, root = tmp_path / "gas_kernels.py", tmp_path / "builds"
+def test_a_changed_source_is_built_anew_never_loaded_from_the_old_build(tmp_path, monkeypatch, capsys):
+    source, cache = tmp_path / "gas_kernels.py", tmp_path / "cache"
     source.write_bytes(Path(gas_kernels.__file__).read_bytes())
-    root.mkdir()
+    cache.mkdir()
+    blocked = tmp_path / "blocked"
+    blocked.write_text("")  # a file: no folder beside "the source" can be made under it
+    roots = [blocked / compiled.FOLDER, cache]
     # the twin built from these very bytes (the tree's own, copied): found by its name and loaded
-    built = Path(gas.kernels.__file__)
-    (root / compiled.artifact_name(gas_kernels.__name__, source)).write_bytes(built.read_bytes())
-    twin = compiled.load(gas_kernels.__name__, source, [root])
-    assert twin is not None and Path(twin.__file__).parent == root
-    # other source (a small module: Cython is quick with it), and no compiler (CC=false fails
-    # every compile): the old twin is there but never loaded; after one warning saying why,
-    # the caller is told to run the plain module
+    (cache / compiled.artifact_name(gas_kernels.__name__, source)).write_bytes(Path(gas.kernels.__file__).read_bytes())
+    twin = compiled.load(gas_kernels.__name__, source, roots)
+    assert twin is not None and Path(twin.__file__).parent == cache and hasattr(twin, "finish")
+    # other source (a small module: Cython and the compiler are quick with it): built, in the
+    # cache as the source's folder cannot be written, and loaded; the old twin is gone
     source.write_text("ANSWER = 42\n")
+    twin = compiled.load(gas_kernels.__name__, source, roots)
+    assert twin is not None and twin.ANSWER == 42 and not hasattr(twin, "finish")
+    assert [p.name for p in cache.glob(f"gas_kernels-*{EXTENSION_SUFFIXES[0]}")] == [Path(twin.__file__).name]
+    # changed again, and no compiler (CC=false fails every compile): nothing loaded, so the
+    # caller runs the plain module, after one warning that says why
+    source.write_text("ANSWER = 43\n")
     monkeypatch.setenv("CC", "false")
     monkeypatch.setattr(compiled, "_warned", [])
-    assert compiled.load(gas_kernels.__name__, source, [root]) is None
+    assert compiled.load(gas_kernels.__name__, source, roots) is None
     err = capsys.readouterr().err
     assert "compiling the simulation's loops" in err and "run as plain Python" in err and "build failed" in err
-    assert len(list(root.glob(f"gas_kernels-*{EXTENSION_SUFFIXES[0]}"))) == 1  # only the old one
 
 
 def _sim(*pre: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -98,3 +104,4 @@ def test_without_cython_the_plain_loops_give_the_same_run_after_one_warning():
     warnings = [line for line in plain.stderr.splitlines() if "plain Python" in line]
     assert len(warnings) == 1 and compiled.PLAIN_ENV in warnings[0]
     assert "plain Python" not in fast.stderr
+
