@@ -39,9 +39,16 @@ K_DEATH_INJURY_S = cython.declare(cython.Py_ssize_t, 8)
 K_VACUUM_DEATH_S = cython.declare(cython.Py_ssize_t, 9)
 
 
-@cython.ccall
 def interp_one(x: cython.double, xp: cython.double[:], fp: cython.double[:]) -> cython.double:
-    """np.interp of one number, bit for bit: its search, its end values, its slope and formula."""
+    """np.interp of one number, bit for bit (physiology.trajectory's, one person at a time)."""
+    return _interp(x, xp, fp)
+
+
+@cython.cfunc
+@cython.inline
+def _interp(x: cython.double, xp: cython.double[:], fp: cython.double[:]) -> cython.double:
+    """np.interp of one number, bit for bit: its search, its end values, its slope and formula.
+    Inline, so the compiler passes the arrays without copying their descriptions per call."""
     lo: cython.Py_ssize_t
     hi: cython.Py_ssize_t
     mid: cython.Py_ssize_t
@@ -126,9 +133,9 @@ def advance(k: cython.double[:], tables: tuple, spo2_now: cython.double[:], dose
         old_spo2 = spo2_now[i]
         p = pressure_bar[s, i]
         a = pao2[s, i]
-        po2 = interp_one(old_spo2, curve_spo2, curve_po2)
+        po2 = _interp(old_spo2, curve_spo2, curve_po2)
         keep = keep_rise[s, i] if a > po2 else keep_fall[s, i]
-        new_spo2 = interp_one(a + (po2 - a) * keep, curve_po2, curve_spo2)
+        new_spo2 = _interp(a + (po2 - a) * keep, curve_po2, curve_spo2)
         # how fast the pressure fell: a gap below the recent pressure marks a rapid decompression
         gap = (p_recent_bar[i] - p) / k[K_RAPID_GAP_BAR]  # np.maximum and np.minimum: NaN goes through
         gap = gap if gap >= 0.0 or gap != gap else 0.0
@@ -154,13 +161,13 @@ def advance(k: cython.double[:], tables: tuple, spo2_now: cython.double[:], dose
         rapid[i] = r
         state[i] = st
         any_out = any_out or state_now[i] == UNCONSCIOUS
-        ar = interp_one(old_spo2 + new_spo2, arrest_2spo2, injury_rate)
+        ar = _interp(old_spo2 + new_spo2, arrest_2spo2, injury_rate)
         arrest_rate[i] = ar
         any_arrest = any_arrest or (state_now[i] != DEAD and ar > 0.0)
     if any_out:  # only the unconscious accumulate injury (mean SpO2 over the step)
         for i in range(n):
             if state_now[i] == UNCONSCIOUS:
-                injury_dose_s[i] = injury_dose_s[i] + interp_one(spo2_now[i] + spo2[i], injury_2spo2,
+                injury_dose_s[i] = injury_dose_s[i] + _interp(spo2_now[i] + spo2[i], injury_2spo2,
                                                                  injury_rate) * dt
             grade = 0  # searchsorted, side="right"
             while grade < injury_grade_s.shape[0] and not injury_dose_s[i] < injury_grade_s[grade]:
