@@ -86,6 +86,16 @@ def test_a_changed_source_is_built_anew_never_loaded_from_the_old_build(tmp_path
     assert "compiling the simulation's loops" in err and "run as plain Python" in err and "build failed" in err
 
 
+def test_a_build_that_does_not_load_is_not_fatal(tmp_path, monkeypatch, capsys):
+    # say, half a file left by a full disk, or another machine's build in a shared cache
+    source = tmp_path / "gas_kernels.py"
+    source.write_bytes(Path(gas_kernels.__file__).read_bytes())
+    (tmp_path / compiled.artifact_name(gas_kernels.__name__, source)).write_bytes(b"\x7fELF, cut short")
+    monkeypatch.setattr(compiled, "_warned", [])
+    assert compiled.load(gas_kernels.__name__, source, [tmp_path]) is None  # the plain module runs
+    assert "does not load" in capsys.readouterr().err
+
+
 def _sim(*pre: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`main.py sim` of the tutorial (its pinhole opens at 5 s) for 30 s, after `pre` lines."""
     code = "\n".join([*pre, "import runpy, sys",

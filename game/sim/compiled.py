@@ -91,13 +91,14 @@ def load(name: str, source: Path, roots: list[Path] | None = None) -> ModuleType
     the first writable one; None, after a warning, where it cannot be built."""
     roots = cache_roots(source) if roots is None else roots
     file = artifact_name(name, source)
-    for root in roots:
-        if (root / file).is_file():
-            return _import(name, root / file)
-    why = _build(name, source, roots)
-    for root in roots:
-        if (root / file).is_file():
-            return _import(name, root / file)
+    found = next((root / file for root in roots if (root / file).is_file()), None)
+    why = "" if found else _build(name, source, roots)
+    found = found or next((root / file for root in roots if (root / file).is_file()), None)
+    if found:
+        try:
+            return _import(name, found)
+        except (ImportError, OSError) as error:  # a build this interpreter cannot load: say so, run plain
+            why = f"{found} does not load: {error}"
     _warn(why)
     return None
 
