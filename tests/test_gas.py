@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import math
+from importlib.machinery import EXTENSION_SUFFIXES
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from game.sim import gas_kernels
+from game.sim import gas, gas_kernels
 from game.sim.constants import GAMMA, M_N2, M_O2, MARS_PRESSURE_PA, R_AIR, T_K
 from game.sim.gas import (
     C_STAR_M_S,
@@ -268,12 +269,13 @@ def _breached_module_with_doors_and_a_feed(steps: int) -> list[bytes]:
 
 
 def test_the_compiled_loops_round_as_plain_python_does(monkeypatch):
-    # numba compiles gas_kernels without fastmath: no fused multiply-add, no reordered sums,
-    # so a replay's state hash is the same whether or not the loops are compiled (and the same
-    # as the numpy step's they replaced). Python rounds every operation once, as IEEE says.
+    # Cython compiles gas_kernels without fastmath and without contraction into fused
+    # multiply-adds, with Python's division: a replay's state hash is the same whether or not
+    # the loops are compiled (and the same as the numpy step's they replaced). Python rounds
+    # every operation once, as IEEE says.
+    assert gas.kernels is not gas_kernels and gas.kernels.__file__.endswith(EXTENSION_SUFFIXES[0])
     compiled = _breached_module_with_doors_and_a_feed(30)
-    for name in ("add_gas", "links", "exponents", "limit", "finish"):
-        monkeypatch.setattr(gas_kernels, name, getattr(gas_kernels, name).py_func)
+    monkeypatch.setattr(gas, "kernels", gas_kernels)
     assert _breached_module_with_doors_and_a_feed(30) == compiled
 
 

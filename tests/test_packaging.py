@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 from game import paths
+from game.sim import compiled
 
 ROOT = Path(__file__).resolve().parent.parent
 SETUP = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
@@ -21,7 +22,7 @@ def test_every_code_folder_is_an_installed_package():
     on_disk = {
         ".".join(d.relative_to(ROOT).parts)
         for d in (ROOT / "game").rglob("*")
-        if d.is_dir() and "__pycache__" not in d.parts and any(d.glob("*.py"))
+        if d.is_dir() and "__pycache__" not in d.parts and compiled.FOLDER not in d.parts and any(d.glob("*.py"))
     } | {"game"}
     listed = {p for p in SETUP["packages"] if not p.startswith("game._data")}
     assert listed == on_disk
@@ -48,3 +49,12 @@ def test_extras_files_hold_only_plain_requirement_lines():
     for name in files:
         lines = [ln.strip() for ln in (ROOT / name).read_text().splitlines() if ln.strip() and not ln.startswith("#")]
         assert lines and not any(ln.startswith("-") for ln in lines), name
+
+
+def test_the_wheel_builds_every_compiled_module():
+    # setup.py hands game.sim.compiled's list to setuptools, which pip runs with these
+    # requirements (.ci/run installs the wheel and checks that its game runs them compiled)
+    build = tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["requires"]
+    assert any(r.startswith("Cython==") for r in build) and any(r.startswith("setuptools") for r in build)
+    for name in compiled.COMPILED:
+        assert ROOT.joinpath(*name.split(".")).with_suffix(".py").is_file(), name

@@ -2,7 +2,7 @@
 
 Owns only the atmosphere's numbers: moles of O2 and of everything else (treated as N2)
 and a temperature per compartment, moved through `Openings`. numpy, and loops compiled
-by numba (gas_kernels); deterministic, no clock, no random.
+by Cython (gas_kernels); deterministic, no clock, no random.
 
 Temperature: gas leaving a compartment lets what stays behind expand isentropically
 (T' = T (n'/n)^(GAMMA-1)), and carries exactly the internal energy it took with it to
@@ -21,7 +21,8 @@ from math import sqrt
 
 import numpy as np
 
-from game.sim import gas_kernels as kernels
+from game.sim import gas_kernels
+from game.sim.compiled import fast
 from game.sim.constants import CV_MOL, GAMMA, M_N2, M_O2, MARS_PRESSURE_PA, MARS_TEMPERATURE_K, R, R_AIR, T_K
 
 
@@ -32,6 +33,9 @@ _CHOKE = (2.0 / (GAMMA + 1.0)) ** ((GAMMA + 1.0) / (2.0 * (GAMMA - 1.0)))
 C_STAR_M_S = sqrt(GAMMA * R_AIR * T_K) * _CHOKE
 _SQRT_K = sqrt(2.0 * GAMMA / ((GAMMA - 1.0) * R_AIR * T_K))  # subsonic orifice constant, s/m
 _TINY = 1e-300  # keeps 0/0 at 0 without a masked divide
+# The loops, compiled (or the plain module where nothing compiles); their slots and rows are
+# C constants once compiled, so they are read from the plain module.
+kernels = fast(gas_kernels)
 
 
 def pressure_pa(n_mol: np.ndarray, volume_m3: np.ndarray, temp_k: np.ndarray | float = T_K) -> np.ndarray:
@@ -51,17 +55,16 @@ def add_gas(n_o2: np.ndarray, n_other: np.ndarray, temp_k: np.ndarray | None, d_
     kernels.add_gas(_K, n_o2, n_other, temp_k, d_o2, d_other, 1.0, GAMMA * supply_temp_k)
 
 
-# The constants the compiled loops read: passed in, as numba's cache would keep the value a
-# global had when it compiled.
+# The constants the compiled loops read, passed in: the loops need nothing of other modules.
 _K = np.empty(8)
-_K[kernels.K_TINY] = _TINY
-_K[kernels.K_CRITICAL] = CRITICAL_RATIO
-_K[kernels.K_T] = T_K
-_K[kernels.K_R] = R
-_K[kernels.K_M_N2] = M_N2
-_K[kernels.K_DM] = M_O2 - M_N2
-_K[kernels.K_SQRT_K] = _SQRT_K
-_K[kernels.K_GAMMA] = GAMMA
+_K[gas_kernels.K_TINY] = _TINY
+_K[gas_kernels.K_CRITICAL] = CRITICAL_RATIO
+_K[gas_kernels.K_T] = T_K
+_K[gas_kernels.K_R] = R
+_K[gas_kernels.K_M_N2] = M_N2
+_K[gas_kernels.K_DM] = M_O2 - M_N2
+_K[gas_kernels.K_SQRT_K] = _SQRT_K
+_K[gas_kernels.K_GAMMA] = GAMMA
 # numpy's power and expm1 (see gas_kernels), their exponents as 0-d arrays as ever.
 _INV_GAMMA_A = np.array(1.0 / GAMMA)
 _GAMMA_1_A = np.array(GAMMA - 1.0)
@@ -142,8 +145,8 @@ class Openings:
             slots, m = n_compartments + 1, self.a.shape[0]
             node, link = np.empty((7, slots)), np.empty((9, m))
             self._cache = (n_compartments, node, link, np.empty((2, m), np.intp), np.empty((7, slots)),
-                           link[kernels.L_RATIO], link[kernels.L_S], link[kernels.L_X],
-                           node[kernels.N_KEPT_RATIO, :n_compartments])
+                           link[gas_kernels.L_RATIO], link[gas_kernels.L_S], link[gas_kernels.L_X],
+                           node[gas_kernels.N_KEPT_RATIO, :n_compartments])
         return self._cache[1:]
 
 
@@ -197,15 +200,3 @@ def warm_walls(n: np.ndarray, temp_k: np.ndarray, wall_w_k: np.ndarray, dt: floa
     temp_k *= keep
     temp_k += wall_temp_k
 
-
-def _load_compiled() -> None:
-    """Load the compiled loops (or compile them, the first time) at import, for the types the
-    world steps with: numba would otherwise do it at the first tick, a stall of ~0.2 s (seconds
-    when compiling) in a session's first frame or a lockstep peer's first step."""
-    n_o2, n_other, temp_k = np.array([10.0, 5.0]), np.array([40.0, 20.0]), np.array([293.0, 250.0])
-    step_gas(n_o2, n_other, np.array([2.0, 1.0]), Openings([0, 1], [1, -1], [1.0, 1e-3], [0.6, 0.6]), 0.1,
-             MARS_PRESSURE_PA, np.array([0.1, 0.0]), temp_k)
-    add_gas(n_o2, n_other, temp_k, np.array([0.1, 0.0]), np.array([0.3, 0.0]))
-
-
-_load_compiled()

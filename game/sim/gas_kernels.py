@@ -1,48 +1,93 @@
-"""The gas step's loops, compiled by numba: one pass over the openings or compartments
+"""The gas step's loops, compiled by Cython (game.sim.compiled): one pass over the openings or compartments
 where numpy needed a call per operation (the step was ~95 calls on arrays of a few dozen).
 
 Bit for bit what numpy's elementwise arithmetic gives: no fastmath (no fused multiply-add,
 no reassociation), each expression evaluated in numpy's order, sums over openings
 (np.bincount's) added in input order. The power, expm1 and exp of the step stay numpy calls
 in gas.py: numpy evaluates them with its own SIMD kernels, which differ from the C library's
-(what numba calls) by an ulp on a few values in a hundred. Physical constants come in the
-`k` array, not as globals (see game.sim.compiled).
+(what the compiled code calls) by an ulp on a few values in a hundred. Physical constants
+come in the `k` array, so the loops need nothing of other modules.
+
+A plain-Python module with Cython's annotations: run as it is, it is the reference (and the
+fallback where nothing compiles); the slots and rows below are C constants once compiled, so
+gas.py reads them from this plain module.
 """
 from __future__ import annotations
 
-import math
-
-import numpy as np
-
-from game.sim.compiled import compiled
+try:
+    import cython
+except ImportError:  # no Cython: these loops run as plain Python (game.sim.compiled)
+    from game.sim.compiled import plain_cython as cython
+if cython.compiled:  # the C library's, as Python's math module calls them
+    from cython.cimports.libc.math import copysign, isnan, sqrt
+else:
+    from math import copysign, isnan, sqrt
 
 # Slots of the constants array gas.py builds (gas._K).
-K_TINY, K_CRITICAL, K_T, K_R, K_M_N2, K_DM, K_SQRT_K, K_GAMMA = range(8)
+K_TINY = cython.declare(cython.Py_ssize_t, 0)
+K_CRITICAL = cython.declare(cython.Py_ssize_t, 1)
+K_T = cython.declare(cython.Py_ssize_t, 2)
+K_R = cython.declare(cython.Py_ssize_t, 3)
+K_M_N2 = cython.declare(cython.Py_ssize_t, 4)
+K_DM = cython.declare(cython.Py_ssize_t, 5)
+K_SQRT_K = cython.declare(cython.Py_ssize_t, 6)
+K_GAMMA = cython.declare(cython.Py_ssize_t, 7)
 # Rows of the per-slot table (compartments, then OUTSIDE in slot nc).
-N_N, N_PPM, N_P, N_F, N_T, N_KEPT_RATIO, N_KEPT = range(7)
+N_N = cython.declare(cython.Py_ssize_t, 0)
+N_PPM = cython.declare(cython.Py_ssize_t, 1)
+N_P = cython.declare(cython.Py_ssize_t, 2)
+N_F = cython.declare(cython.Py_ssize_t, 3)
+N_T = cython.declare(cython.Py_ssize_t, 4)
+N_KEPT_RATIO = cython.declare(cython.Py_ssize_t, 5)
+N_KEPT = cython.declare(cython.Py_ssize_t, 6)
 # Rows of the per-opening table.
-L_GAP, L_F_UP, L_MOLAR_MASS, L_NEG_EQ, L_Q, L_SQRT_T, L_RATIO, L_X, L_S = range(9)
+L_GAP = cython.declare(cython.Py_ssize_t, 0)
+L_F_UP = cython.declare(cython.Py_ssize_t, 1)
+L_MOLAR_MASS = cython.declare(cython.Py_ssize_t, 2)
+L_NEG_EQ = cython.declare(cython.Py_ssize_t, 3)
+L_Q = cython.declare(cython.Py_ssize_t, 4)
+L_SQRT_T = cython.declare(cython.Py_ssize_t, 5)
+L_RATIO = cython.declare(cython.Py_ssize_t, 6)
+L_X = cython.declare(cython.Py_ssize_t, 7)
+L_S = cython.declare(cython.Py_ssize_t, 8)
 # Rows of the per-slot sums (np.bincount's).
-S_OUT_X, S_IN_X, S_OUT_W, S_IN_W, S_OUT_N, S_HEAT_IN, S_IN_N = range(7)
+S_OUT_X = cython.declare(cython.Py_ssize_t, 0)
+S_IN_X = cython.declare(cython.Py_ssize_t, 1)
+S_OUT_W = cython.declare(cython.Py_ssize_t, 2)
+S_IN_W = cython.declare(cython.Py_ssize_t, 3)
+S_OUT_N = cython.declare(cython.Py_ssize_t, 4)
+S_HEAT_IN = cython.declare(cython.Py_ssize_t, 5)
+S_IN_N = cython.declare(cython.Py_ssize_t, 6)
 
 
-@compiled(inline="always")
-def _max(a: float, b: float) -> float:
+
+@cython.cfunc
+@cython.inline
+@cython.exceptval(check=False)
+def _max(a: cython.double, b: cython.double) -> cython.double:
     """np.maximum's choice: a when a >= b (or a is NaN)."""
-    return a if a >= b or math.isnan(a) else b
+    return a if a >= b or isnan(a) else b
 
 
-@compiled(inline="always")
-def _min(a: float, b: float) -> float:
+@cython.cfunc
+@cython.inline
+@cython.exceptval(check=False)
+def _min(a: cython.double, b: cython.double) -> cython.double:
     """np.minimum's choice: a when a <= b (or a is NaN)."""
-    return a if a <= b or math.isnan(a) else b
+    return a if a <= b or isnan(a) else b
 
 
-@compiled()
-def add_gas(k: np.ndarray, n_o2: np.ndarray, n_other: np.ndarray, temp_k: np.ndarray | None, d_o2: np.ndarray,
-            d_other: np.ndarray | None, d_scale: float, heat_per_mol: float) -> None:
+def add_gas(k: cython.double[:], n_o2: cython.double[:], n_other: cython.double[:], temp_k: cython.double[:] | None,
+            d_o2: cython.double[:], d_other: cython.double[:] | None, d_scale: cython.double,
+            heat_per_mol: cython.double) -> None:
     """gas.add_gas's loop, d_o2 (and d_other) times d_scale: the moles and their enthalpy in."""
-    tiny = k[K_TINY]
+    i: cython.Py_ssize_t
+    do2: cython.double
+    dother: cython.double
+    n: cython.double
+    dn: cython.double
+    heat: cython.double
+    tiny: cython.double = k[K_TINY]
     for i in range(n_o2.shape[0]):
         do2 = d_o2[i] * d_scale
         dother = 0.0
@@ -63,15 +108,32 @@ def add_gas(k: np.ndarray, n_o2: np.ndarray, n_other: np.ndarray, temp_k: np.nda
             n_other[i] = n_other[i] + dother
 
 
-@compiled()
-def links(k: np.ndarray, n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.ndarray, temp_k: np.ndarray | None,
-          a: np.ndarray, b: np.ndarray, cd: np.ndarray, area_m2: np.ndarray, dt: float, outside_pa: float,
-          outside_temp_k: float, node: np.ndarray, link: np.ndarray, ud: np.ndarray) -> None:
+def links(k: cython.double[:], n_o2: cython.double[:], n_other: cython.double[:], volume_m3: cython.double[:],
+          temp_k: cython.double[:] | None, a: cython.int[:], b: cython.int[:], cd: cython.double[:],
+          area_m2: cython.double[:], dt: cython.double, outside_pa: cython.double, outside_temp_k: cython.double,
+          node: cython.double[:, :], link: cython.double[:, :], ud: cython.Py_ssize_t[:, :]) -> None:
     """The slots' pressures and O2 fractions, then each opening's direction, equalising
     moles, orifice flow over dt before the flow factor, and pressure ratio clamped at the
     critical ratio (for gas.step_gas to raise to 1/GAMMA)."""
-    nc = n_o2.shape[0]
-    tiny = k[K_TINY]
+    i: cython.Py_ssize_t
+    j: cython.Py_ssize_t
+    aj: cython.Py_ssize_t
+    bj: cython.Py_ssize_t
+    up: cython.Py_ssize_t
+    down: cython.Py_ssize_t
+    n: cython.double
+    t: cython.double
+    ppm: cython.double
+    gap: cython.double
+    p_up: cython.double
+    p_down: cython.double
+    f_up: cython.double
+    molar_mass: cython.double
+    neg_eq: cython.double
+    q: cython.double
+    rate: cython.double
+    nc: cython.Py_ssize_t = n_o2.shape[0]
+    tiny: cython.double = k[K_TINY]
     for i in range(nc):
         n = n_o2[i] + n_other[i]
         t = k[K_T] if temp_k is None else temp_k[i]
@@ -86,12 +148,15 @@ def links(k: np.ndarray, n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.nd
     node[N_PPM, nc] = 0.0  # OUTSIDE has infinite volume
     node[N_P, nc] = outside_pa
     node[N_F, nc] = 0.0  # Mars air carries no O2
-    dt_k = dt * k[K_SQRT_K]
+    dt_k: cython.double = dt * k[K_SQRT_K]
     for j in range(a.shape[0]):
         aj = a[j]
         bj = b[j] if b[j] >= 0 else nc
         gap = node[N_P, aj] - node[N_P, bj]
-        up, down = (aj, bj) if gap >= 0.0 else (bj, aj)
+        if gap >= 0.0:
+            up, down = aj, bj
+        else:
+            up, down = bj, aj
         ud[0, j] = up
         ud[1, j] = down
         p_up = node[N_P, up]
@@ -112,28 +177,31 @@ def links(k: np.ndarray, n_o2: np.ndarray, n_other: np.ndarray, volume_m3: np.nd
         link[L_Q, j] = q
         link[L_RATIO, j] = _max(p_down / _max(p_up, tiny), k[K_CRITICAL])
         if temp_k is not None:  # the orifice law's 1/sqrt(T_up)
-            link[L_SQRT_T, j] = math.sqrt(k[K_T] / _max(node[N_T, up], 1.0))
+            link[L_SQRT_T, j] = sqrt(k[K_T] / _max(node[N_T, up], 1.0))
 
 
-@compiled(inline="always")
-def flow_factor(s: float, r: float) -> float:
+@cython.cfunc
+@cython.inline
+@cython.exceptval(check=False)
+def flow_factor(s: cython.double, r: cython.double) -> cython.double:
     """sqrt(r**(2/GAMMA) - r**((GAMMA+1)/GAMMA)) from r (clamped at the critical ratio) and
     s = r**(1/GAMMA): the bracket is s*(s - r), floored at 0 against rounding near r = 1."""
-    return math.sqrt(_max((s - r) * s, 0.0))
+    return sqrt(_max((s - r) * s, 0.0))
 
 
-@compiled()
-def flow_factors(s: np.ndarray, r: np.ndarray, out: np.ndarray) -> None:
+def flow_factors(s: cython.double[:], r: cython.double[:], out: cython.double[:]) -> None:
     """flow_factor over flat arrays (gas.orifice_mass_flow_kg_s)."""
+    i: cython.Py_ssize_t
     for i in range(r.shape[0]):
         out[i] = flow_factor(s[i], r[i])
 
 
-@compiled()
-def exponents(k: np.ndarray, link: np.ndarray, with_temp: bool) -> None:
+def exponents(k: cython.double[:], link: cython.double[:, :], with_temp: cython.bint) -> None:
     """Each opening's orifice moles over dt divided by its equalising moles (negative): the
     argument of the expm1 that keeps a stiff link from passing its pair's equilibrium."""
-    tiny = k[K_TINY]
+    j: cython.Py_ssize_t
+    q: cython.double
+    tiny: cython.double = k[K_TINY]
     for j in range(link.shape[1]):
         q = link[L_Q, j] * flow_factor(link[L_S, j], link[L_RATIO, j])
         if with_temp:
@@ -141,16 +209,21 @@ def exponents(k: np.ndarray, link: np.ndarray, with_temp: bool) -> None:
         link[L_X, j] = q / _min(link[L_NEG_EQ, j], -tiny)
 
 
-@compiled()
-def limit(k: np.ndarray, link: np.ndarray, ud: np.ndarray, node: np.ndarray, sums: np.ndarray,
-          with_temp: bool) -> None:
+def limit(k: cython.double[:], link: cython.double[:, :], ud: cython.Py_ssize_t[:, :], node: cython.double[:, :],
+          sums: cython.double[:, :], with_temp: cython.bint) -> None:
     """Moles each opening moves (negated), its compartments' outflows and inflows scaled to
     stay within the flow-weighted mean of their pairs' equilibria; with temperatures, the
     share of each compartment's gas that stays (for gas.step_gas to raise to GAMMA - 1)."""
-    tiny = k[K_TINY]
-    slots = sums.shape[1]
-    nc = slots - 1
-    m = link.shape[1]
+    i: cython.Py_ssize_t
+    j: cython.Py_ssize_t
+    x: cython.double
+    w: cython.double
+    total: cython.double
+    kept: cython.double
+    tiny: cython.double = k[K_TINY]
+    slots: cython.Py_ssize_t = sums.shape[1]
+    nc: cython.Py_ssize_t = slots - 1
+    m: cython.Py_ssize_t = link.shape[1]
     sums[:, :] = 0.0
     for j in range(m):
         x = link[L_X, j] * link[L_NEG_EQ, j]  # expm1(...) * neg_eq: the moles moved, positive
@@ -178,16 +251,26 @@ def limit(k: np.ndarray, link: np.ndarray, ud: np.ndarray, node: np.ndarray, sum
             node[N_KEPT_RATIO, i] = kept / _max(node[N_N, i], tiny)
 
 
-@compiled()
-def finish(k: np.ndarray, link: np.ndarray, ud: np.ndarray, node: np.ndarray, sums: np.ndarray,
-           a: np.ndarray, b: np.ndarray, temp_k: np.ndarray | None, n_o2: np.ndarray, n_other: np.ndarray,
-           dt: float, flow: np.ndarray, moved: np.ndarray) -> None:
+def finish(k: cython.double[:], link: cython.double[:, :], ud: cython.Py_ssize_t[:, :], node: cython.double[:, :],
+           sums: cython.double[:, :], a: cython.int[:], b: cython.int[:], temp_k: cython.double[:] | None,
+           n_o2: cython.double[:], n_other: cython.double[:], dt: cython.double, flow: cython.double[:],
+           moved: cython.double[:]) -> None:
     """Move the moles (and with temperatures their heat: gas._move_heat's account); fill
     flow (kg/s a -> b) and moved (O2 in, O2 vented, other in, other vented per compartment)."""
-    tiny = k[K_TINY]
-    slots = sums.shape[1]
-    nc = slots - 1
-    m = link.shape[1]
+    i: cython.Py_ssize_t
+    j: cython.Py_ssize_t
+    into: cython.Py_ssize_t
+    kept_heat: cython.double
+    lost: cython.double
+    moles: cython.double
+    total: cython.double
+    signed: cython.double
+    o2: cython.double
+    f: cython.double
+    tiny: cython.double = k[K_TINY]
+    slots: cython.Py_ssize_t = sums.shape[1]
+    nc: cython.Py_ssize_t = slots - 1
+    m: cython.Py_ssize_t = link.shape[1]
     if temp_k is not None:
         # What stays expands isentropically: T' = T (kept/n)^(GAMMA-1), node[N_KEPT_RATIO] raised
         # by step_gas; each mole out carries its share of the energy its compartment lost.
@@ -209,7 +292,7 @@ def finish(k: np.ndarray, link: np.ndarray, ud: np.ndarray, node: np.ndarray, su
                 temp_k[i] = (node[N_KEPT_RATIO, i] + sums[S_HEAT_IN, i]) / total
     moved[:] = 0.0
     for j in range(m):  # np.bincount's order: the into-rows for every opening, then the from-rows
-        signed = math.copysign(link[L_X, j], link[L_GAP, j])  # moles a -> b
+        signed = copysign(link[L_X, j], link[L_GAP, j])  # moles a -> b
         link[L_X, j] = signed
         o2 = signed * link[L_F_UP, j]
         into = b[j] if b[j] >= 0 else a[j] + nc  # bins: nc compartments, then nc vents

@@ -9,7 +9,8 @@ fast the inspired O2 fell (a memory each body keeps); brain injury accumulates
 while unconscious and deeply desaturated, the heart's arrest dose while deeply
 desaturated awake or not; death comes when the worse of those two and the
 exposure dose below the Armstrong limit (continuous in pressure) together
-reach one. numpy, and the step compiled by numba (game.sim.compiled); deterministic.
+reach one. numpy, and the step's loops compiled by Cython (game.sim.body_kernels);
+deterministic.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from game.sim.compiled import compiled
+from game.sim import body_kernels
+from game.sim.body_kernels import CONSCIOUS, DEAD, IMPAIRED, UNCONSCIOUS
+from game.sim.compiled import fast
 from game.sim.constants import AIR_O2_FRACTION, MMHG_PER_BAR, SEA_LEVEL_BAR, WATER_VAPOUR_MMHG
 from game.sim.state import synced
 
-CONSCIOUS, IMPAIRED, UNCONSCIOUS, DEAD = 0, 1, 2, 3
 STATE_NAMES = ("conscious", "impaired", "unconscious", "dead")
 # Bodies change over tens of seconds, so the world steps them every fifth tick
 # with a 0.5 s step; the model integrates exactly, so the result is the same.
@@ -305,132 +307,26 @@ def advance(bodies: Bodies, breath: Breath, k: int, dt: float) -> np.ndarray:
     """`step_bodies` for step k of a `Breath` worked out ahead (of dt seconds):
     everyone's state-changed indices, as there."""
     bodies._fill_memory(breath.pressure_bar[k])
-    return _advance(bodies.spo2, bodies.dose, bodies.injury_dose_s, bodies.vacuum_s, bodies.state, bodies.injury,
-                    bodies.p_recent_bar, bodies.rapid, bodies.arrest_dose_s, bodies.knocked_out,
-                    breath.pressure_bar, breath.pao2, breath.keep_rise, breath.keep_fall, breath.dose_rate,
-                    breath.rapid_extra, breath.dosing, breath.exposure, bool(breath.exposed[k]), k, dt)
+    return kernels.advance(_K, _TABLES, bodies.spo2, bodies.dose, bodies.injury_dose_s, bodies.vacuum_s, bodies.state,
+                           bodies.injury, bodies.p_recent_bar, bodies.rapid, bodies.arrest_dose_s, bodies.knocked_out,
+                           breath.pressure_bar, breath.pao2, breath.keep_rise, breath.keep_fall, breath.dose_rate,
+                           breath.rapid_extra, breath.dosing, breath.exposure, bool(breath.exposed[k]), k, dt)
 
 
-@compiled()
-def _interp_one(x: float, xp: np.ndarray, fp: np.ndarray) -> float:
-    """np.interp of one number, bit for bit: its search, its end values, its slope and formula."""
-    if x != x:
-        return x
-    lo, hi = 0, xp.shape[0]  # bisect_right
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if x < xp[mid]:
-            hi = mid
-        else:
-            lo = mid + 1
-    j = lo - 1
-    if j < 0:
-        return fp[0]
-    if j >= xp.shape[0] - 1:
-        return fp[xp.shape[0] - 1]
-    if xp[j] == x:
-        return fp[j]
-    slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
-    y = slope * (x - xp[j]) + fp[j]
-    if y != y:
-        y = slope * (x - xp[j + 1]) + fp[j + 1]
-        if y != y and fp[j] == fp[j + 1]:
-            y = fp[j]
-    return y
-
-
-@compiled()
-def _advance(spo2_now, dose_now, injury_dose_s, vacuum_s, state_now, injury, p_recent_bar, rapid_now, arrest_dose_s,
-             knocked_out, pressure_bar, pao2, keep_rise, keep_fall, std_rate, rapid_extra, dosing, exposure,
-             exposed, k, dt):
-    """`advance` on the Bodies' and the Breath's arrays, in place: what numpy did person by
-    person across everybody (its flags, any one unconscious, arresting or exposed, decide
-    for all), in one compiled pass. The dead are frozen: their rows are never written."""
-    n = spo2_now.shape[0]
-    spo2 = np.empty(n)
-    dose = np.empty(n)
-    rapid = np.empty(n)
-    state = np.empty(n, np.int8)
-    arrest_rate = np.empty(n)
-    recent_keep = math.exp(-dt / RECENT_TAU_S)
-    healing = math.exp(-dt / TAU_DOSE_RECOVERY_S)
-    any_out = any_arrest = False
-    for i in range(n):
-        old_spo2 = spo2_now[i]
-        p = pressure_bar[k, i]
-        a = pao2[k, i]
-        po2 = _interp_one(old_spo2, _CURVE_SPO2, _CURVE_PO2)
-        keep = keep_rise[k, i] if a > po2 else keep_fall[k, i]
-        new_spo2 = _interp_one(a + (po2 - a) * keep, _CURVE_PO2, _CURVE_SPO2)
-        # how fast the pressure fell: a gap below the recent pressure marks a rapid decompression
-        gap = (p_recent_bar[i] - p) / RAPID_GAP_BAR  # np.maximum and np.minimum: NaN goes through
-        gap = gap if gap >= 0.0 or gap != gap else 0.0
-        gap = gap if gap <= 1.0 or gap != gap else 1.0
-        r = rapid_now[i]
-        r = r if r >= gap or r != r else gap
-        if dosing[k, i]:
-            rate = std_rate[k, i] + r * rapid_extra[k, i]
-            d = dose_now[i] + rate * dt
-        else:
-            d = dose_now[i] * healing
-            r = r * healing  # forgotten once the O2 is back
-        # Hysteresis: impairment starts at either threshold and clears only when dose and
-        # saturation are both back past the milder pair; the unconscious wake impaired.
-        impairing = 1 if d >= IMPAIRED_DOSE or new_spo2 < IMPAIRED_SPO2 else 0
-        lingering = 1 if d >= CLEAR_DOSE or new_spo2 < CLEAR_SPO2 else 0
-        entering = impairing + (1 if d >= LOC_DOSE else 0)
-        st = max(entering, min(int(state_now[i]), impairing + lingering))
-        if knocked_out[i] and st < UNCONSCIOUS:
-            st = UNCONSCIOUS
-        spo2[i] = new_spo2
-        dose[i] = d
-        rapid[i] = r
-        state[i] = st
-        any_out = any_out or state_now[i] == UNCONSCIOUS
-        ar = _interp_one(old_spo2 + new_spo2, _ARREST_2SPO2, _INJURY_RATE)
-        arrest_rate[i] = ar
-        any_arrest = any_arrest or (state_now[i] != DEAD and ar > 0.0)
-    if any_out:  # only the unconscious accumulate injury (mean SpO2 over the step)
-        for i in range(n):
-            if state_now[i] == UNCONSCIOUS:
-                injury_dose_s[i] = injury_dose_s[i] + _interp_one(spo2_now[i] + spo2[i], _INJURY_2SPO2,
-                                                                  _INJURY_RATE) * dt
-            grade = 0  # searchsorted, side="right"
-            while grade < INJURY_GRADE_S.shape[0] and not injury_dose_s[i] < INJURY_GRADE_S[grade]:
-                grade += 1
-            if grade > injury[i]:
-                injury[i] = grade
-    if any_arrest:  # the heart, awake or not (mean SpO2 over the step)
-        for i in range(n):
-            if state_now[i] != DEAD and arrest_rate[i] > 0.0:
-                arrest_dose_s[i] = arrest_dose_s[i] + arrest_rate[i] * dt
-    if exposed:
-        for i in range(n):
-            if state_now[i] != DEAD:
-                vacuum_s[i] = vacuum_s[i] + exposure[k, i] * dt
-    if any_out or exposed or any_arrest:
-        for i in range(n):
-            h = injury_dose_s[i]
-            h = h if h >= arrest_dose_s[i] or h != h else arrest_dose_s[i]
-            if h / DEATH_INJURY_S + vacuum_s[i] / VACUUM_DEATH_S >= 1.0:
-                state[i] = DEAD
-    changed = np.empty(n, np.intp)
-    count = 0
-    for i in range(n):
-        if state_now[i] == DEAD:
-            continue  # the dead are frozen
-        if state[i] == DEAD:
-            spo2[i] = 0.0  # no circulation after death
-        if state[i] != state_now[i]:
-            changed[count] = i
-            count += 1
-        spo2_now[i] = spo2[i]
-        dose_now[i] = dose[i]
-        state_now[i] = state[i]
-        rapid_now[i] = rapid[i]
-        p = pressure_bar[k, i]
-        p_recent_bar[i] = p + (p_recent_bar[i] - p) * recent_keep
-    return changed[:count]
+# The body step's constants and curves, passed to its compiled loops (body_kernels).
+_K = np.empty(10)
+_K[body_kernels.K_RECENT_TAU_S] = RECENT_TAU_S
+_K[body_kernels.K_TAU_DOSE_RECOVERY_S] = TAU_DOSE_RECOVERY_S
+_K[body_kernels.K_RAPID_GAP_BAR] = RAPID_GAP_BAR
+_K[body_kernels.K_IMPAIRED_DOSE] = IMPAIRED_DOSE
+_K[body_kernels.K_IMPAIRED_SPO2] = IMPAIRED_SPO2
+_K[body_kernels.K_CLEAR_DOSE] = CLEAR_DOSE
+_K[body_kernels.K_CLEAR_SPO2] = CLEAR_SPO2
+_K[body_kernels.K_LOC_DOSE] = LOC_DOSE
+_K[body_kernels.K_DEATH_INJURY_S] = DEATH_INJURY_S
+_K[body_kernels.K_VACUUM_DEATH_S] = VACUUM_DEATH_S
+_TABLES = (_CURVE_SPO2, _CURVE_PO2, _ARREST_2SPO2, _INJURY_2SPO2, _INJURY_RATE, INJURY_GRADE_S)
+kernels = fast(body_kernels)  # compiled, or the plain module where nothing compiles
 
 
 _INJURY_GRADE_LIST = INJURY_GRADE_S.tolist()
@@ -459,8 +355,8 @@ def trajectory(bodies: Bodies, i: int, breath: Breath, j: int, dts: list[float],
     k = k0
     for p, pao2, keep_rise, keep_fall, std_rate, extra, exposure, exposed, dosing in zip(*cols, exposed_all, dosing_all):
         dt = dts[k]
-        po2 = _interp_one(spo2, _CURVE_SPO2, _CURVE_PO2)
-        new_spo2 = _interp_one(pao2 + (po2 - pao2) * (keep_rise if pao2 > po2 else keep_fall), _CURVE_PO2, _CURVE_SPO2)
+        po2 = kernels.interp_one(spo2, _CURVE_SPO2, _CURVE_PO2)
+        new_spo2 = kernels.interp_one(pao2 + (po2 - pao2) * (keep_rise if pao2 > po2 else keep_fall), _CURVE_PO2, _CURVE_SPO2)
         gap = (recent - p) / RAPID_GAP_BAR  # np.maximum and np.minimum below: NaN goes through
         gap = gap if gap >= 0.0 or gap != gap else 0.0
         gap = gap if gap <= 1.0 or gap != gap else 1.0
@@ -479,9 +375,9 @@ def trajectory(bodies: Bodies, i: int, breath: Breath, j: int, dts: list[float],
             new_state = UNCONSCIOUS
         was_out = state == UNCONSCIOUS
         if was_out:
-            injury_s = injury_s + _interp_one(spo2 + new_spo2, _INJURY_2SPO2, _INJURY_RATE) * dt
+            injury_s = injury_s + kernels.interp_one(spo2 + new_spo2, _INJURY_2SPO2, _INJURY_RATE) * dt
             injury = max(injury, bisect_right(_INJURY_GRADE_LIST, injury_s))
-        arrest_rate = _interp_one(spo2 + new_spo2, _ARREST_2SPO2, _INJURY_RATE)
+        arrest_rate = kernels.interp_one(spo2 + new_spo2, _ARREST_2SPO2, _INJURY_RATE)
         if arrest_rate > 0.0:
             arrest = arrest + arrest_rate * dt
         if exposed:
@@ -576,11 +472,3 @@ def speed_factor(state: np.ndarray) -> np.ndarray:
     """Movement/work multiplier: the impaired are slower and clumsier, the unconscious and dead do nothing."""
     return _SPEED[np.asarray(state, dtype=np.intp)]
 
-
-def _load_compiled() -> None:
-    """Load the compiled body step at import rather than at the world's first body step
-    (see gas._load_compiled)."""
-    step_bodies(Bodies.new(2), np.array([1.0, 0.3]), np.full(2, AIR_O2_FRACTION), np.zeros(2, np.int8), 0.5)
-
-
-_load_compiled()
