@@ -1,10 +1,12 @@
-"""A route turned into actions (game.sim.planner.actions_for_path): walking
+"""Routes turned into actions (game.sim.planner.actions_for_path): walking
 stretches split where the way needs something done, and a crawl where it goes
-through a hole."""
+through a hole; and the grid a failed plan is explained along, kept while nothing changes."""
 
 from __future__ import annotations
 
-from game.sim.planner import Profile, actions_for_path
+import numpy as np
+
+from game.sim.planner import Profile, _full_kit_grid, actions_for_path
 from tests.test_crew_actions import crew_world
 
 # One corridor: a hole two cells long cut through a partition, a closed door,
@@ -52,3 +54,38 @@ def test_a_clear_route_is_one_walk():
     p = w.person_by_name("Ana Petrova")
     path = [(x, 1) for x in range(7, 13)]
     assert _said(actions_for_path(w, p, path, Profile())) == [("walk", [7, 8, 9, 10, 11, 12])]
+
+
+# Two rooms, a door between them; light debris seen lying in the east room.
+TWO_ROOMS = """
+HHHHHHHHHHH
+H.a.+.....H
+H...#.....H
+HHHHHHHHHHH
+"""
+
+
+def test_the_grid_why_no_way_keeps_follows_the_doors_and_the_debris_seen():
+    w = crew_world(TWO_ROOMS, {"a": ("Ana Petrova", "technician", ())}, doors={(4, 1): "closed"})
+    speed = w.person_by_name("Ana Petrova").base_speed_m_s()
+    statics = w.crew.caches.statics
+
+    def afresh():
+        kept = statics.pop("full kit")
+        try:
+            return _full_kit_grid(w, speed)
+        finally:
+            statics["full kit"] = kept
+
+    shut = _full_kit_grid(w, speed)
+    assert _full_kit_grid(w, speed) is shut  # kept while nothing changed
+    w.set_door_state(w.doors[w.door_at[(4, 1)]], "open")
+    opened = _full_kit_grid(w, speed)
+    assert np.array_equal(opened, afresh())
+    assert opened[1, 4] < shut[1, 4]  # an open door is walked through, a shut one opened first
+    slow = w.crew.seen.slow.copy()
+    slow[1, 7] = 1.2  # a little debris: too little to mark routes for re-costing, not too little to cost
+    w.crew.seen.slow = slow
+    waded = _full_kit_grid(w, speed)
+    assert np.array_equal(waded, afresh())
+    assert waded[1, 7] > opened[1, 7]
