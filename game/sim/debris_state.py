@@ -257,7 +257,7 @@ def _tables(st: PhysicsState) -> _Scratch:
         sc.alive = np.array([p.body is not None for p in pieces], dtype=bool)
     else:
         sc.alive = np.concatenate([sc.alive, np.array([p.body is not None for p in new], dtype=bool)])
-    known = sc.nd if new is not None else 0  # pieces whose lookups stand
+    kept_n = sc.nd if new is not None else 0  # pieces whose lookups stand
     sc.nd, sc.npp = nd, npp
     sc.live_idx = np.flatnonzero(sc.alive)
     const = _piece_constants(sc, pieces)
@@ -298,9 +298,9 @@ def _tables(st: PhysicsState) -> _Scratch:
     sc.order = _EMPTY
     sc.order_ids = b""
     sc.order_fresh = False
-    if not known:
+    if not kept_n:
         sc.slot_of = {}  # body id -> piece slot, of the live pieces
-    added = live[live >= known]
+    added = live[live >= kept_n]
     sc.slot_of.update(zip(sc.piece_bid[added].tolist(), added.tolist()))
     sc.awake = _EMPTY
     if len(sc.px) != npp:
