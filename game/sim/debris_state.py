@@ -135,6 +135,8 @@ class _Scratch:
     def __init__(self) -> None:
         self.version = -1
         self.n_people = -1
+        self.nd = 0  # pieces, and bodies in the space, when the tables were made
+        self.n_bodies = 0
         self.fresh = False  # `state` and `asleep` are exact for every piece
         self.maybe_awake = True  # some piece may be awake: read before stepping
         self.tracked_ids: set[int] = set()
@@ -159,6 +161,7 @@ class _Scratch:
         self.view_fixed: tuple | None = None  # (version, ids, kinds, sizes, heavy) of the live pieces, see debris_view
         self.occ_samples: tuple | None = None  # (footprint version, samples' cells, on the grid, poses) of `occ`
         self.foot_version = -1
+        self.foot_n = self.foot_bodies = 0  # pieces and bodies in the space when the samples were made
         self.shape_index: dict[int, int] = {}
         self.shape_index_version = -1
         self.samples_by_id: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -242,13 +245,20 @@ _PLUG_QUERY = pymunk.ShapeFilter(mask=CAT_DEBRIS)  # what may lie over a hole: a
 
 
 def _tables(st: PhysicsState) -> _Scratch:
-    """Per-piece constants, id lookup and raw pointers, rebuilt when pieces change."""
+    """Per-piece constants, id lookup and raw pointers, rebuilt when pieces
+    change; when pieces were only added (a fall), the per-piece Python work
+    is done for the new ones alone."""
     sc = st.scratch
     if sc.version == st.version and sc.n_people == len(st.people):
         return sc
     pieces, nd, npp = st.pieces, len(st.pieces), len(st.people)
+    new = _added_only(st, sc.nd, sc.n_bodies) if sc.version >= 0 and sc.n_people == npp else None
+    if new is None:
+        sc.alive = np.array([p.body is not None for p in pieces], dtype=bool)
+    else:
+        sc.alive = np.concatenate([sc.alive, np.array([p.body is not None for p in new], dtype=bool)])
+    kept_n = sc.nd if new is not None else 0  # pieces whose lookups stand
     sc.nd, sc.npp = nd, npp
-    sc.alive = np.array([p.body is not None for p in pieces], dtype=bool)
     sc.live_idx = np.flatnonzero(sc.alive)
     const = _piece_constants(sc, pieces)
     sc.length, sc.width, sc.mass = const[:, 0], const[:, 1], const[:, 2]
@@ -288,7 +298,10 @@ def _tables(st: PhysicsState) -> _Scratch:
     sc.order = _EMPTY
     sc.order_ids = b""
     sc.order_fresh = False
-    sc.slot_of = dict(zip(sc.piece_bid[live].tolist(), live.tolist()))  # body id -> piece slot
+    if not kept_n:
+        sc.slot_of = {}  # body id -> piece slot, of the live pieces
+    added = live[live >= kept_n]
+    sc.slot_of.update(zip(sc.piece_bid[added].tolist(), added.tolist()))
     sc.awake = _EMPTY
     if len(sc.px) != npp:
         known = min(len(sc.px), npp)
@@ -297,6 +310,7 @@ def _tables(st: PhysicsState) -> _Scratch:
         sc.py = sc.py[:known] + [nan] * (npp - known)
     sc.tracked_ids = {j for j, t in enumerate(st.tracked) if t}
     sc.version, sc.n_people = st.version, npp
+    sc.n_bodies = len(st.space.bodies)
     sc.fresh = False
     sc.maybe_awake = True
     sc.occ_key = sc.by_holes_key = None
@@ -325,13 +339,30 @@ def _piece_constants(sc: _Scratch, pieces: list[Piece]) -> np.ndarray:
     return sc.piece_const[: len(pieces)]
 
 
+def _added_only(st: PhysicsState, n_pieces: int, n_bodies: int) -> list[Piece] | None:
+    """The pieces added since the list held `n_pieces` and the space `n_bodies`
+    bodies, if nothing else changed since (None if a piece went, or a body
+    came or went other than theirs: then work from every piece again).
+
+    A piece that goes takes its body out of the space, so the space holds
+    fewer bodies than before plus those of the pieces added, and a body
+    added for anything else holds more: only adding pieces keeps the sum."""
+    new = st.pieces[n_pieces:]
+    if n_pieces > len(st.pieces) or len(st.space.bodies) != n_bodies + sum(p.body is not None for p in new):
+        return None
+    return new
+
+
 def _footprints(st: PhysicsState, sc: _Scratch) -> None:
-    """Area samples of every live piece, for occupancy; built on first need."""
+    """Area samples of every live piece, for occupancy; built on first need,
+    and for pieces added since (a fall) only theirs are added."""
     if sc.foot_version == st.version:
         return
+    new = _added_only(st, sc.foot_n, sc.foot_bodies) if sc.foot_version >= 0 else None
+    pieces = st.pieces if new is None else new
     locs, slots, weights = [], [], []
     cache = sc.samples_by_id
-    for p in st.pieces:
+    for p in pieces:
         if p.body is None:
             continue
         if p.id not in cache:  # a piece's size never changes: sample it once
@@ -342,11 +373,16 @@ def _footprints(st: PhysicsState, sc: _Scratch) -> None:
         locs.append(local)
         slots.append(slot)
         weights.append(weight)
+    if new is not None:  # after the samples of the pieces already there, as a pass over them all puts them
+        locs.insert(0, sc.samp_local)
+        slots.insert(0, sc.samp_slot)
+        weights.insert(0, sc.samp_slow)
     sc.samp_local = np.concatenate(locs) if locs else np.zeros((0, 2))
     sc.samp_slot = np.concatenate(slots) if slots else _EMPTY
     sc.samp_slow = np.concatenate(weights) if weights else np.zeros(0)
     sc.samp_heavy = sc.heavy[sc.samp_slot]
     sc.foot_version = st.version
+    sc.foot_n, sc.foot_bodies = len(st.pieces), len(st.space.bodies)
 
 
 def _batch_get(st: PhysicsState, sc: _Scratch) -> np.ndarray:

@@ -313,7 +313,13 @@ def step_physics(world: "World", dt: float) -> None:
     n_set = _drive_awake(world, st, sc, awake, dt) if awake.size else 0
     if world.tick >= sc.next_wake_tick:
         n_set += _wake_sleepers(world, st, sc, dt)
-    moving = np.union1d(awake, sc.written) if sc.written else awake  # (written: pushed just now)
+    if sc.written:  # pushed just now: moving too (sorted, once each, as np.union1d gives, without its sort)
+        is_moving = np.zeros(sc.nd, dtype=bool)
+        is_moving[awake] = True
+        is_moving[sc.written] = True
+        moving = np.flatnonzero(is_moving)
+    else:
+        moving = awake
     _drive_people(world, st, sc, moving[sc.heavy[moving]], dt)
     if awake.size or n_set:
         n = _SUBSTEPS.get(dt) or _SUBSTEPS.setdefault(dt, substeps(dt))

@@ -271,12 +271,7 @@ def who_has(world: "World", p: "Person", item: str) -> str:
 def why_no_way(world: "World", p: "Person", goals: list[tuple[int, int]], what: str) -> Failed:
     """Why `p` cannot get to `goals`: the first thing on the way a fully kitted
     crew would get through that `p` cannot, and what would unblock it."""
-    full = Profile(speed_m_s=p.base_speed_m_s(), lance=True, crowbar=True, suited=True)
-    grid = cost_grid(world.grid.tiles, world.doors, full, world.crew.seen.blocked, world.crew.seen.slow)
-    sealed = [d for d in world.doors if d.state == "sealed" and world.grid.tiles[d.y, d.x] != T_CUT]
-    for d in sealed:
-        grid[d.y, d.x] = max(1, int(full.walk_cs()))
-    path = find_path_to_any(grid, p.cell, goals)
+    path = find_path_to_any(_full_kit_grid(world, p.base_speed_m_s()), p.cell, goals)
     where = f"no way to {what}" if what else "no way there"
     if not path:
         return Failed(f"{where}: nothing gets through, whatever the kit")
@@ -307,6 +302,31 @@ def why_no_way(world: "World", p: "Person", goals: list[tuple[int, int]], what: 
         if blocker:
             return Failed(f"{where}: {blocker}; {unblock}", blocker, unblock)
     return Failed(where)
+
+
+def _full_kit_grid(world: "World", speed_m_s: float) -> np.ndarray:
+    """The cost grid of a fully kitted, suited crew at this pace, sealed doors
+    costed as walked through: what `why_no_way` looks along.
+
+    Kept (read-only, by pace) until a way opens or shuts (doors, cuts and
+    beams bump `nav_version`) or the light debris seen is another array (the
+    very one it was made with, not only a big change as `slow_version`
+    marks): the same grid as one made afresh. Kept apart from the planner's
+    grids so as not to change when those are cleared."""
+    cs = world.crew
+    got = cs.caches.statics.get("full kit")
+    if got is None or got[0] != cs.nav_version or got[1] is not cs.seen.slow:
+        got = cs.caches.statics["full kit"] = (cs.nav_version, cs.seen.slow, {})
+    grid = got[2].get(speed_m_s)
+    if grid is None:
+        full = Profile(speed_m_s=speed_m_s, lance=True, crowbar=True, suited=True)
+        grid = cost_grid(world.grid.tiles, world.doors, full, cs.seen.blocked, cs.seen.slow)
+        sealed = [d for d in world.doors if d.state == "sealed" and world.grid.tiles[d.y, d.x] != T_CUT]
+        for d in sealed:
+            grid[d.y, d.x] = max(1, int(full.walk_cs()))
+        grid.flags.writeable = False  # shared: the route search keeps its graph while the grid is this array
+        got[2][speed_m_s] = grid
+    return grid
 
 
 def walkable_neighbours(world: "World", cell: tuple[int, int]) -> list[tuple[int, int]]:

@@ -82,11 +82,13 @@ def build(labels: np.ndarray, tiles: np.ndarray, openings: Openings, ceiling_m: 
           links: list[tuple], source: np.ndarray, memo: dict | None = None) -> WindField:
     """Solve the potential flow of every opening over the rooms on its two sides.
 
-    `memo` keeps each room's patterns between builds, by the room's cells and
-    its openings' faces: a door that opens or shuts changes the rooms on its
-    two sides, and every other room's solve is the one already made (on a
-    station of many modules that is most of them). It ends holding this
-    topology's rooms only."""
+    `memo` keeps each room's patterns between builds, by the room's shape and
+    its openings' faces, both relative to the room's corner: a door that opens
+    or shuts changes the rooms on its two sides, and every other room's solve
+    is the one already made (on a station of many modules that is most of
+    them); and a room like one solved already, anywhere on the grid (the same
+    cabin in every module), is solved once. It ends holding this topology's
+    rooms only."""
     h, w = labels.shape
     vol = volume_cells(tiles)
     vol_labels = np.where(vol, labels, 0)
@@ -119,10 +121,13 @@ def build(labels: np.ndarray, tiles: np.ndarray, openings: Openings, ceiling_m: 
     used: dict = {}
     for comp in sorted(per_comp):
         cells = order[starts[comp + 1]:starts[comp + 2]]
-        key = (w, h, cells.tobytes(), tuple((sign, tuple(faces)) for _, sign, faces in per_comp[comp]))
-        got = memo.get(key) if memo is not None else None
+        local, lw, lh, sinks = _local_room(cells, w, per_comp[comp])
+        key = (lw, lh, local.tobytes(), tuple((sign, tuple(faces)) for _, sign, faces in sinks))
+        got = used.get(key)
+        if got is None and memo is not None:
+            got = memo.get(key)
         if got is None:  # the room's patterns, as (row, column, value) of their non-zero entries
-            fx, fy = _patterns(cells, w, h, per_comp[comp])
+            fx, fy = _patterns(local, lw, lh, sinks)
             r, c = np.nonzero(fx != 0.0)
             r2, c2 = np.nonzero(fy != 0.0)
             got = (r, c, fx[r, c], r2, c2, fy[r2, c2])
@@ -155,6 +160,21 @@ def build(labels: np.ndarray, tiles: np.ndarray, openings: Openings, ceiling_m: 
     return WindField(cells_arr, comp_arr, pxy, float(ceiling_m), lk[:, 0], lk[:, 1],
                      lk[:, 2].astype(float), lk[:, 3].astype(float), hk[:, 0].astype(np.int64),
                      hk[:, 1].astype(np.int64), hk[:, 2], hk[:, 3], hk[:, 4])
+
+
+def _local_room(cells: np.ndarray, w: int, sinks: list[tuple[int, float, list]]) -> tuple[np.ndarray, int, int, list]:
+    """The room moved to its own grid, its bounding box: (cells, width, height, sinks with their faces moved).
+
+    The patterns depend only on which cells neighbour which and where the
+    faces are, and both survive the move: the cells keep their order (row by
+    row in either grid) and their neighbours (a room's cells lie inside its
+    box), so the solve is the same, number for number, wherever the room is."""
+    xs, ys = cells % w, cells // w
+    x0, y0 = int(xs.min()), int(ys.min())
+    lw, lh = int(xs.max()) - x0 + 1, int(ys.max()) - y0 + 1
+    local = (ys - y0) * lw + (xs - x0)
+    moved = [(k, sign, [(cx - x0, cy - y0, dx, dy) for cx, cy, dx, dy in faces]) for k, sign, faces in sinks]
+    return local, lw, lh, moved
 
 
 def _patterns(cells: np.ndarray, w: int, h: int, sinks: list[tuple[int, float, list]]) -> tuple[np.ndarray, np.ndarray]:

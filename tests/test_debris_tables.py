@@ -1,0 +1,69 @@
+"""The debris tables kept from tick to tick (game.sim.debris_state: the
+per-piece lookups and the area samples occupancy reads) are extended in place
+when pieces are only added, as a fall adds them; a piece cut up or cleared
+away makes them start again. Either way they must be what tables made from
+nothing give."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.sim import debris
+from game.sim.debris_state import _footprints, _Scratch, _tables
+from game.sim.world import step
+from tests.builders import ascii_world
+
+ROOM = """
+HHHHHHHHHHHHHH
+H............H
+H............H
+H............H
+H............H
+H............H
+HHHHHHHHHHHHHH
+"""
+_KEPT = ("alive", "live_idx", "sorted_ids", "sorted_slot", "heavy", "samp_local", "samp_slot", "samp_slow", "samp_heavy")
+
+
+def _as_made_afresh(w) -> None:
+    """The kept tables equal those a scratch made from nothing gives (the kept one is put back)."""
+    st = w.physics
+    kept = st.scratch
+    _tables(st)
+    _footprints(st, kept)
+    st.scratch = fresh = _Scratch()
+    try:
+        _tables(st)
+        _footprints(st, fresh)
+    finally:
+        st.scratch = kept
+    for name in _KEPT:
+        assert np.array_equal(getattr(kept, name), getattr(fresh, name)), name
+    assert kept.slot_of == fresh.slot_of
+    assert kept.ptr == fresh.ptr
+
+
+def _settle(w, ticks: int = 3) -> None:
+    for _ in range(ticks):
+        step(w)
+
+
+def test_tables_grown_by_falls_and_cut_by_a_beam_cut_are_the_tables_made_afresh():
+    w = ascii_world(ROOM)
+    debris.spawn_debris(w, {"debris": "support_beam", "at": [6, 3], "angle_deg": 0.0})
+    debris.spawn_debris(w, {"debris": "personal_effects", "count": 6, "region": [1, 1, 12, 2]})
+    _settle(w)
+    _as_made_afresh(w)
+    n0 = len(w.physics.pieces)
+    debris.spawn_debris(w, {"debris": "insulation", "count": 4, "region": [1, 4, 12, 5]})  # added: kept tables grow
+    _settle(w)
+    assert len(w.physics.pieces) == n0 + 4
+    _as_made_afresh(w)
+    beam = next(p.id for p in w.physics.pieces if p.kind == "support_beam")
+    assert debris.cut_beam(w, beam)  # the beam goes, its two ends come: start again
+    _settle(w)
+    assert w.physics.pieces[beam].body is None
+    _as_made_afresh(w)
+    debris.spawn_debris(w, {"debris": "personal_effects", "count": 3, "region": [1, 1, 12, 5]})
+    _settle(w)
+    _as_made_afresh(w)

@@ -1,0 +1,67 @@
+"""The wind's patterns are solved once per room shape and openings (game.sim.wind.build):
+a room like one already solved, elsewhere on the grid, reuses its solve. What
+each room gets must be what solving it where it lies gives."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.sim import wind
+from game.sim.compartments import volume_cells
+from tests.builders import ascii_world
+
+# Two rows of four cabins of the same shape (4 x 2), the rows alike: each
+# cabin of the top row has a twin below it, with its doors in the same places;
+# along a row the cabins' doors sit on different rows of their walls, so
+# cabins of the same shape have different openings.
+TWIN_ROWS = """
+HHHHHHHHHHHHHHHHHHHHH
+H....+....#....+....H
+H....#....+....#....H
+HHHHHHHHHHHHHHHHHHHHH
+H....+....#....+....H
+H....#....+....#....H
+HHHHHHHHHHHHHHHHHHHHH
+"""
+DOORS = {(5, 1): "closed", (10, 2): "closed", (15, 1): "closed", (5, 4): "closed", (10, 5): "closed", (15, 4): "closed"}
+
+
+def _solved_where_they_lie(w) -> tuple[np.ndarray, np.ndarray]:
+    """(+x, +y) patterns per flat cell and opening, each room solved on the whole grid, nothing shared."""
+    labels, tiles = w.compartments.labels, w.grid.tiles
+    o = w.atmos.openings
+    height, width = labels.shape
+    vol = volume_cells(tiles)
+    at = {int(k): (d.x, d.y) for d, k in zip(w.doors, w.atmos.door_opening) if k >= 0}
+    per_comp: dict[int, list] = {}
+    for k in range(o.a.size):
+        x, y = at[k]
+        for comp, sign in ((int(o.a[k]), 1.0), (int(o.b[k]), -1.0)):
+            faces = wind._faces(labels, vol, x, y, comp) if comp >= 0 else []
+            if faces:
+                per_comp.setdefault(comp, []).append((k, sign, faces))
+    fx_all = np.zeros((height * width, o.a.size))
+    fy_all = np.zeros_like(fx_all)
+    flat_labels = np.where(vol, labels, 0).ravel()
+    for comp, sinks in per_comp.items():
+        cells = np.flatnonzero(flat_labels == comp + 1)
+        fx, fy = wind._patterns(cells, width, height, sinks)
+        for col, (k, _, _) in enumerate(sinks):
+            fx_all[cells, k] = fx[:, col]
+            fy_all[cells, k] = fy[:, col]
+    return fx_all, fy_all
+
+
+def test_rooms_alike_share_one_solve_and_each_room_gets_its_own_wind():
+    w = ascii_world(TWIN_ROWS, doors=DOORS)
+    field = w.atmos.wind_field
+    fx, fy = _solved_where_they_lie(w)
+    got_x, got_y = np.zeros_like(fx), np.zeros_like(fy)
+    got_x[field.cells] = field.px.toarray()
+    got_y[field.cells] = field.py.toarray()
+    # number for number: the solve moved to the room's corner is the same solve
+    assert np.array_equal(got_x, fx) and np.array_equal(got_y, fy)
+    assert np.abs(fx).max() > 0  # (the doors do carry wind patterns)
+    # eight cabins, four ways of being placed: the twins below reuse the solves above
+    assert w.compartments.count == 8
+    assert len(w.atmos.wind_memo) == 4
