@@ -47,11 +47,12 @@ def test_the_wind_slows_a_walk_into_it_and_hurries_one_with_it():
     run_until(w, 0.2)  # the door has opened: the jet blows east through it
     p.x, p.y = DOOR[0] + 0.5, DOOR[1] + 0.5
     assert w.atmos.wind_x[DOOR[1], DOOR[0]] > movement.WIND_FELT_M_S
-    assert movement.wind_pace(w, p, -1.0, 0.0) == movement.HAUL_PACE  # into a jet that beats the footing
-    assert movement.wind_pace(w, p, 1.0, 0.0) == movement.HURRY_MAX
+    felt = movement.felt_now(w)
+    assert movement.wind_pace(w, p.x, p.y, -1.0, 0.0, *felt) == movement.HAUL_PACE  # into a jet that beats the footing
+    assert movement.wind_pace(w, p.x, p.y, 1.0, 0.0, *felt) == movement.HURRY_MAX
     still, q = person_in_the_doorway(1.0)
     run_until(still, 0.2)
-    assert movement.wind_pace(still, q, -1.0, 0.0) == 1.0
+    assert movement.wind_pace(still, q.x, q.y, -1.0, 0.0, *movement.felt_now(still)) == 1.0
 
 
 def test_a_walker_feels_the_wind_in_exactly_the_cells_where_it_reaches_the_felt_speed():

@@ -138,40 +138,48 @@ def felt_cells(world: "World") -> tuple[frozenset[int], int] | None:
     return got
 
 
-def wind_pace(world: "World", p: "Person", dx: float, dy: float) -> float:
-    """How the wind changes a walk along (dx, dy) (unit): 1 in still air, falling as the
-    drag against the walker nears their grip (HAUL_PACE beyond), up to HURRY_MAX with it."""
+def felt_now(world: "World") -> tuple[frozenset[int] | None, int]:
+    """`felt_cells` as a step reads it: (the flat cells where the wind is felt, None where
+    it is felt nowhere (the step never looks), the grid's width)."""
     felt = felt_cells(world)
-    if felt is None:
-        return 1.0
-    x, y = int(p.x), int(p.y)  # p.cell, without the call
-    if y * felt[1] + x not in felt[0]:
-        return 1.0
-    return _pace_in_wind(world, x, y, dx, dy)
+    return felt if felt is not None and felt[0] else (None, 0)
 
 
-def _pace_in_wind(world: "World", x: int, y: int, dx: float, dy: float) -> float:
-    """`wind_pace` in a cell where the wind is felt."""
-    ux, uy = wind_here(world, x, y)
-    fx, fy = drag_n(air_density_at(world, x, y), ux, uy)
+def wind_pace(world: "World", x: float, y: float, dx: float, dy: float, gale: frozenset[int] | None,
+              width: int) -> float:
+    """How the wind changes a walk from (x, y) along (dx, dy) (unit): 1 in still air (a cell
+    not in `gale`, `felt_now`'s cells), falling as the drag against the walker nears their
+    grip (HAUL_PACE beyond), up to HURRY_MAX with it."""
+    hx, hy = int(x), int(y)  # the walker's cell
+    if gale is None or hy * width + hx not in gale:
+        return 1.0
+    ux, uy = wind_here(world, hx, hy)
+    fx, fy = drag_n(air_density_at(world, hx, hy), ux, uy)
     return min(HURRY_MAX, max(HAUL_PACE, 1.0 + (fx * dx + fy * dy) / GRIP_N))
+
+
+def _leg(world: "World", x: float, y: float, cx: int, cy: int, f: float, budget: float,
+         gale: frozenset[int] | None, width: int) -> tuple[float, float, float, bool]:
+    """From (x, y) toward cell (cx, cy)'s centre with `budget` metres of clear floor, `f` the
+    cell's effort, the wind's pace where it is felt: (x, y, budget left, arrived). A step's
+    arithmetic, in one place: `advance` (an evacuee's cell) and `walk_on` (a walker's route)."""
+    tx, ty = cx + 0.5, cy + 0.5
+    dx, dy = tx - x, ty - y
+    dist = math.hypot(dx, dy)
+    if gale is not None and dist > 0.0:
+        f = f / wind_pace(world, x, y, dx / dist, dy / dist, gale, width)
+    need = dist * f
+    if need <= budget:
+        return tx, ty, budget - need, True
+    step = budget / f
+    return x + dx / dist * step, y + dy / dist * step, 0.0, False
 
 
 def advance(world: "World", p: "Person", cell: tuple[int, int], budget_m: float) -> tuple[bool, float]:
     """Move toward a cell's centre with `budget_m` of clear-floor metres; (arrived, budget left)."""
-    tx, ty = cell[0] + 0.5, cell[1] + 0.5
-    dx, dy = tx - p.x, ty - p.y
-    dist = math.hypot(dx, dy)
-    pace = wind_pace(world, p, dx / dist, dy / dist) if dist > 0.0 else 1.0
-    f = effort(world, cell) / pace
-    need = dist * f
-    if need <= budget_m:
-        p.x, p.y = tx, ty
-        return True, budget_m - need
-    step = budget_m / f
-    p.x += dx / dist * step
-    p.y += dy / dist * step
-    return False, 0.0
+    gale, width = felt_now(world)
+    p.x, p.y, left, arrived = _leg(world, p.x, p.y, cell[0], cell[1], effort(world, cell), budget_m, gale, width)
+    return arrived, left
 
 
 def carry_along(world: "World", p: "Person") -> None:
@@ -248,18 +256,15 @@ def walk_view(world: "World") -> WalkView:
     crew perceives of debris (remade only by `perceive`, before anyone steps) and the
     cells where the wind is felt (None where there are none: the walk never looks)."""
     seen = world.crew.seen
-    felt = felt_cells(world)
-    gale, width = felt if felt is not None and felt[0] else (None, 0)
-    return WalkView(world.grid.tiles, seen.blocked, seen.slow, gale, width)
+    return WalkView(world.grid.tiles, seen.blocked, seen.slow, *felt_now(world))
 
 
 def walk_on(world: "World", p: "Person", walk: Walk, budget: float, dt: float, view: WalkView) -> Result:
     """One tick of `walk` for `p` with `budget` metres of clear floor (speed_now * dt):
     Walk.step, which the crew's tick calls straight for most walkers with `view`
-    fetched once a tick. It is `passable_now`, `advance`, `effort` and `wind_pace`
-    in one loop of plain locals, the same float operations in the same order (so a
-    walker ends on the very same spot: tests/test_crew_walkers.py holds it to them);
-    clear floor is decided here, anything else (a door, a wall, a heap) by `passable_now`."""
+    fetched once a tick. Each cell's step is `_leg`, as `advance`'s; clear floor and a
+    cell's effort are read here from `view` (tests/test_crew_walkers.py holds the walk to
+    `passable_now` and `advance`), anything else (a door, a wall, a heap) by `passable_now`."""
     if budget <= 0.0:
         return Failed("cannot move")
     tiles, blocked, slow, gale, width = view
@@ -277,29 +282,11 @@ def walk_on(world: "World", p: "Person", walk: Walk, budget: float, dt: float, v
                 p.x, p.y, walk.i = x, y, i
                 p.path = list(cells[i:])
                 return Failed(why)
-        # advance(): toward the cell's centre
-        tx, ty = cx + 0.5, cy + 0.5
-        dx, dy = tx - x, ty - y
-        dist = math.hypot(dx, dy)
-        pace = 1.0
-        if gale is not None and dist > 0.0:
-            hx, hy = int(x), int(y)  # p.cell, without the call
-            if hy * width + hx in gale:
-                pace = _pace_in_wind(world, hx, hy, dx / dist, dy / dist)
         f = slow.item(cy, cx)  # effort()
         if t == _CUT:
             f /= CRAWL_FACTOR
-        f = f / pace
-        need = dist * f
-        if need <= budget:
-            x, y = tx, ty
-            budget = budget - need
-            i += 1
-        else:
-            step = budget / f
-            x += dx / dist * step
-            y += dy / dist * step
-            budget = 0.0
+        x, y, budget, arrived = _leg(world, x, y, cx, cy, f, budget, gale, width)
+        i += arrived
     p.x, p.y, walk.i = x, y, i
     if p.carrying >= 0 or p.escorting >= 0:
         carry_along(world, p)

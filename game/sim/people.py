@@ -145,9 +145,8 @@ class Person:
 
     def base_speed_m_s(self) -> float:
         """Walking speed before hypoxia: suit, and any casualty in hand."""
-        # read every tick for every walker: the list looked at, not `suited`; an unhurt pace is not multiplied by 1
-        speed = SUIT_SPEED_M_S if "suit" in self.equipment else WALK_SPEED_M_S
-        if self.injury != "none":
+        speed = SUIT_SPEED_M_S if self.suited else WALK_SPEED_M_S
+        if self.injury != "none":  # asked every tick for every walker: an unhurt pace is not multiplied by 1
             speed *= INJURY_SPEED.get(self.injury, 1.0)
         if self.carrying >= 0:
             speed = min(speed, CARRY_SPEED_M_S)
