@@ -7,8 +7,10 @@ nothing give."""
 from __future__ import annotations
 
 import numpy as np
+import pymunk
 
 from game.sim import debris
+from game.sim.debris_space import _remove_piece
 from game.sim.debris_state import _footprints, _Scratch, _tables
 from game.sim.world import step
 from tests.builders import ascii_world
@@ -67,3 +69,20 @@ def test_tables_grown_by_falls_and_cut_by_a_beam_cut_are_the_tables_made_afresh(
     debris.spawn_debris(w, {"debris": "personal_effects", "count": 3, "region": [1, 1, 12, 5]})
     _settle(w)
     _as_made_afresh(w)
+
+
+def test_a_piece_gone_while_another_body_comes_into_the_space_makes_the_tables_start_again():
+    # The kept tables may only be extended while no piece has gone. Counting the space's
+    # bodies cannot tell that: a piece going (-1) while any other body comes (+1) keeps the
+    # count. Here the other body is a bare static one, as any later use of the space might add.
+    w = ascii_world(ROOM)
+    debris.spawn_debris(w, {"debris": "support_beam", "at": [6, 3], "angle_deg": 0.0})
+    debris.spawn_debris(w, {"debris": "personal_effects", "count": 6, "region": [1, 1, 12, 2]})
+    _settle(w)
+    _as_made_afresh(w)
+    st = w.physics
+    gone = next(p for p in st.pieces if p.kind == "personal_effects")
+    _remove_piece(st, gone)
+    st.space.add(pymunk.Body(body_type=pymunk.Body.STATIC))
+    _as_made_afresh(w)
+    assert gone.id not in st.scratch.samp_slot.tolist()  # its area no longer counts as debris

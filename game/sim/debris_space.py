@@ -136,6 +136,7 @@ def _remove_piece(st: PhysicsState, piece: Piece) -> None:
     piece.body = None
     piece.shape = None
     st.version += 1
+    st.removals += 1
 
 
 def _area_for(params: dict[str, Any]) -> tuple[float, float, float, float, bool]:

@@ -135,8 +135,8 @@ class _Scratch:
     def __init__(self) -> None:
         self.version = -1
         self.n_people = -1
-        self.nd = 0  # pieces, and bodies in the space, when the tables were made
-        self.n_bodies = 0
+        self.nd = 0  # pieces, and removals (PhysicsState.removals), when the tables were made
+        self.removals = 0
         self.fresh = False  # `state` and `asleep` are exact for every piece
         self.maybe_awake = True  # some piece may be awake: read before stepping
         self.tracked_ids: set[int] = set()
@@ -161,7 +161,7 @@ class _Scratch:
         self.view_fixed: tuple | None = None  # (version, ids, kinds, sizes, heavy) of the live pieces, see debris_view
         self.occ_samples: tuple | None = None  # (footprint version, samples' cells, on the grid, poses) of `occ`
         self.foot_version = -1
-        self.foot_n = self.foot_bodies = 0  # pieces and bodies in the space when the samples were made
+        self.foot_n = self.foot_removals = 0  # pieces and removals when the samples were made
         self.shape_index: dict[int, int] = {}
         self.shape_index_version = -1
         self.samples_by_id: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -216,6 +216,7 @@ class PhysicsState:
     tracked: list[bool] = synced(default_factory=list)
     rho_bound: float = static(default=2.4)  # kg/m3, RHO_BOUND x the level's nominal air
     version: int = cache(default=0)  # bumped whenever pieces are added or removed: a key for caches
+    removals: int = cache(default=0)  # bumped whenever a piece goes: tables of pieces extend while it stands
     rescues: int = synced(default=0)  # pieces found deep inside a wall and put back (should stay 0)
     stamp: int = cache(default=0)  # bumped whenever any piece may have moved: a cheap key for caches
     over_hole: dict[int, int] = synced(default_factory=dict)  # breach id by id of a piece held over it
@@ -252,7 +253,7 @@ def _tables(st: PhysicsState) -> _Scratch:
     if sc.version == st.version and sc.n_people == len(st.people):
         return sc
     pieces, nd, npp = st.pieces, len(st.pieces), len(st.people)
-    new = _added_only(st, sc.nd, sc.n_bodies) if sc.version >= 0 and sc.n_people == npp else None
+    new = _added_only(st, sc.nd, sc.removals) if sc.version >= 0 and sc.n_people == npp else None
     if new is None:
         sc.alive = np.array([p.body is not None for p in pieces], dtype=bool)
     else:
@@ -310,7 +311,7 @@ def _tables(st: PhysicsState) -> _Scratch:
         sc.py = sc.py[:known] + [nan] * (npp - known)
     sc.tracked_ids = {j for j, t in enumerate(st.tracked) if t}
     sc.version, sc.n_people = st.version, npp
-    sc.n_bodies = len(st.space.bodies)
+    sc.removals = st.removals
     sc.fresh = False
     sc.maybe_awake = True
     sc.occ_key = sc.by_holes_key = None
@@ -339,18 +340,12 @@ def _piece_constants(sc: _Scratch, pieces: list[Piece]) -> np.ndarray:
     return sc.piece_const[: len(pieces)]
 
 
-def _added_only(st: PhysicsState, n_pieces: int, n_bodies: int) -> list[Piece] | None:
-    """The pieces added since the list held `n_pieces` and the space `n_bodies`
-    bodies, if nothing else changed since (None if a piece went, or a body
-    came or went other than theirs: then work from every piece again).
-
-    A piece that goes takes its body out of the space, so the space holds
-    fewer bodies than before plus those of the pieces added, and a body
-    added for anything else holds more: only adding pieces keeps the sum."""
-    new = st.pieces[n_pieces:]
-    if n_pieces > len(st.pieces) or len(st.space.bodies) != n_bodies + sum(p.body is not None for p in new):
+def _added_only(st: PhysicsState, n_pieces: int, removals: int) -> list[Piece] | None:
+    """The pieces added since the list held `n_pieces` and `st.removals` was
+    `removals`, if no piece went since (None: then work from every piece again)."""
+    if n_pieces > len(st.pieces) or st.removals != removals:
         return None
-    return new
+    return st.pieces[n_pieces:]
 
 
 def _footprints(st: PhysicsState, sc: _Scratch) -> None:
@@ -358,7 +353,7 @@ def _footprints(st: PhysicsState, sc: _Scratch) -> None:
     and for pieces added since (a fall) only theirs are added."""
     if sc.foot_version == st.version:
         return
-    new = _added_only(st, sc.foot_n, sc.foot_bodies) if sc.foot_version >= 0 else None
+    new = _added_only(st, sc.foot_n, sc.foot_removals) if sc.foot_version >= 0 else None
     pieces = st.pieces if new is None else new
     locs, slots, weights = [], [], []
     cache = sc.samples_by_id
@@ -382,7 +377,7 @@ def _footprints(st: PhysicsState, sc: _Scratch) -> None:
     sc.samp_slow = np.concatenate(weights) if weights else np.zeros(0)
     sc.samp_heavy = sc.heavy[sc.samp_slot]
     sc.foot_version = st.version
-    sc.foot_n, sc.foot_bodies = len(st.pieces), len(st.space.bodies)
+    sc.foot_n, sc.foot_removals = len(st.pieces), st.removals
 
 
 def _batch_get(st: PhysicsState, sc: _Scratch) -> np.ndarray:
