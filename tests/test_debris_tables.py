@@ -50,12 +50,18 @@ def _settle(w, ticks: int = 3) -> None:
         step(w)
 
 
-def test_tables_grown_by_falls_and_cut_by_a_beam_cut_are_the_tables_made_afresh():
+def _beam_and_effects():
+    """The room with a beam and six small things lying in it, its tables checked."""
     w = ascii_world(ROOM)
     debris.spawn_debris(w, {"debris": "support_beam", "at": [6, 3], "angle_deg": 0.0})
     debris.spawn_debris(w, {"debris": "personal_effects", "count": 6, "region": [1, 1, 12, 2]})
     _settle(w)
     _as_made_afresh(w)
+    return w
+
+
+def test_tables_grown_by_falls_and_cut_by_a_beam_cut_are_the_tables_made_afresh():
+    w = _beam_and_effects()
     n0 = len(w.physics.pieces)
     debris.spawn_debris(w, {"debris": "insulation", "count": 4, "region": [1, 4, 12, 5]})  # added: kept tables grow
     _settle(w)
@@ -75,11 +81,7 @@ def test_a_piece_gone_while_another_body_comes_into_the_space_makes_the_tables_s
     # The kept tables may only be extended while no piece has gone. Counting the space's
     # bodies cannot tell that: a piece going (-1) while any other body comes (+1) keeps the
     # count. Here the other body is a bare static one, as any later use of the space might add.
-    w = ascii_world(ROOM)
-    debris.spawn_debris(w, {"debris": "support_beam", "at": [6, 3], "angle_deg": 0.0})
-    debris.spawn_debris(w, {"debris": "personal_effects", "count": 6, "region": [1, 1, 12, 2]})
-    _settle(w)
-    _as_made_afresh(w)
+    w = _beam_and_effects()
     st = w.physics
     gone = next(p for p in st.pieces if p.kind == "personal_effects")
     _remove_piece(st, gone)
