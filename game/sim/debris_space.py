@@ -296,8 +296,7 @@ def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
     vel_x = ((vx - 0.5) * 0.6 * slide).tolist()
     vel_y = ((vy - 0.5) * 0.6 * slide).tolist()
     spins = ((spin - 0.5) * slide).tolist()
-    for i in range(count):
-        spot = drop.land(i)
+    for i, spot in enumerate(drop.land()):  # (where each lands depends on the floor alone, not on the space)
         if spot is None:
             continue
         pos, a = spot
