@@ -219,9 +219,11 @@ def _raster(floor: Floor) -> tuple[np.ndarray, float, int, int]:
     return floor.free.view(np.uint8), float(FINE_PER_M), floor.shift[0], floor.shift[1]
 
 
-def _room(gx: np.ndarray, gy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The kernels' room for a lattice's candidates: their distances and lattice numbers."""
-    return np.empty(gx.size * gy.size), np.empty(gx.size * gy.size, dtype=np.intp)
+def _room(gx: np.ndarray, gy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The kernels' room for a lattice's candidates (their distances and lattice numbers) and
+    for the coarse points' cells along its rows and columns."""
+    n = gx.size * gy.size
+    return np.empty(n), np.empty(n, dtype=np.intp), np.empty((gx.size + gy.size) * len(_COARSE_SIGNS), dtype=np.intp)
 
 
 def _rotations(angles: list[float]) -> np.ndarray:

@@ -21,23 +21,17 @@ try:
     import cython
 except ImportError:  # no Cython: these loops run as plain Python (game.sim.compiled)
     from game.sim.compiled import plain_cython as cython
-if cython.compiled:
-    from cython.cimports.libc.math import floor
-else:
-    from math import floor
-
 # What a piece's search found (`how`): its drop spot, a lattice point, or nothing.
 AT_WANT = cython.declare(cython.schar, 0)
 ON_LATTICE = cython.declare(cython.schar, 1)
 NOWHERE = cython.declare(cython.schar, -1)
-FIRST_RING_M = cython.declare(cython.double, 0.5)  # the rings' radii double from this
 
 
 def land_fall(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ssize_t, sy: cython.Py_ssize_t,
               gx: cython.const[cython.double][:], gy: cython.const[cython.double][:], want: cython.double[:, :], off: cython.double[:, :, :],
               n_fit: cython.Py_ssize_t, n_few: cython.Py_ssize_t, takes: cython.double[:, :, :],
               start: cython.Py_ssize_t, spots: cython.double[:, :], how: cython.schar[:], d2s: cython.double[:],
-              order: cython.Py_ssize_t[:]) -> cython.Py_ssize_t:
+              order: cython.Py_ssize_t[:], lines: cython.Py_ssize_t[:]) -> cython.Py_ssize_t:
     """Land a fall's pieces from `start` in turn (piece p's offsets `off[p]`, the first
     `n_fit` its outline, the last `n_few` its coarse points; `takes[p]` the points it takes),
     each on the raster `free` as the ones before left it, at its drawn angle: its spot in
@@ -48,7 +42,7 @@ def land_fall(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ss
     found: cython.schar
     for p in range(start, want.shape[0]):
         found = _search(free, per_m, sx, sy, gx, gy, want[p, 0], want[p, 1], off[p], n_fit, n_few, spots[p], d2s,
-                        order)
+                        order, lines)
         how[p] = found
         if found == NOWHERE:
             return p
@@ -59,10 +53,10 @@ def land_fall(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ss
 def find(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ssize_t, sy: cython.Py_ssize_t,
          gx: cython.const[cython.double][:], gy: cython.const[cython.double][:], wx: cython.double, wy: cython.double, off: cython.double[:, :],
          n_fit: cython.Py_ssize_t, n_few: cython.Py_ssize_t, spot: cython.double[:], d2s: cython.double[:],
-         order: cython.Py_ssize_t[:]) -> cython.schar:
+         order: cython.Py_ssize_t[:], lines: cython.Py_ssize_t[:]) -> cython.schar:
     """One piece's search (as `land_fall`'s) about (wx, wy), marking nothing: what it
     found (AT_WANT, ON_LATTICE, NOWHERE), the spot in `spot`."""
-    return _search(free, per_m, sx, sy, gx, gy, wx, wy, off, n_fit, n_few, spot, d2s, order)
+    return _search(free, per_m, sx, sy, gx, gy, wx, wy, off, n_fit, n_few, spot, d2s, order, lines)
 
 
 @cython.cfunc
@@ -70,7 +64,7 @@ def find(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ssize_t
 def _search(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ssize_t, sy: cython.Py_ssize_t,
             gx: cython.const[cython.double][:], gy: cython.const[cython.double][:], wx: cython.double, wy: cython.double,
             off: cython.double[:, :], n_fit: cython.Py_ssize_t, n_few: cython.Py_ssize_t, spot: cython.double[:],
-            d2s: cython.double[:], order: cython.Py_ssize_t[:]) -> cython.schar:
+            d2s: cython.double[:], order: cython.Py_ssize_t[:], lines: cython.Py_ssize_t[:]) -> cython.schar:
     """The drop spot if the outline fits there, else the nearest lattice point where every
     offset fits (ties in lattice order, row by row, x fastest)."""
     nx: cython.Py_ssize_t = gx.shape[0]
@@ -85,7 +79,7 @@ def _search(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ssiz
     j: cython.Py_ssize_t
     n: cython.Py_ssize_t
     top: cython.Py_ssize_t
-    r: cython.double = FIRST_RING_M
+    r: cython.double = 0.5  # the first ring's radius (m): each next one's twice the last's
     lo2: cython.double = -1.0
     hi2: cython.double
     pad: cython.double
@@ -94,6 +88,9 @@ def _search(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ssiz
     dy2: cython.double
     d2: cython.double
     whole: cython.bint
+    q: cython.Py_ssize_t
+    h: cython.Py_ssize_t = free.shape[0] - 1
+    w: cython.Py_ssize_t = free.shape[1] - 1
     if _fits(free, per_m, sx, sy, wx, wy, off, 0, n_fit):
         spot[0], spot[1] = wx, wy
         return AT_WANT
@@ -103,6 +100,13 @@ def _search(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ssiz
         i0, i1 = _bisect(gx, wx - pad, False), _bisect(gx, wx + pad, True)
         whole = j0 == 0 and i0 == 0 and j1 == ny and i1 == nx  # (then every point left is in this ring)
         hi2 = r * r
+        # the coarse points' cells: a point's row depends on its lattice row alone, its column on its column
+        for j in range(j0, j1):
+            for q in range(n_few):
+                lines[(j - j0) * n_few + q] = _cell(gy[j] + off[few + q, 1], per_m, sy, h)
+        for i in range(i0, i1):
+            for q in range(n_few):
+                lines[(ny + i - i0) * n_few + q] = _cell(gx[i] + off[few + q, 0], per_m, sx, w)
         n = 0
         for j in range(j0, j1):
             dy = gy[j] - wy
@@ -110,10 +114,14 @@ def _search(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ssiz
             for i in range(i0, i1):
                 dx = gx[i] - wx
                 d2 = dy2 + dx * dx
-                if d2 > lo2 and (whole or d2 <= hi2) and _fits(free, per_m, sx, sy, gx[i], gy[j], off, few, k):
-                    d2s[n] = d2
-                    order[n] = j * nx + i
-                    n += 1
+                if d2 > lo2 and (whole or d2 <= hi2):
+                    for q in range(n_few):
+                        if not free[lines[(j - j0) * n_few + q], lines[(ny + i - i0) * n_few + q]]:
+                            break
+                    else:
+                        d2s[n] = d2
+                        order[n] = j * nx + i
+                        n += 1
         for top in range(n // 2 - 1, -1, -1):
             _sift(d2s, order, top, n)
         while n > 0:  # nearest first
@@ -164,7 +172,10 @@ def _take(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ssize_
 def _cell(v: cython.double, per_m: cython.double, shift: cython.Py_ssize_t, last: cython.Py_ssize_t) -> cython.Py_ssize_t:
     """Floor._index of one coordinate: the raster cell a point at `v` lies in, less the
     window's `shift`, clipped onto the raster (0 to `last`: the taken border)."""
-    c: cython.Py_ssize_t = cython.cast(cython.Py_ssize_t, floor(v * per_m))
+    r: cython.double = v * per_m
+    c: cython.Py_ssize_t = cython.cast(cython.Py_ssize_t, r)  # toward zero: floor, but below zero off a whole number
+    if c > r:
+        c -= 1
     c -= shift
     if c < 0:
         return 0
