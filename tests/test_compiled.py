@@ -63,7 +63,8 @@ def test_the_compiled_body_step_rounds_as_plain_python_does(monkeypatch):
 
 def _falls_story(seed: int) -> list:
     """Falls of 1 to 30 pieces, short and long, onto rooms with random cells taken, one after
-    another till the rooms fill: every piece's spot and each floor after each fall."""
+    another till the rooms fill: every piece's spot, outline and points taken, and each floor
+    after each fall."""
     rng = np.random.default_rng(seed)
     story, seen = [], set()
     for _ in range(5):
@@ -79,8 +80,9 @@ def _falls_story(seed: int) -> list:
             want = np.stack([area[0] + (area[2] - area[0]) * rng.random(n),
                              area[1] + (area[3] - area[1]) * rng.random(n)], axis=1)
             angles = (rng.random(n) * math.pi).tolist()
-            spots = fp.Drop(floor, length, width, want, angles, area).land()
-            story += [spots, floor.free.tobytes()]
+            drop = fp.Drop(floor, length, width, want, angles, area)
+            spots = drop.land()
+            story += [spots, floor.free.tobytes(), drop.outlines.tobytes(), drop.takes.tobytes()]
             seen |= {"none" if s is None else "turned" if s[1] != a else "at" if s[0] == tuple(w) else "moved"
                      for s, a, w in zip(spots, angles, want.tolist())}
     assert seen == {"at", "moved", "turned", "none"}  # (every way a search ends)
@@ -88,8 +90,9 @@ def _falls_story(seed: int) -> list:
 
 
 def test_the_compiled_landing_search_lands_as_plain_python_does(monkeypatch):
-    # The search's distances and raster cells are IEEE sums and products and a floor (no fused
-    # multiply-add): compiled and plain land every piece on the same spot and take the same cells
+    # The search's distances and raster cells, and the pieces' points, are IEEE sums, products,
+    # quotients, floors and ceilings (no fused multiply-add): compiled and plain make the same
+    # points, land every piece on the same spot and take the same cells
     compiled_story = _falls_story(8)
     monkeypatch.setattr(fp, "kernels", landing_kernels)
     assert _falls_story(8) == compiled_story

@@ -228,10 +228,11 @@ def _room(gx: np.ndarray, gy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
 
 def _rotations(angles: list[float]) -> np.ndarray:
     """`place`'s rotation (row-vector form) for each angle: (P, 2, 2)."""
+    c, s = np.array([math.cos(a) for a in angles]), np.array([math.sin(a) for a in angles])  # (the math module's, as `place`)
     rots = np.empty((len(angles), 2, 2))
-    for i, a in enumerate(angles):
-        c, s = math.cos(a), math.sin(a)
-        rots[i] = ((c, s), (-s, c))
+    rots[:, 0, 0] = rots[:, 1, 1] = c
+    rots[:, 0, 1] = s
+    np.negative(s, out=rots[:, 1, 0])
     return rots
 
 
@@ -242,46 +243,11 @@ def place_stack(stack: np.ndarray, centres: np.ndarray, angles: list[float]) -> 
     return centres[:, None, :] + np.matmul(stack, _rotations(angles))
 
 
-def _axis_many(size_m: np.ndarray, spacing_m: float) -> np.ndarray:
-    """`area_samples`' points along one side for many rectangles, to the bit: (P, N),
-    a side with fewer than N repeating its last."""
-    n = np.maximum(1, np.ceil(size_m / spacing_m)).astype(np.int64)
-    i = np.minimum(np.arange(int(n.max()))[None, :], (n - 1)[:, None])
-    return (i + 0.5) / n[:, None] * size_m[:, None] - (size_m / 2)[:, None]
-
-
-def _grid_many(length_m: np.ndarray, width_m: np.ndarray, spacing_m: float) -> np.ndarray:
-    """The points of `area_samples` for many rectangles, to the bit (in another order, some
-    repeated): (P, K, 2). Where a point lies is all a fit or a raster reads."""
-    lx, ly = _axis_many(length_m, spacing_m), _axis_many(width_m, spacing_m)
-    out = np.empty((lx.shape[0], lx.shape[1], ly.shape[1], 2))
-    out[..., 0] = lx[:, :, None]
-    out[..., 1] = ly[:, None, :]
-    return out.reshape(lx.shape[0], -1, 2)
-
-
-def _span_many(half: np.ndarray, spacing_m: float) -> np.ndarray:
-    """`_span` of `outline_samples` for many halves, to the bit: (P, N), a short one repeating its last."""
-    n = np.maximum(1, np.ceil(2 * half / spacing_m)).astype(np.int64)
-    t = np.minimum(np.arange(int(n.max()) + 1)[None, :], n[:, None])
-    h = half[:, None]
-    return np.where(t == n[:, None], h, t * ((h - -h) / n[:, None]) + -h)
-
-
 def outline_many(length_m: np.ndarray, width_m: np.ndarray, margin_m: float, spacing_m: float) -> np.ndarray:
     """The points of `outline_samples` (spacing at most 0.5 m) for many rectangles, to the
-    bit (in another order, some repeated): (P, K, 2)."""
-    hl, hw = length_m / 2 + margin_m, width_m / 2 + margin_m
-    xs, ys = _span_many(hl, spacing_m), _span_many(hw, spacing_m)
-    p, a, b = xs.shape[0], xs.shape[1], ys.shape[1]
-    inside = _grid_many(length_m, width_m, spacing_m)
-    out = np.empty((p, 2 * a + 2 * b + inside.shape[1], 2))
-    out[:, 0:a, 0] = out[:, a:2 * a, 0] = xs  # the long sides, the short sides, the inside
-    out[:, 0:a, 1], out[:, a:2 * a, 1] = -hw[:, None], hw[:, None]
-    c = 2 * a
-    out[:, c:c + b, 0], out[:, c + b:c + 2 * b, 0] = -hl[:, None], hl[:, None]
-    out[:, c:c + b, 1] = out[:, c + b:c + 2 * b, 1] = ys
-    out[:, c + 2 * b:] = inside
+    bit (a short one's last repeated): (P, K, 2)."""
+    out = np.empty((len(length_m), kernels.outline_size(length_m, width_m, margin_m, spacing_m), 2))
+    kernels.outline(length_m, width_m, margin_m, spacing_m, out)
     return out
 
 
@@ -294,9 +260,12 @@ def taken_cells_many(
 
 
 def _take_many(length_m: list[float], width_m: list[float]) -> np.ndarray:
-    """The points of `_take_samples` for many rectangles, to the bit (order aside): (P, K, 2)."""
+    """The points of `_take_samples` for many rectangles, to the bit (a short one's last repeated): (P, K, 2)."""
     step = 0.5 / FINE_PER_M  # as `_take_samples`
-    return _grid_many(np.array(length_m) + 2 * CLEARANCE_M + step, np.array(width_m) + 2 * CLEARANCE_M + step, step)
+    length, width = np.array(length_m) + 2 * CLEARANCE_M + step, np.array(width_m) + 2 * CLEARANCE_M + step
+    out = np.empty((length.size, kernels.grid_size(length, width, step), 2))
+    kernels.grid(length, width, step, out)
+    return out
 
 
 class Drop:
@@ -397,6 +366,7 @@ def read_reach_m(length_m: np.ndarray, width_m: np.ndarray) -> float:
     return 1.1 + float(np.hypot(length_m / 2 + CLEARANCE_M, width_m / 2 + CLEARANCE_M).max()) + 0.1 + 0.1
 
 
+@functools.lru_cache(maxsize=16384)  # (a piece near many falls is looked at by each)
 def taken_reach_m(length_m: float, width_m: float) -> float:
     """How far from its centre the cells `Floor.take` marks for a rectangle can lie: its
     farthest sample (`_take_samples`) and a raster cell, with a margin for rounding."""

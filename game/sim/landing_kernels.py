@@ -21,6 +21,10 @@ try:
     import cython
 except ImportError:  # no Cython: these loops run as plain Python (game.sim.compiled)
     from game.sim.compiled import plain_cython as cython
+if cython.compiled:  # the C library's, as Python's math module calls it
+    from cython.cimports.libc.math import ceil
+else:
+    from math import ceil
 # What a piece's search found (`how`): its drop spot, a lattice point, or nothing.
 AT_WANT = cython.declare(cython.schar, 0)
 ON_LATTICE = cython.declare(cython.schar, 1)
@@ -222,3 +226,103 @@ def _sift(d2s: cython.double[:], order: cython.Py_ssize_t[:], at: cython.Py_ssiz
             break
     d2s[at], order[at] = d2, o
     return 0
+
+
+def grid_size(length: cython.double[:], width: cython.double[:], spacing: cython.double) -> cython.Py_ssize_t:
+    """The most points `grid` gives any one of the rectangles."""
+    p: cython.Py_ssize_t
+    most: cython.Py_ssize_t = 0
+    for p in range(length.shape[0]):
+        most = max(most, _count(length[p], spacing) * _count(width[p], spacing))
+    return most
+
+
+def grid(length: cython.double[:], width: cython.double[:], spacing: cython.double, out: cython.double[:, :, :]) -> None:
+    """`area_samples` of each rectangle p (x-major) into out[p], the rest of it repeating the last point."""
+    p: cython.Py_ssize_t
+    for p in range(length.shape[0]):
+        _fill(out[p], _grid(length[p], width[p], spacing, out[p], 0))
+
+
+def outline_size(length: cython.double[:], width: cython.double[:], margin: cython.double,
+                 spacing: cython.double) -> cython.Py_ssize_t:
+    """The most points `outline` gives any one of the rectangles."""
+    p: cython.Py_ssize_t
+    most: cython.Py_ssize_t = 0
+    for p in range(length.shape[0]):
+        most = max(most, 2 * (_count(2 * (length[p] / 2 + margin), spacing) + 1)
+                   + 2 * (_count(2 * (width[p] / 2 + margin), spacing) + 1)
+                   + _count(length[p], spacing) * _count(width[p], spacing))
+    return most
+
+
+def outline(length: cython.double[:], width: cython.double[:], margin: cython.double, spacing: cython.double,
+            out: cython.double[:, :, :]) -> None:
+    """`outline_samples` of each rectangle p (spacing at most 0.5 m) into out[p]: the long
+    sides, the short sides, the inside; the rest of it repeating the last point."""
+    p: cython.Py_ssize_t
+    k: cython.Py_ssize_t
+    n: cython.Py_ssize_t
+    t: cython.Py_ssize_t
+    hl: cython.double
+    hw: cython.double
+    for p in range(length.shape[0]):
+        hl, hw = length[p] / 2 + margin, width[p] / 2 + margin
+        k = 0
+        n = _count(2 * hl, spacing)
+        for t in range(n + 1):
+            out[p, k, 0] = out[p, k + n + 1, 0] = _span(hl, n, t)
+            out[p, k, 1], out[p, k + n + 1, 1] = -hw, hw
+            k += 1
+        k += n + 1
+        n = _count(2 * hw, spacing)
+        for t in range(n + 1):
+            out[p, k, 0], out[p, k + n + 1, 0] = -hl, hl
+            out[p, k, 1] = out[p, k + n + 1, 1] = _span(hw, n, t)
+            k += 1
+        k += n + 1
+        _fill(out[p], _grid(length[p], width[p], spacing, out[p], k))
+
+
+@cython.cfunc
+@cython.exceptval(check=False)
+def _grid(length: cython.double, width: cython.double, spacing: cython.double, out: cython.double[:, :],
+          k: cython.Py_ssize_t) -> cython.Py_ssize_t:
+    """`area_samples` into out from row k on (x-major); returns the row after the last."""
+    nx: cython.Py_ssize_t = _count(length, spacing)
+    ny: cython.Py_ssize_t = _count(width, spacing)
+    i: cython.Py_ssize_t
+    j: cython.Py_ssize_t
+    for i in range(nx):
+        for j in range(ny):
+            out[k, 0] = (i + 0.5) / nx * length - length / 2
+            out[k, 1] = (j + 0.5) / ny * width - width / 2
+            k += 1
+    return k
+
+
+@cython.cfunc
+@cython.exceptval(check=False)
+def _fill(out: cython.double[:, :], k: cython.Py_ssize_t) -> cython.int:
+    """Repeat row k - 1 over the rows from k on."""
+    for k in range(k, out.shape[0]):
+        out[k, 0], out[k, 1] = out[k - 1, 0], out[k - 1, 1]
+    return 0
+
+
+@cython.cfunc
+@cython.inline
+@cython.exceptval(check=False)
+def _count(size: cython.double, spacing: cython.double) -> cython.Py_ssize_t:
+    """Points along a side: max(1, ceil(size / spacing)) (`area_samples`, `outline_samples`)."""
+    return max(1, cython.cast(cython.Py_ssize_t, ceil(size / spacing)))
+
+
+@cython.cfunc
+@cython.inline
+@cython.exceptval(check=False)
+def _span(half: cython.double, n: cython.Py_ssize_t, t: cython.Py_ssize_t) -> cython.double:
+    """Point t of n + 1 evenly from -half to half, as `_span` makes them."""
+    if t == n:
+        return half
+    return t * ((half - -half) / n) + -half
