@@ -143,10 +143,17 @@ def test_pieces_placed_together_take_the_very_cells_they_take_one_by_one():
     length, width = (0.15 + 3.9 * rng.random(n)).tolist(), (0.15 + 0.5 * rng.random(n)).tolist()
     pos = 50.0 * rng.random((n, 2))
     angles = (rng.random(n) * 2 * math.pi).tolist()
-    ry, rx = fp.taken_cells_many(length, width, pos, angles)
+    pos[:5] -= 48.0  # (some lie partly below zero: negative raster indices, packed and unpacked)
+    packed = fp.taken_cells_many(length, width, pos, angles)
     for i in range(n):
         y, x = fp.taken_cells(length[i], width[i], (float(pos[i, 0]), float(pos[i, 1])), angles[i])
-        assert set(zip(ry[i].tolist(), rx[i].tolist())) == set(zip(y.tolist(), x.tolist()))
+        ry, rx = packed[i] >> 16, (packed[i] & 0xFFFF).astype(np.int16)
+        assert set(zip(ry.tolist(), rx.tolist())) == set(zip(y.tolist(), x.tolist()))
+        # and marked on a floor as Floor.take marks them one by one
+        a, b = (fp.Floor(np.ones((54, 54), dtype=bool), (0, 0, 54, 54)) for _ in range(2))
+        a.take_packed(packed[i])
+        b.take_cells(y, x)
+        assert np.array_equal(a.free, b.free)
 
 
 def test_outlines_made_together_are_the_outlines_made_one_by_one():

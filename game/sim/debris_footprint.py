@@ -153,6 +153,10 @@ class Floor:
         self.free[0, :] = self.free[-1, :] = False  # (clipped points land on the border: it stays taken)
         self.free[:, 0] = self.free[:, -1] = False
 
+    def take_packed(self, cells: np.ndarray) -> None:
+        """Mark station raster cells packed as `taken_cells_many` packs them as taken."""
+        kernels.take_packed(self.free.view(np.uint8), self.shift[0], self.shift[1], cells)
+
     def fits(self, samples: np.ndarray, centres: np.ndarray, angle: float) -> np.ndarray:
         """For each candidate centre: do all the piece's `samples` (local points) lie on free deck there?"""
         cy, cx = self._index(place(samples, centres, angle))
@@ -253,10 +257,14 @@ def outline_many(length_m: np.ndarray, width_m: np.ndarray, margin_m: float, spa
 
 def taken_cells_many(
     length_m: list[float], width_m: list[float], pos: np.ndarray, angles: list[float],
-) -> tuple[np.ndarray, np.ndarray]:
-    """`taken_cells` of many rectangles at once: (P, K) station raster (y, x), each row one
-    rectangle's cells (a short one repeats its first)."""
-    return raster_index(place_stack(_take_many(length_m, width_m), pos, angles))
+) -> list[np.ndarray]:
+    """`taken_cells` of many rectangles at once, each rectangle's as one int32 array of its
+    cells packed y << 16 | x (int16 holds any raster index: MAX_MAP_SIDE x FINE_PER_M; see
+    landing_kernels.pack_cells), a cell perhaps more than once."""
+    pts = place_stack(_take_many(length_m, width_m), pos, angles)
+    out, counts = np.empty(pts.shape[:2], dtype=np.int32), np.empty(len(angles), dtype=np.intp)
+    kernels.pack_cells(pts, float(FINE_PER_M), out, counts)
+    return [out[k, :n].copy() for k, n in enumerate(counts.tolist())]
 
 
 def _take_many(length_m: list[float], width_m: list[float]) -> np.ndarray:

@@ -225,19 +225,13 @@ def _floor(
         else:
             todo.append((i, p, pose))
     if todo:  # the ones that moved since, all at once
-        ry, rx = fp.taken_cells_many([t[1].length_m for t in todo], [t[1].width_m for t in todo],
+        packed = fp.taken_cells_many([t[1].length_m for t in todo], [t[1].width_m for t in todo],
                                      np.array([t[2][0] for t in todo], dtype=np.float64), [t[2][1] for t in todo])
-        # Each cell once (a cell holds about four of the samples), y and x packed in one int32:
-        # int16 holds any raster index (MAX_MAP_SIDE x FINE_PER_M).
-        packed = np.sort((ry.astype(np.int32) << 16) | (rx.astype(np.int32) & 0xFFFF), axis=1)
-        first = np.ones(packed.shape, dtype=bool)
-        first[:, 1:] = packed[:, 1:] != packed[:, :-1]
-        for k, (i, _, pose) in enumerate(todo):
-            kept[i] = (pose, packed[k][first[k]])
-            cells.append(kept[i][1])
+        for (i, _, pose), own in zip(todo, packed):
+            kept[i] = (pose, own)
+            cells.append(own)
     if cells:
-        packed = np.concatenate(cells)
-        floor.take_cells((packed >> 16).astype(np.intp), (packed & 0xFFFF).astype(np.int16).astype(np.intp))
+        floor.take_packed(np.concatenate(cells))
     return floor
 
 

@@ -176,15 +176,22 @@ def _take(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ssize_
 def _cell(v: cython.double, per_m: cython.double, shift: cython.Py_ssize_t, last: cython.Py_ssize_t) -> cython.Py_ssize_t:
     """Floor._index of one coordinate: the raster cell a point at `v` lies in, less the
     window's `shift`, clipped onto the raster (0 to `last`: the taken border)."""
-    r: cython.double = v * per_m
-    c: cython.Py_ssize_t = cython.cast(cython.Py_ssize_t, r)  # toward zero: floor, but below zero off a whole number
-    if c > r:
-        c -= 1
-    c -= shift
+    c: cython.Py_ssize_t = _floor(v * per_m) - shift
     if c < 0:
         return 0
     if c > last:
         return last
+    return c
+
+
+@cython.cfunc
+@cython.inline
+@cython.exceptval(check=False)
+def _floor(v: cython.double) -> cython.Py_ssize_t:
+    """floor(v) as a whole number (v well within its range)."""
+    c: cython.Py_ssize_t = cython.cast(cython.Py_ssize_t, v)  # toward zero: floor, but below zero off a whole number
+    if c > v:
+        c -= 1
     return c
 
 
@@ -326,3 +333,39 @@ def _span(half: cython.double, n: cython.Py_ssize_t, t: cython.Py_ssize_t) -> cy
     if t == n:
         return half
     return t * ((half - -half) / n) + -half
+
+
+def pack_cells(pts: cython.double[:, :, :], per_m: cython.double, out: cython.int[:, :],
+               counts: cython.Py_ssize_t[:]) -> None:
+    """The station raster cell of each point of each piece p (`raster_index` of pts[p]),
+    packed as y << 16 | x (x as an int16's bits: any raster index fits one), into
+    out[p, :counts[p]]; a cell the same as the one before it is left out (a cell holds
+    about four of the half-cell-apart points `Floor.take` marks)."""
+    p: cython.Py_ssize_t
+    k: cython.Py_ssize_t
+    n: cython.Py_ssize_t
+    cell: cython.int
+    for p in range(pts.shape[0]):
+        n = 0
+        for k in range(pts.shape[1]):
+            cell = _floor(pts[p, k, 1] * per_m) * 65536 | (_floor(pts[p, k, 0] * per_m) & 0xFFFF)
+            if n == 0 or cell != out[p, n - 1]:
+                out[p, n] = cell
+                n += 1
+        counts[p] = n
+
+
+def take_packed(free: cython.uchar[:, ::1], sx: cython.Py_ssize_t, sy: cython.Py_ssize_t, cells: cython.int[:]) -> None:
+    """Mark the station raster cells `cells` (packed as `pack_cells` packs them) taken on a
+    window's raster shifted by (sx, sy), clipped onto its taken border (as Floor.take_cells)."""
+    k: cython.Py_ssize_t
+    y: cython.Py_ssize_t
+    x: cython.Py_ssize_t
+    h: cython.Py_ssize_t = free.shape[0] - 1
+    w: cython.Py_ssize_t = free.shape[1] - 1
+    for k in range(cells.shape[0]):
+        y = (cells[k] >> 16) - sy
+        x = (cells[k] & 0xFFFF) - sx
+        if cells[k] & 0x8000:  # (a negative x)
+            x -= 65536
+        free[0 if y < 0 else h if y > h else y, 0 if x < 0 else w if x > w else x] = 0
