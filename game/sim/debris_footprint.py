@@ -374,7 +374,6 @@ def read_reach_m(length_m: np.ndarray, width_m: np.ndarray) -> float:
     return 1.1 + float(np.hypot(length_m / 2 + CLEARANCE_M, width_m / 2 + CLEARANCE_M).max()) + 0.1 + 0.1
 
 
-@functools.lru_cache(maxsize=16384)  # (a piece near many falls is looked at by each)
 def taken_reach_m(length_m: float, width_m: float) -> float:
     """How far from its centre the cells `Floor.take` marks for a rectangle can lie: its
     farthest sample (`_take_samples`) and a raster cell, with a margin for rounding."""

@@ -199,7 +199,8 @@ def _floor(
     skip = set(moving)
     # Each piece's raster cells are kept while it lies still: a piece in a busy
     # spot is taken again at every fall near it, and most lie asleep by then.
-    kept = st.scratch.taken
+    # With them, what stays the same while it lies in the space: read once.
+    kept = st.scratch.taken  # id -> [pose, packed cells there (None: not yet), body pointer, taken reach, heavy]
     cells, todo = [], []
     get_pos, get_angle = _cp.cpBodyGetPosition, _cp.cpBodyGetAngle  # (what the Body properties read)
     pieces = st.pieces
@@ -208,27 +209,28 @@ def _floor(
     for i in _near(world, area) if near is None else near:
         if i in skip:
             continue
-        p = pieces[i]
-        if heavy_only and not p.heavy:
+        k = kept.get(i)
+        if k is None:
+            p = pieces[i]
+            k = kept[i] = [None, None, p.body._body, fp.taken_reach_m(p.length_m, p.width_m), p.heavy]
+        if heavy_only and not k[4]:
             continue
-        ptr = p.body._body
-        v = get_pos(ptr)
+        v = get_pos(k[2])
         x, y = v.x, v.y
         if reach_m is not None:
-            r = fp.taken_reach_m(p.length_m, p.width_m)
+            r = k[3]
             if x + r < lo_x or x - r > hi_x or y + r < lo_y or y - r > hi_y:
                 continue
-        pose = ((x, y), get_angle(ptr))
-        was = kept.get(i)
-        if was is not None and was[0] == pose:
-            cells.append(was[1])
+        pose = ((x, y), get_angle(k[2]))
+        if k[0] == pose:
+            cells.append(k[1])
         else:
-            todo.append((i, p, pose))
+            todo.append((k, pieces[i], pose))
     if todo:  # the ones that moved since, all at once
         packed = fp.taken_cells_many([t[1].length_m for t in todo], [t[1].width_m for t in todo],
                                      np.array([t[2][0] for t in todo], dtype=np.float64), [t[2][1] for t in todo])
-        for (i, _, pose), own in zip(todo, packed):
-            kept[i] = (pose, own)
+        for (k, _, pose), own in zip(todo, packed):
+            k[0], k[1] = pose, own
             cells.append(own)
     if cells:
         floor.take_packed(np.concatenate(cells))
