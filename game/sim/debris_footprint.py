@@ -232,7 +232,8 @@ def _room(gx: np.ndarray, gy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
 
 def _rotations(angles: list[float]) -> np.ndarray:
     """`place`'s rotation (row-vector form) for each angle: (P, 2, 2)."""
-    c, s = np.array([math.cos(a) for a in angles]), np.array([math.sin(a) for a in angles])  # (the math module's, as `place`)
+    # (the math module's cosine and sine, as `place` takes them)
+    c, s = np.array([math.cos(a) for a in angles]), np.array([math.sin(a) for a in angles])
     rots = np.empty((len(angles), 2, 2))
     rots[:, 0, 0] = rots[:, 1, 1] = c
     rots[:, 0, 1] = s
@@ -322,7 +323,8 @@ class Drop:
         spot = _find(self.floor, self.outlines[i], _coarse(self.length_m[i], self.width_m[i]), want,
                      _turns(self.angles[i])[1:], self.area)
         if spot is not None:  # (the cells `Floor.take` marks, from the points already made)
-            self.floor.take_cells(*raster_index(place(self.takes[i], np.array([spot[0]], dtype=np.float64), spot[1])[0]))
+            pts = place(self.takes[i], np.array([spot[0]], dtype=np.float64), spot[1])[0]
+            self.floor.take_cells(*raster_index(pts))
         return spot
 
 

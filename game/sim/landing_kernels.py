@@ -14,6 +14,10 @@ operations (add, times the cells per metre, floor, less the window's shift, clip
 border); a distance is (gy - wy)^2 + (gx - wx)^2 as numpy's; no fused multiply-add
 (game.sim.compiled). A plain-Python module with Cython's annotations: run as it is, it is
 the reference (and the fallback where nothing compiles).
+
+The pieces' own points (debris_footprint's `outline_samples` and `area_samples` for a whole
+fall at once, by those functions' very operations, ready for numpy to turn) and the packed
+raster cells a floor's pieces take are made here too.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ if cython.compiled:  # the C library's, as Python's math module calls it
     from cython.cimports.libc.math import ceil
 else:
     from math import ceil
+
 # What a piece's search found (`how`): its drop spot, a lattice point, or nothing.
 AT_WANT = cython.declare(cython.schar, 0)
 ON_LATTICE = cython.declare(cython.schar, 1)
@@ -32,16 +37,17 @@ NOWHERE = cython.declare(cython.schar, -1)
 
 
 def land_fall(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ssize_t, sy: cython.Py_ssize_t,
-              gx: cython.const[cython.double][:], gy: cython.const[cython.double][:], want: cython.double[:, :], off: cython.double[:, :, :],
-              n_fit: cython.Py_ssize_t, n_few: cython.Py_ssize_t, takes: cython.double[:, :, :],
-              start: cython.Py_ssize_t, spots: cython.double[:, :], how: cython.schar[:], d2s: cython.double[:],
-              order: cython.Py_ssize_t[:], lines: cython.Py_ssize_t[:]) -> cython.Py_ssize_t:
+              gx: cython.const[cython.double][:], gy: cython.const[cython.double][:], want: cython.double[:, :],
+              off: cython.double[:, :, :], n_fit: cython.Py_ssize_t, n_few: cython.Py_ssize_t,
+              takes: cython.double[:, :, :], start: cython.Py_ssize_t, spots: cython.double[:, :], how: cython.schar[:],
+              d2s: cython.double[:], order: cython.Py_ssize_t[:], lines: cython.Py_ssize_t[:]) -> cython.Py_ssize_t:
     """Land a fall's pieces from `start` in turn (piece p's offsets `off[p]`, the first
     `n_fit` its outline, the last `n_few` its coarse points; `takes[p]` the points it takes),
     each on the raster `free` as the ones before left it, at its drawn angle: its spot in
     `spots[p]`, what it found in `how[p]`, its cells marked taken. Stops at the first piece
     that finds no spot: returns its index (the count if none). `d2s` and `order` are room
-    for the candidates, a lattice's worth."""
+    for the candidates, a lattice's worth; `lines` for the coarse points' cells along the
+    lattice's rows and columns (debris_footprint._room)."""
     p: cython.Py_ssize_t
     found: cython.schar
     for p in range(start, want.shape[0]):
@@ -55,9 +61,9 @@ def land_fall(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ss
 
 
 def find(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ssize_t, sy: cython.Py_ssize_t,
-         gx: cython.const[cython.double][:], gy: cython.const[cython.double][:], wx: cython.double, wy: cython.double, off: cython.double[:, :],
-         n_fit: cython.Py_ssize_t, n_few: cython.Py_ssize_t, spot: cython.double[:], d2s: cython.double[:],
-         order: cython.Py_ssize_t[:], lines: cython.Py_ssize_t[:]) -> cython.schar:
+         gx: cython.const[cython.double][:], gy: cython.const[cython.double][:], wx: cython.double, wy: cython.double,
+         off: cython.double[:, :], n_fit: cython.Py_ssize_t, n_few: cython.Py_ssize_t, spot: cython.double[:],
+         d2s: cython.double[:], order: cython.Py_ssize_t[:], lines: cython.Py_ssize_t[:]) -> cython.schar:
     """One piece's search (as `land_fall`'s) about (wx, wy), marking nothing: what it
     found (AT_WANT, ON_LATTICE, NOWHERE), the spot in `spot`."""
     return _search(free, per_m, sx, sy, gx, gy, wx, wy, off, n_fit, n_few, spot, d2s, order, lines)
@@ -66,9 +72,10 @@ def find(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ssize_t
 @cython.cfunc
 @cython.exceptval(check=False)
 def _search(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ssize_t, sy: cython.Py_ssize_t,
-            gx: cython.const[cython.double][:], gy: cython.const[cython.double][:], wx: cython.double, wy: cython.double,
-            off: cython.double[:, :], n_fit: cython.Py_ssize_t, n_few: cython.Py_ssize_t, spot: cython.double[:],
-            d2s: cython.double[:], order: cython.Py_ssize_t[:], lines: cython.Py_ssize_t[:]) -> cython.schar:
+            gx: cython.const[cython.double][:], gy: cython.const[cython.double][:], wx: cython.double,
+            wy: cython.double, off: cython.double[:, :], n_fit: cython.Py_ssize_t, n_few: cython.Py_ssize_t,
+            spot: cython.double[:], d2s: cython.double[:], order: cython.Py_ssize_t[:],
+            lines: cython.Py_ssize_t[:]) -> cython.schar:
     """The drop spot if the outline fits there, else the nearest lattice point where every
     offset fits (ties in lattice order, row by row, x fastest)."""
     nx: cython.Py_ssize_t = gx.shape[0]
@@ -173,7 +180,8 @@ def _take(free: cython.uchar[:, ::1], per_m: cython.double, sx: cython.Py_ssize_
 @cython.cfunc
 @cython.inline
 @cython.exceptval(check=False)
-def _cell(v: cython.double, per_m: cython.double, shift: cython.Py_ssize_t, last: cython.Py_ssize_t) -> cython.Py_ssize_t:
+def _cell(v: cython.double, per_m: cython.double, shift: cython.Py_ssize_t,
+          last: cython.Py_ssize_t) -> cython.Py_ssize_t:
     """Floor._index of one coordinate: the raster cell a point at `v` lies in, less the
     window's `shift`, clipped onto the raster (0 to `last`: the taken border)."""
     c: cython.Py_ssize_t = _floor(v * per_m) - shift
@@ -213,7 +221,8 @@ def _bisect(g: cython.const[cython.double][:], v: cython.double, right: cython.b
 
 @cython.cfunc
 @cython.exceptval(check=False)
-def _sift(d2s: cython.double[:], order: cython.Py_ssize_t[:], at: cython.Py_ssize_t, n: cython.Py_ssize_t) -> cython.int:
+def _sift(d2s: cython.double[:], order: cython.Py_ssize_t[:], at: cython.Py_ssize_t,
+          n: cython.Py_ssize_t) -> cython.int:
     """Move the candidate at `at` down the heap of the first `n` until neither child is
     nearer (by distance, then lattice order)."""
     child: cython.Py_ssize_t
@@ -244,7 +253,8 @@ def grid_size(length: cython.double[:], width: cython.double[:], spacing: cython
     return most
 
 
-def grid(length: cython.double[:], width: cython.double[:], spacing: cython.double, out: cython.double[:, :, :]) -> None:
+def grid(length: cython.double[:], width: cython.double[:], spacing: cython.double,
+         out: cython.double[:, :, :]) -> None:
     """`area_samples` of each rectangle p (x-major) into out[p], the rest of it repeating the last point."""
     p: cython.Py_ssize_t
     for p in range(length.shape[0]):
