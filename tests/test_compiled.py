@@ -2,6 +2,7 @@
 from, never a build of other source, and the plain loops wherever nothing can be built."""
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
@@ -11,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from game.sim import body_kernels, compiled, gas, gas_kernels
+from game.sim import body_kernels, compiled, gas, gas_kernels, landing_kernels
+from game.sim import debris_footprint as fp
 from game.sim import physiology as ph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_registered_module_runs_compiled_here():
     # this machine has Cython and a C compiler (requirements.txt; CI's too): a fallback here
     # would hide a broken build behind results that are merely slow
-    for module in (gas.kernels, ph.kernels):
+    for module in (gas.kernels, ph.kernels, fp.kernels):
         assert module.__name__ in compiled.COMPILED and module.__file__.endswith(EXTENSION_SUFFIXES[0])
     with pytest.raises(ValueError):
         compiled.fast(np)  # not registered: an error, never a silent plain module
@@ -57,6 +59,43 @@ def test_the_compiled_body_step_rounds_as_plain_python_does(monkeypatch):
     compiled_story = _bodies_story(7)
     monkeypatch.setattr(ph, "kernels", body_kernels)
     assert _bodies_story(7) == compiled_story
+
+
+def _falls_story(seed: int) -> list:
+    """Falls of 1 to 30 pieces, short and long, onto rooms with random cells taken, one after
+    another till the rooms fill: every piece's spot, outline and points taken, and each floor
+    after each fall."""
+    rng = np.random.default_rng(seed)
+    story, seen = [], set()
+    for _ in range(5):
+        free = rng.random((12, 20)) > 0.1
+        free[0] = free[-1] = free[:, 0] = free[:, -1] = False
+        area = (float(rng.integers(1, 10)), float(rng.integers(1, 6)), 0.0, 0.0)
+        area = area[:2] + (area[0] + float(rng.integers(1, 8)), area[1] + float(rng.integers(1, 5)))
+        floor = fp.Floor(free, fp.spot_window(area, free.shape))
+        for _ in range(3):
+            n = int(rng.integers(1, 30))
+            length = ((2.5 if rng.random() < 0.3 else 0.3) + rng.random(n)).tolist()
+            width = (0.15 + 0.45 * rng.random(n)).tolist()
+            want = np.stack([area[0] + (area[2] - area[0]) * rng.random(n),
+                             area[1] + (area[3] - area[1]) * rng.random(n)], axis=1)
+            angles = (rng.random(n) * math.pi).tolist()
+            drop = fp.Drop(floor, length, width, want, angles, area)
+            spots = drop.land()
+            story += [spots, floor.free.tobytes(), drop.outlines.tobytes(), drop.takes.tobytes()]
+            seen |= {"none" if s is None else "turned" if s[1] != a else "at" if s[0] == tuple(w) else "moved"
+                     for s, a, w in zip(spots, angles, want.tolist())}
+    assert seen == {"at", "moved", "turned", "none"}  # (every way a search ends)
+    return story
+
+
+def test_the_compiled_landing_search_lands_as_plain_python_does(monkeypatch):
+    # The search's distances and raster cells, and the pieces' points, are IEEE sums, products,
+    # quotients, floors and ceilings (no fused multiply-add): compiled and plain make the same
+    # points, land every piece on the same spot and take the same cells
+    compiled_story = _falls_story(8)
+    monkeypatch.setattr(fp, "kernels", landing_kernels)
+    assert _falls_story(8) == compiled_story
 
 
 def test_a_changed_source_is_built_anew_never_loaded_from_the_old_build(tmp_path, monkeypatch, capsys):

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from game.sim import debris
+from game.sim import debris, landing_kernels
 from game.sim import debris_footprint as fp
 from game.sim.debris_kinds import HEAVY_KG
 from game.sim.debris_space import _heavy_cells
@@ -143,10 +143,17 @@ def test_pieces_placed_together_take_the_very_cells_they_take_one_by_one():
     length, width = (0.15 + 3.9 * rng.random(n)).tolist(), (0.15 + 0.5 * rng.random(n)).tolist()
     pos = 50.0 * rng.random((n, 2))
     angles = (rng.random(n) * 2 * math.pi).tolist()
-    ry, rx = fp.taken_cells_many(length, width, pos, angles)
+    pos[:5] -= 48.0  # (some lie partly below zero: negative raster indices, packed and unpacked)
+    packed = fp.taken_cells_many(length, width, pos, angles)
     for i in range(n):
         y, x = fp.taken_cells(length[i], width[i], (float(pos[i, 0]), float(pos[i, 1])), angles[i])
-        assert set(zip(ry[i].tolist(), rx[i].tolist())) == set(zip(y.tolist(), x.tolist()))
+        ry, rx = packed[i] >> 16, (packed[i] & 0xFFFF).astype(np.int16)
+        assert set(zip(ry.tolist(), rx.tolist())) == set(zip(y.tolist(), x.tolist()))
+        # and marked on a floor as Floor.take marks them one by one
+        a, b = (fp.Floor(np.ones((54, 54), dtype=bool), (0, 0, 54, 54)) for _ in range(2))
+        a.take_packed(packed[i])
+        b.take_cells(y, x)
+        assert np.array_equal(a.free, b.free)
 
 
 def test_outlines_made_together_are_the_outlines_made_one_by_one():
@@ -161,29 +168,29 @@ def test_outlines_made_together_are_the_outlines_made_one_by_one():
         assert set(map(tuple, many[i].tolist())) == set(map(tuple, one.tolist()))
 
 
-def test_the_search_reads_the_cells_a_fit_reads_whether_or_not_it_clips():
-    # The search skips clipping a line's raster indices when its extreme points lie on the raster;
-    # near the raster's edge it clips. Either way: the cells Floor.fits reads, point by point.
+def test_the_search_reads_the_cells_a_fit_reads_on_and_off_the_raster():
+    # The kernel works out each point's raster cell itself, clipping it onto the taken border
+    # near the window's edge: a piece fits at its drop spot exactly where Floor.fits says so.
     free = np.ones((8, 8), dtype=bool)
-    floor = fp.Floor(free, (0, 0, 3, 3))  # a 3 m window: lines past 2.5 m run off it
+    free[3, 2:5] = False
+    floor = fp.Floor(free, (0, 0, 3, 3))  # a 3 m window: points past it read its border
     rng = np.random.default_rng(13)
-    off = rng.uniform(-0.7, 0.7, (25, 2))
-    lo, hi = off.min(axis=0).tolist(), off.max(axis=0).tolist()
-    last = floor.free.shape[0] - 1
-    for g, clipped in ((np.arange(8, 23) / 10.0, False), (np.arange(-5, 40) / 10.0, True)):
-        ry = fp._raster_axis(g, off[:, 1], floor.shift[1], last, lo[1], hi[1])
-        rx = fp._raster_axis(g, off[:, 0], floor.shift[0], last, lo[0], hi[0])
-        pts = np.stack(np.broadcast_arrays(g[:, None] + off[None, :, 0], g[:, None] + off[None, :, 1]), axis=-1)
-        fy, fx = floor._index(pts)  # (the window is square: one last index for both axes)
-        assert np.array_equal(rx, fx) and np.array_equal(ry, fy)
-        assert (ry.min() == 0 and ry.max() == last) == clipped
+    gx, gy = fp._lattice_axes((0.0, 0.0, 3.0, 3.0))
+    spot, fits = np.empty(2), []
+    for _ in range(300):
+        off = rng.uniform(-0.4, 0.4, (12, 2))
+        want = rng.uniform(-0.5, 3.5, 2)
+        found = fp.kernels.find(*fp._raster(floor), gx, gy, float(want[0]), float(want[1]), off, len(off), 0, spot,
+                                *fp._room(gx, gy))
+        fits.append(bool(floor.fits(off, want[None, :], 0.0)[0]))
+        assert (found == landing_kernels.AT_WANT) == fits[-1]
+    assert 30 < sum(fits) < 270  # (some fit, some run onto a taken cell or off the window)
 
 
 def test_a_fall_lands_its_pieces_where_finding_each_spot_in_turn_lands_them():
-    # A Drop lists the near lattice points of every piece sure to need them at once, when the
-    # first one does, and each later takes the first of those that fits on the deck as it lies
-    # then: the spots must be the ones find_spot gives piece after piece, the floor taken as
-    # each lands.
+    # A Drop lands its pieces in one call of the kernel, each on the deck as the ones before
+    # left it: the spots must be the ones find_spot gives piece after piece, and the floor
+    # taken as Floor.take takes it after each.
     free = np.zeros((6, 10), dtype=bool)
     free[1:5, 1:9] = True
     free[2:4, 4:5] = False
@@ -191,27 +198,27 @@ def test_a_fall_lands_its_pieces_where_finding_each_spot_in_turn_lands_them():
     window = fp.spot_window(area, free.shape)
     alone = fp.Floor(free, window)
     rng = np.random.default_rng(14)
-    kinds, listed = set(), [0, 0]
+    kinds = set()
     for n in (10,) * 9:  # small falls, one after another onto what the last left, till the room is full
         length, width = (0.3 + 0.9 * rng.random(n)).tolist(), (0.15 + 0.4 * rng.random(n)).tolist()
         want = np.stack([2.0 + 5.0 * rng.random(n), 1.0 + 3.0 * rng.random(n)], axis=1)
         angles = (rng.random(n) * math.pi).tolist()
         floor = fp.Floor(free, window)
         floor.free[:] = alone.free
-        drop = fp.Drop(floor, length, width, want, angles, area)
+        got = fp.Drop(floor, length, width, want, angles, area).land()
         for i in range(n):
-            listed = [k + (i in ring) for k, ring in zip(listed, drop.near)]  # (made while an earlier piece looked)
-            got = drop.land(i)
             spot = fp.find_spot(alone, length[i], width[i], (float(want[i, 0]), float(want[i, 1])), angles[i], area)
-            assert got == spot
+            assert got[i] == spot
             if spot is None:
                 kinds.add("none")
                 continue
             alone.take(length[i], width[i], spot[0], spot[1])
             d = math.dist(spot[0], want[i])
-            kinds.add("at" if d == 0.0 else "near" if d <= fp.RINGS_M[0] else "ring" if d <= fp.RINGS_M[-1] else "far")
-    # (some landed in the first ring, some past it; in both rings some found their list made by an earlier piece)
-    assert kinds == {"at", "near", "ring", "far", "none"} and min(listed) > 3
+            kinds.add("turned" if spot[1] != angles[i] else "at" if d == 0.0 else "near" if d <= 0.5
+                      else "ring" if d <= 1.0 else "far")
+        assert np.array_equal(floor.free, alone.free)
+    # (some landed in the first ring, some past it, some turned, some found no room)
+    assert kinds == {"at", "near", "ring", "far", "turned", "none"}
 
 
 def test_search_offsets_made_together_are_the_offsets_made_one_by_one():
@@ -227,6 +234,8 @@ def test_search_offsets_made_together_are_the_offsets_made_one_by_one():
     for i in range(n):
         one = fp._offsets(drop.outlines[i], fp._coarse(length[i], width[i]), angles[i])
         assert np.array_equal(drop.off[i], one)
+        # and the points it takes, turned as Floor.take turns them alone (`place`)
+        assert np.array_equal(drop.turned_takes[i], fp.place(drop.takes[i], np.zeros((1, 2)), angles[i])[0])
 
 
 def test_a_fall_leaves_out_the_pieces_beyond_where_its_fits_read(monkeypatch):

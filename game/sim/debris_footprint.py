@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import NamedTuple
 
 import numpy as np
+
+from game.sim import landing_kernels
+from game.sim.compiled import fast
 
 SAMPLE_SPACING_M = 0.25  # below a cell's size, so a body's cells form an 8-connected set
 FINE_PER_M = 10  # the Floor's raster: 0.1 m, under the thinnest piece (0.15 m), so none hides between samples
 CLEARANCE_M = 0.03  # gap kept from walls and from other pieces when landing
+
+kernels = fast(landing_kernels)  # the landing search, compiled
 
 
 def area_samples(length_m: float, width_m: float, spacing_m: float = SAMPLE_SPACING_M) -> np.ndarray:
@@ -149,6 +153,10 @@ class Floor:
         self.free[0, :] = self.free[-1, :] = False  # (clipped points land on the border: it stays taken)
         self.free[:, 0] = self.free[:, -1] = False
 
+    def take_packed(self, cells: np.ndarray) -> None:
+        """Mark station raster cells packed as `taken_cells_many` packs them as taken."""
+        kernels.take_packed(self.free.view(np.uint8), self.shift[0], self.shift[1], cells)
+
     def fits(self, samples: np.ndarray, centres: np.ndarray, angle: float) -> np.ndarray:
         """For each candidate centre: do all the piece's `samples` (local points) lie on free deck there?"""
         cy, cx = self._index(place(samples, centres, angle))
@@ -184,38 +192,52 @@ def find_spot(
     `spot_window`).
     """
     outline = outline_samples(length_m, width_m, CLEARANCE_M, 1.0 / FINE_PER_M)
-    return _find(floor, outline, length_m, width_m, want, angle, area, at_want=None)
+    return _find(floor, outline, _coarse(length_m, width_m), want, _turns(angle), area)
+
+
+def _turns(angle: float) -> tuple[float, ...]:
+    """The angles a piece dropped at `angle` is tried at, in turn."""
+    return angle, angle + math.pi / 2, 0.0, math.pi / 2
 
 
 def _find(
-    floor: Floor, outline: np.ndarray, length_m: float, width_m: float, want: tuple[float, float], angle: float,
-    area: tuple[float, float, float, float], at_want: bool | None, clear_m: float = -1.0,
+    floor: Floor, outline: np.ndarray, coarse: np.ndarray, want: tuple[float, float], angles: tuple[float, ...],
+    area: tuple[float, float, float, float],
 ) -> tuple[tuple[float, float], float] | None:
-    """`find_spot` with the outline made; `at_want` is whether it fits at `want` at
-    `angle`, if that is known already (None: not looked at yet); at `angle`, nothing
-    within `clear_m` (one of RINGS_M) fits, if that is known already."""
-    want_arr = np.array([want], dtype=np.float64)
-    coarse, rings, lo = None, tuple(r for r in RINGS_M if r > clear_m), -1.0 if clear_m < 0.0 else clear_m * clear_m
-    for a in (angle, angle + math.pi / 2, 0.0, math.pi / 2):
-        fits = at_want if at_want is not None else floor.fits(outline, want_arr, a)[0]
-        at_want = None
-        if fits:
-            return (float(want[0]), float(want[1])), a
-        if coarse is None:  # (most pieces land where they were dropped and never get here)
-            coarse = _coarse(length_m, width_m)
-        spot = _first_fit(floor, outline, coarse, want, a, area, rings, lo)
-        if spot is not None:
-            return spot, a
-        rings, lo = (), -1.0  # no room near at one angle: the deck is crowded, so the next is searched whole at once
+    """`find_spot` with the outline and coarse points made, at each of `angles` in turn: at
+    `want` if the outline fits there, else the lattice point nearest it (ties in lattice
+    order) where the outline and the coarse points fit (landing_kernels)."""
+    gx, gy = _lattice_axes(area)
+    spot = np.empty(2)
+    for a in angles:
+        found = kernels.find(*_raster(floor), gx, gy, want[0], want[1], _offsets(outline, coarse, a), len(outline),
+                             len(_COARSE_SIGNS), spot, *_room(gx, gy))
+        if found != landing_kernels.NOWHERE:
+            return (float(spot[0]), float(spot[1])), a
     return None
+
+
+def _raster(floor: Floor) -> tuple[np.ndarray, float, int, int]:
+    """What the kernels read of a floor: its raster (as bytes, a view: they mark it), the
+    cells per metre and the window's shift."""
+    return floor.free.view(np.uint8), float(FINE_PER_M), floor.shift[0], floor.shift[1]
+
+
+def _room(gx: np.ndarray, gy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The kernels' room for a lattice's candidates (their distances and lattice numbers) and
+    for the coarse points' cells along its rows and columns."""
+    n = gx.size * gy.size
+    return np.empty(n), np.empty(n, dtype=np.intp), np.empty((gx.size + gy.size) * len(_COARSE_SIGNS), dtype=np.intp)
 
 
 def _rotations(angles: list[float]) -> np.ndarray:
     """`place`'s rotation (row-vector form) for each angle: (P, 2, 2)."""
+    # (the math module's cosine and sine, as `place` takes them)
+    c, s = np.array([math.cos(a) for a in angles]), np.array([math.sin(a) for a in angles])
     rots = np.empty((len(angles), 2, 2))
-    for i, a in enumerate(angles):
-        c, s = math.cos(a), math.sin(a)
-        rots[i] = ((c, s), (-s, c))
+    rots[:, 0, 0] = rots[:, 1, 1] = c
+    rots[:, 0, 1] = s
+    np.negative(s, out=rots[:, 1, 0])
     return rots
 
 
@@ -226,73 +248,41 @@ def place_stack(stack: np.ndarray, centres: np.ndarray, angles: list[float]) -> 
     return centres[:, None, :] + np.matmul(stack, _rotations(angles))
 
 
-def _axis_many(size_m: np.ndarray, spacing_m: float) -> np.ndarray:
-    """`area_samples`' points along one side for many rectangles, to the bit: (P, N),
-    a side with fewer than N repeating its last."""
-    n = np.maximum(1, np.ceil(size_m / spacing_m)).astype(np.int64)
-    i = np.minimum(np.arange(int(n.max()))[None, :], (n - 1)[:, None])
-    return (i + 0.5) / n[:, None] * size_m[:, None] - (size_m / 2)[:, None]
-
-
-def _grid_many(length_m: np.ndarray, width_m: np.ndarray, spacing_m: float) -> np.ndarray:
-    """The points of `area_samples` for many rectangles, to the bit (in another order, some
-    repeated): (P, K, 2). Where a point lies is all a fit or a raster reads."""
-    lx, ly = _axis_many(length_m, spacing_m), _axis_many(width_m, spacing_m)
-    out = np.empty((lx.shape[0], lx.shape[1], ly.shape[1], 2))
-    out[..., 0] = lx[:, :, None]
-    out[..., 1] = ly[:, None, :]
-    return out.reshape(lx.shape[0], -1, 2)
-
-
-def _span_many(half: np.ndarray, spacing_m: float) -> np.ndarray:
-    """`_span` of `outline_samples` for many halves, to the bit: (P, N), a short one repeating its last."""
-    n = np.maximum(1, np.ceil(2 * half / spacing_m)).astype(np.int64)
-    t = np.minimum(np.arange(int(n.max()) + 1)[None, :], n[:, None])
-    h = half[:, None]
-    return np.where(t == n[:, None], h, t * ((h - -h) / n[:, None]) + -h)
-
-
 def outline_many(length_m: np.ndarray, width_m: np.ndarray, margin_m: float, spacing_m: float) -> np.ndarray:
     """The points of `outline_samples` (spacing at most 0.5 m) for many rectangles, to the
-    bit (in another order, some repeated): (P, K, 2)."""
-    hl, hw = length_m / 2 + margin_m, width_m / 2 + margin_m
-    xs, ys = _span_many(hl, spacing_m), _span_many(hw, spacing_m)
-    p, a, b = xs.shape[0], xs.shape[1], ys.shape[1]
-    inside = _grid_many(length_m, width_m, spacing_m)
-    out = np.empty((p, 2 * a + 2 * b + inside.shape[1], 2))
-    out[:, 0:a, 0] = out[:, a:2 * a, 0] = xs  # the long sides, the short sides, the inside
-    out[:, 0:a, 1], out[:, a:2 * a, 1] = -hw[:, None], hw[:, None]
-    c = 2 * a
-    out[:, c:c + b, 0], out[:, c + b:c + 2 * b, 0] = -hl[:, None], hl[:, None]
-    out[:, c:c + b, 1] = out[:, c + b:c + 2 * b, 1] = ys
-    out[:, c + 2 * b:] = inside
+    bit (a short one's last repeated): (P, K, 2)."""
+    out = np.empty((len(length_m), kernels.outline_size(length_m, width_m, margin_m, spacing_m), 2))
+    kernels.outline(length_m, width_m, margin_m, spacing_m, out)
     return out
 
 
 def taken_cells_many(
     length_m: list[float], width_m: list[float], pos: np.ndarray, angles: list[float],
-) -> tuple[np.ndarray, np.ndarray]:
-    """`taken_cells` of many rectangles at once: (P, K) station raster (y, x), each row one
-    rectangle's cells (a short one repeats its first)."""
-    return raster_index(place_stack(_take_many(length_m, width_m), pos, angles))
+) -> list[np.ndarray]:
+    """`taken_cells` of many rectangles at once, each rectangle's as one int32 array of its
+    cells packed y << 16 | x (int16 holds any raster index: MAX_MAP_SIDE x FINE_PER_M; see
+    landing_kernels.pack_cells), a cell perhaps more than once."""
+    pts = place_stack(_take_many(length_m, width_m), pos, angles)
+    out, counts = np.empty(pts.shape[:2], dtype=np.int32), np.empty(len(angles), dtype=np.intp)
+    kernels.pack_cells(pts, float(FINE_PER_M), out, counts)
+    return [out[k, :n].copy() for k, n in enumerate(counts.tolist())]
 
 
 def _take_many(length_m: list[float], width_m: list[float]) -> np.ndarray:
-    """The points of `_take_samples` for many rectangles, to the bit (order aside): (P, K, 2)."""
+    """The points of `_take_samples` for many rectangles, to the bit (a short one's last repeated): (P, K, 2)."""
     step = 0.5 / FINE_PER_M  # as `_take_samples`
-    return _grid_many(np.array(length_m) + 2 * CLEARANCE_M + step, np.array(width_m) + 2 * CLEARANCE_M + step, step)
+    length, width = np.array(length_m) + 2 * CLEARANCE_M + step, np.array(width_m) + 2 * CLEARANCE_M + step
+    out = np.empty((length.size, kernels.grid_size(length, width, step), 2))
+    kernels.grid(length, width, step, out)
+    return out
 
 
 class Drop:
     """A fall's pieces, fitted one after another on one Floor (see `find_spot`).
 
-    What does not depend on where the ones before landed (each outline where
-    it was dropped, and the cells it takes lying there) is worked out for all
-    of them at once: most pieces land where they were dropped. So is the
-    first part of the search (the lattice points within the near rings,
-    RINGS_M), for every piece sure to need it when the first one does
-    (`_near_candidates`): the points whose coarse points were free then are
-    the only ones that can fit later, since landing only takes deck.
+    What does not depend on where the ones before landed (each piece's outline,
+    coarse points and the points it takes, turned to its drawn angle) is worked
+    out for all of them at once; the kernel then lands them in turn in one call.
     """
 
     def __init__(
@@ -304,116 +294,38 @@ class Drop:
         self.outlines = outline_many(lengths, widths, CLEARANCE_M, 1.0 / FINE_PER_M)
         self.takes = _take_many(length_m, width_m)
         rots = _rotations(angles)
-        turned = np.matmul(self.outlines, rots)  # (as `place_stack`)
-        width = floor.free.shape[1]
-        # flat indices into the floor's raster (a view of it: it is contiguous)
-        fy, fx = floor._index(want[:, None, :] + turned)
-        self.fit = fy * width + fx
-        self.turned_takes = np.matmul(self.takes, rots)
-        ty, tx = floor._window(*raster_index(want[:, None, :] + self.turned_takes))
-        self.take = ty * width + tx
+        self.turned_takes = np.matmul(self.takes, rots)  # (as `place_stack`)
         # Every piece's search offsets at its drawn angle (`_offsets`: outline, then coarse points).
-        self.off = np.concatenate([turned, np.matmul(_coarse_many(lengths, widths), rots)], axis=1)
+        self.off = np.concatenate([np.matmul(self.outlines, rots), np.matmul(_coarse_many(lengths, widths), rots)],
+                                  axis=1)
         self.area = area
-        # Per ring of RINGS_M: piece -> its candidates there, made when first needed.
-        self.near: list[dict[int, _Near]] = [{} for _ in RINGS_M]
 
-    def land(self, i: int) -> tuple[tuple[float, float], float] | None:
-        """Piece i's spot (`find_spot`), marked taken on the floor; None if it found none."""
-        floor = self.floor
-        flat = floor.free.reshape(-1)
-        angle = self.angles[i]
-        if flat.take(self.fit[i]).all():
-            flat[self.take[i]] = False
-            return (float(self.want[i, 0]), float(self.want[i, 1])), angle
-        for ring in range(len(RINGS_M)):
-            near = self._near(ring, i)
-            start, size = 0, 8
-            while start < near.x.size:  # nearest first, in growing batches, on the deck as it lies now
-                bj, bi = near.bj[start:start + size], near.bi[start:start + size]
-                ok = flat.take(near.ys[bj] + near.xs[bi]).all(axis=1)
-                k = int(ok.argmax())
-                if ok[k]:
-                    spot = float(near.x[start + k]), float(near.y[start + k])
-                    ty, tx = floor._index(np.array(spot) + self.turned_takes[i])  # (the cells `Floor.take` marks)
-                    flat[ty * floor.free.shape[1] + tx] = False
-                    return spot, angle
-                start, size = start + size, size * 4
+    def land(self) -> list[tuple[tuple[float, float], float] | None]:
+        """Every piece's spot (`find_spot`, piece after piece), each marked taken on the floor
+        as it lands; None for one that found none."""
+        n = len(self.angles)
+        gx, gy = _lattice_axes(self.area)
+        spots, how, room = np.empty((n, 2)), np.empty(n, dtype=np.int8), _room(gx, gy)
+        out: list[tuple[tuple[float, float], float] | None] = []
+        start = 0
+        while start < n:
+            stop = kernels.land_fall(*_raster(self.floor), gx, gy, self.want, self.off, self.outlines.shape[1],
+                                     len(_COARSE_SIGNS), self.turned_takes, start, spots, how, *room)
+            out.extend((xy, a) for xy, a in zip(map(tuple, spots[start:stop].tolist()), self.angles[start:stop]))
+            if stop < n:  # no room at its drawn angle: turned
+                out.append(self._turned(stop))
+            start = stop + 1
+        return out
+
+    def _turned(self, i: int) -> tuple[tuple[float, float], float] | None:
+        """Piece i's spot at the angles after its drawn one (`find_spot`), marked taken."""
         want = (float(self.want[i, 0]), float(self.want[i, 1]))
-        spot = _find(floor, self.outlines[i], self.length_m[i], self.width_m[i], want, angle, self.area,
-                     at_want=False, clear_m=RINGS_M[-1])
+        spot = _find(self.floor, self.outlines[i], _coarse(self.length_m[i], self.width_m[i]), want,
+                     _turns(self.angles[i])[1:], self.area)
         if spot is not None:  # (the cells `Floor.take` marks, from the points already made)
-            floor.take_cells(*raster_index(place(self.takes[i], np.array([spot[0]], dtype=np.float64), spot[1])[0]))
+            pts = place(self.takes[i], np.array([spot[0]], dtype=np.float64), spot[1])[0]
+            self.floor.take_cells(*raster_index(pts))
         return spot
-
-    def _near(self, ring: int, i: int) -> "_Near":
-        """Piece i's candidates in ring `ring` (nothing nearer fits), made now if not yet,
-        together with every later piece's sure to need them: one that misses its drop spot
-        now and finds nothing in the rings inside it (landing only takes deck)."""
-        near = self.near[ring]
-        if i not in near:
-            flat = self.floor.free.reshape(-1)
-            later = [j for j in range(i + 1, len(self.angles)) if j not in near]
-            if later:
-                later = np.array(later)[~flat.take(self.fit[later]).all(axis=1)].tolist()
-            for inner in self.near[:ring]:
-                later = [j for j in later if j in inner and not inner[j].fits_any(flat)]
-            near.update(_near_candidates(self, [i] + later, RINGS_M[ring - 1] if ring else -1.0, RINGS_M[ring]))
-        return near[i]
-
-
-class _Near(NamedTuple):
-    """A piece's lattice points in a ring about its drop spot (x, y) whose coarse points lay
-    free when looked at, nearest first (ties in lattice order), as rows `bj` and columns `bi`
-    of its box: a point's flat raster cells are ys[bj] + xs[bi]."""
-
-    x: np.ndarray
-    y: np.ndarray
-    bj: np.ndarray
-    bi: np.ndarray
-    ys: np.ndarray
-    xs: np.ndarray
-
-    def fits_any(self, flat: np.ndarray) -> bool:
-        """Whether any of the points fits on the flat raster as it lies now."""
-        return bool(flat.take(self.ys[self.bj] + self.xs[self.bi]).all(axis=1).any())
-
-
-def _near_candidates(drop: "Drop", pieces: list[int], lo: float, hi: float) -> dict[int, _Near]:
-    """`_first_fit`'s ring (lattice points within `hi` of the drop spot, past `lo` if `lo`
-    >= 0, at the drawn angle) for the `pieces` of `drop` at once, on its floor as it lies
-    now: the points whose coarse points lie free, nearest first. The same lattice points,
-    distances and cells as `_first_fit`, to the bit (it clips every line: a no-op where
-    `_raster_axis` skips it)."""
-    floor = drop.floor
-    gx, gy = _lattice_axes(drop.area)
-    sel = np.array(pieces)
-    off = drop.off[sel]  # (M, K, 2)
-    wx, wy = drop.want[sel, 0], drop.want[sel, 1]
-    pad = hi + 0.1  # as `_ring_box`
-    j0, j1 = np.searchsorted(gy, wy - pad), np.searchsorted(gy, wy + pad, side="right")
-    i0, i1 = np.searchsorted(gx, wx - pad), np.searchsorted(gx, wx + pad, side="right")
-    span = np.arange(max(int((j1 - j0).max()), int((i1 - i0).max()), 1))
-    jj, ii = j0[:, None] + span, i0[:, None] + span  # (M, B): a box as wide as the widest, the rest masked
-    jj_ok, ii_ok = jj < j1[:, None], ii < i1[:, None]
-    np.minimum(jj, gy.size - 1, out=jj)
-    np.minimum(ii, gx.size - 1, out=ii)
-    d2 = ((gy[jj] - wy[:, None]) ** 2)[:, :, None] + ((gx[ii] - wx[:, None]) ** 2)[:, None, :]
-    (sx, sy), w = floor.shift, floor.free.shape[1]
-    ys = _raster_lines(gy[jj], off[:, :, 1], sy, floor.free.shape[0] - 1) * w  # (M, B, K)
-    xs = _raster_lines(gx[ii], off[:, :, 0], sx, w - 1)
-    nf = len(_COARSE_SIGNS)  # the coarse points are the last offsets: the whole box's at once
-    ok = floor.free.reshape(-1).take(ys[:, :, None, -nf:] + xs[:, None, :, -nf:]).all(axis=-1)
-    ok &= (d2 <= hi * hi) & jj_ok[:, :, None] & ii_ok[:, None, :]
-    if lo >= 0.0:
-        ok &= d2 > lo * lo
-    m, bj, bi = np.nonzero(ok)
-    order = np.lexsort((d2[m, bj, bi], m))  # by piece, nearest first, ties in lattice order
-    m, bj, bi = m[order], bj[order], bi[order]
-    x, y = gx[ii[m, bi]], gy[jj[m, bj]]
-    ends = np.searchsorted(m, np.arange(len(pieces) + 1)).tolist()
-    return {j: _Near(x[a:b], y[a:b], bj[a:b], bi[a:b], ys[p], xs[p])
-            for p, (j, a, b) in enumerate(zip(pieces, ends, ends[1:]))}
 
 
 @functools.lru_cache(maxsize=64)
@@ -427,161 +339,11 @@ def _lattice_axes(area: tuple[float, float, float, float]) -> tuple[np.ndarray, 
     return gx, gy
 
 
-# The search tries the lattice within each of these of `want` in turn, then the rest at once.
-RINGS_M = (0.5, 1.0)
-BATCH_CELLS = 8192  # (candidate, sample) pairs tested in a ring's first batch; each next four times as many
-
-
-def _first_fit(
-    floor: Floor, outline: np.ndarray, coarse: np.ndarray, want: tuple[float, float], angle: float,
-    area: tuple[float, float, float, float], rings: tuple[float, ...] = RINGS_M, lo: float = -1.0,
-) -> tuple[float, float] | None:
-    """The lattice point nearest `want` (ties in lattice order) where the `outline`
-    and `coarse` points (local) all lie on free deck, or None. The `rings` only
-    order the work (the nearest tried first): any give the same point. Points within
-    sqrt(`lo`) are known not to fit and are not tried.
-
-    `Floor.fits` at each candidate without placing each one: a point's x
-    raster index depends only on its column and its y index only on its row,
-    so both are worked out per column and per row (`_Axes`), by the very
-    operations `fits` does (the same cells to the bit). Past the first ring,
-    the coarse points pick the candidates worth testing (in one gather; over
-    the rest of the lattice, a shifted slice of the raster each), and each
-    batch of candidates works out only the rows and columns it spans.
-    """
-    off = _offsets(outline, coarse, angle)
-    nf = coarse.shape[0]
-    few = off[-nf:]
-    gx, gy = _lattice_axes(area)
-    axes = _Axes(floor, gx, gy, off)
-    flat = floor.free.reshape(-1)  # (a view: the raster is contiguous)
-    dx2 = (gx - want[0]) ** 2
-    dy2 = (gy - want[1]) ** 2
-    # Rings about `want` out to each of RINGS_M (a ring's rows and columns worked out
-    # for every sample), then the rest of the lattice at once. Past the first ring, the
-    # coarse points pick the candidates worth testing: in a ring by one gather, in the
-    # rest by a shifted slice of the raster each.
-    for r in rings + (None,):
-        rows = None
-        if r is None:
-            j0, j1, i0, i1 = 0, gy.size, 0, gx.size
-            nx = i1 - i0
-            d2 = (dy2[:, None] + dx2[None, :]).reshape(-1)
-            ok = _pick_by_shifts(floor.free, *axes.lines(j0, j1, i0, i1, few, flat=False)).reshape(-1)
-            ok &= d2 > lo
-            cand = np.flatnonzero(ok)
-        else:
-            j0, j1, i0, i1 = _ring_box(gx, gy, want, r)
-            nx = i1 - i0
-            d2 = (dy2[j0:j1, None] + dx2[None, i0:i1]).reshape(-1)
-            ring = d2 <= r * r
-            if lo >= 0.0:
-                ring &= d2 > lo
-            cand = np.flatnonzero(ring)
-            if cand.size:
-                rows = axes.lines(j0, j1, i0, i1, off)
-                if lo >= 0.0:
-                    ys, xs = rows
-                    cand = cand[flat.take(ys[cand // nx, -nf:] + xs[cand % nx, -nf:]).all(axis=1)]
-            lo = r * r
-        if cand.size:
-            cand = cand[np.argsort(d2[cand], kind="stable")]  # nearest first, ties in lattice order
-            rj, ci = cand // nx, cand % nx
-            start, size = 0, max(1, BATCH_CELLS // off.shape[0])
-            while start < cand.size:  # in growing batches: most fits are among the nearest
-                bj, bi = rj[start:start + size], ci[start:start + size]
-                if rows is not None:
-                    ys, xs = rows
-                else:  # only the rows and columns this batch spans
-                    ja, ia = int(bj.min()), int(bi.min())
-                    ys, xs = axes.lines(j0 + ja, j0 + int(bj.max()) + 1, i0 + ia, i0 + int(bi.max()) + 1, off)
-                    bj, bi = bj - ja, bi - ia
-                hit = np.flatnonzero(flat.take(ys[bj] + xs[bi]).all(axis=1))
-                if hit.size:
-                    k = start + int(hit[0])
-                    return float(gx[i0 + ci[k]]), float(gy[j0 + rj[k]])
-                start, size = start + size, size * 4
-    return None
-
-
 def _offsets(outline: np.ndarray, coarse: np.ndarray, angle: float) -> np.ndarray:
     """The outline's and the coarse points' offsets turned by `angle` (as `place`), the coarse last."""
     c, s = math.cos(angle), math.sin(angle)
     rot = np.array([[c, s], [-s, c]])
     return np.concatenate([outline @ rot, coarse @ rot])
-
-
-def _raster_lines(g: np.ndarray, off: np.ndarray, shift: int, last: int) -> np.ndarray:
-    """`_raster_axis` for many pieces at once, clipped: lines g (M, B), offsets off (M, K) -> (M, B, K)."""
-    r = g[:, :, None] + off[:, None, :]
-    r *= FINE_PER_M
-    np.floor(r, out=r)
-    r -= float(shift)
-    np.maximum(r, 0.0, out=r)
-    np.minimum(r, float(last), out=r)
-    return r.astype(np.intp)
-
-
-def _ring_box(gx: np.ndarray, gy: np.ndarray, want: tuple[float, float], r: float) -> tuple[int, int, int, int]:
-    """The lattice rows and columns (j0, j1, i0, i1) that hold every point within `r` of
-    `want`: a lattice step wider, so no rounding puts one outside."""
-    pad = r + 0.1
-    return (int(np.searchsorted(gy, want[1] - pad)), int(np.searchsorted(gy, want[1] + pad, side="right")),
-            int(np.searchsorted(gx, want[0] - pad)), int(np.searchsorted(gx, want[0] + pad, side="right")))
-
-
-class _Axes:
-    """`Floor._index` of sample offsets at whole rows and columns of the candidate lattice:
-    a point's y raster index depends only on its row, its x index only on its column."""
-
-    def __init__(self, floor: Floor, gx: np.ndarray, gy: np.ndarray, off: np.ndarray) -> None:
-        self.gx, self.gy, self.off = gx, gy, off
-        (self.sx, self.sy), self.w = floor.shift, floor.free.shape[1]
-        self.fy, self.fx = floor.free.shape[0] - 1, floor.free.shape[1] - 1
-        self.lo, self.hi = off.min(axis=0).tolist(), off.max(axis=0).tolist()
-
-    def lines(self, j0: int, j1: int, i0: int, i1: int, off: np.ndarray, flat: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """The y raster index of `off` (samples) at rows j0:j1 (times the width if `flat`) and
-        the x index at columns i0:i1."""
-        ys = _raster_axis(self.gy[j0:j1], off[:, 1], self.sy, self.fy, self.lo[1], self.hi[1])
-        if flat:
-            ys *= self.w
-        return ys, _raster_axis(self.gx[i0:i1], off[:, 0], self.sx, self.fx, self.lo[0], self.hi[0])
-
-
-def _pick_by_shifts(free: np.ndarray, ry: np.ndarray, cx: np.ndarray) -> np.ndarray:
-    """Where the samples may all lie free (ry: rows x samples, cx: columns x samples): `free`
-    ANDed over the samples whose cells run on one by one along both axes, each a shifted
-    slice of the raster. A necessary test, not the exact one: a sample that does not run on
-    so (a cell skipped or read twice by rounding, or clipped at an edge) is left out."""
-    ny, nx = ry.shape[0], cx.shape[0]
-    ok = np.ones((ny, nx), dtype=bool)
-    y0, x0 = ry[0], cx[0]
-    steady = (ry[-1] - y0 == ny - 1) & (cx[-1] - x0 == nx - 1)
-    if ny > 1:
-        steady &= (np.diff(ry, axis=0) == 1).all(axis=0)
-    if nx > 1:
-        steady &= (np.diff(cx, axis=0) == 1).all(axis=0)
-    sel = np.flatnonzero(steady)
-    for y, x in sorted(set(zip(y0[sel].tolist(), x0[sel].tolist()))):  # a shift read once, however many share it
-        np.logical_and(ok, free[y:y + ny, x:x + nx], out=ok)
-    return ok
-
-
-def _raster_axis(g: np.ndarray, off: np.ndarray, shift: int, last: int, lo: float, hi: float) -> np.ndarray:
-    """One coordinate of `Floor._index` for every lattice line `g` (ascending) and sample
-    offset `off` (len(g), K), `lo` and `hi` bounding `off`. Each step is monotonic, so
-    the first line at `lo` and the last at `hi` give the extreme cells: where those lie
-    on the raster, no point needs clipping onto its border."""
-    r = g[:, None] + off[None, :]
-    r *= FINE_PER_M
-    np.floor(r, out=r)
-    r -= float(shift)
-    if g.size and (math.floor((float(g[0]) + lo) * FINE_PER_M) < shift
-                   or math.floor((float(g[-1]) + hi) * FINE_PER_M) - shift > last):
-        np.maximum(r, 0.0, out=r)
-        np.minimum(r, float(last), out=r)
-    return r.astype(np.intp)
 
 
 def raster_index(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

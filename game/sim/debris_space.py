@@ -199,7 +199,8 @@ def _floor(
     skip = set(moving)
     # Each piece's raster cells are kept while it lies still: a piece in a busy
     # spot is taken again at every fall near it, and most lie asleep by then.
-    kept = st.scratch.taken
+    # With them, what stays the same while it lies in the space: read once.
+    kept = st.scratch.taken  # id -> [pose, packed cells there (None: not yet), body pointer, taken reach, heavy]
     cells, todo = [], []
     get_pos, get_angle = _cp.cpBodyGetPosition, _cp.cpBodyGetAngle  # (what the Body properties read)
     pieces = st.pieces
@@ -208,36 +209,31 @@ def _floor(
     for i in _near(world, area) if near is None else near:
         if i in skip:
             continue
-        p = pieces[i]
-        if heavy_only and not p.heavy:
+        k = kept.get(i)
+        if k is None:
+            p = pieces[i]
+            k = kept[i] = [None, None, p.body._body, fp.taken_reach_m(p.length_m, p.width_m), p.heavy]
+        if heavy_only and not k[4]:
             continue
-        ptr = p.body._body
-        v = get_pos(ptr)
+        v = get_pos(k[2])
         x, y = v.x, v.y
         if reach_m is not None:
-            r = fp.taken_reach_m(p.length_m, p.width_m)
+            r = k[3]
             if x + r < lo_x or x - r > hi_x or y + r < lo_y or y - r > hi_y:
                 continue
-        pose = ((x, y), get_angle(ptr))
-        was = kept.get(i)
-        if was is not None and was[0] == pose:
-            cells.append(was[1])
+        pose = ((x, y), get_angle(k[2]))
+        if k[0] == pose:
+            cells.append(k[1])
         else:
-            todo.append((i, p, pose))
+            todo.append((k, pieces[i], pose))
     if todo:  # the ones that moved since, all at once
-        ry, rx = fp.taken_cells_many([t[1].length_m for t in todo], [t[1].width_m for t in todo],
+        packed = fp.taken_cells_many([t[1].length_m for t in todo], [t[1].width_m for t in todo],
                                      np.array([t[2][0] for t in todo], dtype=np.float64), [t[2][1] for t in todo])
-        # Each cell once (a cell holds about four of the samples), y and x packed in one int32:
-        # int16 holds any raster index (MAX_MAP_SIDE x FINE_PER_M).
-        packed = np.sort((ry.astype(np.int32) << 16) | (rx.astype(np.int32) & 0xFFFF), axis=1)
-        first = np.ones(packed.shape, dtype=bool)
-        first[:, 1:] = packed[:, 1:] != packed[:, :-1]
-        for k, (i, _, pose) in enumerate(todo):
-            kept[i] = (pose, packed[k][first[k]])
-            cells.append(kept[i][1])
+        for (k, _, pose), own in zip(todo, packed):
+            k[0], k[1] = pose, own
+            cells.append(own)
     if cells:
-        packed = np.concatenate(cells)
-        floor.take_cells((packed >> 16).astype(np.intp), (packed & 0xFFFF).astype(np.int16).astype(np.intp))
+        floor.take_packed(np.concatenate(cells))
     return floor
 
 
@@ -296,8 +292,7 @@ def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
     vel_x = ((vx - 0.5) * 0.6 * slide).tolist()
     vel_y = ((vy - 0.5) * 0.6 * slide).tolist()
     spins = ((spin - 0.5) * slide).tolist()
-    for i in range(count):
-        spot = drop.land(i)
+    for i, spot in enumerate(drop.land()):  # (where each lands depends on the floor alone, not on the space)
         if spot is None:
             continue
         pos, a = spot
