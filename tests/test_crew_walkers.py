@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from game.sim import crew as crew_system
-from game.sim import movement
+from game.sim import movement, walk_kernels
 from game.sim.action_base import Failed
 from game.sim.commands import CloseDoor, InjectEquipmentFailure, MoveTo
 from game.sim.level import EventDef
@@ -140,3 +140,47 @@ def test_a_walkers_pace_follows_their_kit_on_the_very_tick_it_changes():
     # in a suit 0.8 m/s, out of it 1.15 m/s (game.sim.people), by the 0.1 s tick
     assert steps[10:20] == [pytest.approx(0.08)] * 10
     assert steps[20:30] == [pytest.approx(0.115)] * 10
+
+
+# ------------------------------------------------ the compiled loop, against the plain one
+
+HALLS = """
+HHHHHHHHHHHHHHHHHHHH
+Ha.......#.........H
+Hb.......#.........H
+Hc.......#.........H
+HHHHHHHHHHHHHHHHHHHH
+"""
+
+
+def _walk_the_halls(monkeypatch, loop) -> list:
+    """Three walkers (one suited) east across a hall, through a hole cut in a wall, past
+    light debris, with the crew's loop `loop`: everybody's (x, y) every tick. `loop` None:
+    no walker is stepped plainly, all go through _tick_person's checks."""
+    if loop is None:
+        monkeypatch.setattr(crew_system, "_WALKS", ())
+    else:
+        monkeypatch.setattr(crew_system, "walkers", loop)
+    w = ascii_world(HALLS, people={"a": ("Ana", "engineer", ()), "b": ("Ben", "crew", ("suit",)),
+                                   "c": ("Cy", "technician", ())},
+                    events=[EventDef(0.0, "debris_fall", {"debris": "insulation", "count": 6, "region": [3, 1, 15, 3]})])
+    w.set_tile(9, 2, Tile.CUT)  # the only way through the wall
+    for p, cell in zip(w.people, ((18, 3), (17, 1), (18, 2))):
+        w.submit(MoveTo(person_id=p.id, cell=cell))
+    track = []
+    for _ in range(260):
+        step(w)
+        track.append([(p.x, p.y) for p in w.people] + [state_hash(w)])
+    monkeypatch.undo()
+    return track
+
+
+def test_the_compiled_walkers_loop_moves_everyone_to_the_very_float_of_the_plain_and_the_full_tick(monkeypatch):
+    assert crew_system.walkers is not walk_kernels  # compiled here (tests/test_compiled.py)
+    fast = _walk_the_halls(monkeypatch, crew_system.walkers)
+    plain = _walk_the_halls(monkeypatch, walk_kernels)
+    full = _walk_the_halls(monkeypatch, None)
+    assert fast == plain == full
+    assert [(int(x), int(y)) for x, y in fast[-1][:3]] == [(18, 3), (17, 1), (18, 2)]  # all got there
+    crawled = {round(b[1][0] - a[1][0], 6) for a, b in zip(fast, fast[1:])}
+    assert len(crawled) > 3  # Ben's pace changed: crawled, waded, walked (0.08 m a tick in his suit)

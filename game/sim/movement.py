@@ -261,8 +261,9 @@ def walk_view(world: "World") -> WalkView:
 
 def walk_on(world: "World", p: "Person", walk: Walk, budget: float, dt: float, view: WalkView) -> Result:
     """One tick of `walk` for `p` with `budget` metres of clear floor (speed_now * dt):
-    Walk.step, which the crew's tick calls straight for most walkers with `view`
-    fetched once a tick. Each cell's step is `_leg`, as `advance`'s; clear floor and a
+    Walk.step, which the crew's tick calls straight with `view` fetched once a tick for
+    the walkers its compiled loop (game.sim.walk_kernels, this arithmetic over clear floor
+    in still air) does not step. Each cell's step is `_leg`, as `advance`'s; clear floor and a
     cell's effort are read here from `view` (tests/test_crew_walkers.py holds the walk to
     `passable_now` and `advance`), anything else (a door, a wall, a heap) by `passable_now`."""
     if budget <= 0.0:

@@ -1,0 +1,135 @@
+"""The crew tick's loop over the busy, compiled by Cython (game.sim.compiled): most of the
+crew, most ticks, walk a route nothing has touched across clear floor, and this loop steps
+them without a Python call each (about 350 walkers a tick in the station drill).
+
+Whoever it does not step plainly, it hands to `other` (the crew's Python tick) at their
+place in the order, so everybody is ticked in the same order as ever: the people doing
+anything else, walkers who cannot take the plain step (hurt, with a casualty in hand, held
+up by the world's changes), and walkers whose step meets anything but clear floor and still
+air, or ends their route: their step is left untouched and `other` takes it from the start.
+
+Bit for bit movement.walk_on's arithmetic (`_leg`'s): no fastmath, no fused multiply-add,
+each expression in Python's order, and Python's own hypot (math.hypot, which rounds its own
+way, not the C library's). A plain-Python module with Cython's annotations: run as it is,
+it is the reference (and the fallback where nothing compiles).
+"""
+from __future__ import annotations
+
+import math
+
+from game.sim.body_kernels import IMPAIRED
+from game.sim.people import CRAWL_FACTOR, SUIT_SPEED_M_S, WALK_SPEED_M_S
+from game.sim.tiles import Tile
+
+try:
+    import cython
+except ImportError:  # no Cython: these loops run as plain Python (game.sim.compiled)
+    from game.sim.compiled import plain_cython as cython
+
+_hypot = math.hypot  # a Python call even compiled: the C library's hypot may differ in the last bit
+_FLOOR = cython.declare(cython.Py_ssize_t, int(Tile.FLOOR))
+_CUT = cython.declare(cython.Py_ssize_t, int(Tile.CUT))
+_ABLE_MAX = cython.declare(cython.schar, IMPAIRED)  # states up to this one can act (action_base.can_act)
+_WALK = cython.declare(cython.double, WALK_SPEED_M_S)
+_SUIT = cython.declare(cython.double, SUIT_SPEED_M_S)
+_CRAWL = cython.declare(cython.double, CRAWL_FACTOR)
+
+
+def tick_busy(order: list, people: list, walks: tuple, state: cython.schar[:], pace: tuple,
+              dt: cython.double, crew: object, tiles: cython.uchar[:, :],
+              blocked: cython.uchar[:, :], slow: cython.float[:, :], gale: object, width: cython.Py_ssize_t,
+              other: object) -> list:
+    """One tick of the people in `order` (ids into `people`): plain walkers (a started walk of
+    one of the `walks` types on a plan made since the last change of way or hazard in `crew`
+    (the CrewState, read as each comes: someone before them may open a door), able, on
+    their own feet, closing no door) are stepped here, `pace` the speed factor by body state,
+    `tiles`, `blocked` (as bytes), `slow` and `gale` (or None) movement.walk_view's; everybody
+    else, and any step this cannot take plainly, by `other(id, walking)` (True: a plain
+    walker, to be stepped as walk_on steps them), which says if they still have something
+    to do. Returns the ids with nothing left to do."""
+    idle: list = []
+    k: cython.Py_ssize_t
+    for k in range(len(order)):
+        pid = order[k]
+        i: cython.Py_ssize_t = pid
+        p = people[i]
+        a = p.action
+        walking: cython.bint = False
+        if type(a) in walks:
+            s: cython.schar = state[i]
+            walking = bool(
+                a.started and not p.closing and 0 <= s <= _ABLE_MAX and dt > 0.0
+                and (p.order is None or (p.plan_version[0] == crew.nav_version
+                                         and p.plan_version[1] == crew.hazard_version))
+                and p.carried_by < 0 and p.escorted_by < 0 and p.injury != "severe"
+            )
+            if walking and p.injury == "none" and p.carrying < 0 and p.escorting < 0:
+                # Person.base_speed_m_s of an unhurt walker with nobody in hand, then speed_now * dt
+                speed: cython.double = _SUIT if "suit" in p.equipment else _WALK
+                factor: cython.double = pace[s]
+                if _walk(p, a, speed * factor * dt, dt, tiles, blocked, slow, gale, width):
+                    continue
+        if not other(pid, walking):
+            idle.append(pid)
+    return idle
+
+
+@cython.cfunc
+def _walk(p: object, walk: object, budget: cython.double, dt: cython.double, tiles: cython.uchar[:, :],
+          blocked: cython.uchar[:, :], slow: cython.float[:, :], gale: object,
+          width: cython.Py_ssize_t) -> cython.bint:
+    """walk_on's tick for `p` with `budget` metres of clear floor, if its steps are all over
+    clear floor in still air and it runs on (True); else nothing is changed (False)."""
+    if budget <= 0.0:
+        return False
+    cells: list = walk.cells
+    n: cython.Py_ssize_t = len(cells)
+    i0: cython.Py_ssize_t = walk.i
+    i: cython.Py_ssize_t = i0
+    x: cython.double = p.x
+    y: cython.double = p.y
+    cx: cython.Py_ssize_t
+    cy: cython.Py_ssize_t
+    t: cython.uchar
+    f: cython.double
+    tx: cython.double
+    ty: cython.double
+    dx: cython.double
+    dy: cython.double
+    dist: cython.double
+    need: cython.double
+    step: cython.double
+    while budget > 0.0 and i < n:
+        cx, cy = cells[i]
+        t = tiles[cy, cx]
+        # not yet in the cell, and it is no clear floor: walk_on asks passable_now
+        if not (cx <= x < cx + 1 and cy <= y < cy + 1) and ((t != _FLOOR and t != _CUT) or blocked[cy, cx]):
+            return False
+        f = float(slow[cy, cx])  # movement.effort (float: not a numpy float32 where this runs plain)
+        if t == _CUT:
+            f /= _CRAWL
+        # movement._leg in still air
+        tx, ty = cx + 0.5, cy + 0.5
+        dx, dy = tx - x, ty - y
+        dist = _hypot(dx, dy)
+        if gale is not None and dist > 0.0 and (cython.cast(cython.Py_ssize_t, y) * width
+                                                 + cython.cast(cython.Py_ssize_t, x)) in gale:
+            return False  # the wind is felt here: wind_pace
+        need = dist * f
+        if need <= budget:
+            x, y, budget = tx, ty, budget - need
+            i += 1
+        else:
+            step = budget / f
+            x, y, budget = x + dx / dist * step, y + dy / dist * step, 0.0
+    if i >= n:
+        return False  # the route's end: walk_on's DONE
+    p.x, p.y, walk.i = x, y, i
+    walk.elapsed_s += dt
+    path: list = p.path
+    if len(path) != n - i:
+        if len(path) == n - i0:  # in step with the walk till now: drop the cells reached
+            del path[: i - i0]
+        else:
+            p.path = cells[i:]
+    return True
