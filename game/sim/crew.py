@@ -17,14 +17,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from game.sim import autopilot, evacuation, prediction, walk_kernels
+from game.sim import autopilot, evacuation, prediction
 from game.sim import crew_events as ce
 from game.sim.action_base import DONE, RUNNING, Action, Failed, Result, can_act, place_name, run
 from game.sim.care_actions import release
-from game.sim.compiled import fast
 from game.sim.discipline import close_now
 from game.sim.door_actions import CloseDoor
-from game.sim.movement import SPEED_BY_STATE, Crawl, Walk, step_gusts, walk_on, walk_view
+from game.sim.movement import SPEED_BY_STATE, Crawl, Walk, step_gusts, walk_on, walk_view, walkers
 from game.sim.navigation import T_CUT, T_FLOOR
 from game.sim.orders import next_plan, order_words
 from game.sim.people import Evac, Order, Person, is_on_duty
@@ -41,7 +40,6 @@ REPLAN_EVERY = 100  # ticks: a plan is made afresh at least this often while the
 MAX_REPLANS = 6  # an order that fails this many times running is given up
 RESPONSE_KIT = ("suit", "lance", "crowbar", "respirator", "medkit")
 _WALKS = (Walk, Crawl)
-walkers = fast(walk_kernels)  # the busy people's loop, compiled (or the plain module where nothing compiles)
 # Seconds from the alarm to moving (pre-movement time) for a drilled crew:
 # the awake take in the announcement, sleepers wake, orient and get up first.
 REACT_AWAKE_S = (40.0, 70.0)
@@ -388,7 +386,7 @@ def step_crew(world: "World", dt: float) -> None:
         if walking:
             # Walking on a plan nothing has touched: what _tick_person would
             # find after its checks, without them, and Walk.step with the view.
-            res = walk_on(world, p, a, p.base_speed_m_s() * SPEED_BY_STATE[state.item(i)] * dt, dt, view)
+            res = walk_on(world, p, a, p.base_speed_m_s() * SPEED_BY_STATE[state.item(i)] * dt, view)
             return res is RUNNING or _tick_person(world, p, dt, (a, res))
         if a is not None and a.kind == "evacuate" and a.started and p.order is None:
             # the common case in an evacuation, kept short: one step, no bookkeeping

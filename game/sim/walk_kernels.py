@@ -48,6 +48,10 @@ def tick_busy(order: list, people: list, walks: tuple, state: cython.schar[:], p
     walker, to be stepped as walk_on steps them), which says if they still have something
     to do. Returns the ids with nothing left to do."""
     idle: list = []
+    # The versions plans are checked against: only `other` (Python) changes them (a door
+    # opened before a walker's turn), so they are read again after each of its calls.
+    nav: cython.long = crew.nav_version
+    haz: cython.long = crew.hazard_version
     k: cython.Py_ssize_t
     for k in range(len(order)):
         pid = order[k]
@@ -57,25 +61,26 @@ def tick_busy(order: list, people: list, walks: tuple, state: cython.schar[:], p
         walking: cython.bint = False
         if type(a) in walks:
             s: cython.schar = state[i]
-            walking = bool(
-                a.started and not p.closing and 0 <= s <= _ABLE_MAX and dt > 0.0
-                and (p.order is None or (p.plan_version[0] == crew.nav_version
-                                         and p.plan_version[1] == crew.hazard_version))
-                and p.carried_by < 0 and p.escorted_by < 0 and p.injury != "severe"
-            )
-            if walking and p.injury == "none" and p.carrying < 0 and p.escorting < 0:
-                # Person.base_speed_m_s of an unhurt walker with nobody in hand, then speed_now * dt
-                speed: cython.double = _SUIT if "suit" in p.equipment else _WALK
-                factor: cython.double = pace[s]
-                if _walk(p, a, speed * factor * dt, dt, tiles, blocked, slow, gale, width):
-                    continue
+            if a.started and not p.closing and 0 <= s <= _ABLE_MAX and dt > 0.0:
+                # on a plan nothing has touched since it was made, on their own feet
+                pv: tuple = p.plan_version
+                injury = p.injury
+                walking = ((p.order is None or (pv[0] == nav and pv[1] == haz))
+                           and p.carried_by < 0 and p.escorted_by < 0 and injury != "severe")
+                if walking and injury == "none" and p.carrying < 0 and p.escorting < 0:
+                    # Person.base_speed_m_s of an unhurt walker with nobody in hand, then speed_now * dt
+                    speed: cython.double = _SUIT if "suit" in p.equipment else _WALK
+                    factor: cython.double = pace[s]
+                    if _walk(p, a, speed * factor * dt, tiles, blocked, slow, gale, width):
+                        continue
         if not other(pid, walking):
             idle.append(pid)
+        nav, haz = crew.nav_version, crew.hazard_version
     return idle
 
 
 @cython.cfunc
-def _walk(p: object, walk: object, budget: cython.double, dt: cython.double, tiles: cython.uchar[:, :],
+def _walk(p: object, walk: object, budget: cython.double, tiles: cython.uchar[:, :],
           blocked: cython.uchar[:, :], slow: cython.float[:, :], gale: object,
           width: cython.Py_ssize_t) -> cython.bint:
     """walk_on's tick for `p` with `budget` metres of clear floor, if its steps are all over
@@ -125,7 +130,6 @@ def _walk(p: object, walk: object, budget: cython.double, dt: cython.double, til
     if i >= n:
         return False  # the route's end: walk_on's DONE
     p.x, p.y, walk.i = x, y, i
-    walk.elapsed_s += dt
     path: list = p.path
     if len(path) != n - i:
         if len(path) == n - i0:  # in step with the walk till now: drop the cells reached
@@ -133,3 +137,19 @@ def _walk(p: object, walk: object, budget: cython.double, dt: cython.double, til
         else:
             p.path = cells[i:]
     return True
+
+
+def standing_in(people: list, cells: frozenset, width: cython.Py_ssize_t) -> list:
+    """The ids (places in `people`) of those whose cell is one of `cells` (flat: y * width + x)."""
+    out: list = []
+    if not cells:
+        return out
+    k: cython.Py_ssize_t
+    x: cython.double
+    y: cython.double
+    for k in range(len(people)):
+        p = people[k]
+        x, y = p.x, p.y
+        if (cython.cast(cython.Py_ssize_t, y) * width + cython.cast(cython.Py_ssize_t, x)) in cells:
+            out.append(k)
+    return out
