@@ -6,6 +6,9 @@ pieces give, and nothing it reads is kept past the tick it changes in."""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 
 from game.sim import crew as crew_system
@@ -184,3 +187,18 @@ def test_the_compiled_walkers_loop_moves_everyone_to_the_very_float_of_the_plain
     assert [(int(x), int(y)) for x, y in fast[-1][:3]] == [(18, 3), (17, 1), (18, 2)]  # all got there
     crawled = {round(b[1][0] - a[1][0], 6) for a, b in zip(fast, fast[1:])}
     assert len(crawled) > 3  # Ben's pace changed: crawled, waded, walked (0.08 m a tick in his suit)
+
+
+def test_pythons_hypot_of_a_leg_along_a_row_or_a_column_is_its_length_to_the_bit():
+    # walk_kernels takes |dx| for hypot(dx, 0.0) (and |dy| for hypot(0.0, dy)): Python's
+    # hypot squares in double length, so the square root of a lone square has nothing to
+    # round, and its correction step adds exactly zero. Offsets as walks make them (cell
+    # centres less positions), and any magnitude from near the smallest normal to the largest.
+    rng = np.random.default_rng(11)
+    offsets = np.concatenate([
+        rng.uniform(-200.0, 200.0, 100_000),
+        rng.integers(0, 200, 50_000) + 0.5 - rng.uniform(0.0, 200.0, 50_000),
+        np.ldexp(rng.uniform(0.5, 1.0, 100_000), rng.integers(-1020, 1023, 100_000)) * rng.choice([-1.0, 1.0], 100_000),
+        [0.0, -0.0, 0.5, -0.5, 1.0, 1e-300, 1.7976931348623157e308],
+    ]).tolist()
+    assert [math.hypot(d, 0.0) for d in offsets] == [abs(d) for d in offsets] == [math.hypot(0.0, d) for d in offsets]

@@ -116,7 +116,15 @@ def _walk(p: object, walk: object, budget: cython.double, tiles: cython.uchar[:,
         # movement._leg in still air
         tx, ty = cx + 0.5, cy + 0.5
         dx, dy = tx - x, ty - y
-        dist = _hypot(dx, dy)
+        # along a row or a column (most legs: routes go cell to cell) Python's hypot is the
+        # length itself, exactly (its double-length sum of squares has nothing to round):
+        # asked only of the others (tests/test_crew_walkers.py checks it)
+        if dy == 0.0:
+            dist = abs(dx)
+        elif dx == 0.0:
+            dist = abs(dy)
+        else:
+            dist = _hypot(dx, dy)
         if gale is not None and dist > 0.0 and (cython.cast(cython.Py_ssize_t, y) * width
                                                  + cython.cast(cython.Py_ssize_t, x)) in gale:
             return False  # the wind is felt here: wind_pace
