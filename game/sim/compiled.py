@@ -50,8 +50,7 @@ _BUILD_S = 6  # about what building one module takes (s), for the message
 # at run time, doing nothing (annotations are never evaluated: `from __future__ import annotations`).
 plain_cython = SimpleNamespace(cfunc=lambda fn: fn, ccall=lambda fn: fn, inline=lambda fn: fn,
                                exceptval=lambda **_: lambda fn: fn, declare=lambda _type, value: value,
-                               cast=lambda _type, value: _type(value), Py_ssize_t=int, schar=int, double=float,
-                               compiled=False)
+                               Py_ssize_t=int, schar=int, double=float, compiled=False)
 
 _loaded: dict[str, ModuleType] = {}
 _warned: list[str] = []

@@ -47,6 +47,8 @@ def tick_busy(order: list, people: list, walks: tuple, state: cython.schar[:], p
     else, and any step this cannot take plainly, by `other(id, walking)` (True: a plain
     walker, to be stepped as walk_on steps them), which says if they still have something
     to do. Returns the ids with nothing left to do."""
+    if not cython.compiled:  # run plain: Python's own views, which give Python numbers (as .item does), and quicker
+        state, tiles, blocked, slow = memoryview(state), memoryview(tiles), memoryview(blocked), memoryview(slow)
     idle: list = []
     # The versions plans are checked against: only `other` (Python) changes them (a door
     # opened before a walker's turn), so they are read again after each of its calls.
@@ -95,6 +97,8 @@ def _walk(p: object, walk: object, budget: cython.double, tiles: cython.uchar[:,
     y: cython.double = p.y
     cx: cython.Py_ssize_t
     cy: cython.Py_ssize_t
+    hx: cython.Py_ssize_t
+    hy: cython.Py_ssize_t
     t: cython.uchar
     f: cython.double
     tx: cython.double
@@ -110,7 +114,7 @@ def _walk(p: object, walk: object, budget: cython.double, tiles: cython.uchar[:,
         # not yet in the cell, and it is no clear floor: walk_on asks passable_now
         if not (cx <= x < cx + 1 and cy <= y < cy + 1) and ((t != _FLOOR and t != _CUT) or blocked[cy, cx]):
             return False
-        f = float(slow[cy, cx])  # movement.effort (float: not a numpy float32 where this runs plain)
+        f = slow[cy, cx]  # movement.effort
         if t == _CUT:
             f /= _CRAWL
         # movement._leg in still air
@@ -125,9 +129,10 @@ def _walk(p: object, walk: object, budget: cython.double, tiles: cython.uchar[:,
             dist = abs(dy)
         else:
             dist = _hypot(dx, dy)
-        if gale is not None and dist > 0.0 and (cython.cast(cython.Py_ssize_t, y) * width
-                                                 + cython.cast(cython.Py_ssize_t, x)) in gale:
-            return False  # the wind is felt here: wind_pace
+        if gale is not None and dist > 0.0:
+            hx, hy = int(x), int(y)  # the walker's cell (C casts, compiled: positions are >= 0)
+            if hy * width + hx in gale:
+                return False  # the wind is felt here: wind_pace
         need = dist * f
         if need <= budget:
             x, y, budget = tx, ty, budget - need
@@ -153,11 +158,14 @@ def standing_in(people: list, cells: frozenset, width: cython.Py_ssize_t) -> lis
     if not cells:
         return out
     k: cython.Py_ssize_t
-    x: cython.double
-    y: cython.double
+    fx: cython.double
+    fy: cython.double
+    x: cython.Py_ssize_t
+    y: cython.Py_ssize_t
     for k in range(len(people)):
         p = people[k]
-        x, y = p.x, p.y
-        if (cython.cast(cython.Py_ssize_t, y) * width + cython.cast(cython.Py_ssize_t, x)) in cells:
+        fx, fy = p.x, p.y
+        x, y = int(fx), int(fy)  # their cell (C casts, compiled: positions are >= 0)
+        if y * width + x in cells:
             out.append(k)
     return out
