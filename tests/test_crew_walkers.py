@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from game.sim import crew as crew_system
-from game.sim import movement, walk_kernels
+from game.sim import atmosphere, movement, walk_kernels
 from game.sim.action_base import Failed
 from game.sim.commands import CloseDoor, InjectEquipmentFailure, MoveTo
 from game.sim.level import EventDef
@@ -158,16 +158,21 @@ HHHHHHHHHHHHHHHHHHHH
 
 def _walk_the_halls(monkeypatch, loop) -> list:
     """Three walkers (one suited) east across a hall, through a hole cut in a wall, past
-    light debris, with the crew's loop `loop`: everybody's (x, y) every tick. `loop` None:
-    no walker is stepped plainly, all go through _tick_person's checks."""
+    light debris and through a wind against them and one with them, with the crew's loop
+    `loop`: everybody's (x, y) every tick. `loop` None: no walker is stepped plainly, all
+    go through _tick_person's checks."""
     if loop is None:
         monkeypatch.setattr(crew_system, "_WALKS", ())
     else:
         monkeypatch.setattr(crew_system, "walkers", loop)
+    monkeypatch.setattr(atmosphere.wind, "update", lambda *args: None)  # the wind set here stays
     w = ascii_world(HALLS, people={"a": ("Ana", "engineer", ()), "b": ("Ben", "crew", ("suit",)),
                                    "c": ("Cy", "technician", ())},
                     events=[EventDef(0.0, "debris_fall", {"debris": "insulation", "count": 6, "region": [3, 1, 15, 3]})])
     w.set_tile(9, 2, Tile.CUT)  # the only way through the wall
+    w.atmos.wind_x[1:4, 5] = -9.0  # felt (movement.WIND_FELT_M_S is about 6 m/s): a little slower
+    w.atmos.wind_x[1:4, 12:14] = 30.0  # beats their footing: hurried along
+    w.atmos.wind_stamp += 1
     for p, cell in zip(w.people, ((18, 3), (17, 1), (18, 2))):
         w.submit(MoveTo(person_id=p.id, cell=cell))
     track = []
@@ -185,8 +190,9 @@ def test_the_compiled_walkers_loop_moves_everyone_to_the_very_float_of_the_plain
     full = _walk_the_halls(monkeypatch, None)
     assert fast == plain == full
     assert [(int(x), int(y)) for x, y in fast[-1][:3]] == [(18, 3), (17, 1), (18, 2)]  # all got there
-    crawled = {round(b[1][0] - a[1][0], 6) for a, b in zip(fast, fast[1:])}
-    assert len(crawled) > 3  # Ben's pace changed: crawled, waded, walked (0.08 m a tick in his suit)
+    paces = {round(b[1][0] - a[1][0], 6) for a, b in zip(fast, fast[1:])}
+    assert len(paces) > 4  # Ben's pace changed: crawled, waded, leant into the wind, hurried, walked
+    assert 0.16 in paces  # twice his 0.08 m a tick in a suit (game.sim.people): movement.HURRY_MAX
 
 
 def test_pythons_hypot_of_a_leg_along_a_row_or_a_column_is_its_length_to_the_bit():
