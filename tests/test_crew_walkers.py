@@ -151,14 +151,14 @@ HALLS = """
 HHHHHHHHHHHHHHHHHHHH
 Ha.......#.........H
 Hb.......#.........H
-Hc.......#.........H
+Hc.......+.........H
 HHHHHHHHHHHHHHHHHHHH
 """
 
 
 def _walk_the_halls(monkeypatch, loop) -> list:
-    """Three walkers (one suited) east across a hall, through a hole cut in a wall, past
-    light debris and through a wind against them and one with them, with the crew's loop
+    """Three walkers (one suited) east across a hall, through an open door or a hole cut in
+    a wall, past light debris and through a wind against them and one with them, with the crew's loop
     `loop`: everybody's (x, y) every tick. `loop` None: no walker is stepped plainly, all
     go through _tick_person's checks."""
     if loop is None:
@@ -167,9 +167,9 @@ def _walk_the_halls(monkeypatch, loop) -> list:
         monkeypatch.setattr(crew_system, "walkers", loop)
     monkeypatch.setattr(atmosphere.wind, "update", lambda *args: None)  # the wind set here stays
     w = ascii_world(HALLS, people={"a": ("Ana", "engineer", ()), "b": ("Ben", "crew", ("suit",)),
-                                   "c": ("Cy", "technician", ())},
+                                   "c": ("Cy", "technician", ())}, doors={(9, 3): "open"},
                     events=[EventDef(0.0, "debris_fall", {"debris": "insulation", "count": 6, "region": [3, 1, 15, 3]})])
-    w.set_tile(9, 2, Tile.CUT)  # the only way through the wall
+    w.set_tile(9, 2, Tile.CUT)  # and the door: the ways through the wall
     w.atmos.wind_x[1:4, 5] = -9.0  # felt (movement.WIND_FELT_M_S is about 6 m/s): a little slower
     w.atmos.wind_x[1:4, 12:14] = 30.0  # beats their footing: hurried along
     w.atmos.wind_stamp += 1

@@ -399,7 +399,8 @@ def step_crew(world: "World", dt: float) -> None:
         return _tick_person(world, p, dt)
 
     idle = walkers.tick_busy(list(cs.active), people, _WALKS, state, SPEED_BY_STATE, dt, cs, view.tiles,
-                             view.blocked.view(np.uint8), view.slow, view.gale, view.width, other)
+                             world.door_open.view(np.uint8), view.blocked.view(np.uint8), view.slow, view.gale,
+                             view.width, other)
     if idle:
         done = set(idle)
         cs.active = [i for i in cs.active if i not in done]

@@ -5,8 +5,9 @@ them without a Python call each (about 350 walkers a tick in the station drill).
 Whoever it does not step plainly, it hands to `other` (the crew's Python tick) at their
 place in the order, so everybody is ticked in the same order as ever: the people doing
 anything else, walkers who cannot take the plain step (hurt, with a casualty in hand, held
-up by the world's changes), and walkers whose step meets anything but clear floor and still
-air, or ends their route: their step is left untouched and `other` takes it from the start.
+up by the world's changes), and walkers whose step meets anything but clear floor, an open
+door and still air, or ends their route: their step is left untouched and `other` takes it
+from the start.
 
 Bit for bit movement.walk_on's arithmetic (`_leg`'s): no fastmath, no fused multiply-add,
 each expression in Python's order, and Python's own hypot (math.hypot, which rounds its own
@@ -36,19 +37,21 @@ _CRAWL = cython.declare(cython.double, CRAWL_FACTOR)
 
 
 def tick_busy(order: list, people: list, walks: tuple, state: cython.schar[:], pace: tuple,
-              dt: cython.double, crew: object, tiles: cython.uchar[:, :],
+              dt: cython.double, crew: object, tiles: cython.uchar[:, :], doors: cython.uchar[:, :],
               blocked: cython.uchar[:, :], slow: cython.float[:, :], gale: object, width: cython.Py_ssize_t,
               other: object) -> list:
     """One tick of the people in `order` (ids into `people`): plain walkers (a started walk of
     one of the `walks` types on a plan made since the last change of way or hazard in `crew`
     (the CrewState, read as each comes: someone before them may open a door), able, on
     their own feet, closing no door) are stepped here, `pace` the speed factor by body state,
-    `tiles`, `blocked` (as bytes), `slow` and `gale` (or None) movement.walk_view's; everybody
+    `doors` the world's open door cells (World.door_open, as bytes, kept as doors open and
+    shut), `tiles`, `blocked` (as bytes), `slow` and `gale` (or None) movement.walk_view's; everybody
     else, and any step this cannot take plainly, by `other(id, walking)` (True: a plain
     walker, to be stepped as walk_on steps them), which says if they still have something
     to do. Returns the ids with nothing left to do."""
     if not cython.compiled:  # run plain: Python's own views, which give Python numbers (as .item does), and quicker
-        state, tiles, blocked, slow = memoryview(state), memoryview(tiles), memoryview(blocked), memoryview(slow)
+        state, tiles, doors = memoryview(state), memoryview(tiles), memoryview(doors)
+        blocked, slow = memoryview(blocked), memoryview(slow)
     idle: list = []
     # The versions plans are checked against: only `other` (Python) changes them (a door
     # opened before a walker's turn), so they are read again after each of its calls.
@@ -73,7 +76,7 @@ def tick_busy(order: list, people: list, walks: tuple, state: cython.schar[:], p
                     # Person.base_speed_m_s of an unhurt walker with nobody in hand, then speed_now * dt
                     speed: cython.double = _SUIT if "suit" in p.equipment else _WALK
                     factor: cython.double = pace[s]
-                    if _walk(p, a, speed * factor * dt, tiles, blocked, slow, gale, width):
+                    if _walk(p, a, speed * factor * dt, tiles, doors, blocked, slow, gale, width):
                         continue
         if not other(pid, walking):
             idle.append(pid)
@@ -82,11 +85,12 @@ def tick_busy(order: list, people: list, walks: tuple, state: cython.schar[:], p
 
 
 @cython.cfunc
-def _walk(p: object, walk: object, budget: cython.double, tiles: cython.uchar[:, :],
+def _walk(p: object, walk: object, budget: cython.double, tiles: cython.uchar[:, :], doors: cython.uchar[:, :],
           blocked: cython.uchar[:, :], slow: cython.float[:, :], gale: object,
           width: cython.Py_ssize_t) -> cython.bint:
     """walk_on's tick for `p` with `budget` metres of clear floor, if its steps are all over
-    clear floor in still air and it runs on (True); else nothing is changed (False)."""
+    clear floor or through open doors in still air and it runs on (True); else nothing is
+    changed (False)."""
     if budget <= 0.0:
         return False
     cells: list = walk.cells
@@ -111,9 +115,12 @@ def _walk(p: object, walk: object, budget: cython.double, tiles: cython.uchar[:,
     while budget > 0.0 and i < n:
         cx, cy = cells[i]
         t = tiles[cy, cx]
-        # not yet in the cell, and it is no clear floor: walk_on asks passable_now
-        if not (cx <= x < cx + 1 and cy <= y < cy + 1) and ((t != _FLOOR and t != _CUT) or blocked[cy, cx]):
-            return False
+        if not (cx <= x < cx + 1 and cy <= y < cy + 1):  # not yet in the cell: movement.passable_now
+            if t == _FLOOR or t == _CUT:
+                if blocked[cy, cx]:
+                    return False  # heavy debris: walk_on stops
+            elif not doors[cy, cx]:
+                return False  # a wall, or a door not open: walk_on stops
         f = slow[cy, cx]  # movement.effort
         if t == _CUT:
             f /= _CRAWL
