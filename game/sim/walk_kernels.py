@@ -68,7 +68,7 @@ def tick_busy(order: list, people: list, walks: tuple, state: cython.schar[:], p
             s: cython.schar = state[i]
             if a.started and not p.closing and 0 <= s <= _ABLE_MAX and dt > 0.0:
                 # on a plan nothing has touched since it was made, on their own feet
-                pv: tuple = p.plan_version
+                pv = p.plan_version
                 injury = p.injury
                 walking = ((p.order is None or (pv[0] == nav and pv[1] == haz))
                            and p.carried_by < 0 and p.escorted_by < 0 and injury != "severe")
