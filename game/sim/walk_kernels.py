@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 
-from game.sim.body_kernels import IMPAIRED
+from game.sim.body_kernels import CONSCIOUS, IMPAIRED
 from game.sim.people import CRAWL_FACTOR, SUIT_SPEED_M_S, WALK_SPEED_M_S
 from game.sim.tiles import Tile
 
@@ -30,7 +30,9 @@ except ImportError:  # no Cython: these loops run as plain Python (game.sim.comp
 _hypot = math.hypot  # a Python call even compiled: the C library's hypot may differ in the last bit
 _FLOOR = cython.declare(cython.Py_ssize_t, int(Tile.FLOOR))
 _CUT = cython.declare(cython.Py_ssize_t, int(Tile.CUT))
-_ABLE_MAX = cython.declare(cython.schar, IMPAIRED)  # states up to this one can act (action_base.can_act)
+# The states in which a person can act (action_base.can_act): CONSCIOUS to IMPAIRED
+_ABLE_MIN = cython.declare(cython.schar, CONSCIOUS)
+_ABLE_MAX = cython.declare(cython.schar, IMPAIRED)
 _WALK = cython.declare(cython.double, WALK_SPEED_M_S)
 _SUIT = cython.declare(cython.double, SUIT_SPEED_M_S)
 _CRAWL = cython.declare(cython.double, CRAWL_FACTOR)
@@ -66,7 +68,7 @@ def tick_busy(order: list, people: list, walks: tuple, state: cython.schar[:], p
         walking: cython.bint = False
         if type(a) in walks:
             s: cython.schar = state[i]
-            if a.started and not p.closing and 0 <= s <= _ABLE_MAX and dt > 0.0:
+            if a.started and not p.closing and _ABLE_MIN <= s <= _ABLE_MAX and dt > 0.0:
                 # on a plan nothing has touched since it was made, on their own feet
                 pv = p.plan_version
                 injury = p.injury
