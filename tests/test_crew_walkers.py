@@ -6,10 +6,13 @@ pieces give, and nothing it reads is kept past the tick it changes in."""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 
 from game.sim import crew as crew_system
-from game.sim import movement
+from game.sim import atmosphere, movement, walk_kernels
 from game.sim.action_base import Failed
 from game.sim.commands import CloseDoor, InjectEquipmentFailure, MoveTo
 from game.sim.level import EventDef
@@ -140,3 +143,68 @@ def test_a_walkers_pace_follows_their_kit_on_the_very_tick_it_changes():
     # in a suit 0.8 m/s, out of it 1.15 m/s (game.sim.people), by the 0.1 s tick
     assert steps[10:20] == [pytest.approx(0.08)] * 10
     assert steps[20:30] == [pytest.approx(0.115)] * 10
+
+
+# ------------------------------------------------ the compiled loop, against the plain one
+
+HALLS = """
+HHHHHHHHHHHHHHHHHHHH
+Ha.......#.........H
+Hb.......#.........H
+Hc.......+.........H
+HHHHHHHHHHHHHHHHHHHH
+"""
+
+
+def _walk_the_halls(monkeypatch, loop) -> list:
+    """Three walkers (one suited) east across a hall, through an open door or a hole cut in
+    a wall, past light debris and through a wind against them and one with them, with the crew's loop
+    `loop`: everybody's (x, y) every tick. `loop` None: no walker is stepped plainly, all
+    go through _tick_person's checks."""
+    if loop is None:
+        monkeypatch.setattr(crew_system, "_WALKS", ())
+    else:
+        monkeypatch.setattr(crew_system, "walkers", loop)
+    monkeypatch.setattr(atmosphere.wind, "update", lambda *args: None)  # the wind set here stays
+    w = ascii_world(HALLS, people={"a": ("Ana", "engineer", ()), "b": ("Ben", "crew", ("suit",)),
+                                   "c": ("Cy", "technician", ())}, doors={(9, 3): "open"},
+                    events=[EventDef(0.0, "debris_fall", {"debris": "insulation", "count": 6, "region": [3, 1, 15, 3]})])
+    w.set_tile(9, 2, Tile.CUT)  # and the door: the ways through the wall
+    w.atmos.wind_x[1:4, 5] = -9.0  # felt (movement.WIND_FELT_M_S is about 6 m/s): a little slower
+    w.atmos.wind_x[1:4, 12:14] = 30.0  # beats their footing: hurried along
+    w.atmos.wind_stamp += 1
+    for p, cell in zip(w.people, ((18, 3), (17, 1), (18, 2))):
+        w.submit(MoveTo(person_id=p.id, cell=cell))
+    track = []
+    for _ in range(260):
+        step(w)
+        track.append([(p.x, p.y) for p in w.people] + [state_hash(w)])
+    monkeypatch.undo()
+    return track
+
+
+def test_the_compiled_walkers_loop_moves_everyone_to_the_very_float_of_the_plain_and_the_full_tick(monkeypatch):
+    assert crew_system.walkers is not walk_kernels  # compiled here (tests/test_compiled.py)
+    fast = _walk_the_halls(monkeypatch, crew_system.walkers)
+    plain = _walk_the_halls(monkeypatch, walk_kernels)
+    full = _walk_the_halls(monkeypatch, None)
+    assert fast == plain == full
+    assert [(int(x), int(y)) for x, y in fast[-1][:3]] == [(18, 3), (17, 1), (18, 2)]  # all got there
+    paces = {round(b[1][0] - a[1][0], 6) for a, b in zip(fast, fast[1:])}
+    assert len(paces) > 4  # Ben's pace changed: crawled, waded, leant into the wind, hurried, walked
+    assert 0.16 in paces  # twice his 0.08 m a tick in a suit (game.sim.people): movement.HURRY_MAX
+
+
+def test_pythons_hypot_of_a_leg_along_a_row_or_a_column_is_its_length_to_the_bit():
+    # walk_kernels takes |dx| for hypot(dx, 0.0) (and |dy| for hypot(0.0, dy)): Python's
+    # hypot squares in double length, so the square root of a lone square has nothing to
+    # round, and its correction step adds exactly zero. Offsets as walks make them (cell
+    # centres less positions), and any magnitude from near the smallest normal to the largest.
+    rng = np.random.default_rng(11)
+    offsets = np.concatenate([
+        rng.uniform(-200.0, 200.0, 100_000),
+        rng.integers(0, 200, 50_000) + 0.5 - rng.uniform(0.0, 200.0, 50_000),
+        np.ldexp(rng.uniform(0.5, 1.0, 100_000), rng.integers(-1020, 1023, 100_000)) * rng.choice([-1.0, 1.0], 100_000),
+        [0.0, -0.0, 0.5, -0.5, 1.0, 1e-300, 1.7976931348623157e308],
+    ]).tolist()
+    assert [math.hypot(d, 0.0) for d in offsets] == [abs(d) for d in offsets] == [math.hypot(0.0, d) for d in offsets]

@@ -7,10 +7,10 @@ import dataclasses
 
 import numpy as np
 
-from game.sim import movement
+from game.sim import movement, walk_kernels
 from game.sim.commands import OpenDoor
 from game.sim.level import CrewDef, RoomDef
-from game.sim.world import create_world, run_until
+from game.sim.world import create_world, run_until, step
 from tests.builders import ascii_level
 from tests.test_openings import DOOR, TWO_ROOMS
 
@@ -74,3 +74,18 @@ def test_a_walker_feels_the_wind_in_exactly_the_cells_where_it_reaches_the_felt_
                 ux, uy = movement.wind_here(w, x, y)
                 assert (y * width + x in felt) == (not ux * ux + uy * uy < movement.WIND_FELT_M_S * movement.WIND_FELT_M_S)
         assert felt  # some cells do feel it
+
+
+def test_who_stands_in_the_wind_is_found_by_the_compiled_loop_as_by_the_plain_one(monkeypatch):
+    def pushed() -> list:
+        w, p = person_in_the_doorway(0.7)
+        track = []
+        for _ in range(60):
+            step(w)
+            track.append((p.x, p.y, dict(w.crew.slides)))
+        return track
+
+    fast = pushed()
+    monkeypatch.setattr(movement, "walkers", walk_kernels)
+    assert pushed() == fast
+    assert any(slides for _, _, slides in fast) and fast[-1][0] > DOOR[0] + 1  # pushed east, off the doorway

@@ -35,7 +35,7 @@ except ImportError:  # Windows: concurrent builds each build, os.replace keeps o
     fcntl = None
 
 # The compiled modules: adding a pure-Python module of loops here compiles it too.
-COMPILED = ("game.sim.gas_kernels", "game.sim.body_kernels", "game.sim.landing_kernels")
+COMPILED = ("game.sim.gas_kernels", "game.sim.body_kernels", "game.sim.landing_kernels", "game.sim.walk_kernels")
 
 # Bounds and wrap-around checks off (the loops index within their arrays), Python's
 # semantics for division and integer overflow kept; C without contraction into FMA.
@@ -50,7 +50,7 @@ _BUILD_S = 6  # about what building one module takes (s), for the message
 # at run time, doing nothing (annotations are never evaluated: `from __future__ import annotations`).
 plain_cython = SimpleNamespace(cfunc=lambda fn: fn, ccall=lambda fn: fn, inline=lambda fn: fn,
                                exceptval=lambda **_: lambda fn: fn, declare=lambda _type, value: value,
-                               Py_ssize_t=int, schar=int, cast=lambda type_, value: type_(value),
+                               Py_ssize_t=int, schar=int, double=float, cast=lambda type_, value: type_(value),
                                compiled=False)
 
 _loaded: dict[str, ModuleType] = {}

@@ -23,12 +23,12 @@ from game.sim.action_base import DONE, RUNNING, Action, Failed, Result, can_act,
 from game.sim.care_actions import release
 from game.sim.discipline import close_now
 from game.sim.door_actions import CloseDoor
-from game.sim.movement import SPEED_BY_STATE, Crawl, Walk, step_gusts, walk_on, walk_view
+from game.sim.movement import SPEED_BY_STATE, Crawl, Walk, step_gusts, walk_on, walk_view, walkers
 from game.sim.navigation import T_CUT, T_FLOOR
 from game.sim.orders import next_plan, order_words
 from game.sim.people import Evac, Order, Person, is_on_duty
 from game.sim.perception import CrewCaches, Perception, perceive
-from game.sim.physiology import BODY_EVERY, CONSCIOUS, IMPAIRED, UNCONSCIOUS
+from game.sim.physiology import BODY_EVERY, UNCONSCIOUS
 from game.sim.prediction import AirTrend
 from game.sim.state import cache, derived, synced
 
@@ -40,7 +40,6 @@ REPLAN_EVERY = 100  # ticks: a plan is made afresh at least this often while the
 MAX_REPLANS = 6  # an order that fails this many times running is given up
 RESPONSE_KIT = ("suit", "lance", "crowbar", "respirator", "medkit")
 _WALKS = (Walk, Crawl)
-_ABLE = (CONSCIOUS, IMPAIRED)  # states in which a person can act (action_base.can_act)
 # Seconds from the alarm to moving (pre-movement time) for a drilled crew:
 # the awake take in the announcement, sleepers wake, orient and get up first.
 REACT_AWAKE_S = (40.0, 70.0)
@@ -372,40 +371,36 @@ def step_crew(world: "World", dt: float) -> None:
     prediction.sample(world)
     if cs.autopilot:
         autopilot.think(world)
-    idle = []
     people = world.people
-    state = world.bodies.state.tolist()  # nothing in the crew's tick changes a body's state
-    view = None  # what every walk reads (walk_view), fetched for the first walker: the wind and the
-    # perceived debris do not change in the crew's tick either (the tiles are cut in place)
-    for i in list(cs.active):
+    state = world.bodies.state  # nothing in the crew's tick changes a body's state
+    if not cs.active:
+        return
+    # What every walk reads (walk_view), fetched once: the wind and the perceived debris do
+    # not change in the crew's tick (the tiles are cut in place).
+    view = walk_view(world)
+
+    def other(i: int, walking: bool) -> bool:
+        """The tick of someone the compiled loop does not step plainly (see walk_kernels)."""
         p = people[i]
         a = p.action
-        if type(a) in _WALKS:
-            if (
-                a.started and not p.closing and state[i] in _ABLE and dt > 0.0
-                and (p.order is None or (p.plan_version[0] == cs.nav_version and p.plan_version[1] == cs.hazard_version))
-                and p.carried_by < 0 and p.escorted_by < 0 and p.injury != "severe"
-            ):
-                # Walking on a plan nothing has touched: what _tick_person would
-                # find after its checks, without them (most of the crew, most ticks),
-                # and Walk.step with what every walk reads fetched once (walk_view).
-                if view is None:
-                    view = walk_view(world)
-                res = walk_on(world, p, a, p.base_speed_m_s() * SPEED_BY_STATE[state[i]] * dt, dt, view)
-                if res is RUNNING or _tick_person(world, p, dt, (a, res)):
-                    continue
-                idle.append(i)
-                continue
-        elif a is not None and a.kind == "evacuate" and a.started and p.order is None:
+        if walking:
+            # Walking on a plan nothing has touched: what _tick_person would
+            # find after its checks, without them, and Walk.step with the view.
+            res = walk_on(world, p, a, p.base_speed_m_s() * SPEED_BY_STATE[state.item(i)] * dt, view)
+            return res is RUNNING or _tick_person(world, p, dt, (a, res))
+        if a is not None and a.kind == "evacuate" and a.started and p.order is None:
             # the common case in an evacuation, kept short: one step, no bookkeeping
             res = a.step(world, p, dt)
             if res is not RUNNING:
                 p.action = None
                 evacuation.finished(world, p, res)
-                idle.append(i)
-            continue
-        if not _tick_person(world, p, dt):
-            idle.append(i)
+                return False
+            return True
+        return _tick_person(world, p, dt)
+
+    idle = walkers.tick_busy(list(cs.active), people, _WALKS, state, SPEED_BY_STATE, dt, cs, view.tiles,
+                             world.door_open.view(np.uint8), view.blocked.view(np.uint8), view.slow, view.gale,
+                             view.width, other)
     if idle:
         done = set(idle)
         cs.active = [i for i in cs.active if i not in done]

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from game.sim import walk_kernels
 from game.sim.action_base import DONE, RUNNING, Action, Failed, Result, can_act, place_name
+from game.sim.compiled import fast
 from game.sim.constants import M_N2, M_O2
 from game.sim.events import PersonArrived
 from game.sim.people import CRAWL_FACTOR, Evac
@@ -57,6 +59,8 @@ HURRY_MAX = 2.0
 HAUL_PACE = 0.25
 MAX_SLIDE_M = 3.0  # a pushed person catches hold of something within a few cells
 
+
+walkers = fast(walk_kernels)  # the crew's loops over walkers, compiled (or the plain module where nothing compiles)
 
 # speed_factor by body state, as plain floats: a walker's pace is looked up every tick
 SPEED_BY_STATE = tuple(float(v) for v in speed_factor(np.arange(4)))
@@ -231,7 +235,7 @@ class Walk(Action):
     def step(self, world: "World", p: "Person", dt: float) -> Result:
         if dt <= 0.0:
             return RUNNING
-        return walk_on(world, p, self, speed_now(world, p) * dt, dt, walk_view(world))
+        return walk_on(world, p, self, speed_now(world, p) * dt, walk_view(world))
 
     def interrupt(self, world: "World", p: "Person") -> None:
         p.path = []
@@ -259,10 +263,11 @@ def walk_view(world: "World") -> WalkView:
     return WalkView(world.grid.tiles, seen.blocked, seen.slow, *felt_now(world))
 
 
-def walk_on(world: "World", p: "Person", walk: Walk, budget: float, dt: float, view: WalkView) -> Result:
+def walk_on(world: "World", p: "Person", walk: Walk, budget: float, view: WalkView) -> Result:
     """One tick of `walk` for `p` with `budget` metres of clear floor (speed_now * dt):
-    Walk.step, which the crew's tick calls straight for most walkers with `view`
-    fetched once a tick. Each cell's step is `_leg`, as `advance`'s; clear floor and a
+    Walk.step, which the crew's tick calls straight with `view` fetched once a tick for
+    the walkers its compiled loop (game.sim.walk_kernels, this arithmetic over clear floor
+    in still air) does not step. Each cell's step is `_leg`, as `advance`'s; clear floor and a
     cell's effort are read here from `view` (tests/test_crew_walkers.py holds the walk to
     `passable_now` and `advance`), anything else (a door, a wall, a heap) by `passable_now`."""
     if budget <= 0.0:
@@ -290,7 +295,6 @@ def walk_on(world: "World", p: "Person", walk: Walk, budget: float, dt: float, v
     p.x, p.y, walk.i = x, y, i
     if p.carrying >= 0 or p.escorting >= 0:
         carry_along(world, p)
-    walk.elapsed_s += dt
     if i >= n:
         p.path = []
         if walk.announce and cells:
@@ -341,7 +345,8 @@ def step_gusts(world: "World", dt: float) -> None:
     """Push people standing in a wind that beats their footing along it.
 
     Only cells where the wind is above WIND_FELT_M_S are looked at (one numpy
-    mask), and only when some are, everybody's cell is compared with them.
+    mask), and only when some are, everybody's cell is compared with them (in
+    walk_kernels' compiled loop).
     A pushed body slides: drag on its speed relative to the air, against
     kinetic friction (taken as the static mu), integrated over the tick; it
     moves one axis at a time into walkable cells nobody stands on, stops at a
@@ -356,8 +361,12 @@ def step_gusts(world: "World", dt: float) -> None:
     if felt is None or (not slides and not felt[0]):
         return
     gale, w = felt
-    for p in world.people:
-        if p.id in slides or (int(p.y) * w + int(p.x) in gale and _standing(p, world)):
+    people = world.people
+    # Whoever a slide moves along (a casualty in hand) does not stand on their own feet, and
+    # only a slide changes `slides` (its person's): who is looked at is settled now.
+    for i in sorted(slides.keys() | set(walkers.standing_in(people, gale, w))):
+        p = people[i]
+        if p.id in slides or _standing(p, world):
             _slide(world, p, slides.get(p.id), dt)
 
 
