@@ -440,7 +440,11 @@ def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarr
     changes, from the library's list of awake bodies (one batch read of
     ids). With many awake, one batch read of every body.
     """
-    if not full and sc.order_ids and sc.nd + sc.npp >= SEARCH_FROM_BODIES:
+    few = max(FEW_AWAKE, ONE_BY_ONE_SHARE * sc.nd)
+    if not full and sc.order_ids and sc.nd + sc.npp >= SEARCH_FROM_BODIES and sc.awake.size <= few:
+        # (with more awake at the last read than `few`, the search would give up and the
+        # listing would mostly find too many to read one by one: one batch read of every
+        # body, as that listing then makes, and the same numbers as reading them one by one)
         if not sc.need_listing and sc.reads_unlisted < LIST_EVERY_TICKS:
             awake = _read_near(st, sc)
             if awake is not None:
@@ -454,7 +458,7 @@ def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarr
         pb.get_space_bodies(st.space, pb.BodyFields.BODY_ID, buf)
         ids = np.frombuffer(buf.int_buf(), dtype=np.uintp)
         n_active = int((ids == sc.static_ids[0]).argmax())  # awake bodies come first
-        if n_active <= max(FEW_AWAKE, ONE_BY_ONE_SHARE * sc.nd):
+        if n_active <= few:
             slot_of = sc.slot_of
             now = sorted(k for k in map(slot_of.get, ids[:n_active].tolist()) if k is not None)
             before = sc.awake.tolist()
