@@ -441,7 +441,8 @@ def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarr
     ids). With many awake, one batch read of every body.
     """
     few = max(FEW_AWAKE, ONE_BY_ONE_SHARE * sc.nd)
-    if not full and sc.order_ids and sc.nd + sc.npp >= SEARCH_FROM_BODIES and sc.awake.size <= few:
+    big = not full and sc.order_ids and sc.nd + sc.npp >= SEARCH_FROM_BODIES
+    if big and sc.awake.size <= few:
         # (with more awake at the last read than `few`, the search would give up and the
         # listing would mostly find too many to read one by one: one batch read of every
         # body, as that listing then makes, and the same numbers as reading them one by one)
@@ -471,6 +472,10 @@ def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarr
                 sc.sleepers = None  # which pieces sleep has changed
             sc.order_fresh = False
             return _took(sc, np.array(now, dtype=np.int64))
+    if big:
+        awake = _read_awake_rows(st, sc)
+        if awake is not None:
+            return awake
     data = _batch_get(st, sc)
     sc.state[sc.piece_slots] = data[sc.piece_rows]
     sc.asleep[sc.piece_slots] = sc.piece_asleep
@@ -479,6 +484,45 @@ def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarr
     sc.reads_unlisted = 0
     sc.written = []
     return _took(sc, np.sort(sc.awake_now))
+
+
+def _read_awake_rows(st: PhysicsState, sc: _Scratch) -> np.ndarray | None:
+    """One batch read of every body, of which only the awake pieces' rows are taken (and
+    the pieces that fell asleep since the last read are read one by one); returns the
+    awake ones' slots (None, having read nothing, while every piece is awake).
+
+    Sleeping pieces have not moved since the last read, so what a read of many awake
+    needs is the rows the library lists first (its awake bodies): the slots of those
+    few hundred ids rather than of every body's, as `_batch_get` looks up when the
+    library's order has changed (in a space of thousands, most of such a read's cost).
+    The library's order is left to the next full read (`order_fresh`).
+    """
+    buf = sc.get_buf
+    buf.clear()
+    pb.get_space_bodies(st.space, _STATE_FIELDS, buf)
+    ids = np.frombuffer(buf.int_buf(), dtype=np.uintp)
+    n_active = int((ids == sc.static_ids[0]).argmax())  # awake bodies come first
+    if n_active >= sc.live_idx.size:
+        return None  # every piece awake: the full read, which keeps the order for one batch write
+    data = np.frombuffer(buf.float_buf(), dtype=np.float64).reshape(-1, 6)
+    slots = sc.sorted_slot[sc.sorted_ids.searchsorted(ids[:n_active])]
+    rows = np.flatnonzero((slots >= 0) & (slots < sc.nd))
+    now = slots[rows]
+    sc.state[now] = data[rows]
+    before = sc.awake
+    read = _read_one
+    for k in np.setdiff1d(before, now, assume_unique=True).tolist():  # asleep since: where they stopped
+        read(sc, k)
+    sc.asleep[before] = True
+    sc.asleep[now] = False
+    now = np.sort(now)
+    if not np.array_equal(now, before):
+        sc.sleepers = None  # which pieces sleep has changed
+    sc.order_fresh = False
+    sc.need_listing = False
+    sc.reads_unlisted = 0
+    sc.written = []
+    return _took(sc, now)
 
 
 def _read_one(sc: _Scratch, k: int) -> None:
