@@ -277,7 +277,8 @@ def step_physics(world: "World", dt: float) -> None:
     # last read (people's static bodies wake nothing); none can wake and fall
     # asleep again within a tick (sleeping takes SLEEP_AFTER_S).
     if sc.maybe_awake:
-        awake = _read_pieces(st, sc)
+        # (read already, as the crew's look at the debris does, and nothing changed since: as read)
+        awake = sc.awake if sc.fresh else _read_pieces(st, sc)
     else:
         awake = sc.awake = _EMPTY
     n_set = _drive_awake(world, st, sc, awake, dt) if awake.size else 0
