@@ -107,3 +107,19 @@ def test_the_area_samples_occupancy_reads_are_each_live_pieces_own_in_id_order()
     weights = [p.length_m * p.width_m / len(pts) * KINDS[p.kind].slow_per_m2 for p, pts in zip(live, local) for _ in pts]
     assert sc.samp_slow.tolist() == weights
     assert len({len(pts) for pts in local}) > 1  # the beam's samples outnumber an effect's
+
+
+def test_the_id_table_lists_every_body_once_in_id_order_with_its_slot():
+    # a batch read lists bodies by id; the table turns each id into its row of the state:
+    # a piece's id (its slot), a person's after all the pieces, -1 for the static bodies
+    w = ascii_world(ROOM.replace("H......", "Ha.....", 1), people={"a": ("Ann", "crew", ())})
+    debris.spawn_debris(w, {"debris": "personal_effects", "count": 6, "region": [1, 1, 12, 2]})
+    _settle(w)
+    st = w.physics
+    sc = _tables(st)
+    ids = sc.sorted_ids.tolist()
+    assert ids == sorted(set(ids))  # ascending, each once
+    slot_of = dict(zip(ids, sc.sorted_slot.tolist()))
+    assert {p.id: slot_of[p.body.id] for p in st.pieces} == {p.id: p.id for p in st.pieces}
+    assert [slot_of[b.id] for b in st.people] == [len(st.pieces)]
+    assert slot_of[st.walls_body.id] == slot_of[st.space.static_body.id] == -1
