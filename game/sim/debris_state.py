@@ -72,6 +72,10 @@ FEW_AWAKE = 48  # up to this many bodies awake, read them one by one rather than
 ONE_BY_ONE_SHARE = 1 / 32
 SEARCH_FROM_BODIES = 400  # from this many bodies, read the awake ones one by one rather than all in a batch
 LIST_EVERY_TICKS = 10  # with few awake, list the awake bodies anyway this often (a backstop)
+# Listing every body's id costs about what searching round this many awake pieces does
+# (a query of the space and a Python call per shape it finds, each): with more awake than
+# one per this many bodies, the awake are listed rather than searched for.
+LIST_PER_SEARCH = 400
 NEAR_TOUCH_M = 0.1  # a piece this close to an awake one may have been pushed awake by it
 TICK_GUESS_S = 0.1  # a tick, for how far an awake piece may have gone (reach grows with it)
 # Drag weaker than this share of a moving piece's floor friction is left out;
@@ -436,9 +440,10 @@ def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarr
     sleeping pieces have not moved, so with few awake only those are read,
     one by one. Which they are comes from the last read's awake pieces, the
     ones pushed since, and whatever sleeps no more around them
-    (`_read_near`), or, every LIST_EVERY_TICKS reads and after outside
-    changes, from the library's list of awake bodies (one batch read of
-    ids). With many awake, one batch read of every body.
+    (`_read_near`), or, every LIST_EVERY_TICKS reads, after outside changes
+    and while more than one piece in LIST_PER_SEARCH bodies is awake, from the
+    library's list of awake bodies (one batch read of ids). With many awake,
+    one batch read of every body.
     """
     few = max(FEW_AWAKE, ONE_BY_ONE_SHARE * sc.nd)
     big = not full and sc.order_ids and sc.nd + sc.npp >= SEARCH_FROM_BODIES
@@ -446,7 +451,8 @@ def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarr
         # (with more awake at the last read than `few`, the search would give up and the
         # listing would mostly find too many to read one by one: one batch read of every
         # body, as that listing then makes, and the same numbers as reading them one by one)
-        if not sc.need_listing and sc.reads_unlisted < LIST_EVERY_TICKS:
+        searched = sc.awake.size + len(sc.written)
+        if not sc.need_listing and sc.reads_unlisted < LIST_EVERY_TICKS and sc.nd + sc.npp > LIST_PER_SEARCH * searched:
             awake = _read_near(st, sc)
             if awake is not None:
                 sc.reads_unlisted += 1
