@@ -516,11 +516,11 @@ def _read_awake_rows(st: PhysicsState, sc: _Scratch) -> np.ndarray | None:
     now = slots[rows]
     sc.state[now] = data[rows]
     before = sc.awake
-    read = _read_one
-    for k in np.setdiff1d(before, now, assume_unique=True).tolist():  # asleep since: where they stopped
-        read(sc, k)
     sc.asleep[before] = True
     sc.asleep[now] = False
+    read = _read_one
+    for k in before[sc.asleep[before]].tolist():  # asleep since: where they stopped
+        read(sc, k)
     now = np.sort(now)
     if not np.array_equal(now, before):
         sc.sleepers = None  # which pieces sleep has changed
