@@ -781,8 +781,10 @@ def test_reading_the_awake_pieces_one_by_one_gives_the_heap_a_batch_read_gives(m
     monkeypatch.setattr(debris_state, "SEARCH_FROM_BODIES", 0)
     monkeypatch.setattr(debris_state, "FEW_AWAKE", 4)
 
-    def heap(share: float) -> tuple[bytes, int]:
+    def heap(share: float, search_from: int = 0, list_per_search: int = 0) -> tuple[bytes, int]:
         monkeypatch.setattr(debris_state, "ONE_BY_ONE_SHARE", share)
+        monkeypatch.setattr(debris_state, "SEARCH_FROM_BODIES", search_from)
+        monkeypatch.setattr(debris_state, "LIST_PER_SEARCH", list_per_search)  # 0: search whenever few are awake
         kinds = ("personal_effects", "insulation", "ceiling_panel")
         w = ascii_world(HALL, seed=5, events=[fall(0.0, k, region=(1, 1, 20, 7), count=20) for k in kinds])
         reads = 0
@@ -814,6 +816,37 @@ def test_reading_the_awake_pieces_one_by_one_gives_the_heap_a_batch_read_gives(m
     one_by_one, read_alone_now = heap(0.5)
     assert read_alone_now > read_alone + 100  # the one-by-one reads did happen
     assert one_by_one == batch
+    # with many awake, a read takes the awake rows of a batch read of every body (and
+    # reads the ones asleep since alone): the heap every body's rows, every tick, give
+    awake_rows = 0
+    real_rows = debris_state._read_awake_rows
+
+    def counted_rows(st, sc):
+        nonlocal awake_rows
+        got = real_rows(st, sc)
+        awake_rows += got is not None
+        return got
+
+    monkeypatch.setattr(debris_state, "_read_awake_rows", counted_rows)
+    assert heap(0.0)[0] == batch and awake_rows > 20
+    monkeypatch.setattr(debris_state, "_read_awake_rows", real_rows)
+    every_row, _ = heap(0.0, search_from=10**9)  # a small space's reads: every row, always
+    assert every_row == batch
+    # the few awake listed every read rather than searched for near the last ones: the same heap
+    searches = 0
+    real_near = debris_state._read_near
+
+    def counted_near(st, sc):
+        nonlocal searches
+        searches += 1
+        return real_near(st, sc)
+
+    monkeypatch.setattr(debris_state, "_read_near", counted_near)
+    searched, _ = heap(0.5)
+    assert searched == batch and searches > 10
+    searches = 0
+    listed, _ = heap(0.5, list_per_search=10**9)
+    assert listed == batch and searches == 0
 
 
 def test_occupancy_kept_up_as_pieces_move_is_the_occupancy_worked_out_afresh():

@@ -10,6 +10,8 @@ import numpy as np
 import pymunk
 
 from game.sim import debris
+from game.sim import debris_footprint as fp
+from game.sim.debris_kinds import KINDS
 from game.sim.debris_space import _remove_piece
 from game.sim.debris_state import _footprints, _Scratch, _tables
 from game.sim.world import step
@@ -88,3 +90,36 @@ def test_a_piece_gone_while_another_body_comes_into_the_space_makes_the_tables_s
     st.space.add(pymunk.Body(body_type=pymunk.Body.STATIC))
     _as_made_afresh(w)
     assert gone.id not in st.scratch.samp_slot.tolist()  # its area no longer counts as debris
+
+
+def test_the_area_samples_occupancy_reads_are_each_live_pieces_own_in_id_order():
+    # occupancy counts each sample as its piece's kind's slow_per_m2 over its share of the
+    # piece's area: the samples, pieces and weights fp.area_samples gives piece by piece
+    w = _beam_and_effects()
+    st = w.physics
+    _tables(st)
+    _footprints(st, st.scratch)
+    sc = st.scratch
+    live = [p for p in st.pieces if p.body is not None]
+    local = [fp.area_samples(p.length_m, p.width_m) for p in live]
+    assert sc.samp_local.tobytes() == np.concatenate(local).tobytes()
+    assert sc.samp_slot.tolist() == [p.id for p, pts in zip(live, local) for _ in pts]
+    weights = [p.length_m * p.width_m / len(pts) * KINDS[p.kind].slow_per_m2 for p, pts in zip(live, local) for _ in pts]
+    assert sc.samp_slow.tolist() == weights
+    assert len({len(pts) for pts in local}) > 1  # the beam's samples outnumber an effect's
+
+
+def test_the_id_table_lists_every_body_once_in_id_order_with_its_slot():
+    # a batch read lists bodies by id; the table turns each id into its row of the state:
+    # a piece's id (its slot), a person's after all the pieces, -1 for the static bodies
+    w = ascii_world(ROOM.replace("H......", "Ha.....", 1), people={"a": ("Ann", "crew", ())})
+    debris.spawn_debris(w, {"debris": "personal_effects", "count": 6, "region": [1, 1, 12, 2]})
+    _settle(w)
+    st = w.physics
+    sc = _tables(st)
+    ids = sc.sorted_ids.tolist()
+    assert ids == sorted(set(ids))  # ascending, each once
+    slot_of = dict(zip(ids, sc.sorted_slot.tolist()))
+    assert {p.id: slot_of[p.body.id] for p in st.pieces} == {p.id: p.id for p in st.pieces}
+    assert [slot_of[b.id] for b in st.people] == [len(st.pieces)]
+    assert slot_of[st.walls_body.id] == slot_of[st.space.static_body.id] == -1

@@ -72,6 +72,10 @@ FEW_AWAKE = 48  # up to this many bodies awake, read them one by one rather than
 ONE_BY_ONE_SHARE = 1 / 32
 SEARCH_FROM_BODIES = 400  # from this many bodies, read the awake ones one by one rather than all in a batch
 LIST_EVERY_TICKS = 10  # with few awake, list the awake bodies anyway this often (a backstop)
+# Listing every body's id costs about what searching round this many awake pieces does
+# (a query of the space and a Python call per shape it finds, each): with more awake than
+# one per this many bodies, the awake are listed rather than searched for.
+LIST_PER_SEARCH = 400
 NEAR_TOUCH_M = 0.1  # a piece this close to an awake one may have been pushed awake by it
 TICK_GUESS_S = 0.1  # a tick, for how far an awake piece may have gone (reach grows with it)
 # Drag weaker than this share of a moving piece's floor friction is left out;
@@ -164,7 +168,6 @@ class _Scratch:
         self.foot_n = self.foot_removals = 0  # pieces and removals when the samples were made
         self.shape_index: dict[int, int] = {}
         self.shape_index_version = -1
-        self.samples_by_id: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.taken: dict[int, tuple] = {}  # piece id -> ((pos, angle), raster y, x) it takes lying there (see _floor)
         self.body_ids: dict[int, int] = {}
         self.piece_const = np.zeros((0, 6))  # see _piece_constants
@@ -354,30 +357,44 @@ def _footprints(st: PhysicsState, sc: _Scratch) -> None:
     if sc.foot_version == st.version:
         return
     new = _added_only(st, sc.foot_n, sc.foot_removals) if sc.foot_version >= 0 else None
-    pieces = st.pieces if new is None else new
-    locs, slots, weights = [], [], []
-    cache = sc.samples_by_id
-    for p in pieces:
-        if p.body is None:
-            continue
-        if p.id not in cache:  # a piece's size never changes: sample it once
-            local = fp.area_samples(p.length_m, p.width_m)
-            per = p.length_m * p.width_m / len(local) * KINDS[p.kind].slow_per_m2
-            cache[p.id] = (local, np.full(len(local), p.id, dtype=np.int64), np.full(len(local), per))
-        local, slot, weight = cache[p.id]
-        locs.append(local)
-        slots.append(slot)
-        weights.append(weight)
+    pieces = [p for p in (st.pieces if new is None else new) if p.body is not None]
+    local, slot, weight = _area_samples_of(pieces)
     if new is not None:  # after the samples of the pieces already there, as a pass over them all puts them
-        locs.insert(0, sc.samp_local)
-        slots.insert(0, sc.samp_slot)
-        weights.insert(0, sc.samp_slow)
-    sc.samp_local = np.concatenate(locs) if locs else np.zeros((0, 2))
-    sc.samp_slot = np.concatenate(slots) if slots else _EMPTY
-    sc.samp_slow = np.concatenate(weights) if weights else np.zeros(0)
+        local = np.concatenate([sc.samp_local, local])
+        slot = np.concatenate([sc.samp_slot, slot])
+        weight = np.concatenate([sc.samp_slow, weight])
+    sc.samp_local, sc.samp_slot, sc.samp_slow = local, slot, weight
     sc.samp_heavy = sc.heavy[sc.samp_slot]
     sc.foot_version = st.version
     sc.foot_n, sc.foot_removals = len(st.pieces), st.removals
+
+
+def _area_samples_of(pieces: list[Piece]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`fp.area_samples` of each piece, one after another, to the bit, with each sample's
+    piece id and walking-cost weight (its kind's slow_per_m2 over its share of the area).
+
+    Worked out for all the pieces at once: a fall's 5,000 pieces one call each were
+    most of the crew's first looks at the debris.
+    """
+    n = len(pieces)
+    length = np.fromiter((p.length_m for p in pieces), dtype=np.float64, count=n)
+    width = np.fromiter((p.width_m for p in pieces), dtype=np.float64, count=n)
+    slow = np.fromiter((KINDS[p.kind].slow_per_m2 for p in pieces), dtype=np.float64, count=n)
+    ids = np.fromiter((p.id for p in pieces), dtype=np.int64, count=n)
+    if n == 0:
+        return np.zeros((0, 2)), _EMPTY, np.zeros(0)
+    lx, ly = fp._axis_many(length, fp.SAMPLE_SPACING_M), fp._axis_many(width, fp.SAMPLE_SPACING_M)
+    nx = np.maximum(1, np.ceil(length / fp.SAMPLE_SPACING_M)).astype(np.int64)  # as area_samples counts them
+    ny = np.maximum(1, np.ceil(width / fp.SAMPLE_SPACING_M)).astype(np.int64)
+    count = nx * ny
+    piece = np.repeat(np.arange(n), count)
+    k = np.arange(piece.size) - np.repeat(np.cumsum(count) - count, count)  # x-major within each piece
+    ix = k // ny[piece]
+    local = np.empty((piece.size, 2))
+    local[:, 0] = lx[piece, ix]
+    local[:, 1] = ly[piece, k - ix * ny[piece]]
+    per = length * width / count * slow
+    return local, ids[piece], per[piece]
 
 
 def _batch_get(st: PhysicsState, sc: _Scratch) -> np.ndarray:
@@ -423,12 +440,19 @@ def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarr
     sleeping pieces have not moved, so with few awake only those are read,
     one by one. Which they are comes from the last read's awake pieces, the
     ones pushed since, and whatever sleeps no more around them
-    (`_read_near`), or, every LIST_EVERY_TICKS reads and after outside
-    changes, from the library's list of awake bodies (one batch read of
-    ids). With many awake, one batch read of every body.
+    (`_read_near`), or, every LIST_EVERY_TICKS reads, after outside changes
+    and while more than one piece in LIST_PER_SEARCH bodies is awake, from the
+    library's list of awake bodies (one batch read of ids). With many awake,
+    one batch read of every body.
     """
-    if not full and sc.order_ids and sc.nd + sc.npp >= SEARCH_FROM_BODIES:
-        if not sc.need_listing and sc.reads_unlisted < LIST_EVERY_TICKS:
+    few = max(FEW_AWAKE, ONE_BY_ONE_SHARE * sc.nd)
+    big = not full and sc.order_ids and sc.nd + sc.npp >= SEARCH_FROM_BODIES
+    if big and sc.awake.size <= few:
+        # (with more awake at the last read than `few`, the search would give up and the
+        # listing would mostly find too many to read one by one: one batch read of every
+        # body, as that listing then makes, and the same numbers as reading them one by one)
+        searched = sc.awake.size + len(sc.written)
+        if not sc.need_listing and sc.reads_unlisted < LIST_EVERY_TICKS and sc.nd + sc.npp > LIST_PER_SEARCH * searched:
             awake = _read_near(st, sc)
             if awake is not None:
                 sc.reads_unlisted += 1
@@ -441,7 +465,7 @@ def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarr
         pb.get_space_bodies(st.space, pb.BodyFields.BODY_ID, buf)
         ids = np.frombuffer(buf.int_buf(), dtype=np.uintp)
         n_active = int((ids == sc.static_ids[0]).argmax())  # awake bodies come first
-        if n_active <= max(FEW_AWAKE, ONE_BY_ONE_SHARE * sc.nd):
+        if n_active <= few:
             slot_of = sc.slot_of
             now = sorted(k for k in map(slot_of.get, ids[:n_active].tolist()) if k is not None)
             before = sc.awake.tolist()
@@ -454,6 +478,10 @@ def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarr
                 sc.sleepers = None  # which pieces sleep has changed
             sc.order_fresh = False
             return _took(sc, np.array(now, dtype=np.int64))
+    if big:
+        awake = _read_awake_rows(st, sc)
+        if awake is not None:
+            return awake
     data = _batch_get(st, sc)
     sc.state[sc.piece_slots] = data[sc.piece_rows]
     sc.asleep[sc.piece_slots] = sc.piece_asleep
@@ -462,6 +490,45 @@ def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarr
     sc.reads_unlisted = 0
     sc.written = []
     return _took(sc, np.sort(sc.awake_now))
+
+
+def _read_awake_rows(st: PhysicsState, sc: _Scratch) -> np.ndarray | None:
+    """One batch read of every body, of which only the awake pieces' rows are taken (and
+    the pieces that fell asleep since the last read are read one by one); returns the
+    awake ones' slots (None, having read nothing, while every piece is awake).
+
+    Sleeping pieces have not moved since the last read, so what a read of many awake
+    needs is the rows the library lists first (its awake bodies): the slots of those
+    few hundred ids rather than of every body's, as `_batch_get` looks up when the
+    library's order has changed (in a space of thousands, most of such a read's cost).
+    The library's order is left to the next full read (`order_fresh`).
+    """
+    buf = sc.get_buf
+    buf.clear()
+    pb.get_space_bodies(st.space, _STATE_FIELDS, buf)
+    ids = np.frombuffer(buf.int_buf(), dtype=np.uintp)
+    n_active = int((ids == sc.static_ids[0]).argmax())  # awake bodies come first
+    if n_active >= sc.live_idx.size:
+        return None  # every piece awake: the full read, which keeps the order for one batch write
+    data = np.frombuffer(buf.float_buf(), dtype=np.float64).reshape(-1, 6)
+    slots = sc.sorted_slot[sc.sorted_ids.searchsorted(ids[:n_active])]
+    rows = np.flatnonzero((slots >= 0) & (slots < sc.nd))
+    now = slots[rows]
+    sc.state[now] = data[rows]
+    before = sc.awake
+    sc.asleep[before] = True
+    sc.asleep[now] = False
+    read = _read_one
+    for k in before[sc.asleep[before]].tolist():  # asleep since: where they stopped
+        read(sc, k)
+    now = np.sort(now)
+    if not np.array_equal(now, before):
+        sc.sleepers = None  # which pieces sleep has changed
+    sc.order_fresh = False
+    sc.need_listing = False
+    sc.reads_unlisted = 0
+    sc.written = []
+    return _took(sc, now)
 
 
 def _read_one(sc: _Scratch, k: int) -> None:

@@ -14,6 +14,8 @@ import pymunk.batch as pb
 # Body properties, with the same effect.
 from pymunk._chipmunk import lib as _cp
 
+from game.sim import debris_kernels
+from game.sim.compiled import fast
 from game.sim.debris_state import (
     _EMPTY,
     _PERSON_OFF,
@@ -42,6 +44,13 @@ from game.sim.debris_state import (
 if TYPE_CHECKING:
     from game.sim.world import World
 
+# The loop of the drag and the floor's friction, compiled (or the plain module where nothing
+# compiles), and the constants it reads.
+kernels = fast(debris_kernels)
+_K = np.zeros(debris_kernels.K_LEN)
+_K[debris_kernels.K_IDLE2] = IDLE_SPEED_M_S**2
+_K[debris_kernels.K_MAX_SPEED] = MAX_SPEED_M_S
+
 
 # --------------------------------------------------------------------------
 # the step
@@ -61,55 +70,14 @@ def _drag(
     world: "World", sc: _Scratch, slots: np.ndarray, flat: np.ndarray,
     wx: np.ndarray, wy: np.ndarray, vx: np.ndarray, vy: np.ndarray, dt: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """These pieces' velocities relaxed toward the local air over the tick, and which the air moves.
+    """These pieces' wind speed relative to them, drag rate (1/s) and decay over the tick.
 
     Exact exponential relaxation at the drag rate rho |u| Cd A / 2m, so no tick
-    length makes it overshoot the wind. A still piece is only pushed if the
-    drag beats its floor friction; otherwise it keeps its velocity (and can sleep).
+    length makes it overshoot the wind (the relaxation itself: debris_kernels.drive).
     """
-    ux, uy = wx - vx, wy - vy
-    umag = np.hypot(ux, uy)
+    umag = np.hypot(wx - vx, wy - vy)
     rate = _air_density(world, flat) * sc.drag_k[slots] * umag  # 1/s
-    still = vx * vx + vy * vy < IDLE_SPEED_M_S**2
-    go = ~still | (rate * umag > sc.mu_g[slots])
-    decay = np.exp(-rate * dt)
-    nvx, nvy = wx - ux * decay, wy - uy * decay
-    speed = np.hypot(nvx, nvy)
-    cap = np.minimum(1.0, MAX_SPEED_M_S / np.maximum(speed, 1e-12))
-    return np.where(go, nvx * cap, vx), np.where(go, nvy * cap, vy), go
-
-
-def _still(sc: _Scratch, slots: np.ndarray, vx: np.ndarray, vy: np.ndarray, spin: np.ndarray) -> np.ndarray:
-    """Slower than the idle speed by pymunk's measure of a body at rest: v^2 + (I/m) w^2."""
-    length, width = sc.length[slots], sc.width[slots]
-    return vx * vx + vy * vy + (length * length + width * width) / 12.0 * spin * spin < IDLE_SPEED_M_S**2
-
-
-def _floor_friction(
-    sc: _Scratch, slots: np.ndarray, vx: np.ndarray, vy: np.ndarray, spin: np.ndarray, dt: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Kinetic friction of the deck over one tick: each speed less mu g dt, stopping at zero.
-
-    Top-down, the deck presses on a piece with its weight m g; sliding, it
-    pulls back with mu m g against the motion, so the speed falls by mu g
-    per second until the piece stops, and a slide from v ends after
-    v^2 / (2 mu g). The spin falls the same way under the torque of that
-    force about the centre (mean lever arm of a rectangle's area, about
-    (L + W) / 5), over the moment of inertia m (L^2 + W^2) / 12. Applied
-    once a tick in bulk, between the solver's steps (the velocity after
-    the tick's friction carries the tick: a slide comes out short by
-    v dt / 2). What it leaves slower than the idle speed (pymunk's measure,
-    v^2 + (I/m) w^2) stops: it would within a hundredth of a second.
-    """
-    mu_g = sc.mu_g[slots]
-    keep = np.maximum(0.0, 1.0 - mu_g * dt / np.maximum(np.hypot(vx, vy), 1e-12))
-    length, width = sc.length[slots], sc.width[slots]
-    turn = mu_g * (length + width) / 5.0 * 12.0 / (length * length + width * width)  # rad/s2
-    nspin = np.copysign(np.maximum(0.0, np.abs(spin) - turn * dt), spin)
-    moving = ~_still(sc, slots, vx * keep, vy * keep, nspin)
-    keep *= moving
-    nspin *= moving
-    return vx * keep, vy * keep, nspin
+    return umag, rate, np.exp(-rate * dt)
 
 
 def _push(
@@ -120,40 +88,42 @@ def _push(
     for these pieces, whose rows of state are `s`; returns how many were written.
 
     Only a piece the wind or the floor changes is written (a write wakes a
-    sleeper); a still piece the wind cannot shift is left alone.
+    sleeper); a still piece the wind cannot shift is left alone. A still piece
+    is only pushed if the drag beats its floor friction; otherwise it keeps its
+    velocity (and can sleep). Kinetic friction of the deck over one tick: top-down,
+    the deck presses on a piece with its weight m g; sliding, it pulls back with
+    mu m g against the motion, so the speed falls by mu g per second until the
+    piece stops, and a slide from v ends after v^2 / (2 mu g). The spin falls
+    the same way under the torque of that force about the centre (mean lever
+    arm of a rectangle's area, about (L + W) / 5), over the moment of inertia
+    m (L^2 + W^2) / 12. Applied once a tick in bulk, between the solver's steps
+    (the velocity after the tick's friction carries the tick: a slide comes out
+    short by v dt / 2). What it leaves slower than the idle speed (pymunk's
+    measure, v^2 + (I/m) w^2) stops: it would within a hundredth of a second.
+    The arithmetic is debris_kernels.drive's, one pass over the pieces.
     """
-    vx, vy, spin = s[:, 3], s[:, 4], s[:, 5]
-    if windy is None:
-        nvx, nvy, pushed = _drag(world, sc, slots, flat, wx, wy, vx, vy, dt)
-    else:
-        nvx, nvy = vx.copy(), vy.copy()
-        pushed = np.zeros(slots.size, dtype=bool)
-        sel = np.flatnonzero(windy)
-        if sel.size:
-            dvx, dvy, go = _drag(world, sc, slots[sel], flat[sel], wx[sel], wy[sel], vx[sel], vy[sel], dt)
-            nvx[sel], nvy[sel], pushed[sel] = dvx, dvy, go
-    nvx, nvy, nspin = _floor_friction(sc, slots, nvx, nvy, spin, dt)
-    # A piece the wind does not push and that creeps slower than the idle
-    # speed (by pymunk's measure, v^2 + (I/m) w^2) counts as still: it is
-    # left to fall asleep (a write would wake it and restart its count).
-    changed = ((nvx != vx) | (nvy != vy) | (nspin != spin)) & (pushed | ~_still(sc, slots, vx, vy, spin))
-    sel = np.flatnonzero(changed)
-    if sel.size == 0:
+    n = slots.size
+    sel = np.arange(n) if windy is None else np.flatnonzero(windy)
+    wx, wy = np.asarray(wx, dtype=np.float64), np.asarray(wy, dtype=np.float64)  # (float32 winds: exact)
+    umag, rate, decay = _drag(world, sc, slots[sel], flat[sel], wx[sel], wy[sel], s[sel, 3], s[sel, 4], dt)
+    chosen, out, turned = np.empty(n, dtype=np.intp), np.empty((n, 3)), np.empty(n, dtype=np.int8)
+    m = kernels.drive(_K, dt, slots, s, wx, wy, sel, umag, rate, decay, sc.mu_g, sc.length, sc.width,
+                      chosen, out, turned)
+    if m == 0:
         return 0
-    chosen = slots[sel]
-    nvx, nvy, nspin = nvx[sel], nvy[sel], nspin[sel]
-    if sel.size > 8 and sel.size == sc.live_idx.size == sc.awake.size and sc.order_fresh:
+    chosen, nvx, nvy, nspin = chosen[:m], out[:m, 0], out[:m, 1], out[:m, 2]
+    if m > 8 and m == sc.live_idx.size == sc.awake.size and sc.order_fresh:
         # every piece awake and written: one batch write (it restarts every body's count to sleep)
         _set_all(st, sc, chosen, nvx, nvy, nspin)
     else:
         setv, setw, ptr = _cp.cpBodySetVelocity, _cp.cpBodySetAngularVelocity, sc.ptr
         for i, a, b in zip(chosen.tolist(), nvx.tolist(), nvy.tolist()):
             setv(ptr[i], (a, b))
-        turned = nspin != spin[sel]
-        for i, w in zip(chosen[turned].tolist(), nspin[turned].tolist()):
+        spun = turned[:m].view(bool)
+        for i, w in zip(chosen[spun].tolist(), nspin[spun].tolist()):
             setw(ptr[i], w)
     sc.written.extend(chosen.tolist())  # woken, if they slept
-    return int(sel.size)
+    return m
 
 
 def _set_all(
@@ -307,7 +277,8 @@ def step_physics(world: "World", dt: float) -> None:
     # last read (people's static bodies wake nothing); none can wake and fall
     # asleep again within a tick (sleeping takes SLEEP_AFTER_S).
     if sc.maybe_awake:
-        awake = _read_pieces(st, sc)
+        # (read already, as the crew's look at the debris does, and nothing changed since: as read)
+        awake = sc.awake if sc.fresh else _read_pieces(st, sc)
     else:
         awake = sc.awake = _EMPTY
     n_set = _drive_awake(world, st, sc, awake, dt) if awake.size else 0
