@@ -383,16 +383,14 @@ def _area_samples_of(pieces: list[Piece]) -> tuple[np.ndarray, np.ndarray, np.nd
     ids = np.fromiter((p.id for p in pieces), dtype=np.int64, count=n)
     if n == 0:
         return np.zeros((0, 2)), _EMPTY, np.zeros(0)
-    lx, ly = fp._axis_many(length, fp.SAMPLE_SPACING_M), fp._axis_many(width, fp.SAMPLE_SPACING_M)
-    nx = np.maximum(1, np.ceil(length / fp.SAMPLE_SPACING_M)).astype(np.int64)  # as area_samples counts them
-    ny = np.maximum(1, np.ceil(width / fp.SAMPLE_SPACING_M)).astype(np.int64)
+    spacing = fp.SAMPLE_SPACING_M
+    grid = np.empty((n, fp.kernels.grid_size(length, width, spacing), 2))
+    fp.kernels.grid(length, width, spacing, grid)  # each piece's points, then its last repeated
+    nx = np.maximum(1, np.ceil(length / spacing)).astype(np.int64)  # as area_samples counts them
+    ny = np.maximum(1, np.ceil(width / spacing)).astype(np.int64)
     count = nx * ny
+    local = grid[np.arange(grid.shape[1]) < count[:, None]]  # piece by piece, each x-major
     piece = np.repeat(np.arange(n), count)
-    k = np.arange(piece.size) - np.repeat(np.cumsum(count) - count, count)  # x-major within each piece
-    ix = k // ny[piece]
-    local = np.empty((piece.size, 2))
-    local[:, 0] = lx[piece, ix]
-    local[:, 1] = ly[piece, k - ix * ny[piece]]
     per = length * width / count * slow
     return local, ids[piece], per[piece]
 
