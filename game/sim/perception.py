@@ -17,7 +17,7 @@ import numpy as np
 
 from game.sim import debris
 from game.sim.breaches import breached_modules
-from game.sim.navigation import T_CUT, T_DOOR
+from game.sim.navigation import T_CUT, T_DOOR, beside
 from game.sim.physiology import NO_DOSE_PIO2_MMHG, inspired_po2_mmhg
 from game.sim.state import cache, derived
 
@@ -124,9 +124,17 @@ def feel_the_air(world: "World") -> None:
     cs.seen.bad_air = bad
     lab = c.labels
     cells = np.concatenate([[False], unsafe])[lab]
-    if not np.array_equal(cells, cs.seen.unsafe_cells):
+    was = cs.seen.unsafe_cells
+    if not np.array_equal(cells, was):
         cs.seen.unsafe_cells = cells
-        cs.hazard_changed(None, unsuited_only=True)  # the air only bars the unsuited
+        # The air only bars the unsuited, and only plans through the cells whose
+        # air turned (or beside them: a wall the guard rule keeps uncut) are
+        # touched, as for a door shut: a plan elsewhere is still good.
+        flipped = None
+        if was.shape == cells.shape:
+            ys, xs = np.nonzero(beside(cells != was))
+            flipped = zip(xs.tolist(), ys.tolist())
+        cs.hazard_changed(flipped, unsuited_only=True)
     bad_cells = np.concatenate([[False], bad])[lab]
     if not np.array_equal(bad_cells, cs.seen.bad_air_cells):
         cs.seen.bad_air_cells = bad_cells
