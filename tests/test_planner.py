@@ -128,6 +128,34 @@ def test_air_turning_unsafe_remakes_only_the_routes_through_it():
     assert bob.order is None and "air in bulkhead at 29,2 would harm" in bob.blocked
 
 
+def test_routes_are_costed_from_the_light_debris_as_it_was_at_the_last_real_change(monkeypatch):
+    # Light debris seen on one hall cell thickens in small steps: routes are costed
+    # afresh only once it differs by more than SLOW_RECOST from the map they were
+    # costed from, and until then a grid made afresh (the caches dropped) is the
+    # one kept, whenever it is made.
+    from game.sim import debris, perception
+    from game.sim.planner import grid_for
+
+    w = crew_world(walled(3, 2), {"a": ("Ana", "crew", ())})
+    seen = {}
+    monkeypatch.setattr(debris, "occupancy", lambda world: seen["occ"])
+
+    def look(factor: float) -> None:
+        slow = np.ones(w.grid.tiles.shape, np.float32)
+        slow[1, 5] = factor
+        seen["occ"] = (np.zeros(slow.shape, bool), slow)
+        perception.look_at_debris(w)
+
+    look(1.0)
+    walk = int(grid_for(w, Profile())[1, 5])
+    look(1.2)
+    look(1.24)  # 0.24 more than the map routes were costed from: not yet a real change
+    w.crew.caches.grids.clear()
+    assert int(grid_for(w, Profile())[1, 5]) == walk
+    look(1.3)  # 0.3 more in all, in three small steps
+    assert int(grid_for(w, Profile())[1, 5]) == pytest.approx(1.3 * walk, abs=1)
+
+
 LEAKY_LAB = """
 HHHHHHHHHHHHHHHHHH
 H..a..#.....=.....H

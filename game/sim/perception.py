@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 PERCEIVE_EVERY = 10  # ticks between looks at debris (once a simulated second)
 AIR_EVERY = 20  # ticks between looks at the air (it changes over tens of seconds)
+SLOW_RECOST = 0.25  # a change in light debris's walking-cost factor on some cell that re-costs routes
 
 
 @dataclass
@@ -34,6 +35,10 @@ class Perception:
 
     blocked: np.ndarray = derived(default_factory=lambda: np.zeros((0, 0), bool))  # heavy debris on a cell
     slow: np.ndarray = derived(default_factory=lambda: np.ones((0, 0), np.float32))  # walking cost of light debris
+    # `slow` as routes are costed from it: as it was when it last differed by more than
+    # SLOW_RECOST somewhere from the one before (crew.slow_version counts them), so a
+    # cost grid made now is the one made at that change, whenever a cache made it.
+    slow_costed: np.ndarray = derived(default_factory=lambda: np.ones((0, 0), np.float32))
     unsafe: np.ndarray = derived(default_factory=lambda: np.zeros(0, bool))  # per compartment
     unsafe_cells: np.ndarray = derived(default_factory=lambda: np.zeros((0, 0), bool))
     bad_air: np.ndarray = derived(default_factory=lambda: np.zeros(0, bool))  # per compartment: breathing it harms
@@ -48,6 +53,7 @@ class Perception:
         """Empty maps the size of the level; everybody as they start."""
         self.blocked = np.zeros(shape, bool)
         self.slow = np.ones(shape, np.float32)
+        self.slow_costed = self.slow
         self.unsafe_cells = np.zeros(shape, bool)
         self.bad_air_cells = np.zeros(shape, bool)
         self.last_state = states.copy()
@@ -91,10 +97,11 @@ def look_at_debris(world: "World") -> None:
         cs.seen.blocked = np.array(blocked, dtype=bool)
         cs.topology_changed(zip(xs.tolist(), ys.tolist()))
     if not np.array_equal(slow, cs.seen.slow):
-        # light debris shifts all the time; only a real change re-costs routes
-        if np.abs(slow - cs.seen.slow).max() > 0.25:
-            cs.slow_version += 1
         cs.seen.slow = np.array(slow, dtype=np.float32)
+        # light debris shifts all the time; only a real change re-costs routes
+        if np.abs(cs.seen.slow - cs.seen.slow_costed).max() > SLOW_RECOST:
+            cs.slow_version += 1
+            cs.seen.slow_costed = cs.seen.slow
 
 
 def feel_the_air(world: "World") -> None:

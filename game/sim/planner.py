@@ -137,7 +137,7 @@ def grid_for(world: "World", profile: Profile, start: tuple[int, int] | None = N
         if not profile.suited:
             closed = barred_air(world, own)
         grid = cost_grid(
-            world.grid.tiles, world.doors, profile, cs.seen.blocked, cs.seen.slow, closed,
+            world.grid.tiles, world.doors, profile, cs.seen.blocked, cs.seen.slow_costed, closed,
             cs.seen.kept_shut if profile.contain else frozenset(),
             lance_barred(world, rich) if rich is not None and rich.any() else None,
         )
@@ -309,23 +309,21 @@ def _full_kit_grid(world: "World", speed_m_s: float) -> np.ndarray:
     costed as walked through: what `why_no_way` looks along.
 
     Kept (read-only, by pace) until a way opens or shuts (doors, cuts and
-    beams bump `nav_version`) or the light debris seen is another array (the
-    very one it was made with, not only a big change as `slow_version`
-    marks): the same grid as one made afresh. Kept apart from the planner's
-    grids so as not to change when those are cleared."""
+    beams bump `nav_version`) or the light debris is costed afresh
+    (`slow_version`): the same grid as one made afresh."""
     cs = world.crew
     got = cs.caches.statics.get("full kit")
-    if got is None or got[0] != cs.nav_version or got[1] is not cs.seen.slow:
-        got = cs.caches.statics["full kit"] = (cs.nav_version, cs.seen.slow, {})
-    grid = got[2].get(speed_m_s)
+    if got is None or got[0] != (cs.nav_version, cs.slow_version):
+        got = cs.caches.statics["full kit"] = ((cs.nav_version, cs.slow_version), {})
+    grid = got[1].get(speed_m_s)
     if grid is None:
         full = Profile(speed_m_s=speed_m_s, lance=True, crowbar=True, suited=True)
-        grid = cost_grid(world.grid.tiles, world.doors, full, cs.seen.blocked, cs.seen.slow)
+        grid = cost_grid(world.grid.tiles, world.doors, full, cs.seen.blocked, cs.seen.slow_costed)
         sealed = [d for d in world.doors if d.state == "sealed" and world.grid.tiles[d.y, d.x] != T_CUT]
         for d in sealed:
             grid[d.y, d.x] = max(1, int(full.walk_cs()))
         grid.flags.writeable = False  # shared: the route search keeps its graph while the grid is this array
-        got[2][speed_m_s] = grid
+        got[1][speed_m_s] = grid
     return grid
 
 
