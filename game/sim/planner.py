@@ -201,7 +201,26 @@ def actions_for_path(
         run_crawl = crawl
         run.append(cell)
 
-    for cell in path:
+    # Most of a route is bare deck, to walk and nothing else: found at once, and only
+    # the cells that need something (a door, a wall, a beam, debris to clear, a cut
+    # hole to crawl) looked at one by one.
+    n = len(path)
+    xs = np.fromiter((c[0] for c in path), dtype=np.intp, count=n)
+    ys = np.fromiter((c[1] for c in path), dtype=np.intp, count=n)
+    bare = (tiles[ys, xs] == T_FLOOR) & ~cs.seen.blocked[ys, xs]
+    bare &= ~(cs.seen.slow[ys, xs] * walk_cs > walk_cs + CLEAR_S * CS_PER_S)
+    special = np.flatnonzero(~bare).tolist()
+    if not special:
+        return [Walk(list(path))]
+    done = 0
+    for k in special:
+        if k > done:  # bare deck up to the next cell that needs something
+            if run_crawl:
+                flush()
+            run_crawl = False
+            run.extend(path[done:k])
+        done = k + 1
+        cell = path[k]
         x, y = cell
         t = int(tiles[y, x])
         door_id = world.door_at.get(cell)
@@ -237,6 +256,11 @@ def actions_for_path(
             flush()
             out.append(ClearDebris(cell))
         add(cell, t == T_CUT)
+    if done < n:
+        if run_crawl:
+            flush()
+        run_crawl = False
+        run.extend(path[done:])
     flush()
     return out
 
