@@ -156,6 +156,33 @@ def test_routes_are_costed_from_the_light_debris_as_it_was_at_the_last_real_chan
     assert int(grid_for(w, Profile())[1, 5]) == pytest.approx(1.3 * walk, abs=1)
 
 
+LONG_HALL = """
+HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
+Ha.......................................H
+H........................................H
+HHHHHHHHHHHHHHHHHHHH+HHHH+HHHHHHHHHHHHHHHH
+H...................#...#................H
+HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
+"""
+
+
+def test_an_old_plan_is_made_afresh_when_a_way_opens_not_when_one_shuts_elsewhere():
+    # Ana's walk down the hall takes ~35 s, past REPLAN_EVERY (10 s). A door off her way
+    # shutting cannot give her a quicker way: she keeps her plan. A sealed one undone
+    # can (a cell barred before can be passed), so her old plan is made afresh.
+    w = crew_world(LONG_HALL, {"a": ("Ana", "crew", ())}, doors={(20, 3): "open", (25, 3): "sealed"})
+    ana = w.person_by_name("Ana")
+    w.submit(MoveTo(person_id=ana.id, cell=(40, 1)))
+    run_until(w, 12.0)
+    walk = ana.action
+    w.set_door_state(w.doors[w.door_at[(20, 3)]], "closed")
+    run_until(w, 12.5)
+    assert ana.action is walk and ana.plan_version[2] == 0
+    w.set_door_state(w.doors[w.door_at[(25, 3)]], "closed")
+    run_until(w, 13.0)
+    assert ana.action is not walk and ana.plan_version[2] == 125  # planned again on the next tick
+
+
 LEAKY_LAB = """
 HHHHHHHHHHHHHHHHHH
 H..a..#.....=.....H

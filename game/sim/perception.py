@@ -94,8 +94,9 @@ def look_at_debris(world: "World") -> None:
     blocked, slow = occ
     if not np.array_equal(blocked, cs.seen.blocked):
         ys, xs = np.nonzero(blocked != cs.seen.blocked)
+        cleared = bool((cs.seen.blocked & ~blocked).any())
         cs.seen.blocked = np.array(blocked, dtype=bool)
-        cs.topology_changed(zip(xs.tolist(), ys.tolist()))
+        cs.topology_changed(zip(xs.tolist(), ys.tolist()), opened=cleared)
     if not np.array_equal(slow, cs.seen.slow):
         cs.seen.slow = np.array(slow, dtype=np.float32)
         # light debris shifts all the time; only a real change re-costs routes
@@ -114,8 +115,9 @@ def feel_the_air(world: "World") -> None:
         shut = containment(world)
         if shut != cs.seen.kept_shut:
             flipped = [world.doors[d].cell for d in shut ^ cs.seen.kept_shut]
+            freed = not cs.seen.kept_shut <= shut
             cs.seen.kept_shut = shut
-            cs.hazard_changed(flipped)
+            cs.hazard_changed(flipped, opened=freed)
     in_breach = world.atmos.in_breached if world.atmos.in_breached.size == c.count else np.zeros(c.count, bool)
     pio2 = inspired_po2_mmhg(c.pressure_bar, c.o2_fraction, 0)
     bad = pio2 < NO_DOSE_PIO2_MMHG
@@ -137,11 +139,12 @@ def feel_the_air(world: "World") -> None:
         # The air only bars the unsuited, and only plans through the cells whose
         # air turned (or beside them: a wall the guard rule keeps uncut) are
         # touched, as for a door shut: a plan elsewhere is still good.
-        flipped = None
+        flipped, freed = None, True
         if was.shape == cells.shape:
             ys, xs = np.nonzero(beside(cells != was))
             flipped = zip(xs.tolist(), ys.tolist())
-        cs.hazard_changed(flipped, unsuited_only=True)
+            freed = bool((was & ~cells).any())
+        cs.hazard_changed(flipped, unsuited_only=True, opened=freed)
     bad_cells = np.concatenate([[False], bad])[lab]
     if not np.array_equal(bad_cells, cs.seen.bad_air_cells):
         cs.seen.bad_air_cells = bad_cells
