@@ -156,6 +156,25 @@ def test_routes_are_costed_from_the_light_debris_as_it_was_at_the_last_real_chan
     assert int(grid_for(w, Profile())[1, 5]) == pytest.approx(1.3 * walk, abs=1)
 
 
+def test_a_door_shut_on_unsafe_air_opens_no_way():
+    # The door between holed Mid and East stood in Mid's air; shut, its cell is in no
+    # compartment's air, which is not air turned safe: Ana's old plan in West stands.
+    w = crew_world(
+        THREE_MODULES, {"a": ("Ana", "crew", ()), "b": ("Bob", "crew", ())},
+        events=[EventDef(3.0, "breach", {"at": (26, 0), "area_cm2": 40.0})],
+        modules={"West": (2, 2), "Mid": (26, 2), "East": (33, 2)}, doors={(23, 2): "closed", (29, 2): "open"},
+    )
+    ana = w.person_by_name("Ana")
+    w.submit(MoveTo(person_id=ana.id, cell=(21, 3)))
+    run_until(w, 11.0)
+    walk = ana.action
+    assert w.crew.seen.unsafe_cells[2, 29]
+    w.set_door_state(w.doors[w.door_at[(29, 2)]], "closed")
+    run_until(w, 13.0)
+    assert not w.crew.seen.unsafe_cells[2, 29]
+    assert ana.action is walk and ana.plan_version[2] == 0
+
+
 LONG_HALL = """
 HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
 Ha.......................................H

@@ -143,7 +143,8 @@ def feel_the_air(world: "World") -> None:
         if was.shape == cells.shape:
             ys, xs = np.nonzero(beside(cells != was))
             flipped = zip(xs.tolist(), ys.tolist())
-            freed = bool((was & ~cells).any())
+            # (a door shutting leaves its cell out of any compartment's air: not air turned safe)
+            freed = bool((was & ~cells & (lab > 0)).any())
         cs.hazard_changed(flipped, unsuited_only=True, opened=freed)
     bad_cells = np.concatenate([[False], bad])[lab]
     if not np.array_equal(bad_cells, cs.seen.bad_air_cells):
