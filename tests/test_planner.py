@@ -99,6 +99,109 @@ def test_the_unsuited_keep_out_of_a_venting_module_the_suited_go_through(kit, ex
         assert not (through & opened_by(w, "Ana")) and "door at 1,4" in opened_by(w, "Ana")
 
 
+THREE_MODULES = """
+HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
+H.a....................=.....=.........H
+H......................B.....B......b..H
+H......................=.....=.........H
+HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
+"""
+
+
+def test_air_turning_unsafe_remakes_only_the_routes_through_it():
+    # Mid is holed at 3 s: its air bars the unsuited. Bob's way into Mid goes
+    # through it and is made again (there is none now); Ana's, across West behind
+    # a shut bulkhead, never comes near it and she walks on with the very plan she had.
+    w = crew_world(
+        THREE_MODULES, {"a": ("Ana", "crew", ()), "b": ("Bob", "crew", ())},
+        events=[EventDef(3.0, "breach", {"at": (26, 0), "area_cm2": 40.0})],
+        modules={"West": (2, 2), "Mid": (26, 2), "East": (33, 2)}, doors={(23, 2): "closed", (29, 2): "open"},
+    )
+    ana, bob = w.person_by_name("Ana"), w.person_by_name("Bob")
+    w.submit(MoveTo(person_id=ana.id, cell=(21, 3)))
+    w.submit(MoveTo(person_id=bob.id, cell=(25, 1)))
+    run_until(w, 1.0)
+    walk = ana.action
+    run_until(w, 6.0)
+    assert w.crew.seen.unsafe_cells[2, 26] and not w.crew.seen.unsafe_cells[2, 5]
+    assert ana.action is walk and ana.plan_version[2] == 0  # planned at the first tick, kept
+    assert bob.order is None and "air in bulkhead at 29,2 would harm" in bob.blocked
+
+
+def test_routes_are_costed_from_the_light_debris_as_it_was_at_the_last_real_change(monkeypatch):
+    # Light debris seen on one hall cell thickens in small steps: routes are costed
+    # afresh only once it differs by more than SLOW_RECOST from the map they were
+    # costed from, and until then a grid made afresh (the caches dropped) is the
+    # one kept, whenever it is made.
+    from game.sim import debris, perception
+    from game.sim.planner import grid_for
+
+    w = crew_world(walled(3, 2), {"a": ("Ana", "crew", ())})
+    seen = {}
+    monkeypatch.setattr(debris, "occupancy", lambda world: seen["occ"])
+
+    def look(factor: float) -> None:
+        slow = np.ones(w.grid.tiles.shape, np.float32)
+        slow[1, 5] = factor
+        seen["occ"] = (np.zeros(slow.shape, bool), slow)
+        perception.look_at_debris(w)
+
+    look(1.0)
+    walk = int(grid_for(w, Profile())[1, 5])
+    look(1.2)
+    look(1.24)  # 0.24 more than the map routes were costed from: not yet a real change
+    w.crew.caches.grids.clear()
+    assert int(grid_for(w, Profile())[1, 5]) == walk
+    look(1.3)  # 0.3 more in all, in three small steps
+    assert int(grid_for(w, Profile())[1, 5]) == pytest.approx(1.3 * walk, abs=1)
+
+
+def test_a_door_shut_on_unsafe_air_opens_no_way():
+    # The door between holed Mid and East stood in Mid's air; shut, its cell is in no
+    # compartment's air, which is not air turned safe: Ana's old plan in West stands.
+    w = crew_world(
+        THREE_MODULES, {"a": ("Ana", "crew", ()), "b": ("Bob", "crew", ())},
+        events=[EventDef(3.0, "breach", {"at": (26, 0), "area_cm2": 40.0})],
+        modules={"West": (2, 2), "Mid": (26, 2), "East": (33, 2)}, doors={(23, 2): "closed", (29, 2): "open"},
+    )
+    ana = w.person_by_name("Ana")
+    w.submit(MoveTo(person_id=ana.id, cell=(21, 3)))
+    run_until(w, 11.0)
+    walk = ana.action
+    assert w.crew.seen.unsafe_cells[2, 29]
+    w.set_door_state(w.doors[w.door_at[(29, 2)]], "closed")
+    run_until(w, 13.0)
+    assert not w.crew.seen.unsafe_cells[2, 29]
+    assert ana.action is walk and ana.plan_version[2] == 0
+
+
+LONG_HALL = """
+HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
+Ha.......................................H
+H........................................H
+HHHHHHHHHHHHHHHHHHHH+HHHH+HHHHHHHHHHHHHHHH
+H...................#...#................H
+HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH
+"""
+
+
+def test_an_old_plan_is_made_afresh_when_a_way_opens_not_when_one_shuts_elsewhere():
+    # Ana's walk down the hall takes ~35 s, past REPLAN_EVERY (10 s). A door off her way
+    # shutting cannot give her a quicker way: she keeps her plan. A sealed one undone
+    # can (a cell barred before can be passed), so her old plan is made afresh.
+    w = crew_world(LONG_HALL, {"a": ("Ana", "crew", ())}, doors={(20, 3): "open", (25, 3): "sealed"})
+    ana = w.person_by_name("Ana")
+    w.submit(MoveTo(person_id=ana.id, cell=(40, 1)))
+    run_until(w, 12.0)
+    walk = ana.action
+    w.set_door_state(w.doors[w.door_at[(20, 3)]], "closed")
+    run_until(w, 12.5)
+    assert ana.action is walk and ana.plan_version[2] == 0
+    w.set_door_state(w.doors[w.door_at[(25, 3)]], "closed")
+    run_until(w, 13.0)
+    assert ana.action is not walk and ana.plan_version[2] == 125  # planned again on the next tick
+
+
 LEAKY_LAB = """
 HHHHHHHHHHHHHHHHHH
 H..a..#.....=.....H
@@ -156,6 +259,18 @@ def test_our_route_query_is_tcod_with_a_thin_wrapper():
     w = crew_world(walled(24, 24), {"a": ("Ana", "crew", ())})
     cost = cost_grid(w.grid.tiles, w.doors, Profile())
     ours = find_path(cost, (2, 1), (13, 1))
-    raw = tcod.path.path2d(cost, start_points=[(1, 2)], end_points=[(1, 13)], cardinal=1, diagonal=None)
+    # tcod's own A* from the end toward the start, its estimate the cheapest cell's
+    # cost a step (and the start entered at that cost), as navigation._Search sets it up
+    least = int(cost[cost > 0].min())
+    entered = cost.copy()
+    entered[1, 2] = least
+    graph = tcod.path.SimpleGraph(cost=entered, cardinal=1, diagonal=0)
+    graph.set_heuristic(cardinal=least, diagonal=0)
+    pf = tcod.path.Pathfinder(graph)
+    pf.add_root((1, 13))
+    raw = pf.path_from((1, 2))
     assert ours == [(int(j), int(i)) for i, j in raw[1:]]
     assert np.all(cost[[c[1] for c in ours], [c[0] for c in ours]] > 0)
+    # and as quick as the route tcod's plain search (path2d, an estimate of 1 a step) finds
+    plain = tcod.path.path2d(cost, start_points=[(1, 2)], end_points=[(1, 13)], cardinal=1, diagonal=None)
+    assert sum(int(cost[j, i]) for i, j in ours) == sum(int(cost[i, j]) for i, j in plain[1:])

@@ -84,8 +84,13 @@ def test_the_grid_why_no_way_keeps_follows_the_doors_and_the_debris_seen():
     assert np.array_equal(opened, afresh())
     assert opened[1, 4] < shut[1, 4]  # an open door is walked through, a shut one opened first
     slow = w.crew.seen.slow.copy()
-    slow[1, 7] = 1.2  # a little debris: too little to mark routes for re-costing, not too little to cost
+    slow[1, 7] = 1.2  # a little debris seen: too little to re-cost routes (perception.SLOW_RECOST)
     w.crew.seen.slow = slow
+    assert _full_kit_grid(w, speed) is opened
+    slow = slow.copy()
+    slow[1, 7] = 1.5  # more: the crew re-costs routes (as perception.look_at_debris does)
+    w.crew.seen.slow = w.crew.seen.slow_costed = slow
+    w.crew.slow_version += 1
     waded = _full_kit_grid(w, speed)
     assert np.array_equal(waded, afresh())
     assert waded[1, 7] > opened[1, 7]

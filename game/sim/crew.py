@@ -87,9 +87,9 @@ class CrewState:
     slow_version: int = synced(default=0)  # bumped when light debris moves
     bad_air_version: int = synced(default=0)
     changes: list = synced(default_factory=list, encode=lambda cs: _change_log_bytes(cs.changes))
-    # ^ (nav version, cells changed or None), the latest few
+    # ^ (nav version, cells changed or None, a way opened), the latest few
     hazard_changes: list = synced(default_factory=list, encode=lambda cs: _change_log_bytes(cs.hazard_changes))
-    # ^ (hazard version, cells or None, unsuited only)
+    # ^ (hazard version, cells or None, unsuited only, a way opened)
     # The autopilot
     ai_pending: list = synced(default_factory=list)  # the autopilot's commands for the next tick
     autopilot_log: list = synced(default_factory=list, encode=_log_length)  # what it ordered, for replays
@@ -130,27 +130,36 @@ class CrewState:
                 self.occupant[p.cell[1], p.cell[0]] = p.id + 1
 
     # ------------------------------------------------------------ what the crew perceives
-    def topology_changed(self, cells=None) -> None:
-        """A way opened or shut at these cells (None: anywhere)."""
+    def topology_changed(self, cells=None, opened: bool = True) -> None:
+        """The way changed at these cells (None: anywhere); `opened`: a cell that was
+        barred can be passed now (a wall cut, a seal undone, a beam gone)."""
         self.nav_version += 1
-        self.changes.append((self.nav_version, None if cells is None else frozenset(map(tuple, cells))))
+        self.changes.append((self.nav_version, None if cells is None else frozenset(map(tuple, cells)), opened))
         if len(self.changes) > KEEP_CHANGES:
             del self.changes[: len(self.changes) - KEEP_CHANGES]
 
-    def hazard_changed(self, cells=None, unsuited_only: bool = False) -> None:
+    def hazard_changed(self, cells=None, unsuited_only: bool = False, opened: bool = True) -> None:
+        """The air or the doctrine changed at these cells (None: anywhere); `opened`: a
+        way it barred is free again (air turned safe, a door no longer kept shut)."""
         self.hazard_version += 1
-        self.hazard_changes.append((self.hazard_version, None if cells is None else frozenset(cells), unsuited_only))
+        self.hazard_changes.append(
+            (self.hazard_version, None if cells is None else frozenset(cells), unsuited_only, opened))
         if len(self.hazard_changes) > KEEP_CHANGES:
             del self.hazard_changes[: len(self.hazard_changes) - KEEP_CHANGES]
 
     def plan_still_good(self, world: "World", p: Person) -> bool:
         """Has the world changed under `p`'s plan? Only changes on the cells it
-        goes through count, and every so often it is made afresh anyway (a
-        new way may have opened elsewhere)."""
+        goes through count, and a plan older than REPLAN_EVERY is made afresh
+        when a way has opened elsewhere (a cell that was barred can be passed:
+        a quicker way may go through it). A change that bars cells, or only
+        makes a door quicker or slower to pass, off the plan's way, leaves it
+        the way it was chosen as."""
         nav0, haz0, tick0 = p.plan_version
         if nav0 == self.nav_version and haz0 == self.hazard_version:
             return True
-        if world.tick - tick0 > REPLAN_EVERY:
+        if world.tick - tick0 > REPLAN_EVERY and (
+            any(e[2] for e in self.changes if e[0] > nav0) or any(e[3] for e in self.hazard_changes if e[0] > haz0)
+        ):
             return False
         if self.changes and nav0 < self.changes[0][0] - 1:
             return False  # older than the changes kept
@@ -164,10 +173,10 @@ class CrewState:
                 cells.update(a.cells[a.i:])
             elif a.target is not None:
                 cells.add(tuple(a.target))
-        for v, changed in self.changes:
+        for v, changed, _ in self.changes:
             if v > nav0 and (changed is None or not changed.isdisjoint(cells)):
                 return False
-        for v, changed, unsuited_only in self.hazard_changes:
+        for v, changed, unsuited_only, _ in self.hazard_changes:
             if v > haz0 and not (unsuited_only and p.suited) and (changed is None or not changed.isdisjoint(cells)):
                 return False
         p.plan_version = (self.nav_version, self.hazard_version, tick0)

@@ -59,7 +59,7 @@ FIELD_MAKES = {"full": 0, "repair": 0, "same": 0}
 def field(world: "World") -> np.ndarray:
     """Centiseconds on foot from every cell to the nearest safe place (shared by all evacuees)."""
     cs = world.crew
-    key = (cs.nav_version, cs.seen.breached_modules, cs.bad_air_version)
+    key = (cs.nav_version, cs.seen.breached_modules, cs.bad_air_version, cs.slow_version)
     if cs.caches.evac_field is None or cs.caches.evac_key != key:
         cs.caches.evac_field = _make_field(world)
         cs.caches.evac_key = key
@@ -86,7 +86,7 @@ def _make_field(world: "World") -> np.ndarray:
     targets = safe & (door_clearance(world) >= MUSTER_CLEARANCE)
     if not targets.any():
         targets = safe
-    cost = cost_grid(grid.tiles, world.doors, Profile(), cs.seen.blocked, cs.seen.slow)
+    cost = cost_grid(grid.tiles, world.doors, Profile(), cs.seen.blocked, cs.seen.slow_costed)
     depth = door_depth(world)
     seeds = np.full(cost.shape, UNREACHED, dtype=np.int32)
     sel = targets & (cost > 0)

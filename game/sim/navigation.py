@@ -129,7 +129,7 @@ def cost_grid(
     if blocked is not None and blocked.any():
         # Keep clear of a fallen beam where there is room: brushing past it
         # (and shoving loose things into it) is how it gets moved.
-        near = _beside(blocked) & floor & ~blocked
+        near = beside(blocked) & floor & ~blocked
         np.multiply(cost, BESIDE_HEAVY, out=cost, where=near)
         if profile.lance:
             np.copyto(cost, walk + profile.cut_s(BEAM_WIDTH_M) * CS_PER_S, where=blocked & floor)
@@ -215,7 +215,7 @@ def _door_arrays(doors: list[Door]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     return got[1], got[2], got[3], got[4]
 
 
-def _beside(mask: np.ndarray) -> np.ndarray:
+def beside(mask: np.ndarray) -> np.ndarray:
     """Cells touching (8-way) a cell of `mask`."""
     out = mask.copy()
     out[1:, :] |= mask[:-1, :]
@@ -272,8 +272,9 @@ def find_path_to_any(cost: np.ndarray, start: tuple[int, int], goals: list[tuple
 
 
 class _Search:
-    """tcod's `path2d(cost, [start], ends, cardinal=1)`, the same search step
-    for step, without its set-up on every call: path2d copies the grid, builds
+    """tcod's A* from the `ends` toward the start (as `path2d(cost, [start],
+    ends, cardinal=1)`, with an estimate that fits the grid's costs), without
+    its set-up on every call: path2d copies the grid, builds
     a graph and allocates two grid-sized arrays (a coordinate grid made with
     meshgrid among them) each time, work that grows with the station while
     the search itself grows with the route. Here the graph over a copy of the
@@ -302,13 +303,20 @@ class _Search:
         ):
             self.source = cost
             self.cost = np.copy(cost)
+            positive = cost[cost > 0]
+            self.min_cost = int(positive.min()) if positive.size else 1
             graph = tcod.path.SimpleGraph(cost=self.cost, cardinal=1, diagonal=0)
+            # A* toward the start: no route from a cell can be quicker than the
+            # cheapest cell times the steps left (the start costs that much too,
+            # below), so the estimate never overshoots and the route's time is
+            # the least there is; only which of equally quick routes is taken
+            # depends on it. With tcod's default (1 a step, a cell costing tens)
+            # the search spread as wide as Dijkstra's.
+            graph.set_heuristic(cardinal=self.min_cost, diagonal=0)
             self.pf = tcod.path.Pathfinder(graph)
             self.travel0 = self.pf.traversal.copy()
             self.start = None
             self.touched = None
-            positive = cost[cost > 0]
-            self.min_cost = int(positive.min()) if positive.size else 1
         else:
             pf = self.pf
             if self.touched is not None:
@@ -326,7 +334,10 @@ class _Search:
         if self.start is not None:
             self.cost[self.start] = cost[self.start]
         self.start = start
-        self.cost[start] = 1  # as path2d: the start is always enterable
+        # The start is always enterable (someone may stand in a shutting door), at
+        # the cheapest cell's cost: every route enters it last, so what it costs
+        # picks no route, and at that cost the estimate above stays a lower bound.
+        self.cost[start] = self.min_cost
         self.touched = (slice(None), slice(None))  # until the search is done, anything may be
         for ij in ends:
             pf.add_root(ij)
@@ -342,12 +353,13 @@ def _reach(ends: list[tuple[int, int]], reached: int, min_cost: int, shape: tupl
     """The window (rows, columns) holding every cell a search from `ends` that
     stopped on reaching the start at distance `reached` can have written.
 
-    The search is Dijkstra's (no heuristic): it settles cells in order of
-    distance and stops at the start, so every cell it settled lies at most
-    `reached` from an end, and every cell it wrote a distance to is a settled
-    cell or one beside one. A cell's distance is the cost of the cells
-    entered on the way from an end, each at least `min_cost` (the start's
-    own cost of 1 is never on the way: the search stops there), so every
+    The search is A* with an estimate that is never negative: it settles
+    cells in order of distance plus estimate and stops at the start, so every
+    cell it settled lies at most `reached` from an end, and every cell it
+    wrote a distance to is a settled cell or one beside one. A cell's
+    distance is the cost of the cells entered on the way from an end, each
+    at least `min_cost` (the start is never on the way: the search stops
+    there), so every
     such cell is within `reached // min_cost + 1` steps of an end; one more
     for safety at the edges.
     """

@@ -17,7 +17,7 @@ import numpy as np
 
 from game.sim import debris
 from game.sim.breaches import breached_modules
-from game.sim.navigation import T_CUT, T_DOOR
+from game.sim.navigation import T_CUT, T_DOOR, beside
 from game.sim.physiology import NO_DOSE_PIO2_MMHG, inspired_po2_mmhg
 from game.sim.state import cache, derived
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 PERCEIVE_EVERY = 10  # ticks between looks at debris (once a simulated second)
 AIR_EVERY = 20  # ticks between looks at the air (it changes over tens of seconds)
+SLOW_RECOST = 0.25  # a change in light debris's walking-cost factor on some cell that re-costs routes
 
 
 @dataclass
@@ -34,6 +35,10 @@ class Perception:
 
     blocked: np.ndarray = derived(default_factory=lambda: np.zeros((0, 0), bool))  # heavy debris on a cell
     slow: np.ndarray = derived(default_factory=lambda: np.ones((0, 0), np.float32))  # walking cost of light debris
+    # `slow` as routes are costed from it: as it was when it last differed by more than
+    # SLOW_RECOST somewhere from the one before (crew.slow_version counts them), so a
+    # cost grid made now is the one made at that change, whenever a cache made it.
+    slow_costed: np.ndarray = derived(default_factory=lambda: np.ones((0, 0), np.float32))
     unsafe: np.ndarray = derived(default_factory=lambda: np.zeros(0, bool))  # per compartment
     unsafe_cells: np.ndarray = derived(default_factory=lambda: np.zeros((0, 0), bool))
     bad_air: np.ndarray = derived(default_factory=lambda: np.zeros(0, bool))  # per compartment: breathing it harms
@@ -48,6 +53,7 @@ class Perception:
         """Empty maps the size of the level; everybody as they start."""
         self.blocked = np.zeros(shape, bool)
         self.slow = np.ones(shape, np.float32)
+        self.slow_costed = self.slow
         self.unsafe_cells = np.zeros(shape, bool)
         self.bad_air_cells = np.zeros(shape, bool)
         self.last_state = states.copy()
@@ -88,13 +94,15 @@ def look_at_debris(world: "World") -> None:
     blocked, slow = occ
     if not np.array_equal(blocked, cs.seen.blocked):
         ys, xs = np.nonzero(blocked != cs.seen.blocked)
+        cleared = bool((cs.seen.blocked & ~blocked).any())
         cs.seen.blocked = np.array(blocked, dtype=bool)
-        cs.topology_changed(zip(xs.tolist(), ys.tolist()))
+        cs.topology_changed(zip(xs.tolist(), ys.tolist()), opened=cleared)
     if not np.array_equal(slow, cs.seen.slow):
-        # light debris shifts all the time; only a real change re-costs routes
-        if np.abs(slow - cs.seen.slow).max() > 0.25:
-            cs.slow_version += 1
         cs.seen.slow = np.array(slow, dtype=np.float32)
+        # light debris shifts all the time; only a real change re-costs routes
+        if np.abs(cs.seen.slow - cs.seen.slow_costed).max() > SLOW_RECOST:
+            cs.slow_version += 1
+            cs.seen.slow_costed = cs.seen.slow
 
 
 def feel_the_air(world: "World") -> None:
@@ -107,8 +115,9 @@ def feel_the_air(world: "World") -> None:
         shut = containment(world)
         if shut != cs.seen.kept_shut:
             flipped = [world.doors[d].cell for d in shut ^ cs.seen.kept_shut]
+            freed = not cs.seen.kept_shut <= shut
             cs.seen.kept_shut = shut
-            cs.hazard_changed(flipped)
+            cs.hazard_changed(flipped, opened=freed)
     in_breach = world.atmos.in_breached if world.atmos.in_breached.size == c.count else np.zeros(c.count, bool)
     pio2 = inspired_po2_mmhg(c.pressure_bar, c.o2_fraction, 0)
     bad = pio2 < NO_DOSE_PIO2_MMHG
@@ -124,9 +133,19 @@ def feel_the_air(world: "World") -> None:
     cs.seen.bad_air = bad
     lab = c.labels
     cells = np.concatenate([[False], unsafe])[lab]
-    if not np.array_equal(cells, cs.seen.unsafe_cells):
+    was = cs.seen.unsafe_cells
+    if not np.array_equal(cells, was):
         cs.seen.unsafe_cells = cells
-        cs.hazard_changed(None, unsuited_only=True)  # the air only bars the unsuited
+        # The air only bars the unsuited, and only plans through the cells whose
+        # air turned (or beside them: a wall the guard rule keeps uncut) are
+        # touched, as for a door shut: a plan elsewhere is still good.
+        flipped, freed = None, True
+        if was.shape == cells.shape:
+            ys, xs = np.nonzero(beside(cells != was))
+            flipped = zip(xs.tolist(), ys.tolist())
+            # (a door shutting leaves its cell out of any compartment's air: not air turned safe)
+            freed = bool((was & ~cells & (lab > 0)).any())
+        cs.hazard_changed(flipped, unsuited_only=True, opened=freed)
     bad_cells = np.concatenate([[False], bad])[lab]
     if not np.array_equal(bad_cells, cs.seen.bad_air_cells):
         cs.seen.bad_air_cells = bad_cells

@@ -137,7 +137,7 @@ def grid_for(world: "World", profile: Profile, start: tuple[int, int] | None = N
         if not profile.suited:
             closed = barred_air(world, own)
         grid = cost_grid(
-            world.grid.tiles, world.doors, profile, cs.seen.blocked, cs.seen.slow, closed,
+            world.grid.tiles, world.doors, profile, cs.seen.blocked, cs.seen.slow_costed, closed,
             cs.seen.kept_shut if profile.contain else frozenset(),
             lance_barred(world, rich) if rich is not None and rich.any() else None,
         )
@@ -201,7 +201,26 @@ def actions_for_path(
         run_crawl = crawl
         run.append(cell)
 
-    for cell in path:
+    # Most of a route is bare deck, to walk and nothing else: found at once, and only
+    # the cells that need something (a door, a wall, a beam, debris to clear, a cut
+    # hole to crawl) looked at one by one.
+    n = len(path)
+    xs = np.fromiter((c[0] for c in path), dtype=np.intp, count=n)
+    ys = np.fromiter((c[1] for c in path), dtype=np.intp, count=n)
+    bare = (tiles[ys, xs] == T_FLOOR) & ~cs.seen.blocked[ys, xs]
+    bare &= ~(cs.seen.slow[ys, xs] * walk_cs > walk_cs + CLEAR_S * CS_PER_S)
+    special = np.flatnonzero(~bare).tolist()
+    if not special:
+        return [Walk(list(path))]
+    done = 0
+    for k in special:
+        if k > done:  # bare deck up to the next cell that needs something
+            if run_crawl:
+                flush()
+            run_crawl = False
+            run.extend(path[done:k])
+        done = k + 1
+        cell = path[k]
         x, y = cell
         t = int(tiles[y, x])
         door_id = world.door_at.get(cell)
@@ -237,6 +256,11 @@ def actions_for_path(
             flush()
             out.append(ClearDebris(cell))
         add(cell, t == T_CUT)
+    if done < n:
+        if run_crawl:
+            flush()
+        run_crawl = False
+        run.extend(path[done:])
     flush()
     return out
 
@@ -309,23 +333,21 @@ def _full_kit_grid(world: "World", speed_m_s: float) -> np.ndarray:
     costed as walked through: what `why_no_way` looks along.
 
     Kept (read-only, by pace) until a way opens or shuts (doors, cuts and
-    beams bump `nav_version`) or the light debris seen is another array (the
-    very one it was made with, not only a big change as `slow_version`
-    marks): the same grid as one made afresh. Kept apart from the planner's
-    grids so as not to change when those are cleared."""
+    beams bump `nav_version`) or the light debris is costed afresh
+    (`slow_version`): the same grid as one made afresh."""
     cs = world.crew
     got = cs.caches.statics.get("full kit")
-    if got is None or got[0] != cs.nav_version or got[1] is not cs.seen.slow:
-        got = cs.caches.statics["full kit"] = (cs.nav_version, cs.seen.slow, {})
-    grid = got[2].get(speed_m_s)
+    if got is None or got[0] != (cs.nav_version, cs.slow_version):
+        got = cs.caches.statics["full kit"] = ((cs.nav_version, cs.slow_version), {})
+    grid = got[1].get(speed_m_s)
     if grid is None:
         full = Profile(speed_m_s=speed_m_s, lance=True, crowbar=True, suited=True)
-        grid = cost_grid(world.grid.tiles, world.doors, full, cs.seen.blocked, cs.seen.slow)
+        grid = cost_grid(world.grid.tiles, world.doors, full, cs.seen.blocked, cs.seen.slow_costed)
         sealed = [d for d in world.doors if d.state == "sealed" and world.grid.tiles[d.y, d.x] != T_CUT]
         for d in sealed:
             grid[d.y, d.x] = max(1, int(full.walk_cs()))
         grid.flags.writeable = False  # shared: the route search keeps its graph while the grid is this array
-        got[2][speed_m_s] = grid
+        got[1][speed_m_s] = grid
     return grid
 
 

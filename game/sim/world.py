@@ -95,13 +95,16 @@ class World:
 
     def set_door_state(self, door: Door, state: str) -> None:
         """Change a door's state, marking the gas topology for rebuild."""
-        was_open = door.is_open
+        was_open, was = door.is_open, door.state
         door.state = DoorState(state)
         if door.is_open != was_open:
             self.door_open[door.y, door.x] = door.is_open
             debris.tiles_changed(self, [(door.x, door.y)])
         self.topology_dirty = True
-        self.crew.topology_changed([(door.x, door.y)])
+        # A way opens where a door stuck or sealed shut will open again; one opened or
+        # shut in passing is only quicker or slower to go through.
+        passable = (DoorState.OPEN, DoorState.CLOSED)
+        self.crew.topology_changed([(door.x, door.y)], opened=was not in passable and door.state in passable)
 
     def set_tile(self, x: int, y: int, tile: Tile) -> None:
         """Change one cell (a wall cut through), so gas and debris walls follow."""
