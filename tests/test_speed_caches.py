@@ -6,6 +6,7 @@ route search kept between searches on the same grid."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import tcod.path
@@ -134,3 +135,30 @@ def test_searches_one_after_another_on_a_kept_grid_find_tcods_routes():
     for a, b, c in picks[:5].tolist():
         start, goals = open_cells[a], [open_cells[b], open_cells[c]]
         assert navigation.find_path_to_any(cost, start, goals) == _tcod_route(cost, start, goals)
+
+
+def test_dropping_the_crews_caches_changes_nothing():
+    # CrewCaches is work saved between ticks: a run that throws all of it away every
+    # seventh tick must be the same run (the cascade: a rescue with access routes, doors
+    # kept shut and sealed, the evacuation field, the autopilot's jobs). The access routes
+    # settled and the jobs listed were once kept there, and dropping them changed the run.
+    from game.levelio.load import load_level
+    from game.sim.commands import SetAutopilot
+    from game.sim.perception import CrewCaches
+    from game.sim.world import state_hash
+
+    level = load_level(Path(__file__).resolve().parent.parent / "levels" / "campaign5_cascade.toml")
+
+    def hashes(drop: bool) -> list[str]:
+        w = create_world(level, 1)
+        w.submit(SetAutopilot(on=True))
+        out = []
+        while w.tick < 3000:
+            step(w)
+            if drop and w.tick % 7 == 0:
+                w.crew.caches = CrewCaches()
+            if w.tick % 100 == 0:
+                out.append(state_hash(w))
+        return out
+
+    assert hashes(drop=True) == hashes(drop=False)

@@ -203,10 +203,10 @@ def think(world: "World") -> None:
         jobs(world)  # a first look at the casualties' air, so its fall can be measured
         cs.next_think = world.tick + MIN_THINK_GAP
         return
-    js = cs.caches.jobs_cache[1] if cs.caches.jobs_cache and cs.caches.jobs_cache[0] == versions else None
+    js = cs.jobs_listed[1] if cs.jobs_listed and cs.jobs_listed[0] == versions else None
     if js is None:
         js = jobs(world)
-        cs.caches.jobs_cache = (versions, js)
+        cs.jobs_listed = (versions, tuple(js))
     agents = available(world)
     idle = tuple(p.id for p in agents if p.order is None)
     sig = (versions, tuple(j.key for j in js), tuple(p.id for p in agents), idle)

@@ -96,11 +96,16 @@ class CrewState:
     jobs: dict[int, str] = synced(default_factory=dict)  # person id -> the autopilot's job key
     access: dict[int, list] = synced(default_factory=dict)  # casualty id -> the team's way to them
     access_due: dict[int, int] = synced(default_factory=dict)  # casualty id -> tick to look for a better way
+    # casualty id -> (nav version, hazard version, team profile, their cell) the way was last settled at
+    access_key: dict[int, tuple] = synced(default_factory=dict)
     refused: dict[str, int] = synced(default_factory=dict)  # job -> tick the autopilot last failed to plan it
     next_think: int = synced(default=0)
     last_think: int = synced(default=-100)
     next_allocation: int = synced(default=0)
     think_version: tuple = synced(default=())  # the versions the last think saw
+    # The jobs as the autopilot last listed them and the versions then: handed out again
+    # from this list until the versions move (listing them afresh would see people moved).
+    jobs_listed: tuple = synced(default=())
     held_open: frozenset[int] = synced(default=frozenset())  # doors the player said to leave open
     holes: list[tuple[int, int]] = synced(default_factory=list)  # holes the crew cut in a pressure boundary, not yet patched
     slides: dict[int, tuple[float, float, float]] = synced(default_factory=dict)  # person id -> (vx, vy, m slid) while a gust pushes them

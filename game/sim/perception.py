@@ -65,7 +65,6 @@ class CrewCaches:
 
     grids: dict = cache(default_factory=dict)  # cost grids by profile and versions
     statics: dict = cache(default_factory=dict)  # fixed places (medical bay, module doors, muster...)
-    jobs_cache: tuple = cache(default=())  # the autopilot's last job list and the versions it was made at
     evac_field: np.ndarray | None = cache(default=None)
     evac_key: tuple = cache(default=())
     shelter_seen: tuple = cache(default=())

@@ -189,15 +189,19 @@ def access_route(world: "World", victim: "Person") -> list[tuple[int, int]]:
     if start is None:
         return []
     prof = _access_profile(world, lead, team, contain=True)
-    key = ("access", cs.nav_version, cs.hazard_version, prof, victim.cell)
-    got = cs.caches.grids.get(key)
+    # Settled until the way, the air, the team or the casualty's place changes: state, not
+    # a cache (whether it was kept decided whether a way due for review was looked at again).
+    key = (cs.nav_version, cs.hazard_version, prof, victim.cell)
+    if cs.access_key.get(victim.id) == key:
+        return cs.access[victim.id]
+    cs.access_key[victim.id] = key
+    got = None
     old = cs.access.get(victim.id)
-    if got is None and old and old[-1] == victim.cell and world.tick < cs.access_due.get(victim.id, 0):
+    if old and old[-1] == victim.cell and world.tick < cs.access_due.get(victim.id, 0):
         # the way chosen still goes through: keep it without searching again
         grid = grid_for(world, prof)
         if all(grid[c[1], c[0]] > 0 for c in old):
             got = old
-            cs.caches.grids[key] = got
     if got is None:
         cs.access_due[victim.id] = world.tick + ROUTE_REVIEW_TICKS
         grid = grid_for(world, prof)
@@ -211,7 +215,6 @@ def access_route(world: "World", victim: "Person") -> list[tuple[int, int]]:
             if path_time_s(grid, old) <= path_time_s(grid, best) * ROUTE_KEEP_FACTOR + ROUTE_KEEP_S:
                 got = old
         cs.access[victim.id] = got
-        cs.caches.grids[key] = got
     return got
 
 
@@ -286,6 +289,7 @@ def jobs(world: "World") -> list[Job]:
                      and int(world.bodies.state[v.id]) < UNCONSCIOUS])
     for gone in set(cs.access) - {v.id for v in victims}:
         del cs.access[gone]
+        cs.access_key.pop(gone, None)
     for v in victims:
         supplied = v.respirator_on or v.suited
         if not supplied and not trend_known(world, v) and int(world.bodies.state[v.id]) < UNCONSCIOUS:
