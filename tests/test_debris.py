@@ -849,6 +849,48 @@ def test_reading_the_awake_pieces_one_by_one_gives_the_heap_a_batch_read_gives(m
     assert listed == batch and searches == 0
 
 
+def test_reads_after_falls_onto_sleeping_debris_take_only_the_awake_rows(monkeypatch):
+    # Falls every half second into a hall where the earlier pieces slide and fall asleep:
+    # the tables a fall extends keep the rows the last read took, so the read after it
+    # takes the awake rows (the new pieces among them) rather than every body's. Every
+    # tick what was read is what the bodies hold, and the heap is the one reads of every
+    # body's rows give.
+    kinds = ("personal_effects", "insulation", "ceiling_panel", "personal_effects", "insulation")
+    events = [fall(0.5 * i, k, region=(1, 1, 20, 7), count=12) for i, k in enumerate(kinds)]
+
+    def heap(search_from: int) -> tuple[bytes, int, int]:
+        monkeypatch.setattr(debris_state, "SEARCH_FROM_BODIES", search_from)
+        w = ascii_world(HALL, seed=7, events=events)
+        full_reads = 0
+        real = debris_state._batch_get
+
+        def counted(st, sc):
+            nonlocal full_reads
+            full_reads += 1
+            return real(st, sc)
+
+        monkeypatch.setattr(debris_state, "_batch_get", counted)
+        slept_under_a_fall = 0
+        for _ in range(40):
+            before = len(w.physics.pieces)
+            step(w)
+            sc = debris_state._read(w.physics)
+            slept_under_a_fall += len(w.physics.pieces) > before and bool(sc.asleep[:before].any())
+            for k in sc.live_idx.tolist():
+                b = w.physics.pieces[k].body
+                held = (*b.position, b.angle, *b.velocity, b.angular_velocity)
+                assert tuple(sc.state[k]) == held and sc.asleep[k] == b.is_sleeping
+        monkeypatch.setattr(debris_state, "_batch_get", real)
+        assert len(w.physics.pieces) == 60
+        return debris.state_bytes(w), full_reads, slept_under_a_fall
+
+    awake_rows, full_reads, slept_under_a_fall = heap(0)
+    every_row, every_full_read, _ = heap(10**9)
+    assert slept_under_a_fall >= 3  # falls did land beside sleeping pieces
+    assert full_reads == 1 and every_full_read > 30  # the first read only, against every read
+    assert awake_rows == every_row
+
+
 def test_occupancy_kept_up_as_pieces_move_is_the_occupancy_worked_out_afresh():
     # Light pieces and a beam blown about a hall while someone walks through:
     # each tick's occupancy (made from the last, for the pieces that moved)
