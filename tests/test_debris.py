@@ -833,20 +833,24 @@ def test_reading_the_awake_pieces_one_by_one_gives_the_heap_a_batch_read_gives(m
     every_row, _ = heap(0.0, search_from=10**9)  # a small space's reads: every row, always
     assert every_row == batch
     # the few awake listed every read rather than searched for near the last ones: the same heap
-    searches = 0
-    real_near = debris_state._read_near
-
-    def counted_near(st, sc):
-        nonlocal searches
-        searches += 1
-        return real_near(st, sc)
-
-    monkeypatch.setattr(debris_state, "_read_near", counted_near)
+    searches = _count_calls(monkeypatch, "_read_near")
     searched, _ = heap(0.5)
-    assert searched == batch and searches > 10
-    searches = 0
+    assert searched == batch and searches[0] > 10
+    searches[0] = 0
     listed, _ = heap(0.5, list_per_search=10**9)
-    assert listed == batch and searches == 0
+    assert listed == batch and searches[0] == 0
+
+
+def _count_calls(monkeypatch, name: str) -> list[int]:
+    """Count the calls of debris_state's function `name` from now on (in the list's one item)."""
+    real, calls = getattr(debris_state, name), [0]
+
+    def counted(*args):
+        calls[0] += 1
+        return real(*args)
+
+    monkeypatch.setattr(debris_state, name, counted)
+    return calls
 
 
 def test_reads_after_falls_onto_sleeping_debris_take_only_the_awake_rows(monkeypatch):
@@ -861,15 +865,8 @@ def test_reads_after_falls_onto_sleeping_debris_take_only_the_awake_rows(monkeyp
     def heap(search_from: int) -> tuple[bytes, int, int]:
         monkeypatch.setattr(debris_state, "SEARCH_FROM_BODIES", search_from)
         w = ascii_world(HALL, seed=7, events=events)
-        full_reads = 0
         real = debris_state._batch_get
-
-        def counted(st, sc):
-            nonlocal full_reads
-            full_reads += 1
-            return real(st, sc)
-
-        monkeypatch.setattr(debris_state, "_batch_get", counted)
+        full_reads = _count_calls(monkeypatch, "_batch_get")
         slept_under_a_fall = 0
         for _ in range(40):
             before = len(w.physics.pieces)
@@ -882,7 +879,7 @@ def test_reads_after_falls_onto_sleeping_debris_take_only_the_awake_rows(monkeyp
                 assert tuple(sc.state[k]) == held and sc.asleep[k] == b.is_sleeping
         monkeypatch.setattr(debris_state, "_batch_get", real)
         assert len(w.physics.pieces) == 60
-        return debris.state_bytes(w), full_reads, slept_under_a_fall
+        return debris.state_bytes(w), full_reads[0], slept_under_a_fall
 
     awake_rows, full_reads, slept_under_a_fall = heap(0)
     every_row, every_full_read, _ = heap(10**9)
