@@ -833,20 +833,59 @@ def test_reading_the_awake_pieces_one_by_one_gives_the_heap_a_batch_read_gives(m
     every_row, _ = heap(0.0, search_from=10**9)  # a small space's reads: every row, always
     assert every_row == batch
     # the few awake listed every read rather than searched for near the last ones: the same heap
-    searches = 0
-    real_near = debris_state._read_near
-
-    def counted_near(st, sc):
-        nonlocal searches
-        searches += 1
-        return real_near(st, sc)
-
-    monkeypatch.setattr(debris_state, "_read_near", counted_near)
+    searches = _count_calls(monkeypatch, "_read_near")
     searched, _ = heap(0.5)
-    assert searched == batch and searches > 10
-    searches = 0
+    assert searched == batch and searches[0] > 10
+    searches[0] = 0
     listed, _ = heap(0.5, list_per_search=10**9)
-    assert listed == batch and searches == 0
+    assert listed == batch and searches[0] == 0
+
+
+def _count_calls(monkeypatch, name: str) -> list[int]:
+    """Count the calls of debris_state's function `name` from now on (in the list's one item)."""
+    real, calls = getattr(debris_state, name), [0]
+
+    def counted(*args):
+        calls[0] += 1
+        return real(*args)
+
+    monkeypatch.setattr(debris_state, name, counted)
+    return calls
+
+
+def test_reads_after_falls_onto_sleeping_debris_take_only_the_awake_rows(monkeypatch):
+    # Falls every half second into a hall where the earlier pieces slide and fall asleep:
+    # the tables a fall extends keep the rows the last read took, so the read after it
+    # takes the awake rows (the new pieces among them) rather than every body's. Every
+    # tick what was read is what the bodies hold, and the heap is the one reads of every
+    # body's rows give.
+    kinds = ("personal_effects", "insulation", "ceiling_panel", "personal_effects", "insulation")
+    events = [fall(0.5 * i, k, region=(1, 1, 20, 7), count=12) for i, k in enumerate(kinds)]
+
+    def heap(search_from: int) -> tuple[bytes, int, int]:
+        monkeypatch.setattr(debris_state, "SEARCH_FROM_BODIES", search_from)
+        w = ascii_world(HALL, seed=7, events=events)
+        real = debris_state._batch_get
+        full_reads = _count_calls(monkeypatch, "_batch_get")
+        slept_under_a_fall = 0
+        for _ in range(40):
+            before = len(w.physics.pieces)
+            step(w)
+            sc = debris_state._read(w.physics)
+            slept_under_a_fall += len(w.physics.pieces) > before and bool(sc.asleep[:before].any())
+            for k in sc.live_idx.tolist():
+                b = w.physics.pieces[k].body
+                held = (*b.position, b.angle, *b.velocity, b.angular_velocity)
+                assert tuple(sc.state[k]) == held and sc.asleep[k] == b.is_sleeping
+        monkeypatch.setattr(debris_state, "_batch_get", real)
+        assert len(w.physics.pieces) == 60
+        return debris.state_bytes(w), full_reads[0], slept_under_a_fall
+
+    awake_rows, full_reads, slept_under_a_fall = heap(0)
+    every_row, every_full_read, _ = heap(10**9)
+    assert slept_under_a_fall >= 3  # falls did land beside sleeping pieces
+    assert full_reads == 1 and every_full_read > 30  # the first read only, against every read
+    assert awake_rows == every_row
 
 
 def test_occupancy_kept_up_as_pieces_move_is_the_occupancy_worked_out_afresh():

@@ -150,6 +150,9 @@ class _Scratch:
         self.arb_buf = pb.Buffer()
         self.set_buf = pb.Buffer()
         self.awake = _EMPTY
+        # Every piece's row of `state` and its sleep are as last read but for the awake
+        # ones' (set by a read of every body; pieces added since are listed awake).
+        self.rows_read = False
         self.order_ids = b""
         self.sleepers: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.stall_u2 = np.zeros(0)  # per piece: the wind (over its wake wind, squared) that last failed to move it
@@ -294,11 +297,20 @@ def _tables(st: PhysicsState) -> _Scratch:
     for k in np.flatnonzero(~sc.alive).tolist():
         ptr[k] = None
     sc.ptr = ptr + sc.people_ptr
-    sc.state = np.zeros((nd + npp, 6))  # x, y, angle, vx, vy, spin per slot; filled by the next read
+    state = np.zeros((nd + npp, 6))  # x, y, angle, vx, vy, spin per slot; filled by the next read
     old_n = sc.stall_u2.size  # pieces keep their ids: keep what is known of them
     sc.stall_u2 = np.concatenate([sc.stall_u2[:nd], np.zeros(max(0, nd - old_n))])
     sc.stall_flat = np.concatenate([sc.stall_flat[:nd], np.full(max(0, nd - old_n), -1, dtype=np.int64)])
-    sc.asleep = np.zeros(nd, dtype=bool)
+    asleep = np.zeros(nd, dtype=bool)
+    if kept_n:
+        # Only added: the kept pieces' rows and sleep stand as last read (but for the awake,
+        # which the next read takes anyway), and the new ones join the awake to be read.
+        state[:kept_n], asleep[:kept_n] = sc.state[:kept_n], sc.asleep[:kept_n]
+        sc.awake = np.concatenate([sc.awake, live[live >= kept_n]])
+    else:
+        sc.awake = _EMPTY
+        sc.rows_read = False
+    sc.state, sc.asleep = state, asleep
     sc.order = _EMPTY
     sc.order_ids = b""
     sc.order_fresh = False
@@ -306,7 +318,6 @@ def _tables(st: PhysicsState) -> _Scratch:
         sc.slot_of = {}  # body id -> piece slot, of the live pieces
     added = live[live >= kept_n]
     sc.slot_of.update(zip(sc.piece_bid[added].tolist(), added.tolist()))
-    sc.awake = _EMPTY
     if len(sc.px) != npp:
         known = min(len(sc.px), npp)
         nan = float("nan")
@@ -444,7 +455,7 @@ def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarr
     one batch read of every body.
     """
     few = max(FEW_AWAKE, ONE_BY_ONE_SHARE * sc.nd)
-    big = not full and sc.order_ids and sc.nd + sc.npp >= SEARCH_FROM_BODIES
+    big = not full and sc.rows_read and sc.nd + sc.npp >= SEARCH_FROM_BODIES
     if big and sc.awake.size <= few:
         # (with more awake at the last read than `few`, the search would give up and the
         # listing would mostly find too many to read one by one: one batch read of every
@@ -483,7 +494,7 @@ def _read_pieces(st: PhysicsState, sc: _Scratch, full: bool = False) -> np.ndarr
     data = _batch_get(st, sc)
     sc.state[sc.piece_slots] = data[sc.piece_rows]
     sc.asleep[sc.piece_slots] = sc.piece_asleep
-    sc.order_fresh = True
+    sc.order_fresh = sc.rows_read = True
     sc.need_listing = False
     sc.reads_unlisted = 0
     sc.written = []
