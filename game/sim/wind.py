@@ -22,7 +22,9 @@ import numpy as np
 from scipy.sparse import coo_matrix, csc_matrix, csr_matrix
 from scipy.sparse.linalg import splu
 
+from game.sim import wind_kernels
 from game.sim.compartments import volume_cells
+from game.sim.compiled import fast
 from game.sim.constants import M_N2, M_O2
 from game.sim.gas import Openings
 from game.sim.state import cache, derived
@@ -55,6 +57,14 @@ class WindField:
     hole_dy: np.ndarray = derived(default_factory=lambda: np.zeros(0))
     hole_share: np.ndarray = derived(default_factory=lambda: np.zeros(0))
     fresh: bool = cache(default=True)  # the wind arrays still hold the last topology's wind
+    # pxy's rows and columns as the compiled loop reads them (int32), made once per topology
+    indptr: np.ndarray = derived(default_factory=lambda: np.zeros(1, np.int32))
+    indices: np.ndarray = derived(default_factory=lambda: np.zeros(0, np.int32))
+
+    def __post_init__(self) -> None:
+        self.indptr = self.pxy.indptr.astype(np.int32, copy=False)
+        self.indices = self.pxy.indices.astype(np.int32, copy=False)
+        self.link_cells, self.link_k = np.ascontiguousarray(self.link_cells), np.ascontiguousarray(self.link_k)
 
     @property
     def px(self) -> csr_matrix:
@@ -247,22 +257,17 @@ def update(field: WindField, comps, flow_kg_s: np.ndarray, wind_x: np.ndarray, w
     rho = np.empty(nc + 1)  # per compartment, then the outside's (what index -1 reads)
     np.maximum((comps.n_o2 * M_O2 + comps.n_other * M_N2) / comps.volume_m3, _TINY_RHO, out=rho[:nc])
     rho[nc] = OUTSIDE_RHO
-    if field.cells.size:
-        per = 1.0 / (rho[field.comp] * field.section_m2)
-        flux = (field.pxy @ flow_kg_s).reshape(2, -1)  # +x, +y: one sparse product (scipy's call is the cost)
-        flux *= per
-        wx[field.cells] = flux[0]
-        wy[field.cells] = flux[1]
+    if field.cells.size:  # one compiled pass: the sparse product, the divide and the scatter
+        kernels.spread(field.indptr, field.indices, field.pxy.data, flow_kg_s, field.cells, field.comp, rho,
+                       field.section_m2, wx, wy)
     if field.hole_cells.size:
         k = field.hole_k
         speed = flow_kg_s[k] * field.hole_share / (rho[a[k]] * MOUTH_AREA_M2)
         wx[field.hole_cells] = speed * field.hole_dx
         wy[field.hole_cells] = speed * field.hole_dy
     if field.link_cells.size and cd is not None:
-        k = field.link_k
-        f = flow_kg_s[k]
-        up = np.where(f >= 0.0, a[k], b[k])
-        rho_up = rho[up]  # -1: the outside
-        speed = f / (rho_up * cd[k] * area_m2[k])
-        wx[field.link_cells] = speed * field.link_dx
-        wy[field.link_cells] = speed * field.link_dy
+        kernels.jets(flow_kg_s, field.link_k, a, b, cd, area_m2, rho, field.link_cells, field.link_dx,
+                     field.link_dy, wx, wy)
+
+
+kernels = fast(wind_kernels)  # compiled, or the plain module where nothing compiles
