@@ -97,3 +97,30 @@ def test_the_compiled_wind_pass_is_scipys_product_divided_to_the_bit(monkeypatch
     monkeypatch.setattr(wind, "kernels", wind.wind_kernels)  # the plain module: the same bits
     plain_x, plain_y = _wind_of(w, flow)
     assert np.array_equal(plain_x, wx) and np.array_equal(plain_y, wy)
+
+
+def test_the_held_laplacian_is_the_one_scipys_sparse_sum_and_slice_made():
+    # rooms of random cells on small grids (lone cells among them): the same CSC arrays,
+    # so the same factorisation and the same wind patterns as before it was built directly
+    from scipy.sparse import coo_matrix, csc_matrix
+
+    rng = np.random.default_rng(5)
+    for _ in range(60):
+        w, h = int(rng.integers(2, 9)), int(rng.integers(2, 9))
+        cells = np.flatnonzero(rng.random(w * h) < 0.7)
+        n = cells.size
+        if n < 2:
+            continue
+        index = np.full(w * h, -1)
+        index[cells] = np.arange(n)
+        pairs = [(index[c], index[c + d]) for c in cells.tolist() for d in (1, w)
+                 if c + d < w * h and index[c + d] >= 0 and (d == w or (c + 1) % w)]
+        ii = np.array([i for i, j in pairs] + [j for i, j in pairs], dtype=np.int64)
+        jj = np.array([j for i, j in pairs] + [i for i, j in pairs], dtype=np.int64)
+        adj = coo_matrix((np.ones(ii.size), (ii, jj)), shape=(n, n)).tocsc()
+        deg = np.asarray(adj.sum(axis=1)).ravel()
+        want = csc_matrix(csc_matrix(-adj + coo_matrix((deg, (np.arange(n), np.arange(n))), shape=(n, n)))[1:, 1:])
+        got = wind._held_laplacian(n, ii, jj)
+        assert got.shape == want.shape and got.indptr.dtype == want.indptr.dtype
+        assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
+        assert got.data.tobytes() == want.data.tobytes()
