@@ -124,3 +124,14 @@ def test_the_held_laplacian_is_the_one_scipys_sparse_sum_and_slice_made():
         assert got.shape == want.shape and got.indptr.dtype == want.indptr.dtype
         assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
         assert got.data.tobytes() == want.data.tobytes()
+
+
+def test_the_patterns_csr_is_the_canonical_one_tocsr_would_make():
+    # wind.build writes the CSR arrays straight from the rooms' entries: they must be those
+    # a COO -> CSR conversion gives (rows in order, columns rising within a row), as the
+    # wind's per-row sums run in that order
+    w = ascii_world(TWIN_ROWS, doors={**DOORS, (5, 1): "open", (10, 2): "open"})
+    got = w.atmos.wind_field.pxy
+    want = got.tocoo().tocsr()
+    assert got.nnz > 100 and np.array_equal(got.indptr, want.indptr)
+    assert np.array_equal(got.indices, want.indices) and got.data.tobytes() == want.data.tobytes()

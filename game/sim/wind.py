@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix, csc_matrix, csr_matrix
+from scipy.sparse import csc_matrix, csr_matrix
 from scipy.sparse.linalg import splu
 
 from game.sim import wind_kernels
@@ -125,13 +125,16 @@ def build(labels: np.ndarray, tiles: np.ndarray, openings: Openings, ceiling_m: 
     order = np.argsort(flat_of, kind="stable")
     counts = np.bincount(flat_of, minlength=ncomp + 1)
     starts = np.concatenate(([0], np.cumsum(counts)))
+    boxes, local_all = _local_rooms(order[starts[1]:], w, counts[1:])
     rows_x, rows_y, cols, vals_x, vals_y = [], [], [], [], []
     all_cells, all_comp = [], []
     base = 0
     used: dict = {}
     for comp in sorted(per_comp):
         cells = order[starts[comp + 1]:starts[comp + 2]]
-        local, lw, lh, sinks = _local_room(cells, w, per_comp[comp])
+        local = local_all[starts[comp + 1] - starts[1]:starts[comp + 2] - starts[1]]
+        x0, y0, lw, lh = boxes[comp]
+        sinks = [(k, sign, [(cx - x0, cy - y0, dx, dy) for cx, cy, dx, dy in faces]) for k, sign, faces in per_comp[comp]]
         key = (lw, lh, local.tobytes(), tuple((sign, tuple(faces)) for _, sign, faces in sinks))
         got = used.get(key)
         if got is None and memo is not None:
@@ -158,9 +161,14 @@ def build(labels: np.ndarray, tiles: np.ndarray, openings: Openings, ceiling_m: 
         memo.update(used)
     nk = openings.a.size
     if all_cells:
+        # The entries come in CSR's order already: rooms one after another, each room's rows
+        # in order (np.nonzero's), its columns rising within a row (a room's openings are
+        # listed by k): so the CSR arrays are the COO ones, as tocsr() would have made them.
         rows = np.concatenate(rows_x + [r + base for r in rows_y])  # the +y rows below the +x ones
-        pxy = coo_matrix((np.concatenate(vals_x + vals_y), (rows, np.concatenate(cols[0::2] + cols[1::2]))),
-                         shape=(2 * base, nk)).tocsr()
+        indptr = np.zeros(2 * base + 1, np.int32)
+        np.cumsum(np.bincount(rows, minlength=2 * base), out=indptr[1:])
+        pxy = csr_matrix((np.concatenate(vals_x + vals_y), np.concatenate(cols[0::2] + cols[1::2]).astype(np.int32),
+                          indptr), shape=(2 * base, nk))
         cells_arr, comp_arr = np.concatenate(all_cells), np.concatenate(all_comp)
     else:
         pxy = csr_matrix((0, nk))
@@ -172,19 +180,27 @@ def build(labels: np.ndarray, tiles: np.ndarray, openings: Openings, ceiling_m: 
                      hk[:, 1].astype(np.int64), hk[:, 2], hk[:, 3], hk[:, 4])
 
 
-def _local_room(cells: np.ndarray, w: int, sinks: list[tuple[int, float, list]]) -> tuple[np.ndarray, int, int, list]:
-    """The room moved to its own grid, its bounding box: (cells, width, height, sinks with their faces moved).
+def _local_rooms(cells: np.ndarray, w: int, counts: np.ndarray) -> tuple[list, np.ndarray]:
+    """Every room moved to its own grid, its bounding box: ((x0, y0, width, height) per
+    compartment, each cell's index on its room's grid), for `cells` grouped by compartment,
+    counts[i] of compartment i's.
 
     The patterns depend only on which cells neighbour which and where the
     faces are, and both survive the move: the cells keep their order (row by
     row in either grid) and their neighbours (a room's cells lie inside its
     box), so the solve is the same, number for number, wherever the room is."""
     xs, ys = cells % w, cells // w
-    x0, y0 = int(xs.min()), int(ys.min())
-    lw, lh = int(xs.max()) - x0 + 1, int(ys.max()) - y0 + 1
-    local = (ys - y0) * lw + (xs - x0)
-    moved = [(k, sign, [(cx - x0, cy - y0, dx, dy) for cx, cy, dx, dy in faces]) for k, sign, faces in sinks]
-    return local, lw, lh, moved
+    has = np.flatnonzero(counts)
+    at = (np.cumsum(counts) - counts)[has]
+    x0, y0 = np.zeros(counts.size, np.int64), np.zeros(counts.size, np.int64)
+    x1, y1 = np.zeros(counts.size, np.int64), np.zeros(counts.size, np.int64)
+    if has.size:
+        x0[has], x1[has] = np.minimum.reduceat(xs, at), np.maximum.reduceat(xs, at)
+        y0[has], y1[has] = np.minimum.reduceat(ys, at), np.maximum.reduceat(ys, at)
+    lw, lh = x1 - x0 + 1, y1 - y0 + 1
+    of = np.repeat(np.arange(counts.size), counts)
+    local = (ys - y0[of]) * lw[of] + (xs - x0[of])
+    return list(zip(x0.tolist(), y0.tolist(), lw.tolist(), lh.tolist())), local
 
 
 def _held_laplacian(n: int, ii: np.ndarray, jj: np.ndarray) -> csc_matrix:
