@@ -4,8 +4,10 @@ pass where numpy and scipy needed a sparse product, a gather, a multiply and two
 
 Bit for bit what that numpy and scipy arithmetic gave: each row of the patterns summed from
 0.0 in the matrix's order (scipy's csr_matvec loop), then multiplied by 1 / (rho * section);
-no fastmath. Arrays are contiguous (wind.build makes them so). A plain-Python module with Cython's annotations: run as it is, it is the
-reference (and the fallback where nothing compiles).
+no fastmath. (A zero divisor, never met, would raise where numpy gave inf: rho has a
+floor, and an open doorway's or hole's cd and area are never 0.) Arrays are contiguous
+(wind.build makes them so). A plain-Python module with Cython's annotations: run as it is,
+it is the reference (and the fallback where nothing compiles).
 """
 from __future__ import annotations
 
@@ -15,7 +17,6 @@ except ImportError:  # no Cython: these loops run as plain Python (game.sim.comp
     from game.sim.compiled import plain_cython as cython
 
 
-@cython.cdivision(True)  # IEEE's inf for a zero divisor, as numpy (never met: rho has a floor)
 def spread(indptr: cython.int[::1], indices: cython.int[::1], data: cython.double[::1],
            flow: cython.double[::1], cells: cython.Py_ssize_t[::1], comp: cython.Py_ssize_t[::1],
            rho: cython.double[::1], section_m2: cython.double, wx: cython.float[::1], wy: cython.float[::1]) -> None:
@@ -38,7 +39,6 @@ def spread(indptr: cython.int[::1], indices: cython.int[::1], data: cython.doubl
         wy[cells[i]] = fy * per
 
 
-@cython.cdivision(True)
 def jets(flow: cython.double[::1], k: cython.Py_ssize_t[::1], up_a: cython.int[::1], up_b: cython.int[::1],
          cd: cython.double[::1], area_m2: cython.double[::1], rho: cython.double[::1], cells: cython.Py_ssize_t[::1],
          dx: cython.double[::1], dy: cython.double[::1], wx: cython.float[::1], wy: cython.float[::1]) -> None:
