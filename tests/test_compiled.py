@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from game.sim import body_kernels, compiled, gas, gas_kernels, landing_kernels, movement
+from game.sim import body_kernels, compiled, gas, gas_kernels, landing_kernels, movement, wind
 from game.sim import debris_footprint as fp
 from game.sim import physiology as ph
 
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_registered_module_runs_compiled_here():
     # this machine has Cython and a C compiler (requirements.txt; CI's too): a fallback here
     # would hide a broken build behind results that are merely slow
-    for module in (gas.kernels, ph.kernels, fp.kernels, movement.walkers):
+    for module in (gas.kernels, ph.kernels, fp.kernels, movement.walkers, wind.kernels):
         assert module.__name__ in compiled.COMPILED and module.__file__.endswith(EXTENSION_SUFFIXES[0])
     with pytest.raises(ValueError):
         compiled.fast(np)  # not registered: an error, never a silent plain module

@@ -37,7 +37,7 @@ except ImportError:  # Windows: concurrent builds each build, os.replace keeps o
 # The compiled modules: adding a pure-Python module of loops here compiles it too.
 COMPILED = (
     "game.sim.gas_kernels", "game.sim.body_kernels", "game.sim.landing_kernels", "game.sim.walk_kernels",
-    "game.sim.debris_kernels",
+    "game.sim.debris_kernels", "game.sim.wind_kernels",
 )
 
 # Bounds and wrap-around checks off (the loops index within their arrays), Python's

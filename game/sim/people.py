@@ -114,7 +114,7 @@ class Person:
     @property
     def supply(self) -> int:
         """What this person breathes: a suit, a respirator, or the room."""
-        if self.suited:
+        if "suit" in self.equipment:  # `suited`, without its call: everyone's is read every second
             return SUPPLY_SUIT
         return SUPPLY_RESPIRATOR if self.respirator_on else SUPPLY_AMBIENT
 

@@ -19,10 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix, csc_matrix, csr_matrix
+from scipy.sparse import csc_matrix, csr_matrix
 from scipy.sparse.linalg import splu
 
+from game.sim import wind_kernels
 from game.sim.compartments import volume_cells
+from game.sim.compiled import fast
 from game.sim.constants import M_N2, M_O2
 from game.sim.gas import Openings
 from game.sim.state import cache, derived
@@ -55,6 +57,14 @@ class WindField:
     hole_dy: np.ndarray = derived(default_factory=lambda: np.zeros(0))
     hole_share: np.ndarray = derived(default_factory=lambda: np.zeros(0))
     fresh: bool = cache(default=True)  # the wind arrays still hold the last topology's wind
+    # pxy's rows and columns as the compiled loop reads them (int32), made once per topology
+    indptr: np.ndarray = derived(default_factory=lambda: np.zeros(1, np.int32))
+    indices: np.ndarray = derived(default_factory=lambda: np.zeros(0, np.int32))
+
+    def __post_init__(self) -> None:
+        self.indptr = self.pxy.indptr.astype(np.int32, copy=False)
+        self.indices = self.pxy.indices.astype(np.int32, copy=False)
+        self.link_cells, self.link_k = np.ascontiguousarray(self.link_cells), np.ascontiguousarray(self.link_k)
 
     @property
     def px(self) -> csr_matrix:
@@ -115,13 +125,16 @@ def build(labels: np.ndarray, tiles: np.ndarray, openings: Openings, ceiling_m: 
     order = np.argsort(flat_of, kind="stable")
     counts = np.bincount(flat_of, minlength=ncomp + 1)
     starts = np.concatenate(([0], np.cumsum(counts)))
+    boxes, local_all = _local_rooms(order[starts[1]:], w, counts[1:])
     rows_x, rows_y, cols, vals_x, vals_y = [], [], [], [], []
     all_cells, all_comp = [], []
     base = 0
     used: dict = {}
     for comp in sorted(per_comp):
         cells = order[starts[comp + 1]:starts[comp + 2]]
-        local, lw, lh, sinks = _local_room(cells, w, per_comp[comp])
+        local = local_all[starts[comp + 1] - starts[1]:starts[comp + 2] - starts[1]]
+        x0, y0, lw, lh = boxes[comp]
+        sinks = [(k, sign, [(cx - x0, cy - y0, dx, dy) for cx, cy, dx, dy in faces]) for k, sign, faces in per_comp[comp]]
         key = (lw, lh, local.tobytes(), tuple((sign, tuple(faces)) for _, sign, faces in sinks))
         got = used.get(key)
         if got is None and memo is not None:
@@ -148,9 +161,14 @@ def build(labels: np.ndarray, tiles: np.ndarray, openings: Openings, ceiling_m: 
         memo.update(used)
     nk = openings.a.size
     if all_cells:
+        # The entries come in CSR's order already: rooms one after another, each room's rows
+        # in order (np.nonzero's), its columns rising within a row (a room's openings are
+        # listed by k): so the CSR arrays are the COO ones, as tocsr() would have made them.
         rows = np.concatenate(rows_x + [r + base for r in rows_y])  # the +y rows below the +x ones
-        pxy = coo_matrix((np.concatenate(vals_x + vals_y), (rows, np.concatenate(cols[0::2] + cols[1::2]))),
-                         shape=(2 * base, nk)).tocsr()
+        indptr = np.zeros(2 * base + 1, np.int32)
+        np.cumsum(np.bincount(rows, minlength=2 * base), out=indptr[1:])
+        pxy = csr_matrix((np.concatenate(vals_x + vals_y), np.concatenate(cols[0::2] + cols[1::2]).astype(np.int32),
+                          indptr), shape=(2 * base, nk))
         cells_arr, comp_arr = np.concatenate(all_cells), np.concatenate(all_comp)
     else:
         pxy = csr_matrix((0, nk))
@@ -162,19 +180,45 @@ def build(labels: np.ndarray, tiles: np.ndarray, openings: Openings, ceiling_m: 
                      hk[:, 1].astype(np.int64), hk[:, 2], hk[:, 3], hk[:, 4])
 
 
-def _local_room(cells: np.ndarray, w: int, sinks: list[tuple[int, float, list]]) -> tuple[np.ndarray, int, int, list]:
-    """The room moved to its own grid, its bounding box: (cells, width, height, sinks with their faces moved).
+def _local_rooms(cells: np.ndarray, w: int, counts: np.ndarray) -> tuple[list, np.ndarray]:
+    """Every room moved to its own grid, its bounding box: ((x0, y0, width, height) per
+    compartment, each cell's index on its room's grid), for `cells` grouped by compartment,
+    counts[i] of compartment i's.
 
     The patterns depend only on which cells neighbour which and where the
     faces are, and both survive the move: the cells keep their order (row by
     row in either grid) and their neighbours (a room's cells lie inside its
     box), so the solve is the same, number for number, wherever the room is."""
     xs, ys = cells % w, cells // w
-    x0, y0 = int(xs.min()), int(ys.min())
-    lw, lh = int(xs.max()) - x0 + 1, int(ys.max()) - y0 + 1
-    local = (ys - y0) * lw + (xs - x0)
-    moved = [(k, sign, [(cx - x0, cy - y0, dx, dy) for cx, cy, dx, dy in faces]) for k, sign, faces in sinks]
-    return local, lw, lh, moved
+    has = np.flatnonzero(counts)
+    at = (np.cumsum(counts) - counts)[has]
+    x0, y0 = np.zeros(counts.size, np.int64), np.zeros(counts.size, np.int64)
+    x1, y1 = np.zeros(counts.size, np.int64), np.zeros(counts.size, np.int64)
+    if has.size:
+        x0[has], x1[has] = np.minimum.reduceat(xs, at), np.maximum.reduceat(xs, at)
+        y0[has], y1[has] = np.minimum.reduceat(ys, at), np.maximum.reduceat(ys, at)
+    lw, lh = x1 - x0 + 1, y1 - y0 + 1
+    of = np.repeat(np.arange(counts.size), counts)
+    local = (ys - y0[of]) * lw[of] + (xs - x0[of])
+    return list(zip(x0.tolist(), y0.tolist(), lw.tolist(), lh.tolist())), local
+
+
+def _held_laplacian(n: int, ii: np.ndarray, jj: np.ndarray) -> csc_matrix:
+    """The room graph's Laplacian (each cell's degree on the diagonal, -1 per edge i -> j,
+    both ways given) without cell 0's row and column, in canonical CSC: the matrix scipy's
+    `-adj + diag(deg)`, then `[1:, 1:]`, gave, entry for entry, made in a few numpy calls
+    instead of a dozen sparse conversions (the solve's cost was theirs)."""
+    deg = np.bincount(ii, minlength=n).astype(float)
+    diag = np.flatnonzero(deg)  # (a cell on its own has no entry, as the sum pruned it)
+    rows = np.concatenate((ii, diag))
+    cols = np.concatenate((jj, diag))
+    vals = np.concatenate((np.full(ii.size, -1.0), deg[diag]))
+    keep = (rows > 0) & (cols > 0)
+    rows, cols, vals = rows[keep] - 1, cols[keep] - 1, vals[keep]
+    order = np.lexsort((rows, cols))  # by column, then row within it
+    indptr = np.zeros(n, np.int32)
+    np.cumsum(np.bincount(cols, minlength=n - 1), out=indptr[1:])
+    return csc_matrix((vals[order], rows[order].astype(np.int32), indptr), shape=(n - 1, n - 1))
 
 
 def _patterns(cells: np.ndarray, w: int, h: int, sinks: list[tuple[int, float, list]]) -> tuple[np.ndarray, np.ndarray]:
@@ -205,13 +249,9 @@ def _patterns(cells: np.ndarray, w: int, h: int, sinks: list[tuple[int, float, l
         oy[:, col] *= sign
     phi = np.zeros((n, m))
     if n > 1:
-        ii = np.concatenate((i_e, j_e, i_s, j_s))
-        jj = np.concatenate((j_e, i_e, j_s, i_s))
-        adj = coo_matrix((np.ones(ii.size), (ii, jj)), shape=(n, n)).tocsc()
-        deg = np.asarray(adj.sum(axis=1)).ravel()
-        lap = csc_matrix(-adj + coo_matrix((deg, (np.arange(n), np.arange(n))), shape=(n, n)))
         # one cell held at 0 (the flow is defined up to a constant); the supplies sum to 0
-        phi[1:] = splu(csc_matrix(lap[1:, 1:])).solve(rhs[1:])
+        phi[1:] = splu(_held_laplacian(n, np.concatenate((i_e, j_e, i_s, j_s)),
+                                       np.concatenate((j_e, i_e, j_s, i_s)))).solve(rhs[1:])
     # flux across each face: from i to its east/south neighbour, phi_i - phi_j
     fx_e = np.zeros((n, m))
     fx_e[i_e] = phi[i_e] - phi[j_e]
@@ -247,22 +287,17 @@ def update(field: WindField, comps, flow_kg_s: np.ndarray, wind_x: np.ndarray, w
     rho = np.empty(nc + 1)  # per compartment, then the outside's (what index -1 reads)
     np.maximum((comps.n_o2 * M_O2 + comps.n_other * M_N2) / comps.volume_m3, _TINY_RHO, out=rho[:nc])
     rho[nc] = OUTSIDE_RHO
-    if field.cells.size:
-        per = 1.0 / (rho[field.comp] * field.section_m2)
-        flux = (field.pxy @ flow_kg_s).reshape(2, -1)  # +x, +y: one sparse product (scipy's call is the cost)
-        flux *= per
-        wx[field.cells] = flux[0]
-        wy[field.cells] = flux[1]
+    if field.cells.size:  # one compiled pass: the sparse product, the divide and the scatter
+        kernels.spread(field.indptr, field.indices, field.pxy.data, flow_kg_s, field.cells, field.comp, rho,
+                       field.section_m2, wx, wy)
     if field.hole_cells.size:
         k = field.hole_k
         speed = flow_kg_s[k] * field.hole_share / (rho[a[k]] * MOUTH_AREA_M2)
         wx[field.hole_cells] = speed * field.hole_dx
         wy[field.hole_cells] = speed * field.hole_dy
     if field.link_cells.size and cd is not None:
-        k = field.link_k
-        f = flow_kg_s[k]
-        up = np.where(f >= 0.0, a[k], b[k])
-        rho_up = rho[up]  # -1: the outside
-        speed = f / (rho_up * cd[k] * area_m2[k])
-        wx[field.link_cells] = speed * field.link_dx
-        wy[field.link_cells] = speed * field.link_dy
+        kernels.jets(flow_kg_s, field.link_k, a, b, cd, area_m2, rho, field.link_cells, field.link_dx,
+                     field.link_dy, wx, wy)
+
+
+kernels = fast(wind_kernels)  # compiled, or the plain module where nothing compiles
