@@ -11,8 +11,8 @@ import pytest
 
 from game.sim import debris, landing_kernels
 from game.sim import debris_footprint as fp
-from game.sim.debris_kinds import HEAVY_KG
-from game.sim.debris_space import _heavy_cells
+from game.sim.debris_kinds import HEAVY_KG, KINDS
+from game.sim.debris_space import _add_piece, _heavy_cells, _near
 from game.sim.level import EventDef
 from game.sim.limits import MAX_MAP_SIDE
 from game.sim.world import step
@@ -261,3 +261,23 @@ def test_a_fall_leaves_out_the_pieces_beyond_where_its_fits_read(monkeypatch):
     lands_all, all_near = second_fall(lambda length, width: 1e9)
     assert lands == lands_all
     assert 0 < some < all_near  # (some lay within reach, some beyond)
+
+
+@pytest.mark.parametrize("beam_x", [6.9, 7.2, 8.5])
+def test_a_fall_looks_at_every_beam_whose_deck_cells_reach_where_its_fits_read(beam_x):
+    # A beam blocks the whole deck cell (1 m) it lies on, past its shape: one lying at
+    # x = 6.9 m blocks the cell x = 6, which fitting small things over x 2-5 reads (to about
+    # 6.65 m), though its shape ends 0.2 m past that. The fall's pieces near (with its reach)
+    # block over the cells it reads just what every piece in its floor's window blocks.
+    w = ascii_world(ROOM.replace("#", "."))
+    step(w)
+    _add_piece(w.physics, KINDS["support_beam"], 3.0, 0.15, 200.0, (beam_x, 3.0), math.pi / 2)
+    area = (2.0, 1.0, 5.0, 5.0)
+    reach = fp.read_reach_m(np.array([0.5]), np.array([0.35]))
+    x0, y0, x1, y1 = (math.floor(area[0] - reach), math.floor(area[1] - reach),
+                      math.ceil(area[2] + reach), math.ceil(area[3] + reach))
+    near = _near(w, area, reach)
+    blocked = _heavy_cells(w, area, near)[max(y0, 0):y1, max(x0, 0):x1]
+    assert np.array_equal(blocked, _heavy_cells(w, area, _near(w, area))[max(y0, 0):y1, max(x0, 0):x1])
+    assert blocked.any() == (beam_x < 7) and near == ([0] if beam_x < 8 else [])
+

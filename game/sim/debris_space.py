@@ -150,16 +150,30 @@ def _area_for(params: dict[str, Any]) -> tuple[float, float, float, float, bool]
     raise ValueError("debris_fall needs 'at' or 'region'")
 
 
-def _near(world: "World", area: tuple[float, float, float, float]) -> list[int]:
-    """The ids (ascending) of the pieces whose shapes reach into the Floor window of `area`."""
+def _near(world: "World", area: tuple[float, float, float, float], reach_m: float | None = None) -> list[int]:
+    """The ids (ascending) of the pieces whose shapes reach into the Floor window of `area`.
+
+    With `reach_m` (how far past `area` the fits will read the floor, see
+    `fp.read_reach_m`) only those whose shapes come within NEAR_SLACK_M of
+    that: what a piece farther off marks (its taken raster cells, the deck
+    cells under a heavy one) lies beyond where any fit reads."""
     st = world.physics
     x0, y0, x1, y1 = fp.spot_window(area, st.passable.shape)
+    if reach_m is not None:
+        out = reach_m + NEAR_SLACK_M
+        x0, y0 = max(x0, area[0] - out), max(y0, area[1] - out)
+        x1, y1 = min(x1, area[2] + out), min(y1, area[3] + out)
     index = _shape_index(st)
     found = list(map(index.get, map(id, st.space.bb_query(pymunk.BB(x0, y0, x1, y1), _PLUG_QUERY))))
     if None in found:  # (only debris answers the query: every hit is a piece)
         found = [k for k in found if k is not None]
     found.sort()
     return found
+
+
+# How far past its shape what a piece marks on a Floor can lie: a deck cell under
+# a heavy one (1 m) and a taken raster cell (its clearance and a 0.1 m cell), with a margin.
+NEAR_SLACK_M = 1.0 + 0.1
 
 
 def _heavy_cells(world: "World", area: tuple[float, float, float, float], near: list[int] | None = None) -> np.ndarray:
@@ -279,8 +293,8 @@ def spawn_debris(world: "World", params: dict[str, Any]) -> list[int]:
     area = (x0, y0, x1, y1)
     # Worked out once per fall: its pieces are all one kind, and a heavy one's floor
     # counts only heavy pieces, which knocking light ones aside leaves where they were.
-    near = _near(world, area)
     reach = fp.read_reach_m(length, width)
+    near = _near(world, area, reach)
     if mass_l[0] >= HEAVY_KG:
         floor = _floor(world, area, st.passable, heavy_only=True, near=near, reach_m=reach)
     else:
