@@ -246,9 +246,18 @@ def _pymunk_floor_friction(world: World) -> None:
         st.space.add(slide, turn)
 
 
-def _no_bulk_friction(sc, slots, vx, vy, spin, dt):
-    """The twin with joints has its friction in the solver: none on top."""
-    return vx, vy, spin
+class _NoBulkFriction:
+    """debris_wind's compiled pass for the twin with joints: its friction is in the
+    solver, so the pass between steps gives it none on top (a floor of mu 0)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def drive(self, k, dt, slots, state, wx, wy, windy, umag, rate, decay, mu_g, *rest):
+        return self.inner.drive(k, dt, slots, state, wx, wy, windy, umag, rate, decay, np.zeros_like(mu_g), *rest)
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
 
 
 def awake_once(joints: bool = True) -> tuple[float, float, float]:
@@ -281,13 +290,13 @@ def awake_once(joints: bool = True) -> tuple[float, float, float]:
         ours_w.tick += 1
         saved = debris_state._SUBSTEPS.pop(TICK_S, None)
         debris_state._SUBSTEPS[TICK_S] = n_plain  # the step's cache of substeps per tick length
-        bulk = debris_wind._floor_friction
+        bulk = debris_wind.kernels
         if joints:
-            debris_wind._floor_friction = _no_bulk_friction
+            debris_wind.kernels = _NoBulkFriction(bulk)
         try:
             debris.step_physics(plain_w, TICK_S)
         finally:
-            debris_wind._floor_friction = bulk
+            debris_wind.kernels = bulk
             del debris_state._SUBSTEPS[TICK_S]
             if saved is not None:
                 debris_state._SUBSTEPS[TICK_S] = saved
