@@ -12,7 +12,7 @@ import pytest
 from game.sim import debris, landing_kernels
 from game.sim import debris_footprint as fp
 from game.sim.debris_kinds import HEAVY_KG, KINDS
-from game.sim.debris_space import _add_piece, _heavy_cells, _near
+from game.sim.debris_space import _add_piece, _floor, _heavy_cells, _near
 from game.sim.level import EventDef
 from game.sim.limits import MAX_MAP_SIDE
 from game.sim.world import step
@@ -281,3 +281,30 @@ def test_a_fall_looks_at_every_beam_whose_deck_cells_reach_where_its_fits_read(b
     assert np.array_equal(blocked, _heavy_cells(w, area, _near(w, area))[max(y0, 0):y1, max(x0, 0):x1])
     assert blocked.any() == (beam_x < 7) and near == ([0] if beam_x < 8 else [])
 
+
+
+def test_a_floor_from_kept_cells_is_the_floor_made_afresh():
+    # `_floor` keeps each piece's raster cells with the pose it had and uses them again while
+    # the piece lies there. Light pieces land with a slide and spin: after a few ticks some have
+    # moved off their kept pose and some lie asleep on it, and the floor is the one made with
+    # every piece rasterised afresh, to the raster cell.
+    w = ascii_world(ROOM, events=[
+        fall("personal_effects", count=30, region=(1, 1, 12, 5)),
+        fall("support_beam", at=(9, 3), angle_deg=30.0),
+    ])
+    step(w)
+    st, area = w.physics, (2.0, 1.0, 10.0, 5.0)
+
+    def floor(afresh: bool) -> np.ndarray:
+        if afresh:
+            st.scratch.taken.clear()
+        return _floor(w, area, st.passable, heavy_only=False, reach_m=1.0).free
+
+    floor(afresh=True)  # keeps every near piece's cells at its pose now
+    kept = {i: (k[0], k[1], k[2]) for i, k in st.scratch.taken.items()}
+    for _ in range(6):
+        step(w)
+    now = {i: (st.pieces[i].body.position.x, st.pieces[i].body.position.y, st.pieces[i].body.angle) for i in kept}
+    assert any(now[i] != kept[i] for i in kept) and any(now[i] == kept[i] for i in kept)
+    assert any(st.pieces[i].body.is_sleeping for i in kept)
+    assert np.array_equal(floor(afresh=False), floor(afresh=True))

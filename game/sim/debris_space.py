@@ -214,37 +214,36 @@ def _floor(
     # Each piece's raster cells are kept while it lies still: a piece in a busy
     # spot is taken again at every fall near it, and most lie asleep by then.
     # With them, what stays the same while it lies in the space: read once.
-    kept = st.scratch.taken  # id -> [pose, packed cells there (None: not yet), body pointer, taken reach, heavy]
+    kept = st.scratch.taken  # id -> [x, y, angle, packed cells there (None: not yet), body pointer, taken reach, heavy]
     cells, todo = [], []
     get_pos, get_angle = _cp.cpBodyGetPosition, _cp.cpBodyGetAngle  # (what the Body properties read)
     pieces = st.pieces
     if reach_m is not None:
         lo_x, lo_y, hi_x, hi_y = area[0] - reach_m, area[1] - reach_m, area[2] + reach_m, area[3] + reach_m
     for i in _near(world, area) if near is None else near:
-        if i in skip:
+        if skip and i in skip:
             continue
         k = kept.get(i)
         if k is None:
             p = pieces[i]
-            k = kept[i] = [None, None, p.body._body, fp.taken_reach_m(p.length_m, p.width_m), p.heavy]
-        if heavy_only and not k[4]:
+            k = kept[i] = [None, None, None, None, p.body._body, fp.taken_reach_m(p.length_m, p.width_m), p.heavy]
+        kx, ky, ka, own, ptr, r, heavy = k
+        if heavy_only and not heavy:
             continue
-        v = get_pos(k[2])
+        v = get_pos(ptr)
         x, y = v.x, v.y
-        if reach_m is not None:
-            r = k[3]
-            if x + r < lo_x or x - r > hi_x or y + r < lo_y or y - r > hi_y:
-                continue
-        pose = ((x, y), get_angle(k[2]))
-        if k[0] == pose:
-            cells.append(k[1])
+        if reach_m is not None and (x + r < lo_x or x - r > hi_x or y + r < lo_y or y - r > hi_y):
+            continue
+        a = get_angle(ptr)
+        if x == kx and y == ky and a == ka:
+            cells.append(own)
         else:
-            todo.append((k, pieces[i], pose))
+            todo.append((k, pieces[i], x, y, a))
     if todo:  # the ones that moved since, all at once
         packed = fp.taken_cells_many([t[1].length_m for t in todo], [t[1].width_m for t in todo],
-                                     np.array([t[2][0] for t in todo], dtype=np.float64), [t[2][1] for t in todo])
-        for (k, _, pose), own in zip(todo, packed):
-            k[0], k[1] = pose, own
+                                     np.array([t[2:4] for t in todo], dtype=np.float64), [t[4] for t in todo])
+        for (k, _, x, y, a), own in zip(todo, packed):
+            k[0:4] = x, y, a, own
             cells.append(own)
     if cells:
         floor.take_packed(np.concatenate(cells))
