@@ -171,9 +171,16 @@ def route_time_s(world: "World", profile: Profile, start: tuple[int, int], path:
     if not path:
         return 0.0
     grid = grid_for(world, profile, start)
-    xs = np.fromiter((c[0] for c in path), dtype=np.intp, count=len(path))
-    ys = np.fromiter((c[1] for c in path), dtype=np.intp, count=len(path))
-    return float(grid[ys, xs].sum()) / CS_PER_S
+    return float(grid.ravel()[flat_cells(path, grid.shape[1])].sum()) / CS_PER_S
+
+
+def flat_cells(path: list[tuple[int, int]], width: int) -> np.ndarray:
+    """The flat indices (y * width + x) of a route's cells, to read grids
+    along it by: one index array from the list, and a gather from a raveled
+    grid is cheaper than a pair of index arrays (every order's route is read
+    so, the 400 of a station drill at once). The cells must be on the grid."""
+    xy = np.fromiter(chain.from_iterable(path), dtype=np.intp, count=2 * len(path))
+    return xy[1::2] * width + xy[0::2]
 
 
 def actions_for_path(
@@ -204,12 +211,8 @@ def actions_for_path(
     # Most of a route is bare deck, to walk and nothing else: found at once, and only
     # the cells that need something (a door, a wall, a beam, debris to clear, a cut
     # hole to crawl) looked at one by one.
-    # (Read by flat index: one index array for the three grids, and a gather
-    # from a flat array is cheaper than a pair of index arrays; every route is
-    # looked at this way, the 400 of a station drill at once.)
     n = len(path)
-    xy = np.fromiter(chain.from_iterable(path), dtype=np.intp, count=2 * n)
-    at = xy[1::2] * tiles.shape[1] + xy[0::2]
+    at = flat_cells(path, tiles.shape[1])
     special = tiles.ravel()[at] != T_FLOOR
     special |= cs.seen.blocked.ravel()[at]
     special |= cs.seen.slow.ravel()[at] * walk_cs > walk_cs + CLEAR_S * CS_PER_S
