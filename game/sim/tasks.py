@@ -19,7 +19,7 @@ from game.sim.action_base import can_act
 from game.sim.care_actions import FIT_RESPIRATOR_S, TREAT_S
 from game.sim.cut_actions import HOLE_PATCH_S, Cut, CutBeam
 from game.sim.door_actions import Pry
-from game.sim.evacuation import field
+from game.sim.evacuation import way_out
 from game.sim.fire import lance_refusal
 from game.sim.module_actions import INSPECT_MIN_S, INSPECT_S_PER_CELL, PATCH_BASE_S, PATCH_MAX_CM2, PATCH_S_PER_CM2
 from game.sim.movement import Walk
@@ -27,7 +27,6 @@ from game.sim.navigation import (
     BEAM_WIDTH_M,
     T_CUT,
     T_DOOR,
-    UNREACHED,
     find_path_to_any,
     jammed_way,
     needs_force,
@@ -83,7 +82,7 @@ def casualties(world: "World") -> list["Person"]:
     cs = world.crew
     if not cs.seen.breached_modules:
         return []
-    f = field(world)
+    free = way_out(world)
     out = []
     mods = world.grid.modules
     breached_ids = {i for i, m in enumerate(mods) if m in cs.seen.breached_modules}
@@ -116,7 +115,7 @@ def casualties(world: "World") -> list["Person"]:
                 if p.evac in (Evac.SAFE, Evac.IDLE, Evac.AWAITING):
                     out.append(p)
             continue
-        if (state >= UNCONSCIOUS or p.cannot_walk or int(f[y, x]) >= UNREACHED or p.id in awaited
+        if (state >= UNCONSCIOUS or p.cannot_walk or not free[y, x] or p.id in awaited
                 or p.evac == Evac.AWAITING):
             seen.add(p.id)
             out.append(p)
