@@ -178,6 +178,19 @@ CHANGES = st.lists(
 )
 
 
+def change(w, what: str, at, state) -> bool:
+    """One of CHANGES made to `w`; False for a tick, which changes no way by itself
+    (the air and loose debris move on; the field is made again at the next change of way)."""
+    if what == "door":
+        w.set_door_state(door(w, *at), state)
+    elif what == "cut":
+        w.set_tile(*at, Tile.CUT)
+    else:
+        step(w)
+        return False
+    return True
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(changes=CHANGES)
 def test_any_run_of_door_changes_and_cuts_leaves_the_mended_field_equal_to_a_fresh_search(changes):
@@ -185,11 +198,39 @@ def test_any_run_of_door_changes_and_cuts_leaves_the_mended_field_equal_to_a_fre
     run_until(w, 1.0)
     evacuation.field(w)
     for what, at, state in changes:
-        if what == "door":
-            w.set_door_state(door(w, *at), state)
-        elif what == "cut":
-            w.set_tile(*at, Tile.CUT)
-        else:
-            step(w)  # the air and loose debris move on; the field is made again at the next change of way
+        if change(w, what, at, state):
+            assert np.array_equal(evacuation.field(w), from_scratch(w)), (what, at, state)
+
+
+def ways_out_then_field(w) -> tuple[np.ndarray, np.ndarray]:
+    """`way_out` asked first (worked out from the areas, no field made for it),
+    then the field's own answer (a fresh search's field below UNREACHED)."""
+    seen = makes()
+    got = evacuation.way_out(w).copy()
+    assert made_since(seen) == {"full": 0, "repair": 0, "same": 0}
+    return got, from_scratch(w) < navigation.UNREACHED
+
+
+@pytest.mark.parametrize("state", ["closed", "jammed", "sealed"])
+def test_who_has_a_way_out_is_where_the_field_reaches_with_the_bulkheads_shut_jammed_or_sealed(breached, state):
+    w = breached
+    w.set_door_state(door(w, 31, 8), state)
+    w.set_door_state(door(w, 31, 10), state)
+    got, field_says = ways_out_then_field(w)
+    assert np.array_equal(got, field_says)
+    # Through two shut doors the west still walks out; jammed or sealed, the
+    # corridor west of the bulkheads is cut off, the east side never is.
+    assert got[9, 1:31].all() == (state == "closed")
+    assert got[9, 32:63].all()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(changes=CHANGES)
+def test_any_run_of_door_changes_and_cuts_leaves_the_way_out_where_the_field_reaches(changes):
+    w = station()
+    run_until(w, 1.0)
+    for what, at, state in changes:
+        if not change(w, what, at, state):
             continue
-        assert np.array_equal(evacuation.field(w), from_scratch(w)), (what, at, state)
+        got, field_says = ways_out_then_field(w)
+        assert np.array_equal(got, field_says), (what, at, state)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from game.sim.planner import Profile, _full_kit_grid, actions_for_path
+from game.sim.planner import Profile, _full_kit_grid, actions_for_path, flat_cells
 from tests.test_crew_actions import crew_world
 
 # One corridor: a hole two cells long cut through a partition, a closed door,
@@ -54,6 +54,15 @@ def test_a_clear_route_is_one_walk():
     p = w.person_by_name("Ana Petrova")
     path = [(x, 1) for x in range(7, 13)]
     assert _said(actions_for_path(w, p, path, Profile())) == [("walk", [7, 8, 9, 10, 11, 12])]
+
+
+def test_a_route_read_by_flat_index_reads_each_cell_at_its_own_x_and_y():
+    # A grid wider than tall, numbered cell by cell: a route's flat indices
+    # must pick out exactly the cells (x, y) it names, in its order.
+    grid = np.arange(3 * 7).reshape(3, 7)
+    path = [(0, 0), (6, 0), (6, 1), (2, 2), (0, 2)]
+    assert grid.ravel()[flat_cells(path, 7)].tolist() == [grid[y, x] for x, y in path] == [0, 6, 13, 16, 14]
+    assert flat_cells([], 7).tolist() == []
 
 
 # Two rooms, a door between them; light debris seen lying in the east room.

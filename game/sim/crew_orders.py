@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from game.sim import commands as C
 from game.sim.actions import (
     DON_SUIT_S,
@@ -59,6 +57,7 @@ from game.sim.order_kinds import (
 from game.sim.people import SUIT_SPEED_M_S, Order, Person
 from game.sim.physiology import DEAD
 from game.sim.planner import (
+    flat_cells,
     own_profile,
     plan_to,
     route,
@@ -110,11 +109,10 @@ def harmful_on_way(world: "World", p: Person, path: list[tuple[int, int]]) -> bo
     compartment `p` stands in, which they must be able to leave)?"""
     if not path:
         return False
-    xs = np.fromiter((c[0] for c in path), dtype=np.intp, count=len(path))
-    ys = np.fromiter((c[1] for c in path), dtype=np.intp, count=len(path))
     labels = world.compartments.labels
+    at = flat_cells(path, labels.shape[1])
     own = labels[p.cell[1], p.cell[0]]
-    return bool((world.crew.seen.unsafe_cells[ys, xs] & (labels[ys, xs] != own)).any())
+    return bool((world.crew.seen.unsafe_cells.ravel()[at] & (labels.ravel()[at] != own)).any())
 
 
 def _needs_suit(world: "World", p: Person, goals: list[tuple[int, int]], order: Order) -> bool:

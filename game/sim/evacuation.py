@@ -17,10 +17,12 @@ import heapq
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import ndimage
 
 from game.sim import crew_events as ce
 from game.sim.action_base import DONE, RUNNING, Action, Failed, Result, can_act, place_name, run
 from game.sim.door_actions import CloseDoor, OpenDoor
+from game.sim.grid import FOUR
 from game.sim.movement import advance, speed_now
 from game.sim.navigation import (
     T_CUT,
@@ -59,14 +61,62 @@ FIELD_MAKES = {"full": 0, "repair": 0, "same": 0}
 def field(world: "World") -> np.ndarray:
     """Centiseconds on foot from every cell to the nearest safe place (shared by all evacuees)."""
     cs = world.crew
-    key = (cs.nav_version, cs.seen.breached_modules, cs.bad_air_version, cs.slow_version)
+    key = _field_key(cs)
     if cs.caches.evac_field is None or cs.caches.evac_key != key:
         cs.caches.evac_field = _make_field(world)
         cs.caches.evac_key = key
     return cs.caches.evac_field
 
 
+def _field_key(cs) -> tuple:
+    """What the field is made from: it is kept while this is unchanged."""
+    return (cs.nav_version, cs.seen.breached_modules, cs.bad_air_version, cs.slow_version)
+
+
+def way_out(world: "World") -> np.ndarray:
+    """Cells from which someone could walk to safety (bool [y, x]): exactly
+    where `field` is short of UNREACHED, without timing the walks.
+
+    The field's search gives a time to every enterable cell in a 4-connected
+    area of enterable cells that holds a muster cell, and to no other cell;
+    labelling those areas is much cheaper than the search. The autopilot asks
+    only this of the field on each look (who is trapped), and in a station
+    drill nobody else asks for the field at all. Read off the field instead
+    while it is made for the same state."""
+    cs = world.crew
+    key = _field_key(cs)
+    if cs.caches.evac_field is not None and cs.caches.evac_key == key:
+        return cs.caches.evac_field < UNREACHED
+    got = cs.caches.statics.get("way_out")
+    if got is None or got[0] != key:
+        _muster, cost, seeds = _field_sources(world)
+        areas, n = ndimage.label(cost > 0, structure=FOUR)
+        held = np.zeros(n + 1, dtype=bool)
+        held[areas[seeds < UNREACHED]] = True
+        held[0] = False  # the cells nobody can enter
+        got = cs.caches.statics["way_out"] = (key, held[areas])
+    return got[1]
+
+
 def _make_field(world: "World") -> np.ndarray:
+    cs = world.crew
+    targets, cost, seeds = _field_sources(world)
+    # A door shutting or a beam falling changes a few cells: mend the last
+    # field round them rather than search the whole station again.
+    last = cs.caches.statics.get("evac_made")
+    if last is not None and last[0] is cs.caches.evac_field and last[1].shape == cost.shape:
+        dist, how = repair_field(last[0], last[1], last[2], cost, seeds)
+    else:
+        dist, how = seeded_field(cost, seeds), "full"
+    FIELD_MAKES[how] += 1
+    cs.caches.statics["evac_made"] = (dist, cost, seeds)
+    cs.caches.statics["muster"] = targets
+    return dist
+
+
+def _field_sources(world: "World") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What the evacuation field is searched from: (the muster cells, the cost
+    grid, each muster cell's start value; UNREACHED elsewhere)."""
     cs = world.crew
     grid = world.grid
     floor = grid.tiles == T_FLOOR
@@ -93,17 +143,7 @@ def _make_field(world: "World") -> np.ndarray:
     if sel.any():
         d = np.minimum(depth[sel], MUSTER_DEPTH_CAP)
         seeds[sel] = (MUSTER_DEPTH_CAP - d) * DEPTH_PULL_CS
-    # A door shutting or a beam falling changes a few cells: mend the last
-    # field round them rather than search the whole station again.
-    last = cs.caches.statics.get("evac_made")
-    if last is not None and last[0] is cs.caches.evac_field and last[1].shape == cost.shape:
-        dist, how = repair_field(last[0], last[1], last[2], cost, seeds)
-    else:
-        dist, how = seeded_field(cost, seeds), "full"
-    FIELD_MAKES[how] += 1
-    cs.caches.statics["evac_made"] = (dist, cost, seeds)
-    cs.caches.statics["muster"] = targets
-    return dist
+    return targets, cost, seeds
 
 
 def _in_modules(grid, modules: list[int]) -> np.ndarray:

@@ -9,6 +9,7 @@ teammate with the right tool, shut a bulkhead behind them.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -170,9 +171,16 @@ def route_time_s(world: "World", profile: Profile, start: tuple[int, int], path:
     if not path:
         return 0.0
     grid = grid_for(world, profile, start)
-    xs = np.fromiter((c[0] for c in path), dtype=np.intp, count=len(path))
-    ys = np.fromiter((c[1] for c in path), dtype=np.intp, count=len(path))
-    return float(grid[ys, xs].sum()) / CS_PER_S
+    return float(grid.ravel()[flat_cells(path, grid.shape[1])].sum()) / CS_PER_S
+
+
+def flat_cells(path: list[tuple[int, int]], width: int) -> np.ndarray:
+    """The flat indices (y * width + x) of a route's cells, to read grids
+    along it by: one index array from the list, and a gather from a raveled
+    grid is cheaper than a pair of index arrays (every order's route is read
+    so, the 400 of a station drill at once). The cells must be on the grid."""
+    xy = np.fromiter(chain.from_iterable(path), dtype=np.intp, count=2 * len(path))
+    return xy[1::2] * width + xy[0::2]
 
 
 def actions_for_path(
@@ -182,7 +190,6 @@ def actions_for_path(
     whether they do the work or wait for a teammate who has the tool."""
     tiles = world.grid.tiles
     cs = world.crew
-    me = own_profile(world, p)
     walk_cs = profile.walk_cs()
     out: list[Action] = []
     run: list[tuple[int, int]] = []
@@ -205,15 +212,15 @@ def actions_for_path(
     # the cells that need something (a door, a wall, a beam, debris to clear, a cut
     # hole to crawl) looked at one by one.
     n = len(path)
-    xs = np.fromiter((c[0] for c in path), dtype=np.intp, count=n)
-    ys = np.fromiter((c[1] for c in path), dtype=np.intp, count=n)
-    bare = (tiles[ys, xs] == T_FLOOR) & ~cs.seen.blocked[ys, xs]
-    bare &= ~(cs.seen.slow[ys, xs] * walk_cs > walk_cs + CLEAR_S * CS_PER_S)
-    special = np.flatnonzero(~bare).tolist()
-    if not special:
+    at = flat_cells(path, tiles.shape[1])
+    special = tiles.ravel()[at] != T_FLOOR
+    special |= cs.seen.blocked.ravel()[at]
+    special |= cs.seen.slow.ravel()[at] * walk_cs > walk_cs + CLEAR_S * CS_PER_S
+    if not special.any():
         return [Walk(list(path))]
+    me = own_profile(world, p)  # only where there is work on the way: whose it is
     done = 0
-    for k in special:
+    for k in np.flatnonzero(special).tolist():
         if k > done:  # bare deck up to the next cell that needs something
             if run_crawl:
                 flush()

@@ -19,7 +19,7 @@ from game.sim.action_base import can_act
 from game.sim.care_actions import FIT_RESPIRATOR_S, TREAT_S
 from game.sim.cut_actions import HOLE_PATCH_S, Cut, CutBeam
 from game.sim.door_actions import Pry
-from game.sim.evacuation import field
+from game.sim.evacuation import way_out
 from game.sim.fire import lance_refusal
 from game.sim.module_actions import INSPECT_MIN_S, INSPECT_S_PER_CELL, PATCH_BASE_S, PATCH_MAX_CM2, PATCH_S_PER_CM2
 from game.sim.movement import Walk
@@ -27,7 +27,6 @@ from game.sim.navigation import (
     BEAM_WIDTH_M,
     T_CUT,
     T_DOOR,
-    UNREACHED,
     find_path_to_any,
     jammed_way,
     needs_force,
@@ -83,20 +82,27 @@ def casualties(world: "World") -> list["Person"]:
     cs = world.crew
     if not cs.seen.breached_modules:
         return []
-    f = field(world)
+    free = way_out(world)
     out = []
     mods = world.grid.modules
     breached_ids = {i for i, m in enumerate(mods) if m in cs.seen.breached_modules}
     module_id = world.grid.module_id
-    states = world.bodies.state
+    # Everyone is looked at on every look the autopilot takes: what the loop
+    # reads of the crew's state is fetched once (states as a list, not a numpy
+    # scalar a person).
+    states = world.bodies.state.tolist()
+    unsafe = cs.seen.unsafe_cells
+    seen = cs.casualties_seen
+    named = rescue_targets(world)
+    awaited = cs.awaited
     for p in world.people:
-        state = int(states[p.id])
+        state = states[p.id]
         if (p.on_duty and state < UNCONSCIOUS) or p.delivered_s is not None:
             continue  # a responder who collapses is a casualty like anyone else
         if state == DEAD:
             continue
         x, y = int(p.x), int(p.y)
-        danger = int(module_id[y, x]) in breached_ids or bool(cs.seen.unsafe_cells[y, x])
+        danger = int(module_id[y, x]) in breached_ids or bool(unsafe[y, x])
         if p.in_care:
             if danger or not cs.in_medbay(world, p.cell):
                 out.append(p)
@@ -105,13 +111,13 @@ def casualties(world: "World") -> list["Person"]:
             # Got out on their own after being trapped or overcome, or named
             # by the level's rescue objective: still theirs to bring to the
             # medical bay to be looked at.
-            if (p.id in cs.casualties_seen or p.id in rescue_targets(world)) and not cs.in_medbay(world, p.cell):
+            if (p.id in seen or p.id in named) and not cs.in_medbay(world, p.cell):
                 if p.evac in (Evac.SAFE, Evac.IDLE, Evac.AWAITING):
                     out.append(p)
             continue
-        if (state >= UNCONSCIOUS or p.cannot_walk or int(f[y, x]) >= UNREACHED or p.id in cs.awaited
+        if (state >= UNCONSCIOUS or p.cannot_walk or not free[y, x] or p.id in awaited
                 or p.evac == Evac.AWAITING):
-            cs.casualties_seen.add(p.id)
+            seen.add(p.id)
             out.append(p)
     return out
 
