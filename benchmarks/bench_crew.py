@@ -45,6 +45,7 @@ import make_drill  # noqa: E402  (beside this file: on the path when run alone o
 import numpy as np  # noqa: E402
 import tcod.path  # noqa: E402
 
+from game import collector  # noqa: E402
 from game.levelio.load import load_level  # noqa: E402
 from game.sim import atmosphere, debris, navigation, timeline  # noqa: E402
 from game.sim import crew as crew_system  # noqa: E402
@@ -292,6 +293,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="three repeats")
     args = parser.parse_args()
+    collector.tune()  # the game's collector settings, as main.py runs it (game/collector.py)
     results = bench(3 if args.quick else args.repeat)
     width = max(len(k) for k in results)
     for k, v in results.items():

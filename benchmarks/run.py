@@ -26,6 +26,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import numpy as np  # noqa: E402
 
 import make_drill  # noqa: E402
+from game import collector  # noqa: E402
 from game.levelio.load import load_level  # noqa: E402
 from game.sim import atmosphere, debris, timeline  # noqa: E402
 from game.sim import crew as crew_system  # noqa: E402
@@ -273,6 +274,7 @@ def main() -> int:
                         help="only the tick cost at 1x, 2x, 4x and 8x the drill's people and debris, and its exponent")
     parser.add_argument("--drill-only", action="store_true", help="only the drill's frames (with its phase table)")
     args = parser.parse_args()
+    collector.tune()  # the game's collector settings, as main.py runs it (game/collector.py)
     repeat = 3 if args.quick else 7
     results: dict[str, float | None] = {}
     if args.scaling:  # slow (the 8x drill is 3,200 people and 40,000 debris): on its own

@@ -11,7 +11,7 @@ import csv
 import json
 import sys
 
-from game import __version__
+from game import __version__, collector
 from game.app import DEFAULT_SIZE, MIN_SIZE, run_app, screenshot
 from game.atomicfile import atomic_writer, write_atomic
 from game.editor.cli import cmd_convert
@@ -241,6 +241,7 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    collector.tune()
     args = build_parser().parse_args(argv)
     try:
         if args.command == "validate":

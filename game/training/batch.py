@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from game import collector
 from game.levelio.load import parse_level
 from game.levelio.save import level_to_toml
 from game.sim.level import Level
@@ -33,6 +34,7 @@ Row = dict[str, Any]
 
 def run_seed(level_toml: str, seed: int, until_s: float, autopilot: bool = True) -> Row:
     """One unattended run, summarised as a flat row (runs in a worker)."""
+    collector.tune()  # a pool's or a cluster's worker is a process of its own
     level, problems, _ = parse_level(level_toml, "<batch level>")
     if level is None or problems:
         raise ValueError(f"the level cannot be read in the worker: {problems[:1]}")
