@@ -29,8 +29,10 @@ Run alone: `python benchmarks/bench_crew.py [--repeat N] [--quick]`.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -236,46 +238,54 @@ def bench_drill_headless(repeat: int) -> dict[str, float]:
     """The drill from its first tick (the debris falling, the breach, everyone
     walking) to its end, headless: the issue's figure is >= 50x real time.
 
-    CPU time of the process (the machine is shared: other programs' load does
-    not count, the physics' threads do), median of `repeat` runs, with what the
-    stages of a tick cost of it (ms per tick, the same run's medians)."""
-    level = load_level(DRILL)
+    Each run in a process of its own, as `main.py sim` runs a level (with the
+    game's collector settings, game.collector): in the benchmarks' process the
+    heap the other benchmarks leave made each of the collector's full passes
+    over it several times dearer. CPU time of that process's run (the machine
+    is shared: other programs' load does not count, the physics' threads do),
+    median of `repeat` runs, with what the stages of a tick cost of it (ms per
+    tick, the same runs' medians)."""
     ticks = round(make_drill.DRILL_S / TICK_S)
     totals, stages = [], []
-
-    def run() -> None:
-        spent: dict[str, float] = {}
-        saved = [(mod, name, getattr(mod, name)) for mod, name, _ in _DRILL_STAGES]
-
-        def timed(fn, label):
-            def inner(*args, **kw):
-                t0 = time.process_time()
-                try:
-                    return fn(*args, **kw)
-                finally:
-                    spent[label] = spent.get(label, 0.0) + time.process_time() - t0
-            return inner
-
-        for (mod, name, fn), (_, _, label) in zip(saved, _DRILL_STAGES):
-            setattr(mod, name, timed(fn, label))
-        try:
-            t0 = time.process_time()
-            world = make_drill.drill_world(level)
-            spent["setup"] = time.process_time() - t0  # the world built: grid, air, space, people
-            run_until(world, make_drill.DRILL_S)
-            totals.append(time.process_time() - t0)
-        finally:
-            for mod, name, fn in saved:
-                setattr(mod, name, fn)
-        stages.append(spent)
-
     for _ in range(repeat):
-        run()
+        child = subprocess.run([sys.executable, __file__, "--drill-run"], capture_output=True, text=True, check=True)
+        total, spent = json.loads(child.stdout.strip().splitlines()[-1])
+        totals.append(total)
+        stages.append(spent)
     cpu = statistics.median(totals)
     out = {"drill_headless_speedup": make_drill.DRILL_S / cpu, "drill_tick_ms": 1000 * cpu / ticks}
     for label in dict.fromkeys(["setup"] + [label for _, _, label in _DRILL_STAGES]):
         out[f"drill_{label}_ms_per_tick"] = 1000 * statistics.median(s.get(label, 0.0) for s in stages) / ticks
     return out
+
+
+def _drill_run() -> tuple[float, dict[str, float]]:
+    """One run of the drill in this process: its CPU seconds and each stage's (see `_DRILL_STAGES`)."""
+    level = load_level(DRILL)
+    spent: dict[str, float] = {}
+    saved = [(mod, name, getattr(mod, name)) for mod, name, _ in _DRILL_STAGES]
+
+    def timed(fn, label):
+        def inner(*args, **kw):
+            t0 = time.process_time()
+            try:
+                return fn(*args, **kw)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.process_time() - t0
+        return inner
+
+    for (mod, name, fn), (_, _, label) in zip(saved, _DRILL_STAGES):
+        setattr(mod, name, timed(fn, label))
+    try:
+        t0 = time.process_time()
+        world = make_drill.drill_world(level)
+        spent["setup"] = time.process_time() - t0  # the world built: grid, air, space, people
+        run_until(world, make_drill.DRILL_S)
+        total = time.process_time() - t0
+    finally:
+        for mod, name, fn in saved:
+            setattr(mod, name, fn)
+    return total, spent
 
 
 def bench(repeat: int) -> dict[str, float]:
@@ -292,8 +302,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="three repeats")
+    parser.add_argument("--drill-run", action="store_true", help=argparse.SUPPRESS)  # one drill run, as JSON
     args = parser.parse_args()
     collector.tune()  # the game's collector settings, as main.py runs it (game/collector.py)
+    if args.drill_run:
+        print(json.dumps(_drill_run()))
+        return 0
     results = bench(3 if args.quick else args.repeat)
     width = max(len(k) for k in results)
     for k, v in results.items():
