@@ -118,7 +118,7 @@ def _add_piece(
     shape = pymunk.Poly.create_box(body, (length_m, width_m))
     _cp.cpShapeSetFriction(shape._shape, DEBRIS_FRICTION)  # (elasticity: a new shape's is 0)
     _cp.cpShapeSetFilter(shape._shape, _HEAVY if mass_kg >= HEAVY_KG else _LIGHT)  # (what `shape.filter =` calls)
-    # Floor friction is applied in bulk between ticks (debris_wind._floor_friction).
+    # Floor friction is applied in bulk between ticks (debris_kernels.drive, from debris_wind._push).
     st.space.add(body, shape)
     piece = Piece(len(st.pieces), kind.name, mass_kg, length_m, width_m, body, shape)
     st.pieces.append(piece)

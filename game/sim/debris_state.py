@@ -171,7 +171,7 @@ class _Scratch:
         self.foot_n = self.foot_removals = 0  # pieces and removals when the samples were made
         self.shape_index: dict[int, int] = {}
         self.shape_index_version = -1
-        self.taken: dict[int, tuple] = {}  # piece id -> ((pos, angle), raster y, x) it takes lying there (see _floor)
+        self.taken: dict[int, list] = {}  # piece id -> [x, y, angle, packed raster cells it takes lying there, ...] (debris_space._floor)
         self.body_ids: dict[int, int] = {}
         self.piece_const = np.zeros((0, 6))  # see _piece_constants
         self.piece_bid = np.zeros(0, dtype=np.uintp)
