@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from game.sim.planner import Profile, _full_kit_grid, actions_for_path, flat_cells
+from game.sim.navigation import flat_cells
+from game.sim.planner import Profile, _full_kit_grid, actions_for_path
 from tests.test_crew_actions import crew_world
 
 # One corridor: a hole two cells long cut through a partition, a closed door,

@@ -39,7 +39,7 @@ from game.sim.actions import (
 )
 from game.sim.fire import lance_refusal
 from game.sim.movement import Walk
-from game.sim.navigation import T_CUT, T_DOOR, T_FLOOR, needs_force
+from game.sim.navigation import T_CUT, T_DOOR, T_FLOOR, flat_cells, needs_force
 from game.sim.order_kinds import (
     BREACH,
     DEBRIS,
@@ -57,7 +57,6 @@ from game.sim.order_kinds import (
 from game.sim.people import SUIT_SPEED_M_S, Order, Person
 from game.sim.physiology import DEAD
 from game.sim.planner import (
-    flat_cells,
     own_profile,
     plan_to,
     route,

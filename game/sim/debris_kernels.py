@@ -68,8 +68,7 @@ def drive(k: cython.double[:], dt: cython.double, slots: cython.Py_ssize_t[:], s
     windy piece) are the wind's speed relative to it, the drag rate rho |u| Cd A / 2m
     and exp(-rate dt). A still piece the wind pushes only if the drag beats its floor
     friction; a piece the wind does not push and that creeps slower than the idle speed
-    counts as still and is not changed (a write would wake it). See debris_wind._drag and
-    _floor_friction for the physics.
+    counts as still and is not changed (a write would wake it). See debris_wind._drag and _push for the physics.
     """
     n: cython.Py_ssize_t = slots.shape[0]
     nw: cython.Py_ssize_t = windy.shape[0]

@@ -13,6 +13,7 @@ small change, such as one door, rather than searched again in full).
 from __future__ import annotations
 
 import threading
+from itertools import chain
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -497,9 +498,16 @@ def path_time_s(cost: np.ndarray, path: list[tuple[int, int]]) -> float:
     """Seconds a path takes on a cost grid (the cost of every cell entered)."""
     if not path:
         return 0.0
-    xs = np.fromiter((c[0] for c in path), dtype=np.intp, count=len(path))
-    ys = np.fromiter((c[1] for c in path), dtype=np.intp, count=len(path))
-    return float(cost[ys, xs].sum()) / CS_PER_S
+    return float(cost.ravel()[flat_cells(path, cost.shape[1])].sum()) / CS_PER_S
+
+
+def flat_cells(path: list[tuple[int, int]], width: int) -> np.ndarray:
+    """The flat indices (y * width + x) of a route's cells, to read grids along it by:
+    one index array from the list, a gather from a raveled grid (cheaper than a pair of
+    index arrays: every order's route is read so, the 400 of a station drill at once).
+    The cells must be on the grid."""
+    xy = np.fromiter(chain.from_iterable(path), dtype=np.intp, count=2 * len(path))
+    return xy[1::2] * width + xy[0::2]
 
 
 def neighbours(x: int, y: int) -> tuple[tuple[int, int], ...]:

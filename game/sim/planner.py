@@ -9,7 +9,6 @@ teammate with the right tool, shut a bulkhead behind them.
 
 from __future__ import annotations
 
-from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,8 +26,10 @@ from game.sim.navigation import (
     Profile,
     cost_grid,
     find_path_to_any,
+    flat_cells,
     jammed_way,
     needs_force,
+    path_time_s,
 )
 from game.sim.physiology import CONSCIOUS, IMPAIRED
 from game.sim.tiles import WALKABLE, Tile
@@ -170,17 +171,7 @@ def route(
 def route_time_s(world: "World", profile: Profile, start: tuple[int, int], path: list[tuple[int, int]]) -> float:
     if not path:
         return 0.0
-    grid = grid_for(world, profile, start)
-    return float(grid.ravel()[flat_cells(path, grid.shape[1])].sum()) / CS_PER_S
-
-
-def flat_cells(path: list[tuple[int, int]], width: int) -> np.ndarray:
-    """The flat indices (y * width + x) of a route's cells, to read grids
-    along it by: one index array from the list, and a gather from a raveled
-    grid is cheaper than a pair of index arrays (every order's route is read
-    so, the 400 of a station drill at once). The cells must be on the grid."""
-    xy = np.fromiter(chain.from_iterable(path), dtype=np.intp, count=2 * len(path))
-    return xy[1::2] * width + xy[0::2]
+    return path_time_s(grid_for(world, profile, start), path)
 
 
 def actions_for_path(

@@ -29,6 +29,8 @@ from game.sim.constants import M_N2, M_O2
 from game.sim.gas import Openings
 from game.sim.state import cache, derived
 
+kernels = fast(wind_kernels)  # the per-tick wind loop, compiled (or the plain module where nothing compiles)
+
 _SIDES = ((1, 0), (-1, 0), (0, 1), (0, -1))
 MOUTH_AREA_M2 = 2.0 * np.pi * 0.5**2  # a half-sphere 0.5 m round a hole
 _TINY_RHO = 1e-9  # kg/m3: below this there is no air to move
@@ -299,5 +301,3 @@ def update(field: WindField, comps, flow_kg_s: np.ndarray, wind_x: np.ndarray, w
         kernels.jets(flow_kg_s, field.link_k, a, b, cd, area_m2, rho, field.link_cells, field.link_dx,
                      field.link_dy, wx, wy)
 
-
-kernels = fast(wind_kernels)  # compiled, or the plain module where nothing compiles
